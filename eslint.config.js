@@ -1,0 +1,32 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The pure rooms never read the clock, randomness, env, or do I/O (DESIGN §1).
+    files: ['src/core/**', 'src/pricing/**', 'src/strategy/**', 'src/paper/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'http', 'https', 'ws', 'fastify', 'better-sqlite3', '*/feeds/*', '*/journal/*', '*/api/*'] }],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'core is clock-free: take time from inputs' },
+        { object: 'Math', property: 'random', message: 'core is deterministic: use a seeded PRNG' },
+        { object: 'process', property: 'env', message: 'config is read in cli.ts only' },
+        { object: 'performance', property: 'now', message: 'core is clock-free' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core is clock-free' }],
+    },
+  },
+  {
+    files: ['bin/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);

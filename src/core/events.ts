@@ -1,0 +1,191 @@
+/**
+ * The event contract between the edges and the pure core (DESIGN §4).
+ *
+ * One zod schema per event is both the TypeScript type (inferred) and the runtime
+ * validator for anything crossing the boundary, so the two cannot drift.
+ *
+ * Normalization contract — every edge that produces an InputEvent keeps these rules:
+ * - `side` of a venue trade is the AGGRESSOR's side. Venues that report the maker's side
+ *   (Coinbase Exchange `match.side`) are inverted by their mapper.
+ * - `ts_exchange_ms` is the venue's own event time, `ts_unix_ms` is our receive time;
+ *   both are always present, integers, milliseconds since the Unix epoch.
+ * - A book level with size 0 removes that level; a `book_snapshot` replaces the whole book
+ *   of its token.
+ * - Prices are numbers: BTC in dollars, Polymarket tokens as probabilities in (0, 1).
+ * - No invented defaults or coercions that no real message shows: a field a venue does
+ *   not send is not made up by the mapper (the frame is rejected instead).
+ * - The core takes time only from `ts_unix_ms` of its inputs; `timer` inputs let time
+ *   advance when nothing else arrives.
+ */
+import { z } from 'zod';
+
+const tsMs = z.number().int().nonnegative();
+const positive = z.number().finite().positive();
+const probability = z.number().finite().gt(0).lt(1);
+
+export const SideSchema = z.enum(['buy', 'sell']);
+export type Side = z.infer<typeof SideSchema>;
+
+export const OutcomeSchema = z.enum(['Up', 'Down']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const FeedStateSchema = z.enum(['connecting', 'live', 'stale', 'down']);
+export type FeedState = z.infer<typeof FeedStateSchema>;
+
+export const MarketFamilySchema = z.enum(['5m', '15m', '1h', '4h', '1d']);
+export type MarketFamily = z.infer<typeof MarketFamilySchema>;
+
+/** One price level: [price, size]. Tuples keep books compact and cheap to copy. */
+export const LevelSchema = z.tuple([probability, z.number().finite().nonnegative()]);
+export type Level = z.infer<typeof LevelSchema>;
+
+export const FeeScheduleSchema = z.object({
+  /** Taker fee rate; fee = shares × rate × (p × (1 − p))^exponent. 0 = fee-free market. */
+  rate: z.number().finite().nonnegative(),
+  exponent: z.number().finite().nonnegative(),
+  taker_only: z.boolean(),
+});
+export type FeeSchedule = z.infer<typeof FeeScheduleSchema>;
+
+export const ResolutionRuleSchema = z.object({
+  /** What the market compares: end ≥ start of a price stream, or a candle close ≥ open. */
+  rule: z.enum(['end_gte_start', 'avg60_gte_start', 'candle_close_gte_open']),
+  source: z.enum(['chainlink', 'binance', 'sim']),
+});
+export type ResolutionRule = z.infer<typeof ResolutionRuleSchema>;
+
+export const MarketTokenSchema = z.object({ token_id: z.string().min(1), outcome: OutcomeSchema });
+export type MarketToken = z.infer<typeof MarketTokenSchema>;
+
+export const MarketInfoSchema = z.object({
+  market_id: z.string().min(1),
+  slug: z.string(),
+  question: z.string(),
+  family: MarketFamilySchema,
+  window_start_ms: tsMs,
+  window_end_ms: tsMs,
+  tokens: z.tuple([MarketTokenSchema, MarketTokenSchema]),
+  tick_size: probability,
+  min_size: z.number().finite().nonnegative(),
+  fee: FeeScheduleSchema,
+  resolution: ResolutionRuleSchema,
+  /** The reference level the window must end at or above for Up; null until known. */
+  price_to_beat: positive.nullable(),
+  /** True when the price to beat came from the venue median instead of the official source. */
+  price_to_beat_estimated: z.boolean(),
+});
+export type MarketInfo = z.infer<typeof MarketInfoSchema>;
+
+// ---------------------------------------------------------------- inputs
+
+export const VenueTradeSchema = z.object({
+  event_type: z.literal('venue_trade'),
+  venue: z.string().min(1),
+  symbol: z.string().min(1),
+  px: positive,
+  qty: positive,
+  side: SideSchema,
+  trade_id: z.string().min(1),
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs,
+});
+export type VenueTrade = z.infer<typeof VenueTradeSchema>;
+
+export const VenueStatusSchema = z.object({
+  event_type: z.literal('venue_status'),
+  /** A venue name (`coinbase`) or a Polymarket source (`polymarket_ws`, `gamma`, `rtds`). */
+  source: z.string().min(1),
+  state: FeedStateSchema,
+  reason: z.string().nullable(),
+  messages: z.number().int().nonnegative(),
+  trades: z.number().int().nonnegative(),
+  parse_errors: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  reconnects: z.number().int().nonnegative(),
+  last_message_ts_ms: tsMs.nullable(),
+  ts_unix_ms: tsMs,
+});
+export type VenueStatus = z.infer<typeof VenueStatusSchema>;
+
+export const MarketDiscoveredInputSchema = z.object({
+  event_type: z.literal('market_discovered'),
+  market: MarketInfoSchema,
+  ts_unix_ms: tsMs,
+});
+export type MarketDiscoveredInput = z.infer<typeof MarketDiscoveredInputSchema>;
+
+export const MarketClosedSchema = z.object({
+  event_type: z.literal('market_closed'),
+  market_id: z.string().min(1),
+  ts_unix_ms: tsMs,
+});
+export type MarketClosed = z.infer<typeof MarketClosedSchema>;
+
+export const BookSnapshotSchema = z.object({
+  event_type: z.literal('book_snapshot'),
+  market_id: z.string().min(1),
+  token_id: z.string().min(1),
+  bids: z.array(LevelSchema),
+  asks: z.array(LevelSchema),
+  tick_size: probability.optional(),
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs,
+});
+export type BookSnapshot = z.infer<typeof BookSnapshotSchema>;
+
+export const BookChangeSchema = z.object({
+  side: z.enum(['bid', 'ask']),
+  px: probability,
+  size: z.number().finite().nonnegative(),
+});
+export type BookChange = z.infer<typeof BookChangeSchema>;
+
+export const BookDeltaSchema = z.object({
+  event_type: z.literal('book_delta'),
+  market_id: z.string().min(1),
+  token_id: z.string().min(1),
+  changes: z.array(BookChangeSchema),
+  /** Set when the venue announced a new tick size (`tick_size_change`). */
+  tick_size: probability.optional(),
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs,
+});
+export type BookDelta = z.infer<typeof BookDeltaSchema>;
+
+export const ReferencePriceSchema = z.object({
+  event_type: z.literal('reference_price'),
+  source: z.enum(['chainlink', 'binance', 'sim']),
+  symbol: z.string().min(1),
+  px: positive,
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs,
+});
+export type ReferencePrice = z.infer<typeof ReferencePriceSchema>;
+
+export const MarketResolvedSchema = z.object({
+  event_type: z.literal('market_resolved'),
+  market_id: z.string().min(1),
+  winning_token_id: z.string().min(1),
+  winning_outcome: OutcomeSchema,
+  /** `official` = Polymarket's own result; `own` = our reading of the resolution source. */
+  source: z.enum(['official', 'own']),
+  ts_unix_ms: tsMs,
+});
+export type MarketResolved = z.infer<typeof MarketResolvedSchema>;
+
+export const TimerSchema = z.object({ event_type: z.literal('timer'), ts_unix_ms: tsMs });
+export type Timer = z.infer<typeof TimerSchema>;
+
+export const InputEventSchema = z.discriminatedUnion('event_type', [
+  VenueTradeSchema,
+  VenueStatusSchema,
+  MarketDiscoveredInputSchema,
+  MarketClosedSchema,
+  BookSnapshotSchema,
+  BookDeltaSchema,
+  ReferencePriceSchema,
+  MarketResolvedSchema,
+  TimerSchema,
+]);
+export type InputEvent = z.infer<typeof InputEventSchema>;
+export type InputEventType = InputEvent['event_type'];

@@ -1,0 +1,110 @@
+/**
+ * The engine's set of active markets, their books and lifecycle: discovered → open
+ * (window running) → closed to new risk (window ended or `market_closed`) → settled and
+ * removed. Also records each market's price to beat at its window start from the
+ * market's own resolution source, falling back to the venue median (flagged estimated).
+ */
+import type { MarketInfo, ReferencePrice } from './events.ts';
+import type { OrderBook } from './book.ts';
+
+export interface MarketState {
+  info: MarketInfo;
+  books: Map<string, OrderBook>;
+  closed: boolean;
+  settled: boolean;
+}
+
+/** How far from the window start a reference print may be to count as its opening. */
+export const PRICE_TO_BEAT_TOLERANCE_MS = 5_000;
+const REFERENCE_BUFFER_MAX = 2_048;
+
+export class MarketRegistry {
+  private readonly byId = new Map<string, MarketState>();
+  private readonly tokenToMarket = new Map<string, string>();
+  /** Rolling buffer of reference prints per source (the data socket has no backfill). */
+  private readonly refs = new Map<string, ReferencePrice[]>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(marketId: string): MarketState | undefined {
+    return this.byId.get(marketId);
+  }
+
+  all(): IterableIterator<MarketState> {
+    return this.byId.values();
+  }
+
+  /** Adds a market, or refreshes its info (tick size, price to beat) if already known. */
+  add(info: MarketInfo): boolean {
+    const cur = this.byId.get(info.market_id);
+    if (cur) {
+      const keepPtb = cur.info.price_to_beat !== null && info.price_to_beat === null;
+      cur.info = keepPtb ? { ...info, price_to_beat: cur.info.price_to_beat, price_to_beat_estimated: cur.info.price_to_beat_estimated } : info;
+      return false;
+    }
+    this.byId.set(info.market_id, { info, books: new Map(), closed: false, settled: false });
+    for (const t of info.tokens) this.tokenToMarket.set(t.token_id, info.market_id);
+    return true;
+  }
+
+  close(marketId: string): void {
+    const m = this.byId.get(marketId);
+    if (m) m.closed = true;
+  }
+
+  remove(marketId: string): void {
+    const m = this.byId.get(marketId);
+    if (!m) return;
+    for (const t of m.info.tokens) this.tokenToMarket.delete(t.token_id);
+    this.byId.delete(marketId);
+  }
+
+  bookOf(tokenId: string): OrderBook | undefined {
+    const id = this.tokenToMarket.get(tokenId);
+    return id === undefined ? undefined : this.byId.get(id)?.books.get(tokenId);
+  }
+
+  observeReference(r: ReferencePrice): void {
+    let buf = this.refs.get(r.source);
+    if (!buf) this.refs.set(r.source, (buf = []));
+    buf.push(r);
+    if (buf.length > REFERENCE_BUFFER_MAX) buf.splice(0, buf.length - REFERENCE_BUFFER_MAX);
+  }
+
+  /** The print of `source` nearest to `tsMs` by exchange time, within the tolerance. */
+  referenceAt(source: string, tsMs: number): ReferencePrice | null {
+    let best: ReferencePrice | null = null;
+    for (const r of this.refs.get(source) ?? []) {
+      const d = Math.abs(r.ts_exchange_ms - tsMs);
+      if (d <= PRICE_TO_BEAT_TOLERANCE_MS && (best === null || d < Math.abs(best.ts_exchange_ms - tsMs))) best = r;
+    }
+    return best;
+  }
+
+  /** Moves lifecycles forward to `nowMs`: closes ended windows, fixes prices to beat. */
+  advance(nowMs: number, medianPx: number | null): void {
+    for (const m of this.byId.values()) {
+      if (!m.closed && nowMs >= m.info.window_end_ms) m.closed = true;
+      if (m.info.price_to_beat === null && nowMs >= m.info.window_start_ms) this.fixPriceToBeat(m, nowMs, medianPx);
+    }
+  }
+
+  private fixPriceToBeat(m: MarketState, nowMs: number, medianPx: number | null): void {
+    const official = this.referenceAt(m.info.resolution.source, m.info.window_start_ms);
+    if (official) {
+      m.info = { ...m.info, price_to_beat: official.px, price_to_beat_estimated: false };
+    } else if (medianPx !== null && nowMs - m.info.window_start_ms > PRICE_TO_BEAT_TOLERANCE_MS) {
+      // The official source has nothing near the window start: estimate from the median.
+      m.info = { ...m.info, price_to_beat: medianPx, price_to_beat_estimated: true };
+    }
+  }
+
+  /** Markets inside their window and open to new risk. */
+  *tradable(nowMs: number): IterableIterator<MarketState> {
+    for (const m of this.byId.values()) {
+      if (!m.closed && !m.settled && nowMs >= m.info.window_start_ms && nowMs < m.info.window_end_ms) yield m;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Paper portfolio: cash, positions per token with average cost, realized PnL and fees.
+ * Unrealized PnL is marked at the best bid (what the position could be sold for), not mid.
+ * Positions can never go negative: selling more than held is refused.
+ */
+import type { Outcome, Side } from '../core/events.ts';
+
+export interface Holding {
+  market_id: string;
+  token_id: string;
+  outcome: Outcome;
+  qty: number;
+  avg_cost: number;
+}
+
+export interface SettlementResult {
+  payout: number;
+  realized_pnl: number;
+}
+
+export class Portfolio {
+  cash: number;
+  realized = 0;
+  fees = 0;
+  readonly holdings = new Map<string, Holding>();
+
+  constructor(readonly startingCash: number) {
+    this.cash = startingCash;
+  }
+
+  held(tokenId: string): number {
+    return this.holdings.get(tokenId)?.qty ?? 0;
+  }
+
+  /** Cost basis of all holdings in one market. */
+  marketExposure(marketId: string): number {
+    let total = 0;
+    for (const h of this.holdings.values()) if (h.market_id === marketId) total += h.qty * h.avg_cost;
+    return total;
+  }
+
+  apply(h: Omit<Holding, 'qty' | 'avg_cost'>, side: Side, qty: number, px: number, fee: number): Holding {
+    const cur = this.holdings.get(h.token_id) ?? { ...h, qty: 0, avg_cost: 0 };
+    if (side === 'buy') {
+      const newQty = cur.qty + qty;
+      cur.avg_cost = (cur.qty * cur.avg_cost + qty * px) / newQty;
+      cur.qty = newQty;
+      this.cash -= qty * px + fee;
+    } else {
+      if (qty > cur.qty + 1e-9) throw new RangeError(`cannot sell ${qty} of ${h.token_id}: only ${cur.qty} held`);
+      this.realized += qty * (px - cur.avg_cost);
+      cur.qty = Math.max(0, cur.qty - qty);
+      this.cash += qty * px - fee;
+    }
+    this.realized -= fee;
+    this.fees += fee;
+    if (cur.qty <= 1e-12) this.holdings.delete(h.token_id);
+    else this.holdings.set(h.token_id, cur);
+    return { ...cur, qty: cur.qty <= 1e-12 ? 0 : cur.qty };
+  }
+
+  /** Pays 1.00 per winning share and 0 per losing share of `marketId`. */
+  settle(marketId: string, winningTokenId: string): SettlementResult {
+    let payout = 0;
+    let pnl = 0;
+    for (const [tokenId, h] of this.holdings) {
+      if (h.market_id !== marketId) continue;
+      const value = tokenId === winningTokenId ? h.qty : 0;
+      payout += value;
+      pnl += value - h.qty * h.avg_cost;
+      this.holdings.delete(tokenId);
+    }
+    this.cash += payout;
+    this.realized += pnl;
+    return { payout, realized_pnl: pnl };
+  }
+
+  /** Unrealized PnL marking each holding at `bidOf(token)` (0 when there is no bid). */
+  unrealized(bidOf: (tokenId: string) => number | null): number {
+    let total = 0;
+    for (const h of this.holdings.values()) total += h.qty * ((bidOf(h.token_id) ?? 0) - h.avg_cost);
+    return total;
+  }
+
+  equity(bidOf: (tokenId: string) => number | null): number {
+    let value = 0;
+    for (const h of this.holdings.values()) value += h.qty * (bidOf(h.token_id) ?? 0);
+    return this.cash + value;
+  }
+}

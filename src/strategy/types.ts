@@ -1,0 +1,39 @@
+/**
+ * The strategy interface. A strategy sees one market at a time with the numbers the engine
+ * already has (fair value, books, holdings) and returns decisions; the engine turns them
+ * into `signal`, risk checks and `paper_intent` events. Adding a strategy = one file
+ * implementing `Strategy` plus its name in `strategies.ts`.
+ */
+import type { MarketInfo, Outcome, Side } from '../core/events.ts';
+
+export interface TokenView {
+  token_id: string;
+  outcome: Outcome;
+  best_bid: number | null;
+  best_ask: number | null;
+  held_qty: number;
+  /** Probability that this token pays 1.00, from the fair-value model. */
+  fair: number;
+}
+
+export interface MarketView {
+  ts_unix_ms: number;
+  market: MarketInfo;
+  time_left_ms: number;
+  tokens: readonly TokenView[];
+}
+
+export interface Decision {
+  token_id: string;
+  outcome: Outcome;
+  side: Side;
+  qty: number;
+  limit_px: number;
+  reason: string;
+  numbers: Record<string, number>;
+}
+
+export interface Strategy {
+  readonly name: string;
+  evaluate(view: MarketView): Decision[];
+}

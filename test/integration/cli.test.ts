@@ -1,0 +1,50 @@
+// Goal: the real `polylab` binary runs the sim end to end, handles signals, and explains bad config.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
+
+function run(args: string[], env: Record<string, string> = {}, onSpawn?: (p: ReturnType<typeof spawn>) => void) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    onSpawn?.(p);
+  });
+}
+
+describe('polylab CLI', () => {
+  it('runs a seeded sim at max speed and prints a summary with fills and PnL', async () => {
+    const r = await run(['run', '--mode', 'sim', '--seed', '7', '--duration', '16m', '--speed', 'max']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fills\s+[1-9]\d*/);
+    expect(r.stdout).toMatch(/settlements\s+1/);
+    expect(r.stdout).toMatch(/realized PnL\s+-?\$\d+\.\d\d/);
+    expect(r.stdout).toContain('no order was sent');
+  });
+
+  it('prints the same summary numbers for the same seed', async () => {
+    const a = await run(['run', '--mode', 'sim', '--seed', '3', '--duration', '3m']);
+    const b = await run(['run', '--mode', 'sim', '--seed', '3', '--duration', '3m']);
+    const strip = (s: string) => s.replace(/run \S+/, 'run X');
+    expect(strip(a.stdout)).toBe(strip(b.stdout));
+  });
+
+  it('exits cleanly on SIGINT while running at 1x', async () => {
+    const r = await run(['run', '--mode', 'sim', '--speed', '1x'], {}, (p) => {
+      setTimeout(() => p.kill('SIGINT'), 2_500);
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('summary');
+  });
+
+  it('fails on POLYLAB_MODE=bogus with a message naming the variable', async () => {
+    const r = await run(['run'], { POLYLAB_MODE: 'bogus' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('POLYLAB_MODE');
+    expect(r.stderr).toContain('paper-live, sim');
+  });
+});

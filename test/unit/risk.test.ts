@@ -1,0 +1,22 @@
+// Goal: the per-market exposure cap rejects with a machine-readable reason and accepts inside the cap.
+import { describe, expect, it } from 'vitest';
+import { RiskState } from '../../src/strategy/risk.ts';
+
+describe('RiskState.checkMarketExposure', () => {
+  const risk = new RiskState(100_000, 0.02);
+
+  it('rejects an order that takes the market beyond 2% of equity', () => {
+    const d = risk.checkMarketExposure('btc-up', 10_000, 2_000);
+    expect(d).toEqual({ ok: false, reason: 'market_exposure_cap', numbers: { current: 10_000, incoming: 2_000, limit: 2_000 } });
+  });
+
+  it('accepts an order inside the cap, including exactly at it', () => {
+    expect(risk.checkMarketExposure('btc-up', 500, 1_000)).toEqual({ ok: true });
+    expect(risk.checkMarketExposure('btc-up', 1_000, 1_000)).toEqual({ ok: true });
+  });
+
+  it('rejects invalid amounts', () => {
+    expect(risk.checkMarketExposure('btc-up', 0, Number.NaN)).toMatchObject({ ok: false, reason: 'invalid_order' });
+    expect(risk.checkMarketExposure('btc-up', -1, 10)).toMatchObject({ ok: false, reason: 'invalid_order' });
+  });
+});

@@ -1,0 +1,40 @@
+// Goal: prove the program is read-only — no signing libraries, no keys, no order endpoints, no POST anywhere.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+const SIGNING = [/^ethers$/, /^@ethersproject\//, /^viem$/, /^web3/, /^@polymarket\//, /clob-client/, /secp256k1/, /^elliptic$/, /tweetnacl/, /^@noble\/(curves|secp256k1)/, /bip39/, /^ccxt$/];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|js|mjs|tsx|html)$/.test(p) ? [p] : [];
+  });
+}
+
+describe('safety: read-only by construction', () => {
+  it('depends on no signing, wallet or order-routing library', () => {
+    const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+    expect(deps.length).toBeGreaterThan(3);
+    for (const d of deps) for (const re of SIGNING) expect(re.test(d), `${d} looks like a signing/trading library`).toBe(false);
+  });
+
+  const sources = [...files('src'), ...files('bin')].map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+
+  it('sends no POST/PUT/DELETE request from any source file', () => {
+    expect(sources.length).toBeGreaterThan(10);
+    for (const { f, text } of sources) {
+      // The API serves GET only; any outbound request is a plain GET of public data.
+      expect(text.match(/method\s*:\s*['"](POST|PUT|DELETE|PATCH)['"]/gi), f).toBeNull();
+      expect(text.match(/\.(post|put|patch)\s*\(/g), f).toBeNull(); // Map.delete is fine; DELETE requests are caught above.
+    }
+  });
+
+  it('names no order-placement endpoint and reads no private key', () => {
+    for (const { f, text } of sources) {
+      expect(text.match(/['"`][^'"`]*\/(order|orders|cancel|cancel-all|auth\/api-key)['"`?]/g), f).toBeNull();
+      expect(text.match(/PRIVATE_KEY|privateKey|signTypedData|api[_-]?secret|passphrase/gi), f).toBeNull();
+    }
+  });
+});
