@@ -181,10 +181,17 @@ export class GammaClient {
   }
 
   private async fetchText(url: string): Promise<{ ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null }> {
+    // One controller per request, linked to the deadline and to the owner's stop signal
+    // by listeners removed in `finally`: AbortSignal.any() on a long-lived stop signal
+    // accumulates dependents in Node 20, which a days-long poll loop must not do.
+    const ctl = new AbortController();
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
+    const abort = () => ctl.abort();
+    timeout.addEventListener('abort', abort);
+    this.opts.signal?.addEventListener('abort', abort);
+    if (this.opts.signal?.aborted) ctl.abort();
     try {
-      const resp = await fetch(url, { signal, headers: { accept: 'application/json' } });
+      const resp = await fetch(url, { signal: ctl.signal, headers: { accept: 'application/json' } });
       if (resp.status === 429) {
         await resp.body?.cancel();
         return { ok: false, kind: 'rate_limited', message: 'HTTP 429', retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
@@ -200,6 +207,9 @@ export class GammaClient {
       if (this.opts.signal?.aborted) return { ok: false, kind: 'aborted', message: 'stopped', retryAfterMs: null };
       if (timeout.aborted) return { ok: false, kind: 'timeout', message: `timed out after ${this.timeoutMs} ms`, retryAfterMs: null };
       return { ok: false, kind: 'network', message: err instanceof Error ? err.message : String(err), retryAfterMs: null };
+    } finally {
+      timeout.removeEventListener('abort', abort);
+      this.opts.signal?.removeEventListener('abort', abort);
     }
   }
 

@@ -117,9 +117,11 @@ export class GammaRollover {
     return n;
   }
 
-  private upsert(m: MarketInfo, nowMs: number): boolean {
-    if (m.window_end_ms <= nowMs) return false;
-    const cur = this.active.get(m.market_id);
+  private upsert(found: MarketInfo, nowMs: number): boolean {
+    if (found.window_end_ms <= nowMs) return false;
+    const cur = this.active.get(found.market_id);
+    // A known price to beat is never forgotten because one response lacked it.
+    const m = cur && cur.price_to_beat !== null && found.price_to_beat === null ? { ...found, price_to_beat: cur.price_to_beat, price_to_beat_estimated: cur.price_to_beat_estimated } : found;
     if (cur && JSON.stringify(cur) === JSON.stringify(m)) return false;
     if (!cur && this.active.size >= this.maxActive) {
       this.overflow++;
