@@ -124,6 +124,20 @@ describe('GammaRollover', () => {
     expect(emitted[0]!.event_type === 'market_discovered' && emitted[0]!.market.price_to_beat).toBe(87_000.5);
   });
 
+  it('keeps a known price to beat when a later response lacks it', async () => {
+    const clock = { t: NOW };
+    const emitted: InputEvent[] = [];
+    const r = rollover(clock, emitted);
+    const [a] = currentAndNextStarts('5m', NOW);
+    gamma.listed.push(gammaEvent('5m', a, { event: { eventMetadata: { priceToBeat: 86_500 } } }));
+    await r.pollOnce();
+    gamma.listed[0] = gammaEvent('5m', a, { event: { eventMetadata: null } });
+    emitted.length = 0;
+    await r.pollOnce();
+    expect(emitted).toEqual([]);
+    expect(r.markets()[0]!.price_to_beat).toBe(86_500);
+  });
+
   it('rolls eight hours of 5m and 4h windows without leaking: every discovered market is closed once', async () => {
     gamma.generate = true;
     const start = Date.parse('2026-11-24T00:01:00Z');

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { detectResolution, filterMarkets, mapEvents, mapFee, mapGammaMarket, selectWindows } from '../../src/feeds/polymarket/discovery.ts';
+import { parseRetryAfterMs } from '../../src/feeds/polymarket/gamma.ts';
 import { candidateSlugs, currentAndNextStarts, familyFromSlug, windowEndMs, windowStartMs } from '../../src/feeds/polymarket/windows.ts';
 import { DAILY_DESCRIPTION, HOURLY_DESCRIPTION, gammaEvent } from '../integration/gammaFake.ts';
 import type { MarketInfo } from '../../src/core/events.ts';
@@ -163,5 +164,14 @@ describe('window math and slugs', () => {
     const listed = [-300_000, 0, 300_000, 600_000, 900_000].map((d) => mapEvents([gammaEvent('5m', cur + d)]).markets[0]!);
     const picked = selectWindows(listed, ['5m'], now);
     expect(picked.map((m) => m.window_start_ms)).toEqual([cur, next]);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads delta-seconds and HTTP dates, and ignores garbage', () => {
+    expect(parseRetryAfterMs('7', 0)).toBe(7_000);
+    expect(parseRetryAfterMs('Wed, 25 Nov 2026 12:00:30 GMT', Date.parse('2026-11-25T12:00:00Z'))).toBe(30_000);
+    expect(parseRetryAfterMs('soon', 0)).toBeNull();
+    expect(parseRetryAfterMs(null, 0)).toBeNull();
   });
 });

@@ -149,7 +149,7 @@ export class GammaRollover {
     this.schedule(0);
   }
 
-  /** Stops the timer and aborts an in-flight request; resolves once the loop is idle. */
+  /** Stops the timer and aborts an in-flight request; resolves once the loop is idle. Single use: build a new rollover to poll again. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
