@@ -34,8 +34,15 @@ describe('polylab CLI', () => {
   });
 
   it('exits cleanly on SIGINT while running at 1x', async () => {
-    const r = await run(['run', '--mode', 'sim', '--speed', '1x'], {}, (p) => {
-      setTimeout(() => p.kill('SIGINT'), 2_500);
+    // Signal only once the run has announced itself, so the handler is surely installed.
+    const r = await run(['run', '--mode', 'sim', '--speed', '1x'], { POLYLAB_LOG_LEVEL: 'info' }, (p) => {
+      let sent = false;
+      p.stderr?.on('data', (d: Buffer) => {
+        if (!sent && d.toString().includes('started')) {
+          sent = true;
+          setTimeout(() => p.kill('SIGINT'), 300);
+        }
+      });
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('summary');
