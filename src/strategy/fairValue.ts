@@ -6,7 +6,8 @@
  *   to a position while the edge lasts; the risk gates (exposure caps, cooldown) bound it.
  * - Exit: sell everything held of a token when `fair − (bid − fee_per_share(bid)) ≤ exitEdge`:
  *   the market now pays at least what the model says holding is worth (the edge is gone)
- *   or more (reversed). Otherwise hold to settlement.
+ *   or more (reversed). Otherwise hold to settlement (also when the holding is below the
+ *   market's minimum order size, which could not be sold).
  * - Never a naked short: a sell is only ever for tokens held. A bearish view on Up shows
  *   up as an edge on Down, which this strategy buys.
  *
@@ -59,7 +60,8 @@ export class FairValueStrategy implements Strategy {
   }
 
   private exit(view: MarketView, t: TokenView): Decision | null {
-    if (t.best_bid === null) return null;
+    // Below the venue's minimum order size a remainder cannot be sold: it rides to settlement.
+    if (t.best_bid === null || t.held_qty < view.market.min_size) return null;
     const fee = feePerShare(t.held_qty, t.best_bid, view.market.fee);
     const holdEdge = t.fair - (t.best_bid - fee);
     if (holdEdge > this.exitEdge) return null;

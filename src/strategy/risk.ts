@@ -5,8 +5,9 @@
  * turns into a `risk_reject` event. docs/methodology.md describes each gate.
  *
  * "New risk" is a buy. Sells only ever reduce a position (a sell above the holding is a
- * `naked_short` reject), so the halts (kill switch, window end) and the exposure limits
- * do not block them; validity, data quality and cooldown gates apply to both sides.
+ * `naked_short` reject), so the halts (kill switch, window end), the order-size caps
+ * (a sell is bounded by a holding the caps already bounded) and the exposure limits do not
+ * block them; validity, data quality, cooldown and the venue's minimum size apply to both.
  */
 import type { Side } from '../core/events.ts';
 
@@ -133,10 +134,10 @@ export const GATES: ReadonlyArray<readonly [RiskReason, Gate]> = [
     const min = Math.max(l.minOrderQtyShares, c.market_min_size);
     return o.qty < min - 1e-9 ? no('min_order_qty', { qty: o.qty, min_qty: min }) : OK;
   }],
-  ['max_order_qty', (o, _c, l) => (o.qty > l.maxOrderQtyShares + 1e-9 ? no('max_order_qty', { qty: o.qty, max_qty: l.maxOrderQtyShares }) : OK)],
+  ['max_order_qty', (o, _c, l) => (isBuy(o) && o.qty > l.maxOrderQtyShares + 1e-9 ? no('max_order_qty', { qty: o.qty, max_qty: l.maxOrderQtyShares }) : OK)],
   ['max_order_notional', (o, _c, l) => {
     const notional = o.qty * o.limit_px;
-    return notional > l.maxOrderNotionalUsd + 1e-9 ? no('max_order_notional', { notional, qty: o.qty, limit_px: o.limit_px, max_notional: l.maxOrderNotionalUsd }) : OK;
+    return isBuy(o) && notional > l.maxOrderNotionalUsd + 1e-9 ? no('max_order_notional', { notional, qty: o.qty, limit_px: o.limit_px, max_notional: l.maxOrderNotionalUsd }) : OK;
   }],
   ['max_open_markets', (o, c, l) => {
     if (!isBuy(o) || c.open_market_ids.has(o.market_id)) return OK;
