@@ -55,7 +55,11 @@ export interface RiskLimits {
   cooldownMs: number;
 }
 
-/** Limits that never bind (besides validity and naked shorts): the seed's behaviour. */
+/**
+ * Limits that never bind (besides validity and naked shorts): the seed's behaviour. A
+ * limit of Infinity turns its gate off; missing data (no median, no book, a one-sided
+ * book) counts as infinitely old / wide, so it is refused by any finite limit.
+ */
 export const PERMISSIVE_LIMITS: Readonly<RiskLimits> = Object.freeze({
   maxMarketFraction: 1, maxTotalFraction: Infinity, maxOrderQtyShares: Infinity, maxOrderNotionalUsd: Infinity,
   minOrderQtyShares: 0, maxOpenMarkets: Infinity, dailyLossLimitUsd: Infinity, maxMedianAgeMs: Infinity, minVenues: 0,
@@ -114,15 +118,15 @@ export const GATES: ReadonlyArray<readonly [RiskReason, Gate]> = [
       : OK;
   }],
   ['stale_reference', (_o, c, l) =>
-    c.median_age_ms === null || c.median_age_ms > l.maxMedianAgeMs ? no('stale_reference', { median_age_ms: c.median_age_ms, max_median_age_ms: l.maxMedianAgeMs }) : OK],
+    (c.median_age_ms ?? Infinity) > l.maxMedianAgeMs ? no('stale_reference', { median_age_ms: c.median_age_ms, max_median_age_ms: l.maxMedianAgeMs }) : OK],
   ['too_few_venues', (_o, c, l) =>
     c.median_venues < l.minVenues ? no('too_few_venues', { venues: c.median_venues, min_venues: l.minVenues }) : OK],
   ['stale_book', (_o, c, l) =>
-    c.book_age_ms === null || c.book_age_ms > l.maxBookAgeMs ? no('stale_book', { book_age_ms: c.book_age_ms, max_book_age_ms: l.maxBookAgeMs }) : OK],
+    (c.book_age_ms ?? Infinity) > l.maxBookAgeMs ? no('stale_book', { book_age_ms: c.book_age_ms, max_book_age_ms: l.maxBookAgeMs }) : OK],
   ['spread_too_wide', (_o, c, l) => {
     // A one-sided book has no spread to speak of: treated as infinitely wide (null).
     const spread = c.best_bid !== null && c.best_ask !== null ? c.best_ask - c.best_bid : null;
-    return spread === null || spread > l.maxSpread + 1e-9 ? no('spread_too_wide', { spread, bid: c.best_bid, ask: c.best_ask, max_spread: l.maxSpread }) : OK;
+    return (spread ?? Infinity) > l.maxSpread + 1e-9 ? no('spread_too_wide', { spread, bid: c.best_bid, ask: c.best_ask, max_spread: l.maxSpread }) : OK;
   }],
   ['too_close_to_end', (o, c, l) =>
     isBuy(o) && c.time_left_ms < l.noNewRiskBeforeEndMs ? no('too_close_to_end', { time_left_ms: c.time_left_ms, no_new_risk_before_end_ms: l.noNewRiskBeforeEndMs }) : OK],
