@@ -11,6 +11,7 @@ import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
 import { EwmaVolatility } from '../pricing/volatility.ts';
 import { fairValueUp } from '../pricing/fairValue.ts';
 import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
+import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
 import { Portfolio } from '../paper/portfolio.ts';
 import { fillAgainstLadder } from '../paper/fill.ts';
@@ -210,27 +211,12 @@ export class Engine {
 
   /** What the risk gates need, all from input time and engine state. */
   private riskContext(m: MarketState, tokenId: string): RiskContext {
-    const marketId = m.info.market_id;
-    const open = new Set<string>();
-    let total = 0;
-    let inMarket = 0;
-    for (const h of this.portfolio.holdings.values()) {
-      open.add(h.market_id);
-      total += h.qty * h.avg_cost;
-      if (h.market_id === marketId) inMarket += h.qty * h.avg_cost;
-    }
-    // Buys still waiting for their latency count as exposure already: they may all fill.
-    for (const p of this.pending) {
-      if (p.side !== 'buy') continue;
-      open.add(p.market_id);
-      total += p.qty * p.limit_px;
-      if (p.market_id === marketId) inMarket += p.qty * p.limit_px;
-    }
+    const x = exposureFor(this.portfolio.holdings.values(), this.pending, m.info.market_id, tokenId);
     const book = m.books.get(tokenId);
     const ref = this.lastGoodMedian;
     return {
-      ts_unix_ms: this.now, equity_usd: this.equityNow(), market_exposure_usd: inMarket, total_exposure_usd: total, open_market_ids: open,
-      held_qty: this.portfolio.held(tokenId), median_age_ms: ref ? this.now - ref.tsMs : null, median_venues: ref?.med.venue_count ?? 0,
+      ts_unix_ms: this.now, equity_usd: this.equityNow(), market_exposure_usd: x.market_exposure_usd, total_exposure_usd: x.total_exposure_usd,
+      open_market_ids: x.open_market_ids, held_qty: x.free_to_sell_qty, median_age_ms: ref ? this.now - ref.tsMs : null, median_venues: ref?.med.venue_count ?? 0,
       book_age_ms: book ? this.now - book.lastUpdateMs : null, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null,
       time_left_ms: m.info.window_end_ms - this.now, market_min_size: m.info.min_size,
     };

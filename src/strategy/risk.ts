@@ -83,6 +83,7 @@ export interface RiskContext {
   total_exposure_usd: number;
   /** Markets with a position or a pending buy. */
   open_market_ids: ReadonlySet<string>;
+  /** Quantity of the token free to sell: held minus sells already pending. */
   held_qty: number;
   /** Age of the last median the engine computed, null if it never had one. */
   median_age_ms: number | null;

@@ -1,5 +1,6 @@
 // Goal: every risk gate rejects with its stable reason and the numbers behind it, gates run in the documented order, and the kill switch holds for the rest of the UTC day.
 import { describe, expect, it } from 'vitest';
+import { exposureFor } from '../../src/strategy/exposure.ts';
 import { GATE_ORDER, RiskState, utcDayStartMs, type OrderRequest, type RiskContext, type RiskLimits } from '../../src/strategy/risk.ts';
 
 const DAY = 86_400_000;
@@ -131,5 +132,25 @@ describe('RiskState seed contract', () => {
   it('with only the seed market fraction set, no other gate binds, even on missing data', () => {
     const over = { median_age_ms: null, book_age_ms: null, best_bid: null, median_venues: 0, time_left_ms: 0, total_exposure_usd: 1e9 };
     expect(new RiskState(10_000, 1).check({ ...BUY, qty: 1e6, limit_px: 0.001 }, ctx(over))).toEqual({ ok: true });
+  });
+});
+
+describe('exposureFor', () => {
+  it('counts holdings at cost and pending buys at their limit, and frees only shares no pending sell has promised', () => {
+    const holdings = [
+      { market_id: 'm1', token_id: 'm1-up', qty: 100, avg_cost: 0.4 },
+      { market_id: 'm2', token_id: 'm2-up', qty: 50, avg_cost: 0.2 },
+    ];
+    const pending = [
+      { market_id: 'm1', token_id: 'm1-down', side: 'buy' as const, qty: 20, limit_px: 0.5 },
+      { market_id: 'm3', token_id: 'm3-up', side: 'buy' as const, qty: 10, limit_px: 0.3 },
+      { market_id: 'm1', token_id: 'm1-up', side: 'sell' as const, qty: 30, limit_px: 0.45 },
+    ];
+    const x = exposureFor(holdings, pending, 'm1', 'm1-up');
+    expect(x.market_exposure_usd).toBeCloseTo(40 + 10, 12);
+    expect(x.total_exposure_usd).toBeCloseTo(40 + 10 + 10 + 3, 12);
+    expect([...x.open_market_ids].sort()).toEqual(['m1', 'm2', 'm3']);
+    expect(x.free_to_sell_qty).toBe(70);
+    expect(exposureFor(holdings, pending, 'm9', 'm9-up')).toMatchObject({ market_exposure_usd: 0, free_to_sell_qty: 0 });
   });
 });
