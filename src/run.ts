@@ -8,6 +8,7 @@ import type { InputEvent } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
 import { Engine } from './core/engine.ts';
 import { createStrategy } from './strategy/strategies.ts';
+import type { RiskLimits } from './strategy/risk.ts';
 
 export type Sink = (e: OutputEvent) => void;
 
@@ -16,14 +17,25 @@ export function buildEngine(cfg: Config, mode: Mode | 'replay', runId: string, s
     runId,
     mode,
     seed,
-    strategy: createStrategy(cfg.strategy, { divergenceThreshold: cfg.divergenceThreshold, orderQtyShares: cfg.orderQtyShares }),
+    strategy: createStrategy(cfg.strategy, { divergenceThreshold: cfg.divergenceThreshold, orderQtyShares: cfg.orderQtyShares, edgeMin: cfg.edgeMin, edgeExit: cfg.edgeExit }),
     median: { stalenessMs: cfg.medianStalenessMs, outlierBps: cfg.medianOutlierBps, minVenues: cfg.medianMinVenues },
     vol: { halfLifeMs: cfg.volHalfLifeMs, floorAnnual: cfg.volFloorAnnual },
     equityUsd: cfg.equityUsd,
     riskMaxMarketFraction: cfg.riskMaxMarketFraction,
+    risk: riskLimitsFromConfig(cfg),
     latencyMs: cfg.latencyMs,
     slippageBps: cfg.slippageBps,
   });
+}
+
+/** The risk limits of strategy/risk.ts from their `POLYLAB_RISK_*` settings. */
+export function riskLimitsFromConfig(cfg: Config): RiskLimits {
+  return {
+    maxMarketFraction: cfg.riskMaxMarketFraction, maxTotalFraction: cfg.riskMaxTotalFraction, maxOrderQtyShares: cfg.riskMaxOrderQtyShares,
+    maxOrderNotionalUsd: cfg.riskMaxOrderNotionalUsd, minOrderQtyShares: cfg.riskMinOrderQtyShares, maxOpenMarkets: cfg.riskMaxOpenMarkets,
+    dailyLossLimitUsd: cfg.riskDailyLossLimitUsd, maxMedianAgeMs: cfg.riskMaxMedianAgeMs, minVenues: cfg.riskMinVenues,
+    maxBookAgeMs: cfg.riskMaxBookAgeMs, maxSpread: cfg.riskMaxSpread, noNewRiskBeforeEndMs: cfg.riskNoNewRiskBeforeEndMs, cooldownMs: cfg.riskCooldownMs,
+  };
 }
 
 export interface DriveOptions {

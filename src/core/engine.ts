@@ -10,7 +10,8 @@ import { MarketRegistry, type MarketState } from './markets.ts';
 import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
 import { EwmaVolatility } from '../pricing/volatility.ts';
 import { fairValueUp } from '../pricing/fairValue.ts';
-import { RiskState } from '../strategy/risk.ts';
+import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
+import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
 import { Portfolio } from '../paper/portfolio.ts';
 import { fillAgainstLadder } from '../paper/fill.ts';
@@ -24,6 +25,8 @@ export interface EngineParams {
   vol: { halfLifeMs: number; floorAnnual: number };
   equityUsd: number;
   riskMaxMarketFraction: number;
+  /** The other risk limits (strategy/risk.ts); missing ones never bind. */
+  risk?: Partial<RiskLimits>;
   latencyMs: number;
   slippageBps: number;
   /** How often (input time) a `pnl` event is emitted. */
@@ -49,6 +52,8 @@ export class Engine {
   readonly markets = new MarketRegistry();
   private readonly pending: PaperIntent[] = [];
   private lastMedian: MedianResult | null = null;
+  /** The last median actually computed and when: strategies keep using it (gated by age). */
+  private lastGoodMedian: { med: MedianResult; tsMs: number } | null = null;
   private lastPnlMs = 0;
   private standDown: string | null = null;
   private seq = 0;
@@ -57,7 +62,7 @@ export class Engine {
   constructor(readonly params: EngineParams) {
     this.median = new MedianAggregator(params.median.stalenessMs, params.median.outlierBps, params.median.minVenues);
     this.vol = new EwmaVolatility(params.vol.halfLifeMs, params.vol.floorAnnual);
-    this.risk = new RiskState(params.equityUsd, params.riskMaxMarketFraction);
+    this.risk = new RiskState(params.equityUsd, params.riskMaxMarketFraction, params.risk);
     this.portfolio = new Portfolio(params.equityUsd);
   }
 
@@ -141,19 +146,28 @@ export class Engine {
     const med = this.median.compute(this.now);
     this.lastMedian = med;
     if (med) {
+      this.lastGoodMedian = { med, tsMs: this.now };
       this.vol.update(med.px_median, this.now);
       out.push({ event_type: 'btc_median', px_median: med.px_median, px_spread_bps: med.px_spread_bps, venue_count: med.venue_count, ts_unix_ms: this.now });
     }
     this.markets.advance(this.now, med?.px_median ?? null);
     this.standDownIfNeeded(med, out);
-    if (med) for (const m of this.markets.tradable(this.now)) this.evaluate(m, med.px_median, out);
+    // The kill switch's day is observed on every tick, so a day starts at its first tick.
+    this.risk.dayState(this.now, this.equityNow());
+    // Without a fresh median the strategy still runs on the last one: the stale-reference
+    // gate, not silence, is what stops it (with the median's age in the reject).
+    const ref = this.lastGoodMedian;
+    if (ref) for (const m of this.markets.tradable(this.now)) this.evaluate(m, ref.med.px_median, out);
     if (this.now - this.lastPnlMs >= (this.params.pnlIntervalMs ?? 10_000)) {
       this.lastPnlMs = this.now;
       out.push(this.pnlEvent());
     }
   }
 
-  /** Without a reference price the strategy stands down; say so once per episode. */
+  /**
+   * Without a fresh reference price the strategy stands down; say so once per episode. New
+   * orders in the meantime are refused by the stale-reference gate with the median's age.
+   */
   private standDownIfNeeded(med: MedianResult | null, out: OutputEvent[]): void {
     const reason = med ? null : 'no_reference_price';
     if (reason && reason !== this.standDown) this.reject(out, reason, null, null, { min_venues: this.params.median.minVenues });
@@ -164,12 +178,13 @@ export class Engine {
     const info = m.info;
     if (info.price_to_beat === null) return;
     const timeLeft = info.window_end_ms - this.now;
-    const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, this.vol.annual());
+    const volAnnual = this.vol.annual();
+    const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, volAnnual);
     const tokens: TokenView[] = info.tokens.map((t) => {
       const book = m.books.get(t.token_id);
       return { token_id: t.token_id, outcome: t.outcome, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null, held_qty: this.portfolio.held(t.token_id), fair: t.outcome === 'Up' ? fairUp : 1 - fairUp };
     });
-    for (const d of this.params.strategy.evaluate({ ts_unix_ms: this.now, market: info, time_left_ms: timeLeft, tokens })) {
+    for (const d of this.params.strategy.evaluate({ ts_unix_ms: this.now, market: info, time_left_ms: timeLeft, spot, vol_annual: volAnnual, tokens })) {
       this.decide(m, d, out);
     }
   }
@@ -178,10 +193,8 @@ export class Engine {
     const marketId = m.info.market_id;
     out.push({ event_type: 'signal', strategy: this.params.strategy.name, market_id: marketId, token_id: d.token_id, outcome: d.outcome, action: d.side, reason: d.reason, numbers: d.numbers, ts_unix_ms: this.now });
     const intentId = `i${++this.seq}`;
-    if (d.side === 'buy') {
-      const check = this.risk.checkMarketExposure(marketId, this.portfolio.marketExposure(marketId), d.qty * d.limit_px);
-      if (!check.ok) return this.reject(out, check.reason, marketId, intentId, check.numbers);
-    }
+    const check = this.risk.check({ market_id: marketId, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.riskContext(m, d.token_id));
+    if (!check.ok) return this.reject(out, check.reason, marketId, intentId, check.numbers);
     if (this.pending.length >= (this.params.maxPendingIntents ?? 1000)) {
       return this.reject(out, 'too_many_pending_intents', marketId, intentId, { pending: this.pending.length });
     }
@@ -190,9 +203,27 @@ export class Engine {
       qty: d.qty, limit_px: d.limit_px, tif: 'IOC', match_after_ms: this.now + this.params.latencyMs, ts_unix_ms: this.now,
     };
     this.counters.intents += 1;
+    this.risk.recordAccepted(marketId, this.now);
     this.pending.push(intent);
     out.push(intent);
     if (this.params.latencyMs === 0) this.matchDue(out);
+  }
+
+  /** What the risk gates need, all from input time and engine state. */
+  private riskContext(m: MarketState, tokenId: string): RiskContext {
+    const x = exposureFor(this.portfolio.holdings.values(), this.pending, m.info.market_id, tokenId);
+    const book = m.books.get(tokenId);
+    const ref = this.lastGoodMedian;
+    return {
+      ts_unix_ms: this.now, equity_usd: this.equityNow(), market_exposure_usd: x.market_exposure_usd, total_exposure_usd: x.total_exposure_usd,
+      open_market_ids: x.open_market_ids, held_qty: x.free_to_sell_qty, median_age_ms: ref ? this.now - ref.tsMs : null, median_venues: ref?.med.venue_count ?? 0,
+      book_age_ms: book ? this.now - book.lastUpdateMs : null, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null,
+      time_left_ms: m.info.window_end_ms - this.now, market_min_size: m.info.min_size,
+    };
+  }
+
+  private equityNow(): number {
+    return this.portfolio.equity((tokenId) => this.markets.bookOf(tokenId)?.bestBid() ?? null);
   }
 
   private matchDue(out: OutputEvent[]): void {

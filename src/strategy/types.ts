@@ -2,7 +2,10 @@
  * The strategy interface. A strategy sees one market at a time with the numbers the engine
  * already has (fair value, books, holdings) and returns decisions; the engine turns them
  * into `signal`, risk checks and `paper_intent` events. Adding a strategy = one file
- * implementing `Strategy` plus its name in `strategies.ts`.
+ * implementing `Strategy` plus its name in `strategies.ts` (and in config's STRATEGIES).
+ *
+ * Contract every strategy keeps (the risk layer enforces it too): `sell` only sells tokens
+ * held (qty ≤ held_qty) — never a naked short; a bearish view on Up buys Down.
  */
 import type { MarketInfo, Outcome, Side } from '../core/events.ts';
 
@@ -20,6 +23,10 @@ export interface MarketView {
   ts_unix_ms: number;
   market: MarketInfo;
   time_left_ms: number;
+  /** The reference (multi-venue median) the fair values were computed from. */
+  spot: number;
+  /** Annualized volatility used for the fair values. */
+  vol_annual: number;
   tokens: readonly TokenView[];
 }
 
@@ -30,6 +37,7 @@ export interface Decision {
   qty: number;
   limit_px: number;
   reason: string;
+  /** The numbers that justified the decision; copied into the `signal` event. */
   numbers: Record<string, number>;
 }
 
