@@ -2,6 +2,8 @@
  * Paper portfolio: cash, positions per token with average cost, realized PnL and fees.
  * Unrealized PnL is marked at the best bid (what the position could be sold for), not mid.
  * Positions can never go negative: selling more than held is refused.
+ * Accounting identity kept by every fill and settlement (tested as a property):
+ * cash + Σ qty × avg_cost = starting cash + realized (realized already net of fees).
  */
 import type { Outcome, Side } from '../core/events.ts';
 
@@ -18,11 +20,20 @@ export interface SettlementResult {
   realized_pnl: number;
 }
 
+export interface EquityPoint {
+  ts_unix_ms: number;
+  equity: number;
+}
+
+/** Points kept in the equity curve; past this the curve is thinned to every other point. */
+export const EQUITY_CURVE_MAX_POINTS = 10_000;
+
 export class Portfolio {
   cash: number;
   realized = 0;
   fees = 0;
   readonly holdings = new Map<string, Holding>();
+  readonly equityCurve: EquityPoint[] = [];
 
   constructor(readonly startingCash: number) {
     this.cash = startingCash;
@@ -82,9 +93,28 @@ export class Portfolio {
     return total;
   }
 
-  equity(bidOf: (tokenId: string) => number | null): number {
+  /** Holdings marked at the best bid: what they could be sold for now. */
+  positionValue(bidOf: (tokenId: string) => number | null): number {
     let value = 0;
     for (const h of this.holdings.values()) value += h.qty * (bidOf(h.token_id) ?? 0);
-    return this.cash + value;
+    return value;
+  }
+
+  equity(bidOf: (tokenId: string) => number | null): number {
+    return this.cash + this.positionValue(bidOf);
+  }
+
+  /** Appends an equity-curve point; the curve stays bounded by thinning, not by forgetting the start. */
+  recordEquity(tsMs: number, equity: number): void {
+    const curve = this.equityCurve;
+    if (curve.length > 0 && curve[curve.length - 1]!.ts_unix_ms === tsMs) curve[curve.length - 1]!.equity = equity;
+    else curve.push({ ts_unix_ms: tsMs, equity });
+    if (curve.length > EQUITY_CURVE_MAX_POINTS) {
+      const last = curve[curve.length - 1]!;
+      let kept = 0;
+      for (let i = 0; i < curve.length; i += 2) curve[kept++] = curve[i]!;
+      if (curve[kept - 1] !== last) curve[kept++] = last;
+      curve.length = kept;
+    }
   }
 }
