@@ -23,6 +23,8 @@ export function buildEngine(cfg: Config, mode: Mode | 'replay', runId: string, s
     riskMaxMarketFraction: cfg.riskMaxMarketFraction,
     latencyMs: cfg.latencyMs,
     slippageBps: cfg.slippageBps,
+    tif: cfg.tif,
+    gtcTtlMs: cfg.gtcTtlMs,
   });
 }
 
