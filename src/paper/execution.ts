@@ -12,7 +12,7 @@
 import type { MarketInfo, Outcome, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
 import { keyPx, onTickGrid, pxKey, type OrderBook } from '../core/book.ts';
-import { QTY_EPS, priceFill, walkLadder, type BookFill, type Consumed, type FillPricing } from './fill.ts';
+import { Consumed, QTY_EPS, emptyWalk, priceFill, walkLadder, type BookFill, type FillPricing } from './fill.ts';
 import type { Portfolio } from './portfolio.ts';
 
 export interface ExecutionParams {
@@ -75,6 +75,9 @@ export class Execution {
   private readonly resting: WorkingOrder[] = [];
   private readonly overlays = new Map<string, Overlay>();
   private readonly pricing: FillPricing;
+  /** Scratch space reused on every order: the hot path allocates only its output events. */
+  private readonly walk = emptyWalk();
+  private readonly due: WorkingOrder[] = [];
   expirations = 0;
 
   constructor(
@@ -99,7 +102,8 @@ export class Execution {
     const window = info!.window_end_ms;
     const deadline = nowMs + (this.params.gtcTtlMs ?? DEFAULT_GTC_TTL_MS);
     const order: WorkingOrder = {
-      ...req, tif, match_after_ms: nowMs + this.params.latencyMs, filled: 0,
+      intent_id: req.intent_id, market_id: req.market_id, token_id: req.token_id, outcome: req.outcome, side: req.side, qty: req.qty, limit_px: req.limit_px,
+      tif, match_after_ms: nowMs + this.params.latencyMs, filled: 0,
       expires_at_ms: tif === 'GTC' ? Math.min(deadline, window) : null, expiry_reason: deadline < window ? 'deadline' : 'window_end',
     };
     this.counters.intents += 1;
@@ -143,13 +147,15 @@ export class Execution {
     if (this.resting.length > 0) this.expireResting(nowMs, out);
     if (this.pending.length === 0) return;
     let kept = 0;
-    const due: WorkingOrder[] = [];
+    const due = this.due;
     for (const o of this.pending) {
       if (o.match_after_ms < nowMs || (inclusive && o.match_after_ms === nowMs)) due.push(o);
       else this.pending[kept++] = o;
     }
     this.pending.length = kept;
+    // `arrive` never re-enters matchDue, so the reused `due` list is safe to walk here.
     for (const o of due) this.arrive(o, nowMs, out);
+    due.length = 0;
   }
 
   /** The order reaches the book: taker part first, then FOK / IOC / GTC handling of the rest. */
@@ -160,17 +166,17 @@ export class Execution {
     if (o.match_after_ms >= info.window_end_ms) {
       return this.reject(out, nowMs, 'window_ended', o.market_id, o.intent_id, { match_after_ms: o.match_after_ms, window_end_ms: info.window_end_ms });
     }
-    const pricing = { ...this.pricing, fee: info.fee };
     const ladder = o.side === 'buy' ? book.asks : book.bids;
     const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
     const limitKey = pxKey(o.limit_px);
-    const walk = walkLadder(ladder, o.side, o.qty, limitKey, { consumed });
+    const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
     const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
     if (o.tif === 'FOK' && walk.qty < o.qty - QTY_EPS) return this.reject(out, nowMs, 'fok_insufficient_depth', o.market_id, o.intent_id, numbers);
     if (walk.qty > 0) {
-      const fill = priceFill(o.side, walk, pricing, 'taker');
+      this.pricing.fee = info.fee;
+      const fill = priceFill(o.side, walk, this.pricing, 'taker');
       if (!this.affordable(o, fill, out, nowMs)) return;
-      walkLadder(ladder, o.side, o.qty, limitKey, { consumed, commit: true });
+      walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, true, this.walk);
       this.applyFill(o, fill, nowMs, out);
     } else if (o.tif === 'IOC') {
       return this.reject(out, nowMs, 'no_liquidity_within_limit', o.market_id, o.intent_id, numbers);
@@ -198,13 +204,12 @@ export class Execution {
     const ladder = o.side === 'buy' ? book.asks : book.bids;
     const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
     const limitKey = pxKey(o.limit_px);
-    const walk = walkLadder(ladder, o.side, o.qty - o.filled, limitKey, { consumed, strict: true });
+    const walk = walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, false, this.walk);
     if (walk.qty <= 0) return true;
-    const info = this.lookup.market(o.market_id);
     // A maker receives its own limit price, never the better price that traded through it.
-    const fill = priceFill(o.side, walk, { ...this.pricing, fee: info?.fee ?? this.pricing.fee }, 'maker', keyPx(limitKey));
+    const fill = priceFill(o.side, walk, this.pricing, 'maker', keyPx(limitKey));
     if (!this.affordable(o, fill, out, nowMs)) return false;
-    walkLadder(ladder, o.side, o.qty - o.filled, limitKey, { consumed, strict: true, commit: true });
+    walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, true, this.walk);
     this.applyFill(o, fill, nowMs, out);
     return o.qty - o.filled > QTY_EPS;
   }
@@ -270,13 +275,15 @@ export class Execution {
   private overlay(tokenId: string, book: OrderBook): Overlay {
     let ov = this.overlays.get(tokenId);
     if (!ov) {
-      ov = { book, version: book.version, bid: new Map(), ask: new Map() };
+      ov = { book, version: book.version, bid: new Consumed(), ask: new Consumed() };
       this.overlays.set(tokenId, ov);
     } else if (ov.version !== book.version || ov.book !== book) {
+      // Any book change (snapshot or delta) bumps the version: the ladders may have moved,
+      // so consumption recorded by level position starts afresh.
       ov.book = book;
       ov.version = book.version;
-      ov.bid.clear();
-      ov.ask.clear();
+      ov.bid.reset();
+      ov.ask.reset();
     }
     return ov;
   }

@@ -12,8 +12,48 @@ import { bpsFee, takerFee } from './fees.ts';
 /** Shares below this are float dust, not an unfilled remainder. */
 export const QTY_EPS = 1e-9;
 
-/** Price key → shares of that level already taken by our own fills at this book version. */
-export type Consumed = Map<number, number>;
+/**
+ * Shares of each level of one ladder already taken by our own fills, valid for one book
+ * version. Indexed by level position: while the version stands the ladder's arrays do not
+ * change, so a position is always the same price. `reset()` is a generation bump, O(1),
+ * because every book update starts a fresh overlay (this is on the per-order hot path).
+ */
+export class Consumed {
+  private used = new Float64Array(16);
+  private gen = new Uint32Array(16);
+  private current = 1;
+
+  get(i: number): number {
+    return i < this.gen.length && this.gen[i] === this.current ? this.used[i]! : 0;
+  }
+
+  add(i: number, qty: number): void {
+    if (i >= this.gen.length) this.grow(i + 1);
+    if (this.gen[i] !== this.current) {
+      this.gen[i] = this.current;
+      this.used[i] = 0;
+    }
+    this.used[i]! += qty;
+  }
+
+  reset(): void {
+    this.current += 1;
+    if (this.current >= 0xffff_ffff) {
+      this.gen.fill(0);
+      this.current = 1;
+    }
+  }
+
+  private grow(n: number): void {
+    const size = Math.max(n, this.gen.length * 2);
+    const used = new Float64Array(size);
+    const gen = new Uint32Array(size);
+    used.set(this.used);
+    gen.set(this.gen);
+    this.used = used;
+    this.gen = gen;
+  }
+}
 
 export interface WalkResult {
   qty: number;
@@ -22,21 +62,21 @@ export interface WalkResult {
   levels: number;
 }
 
-export interface WalkOptions {
-  /** Depth taken earlier at this book version; null = the whole visible book. */
-  consumed?: Consumed | null;
-  /** Only levels strictly better than the limit (a resting order filled by a trade-through). */
-  strict?: boolean;
-  /** Record the shares taken into `consumed`. */
-  commit?: boolean;
-}
+export const emptyWalk = (): WalkResult => ({ qty: 0, vwapKey: 0, levels: 0 });
 
-/** Walks `ladder` (best first) for up to `qty` shares no worse than `limitKey`. */
-export function walkLadder(ladder: BookLadder, side: Side, qty: number, limitKey: number, opts: WalkOptions = {}): WalkResult {
-  const consumed = opts.consumed ?? null;
-  const strict = opts.strict === true;
+/**
+ * Walks `ladder` (best first) for up to `qty` shares no worse than `limitKey`, skipping
+ * depth in `consumed`. `strict` takes only levels strictly better than the limit (a resting
+ * order filled by a trade-through); `commit` records the shares taken into `consumed`.
+ * The result is written into `into` so the hot path allocates nothing.
+ */
+export function walkLadder(
+  ladder: BookLadder, side: Side, qty: number, limitKey: number,
+  consumed: Consumed | null = null, strict = false, commit = false, into: WalkResult = emptyWalk(),
+): WalkResult {
   const keys = ladder.keys;
   const sizes = ladder.sizes;
+  const buy = side === 'buy';
   let remaining = qty;
   let filled = 0;
   let cost = 0;
@@ -45,13 +85,11 @@ export function walkLadder(ladder: BookLadder, side: Side, qty: number, limitKey
   let lastKey = 0;
   for (let i = 0; i < keys.length && remaining > QTY_EPS; i++) {
     const key = keys[i]!;
-    const worse = side === 'buy' ? key > limitKey || (strict && key === limitKey) : key < limitKey || (strict && key === limitKey);
-    if (worse) break;
-    const used = consumed?.get(key) ?? 0;
-    const avail = sizes[i]! - used;
+    if (buy ? key > limitKey || (strict && key === limitKey) : key < limitKey || (strict && key === limitKey)) break;
+    const avail = consumed === null ? sizes[i]! : sizes[i]! - consumed.get(i);
     if (avail <= QTY_EPS) continue;
     const take = remaining < avail ? remaining : avail;
-    if (opts.commit && consumed) consumed.set(key, used + take);
+    if (commit && consumed !== null) consumed.add(i, take);
     // Summing in integer price keys keeps one-level VWAPs exact (0.11, not 0.11000000000000001).
     cost += take * key;
     filled += take;
@@ -61,13 +99,14 @@ export function walkLadder(ladder: BookLadder, side: Side, qty: number, limitKey
     levels += 1;
   }
   if (remaining <= QTY_EPS && filled > 0) filled = qty;
-  if (filled <= 0) return { qty: 0, vwapKey: 0, levels: 0 };
+  into.qty = filled > 0 ? filled : 0;
+  into.levels = filled > 0 ? levels : 0;
   // The VWAP lies between the first and last level consumed; clamping removes float noise
   // that could otherwise put a one-level VWAP a hair outside the book.
-  const lo = side === 'buy' ? firstKey : lastKey;
-  const hi = side === 'buy' ? lastKey : firstKey;
-  const vwapKey = Math.min(hi, Math.max(lo, cost / filled));
-  return { qty: filled, vwapKey, levels };
+  const lo = buy ? firstKey : lastKey;
+  const hi = buy ? lastKey : firstKey;
+  into.vwapKey = filled > 0 ? Math.min(hi, Math.max(lo, cost / filled)) : 0;
+  return into;
 }
 
 export interface FillPricing {

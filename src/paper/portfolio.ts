@@ -51,7 +51,9 @@ export class Portfolio {
   }
 
   apply(h: Omit<Holding, 'qty' | 'avg_cost'>, side: Side, qty: number, px: number, fee: number): Holding {
-    const cur = this.holdings.get(h.token_id) ?? { ...h, qty: 0, avg_cost: 0 };
+    // Objects are built field by field (no spreads): this runs once per paper fill.
+    let cur = this.holdings.get(h.token_id);
+    if (!cur) cur = { market_id: h.market_id, token_id: h.token_id, outcome: h.outcome, qty: 0, avg_cost: 0 };
     if (side === 'buy') {
       const newQty = cur.qty + qty;
       cur.avg_cost = (cur.qty * cur.avg_cost + qty * px) / newQty;
@@ -65,9 +67,10 @@ export class Portfolio {
     }
     this.realized -= fee;
     this.fees += fee;
-    if (cur.qty <= 1e-12) this.holdings.delete(h.token_id);
+    const flat = cur.qty <= 1e-12;
+    if (flat) this.holdings.delete(h.token_id);
     else this.holdings.set(h.token_id, cur);
-    return { ...cur, qty: cur.qty <= 1e-12 ? 0 : cur.qty };
+    return { market_id: cur.market_id, token_id: cur.token_id, outcome: cur.outcome, qty: flat ? 0 : cur.qty, avg_cost: cur.avg_cost };
   }
 
   /** Pays 1.00 per winning share and 0 per losing share of `marketId`. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BookLadder, pxKey } from '../../src/core/book.ts';
 import type { Level } from '../../src/core/events.ts';
 import { CRYPTO_FEES } from '../../src/paper/fees.ts';
-import { fillAgainstLadder, walkLadder, type Consumed } from '../../src/paper/fill.ts';
+import { Consumed, fillAgainstLadder, walkLadder } from '../../src/paper/fill.ts';
 import { paperFillBuy, paperFillSell } from '../../src/paper/topOfBook.ts';
 
 const ladder = (side: 'bid' | 'ask', levels: Level[]): BookLadder => {
@@ -45,18 +45,18 @@ describe('walking the book', () => {
   });
 
   it('does not offer again the depth already consumed at the same book version', () => {
-    const consumed: Consumed = new Map();
-    const first = walkLadder(asks, 'buy', 25, pxKey(0.53), { consumed, commit: true });
+    const consumed = new Consumed();
+    const first = walkLadder(asks, 'buy', 25, pxKey(0.53), consumed, false, true);
     expect(first.qty).toBe(25);
-    const second = walkLadder(asks, 'buy', 100, pxKey(0.53), { consumed, commit: true });
+    const second = walkLadder(asks, 'buy', 100, pxKey(0.53), consumed, false, true);
     expect(second.qty).toBe(35);
     expect(second.vwapKey).toBeGreaterThan(pxKey(0.51));
-    expect(walkLadder(asks, 'buy', 1, pxKey(0.53), { consumed }).qty).toBe(0);
+    expect(walkLadder(asks, 'buy', 1, pxKey(0.53), consumed).qty).toBe(0);
   });
 
   it('in strict mode (a resting order) takes only levels strictly through the limit', () => {
-    expect(walkLadder(asks, 'buy', 100, pxKey(0.51), { strict: true }).qty).toBe(10);
-    expect(walkLadder(asks, 'buy', 100, pxKey(0.5), { strict: true }).qty).toBe(0);
+    expect(walkLadder(asks, 'buy', 100, pxKey(0.51), null, true).qty).toBe(10);
+    expect(walkLadder(asks, 'buy', 100, pxKey(0.5), null, true).qty).toBe(0);
   });
 });
 
@@ -123,9 +123,9 @@ describe('book-walk properties', () => {
     fc.assert(
       fc.property(ladderArb, fc.array(fc.double({ min: 0.01, max: 800, noNaN: true }), { minLength: 1, maxLength: 20 }), (levels, qtys) => {
         const asks = ladder('ask', levels);
-        const consumed: Consumed = new Map();
+        const consumed = new Consumed();
         let total = 0;
-        for (const q of qtys) total += walkLadder(asks, 'buy', q, pxKey(0.99), { consumed, commit: true }).qty;
+        for (const q of qtys) total += walkLadder(asks, 'buy', q, pxKey(0.99), consumed, false, true).qty;
         expect(total).toBeLessThanOrEqual(asks.depth() + 1e-6);
       }),
       { numRuns: 300 },
