@@ -9,6 +9,8 @@ export const MODES = ['paper-live', 'sim'] as const;
 export const VENUES = ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance'] as const;
 export const FAMILIES = ['5m', '15m', '1h', '4h', '1d'] as const;
 export const STRATEGIES = ['divergence', 'fair-value'] as const;
+/** Time in force of paper orders: fill-or-kill, immediate-or-cancel, good-till-cancel (with a TTL). */
+export const TIFS = ['IOC', 'FOK', 'GTC'] as const;
 export type Mode = (typeof MODES)[number];
 export type VenueName = (typeof VENUES)[number];
 export type Family = (typeof FAMILIES)[number];
@@ -92,6 +94,8 @@ export const SETTINGS = {
   riskCooldownMs: { env: 'POLYLAB_RISK_COOLDOWN_MS', schema: int(0, 86_400_000), default: 5000, accepted: 'an integer 0-86400000 (ms)' },
   latencyMs: { env: 'POLYLAB_LATENCY_MS', schema: int(0, 60_000), default: 250 },
   slippageBps: { env: 'POLYLAB_SLIPPAGE_BPS', schema: num(0, 1000), default: 0 },
+  tif: { env: 'POLYLAB_TIF', schema: z.enum(TIFS), default: 'IOC', accepted: TIFS.join(', ') },
+  gtcTtlMs: { env: 'POLYLAB_GTC_TTL_MS', schema: int(1, 86_400_000), default: 30_000 },
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;

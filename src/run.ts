@@ -25,6 +25,8 @@ export function buildEngine(cfg: Config, mode: Mode | 'replay', runId: string, s
     risk: riskLimitsFromConfig(cfg),
     latencyMs: cfg.latencyMs,
     slippageBps: cfg.slippageBps,
+    tif: cfg.tif,
+    gtcTtlMs: cfg.gtcTtlMs,
   });
 }
 

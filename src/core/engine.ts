@@ -4,7 +4,7 @@
  * the same output sequence in sim, replay and paper-live alike.
  */
 import type { BookDelta, BookSnapshot, InputEvent, MarketResolved, VenueStatus } from './events.ts';
-import type { OutputEvent, PaperIntent } from './outputs.ts';
+import type { OutputEvent, Tif } from './outputs.ts';
 import { OrderBook } from './book.ts';
 import { MarketRegistry, type MarketState } from './markets.ts';
 import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
@@ -14,7 +14,7 @@ import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.t
 import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
 import { Portfolio } from '../paper/portfolio.ts';
-import { fillAgainstLadder } from '../paper/fill.ts';
+import { Execution } from '../paper/execution.ts';
 
 export interface EngineParams {
   runId: string;
@@ -31,8 +31,12 @@ export interface EngineParams {
   slippageBps: number;
   /** How often (input time) a `pnl` event is emitted. */
   pnlIntervalMs?: number;
-  /** Upper bound on intents waiting for their latency to pass. */
+  /** Upper bound on orders waiting for their latency or resting (GTC). */
   maxPendingIntents?: number;
+  /** Time in force of paper orders (default IOC). */
+  tif?: Tif;
+  /** How long a GTC order rests before it expires (capped at the window end). */
+  gtcTtlMs?: number;
 }
 
 export interface EngineCounters {
@@ -50,7 +54,7 @@ export class Engine {
   private readonly risk: RiskState;
   readonly portfolio: Portfolio;
   readonly markets = new MarketRegistry();
-  private readonly pending: PaperIntent[] = [];
+  readonly execution: Execution;
   private lastMedian: MedianResult | null = null;
   /** The last median actually computed and when: strategies keep using it (gated by age). */
   private lastGoodMedian: { med: MedianResult; tsMs: number } | null = null;
@@ -64,6 +68,12 @@ export class Engine {
     this.vol = new EwmaVolatility(params.vol.halfLifeMs, params.vol.floorAnnual);
     this.risk = new RiskState(params.equityUsd, params.riskMaxMarketFraction, params.risk);
     this.portfolio = new Portfolio(params.equityUsd);
+    this.execution = new Execution(
+      { latencyMs: params.latencyMs, slippageBps: params.slippageBps, tif: params.tif, gtcTtlMs: params.gtcTtlMs, maxOpenOrders: params.maxPendingIntents },
+      { book: (id) => this.markets.bookOf(id), market: (id) => this.markets.get(id)?.info },
+      this.portfolio,
+      this.counters,
+    );
   }
 
   start(tsMs: number): OutputEvent[] {
@@ -83,8 +93,8 @@ export class Engine {
     this.counters.inputs += 1;
     // Time never runs backwards inside the engine, even if an edge delivers late.
     this.now = Math.max(this.now, input.ts_unix_ms);
-    // Intents whose latency has elapsed match the book as it stood until this input.
-    this.matchDue(out);
+    // Orders due strictly before this input match the book as it stood until now.
+    this.execution.matchDue(this.now, out, false);
     switch (input.event_type) {
       case 'venue_trade':
         this.median.update({ venue: input.venue, px: input.px, ts_unix_ms: input.ts_unix_ms });
@@ -112,6 +122,8 @@ export class Engine {
         this.onTimer(out);
         break;
     }
+    // Orders due exactly at this input's time see the book including it.
+    this.execution.matchDue(this.now, out, true);
     return out;
   }
 
@@ -140,6 +152,7 @@ export class Engine {
       event_type: 'quote', market_id: m.info.market_id, token_id: token.token_id, outcome: token.outcome,
       best_bid: book.bestBid(), best_ask: book.bestAsk(), mid: book.mid(), bid_depth: book.bids.depth(), ask_depth: book.asks.depth(), ts_unix_ms: this.now,
     });
+    this.execution.onBook(token.token_id, this.now, out);
   }
 
   private onTimer(out: OutputEvent[]): void {
@@ -195,23 +208,14 @@ export class Engine {
     const intentId = `i${++this.seq}`;
     const check = this.risk.check({ market_id: marketId, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.riskContext(m, d.token_id));
     if (!check.ok) return this.reject(out, check.reason, marketId, intentId, check.numbers);
-    if (this.pending.length >= (this.params.maxPendingIntents ?? 1000)) {
-      return this.reject(out, 'too_many_pending_intents', marketId, intentId, { pending: this.pending.length });
-    }
-    const intent: PaperIntent = {
-      event_type: 'paper_intent', intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side,
-      qty: d.qty, limit_px: d.limit_px, tif: 'IOC', match_after_ms: this.now + this.params.latencyMs, ts_unix_ms: this.now,
-    };
-    this.counters.intents += 1;
-    this.risk.recordAccepted(marketId, this.now);
-    this.pending.push(intent);
-    out.push(intent);
-    if (this.params.latencyMs === 0) this.matchDue(out);
+    // Market rules (tick, minimum size, position), latency and matching live in paper/execution.ts.
+    const accepted = this.execution.submit({ intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.now, out);
+    if (accepted) this.risk.recordAccepted(marketId, this.now);
   }
 
   /** What the risk gates need, all from input time and engine state. */
   private riskContext(m: MarketState, tokenId: string): RiskContext {
-    const x = exposureFor(this.portfolio.holdings.values(), this.pending, m.info.market_id, tokenId);
+    const x = exposureFor(this.portfolio.holdings.values(), this.execution.workingOrders(), m.info.market_id, tokenId);
     const book = m.books.get(tokenId);
     const ref = this.lastGoodMedian;
     return {
@@ -226,47 +230,17 @@ export class Engine {
     return this.portfolio.equity((tokenId) => this.markets.bookOf(tokenId)?.bestBid() ?? null);
   }
 
-  private matchDue(out: OutputEvent[]): void {
-    if (this.pending.length === 0) return;
-    let kept = 0;
-    for (const intent of this.pending) {
-      if (intent.match_after_ms > this.now) this.pending[kept++] = intent;
-      else this.match(intent, out);
-    }
-    this.pending.length = kept;
-  }
-
-  private match(intent: PaperIntent, out: OutputEvent[]): void {
-    const m = this.markets.get(intent.market_id);
-    const book = m?.books.get(intent.token_id);
-    if (!m || !book) return this.reject(out, 'no_book', intent.market_id, intent.intent_id, {});
-    const ladder = intent.side === 'buy' ? book.asks : book.bids;
-    const qty = intent.side === 'sell' ? Math.min(intent.qty, this.portfolio.held(intent.token_id)) : intent.qty;
-    const fill = qty > 0 ? fillAgainstLadder(ladder, intent.side, qty, intent.limit_px, this.params.slippageBps, m.info.fee) : null;
-    if (!fill) {
-      return this.reject(out, 'no_liquidity_within_limit', intent.market_id, intent.intent_id, { limit_px: intent.limit_px, best: ladder.bestPx() });
-    }
-    const pos = this.portfolio.apply({ market_id: intent.market_id, token_id: intent.token_id, outcome: intent.outcome }, intent.side, fill.qty, fill.fill_px, fill.fee);
-    this.counters.fills += 1;
-    out.push({
-      event_type: 'paper_fill', fill_id: `f${this.counters.fills}`, intent_id: intent.intent_id, market_id: intent.market_id, token_id: intent.token_id,
-      outcome: intent.outcome, side: intent.side, qty: fill.qty, fill_px: fill.fill_px, fee: fill.fee, liquidity: 'taker',
-      requested_qty: intent.qty, levels_consumed: fill.levels, ts_unix_ms: this.now,
-    });
-    out.push({ event_type: 'position', market_id: pos.market_id, token_id: pos.token_id, outcome: pos.outcome, qty: pos.qty, avg_cost: pos.avg_cost, ts_unix_ms: this.now });
-  }
-
   private onResolved(r: MarketResolved, out: OutputEvent[]): void {
     const m = this.markets.get(r.market_id);
     if (!m || m.settled) return;
     m.settled = true;
+    this.execution.cancelMarket(r.market_id, this.now, out);
     const res = this.portfolio.settle(r.market_id, r.winning_token_id);
     this.counters.settlements += 1;
     out.push({ event_type: 'settlement', market_id: r.market_id, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, source: r.source, payout: res.payout, realized_pnl: res.realized_pnl, ts_unix_ms: this.now });
     out.push(this.pnlEvent());
-    // A settled market leaves the active set, together with any intent still waiting on it.
+    // A settled market leaves the active set; its open orders ended above.
     this.markets.remove(r.market_id);
-    for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i]!.market_id === r.market_id) this.pending.splice(i, 1);
   }
 
   private reject(out: OutputEvent[], reason: string, marketId: string | null, intentId: string | null, numbers: Record<string, number | string | null>): void {
@@ -277,6 +251,8 @@ export class Engine {
   private pnlEvent(): Extract<OutputEvent, { event_type: 'pnl' }> {
     const bidOf = (tokenId: string) => this.markets.bookOf(tokenId)?.bestBid() ?? null;
     const p = this.portfolio;
-    return { event_type: 'pnl', cash: p.cash, equity: p.equity(bidOf), realized: p.realized, unrealized: p.unrealized(bidOf), fees: p.fees, ts_unix_ms: this.now };
+    const positionValue = p.positionValue(bidOf);
+    p.recordEquity(this.now, p.cash + positionValue);
+    return { event_type: 'pnl', cash: p.cash, equity: p.cash + positionValue, realized: p.realized, unrealized: p.unrealized(bidOf), fees: p.fees, position_value: positionValue, ts_unix_ms: this.now };
   }
 }

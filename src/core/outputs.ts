@@ -93,6 +93,8 @@ export const PaperIntentSchema = z.object({
   tif: TifSchema,
   /** The fill model matches at the first book state at or after this time. */
   match_after_ms: tsMs,
+  /** GTC only: the order rests until this time (capped at the window's end). */
+  expires_at_ms: tsMs.nullable().optional(),
   ts_unix_ms: tsMs,
 });
 export type PaperIntent = z.infer<typeof PaperIntentSchema>;
@@ -112,9 +114,27 @@ export const PaperFillSchema = z.object({
   /** Shares requested by the intent; qty < requested_qty is a partial fill. */
   requested_qty: num.positive(),
   levels_consumed: z.number().int().nonnegative(),
+  /** The book's VWAP over the consumed levels (maker: the order's limit), before slippage. */
+  vwap_px: num.positive().optional(),
+  tif: TifSchema.optional(),
   ts_unix_ms: tsMs,
 });
 export type PaperFill = z.infer<typeof PaperFillSchema>;
+
+/** A working order ended without filling its remainder: GTC deadline, window end, resolution, IOC rest. */
+export const OrderExpiredSchema = z.object({
+  event_type: z.literal('order_expired'),
+  intent_id: z.string(),
+  market_id: z.string(),
+  token_id: z.string(),
+  side: SideSchema,
+  tif: TifSchema,
+  reason: z.enum(['deadline', 'window_end', 'market_resolved', 'ioc_remainder']),
+  filled_qty: num.nonnegative(),
+  remaining_qty: num.positive(),
+  ts_unix_ms: tsMs,
+});
+export type OrderExpired = z.infer<typeof OrderExpiredSchema>;
 
 export const RiskRejectSchema = z.object({
   event_type: z.literal('risk_reject'),
@@ -157,6 +177,8 @@ export const PnlSchema = z.object({
   realized: num,
   unrealized: num,
   fees: num.nonnegative(),
+  /** Holdings marked at the best bid: equity = cash + position_value (one equity-curve point). */
+  position_value: num.optional(),
   ts_unix_ms: tsMs,
 });
 export type Pnl = z.infer<typeof PnlSchema>;
@@ -182,6 +204,7 @@ export const OutputEventSchema = z.discriminatedUnion('event_type', [
   SignalSchema,
   PaperIntentSchema,
   PaperFillSchema,
+  OrderExpiredSchema,
   RiskRejectSchema,
   PositionSchema,
   SettlementSchema,

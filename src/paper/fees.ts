@@ -1,22 +1,34 @@
 /**
- * Polymarket taker fee: `fee = shares × rate × (p × (1 − p))^exponent`, rounded to 5
- * decimals as the exchange does (docs.polymarket.com, "Fees" — crypto up/down markets
- * use rate 0.07 and exponent 1). Makers pay nothing; fee-free markets have rate 0.
+ * Polymarket taker fee: `fee = shares × rate × (p × (1 − p))^exponent`, cut to 5 decimals
+ * the way the exchange does (docs.polymarket.com, "Fees" — crypto up/down markets use rate
+ * 0.07 and exponent 1). Makers pay nothing; fee-free markets have rate 0.
+ *
+ * The exchange truncates rather than rounds: in the on-chain OrderFilled observations of
+ * test/fixtures/polymarket/chain_order_filled_taker_fees_excerpt.json (source in its
+ * SOURCES.md), SELL 5 at 0.31 with rate 0.05 computes to 0.053475 and paid 0.05347, and
+ * in the full 19-row source file every row matches a floor to 5 decimals while 12 of them
+ * contradict rounding half up (e.g. 0.0724999740 → paid 0.07249).
  */
 import type { FeeSchedule } from '../core/events.ts';
 
 export const FEE_DECIMALS = 5;
+const FEE_SCALE = 10 ** FEE_DECIMALS;
 
+/** Truncates a non-negative fee to 5 decimals, as the exchange does. */
 export function roundFee(x: number): number {
-  const f = 10 ** FEE_DECIMALS;
-  // Adding a tiny epsilon before rounding keeps values like 0.000035 from rounding down
-  // because of their binary representation.
-  return Math.round(x * f + 1e-9) / f;
+  // The tiny epsilon keeps exact products like 0.07392 (0.0739199999… in binary) from
+  // losing their last unit to the floor; it is far below one fee unit (1e-5).
+  return Math.floor(x * FEE_SCALE + 1e-7) / FEE_SCALE;
 }
 
 export function takerFee(shares: number, px: number, fee: FeeSchedule): number {
   if (fee.rate === 0 || shares <= 0) return 0;
   return roundFee(shares * fee.rate * (px * (1 - px)) ** fee.exponent);
+}
+
+/** The seed's flat fee: `feeBps` of notional, unrounded (see topOfBook.ts). */
+export function bpsFee(notional: number, feeBps: number): number {
+  return (notional * feeBps) / 10_000;
 }
 
 export const FEE_FREE: FeeSchedule = Object.freeze({ rate: 0, exponent: 1, taker_only: true });

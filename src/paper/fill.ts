@@ -1,56 +1,150 @@
 /**
  * Book-walking fill model (pure). A buy walks the asks best-first up to its limit, a sell
  * walks the bids down to its limit; the fill price is the VWAP of the consumed levels,
- * worsened by `slippageBps`; the taker fee follows the market's schedule (fees.ts).
- * Against a one-level book this is exactly the seed's top-of-book rule.
+ * worsened by `slippageBps`. Depth already taken by our own paper fills at the same book
+ * version (`Consumed`) is not available again. Against a one-level book with a bps fee
+ * override this is exactly the seed's top-of-book rule (topOfBook.ts).
  */
 import type { FeeSchedule, Side } from '../core/events.ts';
 import { keyPx, pxKey, type BookLadder } from '../core/book.ts';
-import { takerFee } from './fees.ts';
+import { bpsFee, takerFee } from './fees.ts';
+
+/** Shares below this are float dust, not an unfilled remainder. */
+export const QTY_EPS = 1e-9;
+
+/**
+ * Shares of each level of one ladder already taken by our own fills, valid for one book
+ * version. Indexed by level position: while the version stands the ladder's arrays do not
+ * change, so a position is always the same price. `reset()` is a generation bump, O(1),
+ * because every book update starts a fresh overlay (this is on the per-order hot path).
+ */
+export class Consumed {
+  private used = new Float64Array(16);
+  private gen = new Uint32Array(16);
+  private current = 1;
+
+  get(i: number): number {
+    return i < this.gen.length && this.gen[i] === this.current ? this.used[i]! : 0;
+  }
+
+  add(i: number, qty: number): void {
+    if (i >= this.gen.length) this.grow(i + 1);
+    if (this.gen[i] !== this.current) {
+      this.gen[i] = this.current;
+      this.used[i] = 0;
+    }
+    this.used[i]! += qty;
+  }
+
+  reset(): void {
+    this.current += 1;
+    if (this.current >= 0xffff_ffff) {
+      this.gen.fill(0);
+      this.current = 1;
+    }
+  }
+
+  private grow(n: number): void {
+    const size = Math.max(n, this.gen.length * 2);
+    const used = new Float64Array(size);
+    const gen = new Uint32Array(size);
+    used.set(this.used);
+    gen.set(this.gen);
+    this.used = used;
+    this.gen = gen;
+  }
+}
 
 export interface WalkResult {
   qty: number;
-  vwap: number;
+  /** VWAP of the consumed levels as a price key (millionths); 0 when nothing filled. */
+  vwapKey: number;
   levels: number;
 }
 
-/** Walks `ladder` (best first) for up to `qty` shares no worse than `limitPx`. */
-export function walkLadder(ladder: BookLadder, qty: number, limitPx: number, side: Side): WalkResult {
-  const limitKey = pxKey(limitPx);
+export const emptyWalk = (): WalkResult => ({ qty: 0, vwapKey: 0, levels: 0 });
+
+/**
+ * Walks `ladder` (best first) for up to `qty` shares no worse than `limitKey`, skipping
+ * depth in `consumed`. `strict` takes only levels strictly better than the limit (a resting
+ * order filled by a trade-through); `commit` records the shares taken into `consumed`.
+ * The result is written into `into` so the hot path allocates nothing.
+ */
+export function walkLadder(
+  ladder: BookLadder, side: Side, qty: number, limitKey: number,
+  consumed: Consumed | null = null, strict = false, commit = false, into: WalkResult = emptyWalk(),
+): WalkResult {
+  const keys = ladder.keys;
+  const sizes = ladder.sizes;
+  const buy = side === 'buy';
   let remaining = qty;
+  let filled = 0;
   let cost = 0;
   let levels = 0;
-  for (let i = 0; i < ladder.keys.length && remaining > 1e-12; i++) {
-    const key = ladder.keys[i]!;
-    if (side === 'buy' ? key > limitKey : key < limitKey) break;
-    const take = Math.min(remaining, ladder.sizes[i]!);
+  let firstKey = 0;
+  let lastKey = 0;
+  for (let i = 0; i < keys.length && remaining > QTY_EPS; i++) {
+    const key = keys[i]!;
+    if (buy ? key > limitKey || (strict && key === limitKey) : key < limitKey || (strict && key === limitKey)) break;
+    const avail = consumed === null ? sizes[i]! : sizes[i]! - consumed.get(i);
+    if (avail <= QTY_EPS) continue;
+    const take = remaining < avail ? remaining : avail;
+    if (commit && consumed !== null) consumed.add(i, take);
     // Summing in integer price keys keeps one-level VWAPs exact (0.11, not 0.11000000000000001).
     cost += take * key;
+    filled += take;
     remaining -= take;
+    if (levels === 0) firstKey = key;
+    lastKey = key;
     levels += 1;
   }
-  const filled = qty - remaining;
-  return { qty: filled, vwap: filled > 0 ? keyPx(cost / filled) : 0, levels };
+  if (remaining <= QTY_EPS && filled > 0) filled = qty;
+  into.qty = filled > 0 ? filled : 0;
+  into.levels = filled > 0 ? levels : 0;
+  // The VWAP lies between the first and last level consumed; clamping removes float noise
+  // that could otherwise put a one-level VWAP a hair outside the book.
+  const lo = buy ? firstKey : lastKey;
+  const hi = buy ? lastKey : firstKey;
+  into.vwapKey = filled > 0 ? Math.min(hi, Math.max(lo, cost / filled)) : 0;
+  return into;
+}
+
+export interface FillPricing {
+  slippageBps: number;
+  fee: FeeSchedule;
+  /** When set, the fee is this many bps of notional (the seed's model) instead of the schedule. */
+  feeBpsOverride?: number | null;
 }
 
 export interface BookFill {
   qty: number;
+  /** The book's VWAP over the consumed levels, before slippage. */
+  vwap_px: number;
+  /** What the paper fill pays (buy) or receives (sell): the VWAP worsened by slippage. */
   fill_px: number;
+  notional: number;
   fee: number;
   levels: number;
+  liquidity: 'taker' | 'maker';
 }
 
-export function fillAgainstLadder(
-  ladder: BookLadder,
-  side: Side,
-  qty: number,
-  limitPx: number,
-  slippageBps: number,
-  fee: FeeSchedule,
-): BookFill | null {
-  const walk = walkLadder(ladder, qty, limitPx, side);
-  if (walk.qty <= 0) return null;
+/**
+ * Prices a walk. Takers pay the schedule fee at the exchange's match price (the VWAP);
+ * makers pay none. The bps override reproduces the seed's fee on the slipped notional.
+ */
+export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, liquidity: 'taker' | 'maker', makerPx?: number): BookFill {
+  const vwapPx = makerPx ?? keyPx(walk.vwapKey);
   const sign = side === 'buy' ? 1 : -1;
-  const fillPx = walk.vwap * (1 + (sign * slippageBps) / 10_000);
-  return { qty: walk.qty, fill_px: fillPx, fee: takerFee(walk.qty, walk.vwap, fee), levels: walk.levels };
+  const fillPx = vwapPx * (1 + (sign * pricing.slippageBps) / 10_000);
+  const notional = fillPx * walk.qty;
+  let fee = 0;
+  if (pricing.feeBpsOverride !== undefined && pricing.feeBpsOverride !== null) fee = bpsFee(notional, pricing.feeBpsOverride);
+  else if (liquidity === 'taker') fee = takerFee(walk.qty, vwapPx, pricing.fee);
+  return { qty: walk.qty, vwap_px: vwapPx, fill_px: fillPx, notional, fee, levels: walk.levels, liquidity };
+}
+
+/** One-shot taker fill against a ladder (no overlay): null when nothing is within the limit. */
+export function fillAgainstLadder(ladder: BookLadder, side: Side, qty: number, limitPx: number, pricing: FillPricing): BookFill | null {
+  const walk = walkLadder(ladder, side, qty, pxKey(limitPx));
+  return walk.qty > 0 ? priceFill(side, walk, pricing, 'taker') : null;
 }

@@ -2,6 +2,8 @@
  * Paper portfolio: cash, positions per token with average cost, realized PnL and fees.
  * Unrealized PnL is marked at the best bid (what the position could be sold for), not mid.
  * Positions can never go negative: selling more than held is refused.
+ * Accounting identity kept by every fill and settlement (tested as a property):
+ * cash + Σ qty × avg_cost = starting cash + realized (realized already net of fees).
  */
 import type { Outcome, Side } from '../core/events.ts';
 
@@ -18,11 +20,20 @@ export interface SettlementResult {
   realized_pnl: number;
 }
 
+export interface EquityPoint {
+  ts_unix_ms: number;
+  equity: number;
+}
+
+/** Points kept in the equity curve; past this the curve is thinned to every other point. */
+export const EQUITY_CURVE_MAX_POINTS = 10_000;
+
 export class Portfolio {
   cash: number;
   realized = 0;
   fees = 0;
   readonly holdings = new Map<string, Holding>();
+  readonly equityCurve: EquityPoint[] = [];
 
   constructor(readonly startingCash: number) {
     this.cash = startingCash;
@@ -40,7 +51,9 @@ export class Portfolio {
   }
 
   apply(h: Omit<Holding, 'qty' | 'avg_cost'>, side: Side, qty: number, px: number, fee: number): Holding {
-    const cur = this.holdings.get(h.token_id) ?? { ...h, qty: 0, avg_cost: 0 };
+    // Objects are built field by field (no spreads): this runs once per paper fill.
+    let cur = this.holdings.get(h.token_id);
+    if (!cur) cur = { market_id: h.market_id, token_id: h.token_id, outcome: h.outcome, qty: 0, avg_cost: 0 };
     if (side === 'buy') {
       const newQty = cur.qty + qty;
       cur.avg_cost = (cur.qty * cur.avg_cost + qty * px) / newQty;
@@ -54,9 +67,10 @@ export class Portfolio {
     }
     this.realized -= fee;
     this.fees += fee;
-    if (cur.qty <= 1e-12) this.holdings.delete(h.token_id);
+    const flat = cur.qty <= 1e-12;
+    if (flat) this.holdings.delete(h.token_id);
     else this.holdings.set(h.token_id, cur);
-    return { ...cur, qty: cur.qty <= 1e-12 ? 0 : cur.qty };
+    return { market_id: cur.market_id, token_id: cur.token_id, outcome: cur.outcome, qty: flat ? 0 : cur.qty, avg_cost: cur.avg_cost };
   }
 
   /** Pays 1.00 per winning share and 0 per losing share of `marketId`. */
@@ -82,9 +96,28 @@ export class Portfolio {
     return total;
   }
 
-  equity(bidOf: (tokenId: string) => number | null): number {
+  /** Holdings marked at the best bid: what they could be sold for now. */
+  positionValue(bidOf: (tokenId: string) => number | null): number {
     let value = 0;
     for (const h of this.holdings.values()) value += h.qty * (bidOf(h.token_id) ?? 0);
-    return this.cash + value;
+    return value;
+  }
+
+  equity(bidOf: (tokenId: string) => number | null): number {
+    return this.cash + this.positionValue(bidOf);
+  }
+
+  /** Appends an equity-curve point; the curve stays bounded by thinning, not by forgetting the start. */
+  recordEquity(tsMs: number, equity: number): void {
+    const curve = this.equityCurve;
+    if (curve.length > 0 && curve[curve.length - 1]!.ts_unix_ms === tsMs) curve[curve.length - 1]!.equity = equity;
+    else curve.push({ ts_unix_ms: tsMs, equity });
+    if (curve.length > EQUITY_CURVE_MAX_POINTS) {
+      const last = curve[curve.length - 1]!;
+      let kept = 0;
+      for (let i = 0; i < curve.length; i += 2) curve[kept++] = curve[i]!;
+      if (curve[kept - 1] !== last) curve[kept++] = last;
+      curve.length = kept;
+    }
   }
 }

@@ -1,0 +1,306 @@
+/**
+ * Paper execution (pure): holds orders through their latency, validates them against the
+ * market's rules, matches them against the L2 book with FOK / IOC / GTC semantics, keeps
+ * resting GTC orders until the book trades through them or they expire, and applies fills
+ * to the portfolio. Every outcome is an output event: `paper_intent`, `paper_fill` +
+ * `position`, `risk_reject` (with a reason) or `order_expired`.
+ *
+ * Pessimism, by rule: an order sees the book as it stands `latencyMs` after the decision;
+ * depth taken by our own fills is gone until the book changes; a resting order assumes no
+ * queue priority and fills only on prices strictly through its limit, at its limit.
+ */
+import type { MarketInfo, Outcome, Side } from '../core/events.ts';
+import type { OutputEvent, Tif } from '../core/outputs.ts';
+import { keyPx, onTickGrid, pxKey, type OrderBook } from '../core/book.ts';
+import { Consumed, QTY_EPS, emptyWalk, priceFill, walkLadder, type BookFill, type FillPricing } from './fill.ts';
+import type { Portfolio } from './portfolio.ts';
+
+export interface ExecutionParams {
+  latencyMs: number;
+  slippageBps: number;
+  /** Time in force of orders that do not name one. */
+  tif?: Tif;
+  /** How long a GTC order may rest (capped at its market's window end). */
+  gtcTtlMs?: number;
+  /** Upper bound on orders waiting for their latency plus orders resting. */
+  maxOpenOrders?: number;
+  /** Fee as bps of notional instead of the market's schedule (the seed's model; tests). */
+  feeBpsOverride?: number | null;
+}
+
+export interface OrderRequest {
+  intent_id: string;
+  market_id: string;
+  token_id: string;
+  outcome: Outcome;
+  side: Side;
+  qty: number;
+  limit_px: number;
+  tif?: Tif;
+}
+
+/** What the execution needs to see of the engine's markets. */
+export interface ExecutionLookup {
+  book(tokenId: string): OrderBook | undefined;
+  market(marketId: string): MarketInfo | undefined;
+}
+
+export interface ExecutionCounters {
+  intents: number;
+  fills: number;
+  rejects: number;
+}
+
+interface WorkingOrder extends Required<OrderRequest> {
+  match_after_ms: number;
+  expires_at_ms: number | null;
+  expiry_reason: 'deadline' | 'window_end';
+  filled: number;
+}
+
+/** Depth consumed by our own fills, valid for one version of one token's book. */
+interface Overlay {
+  book: OrderBook;
+  version: number;
+  bid: Consumed;
+  ask: Consumed;
+}
+
+type Numbers = Record<string, number | string | null>;
+
+export const DEFAULT_GTC_TTL_MS = 30_000;
+
+export class Execution {
+  private readonly pending: WorkingOrder[] = [];
+  private readonly resting: WorkingOrder[] = [];
+  private readonly overlays = new Map<string, Overlay>();
+  private readonly pricing: FillPricing;
+  /** Scratch space reused on every order: the hot path allocates only its output events. */
+  private readonly walk = emptyWalk();
+  private readonly due: WorkingOrder[] = [];
+  expirations = 0;
+
+  constructor(
+    readonly params: ExecutionParams,
+    private readonly lookup: ExecutionLookup,
+    private readonly portfolio: Portfolio,
+    private readonly counters: ExecutionCounters,
+  ) {
+    this.pricing = { slippageBps: params.slippageBps, fee: { rate: 0, exponent: 1, taker_only: true }, feeBpsOverride: params.feeBpsOverride ?? null };
+  }
+
+  get openOrders(): number {
+    return this.pending.length + this.resting.length;
+  }
+
+  /** Orders still working (waiting for their latency or resting), with their unfilled size. */
+  *workingOrders(): IterableIterator<{ market_id: string; token_id: string; side: Side; qty: number; limit_px: number }> {
+    for (const list of [this.pending, this.resting]) {
+      for (const o of list) yield { market_id: o.market_id, token_id: o.token_id, side: o.side, qty: o.qty - o.filled, limit_px: o.limit_px };
+    }
+  }
+
+  /** Validates a decision's order and holds it for its latency (or matches it now at 0 ms). Returns whether it was accepted. */
+  submit(req: OrderRequest, nowMs: number, out: OutputEvent[]): boolean {
+    const info = this.lookup.market(req.market_id);
+    const tif = req.tif ?? this.params.tif ?? 'IOC';
+    const bad = info ? this.validate(req, info) : { reason: 'unknown_market', numbers: {} };
+    if (bad) {
+      this.reject(out, nowMs, bad.reason, req.market_id, req.intent_id, bad.numbers);
+      return false;
+    }
+    const window = info!.window_end_ms;
+    const deadline = nowMs + (this.params.gtcTtlMs ?? DEFAULT_GTC_TTL_MS);
+    const order: WorkingOrder = {
+      intent_id: req.intent_id, market_id: req.market_id, token_id: req.token_id, outcome: req.outcome, side: req.side, qty: req.qty, limit_px: req.limit_px,
+      tif, match_after_ms: nowMs + this.params.latencyMs, filled: 0,
+      expires_at_ms: tif === 'GTC' ? Math.min(deadline, window) : null, expiry_reason: deadline < window ? 'deadline' : 'window_end',
+    };
+    this.counters.intents += 1;
+    this.pending.push(order);
+    out.push({
+      event_type: 'paper_intent', intent_id: req.intent_id, market_id: req.market_id, token_id: req.token_id, outcome: req.outcome, side: req.side,
+      qty: req.qty, limit_px: req.limit_px, tif, match_after_ms: order.match_after_ms, expires_at_ms: order.expires_at_ms, ts_unix_ms: nowMs,
+    });
+    if (this.params.latencyMs === 0) this.matchDue(nowMs, out, true);
+    return true;
+  }
+
+  /** Market rules: price in (0, 1) on the tick grid, size ≥ the minimum, no overselling. */
+  private validate(req: OrderRequest, info: MarketInfo): { reason: string; numbers: Numbers } | null {
+    const tickSize = this.lookup.book(req.token_id)?.tickSize ?? info.tick_size;
+    if (!Number.isFinite(req.qty) || req.qty <= 0) return { reason: 'invalid_size', numbers: { qty: req.qty } };
+    if (!(req.limit_px > 0 && req.limit_px < 1)) return { reason: 'price_out_of_range', numbers: { limit_px: req.limit_px } };
+    if (!onTickGrid(req.limit_px, tickSize)) return { reason: 'price_off_tick', numbers: { limit_px: req.limit_px, tick_size: tickSize } };
+    if (req.qty < info.min_size - QTY_EPS) return { reason: 'size_below_minimum', numbers: { qty: req.qty, min_size: info.min_size } };
+    if (this.openOrders >= (this.params.maxOpenOrders ?? 1000)) return { reason: 'too_many_pending_intents', numbers: { pending: this.openOrders } };
+    if (req.side === 'sell') {
+      const free = this.portfolio.held(req.token_id) - this.reservedSells(req.token_id);
+      if (req.qty > free + QTY_EPS) return { reason: 'insufficient_position', numbers: { qty: req.qty, held_free: free } };
+    }
+    return null;
+  }
+
+  private reservedSells(tokenId: string): number {
+    let total = 0;
+    for (const o of this.pending) if (o.side === 'sell' && o.token_id === tokenId) total += o.qty - o.filled;
+    for (const o of this.resting) if (o.side === 'sell' && o.token_id === tokenId) total += o.qty - o.filled;
+    return total;
+  }
+
+  /**
+   * Matches every order whose latency has passed and expires resting orders past their
+   * deadline. Before an input is applied (`inclusive` false) only orders due strictly
+   * earlier match, so the book they see is the one in force at their due time; after the
+   * input (`inclusive` true) orders due exactly now see the book including it.
+   */
+  matchDue(nowMs: number, out: OutputEvent[], inclusive: boolean): void {
+    if (this.resting.length > 0) this.expireResting(nowMs, out);
+    if (this.pending.length === 0) return;
+    let kept = 0;
+    const due = this.due;
+    for (const o of this.pending) {
+      if (o.match_after_ms < nowMs || (inclusive && o.match_after_ms === nowMs)) due.push(o);
+      else this.pending[kept++] = o;
+    }
+    this.pending.length = kept;
+    // `arrive` never re-enters matchDue, so the reused `due` list is safe to walk here.
+    for (const o of due) this.arrive(o, nowMs, out);
+    due.length = 0;
+  }
+
+  /** The order reaches the book: taker part first, then FOK / IOC / GTC handling of the rest. */
+  private arrive(o: WorkingOrder, nowMs: number, out: OutputEvent[]): void {
+    const info = this.lookup.market(o.market_id);
+    const book = this.lookup.book(o.token_id);
+    if (!info || !book) return this.reject(out, nowMs, 'no_book', o.market_id, o.intent_id, {});
+    if (o.match_after_ms >= info.window_end_ms) {
+      return this.reject(out, nowMs, 'window_ended', o.market_id, o.intent_id, { match_after_ms: o.match_after_ms, window_end_ms: info.window_end_ms });
+    }
+    const ladder = o.side === 'buy' ? book.asks : book.bids;
+    const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
+    const limitKey = pxKey(o.limit_px);
+    const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
+    const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
+    if (o.tif === 'FOK' && walk.qty < o.qty - QTY_EPS) return this.reject(out, nowMs, 'fok_insufficient_depth', o.market_id, o.intent_id, numbers);
+    if (walk.qty > 0) {
+      this.pricing.fee = info.fee;
+      const fill = priceFill(o.side, walk, this.pricing, 'taker');
+      if (!this.affordable(o, fill, out, nowMs)) return;
+      walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, true, this.walk);
+      this.applyFill(o, fill, nowMs, out);
+    } else if (o.tif === 'IOC') {
+      return this.reject(out, nowMs, 'no_liquidity_within_limit', o.market_id, o.intent_id, numbers);
+    }
+    const remaining = o.qty - o.filled;
+    if (remaining <= QTY_EPS) return;
+    if (o.tif === 'GTC' && o.expires_at_ms !== null && o.expires_at_ms > nowMs) this.resting.push(o);
+    else this.expire(o, o.tif === 'GTC' ? o.expiry_reason : 'ioc_remainder', nowMs, out);
+  }
+
+  /** After `tokenId`'s book changed: resting orders fill on depth strictly through their limit. */
+  onBook(tokenId: string, nowMs: number, out: OutputEvent[]): void {
+    if (this.resting.length === 0) return;
+    const book = this.lookup.book(tokenId);
+    if (!book) return;
+    let kept = 0;
+    for (const o of this.resting) {
+      if (o.token_id !== tokenId || this.tradeThrough(o, book, nowMs, out)) this.resting[kept++] = o;
+    }
+    this.resting.length = kept;
+  }
+
+  /** Fills what trades through a resting order; returns whether the order keeps resting. */
+  private tradeThrough(o: WorkingOrder, book: OrderBook, nowMs: number, out: OutputEvent[]): boolean {
+    const ladder = o.side === 'buy' ? book.asks : book.bids;
+    const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
+    const limitKey = pxKey(o.limit_px);
+    const walk = walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, false, this.walk);
+    if (walk.qty <= 0) return true;
+    // A maker receives its own limit price, never the better price that traded through it.
+    const fill = priceFill(o.side, walk, this.pricing, 'maker', keyPx(limitKey));
+    if (!this.affordable(o, fill, out, nowMs)) return false;
+    walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, true, this.walk);
+    this.applyFill(o, fill, nowMs, out);
+    return o.qty - o.filled > QTY_EPS;
+  }
+
+  /** Cash for a buy, shares for a sell: a fill the portfolio cannot carry is a reject. */
+  private affordable(o: WorkingOrder, fill: BookFill, out: OutputEvent[], nowMs: number): boolean {
+    const p = this.portfolio;
+    if (o.side === 'buy' && fill.notional + fill.fee > p.cash + 1e-9) {
+      this.reject(out, nowMs, 'insufficient_cash', o.market_id, o.intent_id, { cost: fill.notional + fill.fee, cash: p.cash });
+      return false;
+    }
+    if (o.side === 'sell' && fill.qty > p.held(o.token_id) + QTY_EPS) {
+      this.reject(out, nowMs, 'insufficient_position', o.market_id, o.intent_id, { qty: fill.qty, held: p.held(o.token_id) });
+      return false;
+    }
+    return true;
+  }
+
+  private applyFill(o: WorkingOrder, fill: BookFill, nowMs: number, out: OutputEvent[]): void {
+    o.filled += fill.qty;
+    const pos = this.portfolio.apply({ market_id: o.market_id, token_id: o.token_id, outcome: o.outcome }, o.side, fill.qty, fill.fill_px, fill.fee);
+    this.counters.fills += 1;
+    out.push({
+      event_type: 'paper_fill', fill_id: `f${this.counters.fills}`, intent_id: o.intent_id, market_id: o.market_id, token_id: o.token_id,
+      outcome: o.outcome, side: o.side, qty: fill.qty, fill_px: fill.fill_px, fee: fill.fee, liquidity: fill.liquidity,
+      requested_qty: o.qty, levels_consumed: fill.levels, vwap_px: fill.vwap_px, tif: o.tif, ts_unix_ms: nowMs,
+    });
+    out.push({ event_type: 'position', market_id: pos.market_id, token_id: pos.token_id, outcome: pos.outcome, qty: pos.qty, avg_cost: pos.avg_cost, ts_unix_ms: nowMs });
+  }
+
+  private expireResting(nowMs: number, out: OutputEvent[]): void {
+    let kept = 0;
+    for (const o of this.resting) {
+      if (o.expires_at_ms !== null && o.expires_at_ms <= nowMs) this.expire(o, o.expiry_reason, nowMs, out);
+      else this.resting[kept++] = o;
+    }
+    this.resting.length = kept;
+  }
+
+  /** Ends every working order of a market (resolution) and forgets its depth overlays. */
+  cancelMarket(marketId: string, nowMs: number, out: OutputEvent[]): void {
+    for (const list of [this.pending, this.resting]) {
+      let kept = 0;
+      for (const o of list) {
+        if (o.market_id === marketId) this.expire(o, 'market_resolved', nowMs, out);
+        else list[kept++] = o;
+      }
+      list.length = kept;
+    }
+    const info = this.lookup.market(marketId);
+    for (const t of info?.tokens ?? []) this.overlays.delete(t.token_id);
+  }
+
+  private expire(o: WorkingOrder, reason: 'deadline' | 'window_end' | 'market_resolved' | 'ioc_remainder', nowMs: number, out: OutputEvent[]): void {
+    this.expirations += 1;
+    out.push({
+      event_type: 'order_expired', intent_id: o.intent_id, market_id: o.market_id, token_id: o.token_id, side: o.side, tif: o.tif,
+      reason, filled_qty: o.filled, remaining_qty: o.qty - o.filled, ts_unix_ms: nowMs,
+    });
+  }
+
+  /** The token's consumed-depth overlay, reset whenever its book has changed. */
+  private overlay(tokenId: string, book: OrderBook): Overlay {
+    let ov = this.overlays.get(tokenId);
+    if (!ov) {
+      ov = { book, version: book.version, bid: new Consumed(), ask: new Consumed() };
+      this.overlays.set(tokenId, ov);
+    } else if (ov.version !== book.version || ov.book !== book) {
+      // Any book change (snapshot or delta) bumps the version: the ladders may have moved,
+      // so consumption recorded by level position starts afresh.
+      ov.book = book;
+      ov.version = book.version;
+      ov.bid.reset();
+      ov.ask.reset();
+    }
+    return ov;
+  }
+
+  private reject(out: OutputEvent[], nowMs: number, reason: string, marketId: string | null, intentId: string | null, numbers: Numbers): void {
+    this.counters.rejects += 1;
+    out.push({ event_type: 'risk_reject', reason, market_id: marketId, intent_id: intentId, numbers, ts_unix_ms: nowMs });
+  }
+}

@@ -1,0 +1,114 @@
+// Goal: inside the engine, a decision is held for its latency, filled against the later book, expired or settled, all as events.
+import { describe, expect, it } from 'vitest';
+import type { InputEvent, Level } from '../../src/core/events.ts';
+import { Engine, type EngineParams } from '../../src/core/engine.ts';
+import { OutputEventSchema, type OutputEvent, type OutputEventType, type OutputOf } from '../../src/core/outputs.ts';
+import type { Decision, Strategy } from '../../src/strategy/types.ts';
+import { T0, market } from './paper-harness.ts';
+
+/** A strategy that makes the given decisions once each, on the first evaluations. */
+function scripted(decisions: Decision[]): Strategy {
+  const queue = [...decisions];
+  return { name: 'scripted', evaluate: () => (queue.length > 0 ? [queue.shift()!] : []) };
+}
+
+const buyUp = (qty: number, limitPx: number): Decision => ({ token_id: 'up', outcome: 'Up', side: 'buy', qty, limit_px: limitPx, reason: 'test', numbers: {} });
+
+function engine(strategy: Strategy, over: Partial<EngineParams> = {}): Engine {
+  return new Engine({
+    runId: 't', mode: 'sim', seed: null, strategy,
+    median: { stalenessMs: 2000, outlierBps: 200, minVenues: 2 }, vol: { halfLifeMs: 300_000, floorAnnual: 0.2 },
+    equityUsd: 10_000, riskMaxMarketFraction: 0.5, latencyMs: 250, slippageBps: 0, ...over,
+  });
+}
+
+const trades = (ts: number): InputEvent[] =>
+  ['coinbase', 'kraken'].map((venue, i) => ({ event_type: 'venue_trade', venue, symbol: 'BTC-USD', px: 100_000, qty: 1, side: 'buy', trade_id: `${venue}-${ts}-${i}`, ts_exchange_ms: ts, ts_unix_ms: ts }));
+const book = (ts: number, tokenId: string, asks: Level[], bids: Level[] = [], tickSize?: number): InputEvent => ({
+  event_type: 'book_snapshot', market_id: 'm1', token_id: tokenId, bids, asks, ts_exchange_ms: ts, ts_unix_ms: ts, ...(tickSize ? { tick_size: tickSize } : {}),
+});
+
+function run(e: Engine, inputs: InputEvent[]): OutputEvent[] {
+  return [...e.start(T0), ...inputs.flatMap((i) => e.step(i))];
+}
+const only = <T extends OutputEventType>(out: OutputEvent[], type: T) => out.filter((e): e is OutputOf<T> => e.event_type === type);
+
+/** Market discovered, books, fresh venue prints, then a timer at T0 + 1000 where the strategy decides. */
+function opening(asks: Level[], bids: Level[] = [[0.4, 100]]): InputEvent[] {
+  return [
+    { event_type: 'market_discovered', market: market(), ts_unix_ms: T0 },
+    book(T0 + 10, 'up', asks, bids),
+    ...trades(T0 + 900),
+    { event_type: 'timer', ts_unix_ms: T0 + 1000 },
+  ];
+}
+
+describe('engine matching', () => {
+  it('holds the intent and fills against the first book state at or after decision + latency', () => {
+    const e = engine(scripted([buyUp(10, 0.6)]));
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1100, 'up', [[0.55, 100]]),
+      book(T0 + 1400, 'up', [[0.59, 100]]),
+    ]);
+    const [intent] = only(out, 'paper_intent');
+    expect(intent).toMatchObject({ ts_unix_ms: T0 + 1000, match_after_ms: T0 + 1250, tif: 'IOC' });
+    const [fill] = only(out, 'paper_fill');
+    expect(fill).toMatchObject({ intent_id: intent!.intent_id, fill_px: 0.55, qty: 10, ts_unix_ms: T0 + 1400 });
+    expect(out.indexOf(fill!)).toBeLessThan(out.findIndex((x) => x.event_type === 'quote' && x.best_ask === 0.59));
+    for (const x of out) expect(OutputEventSchema.safeParse(x).success).toBe(true);
+  });
+
+  it('rests a GTC order from config and expires it at its TTL', () => {
+    const e = engine(scripted([buyUp(10, 0.45)]), { tif: 'GTC', gtcTtlMs: 2000 });
+    const out = run(e, [...opening([[0.5, 100]]), { event_type: 'timer', ts_unix_ms: T0 + 2000 }, { event_type: 'timer', ts_unix_ms: T0 + 3000 }]);
+    expect(only(out, 'paper_fill')).toHaveLength(0);
+    expect(only(out, 'order_expired')[0]).toMatchObject({ reason: 'deadline', remaining_qty: 10, ts_unix_ms: T0 + 3000 });
+  });
+
+  it('rejects an off-tick price and accepts it after a tick_size change on the book', () => {
+    const e = engine(scripted([buyUp(10, 0.505), buyUp(10, 0.505)]));
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1500, 'up', [[0.505, 100]], [], 0.001),
+      ...trades(T0 + 1900),
+      { event_type: 'timer', ts_unix_ms: T0 + 2000 },
+      book(T0 + 2500, 'up', [[0.505, 100]]),
+    ]);
+    expect(only(out, 'risk_reject')[0]).toMatchObject({ reason: 'price_off_tick', numbers: { tick_size: 0.01 } });
+    expect(only(out, 'paper_fill')[0]).toMatchObject({ fill_px: 0.505 });
+  });
+});
+
+describe('engine settlement', () => {
+  it.each([
+    ['up', 'Up', 10, 10 - 5] as const,
+    ['down', 'Down', 0, -5] as const,
+  ])('settles when %s wins: payout %d, realized %d, with fees kept apart', (winner, outcome, payout, pnl) => {
+    const e = engine(scripted([buyUp(10, 0.5)]));
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1300, 'up', [[0.5, 100]]),
+      { event_type: 'market_resolved', market_id: 'm1', winning_token_id: winner, winning_outcome: outcome, source: 'official', ts_unix_ms: T0 + 400_000 },
+    ]);
+    const [fill] = only(out, 'paper_fill');
+    // 10 × 0.07 × 0.5 × 0.5 = 0.175
+    expect(fill?.fee).toBe(0.175);
+    expect(only(out, 'settlement')[0]).toMatchObject({ payout, realized_pnl: pnl });
+    const pnlEvent = only(out, 'pnl').at(-1)!;
+    expect(pnlEvent.realized).toBeCloseTo(pnl - 0.175, 12);
+    expect(pnlEvent.fees).toBe(0.175);
+    expect(pnlEvent.equity).toBeCloseTo(10_000 + pnl - 0.175, 9);
+    expect(pnlEvent.position_value).toBe(0);
+    expect(e.portfolio.equityCurve.at(-1)?.equity).toBeCloseTo(pnlEvent.equity, 12);
+  });
+
+  it('marks an open position at the best bid in pnl events', () => {
+    const e = engine(scripted([buyUp(10, 0.5)]));
+    run(e, [...opening([[0.5, 100]], [[0.42, 100]]), book(T0 + 1300, 'up', [[0.5, 100]], [[0.42, 100]])]);
+    const p = e.stop(T0 + 2000)[0] as OutputOf<'pnl'>;
+    expect(p.position_value).toBeCloseTo(4.2, 12);
+    expect(p.unrealized).toBeCloseTo(-0.8, 12);
+    expect(p.equity).toBeCloseTo(p.cash + 4.2, 12);
+  });
+});

@@ -1,0 +1,145 @@
+// Goal: the book walk fills at the VWAP of the levels it consumes, never better than the book, and reduces to the seed's rule on one level.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BookLadder, pxKey } from '../../src/core/book.ts';
+import type { Level } from '../../src/core/events.ts';
+import { CRYPTO_FEES } from '../../src/paper/fees.ts';
+import { Consumed, fillAgainstLadder, walkLadder } from '../../src/paper/fill.ts';
+import { paperFillBuy, paperFillSell } from '../../src/paper/topOfBook.ts';
+
+const ladder = (side: 'bid' | 'ask', levels: Level[]): BookLadder => {
+  const l = new BookLadder(side);
+  l.replace(levels);
+  return l;
+};
+const pricing = { slippageBps: 0, fee: CRYPTO_FEES };
+
+describe('walking the book', () => {
+  const asks = ladder('ask', [[0.5, 10], [0.51, 20], [0.53, 30]]);
+
+  it('walks three ask levels and pays their VWAP with the fee at that VWAP', () => {
+    // 10 × 0.50 + 20 × 0.51 + 10 × 0.53 = 20.5 for 40 shares → VWAP 0.5125.
+    const f = fillAgainstLadder(asks, 'buy', 40, 0.53, pricing)!;
+    expect(f).toMatchObject({ qty: 40, vwap_px: 0.5125, fill_px: 0.5125, levels: 3, liquidity: 'taker' });
+    // 40 × 0.07 × 0.5125 × 0.4875 = 0.6995625 → truncated to 0.69956.
+    expect(f.fee).toBe(0.69956);
+  });
+
+  it('stops at the limit: a 0.51 limit only reaches the first two levels', () => {
+    const f = fillAgainstLadder(asks, 'buy', 100, 0.51, pricing)!;
+    expect(f.qty).toBe(30);
+    expect(f.vwap_px).toBeCloseTo(15.2 / 30, 12);
+    expect(f.levels).toBe(2);
+  });
+
+  it('fills nothing when the best ask is above the limit', () => {
+    expect(fillAgainstLadder(asks, 'buy', 10, 0.49, pricing)).toBeNull();
+  });
+
+  it('walks the bids downwards for a sell', () => {
+    const bids = ladder('bid', [[0.48, 5], [0.47, 5], [0.4, 100]]);
+    const f = fillAgainstLadder(bids, 'sell', 8, 0.47, pricing)!;
+    expect(f.qty).toBe(8);
+    expect(f.vwap_px).toBeCloseTo((5 * 0.48 + 3 * 0.47) / 8, 12);
+    expect(f.levels).toBe(2);
+  });
+
+  it('does not offer again the depth already consumed at the same book version', () => {
+    const consumed = new Consumed();
+    const first = walkLadder(asks, 'buy', 25, pxKey(0.53), consumed, false, true);
+    expect(first.qty).toBe(25);
+    const second = walkLadder(asks, 'buy', 100, pxKey(0.53), consumed, false, true);
+    expect(second.qty).toBe(35);
+    expect(second.vwapKey).toBeGreaterThan(pxKey(0.51));
+    expect(walkLadder(asks, 'buy', 1, pxKey(0.53), consumed).qty).toBe(0);
+  });
+
+  it('in strict mode (a resting order) takes only levels strictly through the limit', () => {
+    expect(walkLadder(asks, 'buy', 100, pxKey(0.51), null, true).qty).toBe(10);
+    expect(walkLadder(asks, 'buy', 100, pxKey(0.5), null, true).qty).toBe(0);
+  });
+});
+
+describe('the seed rule on a one-level book', () => {
+  it('paperFillBuy(0.62, 5, 10, 2) still fills above 0.62, and the book walk gives the identical fill', () => {
+    const seed = paperFillBuy(0.62, 5, 10, 2);
+    expect(seed.fill_px).toBeGreaterThan(0.62);
+    // With the seed's bps fee as an override the whole result matches, field by field.
+    const walk = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.62, { slippageBps: 10, fee: CRYPTO_FEES, feeBpsOverride: 2 })!;
+    expect({ qty: walk.qty, fill_px: walk.fill_px, notional: walk.notional, fee: walk.fee }).toEqual({ qty: seed.qty, fill_px: seed.fill_px, notional: seed.notional, fee: seed.fee });
+    // With the market's schedule only the fee differs: 5 × 0.07 × 0.62 × 0.38 = 0.08246.
+    const scheduled = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.62, { slippageBps: 10, fee: CRYPTO_FEES })!;
+    expect(scheduled.fill_px).toBe(seed.fill_px);
+    expect(scheduled.fee).toBe(0.08246);
+  });
+
+  it('paperFillSell mirrors on a one-level bid book', () => {
+    const seed = paperFillSell(0.62, 5, 10, 2);
+    const walk = fillAgainstLadder(ladder('bid', [[0.62, 50]]), 'sell', 5, 0.62, { slippageBps: 10, fee: CRYPTO_FEES, feeBpsOverride: 2 })!;
+    expect(walk.fill_px).toBe(seed.fill_px);
+    expect(walk.fee).toBe(seed.fee);
+  });
+});
+
+/** A ladder of distinct prices on the 0.01 grid with positive sizes. */
+const ladderArb = fc
+  .uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 99 })
+  .chain((cents) => fc.tuple(fc.constant(cents), fc.array(fc.double({ min: 0.01, max: 1000, noNaN: true }), { minLength: cents.length, maxLength: cents.length })))
+  .map(([cents, sizes]) => cents.map((c, i) => [c / 100, sizes[i]!] as Level));
+
+describe('book-walk properties', () => {
+  it('a buy never fills below the best ask nor above its limit, nor more than the visible depth', () => {
+    fc.assert(
+      fc.property(ladderArb, fc.integer({ min: 1, max: 99 }), fc.double({ min: 0.01, max: 5000, noNaN: true }), (levels, limitCents, qty) => {
+        const asks = ladder('ask', levels);
+        const f = fillAgainstLadder(asks, 'buy', qty, limitCents / 100, pricing);
+        const best = asks.bestPx()!;
+        if (best > limitCents / 100) return f === null;
+        expect(f).not.toBeNull();
+        expect(f!.fill_px).toBeGreaterThanOrEqual(best);
+        expect(f!.fill_px).toBeLessThanOrEqual(limitCents / 100);
+        expect(f!.qty).toBeLessThanOrEqual(Math.min(qty, asks.depth()) + 1e-9);
+        return true;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a sell never fills above the best bid nor below its limit', () => {
+    fc.assert(
+      fc.property(ladderArb, fc.integer({ min: 1, max: 99 }), fc.double({ min: 0.01, max: 5000, noNaN: true }), (levels, limitCents, qty) => {
+        const bids = ladder('bid', levels);
+        const f = fillAgainstLadder(bids, 'sell', qty, limitCents / 100, pricing);
+        if (bids.bestPx()! < limitCents / 100) return f === null;
+        expect(f!.fill_px).toBeLessThanOrEqual(bids.bestPx()!);
+        expect(f!.fill_px).toBeGreaterThanOrEqual(limitCents / 100);
+        return true;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a sequence of orders on one book version never takes more than the visible depth in total', () => {
+    fc.assert(
+      fc.property(ladderArb, fc.array(fc.double({ min: 0.01, max: 800, noNaN: true }), { minLength: 1, maxLength: 20 }), (levels, qtys) => {
+        const asks = ladder('ask', levels);
+        const consumed = new Consumed();
+        let total = 0;
+        for (const q of qtys) total += walkLadder(asks, 'buy', q, pxKey(0.99), consumed, false, true).qty;
+        expect(total).toBeLessThanOrEqual(asks.depth() + 1e-6);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with slippage, the book VWAP stays within the limit and the paid price is never better than it', () => {
+    fc.assert(
+      fc.property(ladderArb, fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (levels, qty, bps) => {
+        const f = fillAgainstLadder(ladder('ask', levels), 'buy', qty, 0.99, { slippageBps: bps, fee: CRYPTO_FEES })!;
+        expect(f.vwap_px).toBeLessThanOrEqual(0.99);
+        expect(f.fill_px).toBeGreaterThanOrEqual(f.vwap_px);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
