@@ -3,7 +3,7 @@
  * randomness: time is the `ts_unix_ms` of the inputs, so the same input sequence gives
  * the same output sequence in sim, replay and paper-live alike.
  */
-import type { BookDelta, BookSnapshot, InputEvent, MarketResolved, VenueStatus } from './events.ts';
+import type { BookDelta, BookSnapshot, InputEvent, MarketResolved, Outcome, VenueStatus } from './events.ts';
 import type { OutputEvent, Tif } from './outputs.ts';
 import { OrderBook } from './book.ts';
 import { MarketRegistry, type MarketState } from './markets.ts';
@@ -13,7 +13,7 @@ import { fairValueUp } from '../pricing/fairValue.ts';
 import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
 import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
-import { Portfolio } from '../paper/portfolio.ts';
+import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
 import { Execution } from '../paper/execution.ts';
 
 export interface EngineParams {
@@ -39,6 +39,16 @@ export interface EngineParams {
   gtcTtlMs?: number;
 }
 
+/** Settled markets remembered for late official results. */
+const SETTLED_MEMORY_MAX = 1_024;
+
+interface SettledRecord {
+  source: 'official' | 'own';
+  winning_token_id: string;
+  winning_outcome: Outcome;
+  lots: SettledLot[];
+}
+
 export interface EngineCounters {
   inputs: number;
   intents: number;
@@ -61,6 +71,7 @@ export class Engine {
   private lastPnlMs = 0;
   private standDown: string | null = null;
   private seq = 0;
+  private readonly settled = new Map<string, SettledRecord>();
   readonly counters: EngineCounters = { inputs: 0, intents: 0, fills: 0, rejects: 0, settlements: 0 };
 
   constructor(readonly params: EngineParams) {
@@ -231,6 +242,8 @@ export class Engine {
   }
 
   private onResolved(r: MarketResolved, out: OutputEvent[]): void {
+    const prior = this.settled.get(r.market_id);
+    if (prior) return this.onLateResolution(prior, r, out);
     const m = this.markets.get(r.market_id);
     if (!m || m.settled) return;
     m.settled = true;
@@ -239,8 +252,31 @@ export class Engine {
     this.counters.settlements += 1;
     out.push({ event_type: 'settlement', market_id: r.market_id, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, source: r.source, payout: res.payout, realized_pnl: res.realized_pnl, ts_unix_ms: this.now });
     out.push(this.pnlEvent());
-    // A settled market leaves the active set; its open orders ended above.
+    // A settled market leaves the active set; its open orders ended above. What it settled
+    // on is kept (bounded) so a later official result can confirm or correct it.
     this.markets.remove(r.market_id);
+    this.settled.set(r.market_id, { source: r.source, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, lots: res.lots });
+    if (this.settled.size > SETTLED_MEMORY_MAX) this.settled.delete(this.settled.keys().next().value!);
+  }
+
+  /**
+   * A second result for a settled market. Only an official result after our own reading
+   * matters: the official one wins, and a disagreement re-settles the lots and is recorded
+   * as a correcting `settlement` event.
+   */
+  private onLateResolution(prior: SettledRecord, r: MarketResolved, out: OutputEvent[]): void {
+    if (prior.source === 'official' || r.source !== 'official') return;
+    prior.source = 'official';
+    if (prior.winning_token_id === r.winning_token_id) return;
+    const before = this.portfolio.realized;
+    const res = this.portfolio.correctSettlement(prior.lots, prior.winning_token_id, r.winning_token_id);
+    out.push({
+      event_type: 'settlement', market_id: r.market_id, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, source: 'official',
+      payout: res.payout, realized_pnl: res.realized_pnl, corrects_outcome: prior.winning_outcome, pnl_adjustment: this.portfolio.realized - before, ts_unix_ms: this.now,
+    });
+    prior.winning_token_id = r.winning_token_id;
+    prior.winning_outcome = r.winning_outcome;
+    out.push(this.pnlEvent());
   }
 
   private reject(out: OutputEvent[], reason: string, marketId: string | null, intentId: string | null, numbers: Record<string, number | string | null>): void {

@@ -166,6 +166,13 @@ export const SettlementSchema = z.object({
   source: z.enum(['official', 'own']),
   payout: num.nonnegative(),
   realized_pnl: num,
+  /**
+   * Set on a correction: our own reading of the resolution source settled the market
+   * first with this outcome, and the official result disagreed (the official one wins).
+   */
+  corrects_outcome: OutcomeSchema.optional(),
+  /** Change to realized PnL made by the correction. */
+  pnl_adjustment: num.optional(),
   ts_unix_ms: tsMs,
 });
 export type Settlement = z.infer<typeof SettlementSchema>;

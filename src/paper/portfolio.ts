@@ -15,9 +15,17 @@ export interface Holding {
   avg_cost: number;
 }
 
+export interface SettledLot {
+  token_id: string;
+  qty: number;
+  avg_cost: number;
+}
+
 export interface SettlementResult {
   payout: number;
   realized_pnl: number;
+  /** What was held when the market settled, so a later official result can correct it. */
+  lots: SettledLot[];
 }
 
 export interface EquityPoint {
@@ -75,18 +83,28 @@ export class Portfolio {
 
   /** Pays 1.00 per winning share and 0 per losing share of `marketId`. */
   settle(marketId: string, winningTokenId: string): SettlementResult {
-    let payout = 0;
-    let pnl = 0;
+    const lots: SettledLot[] = [];
     for (const [tokenId, h] of this.holdings) {
       if (h.market_id !== marketId) continue;
-      const value = tokenId === winningTokenId ? h.qty : 0;
-      payout += value;
-      pnl += value - h.qty * h.avg_cost;
+      lots.push({ token_id: tokenId, qty: h.qty, avg_cost: h.avg_cost });
       this.holdings.delete(tokenId);
     }
-    this.cash += payout;
-    this.realized += pnl;
-    return { payout, realized_pnl: pnl };
+    const res = settleLots(lots, winningTokenId);
+    this.cash += res.payout;
+    this.realized += res.realized_pnl;
+    return { ...res, lots };
+  }
+
+  /**
+   * Re-settles lots already paid out for `previousWinner` as if `newWinner` had won (the
+   * official result overriding our own reading). Returns the corrected totals.
+   */
+  correctSettlement(lots: readonly SettledLot[], previousWinner: string, newWinner: string): SettlementResult {
+    const before = settleLots(lots, previousWinner);
+    const after = settleLots(lots, newWinner);
+    this.cash += after.payout - before.payout;
+    this.realized += after.realized_pnl - before.realized_pnl;
+    return { ...after, lots: [...lots] };
   }
 
   /** Unrealized PnL marking each holding at `bidOf(token)` (0 when there is no bid). */
@@ -120,4 +138,15 @@ export class Portfolio {
       curve.length = kept;
     }
   }
+}
+
+function settleLots(lots: readonly SettledLot[], winningTokenId: string): { payout: number; realized_pnl: number } {
+  let payout = 0;
+  let pnl = 0;
+  for (const l of lots) {
+    const value = l.token_id === winningTokenId ? l.qty : 0;
+    payout += value;
+    pnl += value - l.qty * l.avg_cost;
+  }
+  return { payout, realized_pnl: pnl };
 }

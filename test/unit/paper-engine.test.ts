@@ -103,6 +103,39 @@ describe('engine settlement', () => {
     expect(e.portfolio.equityCurve.at(-1)?.equity).toBeCloseTo(pnlEvent.equity, 12);
   });
 
+  it('lets the official result override our own earlier reading and records the disagreement', () => {
+    const e = engine(scripted([buyUp(10, 0.5)]));
+    const resolved = (winner: 'up' | 'down', outcome: 'Up' | 'Down', source: 'own' | 'official', ts: number): InputEvent => ({ event_type: 'market_resolved', market_id: 'm1', winning_token_id: winner, winning_outcome: outcome, source, ts_unix_ms: ts });
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1300, 'up', [[0.5, 100]]),
+      resolved('up', 'Up', 'own', T0 + 300_500),
+      resolved('down', 'Down', 'official', T0 + 330_000),
+      // Repeats change nothing: the official result stands.
+      resolved('down', 'Down', 'official', T0 + 331_000),
+      resolved('up', 'Up', 'own', T0 + 332_000),
+    ]);
+    const settlements = only(out, 'settlement');
+    expect(settlements).toHaveLength(2);
+    expect(settlements[0]).toMatchObject({ source: 'own', winning_outcome: 'Up', payout: 10, realized_pnl: 5 });
+    expect(settlements[1]).toMatchObject({ source: 'official', winning_outcome: 'Down', corrects_outcome: 'Up', payout: 0, realized_pnl: -5, pnl_adjustment: -10 });
+    const last = only(out, 'pnl').at(-1)!;
+    expect(last.realized).toBeCloseTo(-5 - 0.175, 12);
+    expect(last.cash).toBeCloseTo(10_000 - 5 - 0.175, 12);
+  });
+
+  it('keeps our own settlement when the official result agrees, without a second event', () => {
+    const e = engine(scripted([buyUp(10, 0.5)]));
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1300, 'up', [[0.5, 100]]),
+      { event_type: 'market_resolved', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'own', ts_unix_ms: T0 + 300_500 },
+      { event_type: 'market_resolved', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'official', ts_unix_ms: T0 + 330_000 },
+    ]);
+    expect(only(out, 'settlement')).toHaveLength(1);
+    expect(only(out, 'pnl').at(-1)!.realized).toBeCloseTo(5 - 0.175, 12);
+  });
+
   it('marks an open position at the best bid in pnl events', () => {
     const e = engine(scripted([buyUp(10, 0.5)]));
     run(e, [...opening([[0.5, 100]], [[0.42, 100]]), book(T0 + 1300, 'up', [[0.5, 100]], [[0.42, 100]])]);

@@ -41,7 +41,7 @@ describe('Portfolio', () => {
     const p = new Portfolio(100);
     p.apply(UP, 'buy', 10, 0.4, 0.0168);
     const r = p.settle('m1', 'up');
-    expect(r).toEqual({ payout: 10, realized_pnl: 6 });
+    expect(r).toEqual({ payout: 10, realized_pnl: 6, lots: [{ token_id: 'up', qty: 10, avg_cost: 0.4 }] });
     expect(p.cash).toBeCloseTo(100 - 4 - 0.0168 + 10, 12);
     expect(p.realized).toBeCloseTo(6 - 0.0168, 12);
     expect(p.holdings.size).toBe(0);
