@@ -18,7 +18,7 @@
  */
 import type { VenueTrade } from '../../core/events.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
-import { NOT_JSON, invalid, isCount, isPositive, isRecord, parseDecimal, parseJson, show, symbolMatches } from './fields.ts';
+import { NOT_JSON, integerString, invalid, isCount, isPositive, isRecord, parseDecimal, parseJson, show, symbolMatches } from './fields.ts';
 
 const VENUE = 'binance';
 
@@ -45,7 +45,7 @@ function mapTrade(ev: Record<string, unknown>, idKey: 't' | 'a', recvMs: number,
     qty,
     // The maker rested the order; the other party crossed the spread and is the aggressor.
     side: buyerIsMaker ? 'sell' : 'buy',
-    trade_id: String(id),
+    trade_id: integerString(id),
     ts_exchange_ms: tsMs,
     ts_unix_ms: recvMs,
   };
