@@ -56,14 +56,19 @@ export const VENUE_BENCH_ADAPTERS: VenueBenchCase[] = [
 const CORPUS_FRAMES = 200_000;
 const MEMORY_FRAMES = 10_000_000;
 /** Safety cap on the memory pass so a slow or loaded machine still finishes promptly. */
-const MEMORY_BUDGET_S = 40;
+const MEMORY_BUDGET_S = 30;
 const RUNS = 3;
 const RECV_MS = BASE_TS_MS + 5;
 
+/**
+ * CPU seconds (user + system) spent in `fn`. Process CPU time rather than wall time, so a
+ * shared, loaded machine that deschedules us mid-run skews the ratio far less.
+ */
 function seconds(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
+  const t0 = process.cpuUsage();
   fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1e6;
 }
 
 function gc(): void {

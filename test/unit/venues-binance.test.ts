@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VenueTradeSchema } from '../../src/core/events.ts';
 import { binance } from '../../src/feeds/venues/binance.ts';
-import { integerString } from '../../src/feeds/venues/fields.ts';
 import type { ParseResult } from '../../src/feeds/venues/types.ts';
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/venues/${name}`, 'utf8');
@@ -118,19 +117,14 @@ describe('binance adapter', () => {
     if (r.kind === 'invalid') expect(r.reason).toMatch(reason);
   });
 
-  it('writes integer trade ids exactly as String() does, on both sides of 2^31', () => {
-    for (const n of [0, 7, 2_147_483_647, 2_147_483_648, 5_052_328_858, 100_000_000_000, Number.MAX_SAFE_INTEGER]) expect(integerString(n)).toBe(String(n));
-    fc.assert(fc.property(fc.maxSafeNat(), (n) => integerString(n) === String(n)), { numRuns: 1000 });
-  });
-
   it('never throws on arbitrary strings or arbitrary JSON', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'), { numRuns: 200 });
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'), { numRuns: 200 });
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify({ stream: 'x', data: v })).kind === 'string'), { numRuns: 200 });
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'), { numRuns: 300 });
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'), { numRuns: 100 });
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify({ stream: 'x', data: v })).kind === 'string'), { numRuns: 100 });
     const field = fc.constantFrom(...Object.keys(GOOD_EVENT));
     fc.assert(
       fc.property(field, fc.jsonValue({ maxDepth: 4 }), (k, v) => ['trades', 'invalid', 'control'].includes(parse(eventWith({ ...GOOD_EVENT, [k]: v })).kind)),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

@@ -87,6 +87,8 @@ export const binance: VenueAdapter = {
     const msg = parseJson(frame);
     if (msg === undefined) return NOT_JSON;
     if (!isRecord(msg)) return invalid(`binance: frame is ${show(msg)}, not a JSON object`);
+    // Raw /ws frames (what we subscribe to) are events themselves: test that first.
+    if (msg.e !== undefined) return parseEvent(msg, recvMs, symbol);
     if (typeof msg.stream === 'string') {
       const data = msg.data;
       if (!isRecord(data)) return invalid(`binance ${msg.stream}: data is ${show(data)}, not an object`);
