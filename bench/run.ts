@@ -6,7 +6,7 @@ import { benchEngine } from './engine.bench.ts';
 import { benchVenues } from './venues.bench.ts';
 
 const only = process.argv[2];
-const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine, venues: () => benchVenues() };
+const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine, venues: benchVenues };
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   console.log(`\n== ${name} ==`);
