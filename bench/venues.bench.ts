@@ -1,0 +1,150 @@
+/**
+ * Venue mapper throughput and memory. For each venue a corpus of trade frames in the
+ * venue's recorded shape (prices, sizes, ids and times varied by a seeded Rng) is pushed
+ * through `adapter.parse`; its speed is reported as a ratio to plain JSON.parse of the
+ * same frames measured in the same run (target ≥ 0.8×: the mapper may add at most a
+ * quarter on top of the parse every edge must do anyway). A second pass runs 10M frames
+ * per venue and reports heap growth after a forced GC (target ≤ 4 MB: nothing retained).
+ */
+import { Rng } from '../src/core/rng.ts';
+import { binance } from '../src/feeds/venues/binance.ts';
+import { bybit } from '../src/feeds/venues/bybit.ts';
+import { okx } from '../src/feeds/venues/okx.ts';
+import type { VenueAdapter } from '../src/feeds/venues/types.ts';
+
+/** One venue under test: its adapter, the configured symbol and a frame generator. */
+export interface VenueBenchCase {
+  adapter: VenueAdapter;
+  symbol: string;
+  /** The i-th frame of the corpus, in the venue's wire format. */
+  frame: (i: number, rng: Rng) => string;
+}
+
+const BASE_TS_MS = 1_751_132_780_368;
+const px = (rng: Rng): string => (100_000 + rng.next() * 10_000).toFixed(2);
+const qty = (rng: Rng): string => (rng.next() * 0.5 + 1e-5).toFixed(8);
+
+/** Shapes follow test/fixtures/venues/okx_trades.json, bybit_v5_publicTrade_documented.json, binance_trade_2025_capture.json. */
+export const VENUE_BENCH_ADAPTERS: VenueBenchCase[] = [
+  {
+    adapter: okx,
+    symbol: 'BTC-USDT',
+    frame: (i, rng) =>
+      `{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"${338_476_307 + i}","px":"${px(rng)}","sz":"${qty(rng)}","side":"${rng.next() < 0.5 ? 'buy' : 'sell'}","ts":"${BASE_TS_MS + i}","count":"1"}]}`,
+  },
+  {
+    adapter: bybit,
+    symbol: 'BTCUSDT',
+    frame: (i, rng) => {
+      // Bybit batches fills of one matching cycle: mostly one trade, sometimes several.
+      const n = rng.next() < 0.8 ? 1 : 2 + Math.floor(rng.next() * 3);
+      const items: string[] = [];
+      for (let k = 0; k < n; k++) {
+        items.push(`{"T":${BASE_TS_MS + i},"s":"BTCUSDT","S":"${rng.next() < 0.5 ? 'Buy' : 'Sell'}","v":"${qty(rng)}","p":"${px(rng)}","L":"PlusTick","i":"22900000000${50_703_789 + i * 8 + k}","BT":false,"seq":${1_783_284_617 + i * 8 + k}}`);
+      }
+      return `{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":${BASE_TS_MS + i + 2},"data":[${items.join(',')}]}`;
+    },
+  },
+  {
+    adapter: binance,
+    symbol: 'btcusdt',
+    frame: (i, rng) =>
+      `{"e":"trade","E":${BASE_TS_MS + i + 1},"s":"BTCUSDT","t":${5_052_328_858 + i},"p":"${px(rng)}","q":"${qty(rng)}","T":${BASE_TS_MS + i},"m":${rng.next() < 0.5},"M":true}`,
+  },
+];
+
+const CORPUS_FRAMES = 200_000;
+const MEMORY_FRAMES = 10_000_000;
+/** Safety cap on the memory pass so a slow or loaded machine still finishes promptly. */
+const MEMORY_BUDGET_S = 30;
+const RUNS = 3;
+const RECV_MS = BASE_TS_MS + 5;
+
+/**
+ * CPU seconds (user + system) spent in `fn`. Process CPU time rather than wall time, so a
+ * shared, loaded machine that deschedules us mid-run skews the ratio far less.
+ */
+function seconds(fn: () => void): number {
+  const t0 = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1e6;
+}
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    g();
+  }
+}
+
+/** Parses every frame; returns a checksum so the work cannot be optimized away. */
+function parseAll(c: VenueBenchCase, frames: string[]): number {
+  let trades = 0;
+  for (let i = 0; i < frames.length; i++) {
+    const r = c.adapter.parse(frames[i] as string, RECV_MS, c.symbol);
+    if (r.kind !== 'trades') throw new Error(`${c.adapter.venue} bench frame ${i} did not map: ${JSON.stringify(r)}`);
+    trades += r.trades.length;
+  }
+  return trades;
+}
+
+function jsonAll(frames: string[]): number {
+  let n = 0;
+  for (let i = 0; i < frames.length; i++) if (JSON.parse(frames[i] as string) !== null) n++;
+  return n;
+}
+
+interface Corpus {
+  c: VenueBenchCase;
+  frames: string[];
+}
+
+/** Best of RUNS, JSON.parse and the mapper interleaved so drifting machine load hits both. */
+function speedRow(corpus: Corpus): string {
+  const { c, frames } = corpus;
+  let best = { json: Infinity, parse: Infinity };
+  for (let run = 0; run < RUNS; run++) {
+    const json = seconds(() => jsonAll(frames));
+    const parse = seconds(() => parseAll(c, frames));
+    best = { json: Math.min(best.json, json), parse: Math.min(best.parse, parse) };
+  }
+  const ratio = best.json / best.parse;
+  const kps = (s: number): string => (frames.length / s / 1e3).toFixed(0).padStart(9);
+  return `${c.adapter.venue.padEnd(9)} ${kps(best.json)}  ${kps(best.parse)}  ${ratio.toFixed(2)}×  ${ratio >= 0.8 ? 'ok' : 'MISS'}`;
+}
+
+/**
+ * Heap growth over up to 10M frames, the venues' corpora taken round-robin: anything a
+ * mapper retains per frame (a cache, a log, a closure) shows up as growth after a GC.
+ */
+function memoryRow(corpora: Corpus[]): string {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const t0 = process.hrtime.bigint();
+  let frames = 0;
+  while (frames < MEMORY_FRAMES && Number(process.hrtime.bigint() - t0) / 1e9 < MEMORY_BUDGET_S) {
+    for (const k of corpora) {
+      parseAll(k.c, k.frames);
+      frames += k.frames.length;
+    }
+  }
+  const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
+  gc();
+  const growthMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  const capped = frames < MEMORY_FRAMES ? ` (stopped at the ${MEMORY_BUDGET_S} s cap)` : '';
+  return `heap growth over ${(frames / 1e6).toFixed(1)}M frames${capped}: ${growthMb.toFixed(2)} MB (target ≤ 4 MB) ${growthMb <= 4 ? 'ok' : 'MISS'}  [${elapsedS.toFixed(1)} s]`;
+}
+
+export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_ADAPTERS): void {
+  if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc (npm run bench) for a meaningful heap figure');
+  const corpora = cases.map((c) => {
+    const rng = new Rng(7);
+    return { c, frames: Array.from({ length: CORPUS_FRAMES }, (_, i) => c.frame(i, rng)) };
+  });
+  console.log(`corpus: ${CORPUS_FRAMES / 1e3}k trade frames per venue; best of ${RUNS}; target ratio ≥ 0.80× of JSON.parse`);
+  console.log('venue     JSON k/s   parse k/s  ratio');
+  for (const k of corpora) console.log(speedRow(k));
+  console.log(memoryRow(corpora));
+}
