@@ -3,23 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { loadConfig, type VenueName } from '../../src/config.ts';
 import { VenueTradeSchema, type InputEvent, type VenueStatus, type VenueTrade } from '../../src/core/events.ts';
-import { VenueFeed, type VenueFeedTuning } from '../../src/feeds/venueFeed.ts';
+import { VenueFeed } from '../../src/feeds/venueFeed.ts';
 import { ADAPTERS } from '../../src/feeds/venues/index.ts';
+import { FAST, until } from './fakes/kit.ts';
 import { GARBAGE_FRAMES, startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
 
-export const FAST: Partial<VenueFeedTuning> = {
-  staleAfterMs: 600, ackTimeoutMs: 1_500, connectTimeoutMs: 1_000, statusIntervalMs: 100, pingIntervalMs: 100,
-  backoff: { initialMs: 30, maxMs: 250, factor: 2, jitter: 0.2 },
-};
 const defaults = loadConfig({});
-
-export const until = async (cond: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -140,11 +140,11 @@ const bybit: VenueProtocol = {
     const reqId = m?.req_id !== undefined ? { req_id: m.req_id } : {};
     if (m?.op === 'ping') return { frames: [json({ ...fx('bybit_v5_pong_spot_documented.json'), ...reqId })] };
     if (m?.op !== 'subscribe') return null;
-    const topic = String(firstArg(m.args));
-    if (reject) return { frames: [json({ ...fx('bybit_v5_subscribe_failure_fixture.json'), ret_msg: this.rejectText(topic), ...reqId })] };
-    return { frames: [json({ success: true, ret_msg: 'subscribe', conn_id: 'cejreaspqfm9se7usbrg-2xh', ...reqId, op: 'subscribe' })], subscribe: [topic] };
+    const topics = Array.isArray(m.args) ? m.args.map(String) : [];
+    if (reject) return { frames: [json({ ...fx('bybit_v5_subscribe_failure_fixture.json'), ret_msg: this.rejectText(topics.join(',')), ...reqId })] };
+    return { frames: [json({ success: true, ret_msg: 'subscribe', conn_id: 'cejreaspqfm9se7usbrg-2xh', ...reqId, op: 'subscribe' })], subscribe: topics };
   },
-  trade: (t, conn) => conn.topics.map((topic) => json({
+  trade: (t, conn) => conn.topics.filter((topic) => topic.startsWith('publicTrade.')).map((topic) => json({
     topic, type: 'snapshot', ts: t.tsMs + 2,
     data: [{ T: t.tsMs, s: topic.split('.').pop(), S: t.side === 'buy' ? 'Buy' : 'Sell', v: String(t.qty), p: String(t.px), L: 'PlusTick', i: String(t.id), BT: false, seq: 1_783_284_617 + t.id }],
   })),
