@@ -80,6 +80,7 @@ export class VenueFeed {
   private readonly gaps: BurstLog;
   private statusTimer: NodeJS.Timeout | null = null;
   private lastSeq: number | null = null;
+  private announcedSeq: number | null = null;
   private lastError: string | null = null;
   private everLive = false;
   private readonly counts = { trades: 0, parse_errors: 0, seq_gaps: 0, seq_missing: 0, rejected_by: { duplicate: 0, out_of_order: 0, absurd_px: 0 } as Record<RejectReason, number> };
@@ -100,7 +101,7 @@ export class VenueFeed {
       backoff: t.backoff, onFrame: (text, recvMs) => this.onFrame(text, recvMs), onState: (s, r) => this.onState(s, r),
       // Sequence numbers restart meaningfully per connection: what was missed while
       // disconnected is a reconnect, not a gap.
-      onReconnect: () => { this.lastSeq = null; },
+      onReconnect: () => { this.lastSeq = this.announcedSeq = null; },
       now: this.now, ...(opts.random ? { random: opts.random } : {}),
     });
   }
@@ -224,10 +225,22 @@ export class VenueFeed {
     this.lastSeq = Math.max(this.lastSeq ?? last, last);
   }
 
-  /** A heartbeat says which sequence the venue is at; anything beyond ours was missed. */
+  /**
+   * A heartbeat says which sequence the venue is at. Heartbeats and trades may travel on
+   * different internal channels, so a heartbeat can announce a trade that is still on its
+   * way: a gap is counted only if the trades have not caught up by the next heartbeat.
+   */
   private checkHeartbeatSeq(seq: number): void {
-    if (this.lastSeq !== null && seq > this.lastSeq) this.noteGap(seq - this.lastSeq, `heartbeat at ${seq}, last seen ${this.lastSeq}`);
-    this.lastSeq = Math.max(this.lastSeq ?? seq, seq);
+    const announced = this.announcedSeq;
+    this.announcedSeq = seq;
+    if (this.lastSeq === null) {
+      this.lastSeq = seq;
+      return;
+    }
+    if (announced !== null && announced > this.lastSeq) {
+      this.noteGap(announced - this.lastSeq, `heartbeat announced ${announced}, trades reached ${this.lastSeq}`);
+      this.lastSeq = announced;
+    }
   }
 
   private noteGap(missing: number, detail: string): void {
