@@ -84,6 +84,6 @@ describe('coinbase adapter', () => {
     fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fields.map((o) => JSON.stringify(o))), (frame) => {
       const r = parseCoinbase(frame, RECV, 'BTC-USD');
       if (r.kind === 'trades') for (const t of r.trades) VenueTradeSchema.parse(t);
-    }), { numRuns: 2_000 });
+    }), { numRuns: 500 });
   });
 });
