@@ -164,6 +164,19 @@ describe('venue-specific feed behaviour', () => {
     expect(h.feed.stats()).toMatchObject({ seq_gaps: 1, seq_missing: 1 });
   });
 
+  it('stops cleanly: closes the socket, reports down/stopped and never reconnects', async () => {
+    const fake = await fakeFor('kraken');
+    const h = harness('kraken', fake);
+    await until(() => h.feed.stats().state === 'live');
+    await h.feed.stop();
+    expect(h.statuses().at(-1)).toMatchObject({ state: 'down', reason: 'stopped' });
+    const seen = h.events.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.connections).toBe(1);
+    expect(fake.subscribedConnections).toBe(0);
+    expect(h.events.length).toBe(seen);
+  });
+
   it('bitstamp: sends heartbeats and reconnects when the venue requests it', async () => {
     const fake = await fakeFor('bitstamp');
     const h = harness('bitstamp', fake);
