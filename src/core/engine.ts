@@ -143,6 +143,8 @@ export class Engine {
       event_type: 'feed_health', source: s.source, state: s.state, reason: s.reason, messages: s.messages, trades: s.trades,
       parse_errors: s.parse_errors, rejected: s.rejected, reconnects: s.reconnects,
       last_message_age_ms: s.last_message_ts_ms === null ? null : Math.max(0, s.ts_unix_ms - s.last_message_ts_ms),
+      ...(s.seq_gaps !== undefined ? { seq_gaps: s.seq_gaps } : {}),
+      ...(s.last_error !== undefined ? { last_error: s.last_error } : {}),
       venues_contributing: this.lastMedian?.venue_count ?? 0, ts_unix_ms: this.now,
     };
   }

@@ -78,13 +78,21 @@ export type MarketInfo = z.infer<typeof MarketInfoSchema>;
 
 // ---------------------------------------------------------------- inputs
 
+/**
+ * The aggressor side of a venue trade. `unknown` only when the venue's frame carries no side
+ * at all (the minimal Coinbase `match` frame in the live-feed issue's seed case); a mapper never
+ * guesses a side. Only `px` and the timestamps feed the median.
+ */
+export const TradeSideSchema = z.enum(['buy', 'sell', 'unknown']);
+export type TradeSide = z.infer<typeof TradeSideSchema>;
+
 export const VenueTradeSchema = z.object({
   event_type: z.literal('venue_trade'),
   venue: z.string().min(1),
   symbol: z.string().min(1),
   px: positive,
   qty: positive,
-  side: SideSchema,
+  side: TradeSideSchema,
   trade_id: z.string().min(1),
   ts_exchange_ms: tsMs,
   ts_unix_ms: tsMs,
@@ -103,6 +111,10 @@ export const VenueStatusSchema = z.object({
   rejected: z.number().int().nonnegative(),
   reconnects: z.number().int().nonnegative(),
   last_message_ts_ms: tsMs.nullable(),
+  /** Gaps seen in the venue's sequence numbers (where it has them). Optional: added later. */
+  seq_gaps: z.number().int().nonnegative().optional(),
+  /** The most recent error (connection, refusal, venue error), kept after recovery. */
+  last_error: z.string().nullable().optional(),
   ts_unix_ms: tsMs,
 });
 export type VenueStatus = z.infer<typeof VenueStatusSchema>;

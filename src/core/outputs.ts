@@ -41,6 +41,8 @@ export const FeedHealthSchema = z.object({
   rejected: z.number().int().nonnegative(),
   reconnects: z.number().int().nonnegative(),
   last_message_age_ms: z.number().int().nonnegative().nullable(),
+  seq_gaps: z.number().int().nonnegative().optional(),
+  last_error: z.string().nullable().optional(),
   /** How many venues contribute to the median at this moment. */
   venues_contributing: z.number().int().nonnegative(),
   ts_unix_ms: tsMs,

@@ -20,6 +20,8 @@ export interface FrameVerdict {
   reply?: string;
   /** The frame carried market data (counts for liveness when no ack is expected). */
   data?: boolean;
+  /** The venue asked us to reconnect (e.g. Bitstamp `bts:request_reconnect`): the reason. */
+  reconnect?: string;
 }
 
 export interface BackoffOptions {
@@ -186,6 +188,7 @@ export class ResilientSocket {
     }
     if (!verdict) return;
     if (verdict.reply !== undefined) this.send(verdict.reply);
+    if (verdict.reconnect !== undefined) return this.fail(`venue requested reconnect: ${verdict.reconnect}`);
     if (verdict.refused !== undefined) {
       this.stats.refusals += 1;
       return this.fail(`subscription refused: ${verdict.refused}`);

@@ -8,14 +8,23 @@ import type { VenueTrade } from '../../core/events.ts';
 import type { VenueName } from '../../config.ts';
 
 export type ParseResult =
-  /** One or more normalized trades. `seq` is the venue's sequence number when it has one. */
-  | { kind: 'trades'; trades: VenueTrade[]; seq?: number }
+  /**
+   * One or more normalized trades. `seq` is the venue's sequence number of the LAST trade in
+   * the frame when the venue has a contiguous one (+1 per trade), `seqFirst` that of the first
+   * (defaults to `seq`); the feed counts a gap when `seqFirst` ≠ previous `seq` + 1.
+   */
+  | { kind: 'trades'; trades: VenueTrade[]; seq?: number; seqFirst?: number }
   /** The venue confirmed our subscription. */
   | { kind: 'ack'; detail: string }
   /** The venue reported an error; `subscription` = the subscription itself was refused. */
   | { kind: 'error'; message: string; subscription: boolean }
-  /** A heartbeat / status / snapshot or other frame we understand and deliberately ignore. */
-  | { kind: 'control'; detail: string }
+  /**
+   * A heartbeat / status / snapshot or other frame we understand and deliberately ignore.
+   * `seq`: the venue's latest sequence number carried by the frame (e.g. Coinbase heartbeat
+   * `last_trade_id`), checked for gaps like a trade's. `reconnect`: the venue asked us to
+   * reconnect (Bitstamp `bts:request_reconnect`).
+   */
+  | { kind: 'control'; detail: string; seq?: number; reconnect?: boolean }
   /** The venue pinged us at the application level: send `reply` back. */
   | { kind: 'ping'; reply: string }
   /** The venue answered our ping. */

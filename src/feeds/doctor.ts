@@ -1,0 +1,92 @@
+/**
+ * `polylab doctor`, venue part: connect to each configured venue once, subscribe, and wait
+ * for the acknowledgement, a first trade, an error or the timeout. One row per source.
+ */
+import WebSocket from 'ws';
+import type { Config, VenueName } from '../config.ts';
+import { ADAPTERS } from './venues/index.ts';
+import type { VenueAdapter } from './venues/types.ts';
+
+export interface DoctorRow {
+  source: string;
+  ok: boolean;
+  detail: string;
+  latency_ms: number | null;
+}
+
+export interface DoctorOptions {
+  timeoutMs: number;
+  adapters?: Partial<Record<VenueName, VenueAdapter>>;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}
+
+/** Checks one venue; never rejects. */
+export function checkVenue(source: string, adapter: VenueAdapter, url: string, symbol: string, timeoutMs: number): Promise<DoctorRow> {
+  const t0 = performance.now();
+  return new Promise<DoctorRow>((resolve) => {
+    let settled = false;
+    let phase = 'connecting';
+    let ws: WebSocket;
+    const done = (ok: boolean, detail: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ws.removeAllListeners('message');
+      ws.on('error', () => undefined);
+      ws.terminate();
+      resolve({ source, ok, detail, latency_ms: Math.round(performance.now() - t0) });
+    };
+    const timer = setTimeout(() => done(false, `timeout after ${timeoutMs} ms (${phase})`), timeoutMs);
+    try {
+      ws = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false, maxPayload: 8 << 20 });
+    } catch (err) {
+      clearTimeout(timer);
+      resolve({ source, ok: false, detail: describe(err), latency_ms: null });
+      return;
+    }
+    ws.on('open', () => {
+      phase = adapter.acksSubscription ? 'waiting for the subscription ack' : 'waiting for a first trade';
+      for (const f of adapter.subscribe(symbol)) ws.send(f);
+    });
+    ws.on('message', (data) => {
+      const r = adapter.parse(data.toString(), Date.now(), symbol);
+      if (r.kind === 'ack') done(true, `subscribed (${r.detail})`);
+      else if (r.kind === 'trades' && r.trades[0]) done(true, `trade ${r.trades[0].px} ${r.trades[0].symbol}`);
+      else if (r.kind === 'error') done(false, `venue error: ${r.message}`);
+      else if (r.kind === 'ping') ws.send(r.reply);
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      res.resume();
+      done(false, `HTTP ${res.statusCode ?? 0} on connect`);
+    });
+    ws.on('error', (err) => done(false, describe(err)));
+    ws.on('close', (code) => done(false, `closed by server (${code})`));
+  });
+}
+
+/** Checks every configured venue in parallel. */
+export async function runDoctor(cfg: Config, opts: DoctorOptions): Promise<DoctorRow[]> {
+  const adapters = opts.adapters ?? ADAPTERS;
+  return Promise.all(cfg.venues.map((v) => {
+    const adapter = adapters[v];
+    if (!adapter) return Promise.resolve<DoctorRow>({ source: v, ok: false, detail: `no adapter for ${v} in this build`, latency_ms: null });
+    return checkVenue(v, adapter, cfg.venueUrl(v), cfg.venueSymbol(v), opts.timeoutMs);
+  }));
+}
+
+/** A fixed-width table for the terminal. */
+export function formatDoctorTable(rows: readonly DoctorRow[]): string {
+  const header = ['source', 'status', 'latency', 'detail'];
+  const cells = rows.map((r) => [r.source, r.ok ? 'ok' : 'error', r.latency_ms === null ? '-' : `${r.latency_ms} ms`, r.detail]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 3 ? x : i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd();
+  const okCount = rows.filter((r) => r.ok).length;
+  return [line(header), ...cells.map(line), `${okCount}/${rows.length} sources ok`].join('\n');
+}

@@ -1,0 +1,100 @@
+/**
+ * Kraken Spot WebSocket v2 (wss://ws.kraken.com/v2), channel `trade`.
+ *
+ * Formats (sources):
+ * - subscribe `{"method":"subscribe","params":{"channel":"trade","symbol":[…],"snapshot":…}}`:
+ *   https://docs.kraken.com/exchange/api-reference/spot-websocket-v2/trade
+ *   (kraken_v2_subscribe_request_documented.json).
+ * - ack `{"method":"subscribe","result":{"channel":"trade","snapshot":false,"symbol":"BTC/USD"},
+ *   "success":true,…}` and refusal `{"error":"Currency pair not supported XBT/USD",
+ *   "method":"subscribe","success":false,…}`: live captures kraken_v2_subscribe_ack.json /
+ *   kraken_v2_subscribe_error.json.
+ * - trades `{"channel":"trade","type":"update"|"snapshot","data":[{symbol,side,price,qty,
+ *   ord_type,trade_id,timestamp}]}`: capture kraken_v2_trade.json and the documented
+ *   snapshot. Prices and sizes are JSON numbers; `side` is the taker's side (Kraken's schema:
+ *   "Taker order direction"); `trade_id` is "Sequence number unique per trading book", so it
+ *   is our gap check.
+ * - `{"channel":"heartbeat"}` about once a second when nothing else is sent (docs
+ *   "Heartbeat": sent automatically once subscribed) and `{"channel":"status",…}` on connect.
+ *   Kraken needs no client ping while heartbeats flow; `{"method":"pong"}` answers a ping.
+ *
+ * We subscribe with `snapshot: false`: a snapshot replays the last 50 trades, and stamping
+ * history with our receive time would make old prints look fresh to the median. A snapshot
+ * that arrives anyway is acknowledged as control and ignored.
+ */
+import type { VenueTrade } from '../../core/events.ts';
+import { clip, invalid, isObject, isoMs, parseObject, positiveNumber, safeInt, type Json } from './guards.ts';
+import type { ParseResult, VenueAdapter } from './types.ts';
+
+function parseTradeItem(d: unknown, recvMs: number, symbol: string): VenueTrade | string {
+  if (!isObject(d)) return 'trade: item is not an object';
+  if (d.symbol !== symbol) return `trade: unexpected symbol ${clip(String(d.symbol), 40)}`;
+  const px = positiveNumber(d.price);
+  const qty = positiveNumber(d.qty);
+  const tradeId = safeInt(d.trade_id);
+  const tsMs = isoMs(d.timestamp);
+  if (px === null) return 'trade: bad price';
+  if (qty === null) return 'trade: bad qty';
+  if (d.side !== 'buy' && d.side !== 'sell') return 'trade: bad side';
+  if (tradeId === null) return 'trade: bad trade_id';
+  if (tsMs === null) return 'trade: bad timestamp';
+  return { event_type: 'venue_trade', venue: 'kraken', symbol, px, qty, side: d.side, trade_id: String(tradeId), ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+}
+
+function parseTrades(m: Json, recvMs: number, symbol: string): ParseResult {
+  if (!Array.isArray(m.data) || m.data.length === 0) return invalid('trade: empty data');
+  if (m.type === 'snapshot') return { kind: 'control', detail: `snapshot of ${m.data.length} historical trades ignored` };
+  if (m.type !== 'update') return invalid(`trade: unknown type ${clip(String(m.type), 40)}`);
+  const trades: VenueTrade[] = [];
+  // One bad item rejects the frame: a partly valid frame points at a format change.
+  for (const d of m.data) {
+    const t = parseTradeItem(d, recvMs, symbol);
+    if (typeof t === 'string') return invalid(t);
+    trades.push(t);
+  }
+  return { kind: 'trades', trades, seqFirst: Number(trades[0]!.trade_id), seq: Number(trades[trades.length - 1]!.trade_id) };
+}
+
+function parseStatus(m: Json): ParseResult {
+  const d = Array.isArray(m.data) ? m.data[0] : undefined;
+  const system = isObject(d) && typeof d.system === 'string' ? d.system : 'unknown';
+  return { kind: 'control', detail: `status: system ${clip(system, 40)}` };
+}
+
+function parseMethod(m: Json, symbol: string): ParseResult {
+  if (m.method === 'pong') return { kind: 'pong' };
+  if (m.success === false) {
+    const error = typeof m.error === 'string' ? m.error : 'request refused';
+    return { kind: 'error', message: clip(`${String(m.method)}: ${error}`), subscription: m.method === 'subscribe' };
+  }
+  if (m.method === 'subscribe' && m.success === true) {
+    const r = m.result;
+    if (isObject(r) && r.channel === 'trade' && r.symbol === symbol) return { kind: 'ack', detail: `trade ${symbol}` };
+    return { kind: 'control', detail: 'subscribe ack for another channel' };
+  }
+  if (m.method === 'unsubscribe') return { kind: 'control', detail: 'unsubscribed' };
+  return invalid(`unknown method ${clip(String(m.method), 40)}`);
+}
+
+export function parseKraken(frame: string, recvMs: number, symbol: string): ParseResult {
+  const m = parseObject(frame);
+  if (typeof m === 'string') return invalid(m);
+  if (m.method !== undefined) return parseMethod(m, symbol);
+  switch (m.channel) {
+    case 'trade':
+      return parseTrades(m, recvMs, symbol);
+    case 'heartbeat':
+      return { kind: 'control', detail: 'heartbeat' };
+    case 'status':
+      return parseStatus(m);
+    default:
+      return invalid(typeof m.channel === 'string' ? `unknown channel ${clip(m.channel, 40)}` : 'missing channel and method');
+  }
+}
+
+export const kraken: VenueAdapter = {
+  venue: 'kraken',
+  acksSubscription: true,
+  subscribe: (symbol) => [JSON.stringify({ method: 'subscribe', params: { channel: 'trade', symbol: [symbol], snapshot: false } })],
+  parse: parseKraken,
+};
