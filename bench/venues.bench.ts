@@ -8,7 +8,10 @@
  */
 import { Rng } from '../src/core/rng.ts';
 import { binance } from '../src/feeds/venues/binance.ts';
+import { bitstamp } from '../src/feeds/venues/bitstamp.ts';
 import { bybit } from '../src/feeds/venues/bybit.ts';
+import { coinbase } from '../src/feeds/venues/coinbase.ts';
+import { kraken } from '../src/feeds/venues/kraken.ts';
 import { okx } from '../src/feeds/venues/okx.ts';
 import type { VenueAdapter } from '../src/feeds/venues/types.ts';
 
@@ -24,8 +27,36 @@ const BASE_TS_MS = 1_751_132_780_368;
 const px = (rng: Rng): string => (100_000 + rng.next() * 10_000).toFixed(2);
 const qty = (rng: Rng): string => (rng.next() * 0.5 + 1e-5).toFixed(8);
 
-/** Shapes follow test/fixtures/venues/okx_trades.json, bybit_v5_publicTrade_documented.json, binance_trade_2025_capture.json. */
+const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '123Z');
+
+/**
+ * Shapes follow test/fixtures/venues/coinbase_match.json, kraken_v2_trade.json,
+ * bitstamp_trade.json, okx_trades.json, bybit_v5_publicTrade_documented.json and
+ * binance_trade_2025_capture.json.
+ */
 export const VENUE_BENCH_ADAPTERS: VenueBenchCase[] = [
+  {
+    adapter: coinbase,
+    symbol: 'BTC-USD',
+    frame: (i, rng) =>
+      `{"type":"match","trade_id":${1_568_268 + i},"maker_order_id":"cac01d6d-8009-4c33-8e0d-f7f853d7c1bc","taker_order_id":"3dec64e4-f6ad-4ca8-ad3f-e5b1a0eb0d06","side":"${rng.next() < 0.5 ? 'buy' : 'sell'}","size":"${qty(rng)}","price":"${px(rng)}","product_id":"BTC-USD","sequence":${201_390_075 + i * 7},"time":"${iso(BASE_TS_MS + i)}"}`,
+  },
+  {
+    adapter: kraken,
+    symbol: 'BTC/USD',
+    frame: (i, rng) =>
+      `{"channel":"trade","type":"update","data":[{"symbol":"BTC/USD","side":"${rng.next() < 0.5 ? 'buy' : 'sell'}","price":${px(rng)},"qty":${qty(rng)},"ord_type":"limit","trade_id":${109_116_693 + i},"timestamp":"${iso(BASE_TS_MS + i)}"}]}`,
+  },
+  {
+    adapter: bitstamp,
+    symbol: 'btcusd',
+    frame: (i, rng) => {
+      const p = px(rng);
+      const q = qty(rng);
+      const us = (BASE_TS_MS + i) * 1000;
+      return `{"data":{"id":${216_000_477 + i},"timestamp":"${Math.floor(us / 1e6)}","amount":${q},"amount_str":"${q}","price":${p},"price_str":"${p}","type":${rng.next() < 0.5 ? 0 : 1},"microtimestamp":"${us}","buy_order_id":1443875737346049,"sell_order_id":1443875731320832},"channel":"live_trades_btcusd","event":"trade"}`;
+    },
+  },
   {
     adapter: okx,
     symbol: 'BTC-USDT',
