@@ -49,7 +49,7 @@ export interface PolymarketFeedStats {
   rest: ClobRestStats;
   books: BookKeeperCounters & { tracked: number; live: number; resyncs_queued: number };
   tokens: TokenHealth[];
-  resolution: ResolutionWatcher['counters'] & { pending: number; disagreements: Disagreement[] };
+  resolution: ResolutionWatcher['counters'] & { pending: number; recent_disagreements: Disagreement[] };
 }
 
 export interface PolymarketFeeds {
@@ -136,7 +136,7 @@ export function startPolymarketFeeds(o: PolymarketFeedsOptions): PolymarketFeeds
         ws, rtds: rtds.stats(), rest: { ...rest.stats },
         books: { ...keeper.counters, tracked: tokens.length, live: keeper.liveCount(), resyncs_queued: resyncer.queued },
         tokens,
-        resolution: { ...watcher.counters, pending: watcher.pending(), disagreements: [...watcher.disagreements] },
+        resolution: { ...watcher.counters, pending: watcher.pending(), recent_disagreements: [...watcher.disagreements] },
       };
     },
     async close() {
