@@ -29,6 +29,7 @@ interface TokenBook {
   buffered: Buffered[];
   lastUpdateMs: number | null;
   resyncs: number;
+  trackedAtMs: number;
 }
 
 export interface BookKeeperCounters {
@@ -67,9 +68,16 @@ export class BookKeeper {
 
   constructor(private readonly opts: BookKeeperOptions) {}
 
-  track(marketId: string, tokenId: string, tickSize: number): void {
+  track(marketId: string, tokenId: string, tickSize: number, nowMs = 0): void {
     if (this.tokens.has(tokenId)) return;
-    this.tokens.set(tokenId, { marketId, tokenId, book: new OrderBook(tickSize), state: 'awaiting_snapshot', buffered: [], lastUpdateMs: null, resyncs: 0 });
+    this.tokens.set(tokenId, { marketId, tokenId, book: new OrderBook(tickSize), state: 'awaiting_snapshot', buffered: [], lastUpdateMs: null, resyncs: 0, trackedAtMs: nowMs });
+  }
+
+  /** Tokens still without any snapshot `waitMs` after being tracked (the WS sent none). */
+  overdue(nowMs: number, waitMs: number): string[] {
+    const out: string[] = [];
+    for (const t of this.tokens.values()) if (t.state === 'awaiting_snapshot' && nowMs - t.trackedAtMs > waitMs) out.push(t.tokenId);
+    return out;
   }
 
   untrack(tokenId: string): void {

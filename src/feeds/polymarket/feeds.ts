@@ -35,6 +35,10 @@ export interface PolymarketFeedsOptions {
   staleAfterMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
   restTimeoutMs?: number;
+  /** How long a new token may wait for its first WS book before REST is asked. */
+  snapshotWaitMs?: number;
+  /** Period of the resolution / snapshot-wait checks. */
+  tickMs?: number;
   resolution?: { settleDelayMs?: number; pollIntervalMs?: number; giveUpAfterMs?: number };
 }
 
@@ -97,7 +101,11 @@ export function startPolymarketFeeds(o: PolymarketFeedsOptions): PolymarketFeeds
   });
   rtds.start();
 
-  const tick = setInterval(() => watcher.tick(), 1_000);
+  const tick = setInterval(() => {
+    watcher.tick();
+    // The WS normally sends a book right after subscribing; fetch it over REST if not.
+    keeper.invalidate(keeper.overdue(now(), o.snapshotWaitMs ?? 5_000), 'no snapshot after subscribing');
+  }, o.tickMs ?? 1_000);
   const status = setInterval(() => {
     for (const s of statuses()) o.emit(s);
   }, o.statusIntervalMs ?? 5_000);
@@ -121,7 +129,7 @@ export function startPolymarketFeeds(o: PolymarketFeedsOptions): PolymarketFeeds
       for (const m of markets) {
         for (const t of m.tokens) {
           want.add(t.token_id);
-          keeper.track(m.market_id, t.token_id, m.tick_size);
+          keeper.track(m.market_id, t.token_id, m.tick_size, now());
         }
       }
       for (const s of keeper.stats()) if (!want.has(s.token_id)) keeper.untrack(s.token_id);
