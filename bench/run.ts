@@ -2,10 +2,11 @@
  * `npm run bench`: speed figures as ratios against a baseline measured in the same run,
  * so they mean the same on any machine. Each bench module prints its own table.
  */
+import { benchBooks } from './books.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 
 const only = process.argv[2];
-const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine };
+const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine, books: benchBooks };
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   console.log(`\n== ${name} ==`);

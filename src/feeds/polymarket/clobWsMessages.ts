@@ -117,11 +117,7 @@ function priceChange(o: Obj): ClobMessage {
   const current = o.price_changes;
   const changes: WsLevelChange[] = [];
   if (Array.isArray(current)) {
-    for (const c of current) {
-      if (!isObj(c)) fail('bad price_changes item');
-      const ch = c as Obj;
-      changes.push({ assetId: str(ch, 'asset_id'), side: side(ch), px: price(ch, 'price'), size: nonNeg(ch), hash: optStr(ch, 'hash'), bestBid: best(ch, 'best_bid'), bestAsk: best(ch, 'best_ask') });
-    }
+    for (const c of current) changes.push(currentChange(c));
   } else if (Array.isArray(o.changes)) {
     // Legacy shape (before 2025-09-15): one asset and one hash per message, no best prices.
     const assetId = str(o, 'asset_id');
@@ -135,6 +131,39 @@ function priceChange(o: Obj): ClobMessage {
     fail('price_change without changes');
   }
   return { kind: 'price_change', market, tsMs, changes };
+}
+
+interface RawChange {
+  asset_id?: unknown;
+  price?: unknown;
+  size?: unknown;
+  side?: unknown;
+  hash?: unknown;
+  best_bid?: unknown;
+  best_ask?: unknown;
+}
+
+/** The hot path (one per book delta): fixed property reads keep V8's access monomorphic. */
+function currentChange(c: unknown): WsLevelChange {
+  if (!isObj(c)) return fail('bad price_changes item');
+  const r = c as RawChange;
+  const assetId = r.asset_id;
+  if (typeof assetId !== 'string' || assetId.length === 0) return fail('missing asset_id');
+  const px = typeof r.price === 'string' && r.price.length > 0 ? +r.price : NaN;
+  if (!(px > 0 && px < 1)) return fail(`price out of (0,1): price=${String(r.price)}`);
+  const size = typeof r.size === 'string' && r.size.length > 0 ? +r.size : NaN;
+  if (!(size >= 0) || size === Infinity) return fail(`bad size ${String(r.size)}`);
+  const sd = r.side === 'BUY' ? 'bid' : r.side === 'SELL' ? 'ask' : fail(`bad side ${String(r.side)}`);
+  return {
+    assetId, side: sd, px, size, hash: typeof r.hash === 'string' ? r.hash : null,
+    bestBid: r.best_bid === undefined ? null : unitBest(r.best_bid, 'best_bid'),
+    bestAsk: r.best_ask === undefined ? null : unitBest(r.best_ask, 'best_ask'),
+  };
+}
+
+function unitBest(v: unknown, key: string): number {
+  const n = typeof v === 'string' && v.length > 0 ? +v : NaN;
+  return n >= 0 && n <= 1 ? n : fail(`bad ${key}`);
 }
 
 function nonNeg(o: Obj): number {
