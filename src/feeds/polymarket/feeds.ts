@@ -132,7 +132,11 @@ export function startPolymarketFeeds(o: PolymarketFeedsOptions): PolymarketFeeds
           keeper.track(m.market_id, t.token_id, m.tick_size, now());
         }
       }
-      for (const s of keeper.stats()) if (!want.has(s.token_id)) keeper.untrack(s.token_id);
+      for (const s of keeper.stats()) {
+        if (want.has(s.token_id)) continue;
+        keeper.untrack(s.token_id);
+        resyncer.forget(s.token_id);
+      }
       pool.setAssets(want);
       watcher.setMarkets(markets);
     },

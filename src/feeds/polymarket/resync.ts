@@ -14,6 +14,7 @@ export interface ResyncerOptions {
   now: () => number;
   concurrency?: number;
   minIntervalMs?: number;
+  maxIntervalMs?: number;
   /** How often the queue is looked at when something is waiting. */
   pumpMs?: number;
 }
@@ -21,6 +22,8 @@ export interface ResyncerOptions {
 export class Resyncer {
   private readonly pending = new Set<string>();
   private readonly lastAttemptMs = new Map<string, number>();
+  /** Consecutive failures per token: each doubles its wait (a token without a book 404s). */
+  private readonly failures = new Map<string, number>();
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -33,6 +36,13 @@ export class Resyncer {
     this.counters.requested += 1;
     this.pending.add(tokenId);
     this.pump();
+  }
+
+  /** Drops what is known about a token that is no longer tracked (keeps the maps bounded). */
+  forget(tokenId: string): void {
+    this.pending.delete(tokenId);
+    this.lastAttemptMs.delete(tokenId);
+    this.failures.delete(tokenId);
   }
 
   get queued(): number {
@@ -52,7 +62,8 @@ export class Resyncer {
           this.counters.skipped += 1;
           continue;
         }
-        if (now - (this.lastAttemptMs.get(id) ?? -Infinity) < minGap) continue;
+        const gap = Math.min(this.opts.maxIntervalMs ?? 60_000, minGap * 2 ** (this.failures.get(id) ?? 0));
+        if (now - (this.lastAttemptMs.get(id) ?? -Infinity) < gap) continue;
         this.pending.delete(id);
         this.lastAttemptMs.set(id, now);
         void this.fetch(id);
@@ -74,9 +85,11 @@ export class Resyncer {
     const keeper = this.opts.keeper();
     if (!r.ok) {
       this.counters.failed += 1;
+      if (r.status !== 429) this.failures.set(tokenId, Math.min(16, (this.failures.get(tokenId) ?? 0) + 1));
       if (keeper.has(tokenId) && keeper.stateOf(tokenId) !== 'live') this.pending.add(tokenId);
     } else {
       this.counters.fetched += 1;
+      this.failures.delete(tokenId);
       const b = r.value;
       if (keeper.stateOf(tokenId) !== 'live' && keeper.applySnapshot(tokenId, b.bids, b.asks, b.tsMs, this.opts.now(), b.tickSize)) this.counters.applied += 1;
     }

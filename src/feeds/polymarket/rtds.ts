@@ -80,6 +80,12 @@ export interface RtdsOptions {
   binance?: boolean;
   pingIntervalMs?: number;
   staleAfterMs?: number;
+  /**
+   * Reconnect when a live connection has carried no price for this long. Pongs keep the
+   * socket itself "fresh", and a public report (dev.to, BlueWhale-Quant-Lab, "Polymarket's
+   * price WebSocket can stall while connected") describes exactly that stall.
+   */
+  pricesStaleAfterMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
   onState?: (state: FeedState, reason: string | null) => void;
   now?: () => number;
@@ -91,6 +97,7 @@ export interface RtdsStats {
   duplicates: number;
   invalid: number;
   ignored: number;
+  priceStalls: number;
   lastInvalid: string | null;
   lastPriceMs: Partial<Record<ReferencePrice['source'], number>>;
 }
@@ -98,7 +105,9 @@ export interface RtdsStats {
 export class RtdsFeed {
   private readonly socket: ResilientSocket;
   private readonly lastTs = new Map<string, number>();
-  private readonly counts = { prices: 0, duplicates: 0, invalid: 0, ignored: 0, lastInvalid: null as string | null };
+  private readonly counts = { prices: 0, duplicates: 0, invalid: 0, ignored: 0, priceStalls: 0, lastInvalid: null as string | null };
+  private lastPriceRecvMs: number | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: RtdsOptions) {
     this.socket = new ResilientSocket({
@@ -117,6 +126,20 @@ export class RtdsFeed {
 
   start(): void {
     this.socket.start();
+    const staleMs = this.opts.pricesStaleAfterMs ?? 30_000;
+    this.watchdog = setInterval(() => this.checkPrices(staleMs), Math.max(50, Math.min(5_000, staleMs / 4)));
+  }
+
+  private checkPrices(staleMs: number): void {
+    const st = this.socket.stats;
+    // An open connection that only ever pongs stays "connecting": check it too.
+    if (st.state === 'down' || st.lastConnectMs === null) return;
+    const now = (this.opts.now ?? Date.now)();
+    const since = Math.max(this.lastPriceRecvMs ?? 0, st.lastConnectMs ?? 0);
+    if (now - since > staleMs) {
+      this.counts.priceStalls += 1;
+      this.socket.reconnect(`no prices for ${now - since} ms`);
+    }
   }
 
   private onFrame(text: string, recvMs: number): { data: boolean } {
@@ -127,6 +150,7 @@ export class RtdsFeed {
     } else if (r.kind === 'ignored') {
       this.counts.ignored += 1;
     } else if (r.kind === 'prices') {
+      this.lastPriceRecvMs = recvMs;
       for (const p of r.prices) {
         const last = this.lastTs.get(p.source) ?? -1;
         if (p.ts_exchange_ms <= last) {
@@ -147,6 +171,8 @@ export class RtdsFeed {
   }
 
   close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     return this.socket.close();
   }
 }
