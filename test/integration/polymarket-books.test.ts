@@ -68,6 +68,8 @@ describe('Polymarket market-channel feed', () => {
     expect(feeds.stats().tokens.find((t) => t.token_id === UP)).toMatchObject({ state: 'live', bid_levels: 3, ask_levels: 1 });
     await until(() => ws.received[0]!.includes('PING'));
     await until(() => events.some((e) => e.event_type === 'venue_status' && e.source === 'polymarket_ws' && e.state === 'live'));
+    const health = events.filter((e) => e.event_type === 'venue_status' && e.source === 'polymarket_ws').pop();
+    expect(health).toMatchObject({ reason: expect.stringMatching(/^1\/2 books live, oldest update \d+\.\d s ago$/), parse_errors: 0 });
     const st = events.filter((e) => e.event_type === 'venue_status').map((e) => (e.event_type === 'venue_status' ? e.source : ''));
     expect(new Set(st)).toEqual(new Set(['polymarket_ws', 'rtds', 'clob_rest']));
   });

@@ -144,6 +144,9 @@ export class ClobWsPool {
         this.counts.lastInvalid = m.reason;
       } else if (m.kind === 'text') {
         this.counts.texts += 1;
+        // A PONG proves the connection works even when no book changes (book freshness is
+        // reported per token separately).
+        if (m.text === 'PONG') data = true;
       } else {
         this.counts.messages += 1;
         data = true;

@@ -63,99 +63,128 @@ export interface PolymarketFeeds {
 }
 
 export function startPolymarketFeeds(o: PolymarketFeedsOptions): PolymarketFeeds {
-  const now = o.now ?? Date.now;
-  const rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now });
-  let trades = 0;
-  const resyncer = new Resyncer({ rest, keeper: () => keeper, now });
-  const keeper: BookKeeper = new BookKeeper({
-    emit: o.emit,
-    requestResync: (tokenId, reason) => {
-      o.log?.info({ token_id: tokenId, reason }, 'polymarket book resync');
-      resyncer.request(tokenId);
-    },
-  });
-  const watcher = new ResolutionWatcher({
-    emit: o.emit, now, fetchMarket: (id) => rest.market(id), ...o.resolution,
-    onDisagreement: (d) => o.log?.warn({ ...d }, 'official resolution disagrees with our own reading'),
-  });
-  const onMessages = (msgs: ClobMessage[], recvMs: number): void => {
+  const feeds = new PolymarketFeedSet(o);
+  feeds.start();
+  return feeds;
+}
+
+class PolymarketFeedSet implements PolymarketFeeds {
+  private readonly now: () => number;
+  private readonly rest: ClobRest;
+  private readonly resyncer: Resyncer;
+  private readonly keeper: BookKeeper;
+  private readonly watcher: ResolutionWatcher;
+  private readonly pool: ClobWsPool;
+  private readonly rtds: RtdsFeed;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private trades = 0;
+
+  constructor(private readonly o: PolymarketFeedsOptions) {
+    const now = (this.now = o.now ?? Date.now);
+    const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now }));
+    this.resyncer = new Resyncer({ rest, keeper: () => this.keeper, now });
+    this.keeper = new BookKeeper({
+      emit: o.emit,
+      requestResync: (tokenId, reason) => {
+        o.log?.info({ token_id: tokenId, reason }, 'polymarket book resync');
+        this.resyncer.request(tokenId);
+      },
+    });
+    this.watcher = new ResolutionWatcher({
+      emit: o.emit, now, fetchMarket: (id) => rest.market(id), ...o.resolution,
+      onDisagreement: (d) => o.log?.warn({ ...d }, 'official resolution disagrees with our own reading'),
+    });
+    this.pool = new ClobWsPool({
+      url: o.clobWsUrl, maxAssetsPerConnection: o.maxAssetsPerConnection, pingIntervalMs: o.clobPingIntervalMs, staleAfterMs: o.staleAfterMs,
+      backoff: o.backoff, now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs),
+      onReconnect: (tokens) => this.keeper.invalidate(tokens, 'reconnected: possible gap'),
+      onState: (shard, state, reason) => o.log?.info({ shard, state, reason }, 'polymarket_ws state'),
+    });
+    this.rtds = new RtdsFeed({
+      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now,
+      emit: (p) => {
+        this.watcher.observeReference(p);
+        o.emit(p);
+      },
+      onState: (state, reason) => o.log?.info({ state, reason }, 'rtds state'),
+    });
+  }
+
+  start(): void {
+    this.rtds.start();
+    this.timers.push(setInterval(() => {
+      this.watcher.tick();
+      // The WS normally sends a book right after subscribing; fetch it over REST if not.
+      this.keeper.invalidate(this.keeper.overdue(this.now(), this.o.snapshotWaitMs ?? 5_000), 'no snapshot after subscribing');
+    }, this.o.tickMs ?? 1_000));
+    this.timers.push(setInterval(() => {
+      for (const s of this.statuses()) this.o.emit(s);
+    }, this.o.statusIntervalMs ?? 5_000));
+  }
+
+  private onMessages(msgs: ClobMessage[], recvMs: number): void {
     for (const m of msgs) {
-      if (m.kind === 'market_resolved') watcher.onOfficialToken(m.winningAssetId);
-      else if (m.kind === 'last_trade_price') trades += 1;
-      else keeper.onMessage(m, recvMs);
+      if (m.kind === 'market_resolved') this.watcher.onOfficialToken(m.winningAssetId);
+      else if (m.kind === 'last_trade_price') this.trades += 1;
+      else this.keeper.onMessage(m, recvMs);
     }
-  };
-  const pool = new ClobWsPool({
-    url: o.clobWsUrl, maxAssetsPerConnection: o.maxAssetsPerConnection, pingIntervalMs: o.clobPingIntervalMs, staleAfterMs: o.staleAfterMs,
-    backoff: o.backoff, now, onMessages,
-    onReconnect: (tokens) => keeper.invalidate(tokens, 'reconnected: possible gap'),
-    onState: (shard, state, reason) => o.log?.info({ shard, state, reason }, 'polymarket_ws state'),
-  });
-  const rtds = new RtdsFeed({
-    url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now,
-    emit: (p) => {
-      watcher.observeReference(p);
-      o.emit(p);
-    },
-    onState: (state, reason) => o.log?.info({ state, reason }, 'rtds state'),
-  });
-  rtds.start();
+  }
 
-  const tick = setInterval(() => {
-    watcher.tick();
-    // The WS normally sends a book right after subscribing; fetch it over REST if not.
-    keeper.invalidate(keeper.overdue(now(), o.snapshotWaitMs ?? 5_000), 'no snapshot after subscribing');
-  }, o.tickMs ?? 1_000);
-  const status = setInterval(() => {
-    for (const s of statuses()) o.emit(s);
-  }, o.statusIntervalMs ?? 5_000);
+  setMarkets(markets: readonly MarketInfo[]): void {
+    const want = new Set<string>();
+    for (const m of markets) {
+      for (const t of m.tokens) {
+        want.add(t.token_id);
+        this.keeper.track(m.market_id, t.token_id, m.tick_size, this.now());
+      }
+    }
+    for (const s of this.keeper.stats()) {
+      if (want.has(s.token_id)) continue;
+      this.keeper.untrack(s.token_id);
+      this.resyncer.forget(s.token_id);
+    }
+    this.pool.setAssets(want);
+    this.watcher.setMarkets(markets);
+  }
 
-  function statuses(): VenueStatus[] {
-    const ts = now();
-    const ws = pool.stats();
-    const r = rtds.stats();
-    const c = keeper.counters;
-    const restState: FeedState = rest.waitMs() > 0 ? 'stale' : 'live';
+  private statuses(): VenueStatus[] {
+    const ts = this.now();
+    const ws = this.pool.stats();
+    const r = this.rtds.stats();
+    const c = this.keeper.counters;
+    const rest = this.rest.stats;
+    const restState: FeedState = this.rest.waitMs() > 0 ? 'stale' : 'live';
     return [
-      { event_type: 'venue_status', source: 'polymarket_ws', state: ws.state, reason: ws.reason, messages: ws.messages, trades, parse_errors: ws.invalid, rejected: c.crossed + c.offGrid + c.bestMismatch, reconnects: ws.reconnects, last_message_ts_ms: ws.lastMessageMs, ts_unix_ms: ts },
+      { event_type: 'venue_status', source: 'polymarket_ws', state: ws.state, reason: ws.reason ?? this.booksSummary(ts), messages: ws.messages, trades: this.trades, parse_errors: ws.invalid, rejected: c.crossed + c.offGrid + c.bestMismatch, reconnects: ws.reconnects, last_message_ts_ms: ws.lastMessageMs, ts_unix_ms: ts },
       { event_type: 'venue_status', source: 'rtds', state: r.socket.state, reason: r.socket.reason, messages: r.socket.messages, trades: r.prices, parse_errors: r.invalid, rejected: r.duplicates, reconnects: r.socket.reconnects, last_message_ts_ms: r.socket.lastMessageMs, ts_unix_ms: ts },
-      { event_type: 'venue_status', source: 'clob_rest', state: restState, reason: restState === 'stale' ? 'rate limited' : null, messages: rest.stats.requests, trades: 0, parse_errors: rest.stats.badBodies, rejected: rest.stats.rateLimited, reconnects: 0, last_message_ts_ms: null, ts_unix_ms: ts },
+      { event_type: 'venue_status', source: 'clob_rest', state: restState, reason: restState === 'stale' ? 'rate limited' : null, messages: rest.requests, trades: 0, parse_errors: rest.badBodies, rejected: rest.rateLimited, reconnects: 0, last_message_ts_ms: null, ts_unix_ms: ts },
     ];
   }
 
-  return {
-    setMarkets(markets) {
-      const want = new Set<string>();
-      for (const m of markets) {
-        for (const t of m.tokens) {
-          want.add(t.token_id);
-          keeper.track(m.market_id, t.token_id, m.tick_size, now());
-        }
-      }
-      for (const s of keeper.stats()) {
-        if (want.has(s.token_id)) continue;
-        keeper.untrack(s.token_id);
-        resyncer.forget(s.token_id);
-      }
-      pool.setAssets(want);
-      watcher.setMarkets(markets);
-    },
-    stats() {
-      const ts = now();
-      const { perShard: _perShard, ...ws } = pool.stats();
-      const tokens = keeper.stats().map((t) => ({ ...t, book_age_ms: t.last_update_ms === null ? null : Math.max(0, ts - t.last_update_ms) }));
-      return {
-        ws, rtds: rtds.stats(), rest: { ...rest.stats },
-        books: { ...keeper.counters, tracked: tokens.length, live: keeper.liveCount(), resyncs_queued: resyncer.queued },
-        tokens,
-        resolution: { ...watcher.counters, pending: watcher.pending(), recent_disagreements: [...watcher.disagreements] },
-      };
-    },
-    async close() {
-      clearInterval(tick);
-      clearInterval(status);
-      resyncer.close();
-      await Promise.all([pool.close(), rtds.close()]);
-    },
-  };
+  /** "3/4 books live, oldest update 2.1 s ago": book health inside the feed_health line. */
+  private booksSummary(ts: number): string {
+    const tokens = this.keeper.stats();
+    let oldest: number | null = null;
+    for (const t of tokens) if (t.state === 'live' && t.last_update_ms !== null) oldest = Math.max(oldest ?? 0, ts - t.last_update_ms);
+    const age = oldest === null ? '' : `, oldest update ${(oldest / 1_000).toFixed(1)} s ago`;
+    return `${this.keeper.liveCount()}/${tokens.length} books live${age}`;
+  }
+
+  stats(): PolymarketFeedStats {
+    const ts = this.now();
+    const { perShard: _perShard, ...ws } = this.pool.stats();
+    const tokens = this.keeper.stats().map((t) => ({ ...t, book_age_ms: t.last_update_ms === null ? null : Math.max(0, ts - t.last_update_ms) }));
+    return {
+      ws, rtds: this.rtds.stats(), rest: { ...this.rest.stats },
+      books: { ...this.keeper.counters, tracked: tokens.length, live: this.keeper.liveCount(), resyncs_queued: this.resyncer.queued },
+      tokens,
+      resolution: { ...this.watcher.counters, pending: this.watcher.pending(), recent_disagreements: [...this.watcher.disagreements] },
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.resyncer.close();
+    await Promise.all([this.pool.close(), this.rtds.close()]);
+  }
 }
