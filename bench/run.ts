@@ -3,12 +3,13 @@
  * so they mean the same on any machine. Each bench module prints its own table.
  * `npm run bench -- <name>` runs one of them.
  */
+import { benchBooks } from './books.bench.ts';
 import { benchEngine } from './engine.bench.ts';
 import { benchFills } from './fills.bench.ts';
 import { benchVenues } from './venues.bench.ts';
 
 const only = process.argv[2];
-const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine, venues: benchVenues, fills: benchFills };
+const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine, venues: benchVenues, fills: benchFills, books: benchBooks };
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   console.log(`\n== ${name} ==`);

@@ -91,10 +91,48 @@ export class MarketRegistry {
     }
   }
 
+  /**
+   * Mean of `source` prints in (endMs − windowMs, endMs], or null with fewer than
+   * `minPrints` (the 60-second Chainlink average some 5-minute markets resolve on).
+   */
+  referenceAverage(source: string, endMs: number, windowMs: number, minPrints = 10): number | null {
+    let sum = 0;
+    let n = 0;
+    for (const r of this.refs.get(source) ?? []) {
+      if (r.ts_exchange_ms > endMs - windowMs && r.ts_exchange_ms <= endMs) {
+        sum += r.px;
+        n += 1;
+      }
+    }
+    return n >= minPrints ? sum / n : null;
+  }
+
+  /** A candle opens with the first print at or after its start (within the tolerance). */
+  private firstPrintFrom(source: string, tsMs: number): number | null {
+    for (const r of this.refs.get(source) ?? []) {
+      if (r.ts_exchange_ms >= tsMs) return r.ts_exchange_ms - tsMs <= PRICE_TO_BEAT_TOLERANCE_MS ? r.px : null;
+    }
+    return null;
+  }
+
+  /** True once a print at or after `tsMs` exists: the value at `tsMs` is then decided. */
+  private hasPrintFrom(source: string, tsMs: number): boolean {
+    const buf = this.refs.get(source);
+    const last = buf?.[buf.length - 1];
+    return last !== undefined && last.ts_exchange_ms >= tsMs;
+  }
+
   private fixPriceToBeat(m: MarketState, nowMs: number, medianPx: number | null): void {
-    const official = this.referenceAt(m.info.resolution.source, m.info.window_start_ms);
-    if (official) {
-      m.info = { ...m.info, price_to_beat: official.px, price_to_beat_estimated: false };
+    const { source, rule } = m.info.resolution;
+    const start = m.info.window_start_ms;
+    // Wait for the print at (or just after) the start to arrive, up to the tolerance.
+    if (!this.hasPrintFrom(source, start) && nowMs - start <= PRICE_TO_BEAT_TOLERANCE_MS) return;
+    const officialPx =
+      rule === 'avg60_gte_start' ? this.referenceAverage(source, start, 60_000)
+      : rule === 'candle_close_gte_open' ? this.firstPrintFrom(source, start)
+      : this.referenceAt(source, start)?.px ?? null;
+    if (officialPx !== null) {
+      m.info = { ...m.info, price_to_beat: officialPx, price_to_beat_estimated: false };
     } else if (medianPx !== null && nowMs - m.info.window_start_ms > PRICE_TO_BEAT_TOLERANCE_MS) {
       // The official source has nothing near the window start: estimate from the median.
       m.info = { ...m.info, price_to_beat: medianPx, price_to_beat_estimated: true };

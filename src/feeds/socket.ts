@@ -65,6 +65,8 @@ export interface SocketStats {
   connects: number;
   refusals: number;
   lastMessageMs: number | null;
+  /** When the current (or last) connection opened. */
+  lastConnectMs: number | null;
   lastError: string | null;
   nextRetryMs: number | null;
 }
@@ -90,7 +92,7 @@ export class ResilientSocket {
   private readonly backoff: BackoffOptions;
   private readonly now: () => number;
   private readonly random: () => number;
-  readonly stats: SocketStats = { state: 'down', reason: 'not started', messages: 0, reconnects: 0, connects: 0, refusals: 0, lastMessageMs: null, lastError: null, nextRetryMs: null };
+  readonly stats: SocketStats = { state: 'down', reason: 'not started', messages: 0, reconnects: 0, connects: 0, refusals: 0, lastMessageMs: null, lastConnectMs: null, lastError: null, nextRetryMs: null };
 
   constructor(private readonly opts: ResilientSocketOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
@@ -113,6 +115,15 @@ export class ResilientSocket {
     }
     ws.send(text);
     return true;
+  }
+
+  /**
+   * Drops the current connection and reconnects with backoff — for a caller that knows
+   * the stream is stuck although frames (e.g. pongs) still arrive.
+   */
+  reconnect(reason: string): void {
+    if (this.stopped || this.ws?.readyState !== WebSocket.OPEN) return;
+    this.fail(reason);
   }
 
   /** Stops for good: no more reconnects; resolves when the socket is closed. */
@@ -166,6 +177,7 @@ export class ResilientSocket {
     if (this.stats.connects > 1) this.stats.reconnects += 1;
     this.openedAtMs = this.now();
     this.stats.lastMessageMs = this.openedAtMs;
+    this.stats.lastConnectMs = this.openedAtMs;
     for (const frame of this.opts.subscribe()) ws.send(frame);
     if (!this.opts.acksSubscription) this.acked = true;
     this.startTimers();

@@ -1,0 +1,184 @@
+/**
+ * Connection manager for the CLOB market channel: one subscription for every active
+ * token, sharded over several connections because the venue accepts about 500 assets per
+ * connection ("Max 500 assets", nautilus_trader shards its market pool the same way).
+ * Tokens are added to / dropped from a live connection with `operation` frames; a new
+ * shard opens only when the others are full, staggered so a restart does not open every
+ * connection at once (HTTP 429 on connect is backed off by ResilientSocket). Each shard
+ * sends `PING` every 10 s and gets `PONG` back (docs: market channel heartbeat).
+ *
+ * Frames are parsed by the pure `parseClobFrame` and handed to `onMessages` with our
+ * receive time; a reconnect is reported per shard so its books can be resynced (a gap).
+ */
+import { ResilientSocket, type SocketStats } from '../socket.ts';
+import type { FeedState } from '../../core/events.ts';
+import { CLOB_PING_FRAME, CLOB_PING_INTERVAL_MS, parseClobFrame, subscribeFrame, updateFrame, type ClobMessage } from './clobWsMessages.ts';
+
+export interface ClobWsPoolOptions {
+  url: string;
+  maxAssetsPerConnection?: number;
+  pingIntervalMs?: number;
+  staleAfterMs?: number;
+  /** Delay between opening successive shards. */
+  shardStaggerMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  onMessages: (msgs: ClobMessage[], recvMs: number) => void;
+  /** A shard reconnected: its tokens may have missed deltas. */
+  onReconnect: (tokenIds: string[]) => void;
+  onState?: (shard: number, state: FeedState, reason: string | null) => void;
+  now?: () => number;
+}
+
+export interface ClobWsStats {
+  shards: number;
+  assets: number;
+  state: FeedState;
+  reason: string | null;
+  messages: number;
+  frames: number;
+  invalid: number;
+  texts: number;
+  reconnects: number;
+  lastMessageMs: number | null;
+  lastInvalid: string | null;
+  perShard: SocketStats[];
+}
+
+interface Shard {
+  id: number;
+  assets: Set<string>;
+  socket: ResilientSocket;
+  started: boolean;
+}
+
+export class ClobWsPool {
+  private readonly shards: Shard[] = [];
+  private nextId = 0;
+  private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly counts = { frames: 0, messages: 0, invalid: 0, texts: 0, lastInvalid: null as string | null };
+
+  constructor(private readonly opts: ClobWsPoolOptions) {}
+
+  get maxAssets(): number {
+    return this.opts.maxAssetsPerConnection ?? 500;
+  }
+
+  /** Makes the subscribed set exactly `tokenIds` (adds new ones, drops gone ones). */
+  setAssets(tokenIds: Iterable<string>): void {
+    if (this.closed) return;
+    const want = new Set(tokenIds);
+    for (const shard of [...this.shards]) {
+      const gone = [...shard.assets].filter((a) => !want.has(a));
+      if (gone.length === 0) continue;
+      for (const a of gone) shard.assets.delete(a);
+      if (shard.assets.size === 0) this.dropShard(shard);
+      else shard.socket.send(updateFrame('unsubscribe', gone));
+    }
+    const have = new Set(this.shards.flatMap((s) => [...s.assets]));
+    const added = [...want].filter((a) => !have.has(a));
+    this.place(added);
+  }
+
+  private place(added: string[]): void {
+    let i = 0;
+    const fresh: Shard[] = [];
+    for (const shard of this.shards) {
+      const room = this.maxAssets - shard.assets.size;
+      if (room <= 0 || i >= added.length) continue;
+      const batch = added.slice(i, i + room);
+      i += batch.length;
+      for (const a of batch) shard.assets.add(a);
+      // A shard not yet connected subscribes to its whole set when it opens.
+      if (shard.started) shard.socket.send(updateFrame('subscribe', batch));
+    }
+    while (i < added.length) {
+      const batch = added.slice(i, i + this.maxAssets);
+      i += batch.length;
+      fresh.push(this.newShard(batch));
+    }
+    fresh.forEach((s, k) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (!this.closed && this.shards.includes(s)) {
+          s.started = true;
+          s.socket.start();
+        }
+      }, k * (this.opts.shardStaggerMs ?? 250));
+      this.timers.add(t);
+    });
+  }
+
+  private newShard(assets: string[]): Shard {
+    const id = this.nextId++;
+    const shard: Shard = { id, assets: new Set(assets), started: false, socket: null as unknown as ResilientSocket };
+    shard.socket = new ResilientSocket({
+      name: `polymarket_ws#${id}`,
+      url: this.opts.url,
+      subscribe: () => [subscribeFrame([...shard.assets])],
+      acksSubscription: false,
+      ping: { intervalMs: this.opts.pingIntervalMs ?? CLOB_PING_INTERVAL_MS, frame: () => CLOB_PING_FRAME },
+      staleAfterMs: this.opts.staleAfterMs ?? 30_000,
+      backoff: this.opts.backoff,
+      onFrame: (text, recvMs) => this.onFrame(text, recvMs),
+      onReconnect: () => this.opts.onReconnect([...shard.assets]),
+      onState: (state, reason) => this.opts.onState?.(id, state, reason),
+      now: this.opts.now,
+    });
+    this.shards.push(shard);
+    return shard;
+  }
+
+  private dropShard(shard: Shard): void {
+    this.shards.splice(this.shards.indexOf(shard), 1);
+    void shard.socket.close();
+  }
+
+  private onFrame(text: string, recvMs: number): { data: boolean } {
+    this.counts.frames += 1;
+    const msgs = parseClobFrame(text);
+    let data = false;
+    for (const m of msgs) {
+      if (m.kind === 'invalid') {
+        this.counts.invalid += 1;
+        this.counts.lastInvalid = m.reason;
+      } else if (m.kind === 'text') {
+        this.counts.texts += 1;
+        // A PONG proves the connection works even when no book changes (book freshness is
+        // reported per token separately).
+        if (m.text === 'PONG') data = true;
+      } else {
+        this.counts.messages += 1;
+        data = true;
+      }
+    }
+    this.opts.onMessages(msgs, recvMs);
+    return { data };
+  }
+
+  assetsOf(): string[][] {
+    return this.shards.map((s) => [...s.assets]);
+  }
+
+  stats(): ClobWsStats {
+    const per = this.shards.map((s) => s.socket.stats);
+    const order: FeedState[] = ['down', 'stale', 'connecting', 'live'];
+    // The pool is as healthy as its worst shard.
+    const worst = per.reduce<SocketStats | null>((w, s) => (w === null || order.indexOf(s.state) < order.indexOf(w.state) ? s : w), null);
+    const last = per.reduce<number | null>((m, s) => (s.lastMessageMs !== null && (m === null || s.lastMessageMs > m) ? s.lastMessageMs : m), null);
+    return {
+      shards: this.shards.length, assets: this.shards.reduce((n, s) => n + s.assets.size, 0),
+      state: worst?.state ?? 'down', reason: worst ? worst.reason : 'no assets subscribed',
+      messages: this.counts.messages, frames: this.counts.frames, invalid: this.counts.invalid, texts: this.counts.texts,
+      reconnects: per.reduce((n, s) => n + s.reconnects, 0), lastMessageMs: last, lastInvalid: this.counts.lastInvalid, perShard: per,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const all = this.shards.splice(0);
+    await Promise.all(all.map((s) => s.socket.close()));
+  }
+}

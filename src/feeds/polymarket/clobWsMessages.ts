@@ -1,0 +1,248 @@
+/**
+ * Pure parser of Polymarket CLOB market-channel frames (wss://…/ws/market) into a closed
+ * union of typed messages. No clock, no I/O: the receive time is the caller's business.
+ *
+ * Formats (docs.polymarket.com/market-data/websocket/market-channel, the price_change
+ * migration guide docs.polymarket.com/developers/CLOB/websocket/market-channel-migration-guide,
+ * and nautilus_trader crates/adapters/polymarket/test_data/ws_*.json — see
+ * test/fixtures/polymarket/SOURCES.md):
+ * - a frame is one JSON object, a JSON array of them, or plain text (`PONG`, notices such
+ *   as `NO NEW ASSETS`);
+ * - every number is a string (`"0.48"`, even `".48"`), timestamps are ms strings;
+ * - `price_change` has two shapes: the legacy one (root `asset_id`, `hash`, `changes[]`)
+ *   and the current one (since 2025-09-15: `price_changes[]`, each with its own
+ *   `asset_id`, `hash`, `best_bid`, `best_ask`); some frames omit `event_type` and are
+ *   recognised by `price_changes`.
+ *
+ * Hand-written guards instead of zod here: this runs for every book delta and the bench
+ * (bench/books.bench.ts) holds it to at least half the speed of JSON.parse itself.
+ */
+import type { Level } from '../../core/events.ts';
+
+export interface WsLevelChange {
+  assetId: string;
+  side: 'bid' | 'ask';
+  px: number;
+  size: number;
+  hash: string | null;
+  /** The venue's best prices after this change (current shape only); 0 / 1 mean "none". */
+  bestBid: number | null;
+  bestAsk: number | null;
+}
+
+export type ClobMessage =
+  | { kind: 'book'; market: string; assetId: string; bids: Level[]; asks: Level[]; tsMs: number; hash: string | null; tickSize: number | null }
+  | { kind: 'price_change'; market: string; tsMs: number; changes: WsLevelChange[] }
+  | { kind: 'tick_size_change'; market: string; assetId: string; oldTick: number; newTick: number; tsMs: number }
+  | { kind: 'last_trade_price'; market: string; assetId: string; px: number; size: number; side: 'buy' | 'sell'; tsMs: number }
+  | { kind: 'best_bid_ask'; market: string; assetId: string; bestBid: number; bestAsk: number; tsMs: number }
+  | { kind: 'market_resolved'; market: string; assetIds: string[]; winningAssetId: string; winningOutcome: string; tsMs: number }
+  | { kind: 'new_market'; market: string; assetIds: string[]; tsMs: number }
+  /** A non-JSON text frame: `PONG` to our `PING`, or a notice. */
+  | { kind: 'text'; text: string }
+  /** Bad JSON, unknown event type, missing or malformed field: counted, never thrown. */
+  | { kind: 'invalid'; reason: string };
+
+type Obj = Record<string, unknown>;
+
+class Bad extends Error {}
+const fail = (why: string): never => {
+  throw new Bad(why);
+};
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function str(o: Obj, key: string): string {
+  const v = o[key];
+  return typeof v === 'string' && v.length > 0 ? v : fail(`missing ${key}`);
+}
+
+function optStr(o: Obj, key: string): string | null {
+  const v = o[key];
+  return typeof v === 'string' ? v : null;
+}
+
+/** A decimal string (the venue sends every number as a string) → finite number. */
+function num(o: Obj, key: string): number {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length === 0) return fail(`missing ${key}`);
+  const n = +v;
+  return Number.isFinite(n) ? n : fail(`bad number ${key}=${v}`);
+}
+
+function tsOf(o: Obj): number {
+  const n = num(o, 'timestamp');
+  return Number.isInteger(n) && n >= 0 ? n : fail(`bad timestamp ${String(o.timestamp)}`);
+}
+
+function price(o: Obj, key: string): number {
+  const p = num(o, key);
+  return p > 0 && p < 1 ? p : fail(`price out of (0,1): ${key}=${String(o[key])}`);
+}
+
+function levels(v: unknown, key: string): Level[] {
+  if (!Array.isArray(v)) return fail(`missing ${key}`);
+  const out: Level[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const l: unknown = v[i];
+    if (!isObj(l)) return fail(`bad level in ${key}`);
+    const size = num(l, 'size');
+    if (size < 0) fail(`negative size in ${key}`);
+    out[i] = [price(l, 'price'), size];
+  }
+  return out;
+}
+
+function side(o: Obj): 'bid' | 'ask' {
+  const s = o.side;
+  return s === 'BUY' ? 'bid' : s === 'SELL' ? 'ask' : fail(`bad side ${String(s)}`);
+}
+
+function stringList(o: Obj, key: string): string[] {
+  const v = o[key];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return fail(`missing ${key}`);
+  return v as string[];
+}
+
+/** Best price field of a price change: "0" (no bid) and "1" (no ask) are legal here. */
+function best(o: Obj, key: string): number | null {
+  if (o[key] === undefined) return null;
+  const n = num(o, key);
+  return n >= 0 && n <= 1 ? n : fail(`bad ${key}`);
+}
+
+function priceChange(o: Obj): ClobMessage {
+  const tsMs = tsOf(o);
+  const market = str(o, 'market');
+  const current = o.price_changes;
+  const changes: WsLevelChange[] = [];
+  if (Array.isArray(current)) {
+    for (const c of current) changes.push(currentChange(c));
+  } else if (Array.isArray(o.changes)) {
+    // Legacy shape (before 2025-09-15): one asset and one hash per message, no best prices.
+    const assetId = str(o, 'asset_id');
+    const hash = optStr(o, 'hash');
+    for (const c of o.changes) {
+      if (!isObj(c)) fail('bad changes item');
+      const ch = c as Obj;
+      changes.push({ assetId, side: side(ch), px: price(ch, 'price'), size: nonNeg(ch), hash, bestBid: null, bestAsk: null });
+    }
+  } else {
+    fail('price_change without changes');
+  }
+  return { kind: 'price_change', market, tsMs, changes };
+}
+
+interface RawChange {
+  asset_id?: unknown;
+  price?: unknown;
+  size?: unknown;
+  side?: unknown;
+  hash?: unknown;
+  best_bid?: unknown;
+  best_ask?: unknown;
+}
+
+/** The hot path (one per book delta): fixed property reads keep V8's access monomorphic. */
+function currentChange(c: unknown): WsLevelChange {
+  if (!isObj(c)) return fail('bad price_changes item');
+  const r = c as RawChange;
+  const assetId = r.asset_id;
+  if (typeof assetId !== 'string' || assetId.length === 0) return fail('missing asset_id');
+  const px = typeof r.price === 'string' && r.price.length > 0 ? +r.price : NaN;
+  if (!(px > 0 && px < 1)) return fail(`price out of (0,1): price=${String(r.price)}`);
+  const size = typeof r.size === 'string' && r.size.length > 0 ? +r.size : NaN;
+  if (!(size >= 0) || size === Infinity) return fail(`bad size ${String(r.size)}`);
+  const sd = r.side === 'BUY' ? 'bid' : r.side === 'SELL' ? 'ask' : fail(`bad side ${String(r.side)}`);
+  return {
+    assetId, side: sd, px, size, hash: typeof r.hash === 'string' ? r.hash : null,
+    bestBid: r.best_bid === undefined ? null : unitBest(r.best_bid, 'best_bid'),
+    bestAsk: r.best_ask === undefined ? null : unitBest(r.best_ask, 'best_ask'),
+  };
+}
+
+function unitBest(v: unknown, key: string): number {
+  const n = typeof v === 'string' && v.length > 0 ? +v : NaN;
+  return n >= 0 && n <= 1 ? n : fail(`bad ${key}`);
+}
+
+function nonNeg(o: Obj): number {
+  const s = num(o, 'size');
+  return s >= 0 ? s : fail('negative size');
+}
+
+function one(o: Obj): ClobMessage {
+  const type = o.event_type ?? (o.price_changes !== undefined ? 'price_change' : undefined);
+  switch (type) {
+    case 'price_change':
+      return priceChange(o);
+    case 'book': {
+      const tick = o.tick_size === undefined ? null : num(o, 'tick_size');
+      return { kind: 'book', market: str(o, 'market'), assetId: str(o, 'asset_id'), bids: levels(o.bids, 'bids'), asks: levels(o.asks, 'asks'), tsMs: tsOf(o), hash: optStr(o, 'hash'), tickSize: tick };
+    }
+    case 'tick_size_change':
+      return { kind: 'tick_size_change', market: str(o, 'market'), assetId: str(o, 'asset_id'), oldTick: price(o, 'old_tick_size'), newTick: price(o, 'new_tick_size'), tsMs: tsOf(o) };
+    case 'last_trade_price':
+      return { kind: 'last_trade_price', market: str(o, 'market'), assetId: str(o, 'asset_id'), px: price(o, 'price'), size: num(o, 'size'), side: side(o) === 'bid' ? 'buy' : 'sell', tsMs: tsOf(o) };
+    case 'best_bid_ask':
+      return { kind: 'best_bid_ask', market: str(o, 'market'), assetId: str(o, 'asset_id'), bestBid: best(o, 'best_bid') ?? fail('missing best_bid'), bestAsk: best(o, 'best_ask') ?? fail('missing best_ask'), tsMs: tsOf(o) };
+    case 'market_resolved':
+      return { kind: 'market_resolved', market: str(o, 'market'), assetIds: stringList(o, 'assets_ids'), winningAssetId: str(o, 'winning_asset_id'), winningOutcome: str(o, 'winning_outcome'), tsMs: tsOf(o) };
+    case 'new_market':
+      return { kind: 'new_market', market: str(o, 'market'), assetIds: stringList(o, 'assets_ids'), tsMs: tsOf(o) };
+    default:
+      return { kind: 'invalid', reason: `unknown event_type ${String(type)}` };
+  }
+}
+
+function safeOne(v: unknown): ClobMessage {
+  if (!isObj(v)) return { kind: 'invalid', reason: 'not an object' };
+  try {
+    return one(v);
+  } catch (err) {
+    if (err instanceof Bad) return { kind: 'invalid', reason: err.message };
+    throw err;
+  }
+}
+
+/** Parses one text frame into messages (an array frame gives one message per element). */
+export function parseClobFrame(text: string): ClobMessage[] {
+  const c = text.charCodeAt(0);
+  // 0x7b '{', 0x5b '[': anything else is a plain-text frame such as PONG.
+  if (c !== 0x7b && c !== 0x5b) {
+    const t = text.trim();
+    return t.startsWith('{') || t.startsWith('[') ? parseJson(t) : [{ kind: 'text', text: t }];
+  }
+  return parseJson(text);
+}
+
+function parseJson(text: string): ClobMessage[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return [{ kind: 'invalid', reason: 'bad JSON' }];
+  }
+  return Array.isArray(v) ? v.map(safeOne) : [safeOne(v)];
+}
+
+// ---------------------------------------------------------------- outbound frames
+
+/** First frame on a connection (docs.polymarket.com/market-data/websocket/overview). */
+export function subscribeFrame(assetIds: readonly string[]): string {
+  return JSON.stringify({ assets_ids: assetIds, type: 'market', custom_feature_enabled: true });
+}
+
+/**
+ * Add or drop assets on a live connection (docs.polymarket.com/developers/CLOB/websocket/
+ * wss-overview "Subscribe to more assets"; nautilus_trader MarketSubscribeRequest).
+ */
+export function updateFrame(operation: 'subscribe' | 'unsubscribe', assetIds: readonly string[]): string {
+  return operation === 'subscribe'
+    ? JSON.stringify({ assets_ids: assetIds, operation, custom_feature_enabled: true })
+    : JSON.stringify({ assets_ids: assetIds, operation });
+}
+
+/** The market channel's application heartbeat: send `PING` about every 10 s, get `PONG`. */
+export const CLOB_PING_FRAME = 'PING';
+export const CLOB_PING_INTERVAL_MS = 10_000;
