@@ -3,12 +3,17 @@
  * or files, installs signal handlers, and wires edges, engine and sinks together.
  */
 import { Command, Option } from 'commander';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
-import { SimFeed } from './feeds/sim/sim.ts';
+import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
 import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
 import type { MarketInfo } from './core/events.ts';
+import type { OutputEvent } from './core/outputs.ts';
+import type { Engine } from './core/engine.ts';
+import { startLive } from './live.ts';
+import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
+import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 
 type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string };
 
@@ -20,13 +25,6 @@ function configFrom(flags: RunFlags): Config {
 async function runCommand(flags: RunFlags): Promise<number> {
   const cfg = configFrom(flags);
   const log = pino({ level: cfg.logLevel, base: { app: 'polylab' } }, pino.destination(2));
-  if (cfg.mode === 'paper-live') {
-    process.stderr.write(
-      'polylab: live feeds are not available in this build yet.\n' +
-        '  Run the simulator instead:  npm start -- --mode sim   (or: polylab run --mode sim --seed 7 --duration 30m)\n',
-    );
-    return 2;
-  }
   const abort = new AbortController();
   const stop = (sig: string) => {
     log.info({ signal: sig }, 'stopping');
@@ -35,23 +33,54 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 
-  const runId = `sim-${cfg.seed}-${Date.now().toString(36)}`;
-  const engine = buildEngine(cfg, 'sim', runId, cfg.seed);
+  const mode = cfg.mode;
+  const runId = `${mode === 'sim' ? `sim-${cfg.seed}` : 'live'}-${Date.now().toString(36)}`;
+  const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
   const summary = new SummarySink();
-  const sim = new SimFeed({ seed: cfg.seed });
-  const sink = (e: Parameters<typeof summary.sink>[0]) => {
+  // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
+  const { startApiFor } = await import('./api/start.ts');
+  let api: Awaited<ReturnType<typeof startApiFor>>;
+  try {
+    api = await startApiFor(cfg, log);
+  } catch (err) {
+    process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
+    return 2;
+  }
+  process.stderr.write(`API on ${api.url}\n`);
+  const sink = (e: OutputEvent) => {
     summary.sink(e);
+    api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
-  const durationMs = cfg.durationMs ?? (cfg.speed === 'max' ? 30 * 60_000 : null);
-  log.info({ mode: cfg.mode, seed: cfg.seed, speed: cfg.speed, durationMs }, `polylab run ${runId} started (sim, seed ${cfg.seed})`);
-  const startTs = Math.floor(Date.UTC(2026, 0, 1));
-  for (const e of engine.start(startTs)) sink(e);
-  const lastTs = await drive(engine, sim.events(), sink, { durationMs, speed: cfg.speed, signal: abort.signal });
+  log.info({ mode, seed: cfg.seed, speed: cfg.speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
+  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, abort.signal) : await runPaperLive(cfg, engine, sink, log, abort.signal);
   for (const e of engine.stop(lastTs)) sink(e);
+  await api.close();
   process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs))}\n`);
   return 0;
+}
+
+async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal): Promise<number> {
+  const durationMs = cfg.durationMs ?? (cfg.speed === 'max' ? 30 * 60_000 : null);
+  for (const e of engine.start(SIM_START_MS)) sink(e);
+  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal });
+}
+
+/** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
+async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, log: Logger, signal: AbortSignal): Promise<number> {
+  for (const e of engine.start(Date.now())) sink(e);
+  process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
+  const live = startLive({
+    cfg, engine, sink, log,
+    onOffline: (hint) => process.stderr.write(`polylab: ${hint}\n`),
+  });
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    if (cfg.durationMs !== null) setTimeout(resolve, cfg.durationMs).unref();
+  });
+  return live.stop();
 }
 
 /** One-shot discovery: the BTC up/down markets Polymarket lists now, one line each. */
@@ -65,6 +94,17 @@ async function marketsCommand(): Promise<number> {
   }
   process.stdout.write(`${formatMarkets(markets)}\n`);
   return 0;
+}
+
+/** Connects to every configured source once and prints a table; exit 1 if any failed. */
+async function doctorCommand(flags: { timeout?: string }): Promise<number> {
+  const cfg = loadConfig(process.env);
+  const timeoutMs = flags.timeout ? Number(flags.timeout) : 8_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('--timeout', `Invalid --timeout=${JSON.stringify(flags.timeout)}: accepted values are a positive integer of milliseconds`);
+  const [venues, poly] = await Promise.all([runDoctor(cfg, { timeoutMs }), checkPolymarket(cfg, timeoutMs)]);
+  const rows = [...venues, ...poly];
+  process.stdout.write(`${formatDoctorTable(rows)}\n`);
+  return rows.every((r) => r.ok) ? 0 : 1;
 }
 
 export function formatMarkets(markets: readonly MarketInfo[]): string {
@@ -101,6 +141,13 @@ export function buildProgram(): Command {
     .description('one-shot discovery: list the BTC up/down markets Polymarket lists now (read-only GETs to Gamma)')
     .action(async () => {
       process.exitCode = await marketsCommand();
+    });
+  program
+    .command('doctor')
+    .description('connect to every configured source once (venues, Gamma, CLOB REST and socket, data socket) and print ok / error, reason, latency')
+    .option('--timeout <ms>', 'per-source timeout in milliseconds', '8000')
+    .action(async (flags: { timeout?: string }) => {
+      process.exitCode = await doctorCommand(flags);
     });
   return program;
 }

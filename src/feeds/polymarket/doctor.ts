@@ -1,0 +1,85 @@
+/**
+ * `polylab doctor`, Polymarket part: one plain GET to Gamma and to the CLOB REST API, and
+ * one connection to the CLOB market socket and to the real-time data socket (subscribed to
+ * Chainlink BTC/USD, waiting for its first message). Rows share the venue doctor's shape.
+ */
+import WebSocket from 'ws';
+import type { DoctorRow } from '../doctor.ts';
+import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as Error & { cause?: unknown }).cause;
+    const code = (err as NodeJS.ErrnoException).code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
+    return code ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}
+
+/** GET `url`; ok when the answer is HTTP 200 with a JSON body. Never rejects. */
+export async function checkHttp(source: string, url: string, timeoutMs: number): Promise<DoctorRow> {
+  const t0 = performance.now();
+  const latency = () => Math.round(performance.now() - t0);
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    const text = await res.text();
+    if (res.status !== 200) return { source, ok: false, detail: `HTTP ${res.status}`, latency_ms: latency() };
+    JSON.parse(text);
+    return { source, ok: true, detail: `HTTP 200, ${text.length} bytes`, latency_ms: latency() };
+  } catch (err) {
+    const detail = err instanceof SyntaxError ? 'HTTP 200 but not JSON' : err instanceof DOMException && err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : describe(err);
+    return { source, ok: false, detail, latency_ms: null };
+  }
+}
+
+/** Opens a socket, sends `hello`, and is ok on the first message (or on open if `okOnOpen`). */
+export function checkSocket(source: string, url: string, hello: string | null, okOnOpen: boolean, timeoutMs: number): Promise<DoctorRow> {
+  const t0 = performance.now();
+  return new Promise<DoctorRow>((resolve) => {
+    let ws: WebSocket | null = null;
+    const done = (ok: boolean, detail: string) => {
+      clearTimeout(timer);
+      if (ws) {
+        ws.removeAllListeners();
+        ws.on('error', () => undefined);
+        ws.terminate();
+      }
+      resolve({ source, ok, detail, latency_ms: Math.round(performance.now() - t0) });
+    };
+    const timer = setTimeout(() => done(false, `timeout after ${timeoutMs} ms`), timeoutMs);
+    try {
+      ws = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+    } catch (err) {
+      return done(false, describe(err));
+    }
+    ws.on('open', () => {
+      if (hello !== null) ws!.send(hello);
+      if (okOnOpen) done(true, 'connected');
+    });
+    ws.on('message', (d) => done(true, `first message: ${d.toString().slice(0, 60)}`));
+    ws.on('unexpected-response', (_req, res) => {
+      res.resume();
+      done(false, `HTTP ${res.statusCode ?? 0} on connect`);
+    });
+    ws.on('error', (err) => done(false, describe(err)));
+    ws.on('close', (code) => done(false, `closed by server (${code})`));
+  });
+}
+
+export interface PolymarketEndpoints {
+  gammaUrl: string;
+  clobUrl: string;
+  clobWsUrl: string;
+  rtdsUrl: string;
+}
+
+export function checkPolymarket(e: PolymarketEndpoints, timeoutMs: number): Promise<DoctorRow[]> {
+  const base = (u: string) => u.replace(/\/+$/, '');
+  return Promise.all([
+    checkHttp('gamma', `${base(e.gammaUrl)}/events?limit=1&closed=false`, timeoutMs),
+    checkHttp('clob_rest', `${base(e.clobUrl)}/time`, timeoutMs),
+    // An empty market subscription: the socket accepts it and stays quiet, so open = ok.
+    checkSocket('polymarket_ws', e.clobWsUrl, JSON.stringify({ assets_ids: [], type: 'market' }), true, timeoutMs),
+    checkSocket('rtds', e.rtdsUrl, RTDS_CHAINLINK_SUBSCRIBE, false, timeoutMs),
+  ]);
+}
