@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
 import { SimFeed } from './feeds/sim/sim.ts';
 import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
+import { startApiFor } from './api/start.ts';
 
 type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string };
 
@@ -37,8 +38,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const engine = buildEngine(cfg, 'sim', runId, cfg.seed);
   const summary = new SummarySink();
   const sim = new SimFeed({ seed: cfg.seed });
+  const api = await startApiFor(cfg, log);
+  process.stderr.write(`API on ${api.url}\n`);
   const sink = (e: Parameters<typeof summary.sink>[0]) => {
     summary.sink(e);
+    api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
@@ -48,6 +52,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   for (const e of engine.start(startTs)) sink(e);
   const lastTs = await drive(engine, sim.events(), sink, { durationMs, speed: cfg.speed, signal: abort.signal });
   for (const e of engine.stop(lastTs)) sink(e);
+  await api.close();
   process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs))}\n`);
   return 0;
 }
