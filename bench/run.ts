@@ -3,9 +3,10 @@
  * so they mean the same on any machine. Each bench module prints its own table.
  */
 import { benchEngine } from './engine.bench.ts';
+import { benchApi } from './api.bench.ts';
 
 const only = process.argv[2];
-const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine };
+const benches: Record<string, () => Promise<void> | void> = { engine: benchEngine, api: benchApi };
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;
   console.log(`\n== ${name} ==`);

@@ -56,6 +56,7 @@ export const SETTINGS = {
   port: { env: 'POLYLAB_PORT', schema: int(0, 65535), default: 8080, accepted: 'an integer 0-65535 (0 = any free port)' },
   wsMaxRateHz: { env: 'POLYLAB_WS_MAX_RATE_HZ', schema: num(0.1, 1000), default: 4, accepted: 'a number 0.1-1000 (flushes of btc_median/quote per second per client)' },
   wsMaxBufferBytes: { env: 'POLYLAB_WS_MAX_BUFFER_BYTES', schema: int(1024, 1 << 30), default: 1 << 20, accepted: 'an integer 1024-1073741824 (unsent bytes before a slow client is cut off)' },
+  wsFlushMs: { env: 'POLYLAB_WS_FLUSH_MS', schema: int(1, 1000), default: 100, accepted: 'an integer 1-1000 (longest wait of a fill or reject before it is written to clients)' },
   dataDir: { env: 'POLYLAB_DATA_DIR', schema: z.string().min(1), default: './data' },
   logLevel: { env: 'POLYLAB_LOG_LEVEL', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', accepted: 'trace, debug, info, warn, error, fatal, silent' },
   seed: { env: 'POLYLAB_SEED', schema: int(0, 2 ** 31 - 1), default: 7 },

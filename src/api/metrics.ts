@@ -52,8 +52,16 @@ export class ApiMetrics {
     });
   }
 
+  /** Label children cached per event type: resolving labels on every event showed up in profiles. */
+  private readonly eventChildren = new Map<string, { inc: () => void }>();
+
   readonly apply = (e: OutputEvent): void => {
-    this.events.inc({ event_type: e.event_type });
+    let child = this.eventChildren.get(e.event_type);
+    if (!child) {
+      child = this.events.labels({ event_type: e.event_type });
+      this.eventChildren.set(e.event_type, child);
+    }
+    child.inc();
     if (e.event_type === 'paper_fill') this.fills.inc();
     else if (e.event_type === 'risk_reject') this.rejects.inc({ reason: e.reason });
     else if (e.event_type === 'feed_health') this.onFeed(e.source, e);

@@ -24,6 +24,7 @@ export interface ApiPartsOptions {
   mode: RunMode;
   wsMaxRateHz: number;
   wsMaxBufferBytes: number;
+  wsFlushMs?: number;
   recentMax?: number;
   closeGraceMs?: number;
   onDrop?: (reason: string, clientId: number) => void;
@@ -33,7 +34,7 @@ export function createApiParts(opts: ApiPartsOptions): ApiParts {
   const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax });
   const metrics = new ApiMetrics();
   const hub = new WsHub({
-    maxRateHz: opts.wsMaxRateHz, maxBufferBytes: opts.wsMaxBufferBytes, metrics, closeGraceMs: opts.closeGraceMs, onDrop: opts.onDrop,
+    maxRateHz: opts.wsMaxRateHz, maxBufferBytes: opts.wsMaxBufferBytes, flushMs: opts.wsFlushMs, metrics, closeGraceMs: opts.closeGraceMs, onDrop: opts.onDrop,
     snapshot: () => ({
       mode: state.mode, run: state.currentRun(), feed_health: state.feedHealth(), markets: state.marketList(),
       positions: state.positionList(), recent_fills: state.recentFills(50), pnl: state.pnl(),
@@ -56,7 +57,7 @@ export interface RunningApi {
 
 export async function startApiFor(cfg: Config, log: FastifyBaseLogger): Promise<RunningApi> {
   const parts = createApiParts({
-    mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes,
+    mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
   const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }) });

@@ -6,10 +6,17 @@
  *   The coalescing state is shared by all clients because they all subscribe to the same
  *   stream, so each event is serialized once, not once per client.
  * - every other forwarded event (fills, rejects, settlements, ...) is never dropped or
- *   merged: it is serialized once and queued, and the queue is written to each client
- *   in one corked batch on the next turn of the event loop.
+ *   merged: it is queued and written to every client within `flushMs`.
  * - a client whose unsent bytes exceed `maxBufferBytes` is closed with 1008 "slow
  *   consumer" and never written again, so it cannot slow the engine or other clients.
+ *
+ * Why frames are encoded here and not by `ws.send`: the bench (bench/api.bench.ts)
+ * measured per-client `ws.send` of each event — a frame header and two stream writes per
+ * event per client — eating ~88% of the engine's thread at 100 clients. Encoding a batch
+ * once into one Buffer of complete RFC 6455 frames and handing that same Buffer to every
+ * socket makes the cost one write per client per batch. It is safe because the server
+ * negotiates no extension (perMessageDeflate off), so `ws` keeps no frame queue of its
+ * own: every write, ours or its control frames, is a whole frame.
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -28,6 +35,12 @@ export interface WsHubOptions {
   closeGraceMs?: number;
   /** Queued frames that force a synchronous flush (bounds memory inside long bursts). */
   maxQueuedFrames?: number;
+  /**
+   * Exact events wait at most about this long, so each client gets a few writes a second
+   * rather than one per event (each loopback write costs tens of microseconds of the
+   * engine's thread; see bench/api.bench.ts).
+   */
+  flushMs?: number;
   nowMs?: () => number;
   onDrop?: (reason: string, clientId: number) => void;
 }
@@ -38,7 +51,36 @@ const FORWARDED = new Set<OutputEvent['event_type']>([
   'position', 'market_discovered', 'run_stopped',
 ]);
 
-interface Client { id: number; ws: WebSocket; socket: Socket | null; frames: number }
+interface Client { id: number; ws: WebSocket; socket: Socket; frames: number }
+
+/** Header size of an unmasked frame for a payload of n bytes (RFC 6455 §5.2). */
+const headerBytes = (n: number) => (n < 126 ? 2 : n < 65_536 ? 4 : 10);
+
+/**
+ * Encodes payloads as consecutive unmasked, final text frames (RFC 6455 §5.2: a server
+ * never masks) into one Buffer, allocated once.
+ */
+export function encodeTextFrames(payloads: Buffer[]): Buffer {
+  let total = 0;
+  for (const p of payloads) total += headerBytes(p.length) + p.length;
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const p of payloads) {
+    const n = p.length;
+    out[at] = 0x81; // FIN + opcode 1 (text)
+    if (n < 126) out[at + 1] = n;
+    else if (n < 65_536) {
+      out[at + 1] = 126;
+      out.writeUInt16BE(n, at + 2);
+    } else {
+      out[at + 1] = 127;
+      out.writeBigUInt64BE(BigInt(n), at + 2);
+    }
+    at += headerBytes(n);
+    at += p.copy(out, at);
+  }
+  return out;
+}
 
 export const CLOSE_POLICY = 1008;
 export const CLOSE_UNSUPPORTED = 1003;
@@ -51,14 +93,20 @@ export class WsHub {
   private latestMedian: OutputEvent | null = null;
   private readonly latestQuotes = new Map<string, OutputEvent>();
   private queue: Buffer[] = [];
-  private flushScheduled = false;
   private readonly ticker: NodeJS.Timeout;
+  /** Every `coalesceEvery`-th tick also carries the coalesced medians and quotes. */
+  private readonly coalesceEvery: number;
+  private ticks = 0;
   private readonly now: () => number;
   framesSent = 0;
 
   constructor(private readonly opts: WsHubOptions) {
     this.now = opts.nowMs ?? Date.now;
-    this.ticker = setInterval(() => this.flushCoalesced(), Math.max(1, Math.round(1000 / opts.maxRateHz)));
+    // One timer drives both kinds of flush so each client gets at most one write per tick:
+    // the tick divides the coalescing period exactly, keeping that rate exact.
+    const coalesceMs = 1000 / opts.maxRateHz;
+    this.coalesceEvery = Math.max(1, Math.ceil(coalesceMs / (opts.flushMs ?? 100)));
+    this.ticker = setInterval(() => this.tick(), Math.max(1, coalesceMs / this.coalesceEvery));
     this.ticker.unref();
   }
 
@@ -71,58 +119,51 @@ export class WsHub {
     if (this.clients.size === 0) return;
     if (e.event_type === 'btc_median') this.latestMedian = e;
     else if (e.event_type === 'quote') this.latestQuotes.set(e.token_id, e);
-    else if (FORWARDED.has(e.event_type)) this.enqueue(Buffer.from(JSON.stringify(e)));
+    else if (FORWARDED.has(e.event_type)) {
+      this.queue.push(Buffer.from(JSON.stringify(e)));
+      // A long synchronous burst (replay at full speed) must not grow the queue without bound.
+      if (this.queue.length >= (this.opts.maxQueuedFrames ?? 1024)) this.flush(false);
+    }
   };
 
-  private enqueue(frame: Buffer): void {
-    this.queue.push(frame);
-    if (this.queue.length >= (this.opts.maxQueuedFrames ?? 1024)) this.flushQueue();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flushQueue());
-    }
+  private tick(): void {
+    this.ticks += 1;
+    this.flush(this.ticks % this.coalesceEvery === 0);
   }
 
-  private flushQueue(): void {
-    this.flushScheduled = false;
-    if (this.queue.length === 0) return;
-    const frames = this.queue;
+  /** Exact events first, so a client never sees a quote newer than a fill it has not got yet. */
+  private flush(withCoalesced: boolean): void {
+    const payloads = this.queue;
     this.queue = [];
-    this.sendAll(frames);
+    if (withCoalesced) {
+      if (this.latestMedian) payloads.push(Buffer.from(JSON.stringify(this.latestMedian)));
+      for (const q of this.latestQuotes.values()) payloads.push(Buffer.from(JSON.stringify(q)));
+      this.latestMedian = null;
+      this.latestQuotes.clear();
+    }
+    if (payloads.length > 0) this.sendAll(payloads);
   }
 
-  private flushCoalesced(): void {
-    if (this.clients.size === 0 || (this.latestMedian === null && this.latestQuotes.size === 0)) return;
-    // Queued exact events go first so a client never sees a quote newer than a fill it has not got yet.
-    this.flushQueue();
-    const frames: Buffer[] = [];
-    if (this.latestMedian) frames.push(Buffer.from(JSON.stringify(this.latestMedian)));
-    for (const q of this.latestQuotes.values()) frames.push(Buffer.from(JSON.stringify(q)));
-    this.latestMedian = null;
-    this.latestQuotes.clear();
-    this.sendAll(frames);
-  }
-
-  private sendAll(frames: Buffer[]): void {
+  private sendAll(payloads: Buffer[]): void {
+    if (this.clients.size === 0) return;
+    const batch = encodeTextFrames(payloads);
+    let sent = 0;
     for (const c of this.clients) {
       if (c.ws.readyState !== c.ws.OPEN) continue;
       if (c.ws.bufferedAmount > this.opts.maxBufferBytes) {
         this.drop(c, CLOSE_POLICY, 'slow consumer');
         continue;
       }
-      // One corked batch per client: the frames leave in a single writev, not one syscall each.
-      c.socket?.cork();
-      for (const f of frames) c.ws.send(f, { binary: false });
-      c.socket?.uncork();
-      c.frames += frames.length;
+      c.socket.write(batch);
+      c.frames += payloads.length;
+      sent += payloads.length;
     }
-    const sent = frames.length * this.clients.size;
     this.framesSent += sent;
     this.opts.metrics?.wsFrames.inc(sent);
   }
 
   /** Registers an upgraded socket, sends the `connected` snapshot and guards client input. */
-  add(ws: WebSocket, socket: Socket | null): void {
+  add(ws: WebSocket, socket: Socket): void {
     const c: Client = { id: this.nextId++, ws, socket, frames: 0 };
     this.clients.add(c);
     this.opts.metrics?.wsClients.set(this.clients.size);
