@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
 import { SimFeed } from './feeds/sim/sim.ts';
 import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
-import { startApiFor } from './api/start.ts';
 
 type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string };
 
@@ -38,7 +37,15 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const engine = buildEngine(cfg, 'sim', runId, cfg.seed);
   const summary = new SummarySink();
   const sim = new SimFeed({ seed: cfg.seed });
-  const api = await startApiFor(cfg, log);
+  // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
+  const { startApiFor } = await import('./api/start.ts');
+  let api: Awaited<ReturnType<typeof startApiFor>>;
+  try {
+    api = await startApiFor(cfg, log);
+  } catch (err) {
+    process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
+    return 2;
+  }
   process.stderr.write(`API on ${api.url}\n`);
   const sink = (e: Parameters<typeof summary.sink>[0]) => {
     summary.sink(e);

@@ -61,11 +61,17 @@ export async function startApiFor(cfg: Config, log: FastifyBaseLogger): Promise<
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
   const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }) });
-  const url = await startApi(app, cfg.host, cfg.port);
   const close = async () => {
     parts.hub.close();
     await app.close();
     parts.metrics.close();
   };
+  let url: string;
+  try {
+    url = await startApi(app, cfg.host, cfg.port);
+  } catch (err) {
+    await close();
+    throw err;
+  }
   return { sink: parts.sink, url, parts, close };
 }

@@ -165,6 +165,8 @@ export class WsHub {
   /** Registers an upgraded socket, sends the `connected` snapshot and guards client input. */
   add(ws: WebSocket, socket: Socket): void {
     const c: Client = { id: this.nextId++, ws, socket, frames: 0 };
+    // Events still queued are already in the snapshot: send them to the others first, so the newcomer gets each event once.
+    this.flush(false);
     this.clients.add(c);
     this.opts.metrics?.wsClients.set(this.clients.size);
     ws.on('close', () => this.forget(c));

@@ -51,6 +51,23 @@ describe('WebSocket /ws', () => {
     expect(c.of('paper_intent').length).toBe(h.engine.counters.intents);
   });
 
+  it('gives a client joining mid-run each fill exactly once: the snapshot up to some fill, the stream from the next one', async () => {
+    h = await startHarness();
+    await client(h.wsUrl); // an earlier client keeps the hub's queue busy when the newcomer joins
+    const pumping = h.pump(40 * 60_000, { chunkMs: 60_000, pauseMs: 5 });
+    await new Promise((r) => setTimeout(r, 60));
+    const c = await client(h.wsUrl);
+    await pumping;
+    const num = (id: string) => Number(id.slice(1)); // fill ids are f1, f2, ... in engine order
+    const snapshotIds = WsConnectedSchema.parse(c.frames[0]!.msg).snapshot.recent_fills.map((f) => num(f.fill_id));
+    const total = h.engine.counters.fills;
+    const lastInSnapshot = Math.max(0, ...snapshotIds);
+    expect(lastInSnapshot).toBeLessThan(total);
+    await c.until(() => c.of('paper_fill').length >= total - lastInSnapshot);
+    const streamed = c.of('paper_fill').map((f) => num(f.fill_id as string));
+    expect(streamed).toEqual(Array.from({ length: total - lastInSnapshot }, (_, i) => lastInSnapshot + 1 + i));
+  });
+
   it('coalesces btc_median and quote frames to at most the configured rate per client', async () => {
     const rateHz = 5;
     h = await startHarness({ wsMaxRateHz: rateHz });
