@@ -10,6 +10,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { OutputEvent } from '../core/outputs.ts';
 
 type FeedCounterKey = 'messages' | 'parse_errors' | 'reconnects';
+const LOOP_RESOLUTION_MS = 10;
 
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -37,13 +38,14 @@ export class ApiMetrics {
     this.wsFrames = new Counter({ name: 'polylab_ws_frames_sent_total', help: 'WebSocket frames sent to clients', registers });
     this.wsDisconnects = new Counter({ name: 'polylab_ws_disconnects_total', help: 'WebSocket clients closed by the server, by reason', labelNames: ['reason'], registers });
     // perf_hooks samples the loop delay in C++ at no cost to the loop itself.
-    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     this.loopDelay.enable();
     const loop = this.loopDelay;
     new Gauge({
       name: 'polylab_event_loop_lag_seconds', help: 'Event-loop delay since the last scrape', labelNames: ['stat'], registers,
       collect() {
-        const s = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+        // The histogram records whole sampling intervals; the lag is what exceeds the interval.
+        const s = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1e3) : 0);
         this.set({ stat: 'mean' }, s(loop.mean));
         this.set({ stat: 'p99' }, s(loop.percentile(99)));
         this.set({ stat: 'max' }, s(loop.max));

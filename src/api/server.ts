@@ -3,7 +3,7 @@
  * /openapi.json), Prometheus metrics, and the /ws stream. `buildApi` builds the app
  * without listening, so tests can `inject()`; `startApi` listens.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import {
@@ -48,7 +48,7 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
   return app;
 }
 
-function onError(err: FastifyError, _req: unknown, reply: { code: (n: number) => { send: (b: ErrorBody) => void } }): void {
+function onError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0]!;
     const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.') || null;
@@ -57,7 +57,10 @@ function onError(err: FastifyError, _req: unknown, reply: { code: (n: number) =>
   }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) reply.code(status).send(errorBody('BAD_REQUEST', err.message));
-  else reply.code(500).send(errorBody('INTERNAL', 'internal error'));
+  else {
+    req.log.error({ err, url: req.url }, 'request failed');
+    reply.code(500).send(errorBody('INTERNAL', 'internal error'));
+  }
 }
 
 function registerRoutes(root: FastifyInstance, opts: BuildApiOptions): void {

@@ -68,6 +68,17 @@ describe('WebSocket /ws', () => {
     expect(streamed).toEqual(Array.from({ length: total - lastInSnapshot }, (_, i) => lastInSnapshot + 1 + i));
   });
 
+  it('delivers events of every WebSocket length class (7-bit, 16-bit, 64-bit) intact and in order', async () => {
+    h = await startHarness();
+    const c = await client(h.wsUrl);
+    const reasons = ['a', 'b'.repeat(300), 'c'.repeat(70_000)];
+    for (const reason of reasons) {
+      h.parts.sink({ event_type: 'risk_reject', reason, market_id: null, intent_id: null, numbers: {}, ts_unix_ms: 1 });
+    }
+    await c.until(() => c.of('risk_reject').length === 3);
+    expect(c.of('risk_reject').map((r) => r.reason)).toEqual(reasons);
+  });
+
   it('coalesces btc_median and quote frames to at most the configured rate per client', async () => {
     const rateHz = 5;
     h = await startHarness({ wsMaxRateHz: rateHz });
