@@ -149,7 +149,7 @@ export class WsHub {
     const batch = encodeTextFrames(payloads);
     let sent = 0;
     for (const c of this.clients) {
-      if (c.ws.readyState !== c.ws.OPEN) continue;
+      if (c.ws.readyState !== c.ws.OPEN || c.socket.destroyed) continue;
       if (c.ws.bufferedAmount > this.opts.maxBufferBytes) {
         this.drop(c, CLOSE_POLICY, 'slow consumer');
         continue;
