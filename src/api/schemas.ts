@@ -1,0 +1,120 @@
+/**
+ * Response and query schemas of the REST API. Each zod schema is both the route's
+ * declared response (served as OpenAPI) and the type LabState builds, so the served JSON
+ * and the documentation cannot drift. Event payloads reuse the core's output schemas.
+ */
+import { z } from 'zod';
+import { FeedStateSchema, MarketInfoSchema, OutcomeSchema } from '../core/events.ts';
+import { FeedHealthSchema, PaperFillSchema, PnlSchema, PositionSchema, RiskRejectSchema } from '../core/outputs.ts';
+
+const tsMs = z.number().int().nonnegative();
+const RUN_MODES = ['paper-live', 'sim', 'replay'] as const;
+export const RunModeSchema = z.enum(RUN_MODES);
+export type RunMode = z.infer<typeof RunModeSchema>;
+
+/** The coded error body every non-2xx answer carries (STYLE: errors are a catalogue). */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(['NOT_FOUND', 'BAD_REQUEST', 'NOT_READY', 'INTERNAL']),
+    message: z.string(),
+    /** The query field that failed validation, when there is one. */
+    field: z.string().nullable(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const ReferenceStateSchema = z.object({
+  live: z.boolean(),
+  px_median: z.number().nullable(),
+  px_spread_bps: z.number().nullable(),
+  venue_count: z.number().int().nonnegative(),
+  /** Input time since the last median, measured against the newest event seen. */
+  age_ms: z.number().int().nonnegative().nullable(),
+});
+
+export const FeedHealthResponseSchema = z.object({
+  mode: RunModeSchema,
+  sources: z.array(FeedHealthSchema.omit({ event_type: true })),
+  venues_contributing: z.number().int().nonnegative(),
+  reference: ReferenceStateSchema,
+  /** Worst state among Polymarket sources; null while none has reported. */
+  polymarket_state: FeedStateSchema.nullable(),
+  books_live: z.number().int().nonnegative(),
+  ts_unix_ms: tsMs.nullable(),
+});
+export type FeedHealthResponse = z.infer<typeof FeedHealthResponseSchema>;
+
+export const TokenQuoteSchema = z.object({
+  token_id: z.string(),
+  outcome: OutcomeSchema,
+  best_bid: z.number().nullable(),
+  best_ask: z.number().nullable(),
+  mid: z.number().nullable(),
+  ts_unix_ms: tsMs.nullable(),
+});
+export type TokenQuote = z.infer<typeof TokenQuoteSchema>;
+
+export const MarketViewSchema = z.object({
+  market: MarketInfoSchema,
+  quotes: z.array(TokenQuoteSchema),
+  discovered_ms: tsMs,
+});
+export type MarketView = z.infer<typeof MarketViewSchema>;
+
+export const MarketsResponseSchema = z.object({ markets: z.array(MarketViewSchema) });
+export const PositionsResponseSchema = z.object({ positions: z.array(PositionSchema) });
+export const FillsResponseSchema = z.object({ fills: z.array(PaperFillSchema), total: z.number().int().nonnegative() });
+export const RejectsResponseSchema = z.object({
+  rejects: z.array(RiskRejectSchema),
+  total: z.number().int().nonnegative(),
+  by_reason: z.record(z.string(), z.number().int().nonnegative()),
+});
+export const PnlResponseSchema = z.object({ pnl: PnlSchema.nullable() });
+
+export const RunInfoSchema = z.object({
+  run_id: z.string(),
+  mode: RunModeSchema,
+  seed: z.number().int().nullable(),
+  strategy: z.string(),
+  started_ms: tsMs,
+  stopped_ms: tsMs.nullable(),
+  fills: z.number().int().nonnegative(),
+  rejects: z.number().int().nonnegative(),
+  settlements: z.number().int().nonnegative(),
+  current: z.boolean(),
+});
+export type RunInfo = z.infer<typeof RunInfoSchema>;
+export const RunsResponseSchema = z.object({ runs: z.array(RunInfoSchema) });
+
+export const HealthzResponseSchema = z.object({ status: z.literal('ok'), uptime_s: z.number().nonnegative() });
+export const ReadyzResponseSchema = z.object({
+  ready: z.boolean(),
+  reference_live: z.boolean(),
+  books_live: z.number().int().nonnegative(),
+  reason: z.string().nullable(),
+});
+export type ReadyzResponse = z.infer<typeof ReadyzResponseSchema>;
+
+/** Query strings arrive as text: coerce, then bound, so `limit=abc` and `limit=-1` are 400s. */
+export const LIMIT_MAX = 1000;
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(100),
+  market_id: z.string().min(1).max(200).optional(),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;
+
+/** What every WebSocket client receives first: enough state to draw the dashboard. */
+export const WsSnapshotSchema = z.object({
+  mode: RunModeSchema,
+  run: RunInfoSchema.nullable(),
+  feed_health: FeedHealthResponseSchema,
+  markets: z.array(MarketViewSchema),
+  positions: z.array(PositionSchema),
+  recent_fills: z.array(PaperFillSchema),
+  pnl: PnlSchema.nullable(),
+});
+export type WsSnapshot = z.infer<typeof WsSnapshotSchema>;
+export const WsConnectedSchema = z.object({ event_type: z.literal('connected'), snapshot: WsSnapshotSchema, ts_unix_ms: tsMs });
+
+/** The only message a client may send; anything else closes that client's socket. */
+export const WsClientMessageSchema = z.object({ op: z.literal('ping') }).strict();

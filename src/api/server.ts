@@ -1,0 +1,110 @@
+/**
+ * The Fastify app: REST routes with declared zod response schemas (served as OpenAPI at
+ * /openapi.json), Prometheus metrics, and the /ws stream. `buildApi` builds the app
+ * without listening, so tests can `inject()`; `startApi` listens.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import {
+  hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { ApiMetrics } from './metrics.ts';
+import type { LabState } from './state.ts';
+import type { WsHub } from './ws.ts';
+import {
+  ErrorBodySchema, FeedHealthResponseSchema, FillsResponseSchema, HealthzResponseSchema, ListQuerySchema, MarketsResponseSchema,
+  PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, RejectsResponseSchema, RunsResponseSchema, type ErrorBody,
+} from './schemas.ts';
+
+export interface BuildApiOptions {
+  state: LabState;
+  metrics: ApiMetrics;
+  hub: WsHub;
+  /** Largest message a WebSocket client may send; larger closes that socket (1009). */
+  maxClientMessageBytes?: number;
+  logger?: FastifyBaseLogger;
+}
+
+function errorBody(code: ErrorBody['error']['code'], message: string, field: string | null = null): ErrorBody {
+  return { error: { code, message, field } };
+}
+
+const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 500: ErrorBodySchema };
+
+export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> {
+  // Per-request lines would flood the log at dashboard polling rates; errors are still logged.
+  const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(onError);
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  await app.register(fastifySwagger, {
+    openapi: { openapi: '3.1.0', info: { title: 'Polylab API', description: 'Live telemetry of the Polylab paper-trading lab (read-only).', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxClientMessageBytes ?? 4096, perMessageDeflate: false } });
+  registerRoutes(app, opts);
+  return app;
+}
+
+function onError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0]!;
+    const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.') || null;
+    reply.code(400).send(errorBody('BAD_REQUEST', `invalid ${err.validationContext ?? 'request'} field "${field ?? '?'}": ${first.message}`, field));
+    return;
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) reply.code(status).send(errorBody('BAD_REQUEST', err.message));
+  else {
+    req.log.error({ err, url: req.url }, 'request failed');
+    reply.code(500).send(errorBody('INTERNAL', 'internal error'));
+  }
+}
+
+function registerRoutes(root: FastifyInstance, opts: BuildApiOptions): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { state, metrics, hub } = opts;
+  const startedMs = Date.now();
+
+  app.get('/feed/health', { schema: { description: 'Mode, per-source feed state and counts, reference price, Polymarket feed state', response: { 200: FeedHealthResponseSchema } } },
+    () => state.feedHealth());
+  app.get('/markets/discovered', { schema: { description: 'Active markets with the latest best bid/ask per token', response: { 200: MarketsResponseSchema } } },
+    () => ({ markets: state.marketList() }));
+  app.get('/positions', { schema: { description: 'Open paper positions', response: { 200: PositionsResponseSchema } } },
+    () => ({ positions: state.positionList() }));
+  app.get('/fills', { schema: { description: 'Recent paper fills, newest first', querystring: ListQuerySchema, response: { 200: FillsResponseSchema, ...errors } } },
+    (req) => ({ fills: state.recentFills(req.query.limit, req.query.market_id), total: state.fills.total }));
+  app.get('/rejects', { schema: { description: 'Recent risk rejects, newest first, and counts by reason', querystring: ListQuerySchema, response: { 200: RejectsResponseSchema, ...errors } } },
+    (req) => ({ rejects: state.recentRejects(req.query.limit, req.query.market_id), total: state.rejects.total, by_reason: state.rejectCounts() }));
+  app.get('/pnl', { schema: { description: 'Latest PnL', response: { 200: PnlResponseSchema } } },
+    () => ({ pnl: state.pnl() }));
+  app.get('/runs', { schema: { description: 'Runs started by this process (until the journal exists)', response: { 200: RunsResponseSchema } } },
+    () => ({ runs: state.runList() }));
+  app.get('/healthz', { schema: { description: 'Liveness', response: { 200: HealthzResponseSchema } } },
+    () => ({ status: 'ok' as const, uptime_s: (Date.now() - startedMs) / 1000 }));
+  app.get('/readyz', { schema: { description: 'Ready when the reference price and at least one market book are live', response: { 200: ReadyzResponseSchema, 503: ReadyzResponseSchema } } },
+    (_req, reply) => {
+      const r = state.readiness();
+      reply.code(r.ready ? 200 : 503);
+      return r;
+    });
+  app.get('/metrics', { schema: { description: 'Prometheus metrics (text format)' } }, async (_req, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.header('content-type', metrics.registry.contentType).send(text);
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => root.swagger());
+  app.get('/ws', { websocket: true, schema: { description: 'WebSocket: `connected` snapshot, then the live event stream' } }, (socket, req) => {
+    hub.add(socket, req.raw.socket);
+  });
+}
+
+/** Listens and returns the URL actually bound (port 0 picks a free port). */
+export async function startApi(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ host, port });
+  const addr = app.server.address();
+  const boundPort = typeof addr === 'object' && addr ? addr.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${boundPort}`;
+}

@@ -1,0 +1,37 @@
+// Goal: `polylab run --mode sim` serves the API on the configured address while it runs, and closes it on exit.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
+
+describe('polylab run serves the API', () => {
+  it('prints the bound URL, answers /feed/health and /readyz while running at 1x, and exits 0 on SIGTERM', async () => {
+    const p = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--speed', '1x', '--port', '0'], {
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => p.on('close', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no API line in: ${stderr}`)), 10_000);
+      p.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+        if (m) { clearTimeout(t); resolve(m[1]!); }
+      });
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 2_500)); // a couple of sim seconds in real time: medians and books
+      const health = (await (await fetch(`${url}/feed/health`)).json()) as { mode: string; reference: { live: boolean } };
+      expect(health.mode).toBe('sim');
+      expect(health.reference.live).toBe(true);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    } finally {
+      p.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('summary');
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
