@@ -158,6 +158,8 @@ export class VenueFeed {
     }
   }
 
+  private lastLoggedReason: string | null = null;
+
   private onState(state: FeedState, reason: string | null): void {
     if (state === 'live') this.everLive = true;
     // The socket's failure reason is the freshest error; keep it after recovery.
@@ -165,7 +167,13 @@ export class VenueFeed {
     const s = this.socket.stats;
     const retry = state === 'down' && s.nextRetryMs !== null ? ` (retry in ${((s.nextRetryMs - this.now()) / 1000).toFixed(1)} s)` : '';
     const line = `${this.venue}: ${state}${reason ? ` — ${reason}` : ''}${retry}`;
-    if (state === 'live' || state === 'connecting') this.opts.log.info({ state, reason }, line);
+    // A venue that keeps failing the same way (no network all night) is logged once per
+    // reason at warn; the retries after it go to debug.
+    const repeat = state !== 'live' && reason !== null && reason === this.lastLoggedReason;
+    if (state === 'down' || state === 'stale') this.lastLoggedReason = reason;
+    else if (state === 'live') this.lastLoggedReason = null;
+    if (repeat || state === 'connecting') this.opts.log.debug({ state, reason }, line);
+    else if (state === 'live') this.opts.log.info({ state, reason }, line);
     else this.opts.log.warn({ state, reason }, line);
     this.emitStatus();
   }

@@ -75,13 +75,16 @@ export interface ClobRestStats {
   rateLimited: number;
   badBodies: number;
   blockedUntilMs: number;
+  /** The outcome of the latest request: null before any, else its error (or null when it succeeded). */
+  lastError: string | null;
+  lastOkMs: number | null;
 }
 
 export class ClobRest {
   private blockedUntilMs = 0;
   private backoffMs: number;
   private readonly now: () => number;
-  readonly stats: ClobRestStats = { requests: 0, failures: 0, rateLimited: 0, badBodies: 0, blockedUntilMs: 0 };
+  readonly stats: ClobRestStats = { requests: 0, failures: 0, rateLimited: 0, badBodies: 0, blockedUntilMs: 0, lastError: null, lastOkMs: null };
 
   constructor(private readonly opts: ClobRestOptions) {
     this.now = opts.now ?? Date.now;
@@ -111,6 +114,17 @@ export class ClobRest {
   }
 
   private async getJson<S extends z.ZodType>(path: string, schema: S): Promise<RestResult<z.infer<S>>> {
+    const r = await this.request(path, schema);
+    if (r.ok) {
+      this.stats.lastError = null;
+      this.stats.lastOkMs = this.now();
+    } else {
+      this.stats.lastError = r.error;
+    }
+    return r;
+  }
+
+  private async request<S extends z.ZodType>(path: string, schema: S): Promise<RestResult<z.infer<S>>> {
     const wait = this.waitMs();
     if (wait > 0) return { ok: false, error: 'rate limited (backing off)', status: 429, retryAfterMs: wait };
     this.stats.requests += 1;

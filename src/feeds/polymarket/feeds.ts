@@ -153,11 +153,13 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const r = this.rtds.stats();
     const c = this.keeper.counters;
     const rest = this.rest.stats;
-    const restState: FeedState = this.rest.waitMs() > 0 ? 'stale' : 'live';
+    // REST is asked on demand: idle before its first request, down when the latest failed.
+    const restState: FeedState = this.rest.waitMs() > 0 ? 'stale' : rest.lastError !== null ? 'down' : rest.requests === 0 ? 'connecting' : 'live';
+    const restReason = restState === 'stale' ? 'rate limited' : restState === 'down' ? rest.lastError : restState === 'connecting' ? 'no request needed yet' : null;
     return [
       { event_type: 'venue_status', source: 'polymarket_ws', state: ws.state, reason: ws.reason ?? this.booksSummary(ts), messages: ws.messages, trades: this.trades, parse_errors: ws.invalid, rejected: c.crossed + c.offGrid + c.bestMismatch, reconnects: ws.reconnects, last_message_ts_ms: ws.lastMessageMs, ts_unix_ms: ts },
       { event_type: 'venue_status', source: 'rtds', state: r.socket.state, reason: r.socket.reason, messages: r.socket.messages, trades: r.prices, parse_errors: r.invalid, rejected: r.duplicates, reconnects: r.socket.reconnects, last_message_ts_ms: r.socket.lastMessageMs, ts_unix_ms: ts },
-      { event_type: 'venue_status', source: 'clob_rest', state: restState, reason: restState === 'stale' ? 'rate limited' : null, messages: rest.requests, trades: 0, parse_errors: rest.badBodies, rejected: rest.rateLimited, reconnects: 0, last_message_ts_ms: null, ts_unix_ms: ts },
+      { event_type: 'venue_status', source: 'clob_rest', state: restState, reason: restReason, messages: rest.requests, trades: 0, parse_errors: rest.badBodies, rejected: rest.rateLimited, reconnects: 0, last_message_ts_ms: rest.lastOkMs, ts_unix_ms: ts },
     ];
   }
 
