@@ -1,0 +1,156 @@
+// Goal: `polylab run` in paper-live mode, as a real process, stays up without network and runs end to end against loopback fakes of every venue and Polymarket server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { currentAndNextStarts } from '../../src/feeds/polymarket/windows.ts';
+import { closedPortUrl, startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
+import { fakeClobRest, fakeWsServer } from './fakes/polymarket.ts';
+import { FakeGamma, gammaEvent } from './gammaFake.ts';
+
+const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
+const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');
+
+interface Proc {
+  p: ChildProcess;
+  stdout: string;
+  stderr: string;
+  apiUrl: Promise<string>;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Proc {
+  const p = spawn(process.execPath, [BIN, 'run'], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: Proc = { p, stdout: '', stderr: '', apiUrl: Promise.resolve(''), exited: new Promise((r) => p.on('close', (code) => r(code))) };
+  proc.apiUrl = new Promise((resolve) => {
+    p.stderr!.on('data', (d: Buffer) => {
+      proc.stderr += d.toString();
+      const m = /API on (http:\/\/\S+)/.exec(proc.stderr);
+      if (m) resolve(m[1]!);
+    });
+  });
+  p.stdout!.on('data', (d: Buffer) => (proc.stdout += d.toString()));
+  cleanups.push(async () => {
+    if (p.exitCode === null) p.kill('SIGKILL');
+    await proc.exited;
+  });
+  return proc;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function poll<T>(fn: () => Promise<T | null>, timeoutMs: number): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v !== null) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface Health { mode: string; sources: { source: string; state: string; reason: string | null }[] }
+
+describe('paper-live, as a process', () => {
+  it('stays up with every feed down and its reason, says once how to run sim, and stops cleanly', async () => {
+    const dead = await closedPortUrl();
+    const deadHttp = dead.replace('ws://', 'http://');
+    const env: Record<string, string> = { POLYLAB_GAMMA_URL: deadHttp, POLYLAB_CLOB_URL: deadHttp, POLYLAB_CLOB_WS_URL: dead, POLYLAB_RTDS_URL: dead };
+    for (const v of ['COINBASE', 'KRAKEN', 'BITSTAMP', 'OKX', 'BYBIT', 'BINANCE']) env[`POLYLAB_${v}_WS_URL`] = dead;
+    const proc = start(env);
+    const api = await proc.apiUrl;
+    const health = await poll(async () => {
+      const h = (await (await fetch(`${api}/feed/health`)).json()) as Health;
+      const venues = h.sources.filter((s) => ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance'].includes(s.source));
+      return venues.length === 6 && venues.every((s) => s.state === 'down' || s.state === 'connecting') && h.sources.some((s) => s.source === 'gamma') ? h : null;
+    }, 20_000);
+    expect(health.mode).toBe('paper-live');
+    for (const s of health.sources.filter((x) => x.source !== 'polymarket_ws' && x.source !== 'clob_rest')) {
+      expect(s.state, s.source).not.toBe('live');
+      expect(s.reason ?? '', s.source).toMatch(/ECONNREFUSED|fetch failed|network|connect/i);
+    }
+    expect((await fetch(`${api}/readyz`)).status).toBe(503);
+    // Still up after several retry rounds, and the hint was given exactly once.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(proc.p.exitCode).toBeNull();
+    expect(proc.stderr.match(/^polylab: .*--mode sim/gm)).toHaveLength(1);
+    proc.p.kill('SIGINT');
+    expect(await proc.exited).toBe(0);
+    expect(proc.stdout).toContain('summary');
+    expect(proc.stdout).toMatch(/fills\s+0/);
+  });
+
+  it('streams the median, discovers the market, mirrors its books and becomes ready against loopback fakes', async () => {
+    const venues: FakeVenue[] = await Promise.all((['coinbase', 'kraken', 'okx'] as const).map((v) => startFakeVenue(v)));
+    cleanups.push(async () => { await Promise.all(venues.map((v) => v.close())); });
+    let id = 1;
+    const trades = setInterval(() => { for (const v of venues) v.sendTrade({ px: 64_000 + (id % 7), id: id++ }); }, 100);
+    cleanups.push(async () => clearInterval(trades));
+
+    const gamma = new FakeGamma();
+    await gamma.start();
+    cleanups.push(() => gamma.close());
+    const [cur, next] = currentAndNextStarts('15m', Date.now());
+    gamma.listed.push(gammaEvent('15m', cur!), gammaEvent('15m', next!));
+
+    const book = JSON.parse(fx('ws_market_book.json')) as Record<string, unknown>;
+    const clobWs = await fakeWsServer((ws, text) => {
+      if (!text.startsWith('{')) return;
+      const ids = (JSON.parse(text) as { assets_ids?: string[] }).assets_ids ?? [];
+      ws.send(JSON.stringify(ids.map((asset) => ({ ...book, asset_id: asset, timestamp: String(Date.now()) }))));
+    });
+    const rtds = await fakeWsServer((ws, text) => {
+      if (!text.includes('crypto_prices_chainlink')) return;
+      const o = JSON.parse(fx('rtds_chainlink_update_live.json')) as { payload: Record<string, unknown>; timestamp: number };
+      Object.assign(o.payload, { timestamp: Date.now(), value: 64_001 });
+      ws.send(JSON.stringify(o));
+    });
+    const rest = await fakeClobRest();
+    cleanups.push(clobWs.close, rtds.close, rest.close);
+
+    const proc = start({
+      POLYLAB_VENUES: 'coinbase,kraken,okx', POLYLAB_COINBASE_WS_URL: venues[0]!.url, POLYLAB_KRAKEN_WS_URL: venues[1]!.url, POLYLAB_OKX_WS_URL: venues[2]!.url,
+      POLYLAB_GAMMA_URL: gamma.url, POLYLAB_MARKETS: '15m', POLYLAB_CLOB_WS_URL: clobWs.url, POLYLAB_CLOB_URL: rest.url, POLYLAB_RTDS_URL: rtds.url,
+    });
+    const api = await proc.apiUrl;
+    const ready = await poll(async () => {
+      const r = await fetch(`${api}/readyz`);
+      return r.status === 200 ? ((await r.json()) as Record<string, unknown>) : null;
+    }, 25_000);
+    expect(ready).toMatchObject({ ready: true });
+
+    type View = { market: { slug: string; tick_size: number; min_size: number }; quotes: { best_bid: number | null; best_ask: number | null }[] };
+    const discovered = (await (await fetch(`${api}/markets/discovered`)).json()) as { markets: View[] };
+    const current = discovered.markets.find((m) => m.market.slug === `btc-updown-15m-${cur! / 1000}`);
+    expect(current).toBeDefined();
+    expect(current!.market).toMatchObject({ tick_size: 0.01, min_size: 5 });
+    // The fixture book: bids 0.50 / 0.49, asks 0.51 / 0.52 on each token.
+    expect(current!.quotes.map((q) => [q.best_bid, q.best_ask])).toEqual([[0.5, 0.51], [0.5, 0.51]]);
+    // The client subscribed to the discovered tokens with one market-channel frame.
+    expect(clobWs.received.flat().some((f) => f.includes('"type":"market"'))).toBe(true);
+
+    const ws = new WebSocket(`${api.replace('http', 'ws')}/ws`);
+    const seen = new Set<string>();
+    let median: { venue_count: number; px_median: number } | null = null;
+    ws.on('message', (d) => {
+      const e = JSON.parse(d.toString()) as { event_type: string; venue_count: number; px_median: number };
+      seen.add(e.event_type);
+      if (e.event_type === 'btc_median') median = e;
+    });
+    await poll(async () => (median ? true : null), 10_000);
+    ws.close();
+    expect(seen.has('connected')).toBe(true);
+    expect(median!.venue_count).toBe(3);
+    expect(median!.px_median).toBeGreaterThan(63_999);
+    expect(median!.px_median).toBeLessThan(64_007);
+    // Read-only: the fakes only ever saw GETs and subscriptions.
+    expect(gamma.requests.every((r) => r.method === 'GET')).toBe(true);
+
+    proc.p.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.stdout).toMatch(/medians\s+[1-9]/);
+  });
+});
