@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { Config, VenueName } from '../config.ts';
 import { ADAPTERS } from './venues/index.ts';
 import type { VenueAdapter } from './venues/types.ts';
+import { describeError } from './errors.ts';
 
 export interface DoctorRow {
   source: string;
@@ -19,13 +20,6 @@ export interface DoctorOptions {
   adapters?: Partial<Record<VenueName, VenueAdapter>>;
 }
 
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}
 
 /** Checks one venue; never rejects. */
 export function checkVenue(source: string, adapter: VenueAdapter, url: string, symbol: string, timeoutMs: number): Promise<DoctorRow> {
@@ -48,7 +42,7 @@ export function checkVenue(source: string, adapter: VenueAdapter, url: string, s
       ws = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false, maxPayload: 8 << 20 });
     } catch (err) {
       clearTimeout(timer);
-      resolve({ source, ok: false, detail: describe(err), latency_ms: null });
+      resolve({ source, ok: false, detail: describeError(err), latency_ms: null });
       return;
     }
     ws.on('open', () => {
@@ -66,7 +60,7 @@ export function checkVenue(source: string, adapter: VenueAdapter, url: string, s
       res.resume();
       done(false, `HTTP ${res.statusCode ?? 0} on connect`);
     });
-    ws.on('error', (err) => done(false, describe(err)));
+    ws.on('error', (err) => done(false, describeError(err)));
     ws.on('close', (code) => done(false, `closed by server (${code})`));
   });
 }

@@ -10,6 +10,7 @@
  */
 import WebSocket from 'ws';
 import type { FeedState } from '../core/events.ts';
+import { describeError } from './errors.ts';
 
 export interface FrameVerdict {
   /** The frame acknowledged our subscription. */
@@ -268,10 +269,3 @@ export class ResilientSocket {
   }
 }
 
-function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}

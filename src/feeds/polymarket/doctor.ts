@@ -6,15 +6,8 @@
 import WebSocket from 'ws';
 import type { DoctorRow } from '../doctor.ts';
 import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
+import { describeError } from '../errors.ts';
 
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as Error & { cause?: unknown }).cause;
-    const code = (err as NodeJS.ErrnoException).code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
-}
 
 /** GET `url`; ok when the answer is HTTP 200 with a JSON body. Never rejects. */
 export async function checkHttp(source: string, url: string, timeoutMs: number): Promise<DoctorRow> {
@@ -27,7 +20,7 @@ export async function checkHttp(source: string, url: string, timeoutMs: number):
     JSON.parse(text);
     return { source, ok: true, detail: `HTTP 200, ${text.length} bytes`, latency_ms: latency() };
   } catch (err) {
-    const detail = err instanceof SyntaxError ? 'HTTP 200 but not JSON' : err instanceof DOMException && err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : describe(err);
+    const detail = err instanceof SyntaxError ? 'HTTP 200 but not JSON' : err instanceof DOMException && err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : describeError(err);
     return { source, ok: false, detail, latency_ms: null };
   }
 }
@@ -50,7 +43,7 @@ export function checkSocket(source: string, url: string, hello: string | null, o
     try {
       ws = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
     } catch (err) {
-      return done(false, describe(err));
+      return done(false, describeError(err));
     }
     ws.on('open', () => {
       if (hello !== null) ws!.send(hello);
@@ -61,7 +54,7 @@ export function checkSocket(source: string, url: string, hello: string | null, o
       res.resume();
       done(false, `HTTP ${res.statusCode ?? 0} on connect`);
     });
-    ws.on('error', (err) => done(false, describe(err)));
+    ws.on('error', (err) => done(false, describeError(err)));
     ws.on('close', (code) => done(false, `closed by server (${code})`));
   });
 }
