@@ -121,6 +121,12 @@ export class LabState {
   }
 
   private onDiscovered(e: OutputOf<'market_discovered'>): void {
+    const known = this.markets.get(e.market.market_id);
+    if (known) {
+      // A re-announcement (price to beat fixed, tick size changed) keeps the quotes.
+      known.view = { ...known.view, market: e.market };
+      return;
+    }
     const quotes = new Map<string, TokenQuote>();
     for (const t of e.market.tokens) quotes.set(t.token_id, { token_id: t.token_id, outcome: t.outcome, best_bid: null, best_ask: null, mid: null, ts_unix_ms: null });
     this.markets.set(e.market.market_id, { view: { market: e.market, quotes: [...quotes.values()], discovered_ms: e.ts_unix_ms }, quotes });

@@ -114,7 +114,11 @@ export class Engine {
         out.push(this.health(input));
         break;
       case 'market_discovered':
-        if (this.markets.add(input.market)) out.push({ event_type: 'market_discovered', market: input.market, ts_unix_ms: this.now });
+        // A settled market stays settled: a late (re)discovery must not reopen it.
+        if (this.settled.has(input.market.market_id)) break;
+        // New or refreshed (tick size, price to beat): sinks always see the merged record.
+        this.markets.add(input.market);
+        out.push({ event_type: 'market_discovered', market: this.markets.get(input.market.market_id)!.info, ts_unix_ms: this.now });
         break;
       case 'market_closed':
         this.markets.close(input.market_id);
@@ -176,7 +180,8 @@ export class Engine {
       this.vol.update(med.px_median, this.now);
       out.push({ event_type: 'btc_median', px_median: med.px_median, px_spread_bps: med.px_spread_bps, venue_count: med.venue_count, ts_unix_ms: this.now });
     }
-    this.markets.advance(this.now, med?.px_median ?? null);
+    // A market whose price to beat was just fixed is announced again, so sinks see it.
+    for (const info of this.markets.advance(this.now, med?.px_median ?? null)) out.push({ event_type: 'market_discovered', market: info, ts_unix_ms: this.now });
     this.standDownIfNeeded(med, out);
     // The kill switch's day is observed on every tick, so a day starts at its first tick.
     this.risk.dayState(this.now, this.equityNow());

@@ -83,12 +83,17 @@ export class MarketRegistry {
     return best;
   }
 
-  /** Moves lifecycles forward to `nowMs`: closes ended windows, fixes prices to beat. */
-  advance(nowMs: number, medianPx: number | null): void {
+  /** Moves lifecycles forward to `nowMs`: closes ended windows, fixes prices to beat (returned). */
+  advance(nowMs: number, medianPx: number | null): MarketInfo[] {
+    const fixed: MarketInfo[] = [];
     for (const m of this.byId.values()) {
       if (!m.closed && nowMs >= m.info.window_end_ms) m.closed = true;
-      if (m.info.price_to_beat === null && nowMs >= m.info.window_start_ms) this.fixPriceToBeat(m, nowMs, medianPx);
+      if (m.info.price_to_beat === null && nowMs >= m.info.window_start_ms) {
+        this.fixPriceToBeat(m, nowMs, medianPx);
+        if (m.info.price_to_beat !== null) fixed.push(m.info);
+      }
     }
+    return fixed;
   }
 
   /**

@@ -47,6 +47,17 @@ describe('LabState', () => {
     expect(s.booksLive()).toBe(0);
   });
 
+  it('updates a re-announced market (price to beat fixed) without losing its quotes', () => {
+    const s = new LabState({ mode: 'sim' });
+    s.apply({ event_type: 'market_discovered', market, ts_unix_ms: 1 });
+    s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'up', outcome: 'Up', best_bid: 0.48, best_ask: 0.5, mid: 0.49, bid_depth: 10, ask_depth: 10, ts_unix_ms: 2 });
+    s.apply({ event_type: 'market_discovered', market: { ...market, price_to_beat: 64_000, price_to_beat_estimated: true }, ts_unix_ms: 3 });
+    const [view] = s.marketList();
+    expect(view!.market).toMatchObject({ price_to_beat: 64_000, price_to_beat_estimated: true });
+    expect(view!.discovered_ms).toBe(1);
+    expect(view!.quotes.find((q) => q.token_id === 'up')).toMatchObject({ best_bid: 0.48, best_ask: 0.5 });
+  });
+
   it('drops a position when its quantity reaches zero', () => {
     const s = new LabState({ mode: 'sim' });
     s.apply({ event_type: 'position', market_id: 'm1', token_id: 'up', outcome: 'Up', qty: 5, avg_cost: 0.5, ts_unix_ms: 1 });

@@ -54,6 +54,17 @@ describe('Engine + seeded sim', () => {
     expect(settlement).toBeDefined();
   });
 
+  it('re-announces a market once its price to beat is fixed at window start', () => {
+    const out = runSim(7, 5_000);
+    const announced = out.filter((e) => e.event_type === 'market_discovered');
+    expect(announced.length).toBeGreaterThanOrEqual(2);
+    const first = announced[0]!;
+    const fixed = announced.find((e) => e.event_type === 'market_discovered' && e.market.price_to_beat !== null);
+    expect(first.event_type === 'market_discovered' && first.market.price_to_beat).toBeNull();
+    // The sim's own reference print at window start is the official source: not estimated.
+    expect(fixed).toMatchObject({ market: { market_id: first.event_type === 'market_discovered' ? first.market.market_id : '', price_to_beat_estimated: false } });
+  });
+
   it('reads time only from inputs: the same inputs replayed give the same outputs', () => {
     const inputs: InputEvent[] = [];
     for (const e of new SimFeed({ seed: 3 }).events()) {
