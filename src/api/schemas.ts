@@ -40,6 +40,15 @@ export const FeedHealthResponseSchema = z.object({
   /** Worst state among Polymarket sources; null while none has reported. */
   polymarket_state: FeedStateSchema.nullable(),
   books_live: z.number().int().nonnegative(),
+  /** Per token of every active market: when its book last changed and how long ago (input time). */
+  books: z.array(z.object({
+    market_id: z.string(),
+    slug: z.string(),
+    token_id: z.string(),
+    outcome: OutcomeSchema,
+    last_update_ms: tsMs.nullable(),
+    age_ms: z.number().int().nonnegative().nullable(),
+  })),
   ts_unix_ms: tsMs.nullable(),
 });
 export type FeedHealthResponse = z.infer<typeof FeedHealthResponseSchema>;

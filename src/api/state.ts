@@ -177,8 +177,21 @@ export class LabState {
       reference: { live, px_median: m?.px_median ?? null, px_spread_bps: m?.px_spread_bps ?? null, venue_count: m?.venue_count ?? 0, age_ms: ageMs },
       polymarket_state: worst,
       books_live: this.booksLive(),
+      books: this.bookAges(),
       ts_unix_ms: this.latestTsMs,
     };
+  }
+
+  private bookAges(): FeedHealthResponse['books'] {
+    const now = this.latestTsMs;
+    const out: FeedHealthResponse['books'] = [];
+    for (const { view } of this.markets.values()) {
+      for (const q of view.quotes) {
+        const age = q.ts_unix_ms === null || now === null ? null : Math.max(0, now - q.ts_unix_ms);
+        out.push({ market_id: view.market.market_id, slug: view.market.slug, token_id: q.token_id, outcome: q.outcome, last_update_ms: q.ts_unix_ms, age_ms: age });
+      }
+    }
+    return out;
   }
 
   readiness(): ReadyzResponse {

@@ -42,6 +42,10 @@ describe('LabState', () => {
     s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'up', outcome: 'Up', best_bid: 0.48, best_ask: 0.5, mid: 0.49, bid_depth: 10, ask_depth: 10, ts_unix_ms: 2 });
     expect(s.marketList()[0]!.quotes.find((q) => q.token_id === 'up')).toMatchObject({ best_bid: 0.48, best_ask: 0.5 });
     expect(s.booksLive()).toBe(1);
+    expect(s.feedHealth().books).toEqual([
+      { market_id: 'm1', slug: market.slug, token_id: 'up', outcome: 'Up', last_update_ms: 2, age_ms: 0 },
+      { market_id: 'm1', slug: market.slug, token_id: 'down', outcome: 'Down', last_update_ms: null, age_ms: null },
+    ]);
     s.apply({ event_type: 'settlement', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'official', payout: 0, realized_pnl: 0, ts_unix_ms: 3 });
     expect(s.marketList()).toEqual([]);
     expect(s.booksLive()).toBe(0);
