@@ -32,6 +32,15 @@ async function runCommand(flags: RunFlags): Promise<number> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Last line of defence for a night unattended: an edge bug that escapes its own error
+  // handling is logged (once per burst) and the lab keeps running.
+  let escaped = 0;
+  const survive = (kind: string) => (err: unknown) => {
+    escaped += 1;
+    if (escaped === 1 || escaped % 100 === 0) log.error({ err, count: escaped }, `${kind} caught at the top level; continuing`);
+  };
+  process.on('unhandledRejection', survive('unhandled rejection'));
+  process.on('uncaughtException', survive('uncaught exception'));
 
   const mode = cfg.mode;
   const runId = `${mode === 'sim' ? `sim-${cfg.seed}` : 'live'}-${Date.now().toString(36)}`;
