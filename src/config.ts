@@ -4,11 +4,12 @@
  * The result is frozen; nothing else reads `process.env` (cli.ts passes it in).
  */
 import { z } from 'zod';
+import { STRATEGY_NAMES } from './strategy/strategies.ts';
 
 export const MODES = ['paper-live', 'sim'] as const;
 export const VENUES = ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance'] as const;
 export const FAMILIES = ['5m', '15m', '1h', '4h', '1d'] as const;
-export const STRATEGIES = ['divergence', 'fair-value'] as const;
+export const STRATEGIES = STRATEGY_NAMES;
 /** Time in force of paper orders: fill-or-kill, immediate-or-cancel, good-till-cancel (with a TTL). */
 export const TIFS = ['IOC', 'FOK', 'GTC'] as const;
 export type Mode = (typeof MODES)[number];

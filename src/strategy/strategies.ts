@@ -12,15 +12,19 @@ export interface StrategyParams {
   edgeExit?: number;
 }
 
-export const STRATEGY_NAMES = ['divergence', 'fair-value'] as const;
+/**
+ * Every strategy by its config name. Adding one: write its file (implementing `Strategy`)
+ * and add one line here; config (`POLYLAB_STRATEGY`) accepts the names from this table.
+ */
+const FACTORIES = {
+  divergence: (p: StrategyParams) => new DivergenceStrategy(p.divergenceThreshold, p.orderQtyShares),
+  'fair-value': (p: StrategyParams) => new FairValueStrategy(p.edgeMin ?? 0.03, p.orderQtyShares, p.edgeExit ?? 0),
+} satisfies Record<string, (p: StrategyParams) => Strategy>;
+
+export type StrategyName = keyof typeof FACTORIES;
+export const STRATEGY_NAMES = Object.keys(FACTORIES) as [StrategyName, ...StrategyName[]];
 
 export function createStrategy(name: string, p: StrategyParams): Strategy {
-  switch (name) {
-    case 'divergence':
-      return new DivergenceStrategy(p.divergenceThreshold, p.orderQtyShares);
-    case 'fair-value':
-      return new FairValueStrategy(p.edgeMin ?? 0.03, p.orderQtyShares, p.edgeExit ?? 0);
-    default:
-      throw new RangeError(`unknown strategy ${JSON.stringify(name)}`);
-  }
+  if (!Object.hasOwn(FACTORIES, name)) throw new RangeError(`unknown strategy ${JSON.stringify(name)}`);
+  return FACTORIES[name as StrategyName](p);
 }

@@ -2,7 +2,7 @@
  * The strategy interface. A strategy sees one market at a time with the numbers the engine
  * already has (fair value, books, holdings) and returns decisions; the engine turns them
  * into `signal`, risk checks and `paper_intent` events. Adding a strategy = one file
- * implementing `Strategy` plus its name in `strategies.ts` (and in config's STRATEGIES).
+ * implementing `Strategy` plus one line in the table of `strategies.ts`.
  *
  * Contract every strategy keeps (the risk layer enforces it too): `sell` only sells tokens
  * held (qty ≤ held_qty) — never a naked short; a bearish view on Up buys Down.
