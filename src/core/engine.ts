@@ -213,7 +213,7 @@ export class Engine {
     const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, volAnnual);
     const tokens: TokenView[] = info.tokens.map((t) => {
       const book = m.books.get(t.token_id);
-      return { token_id: t.token_id, outcome: t.outcome, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null, held_qty: this.portfolio.held(t.token_id), fair: t.outcome === 'Up' ? fairUp : 1 - fairUp };
+      return { token_id: t.token_id, outcome: t.outcome, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null, held_qty: this.sellable(t.token_id), fair: t.outcome === 'Up' ? fairUp : 1 - fairUp };
     });
     for (const d of this.params.strategy.evaluate({ ts_unix_ms: this.now, market: info, time_left_ms: timeLeft, spot, vol_annual: volAnnual, tokens })) {
       this.decide(m, d, out);
@@ -229,6 +229,14 @@ export class Engine {
     // Market rules (tick, minimum size, position), latency and matching live in paper/execution.ts.
     const accepted = this.execution.submit({ intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.now, out);
     if (accepted) this.risk.recordAccepted(marketId, this.now);
+  }
+
+  /** Shares of a token held minus those already promised to working sells. */
+  private sellable(tokenId: string): number {
+    let qty = this.portfolio.held(tokenId);
+    if (qty === 0) return 0;
+    for (const o of this.execution.workingOrders()) if (o.side === 'sell' && o.token_id === tokenId) qty -= o.qty;
+    return Math.max(0, qty);
   }
 
   /** What the risk gates need, all from input time and engine state. */

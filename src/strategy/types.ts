@@ -14,6 +14,7 @@ export interface TokenView {
   outcome: Outcome;
   best_bid: number | null;
   best_ask: number | null;
+  /** Shares held and not already promised to a working sell: what a new sell may sell. */
   held_qty: number;
   /** Probability that this token pays 1.00, from the fair-value model. */
   fair: number;

@@ -6,8 +6,8 @@ import { OutputEventSchema, type OutputEvent } from '../../src/core/outputs.ts';
 import { SIM_START_MS, SIM_WINDOW_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
 import { buildEngine } from '../../src/run.ts';
 
-function runSim(seed: number, durationMs: number): OutputEvent[] {
-  const cfg = loadConfig({ POLYLAB_MODE: 'sim' });
+function runSim(seed: number, durationMs: number, env: Record<string, string> = {}): OutputEvent[] {
+  const cfg = loadConfig({ POLYLAB_MODE: 'sim', ...env });
   const engine = buildEngine(cfg, 'sim', `test-${seed}`, seed);
   const out: OutputEvent[] = [...engine.start(SIM_START_MS)];
   for (const input of new SimFeed({ seed }).events()) {
@@ -63,6 +63,14 @@ describe('Engine + seeded sim', () => {
     expect(first.event_type === 'market_discovered' && first.market.price_to_beat).toBeNull();
     // The sim's own reference print at window start is the official source: not estimated.
     expect(fixed).toMatchObject({ market: { market_id: first.event_type === 'market_discovered' ? first.market.market_id : '', price_to_beat_estimated: false } });
+  });
+
+  it('never offers to sell shares already promised to a working sell (no false naked_short)', () => {
+    // With a 5 s latency a sell waits long enough for the next tick to see the same holding.
+    const out = runSim(7, 60 * 60_000, { POLYLAB_LATENCY_MS: '5000' });
+    const sells = out.filter((e) => e.event_type === 'paper_intent' && e.side === 'sell');
+    expect(sells.length).toBeGreaterThan(5);
+    expect(out.filter((e) => e.event_type === 'risk_reject' && e.reason === 'naked_short')).toEqual([]);
   });
 
   it('reads time only from inputs: the same inputs replayed give the same outputs', () => {
