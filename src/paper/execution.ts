@@ -12,7 +12,7 @@
 import type { MarketInfo, Outcome, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
 import { keyPx, onTickGrid, pxKey, type OrderBook } from '../core/book.ts';
-import { Consumed, QTY_EPS, emptyWalk, priceFill, walkLadder, type BookFill, type FillPricing } from './fill.ts';
+import { Consumed, QTY_EPS, emptyWalk, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
 import type { Portfolio } from './portfolio.ts';
 
 export interface ExecutionParams {
@@ -179,13 +179,14 @@ export class Execution {
     }
     const ladder = o.side === 'buy' ? book.asks : book.bids;
     const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
-    const limitKey = pxKey(o.limit_px);
+    // With slippage, only levels whose slipped price still respects the limit are taken.
+    const limitKey = takerLimitKey(o.side, pxKey(o.limit_px), this.params.slippageBps);
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
     const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
     if (o.tif === 'FOK' && walk.qty < o.qty - QTY_EPS) return this.reject(out, nowMs, 'fok_insufficient_depth', o.market_id, o.intent_id, numbers);
     if (walk.qty > 0) {
       this.pricing.fee = info.fee;
-      const fill = priceFill(o.side, walk, this.pricing, 'taker');
+      const fill = priceFill(o.side, walk, this.pricing, 'taker', undefined, o.limit_px);
       if (!this.affordable(o, fill, out, nowMs)) return;
       walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, true, this.walk);
       this.applyFill(o, fill, nowMs, out);

@@ -129,13 +129,27 @@ export interface BookFill {
 }
 
 /**
- * Prices a walk. Takers pay the schedule fee at the exchange's match price (the VWAP);
- * makers pay none. The bps override reproduces the seed's fee on the slipped notional.
+ * The walk limit of a taker with slippage: a level is taken only if its price worsened by
+ * the slippage still respects the order's limit, so the price paid never crosses the limit.
  */
-export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, liquidity: 'taker' | 'maker', makerPx?: number): BookFill {
+export function takerLimitKey(side: Side, limitKey: number, slippageBps: number): number {
+  if (!(slippageBps > 0)) return limitKey;
+  const factor = 1 + ((side === 'buy' ? 1 : -1) * slippageBps) / 10_000;
+  return side === 'buy' ? Math.floor(limitKey / factor + 1e-9) : Math.ceil(limitKey / factor - 1e-9);
+}
+
+/**
+ * Prices a walk. Takers pay the VWAP worsened by the slippage (never past `limitPx`) and
+ * the schedule fee at the exchange's match price (the VWAP); makers fill at their own
+ * price with neither slippage nor fee. The bps override reproduces the seed's fee on the
+ * slipped notional.
+ */
+export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, liquidity: 'taker' | 'maker', makerPx?: number, limitPx?: number): BookFill {
   const vwapPx = makerPx ?? keyPx(walk.vwapKey);
   const sign = side === 'buy' ? 1 : -1;
-  const fillPx = vwapPx * (1 + (sign * pricing.slippageBps) / 10_000);
+  let fillPx = liquidity === 'maker' ? vwapPx : vwapPx * (1 + (sign * pricing.slippageBps) / 10_000);
+  // The walk already kept the slipped price within the limit; this removes float noise.
+  if (limitPx !== undefined) fillPx = side === 'buy' ? Math.min(fillPx, limitPx) : Math.max(fillPx, limitPx);
   const notional = fillPx * walk.qty;
   let fee = 0;
   if (pricing.feeBpsOverride !== undefined && pricing.feeBpsOverride !== null) fee = bpsFee(notional, pricing.feeBpsOverride);
@@ -145,6 +159,6 @@ export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, li
 
 /** One-shot taker fill against a ladder (no overlay): null when nothing is within the limit. */
 export function fillAgainstLadder(ladder: BookLadder, side: Side, qty: number, limitPx: number, pricing: FillPricing): BookFill | null {
-  const walk = walkLadder(ladder, side, qty, pxKey(limitPx));
-  return walk.qty > 0 ? priceFill(side, walk, pricing, 'taker') : null;
+  const walk = walkLadder(ladder, side, qty, takerLimitKey(side, pxKey(limitPx), pricing.slippageBps));
+  return walk.qty > 0 ? priceFill(side, walk, pricing, 'taker', undefined, limitPx) : null;
 }

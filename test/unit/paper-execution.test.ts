@@ -81,6 +81,15 @@ describe('time in force', () => {
     expect(h.exec.openOrders).toBe(0);
   });
 
+  it('a resting GTC filled as a maker pays exactly its own price, slippage or not', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000, slippageBps: 100 });
+    h.book('up', T0, [[0.52, 50]]);
+    const id = h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.book('up', T0 + 1000, [[0.48, 50]]);
+    expect(h.events('paper_fill')).toEqual([expect.objectContaining({ intent_id: id, qty: 20, fill_px: 0.5, liquidity: 'maker' })]);
+  });
+
   it('GTC expires at its deadline, or at the window end when that comes first', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 5_000 });
     h.book('up', T0, [[0.6, 100]]);
@@ -209,7 +218,8 @@ describe('fees on fills', () => {
   it('with the seed bps fee override, a one-level book gives the seed fill through the whole path', () => {
     const h = new Harness({ slippageBps: 10, feeBpsOverride: 2 });
     h.book('up', T0, [[0.62, 50]]);
-    h.order({ side: 'buy', qty: 5, limit_px: 0.62 });
+    // A limit the slipped price (0.62062) respects: the seed rule itself has no limit.
+    h.order({ side: 'buy', qty: 5, limit_px: 0.63 });
     h.tick(T0 + 250);
     const seed = paperFillBuy(0.62, 5, 10, 2);
     expect(h.events('paper_fill')[0]).toMatchObject({ qty: seed.qty, fill_px: seed.fill_px, fee: seed.fee, vwap_px: 0.62 });

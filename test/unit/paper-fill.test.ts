@@ -64,18 +64,19 @@ describe('the seed rule on a one-level book', () => {
   it('paperFillBuy(0.62, 5, 10, 2) still fills above 0.62, and the book walk gives the identical fill', () => {
     const seed = paperFillBuy(0.62, 5, 10, 2);
     expect(seed.fill_px).toBeGreaterThan(0.62);
-    // With the seed's bps fee as an override the whole result matches, field by field.
-    const walk = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.62, { slippageBps: 10, fee: CRYPTO_FEES, feeBpsOverride: 2 })!;
+    // The seed rule has no limit; any limit the slipped price respects (here 0.63) gives
+    // the same fill. With the seed's bps fee as an override the whole result matches.
+    const walk = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.63, { slippageBps: 10, fee: CRYPTO_FEES, feeBpsOverride: 2 })!;
     expect({ qty: walk.qty, fill_px: walk.fill_px, notional: walk.notional, fee: walk.fee }).toEqual({ qty: seed.qty, fill_px: seed.fill_px, notional: seed.notional, fee: seed.fee });
     // With the market's schedule only the fee differs: 5 × 0.07 × 0.62 × 0.38 = 0.08246.
-    const scheduled = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.62, { slippageBps: 10, fee: CRYPTO_FEES })!;
+    const scheduled = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.63, { slippageBps: 10, fee: CRYPTO_FEES })!;
     expect(scheduled.fill_px).toBe(seed.fill_px);
     expect(scheduled.fee).toBe(0.08246);
   });
 
   it('paperFillSell mirrors on a one-level bid book', () => {
     const seed = paperFillSell(0.62, 5, 10, 2);
-    const walk = fillAgainstLadder(ladder('bid', [[0.62, 50]]), 'sell', 5, 0.62, { slippageBps: 10, fee: CRYPTO_FEES, feeBpsOverride: 2 })!;
+    const walk = fillAgainstLadder(ladder('bid', [[0.62, 50]]), 'sell', 5, 0.61, { slippageBps: 10, fee: CRYPTO_FEES, feeBpsOverride: 2 })!;
     expect(walk.fill_px).toBe(seed.fill_px);
     expect(walk.fee).toBe(seed.fee);
   });
@@ -132,14 +133,27 @@ describe('book-walk properties', () => {
     );
   });
 
-  it('with slippage, the book VWAP stays within the limit and the paid price is never better than it', () => {
+  it('with slippage, the price paid never crosses the limit nor beats the book', () => {
     fc.assert(
-      fc.property(ladderArb, fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (levels, qty, bps) => {
-        const f = fillAgainstLadder(ladder('ask', levels), 'buy', qty, 0.99, { slippageBps: bps, fee: CRYPTO_FEES })!;
-        expect(f.vwap_px).toBeLessThanOrEqual(0.99);
+      fc.property(ladderArb, fc.integer({ min: 1, max: 99 }), fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), (levels, limitCents, qty, bps) => {
+        const asks = ladder('ask', levels);
+        const limit = limitCents / 100;
+        const f = fillAgainstLadder(asks, 'buy', qty, limit, { slippageBps: bps, fee: CRYPTO_FEES });
+        if (f === null) return;
+        expect(f.fill_px).toBeLessThanOrEqual(limit);
         expect(f.fill_px).toBeGreaterThanOrEqual(f.vwap_px);
+        expect(f.vwap_px).toBeGreaterThanOrEqual(asks.bestPx()!);
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
+  });
+
+  it('with slippage, a level whose slipped price would cross the limit is not taken', () => {
+    // 0.50 × 1.05 = 0.525 ≤ 0.53, but 0.51 × 1.05 = 0.5355 > 0.53.
+    const f = fillAgainstLadder(ladder('ask', [[0.5, 10], [0.51, 10]]), 'buy', 20, 0.53, { slippageBps: 500, fee: CRYPTO_FEES })!;
+    expect(f).toMatchObject({ qty: 10, vwap_px: 0.5, levels: 1 });
+    expect(f.fill_px).toBeCloseTo(0.525, 12);
+    // Sells mirror: 0.55 × 0.95 = 0.5225 < 0.53 is refused.
+    expect(fillAgainstLadder(ladder('bid', [[0.55, 10]]), 'sell', 10, 0.53, { slippageBps: 500, fee: CRYPTO_FEES })).toBeNull();
   });
 });
