@@ -43,7 +43,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.on('uncaughtException', survive('uncaught exception'));
 
   const mode = cfg.mode;
-  const runId = `${mode === 'sim' ? `sim-${cfg.seed}` : 'live'}-${Date.now().toString(36)}`;
+  // A sim run is a pure function of its seed, its id included; a live run is named by its start.
+  const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
   const summary = new SummarySink();
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.

@@ -158,6 +158,9 @@ export class LabState {
 
   /** Markets with at least one token whose book shows a bid or an ask. */
   booksLive(): number {
+    // Quotes from a market socket that is down are history, not a live book.
+    const ws = this.sources.get('polymarket_ws');
+    if (ws && ws.state !== 'live') return 0;
     let n = 0;
     for (const m of this.markets.values()) if (m.view.quotes.some((q) => q.best_bid !== null || q.best_ask !== null)) n += 1;
     return n;

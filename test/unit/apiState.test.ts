@@ -62,6 +62,18 @@ describe('LabState', () => {
     expect(view!.quotes.find((q) => q.token_id === 'up')).toMatchObject({ best_bid: 0.48, best_ask: 0.5 });
   });
 
+  it('counts no book live while the Polymarket market socket reports it is not live', () => {
+    const s = new LabState({ mode: 'paper-live' });
+    s.apply({ event_type: 'market_discovered', market, ts_unix_ms: 1 });
+    s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'up', outcome: 'Up', best_bid: 0.48, best_ask: 0.5, mid: 0.49, bid_depth: 10, ask_depth: 10, ts_unix_ms: 2 });
+    const ws = (state: 'live' | 'down') => ({ event_type: 'feed_health', source: 'polymarket_ws', state, reason: null, messages: 1, trades: 0, parse_errors: 0, rejected: 0, reconnects: 0, last_message_age_ms: 0, venues_contributing: 0, ts_unix_ms: 3 }) as const;
+    s.apply(ws('live'));
+    expect(s.booksLive()).toBe(1);
+    s.apply(ws('down'));
+    expect(s.booksLive()).toBe(0);
+    expect(s.readiness()).toMatchObject({ ready: false });
+  });
+
   it('drops a position when its quantity reaches zero', () => {
     const s = new LabState({ mode: 'sim' });
     s.apply({ event_type: 'position', market_id: 'm1', token_id: 'up', outcome: 'Up', qty: 5, avg_cost: 0.5, ts_unix_ms: 1 });
