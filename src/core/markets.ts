@@ -16,6 +16,8 @@ export interface MarketState {
 
 /** How far from the window start a reference print may be to count as its opening. */
 export const PRICE_TO_BEAT_TOLERANCE_MS = 5_000;
+/** How long after its window end a market without any result is kept. */
+export const UNRESOLVED_FORGET_MS = 6 * 3_600_000;
 const REFERENCE_BUFFER_MAX = 2_048;
 
 export class MarketRegistry {
@@ -88,6 +90,12 @@ export class MarketRegistry {
     const fixed: MarketInfo[] = [];
     for (const m of this.byId.values()) {
       if (!m.closed && nowMs >= m.info.window_end_ms) m.closed = true;
+      // A market no result ever came for is forgotten after a while, so nothing leaks over
+      // days; a position in it stays in the portfolio, marked at 0 (no book).
+      if (nowMs - m.info.window_end_ms > UNRESOLVED_FORGET_MS) {
+        this.remove(m.info.market_id);
+        continue;
+      }
       if (m.info.price_to_beat === null && nowMs >= m.info.window_start_ms) {
         this.fixPriceToBeat(m, nowMs, medianPx);
         if (m.info.price_to_beat !== null) fixed.push(m.info);

@@ -165,7 +165,7 @@ export class VenueFeed {
     // The socket's failure reason is the freshest error; keep it after recovery.
     if (state === 'down' && reason && reason !== 'stopped') this.lastError = reason;
     const s = this.socket.stats;
-    const retry = state === 'down' && s.nextRetryMs !== null ? ` (retry in ${((s.nextRetryMs - this.now()) / 1000).toFixed(1)} s)` : '';
+    const retry = state === 'down' && reason !== 'stopped' && s.nextRetryMs !== null ? ` (retry in ${((s.nextRetryMs - this.now()) / 1000).toFixed(1)} s)` : '';
     const line = `${this.venue}: ${state}${reason ? ` — ${reason}` : ''}${retry}`;
     // A venue that keeps failing the same way (no network all night) is logged once per
     // reason at warn; the retries after it go to debug.

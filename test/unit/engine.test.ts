@@ -5,6 +5,7 @@ import type { InputEvent } from '../../src/core/events.ts';
 import { OutputEventSchema, type OutputEvent } from '../../src/core/outputs.ts';
 import { SIM_START_MS, SIM_WINDOW_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
 import { buildEngine } from '../../src/run.ts';
+import { T0, WINDOW_MS, market } from './paper-harness.ts';
 
 function runSim(seed: number, durationMs: number, env: Record<string, string> = {}): OutputEvent[] {
   const cfg = loadConfig({ POLYLAB_MODE: 'sim', ...env });
@@ -85,5 +86,17 @@ describe('Engine + seeded sim', () => {
       return JSON.stringify(inputs.flatMap((i) => engine.step(i)));
     };
     expect(run()).toBe(run());
+  });
+});
+
+describe('market lifecycle', () => {
+  it('forgets a market no result ever came for, six hours after its window', () => {
+    const engine = buildEngine(loadConfig({}), 'replay', 'r', null);
+    const end = T0 + WINDOW_MS;
+    engine.step({ event_type: 'market_discovered', market: market(), ts_unix_ms: T0 });
+    engine.step({ event_type: 'timer', ts_unix_ms: end + 6 * 3_600_000 });
+    expect(engine.markets.size).toBe(1);
+    engine.step({ event_type: 'timer', ts_unix_ms: end + 6 * 3_600_000 + 1 });
+    expect(engine.markets.size).toBe(0);
   });
 });

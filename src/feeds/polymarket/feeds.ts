@@ -18,6 +18,7 @@ import { RtdsFeed, type RtdsStats } from './rtds.ts';
 export interface FeedLogger {
   info: (obj: object, msg: string) => void;
   warn: (obj: object, msg: string) => void;
+  debug?: (obj: object, msg: string) => void;
 }
 
 export interface PolymarketFeedsOptions {
@@ -80,6 +81,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private trades = 0;
 
   constructor(private readonly o: PolymarketFeedsOptions) {
+    const wsLog = stateLogger(o.log, 'polymarket_ws');
+    const rtdsLog = stateLogger(o.log, 'rtds');
     const now = (this.now = o.now ?? Date.now);
     const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now }));
     this.resyncer = new Resyncer({ rest, keeper: () => this.keeper, now });
@@ -98,7 +101,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
       url: o.clobWsUrl, maxAssetsPerConnection: o.maxAssetsPerConnection, pingIntervalMs: o.clobPingIntervalMs, staleAfterMs: o.staleAfterMs,
       backoff: o.backoff, now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs),
       onReconnect: (tokens) => this.keeper.invalidate(tokens, 'reconnected: possible gap'),
-      onState: (shard, state, reason) => o.log?.info({ shard, state, reason }, 'polymarket_ws state'),
+      onState: (shard, state, reason) => wsLog(state, reason, { shard }),
     });
     this.rtds = new RtdsFeed({
       url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now,
@@ -106,7 +109,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
         this.watcher.observeReference(p);
         o.emit(p);
       },
-      onState: (state, reason) => o.log?.info({ state, reason }, 'rtds state'),
+      onState: (state, reason) => rtdsLog(state, reason, {}),
     });
   }
 
@@ -189,4 +192,21 @@ class PolymarketFeedSet implements PolymarketFeeds {
     this.resyncer.close();
     await Promise.all([this.pool.close(), this.rtds.close()]);
   }
+}
+
+/**
+ * Logs a feed's state changes: a new failure reason once at info, the same reason again
+ * (every retry of a night without network) at debug.
+ */
+function stateLogger(log: FeedLogger | undefined, name: string): (state: FeedState, reason: string | null, extra: Record<string, unknown>) => void {
+  let lastReason: string | null = null;
+  return (state, reason, extra) => {
+    if (!log) return;
+    const repeat = state !== 'live' && (reason === null || reason === lastReason);
+    if (state !== 'live' && reason !== null) lastReason = reason;
+    if (state === 'live') lastReason = null;
+    const line = `${name} ${state}${reason ? `: ${reason}` : ''}`;
+    if (repeat) log.debug?.({ ...extra, state, reason }, line);
+    else log.info({ ...extra, state, reason }, line);
+  };
 }
