@@ -27,6 +27,7 @@
  */
 import type { VenueTrade } from '../../core/events.ts';
 import { clip, decimalString, invalid, isObject, isoMs, parseObject, safeInt, type Json } from './guards.ts';
+import { integerString } from './fields.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
 
 function parseMatch(m: Json, recvMs: number, symbol: string): ParseResult {
@@ -49,7 +50,7 @@ function parseMatch(m: Json, recvMs: number, symbol: string): ParseResult {
   if (m.trade_id !== undefined && tradeId === null) return invalid(`${String(m.type)}: bad trade_id`);
   const trade: VenueTrade = {
     event_type: 'venue_trade', venue: 'coinbase', symbol, px, qty, side,
-    trade_id: tradeId !== null ? String(tradeId) : `${String(m.time)}/${String(m.price)}/${String(m.size)}`,
+    trade_id: tradeId !== null ? integerString(tradeId) : `${String(m.time)}/${String(m.price)}/${String(m.size)}`,
     ts_exchange_ms: tsMs, ts_unix_ms: recvMs,
   };
   return tradeId !== null ? { kind: 'trades', trades: [trade], seq: tradeId } : { kind: 'trades', trades: [trade] };
