@@ -72,6 +72,19 @@ describe('bitstamp adapter', () => {
     expect(r.kind === 'trades' && r.trades[0]!.ts_exchange_ms).toBe(1641343699000);
   });
 
+  it('reads microtimestamps of every length up to 17 digits, past the 16-digit fast path too', () => {
+    const ts = (us: string) => {
+      const r = parseBitstamp(withData({ microtimestamp: us }), RECV, 'ethusd');
+      return r.kind === 'trades' ? r.trades[0]!.ts_exchange_ms : r;
+    };
+    expect(ts('1641343699596999')).toBe(1641343699596);
+    expect(ts('9999999999999999')).toBe(Math.floor(Number('9999999999999999') / 1000));
+    expect(ts('10000000000000000')).toBe(1e13);
+    // An unreadable microtimestamp falls back to the seconds field, as before.
+    expect(ts('164134369959600000')).toBe(1641343699000);
+    expect(ts('+1641343699596000')).toBe(1641343699000);
+  });
+
   it('never throws, whatever the frame', () => {
     const data = fc.record({ id: fc.anything(), price: fc.anything(), amount: fc.anything(), type: fc.anything(), microtimestamp: fc.anything(), timestamp: fc.anything() });
     const frames = fc.record({ event: fc.constantFrom('trade', 'bts:error', 'bts:heartbeat', 'bts:subscription_succeeded', 'bts:request_reconnect', 'x'), channel: fc.constantFrom('live_trades_btcusd', '', 'x'), data: fc.oneof(data, fc.anything()) });

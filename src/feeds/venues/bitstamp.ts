@@ -21,9 +21,31 @@
  */
 import type { VenueTrade } from '../../core/events.ts';
 import { clip, invalid, isObject, parseObject, positiveNumber, safeInt, type Json } from './guards.ts';
+import { integerString, parseCountString } from './fields.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
 
 const DIGITS = /^\d{1,17}$/;
+
+/**
+ * Bitstamp's decimal-string times → ms: `microtimestamp` (the precise one) else `timestamp`
+ * (seconds); both are digit strings in every capture. Up to 16 digits are read by the shared
+ * scanner in fields.ts; longer (up to 17) digit strings keep the regex + Number path.
+ */
+function tradeTimeMs(d: Json): number | null {
+  const us = d.microtimestamp;
+  if (typeof us === 'string') {
+    const x = parseCountString(us);
+    if (!Number.isNaN(x)) return Math.floor(x / 1000);
+    if (DIGITS.test(us)) return Math.floor(Number(us) / 1000);
+  }
+  const s = d.timestamp;
+  if (typeof s === 'string') {
+    const x = parseCountString(s);
+    if (!Number.isNaN(x)) return x * 1000;
+    if (DIGITS.test(s)) return Number(s) * 1000;
+  }
+  return null;
+}
 
 function parseTrade(m: Json, recvMs: number, symbol: string): ParseResult {
   const d = m.data;
@@ -34,17 +56,28 @@ function parseTrade(m: Json, recvMs: number, symbol: string): ParseResult {
   if (px === null) return invalid('trade: bad price');
   if (qty === null) return invalid('trade: bad amount');
   if (id === null) return invalid('trade: bad id');
-  if (d.type !== 0 && d.type !== 1) return invalid('trade: bad type');
-  // microtimestamp is the precise one; both are decimal strings in every capture.
-  let tsMs: number | null = null;
-  if (typeof d.microtimestamp === 'string' && DIGITS.test(d.microtimestamp)) tsMs = Math.floor(Number(d.microtimestamp) / 1000);
-  else if (typeof d.timestamp === 'string' && DIGITS.test(d.timestamp)) tsMs = Number(d.timestamp) * 1000;
+  const type = d.type;
+  if (type !== 0 && type !== 1) return invalid('trade: bad type');
+  const tsMs = tradeTimeMs(d);
   if (tsMs === null) return invalid('trade: bad timestamp');
   const trade: VenueTrade = {
-    event_type: 'venue_trade', venue: 'bitstamp', symbol, px, qty, side: d.type === 0 ? 'buy' : 'sell',
-    trade_id: String(id), ts_exchange_ms: tsMs, ts_unix_ms: recvMs,
+    event_type: 'venue_trade', venue: 'bitstamp', symbol, px, qty, side: type === 0 ? 'buy' : 'sell',
+    trade_id: integerString(id), ts_exchange_ms: tsMs, ts_unix_ms: recvMs,
   };
   return { kind: 'trades', trades: [trade] };
+}
+
+// One-entry cache: the channel name is the same for every frame of a connection, so it is
+// built once rather than concatenated (and flattened for the comparison) per frame.
+let cachedSymbol = '';
+let cachedChannel = 'live_trades_';
+
+function channelOf(symbol: string): string {
+  if (symbol !== cachedSymbol) {
+    cachedSymbol = symbol;
+    cachedChannel = `live_trades_${symbol}`;
+  }
+  return cachedChannel;
 }
 
 function parseError(m: Json): ParseResult {
@@ -59,7 +92,7 @@ function parseError(m: Json): ParseResult {
 export function parseBitstamp(frame: string, recvMs: number, symbol: string): ParseResult {
   const m = parseObject(frame);
   if (typeof m === 'string') return invalid(m);
-  const channel = `live_trades_${symbol}`;
+  const channel = channelOf(symbol);
   switch (m.event) {
     case 'trade':
       if (m.channel !== channel) return invalid(`trade on unexpected channel ${clip(String(m.channel), 60)}`);

@@ -27,6 +27,7 @@
  */
 import type { VenueTrade } from '../../core/events.ts';
 import { clip, decimalString, invalid, isObject, isoMs, parseObject, safeInt, type Json } from './guards.ts';
+import { integerString } from './fields.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
 
 function parseMatch(m: Json, recvMs: number, symbol: string): ParseResult {
@@ -36,20 +37,23 @@ function parseMatch(m: Json, recvMs: number, symbol: string): ParseResult {
   if (px === null || px <= 0) return invalid(`${String(m.type)}: bad price ${clip(JSON.stringify(m.price) ?? 'undefined', 40)}`);
   if (qty === null || qty <= 0) return invalid(`${String(m.type)}: bad size`);
   if (tsMs === null) return invalid(`${String(m.type)}: bad time`);
-  if (m.product_id !== undefined && m.product_id !== symbol) return invalid(`${String(m.type)}: unexpected product ${clip(String(m.product_id), 40)}`);
+  const product = m.product_id;
+  if (product !== undefined && product !== symbol) return invalid(`${String(m.type)}: unexpected product ${clip(String(product), 40)}`);
   // `side` and `trade_id` are in every real match; the issue's seed frame omits both, so an
   // absent field is reported honestly (side `unknown`, a key built from the frame's own
   // fields) while a present but malformed one rejects the frame.
+  const makerSide = m.side;
   let side: VenueTrade['side'] = 'unknown';
-  if (m.side !== undefined) {
-    if (m.side !== 'buy' && m.side !== 'sell') return invalid(`${String(m.type)}: bad side`);
-    side = m.side === 'sell' ? 'buy' : 'sell'; // maker side → aggressor side
+  if (makerSide !== undefined) {
+    if (makerSide !== 'buy' && makerSide !== 'sell') return invalid(`${String(m.type)}: bad side`);
+    side = makerSide === 'sell' ? 'buy' : 'sell'; // maker side → aggressor side
   }
-  const tradeId = m.trade_id === undefined ? null : safeInt(m.trade_id);
-  if (m.trade_id !== undefined && tradeId === null) return invalid(`${String(m.type)}: bad trade_id`);
+  const rawTradeId = m.trade_id;
+  const tradeId = rawTradeId === undefined ? null : safeInt(rawTradeId);
+  if (rawTradeId !== undefined && tradeId === null) return invalid(`${String(m.type)}: bad trade_id`);
   const trade: VenueTrade = {
     event_type: 'venue_trade', venue: 'coinbase', symbol, px, qty, side,
-    trade_id: tradeId !== null ? String(tradeId) : `${String(m.time)}/${String(m.price)}/${String(m.size)}`,
+    trade_id: tradeId !== null ? integerString(tradeId) : `${String(m.time)}/${String(m.price)}/${String(m.size)}`,
     ts_exchange_ms: tsMs, ts_unix_ms: recvMs,
   };
   return tradeId !== null ? { kind: 'trades', trades: [trade], seq: tradeId } : { kind: 'trades', trades: [trade] };

@@ -5,6 +5,7 @@
  * and a copy per parse). The guards are total: they return `null`/`undefined` for anything
  * unexpected and never throw.
  */
+import { parseDecimal } from './fields.ts';
 import type { ParseResult } from './types.ts';
 
 export type Json = Record<string, unknown>;
@@ -27,13 +28,13 @@ export function isObject(v: unknown): v is Json {
 
 export const invalid = (reason: string): ParseResult => ({ kind: 'invalid', reason });
 
-// Plain decimals only: venues send prices and sizes like "64001.2" or "0.00044780".
-const DECIMAL = /^\d+(?:\.\d+)?$/;
-
-/** A decimal string (as Coinbase sends prices) → a finite number, else null. */
+/**
+ * A decimal string (as Coinbase sends prices) → a finite number, else null. Plain decimals
+ * only ("64001.2", "0.00044780"): the shared scanner in fields.ts checks the shape and builds
+ * the value in one pass, the same double `Number()` gives, without a regex.
+ */
 export function decimalString(v: unknown): number | null {
-  if (typeof v !== 'string' || !DECIMAL.test(v)) return null;
-  const n = Number(v);
+  const n = parseDecimal(v);
   return Number.isFinite(n) ? n : null;
 }
 
@@ -47,9 +48,85 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 
 /** An RFC 3339 UTC timestamp → integer ms since the epoch (sub-ms digits truncated), else null. */
 export function isoMs(v: unknown): number | null {
-  if (typeof v !== 'string' || !ISO_UTC.test(v)) return null;
+  if (typeof v !== 'string') return null;
+  const ms = fastIsoMs(v);
+  return ms >= 0 ? ms : slowIsoMs(v);
+}
+
+/** The general path: the strict shape check, then the engine's own ISO-8601 reading. */
+function slowIsoMs(v: string): number | null {
+  if (!ISO_UTC.test(v)) return null;
   const ms = Date.parse(v);
   return Number.isFinite(ms) && ms >= 0 ? Math.floor(ms) : null;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Two ASCII digits at `i` as a number, or a negative number if either is not a digit. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The fixed shape every real Coinbase `time` and Kraken `timestamp` has,
+ * `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` with year ≥ 1970 and every field in its everyday range,
+ * read by hand into epoch ms: `Date.parse` plus the shape regex cost about as much as the
+ * whole JSON.parse budget of a mapper (bench/venues.bench.ts). Returns -1 for anything else
+ * (24:00, a day past 31, a short fraction of another shape…), which then takes the slow path,
+ * so the two paths can only ever agree; test/unit/venues-guards.test.ts checks the fast path
+ * against `Date.parse` over random timestamps.
+ */
+function fastIsoMs(s: string): number {
+  const n = s.length;
+  if (n < 20 || n > 30 || s.charCodeAt(n - 1) !== 90 /* Z */) return -1;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return -1;
+  const century = digits2(s, 0);
+  const yy = digits2(s, 2);
+  const month = digits2(s, 5);
+  const day = digits2(s, 8);
+  const hour = digits2(s, 11);
+  const minute = digits2(s, 14);
+  const second = digits2(s, 17);
+  if (century < 19 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31) return -1;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return -1;
+  const year = century * 100 + yy;
+  if (year < 1970) return -1;
+  const ms = fractionMs(s, n);
+  if (ms < 0) return -1;
+  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+}
+
+/** The milliseconds of `.f{1,9}` before the final `Z` (sub-ms digits truncated, as Date.parse does), 0 if absent, -1 if malformed. */
+function fractionMs(s: string, n: number): number {
+  if (n === 20) return 0;
+  // A fraction needs the dot and 1..9 digits: n is 22..30.
+  if (n < 22 || s.charCodeAt(19) !== 46 /* . */) return -1;
+  let ms = 0;
+  for (let i = 20; i < n - 1; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    if (i < 23) ms = ms * 10 + d;
+  }
+  // ".1" is 100 ms and ".12" 120 ms.
+  for (let i = n - 1; i < 23; i++) ms *= 10;
+  return ms;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
+ * Low-Level Date Algorithms", days_from_civil). It is linear in `day`, so Feb 30 lands on
+ * Mar 1/2 exactly as `Date.parse` rolls it over.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = month > 2 ? month - 3 : month + 9;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** A non-negative safe integer (trade ids, sequence numbers), else null. */

@@ -24,6 +24,7 @@
  */
 import type { VenueTrade } from '../../core/events.ts';
 import { clip, invalid, isObject, isoMs, parseObject, positiveNumber, safeInt, type Json } from './guards.ts';
+import { integerString } from './fields.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
 
 function parseTradeItem(d: unknown, recvMs: number, symbol: string): VenueTrade | string {
@@ -35,24 +36,31 @@ function parseTradeItem(d: unknown, recvMs: number, symbol: string): VenueTrade 
   const tsMs = isoMs(d.timestamp);
   if (px === null) return 'trade: bad price';
   if (qty === null) return 'trade: bad qty';
-  if (d.side !== 'buy' && d.side !== 'sell') return 'trade: bad side';
+  const side = d.side;
+  if (side !== 'buy' && side !== 'sell') return 'trade: bad side';
   if (tradeId === null) return 'trade: bad trade_id';
   if (tsMs === null) return 'trade: bad timestamp';
-  return { event_type: 'venue_trade', venue: 'kraken', symbol, px, qty, side: d.side, trade_id: String(tradeId), ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+  return { event_type: 'venue_trade', venue: 'kraken', symbol, px, qty, side, trade_id: integerString(tradeId), ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
 }
 
 function parseTrades(m: Json, recvMs: number, symbol: string): ParseResult {
-  if (!Array.isArray(m.data) || m.data.length === 0) return invalid('trade: empty data');
-  if (m.type === 'snapshot') return { kind: 'control', detail: `snapshot of ${m.data.length} historical trades ignored` };
+  const data = m.data;
+  if (!Array.isArray(data) || data.length === 0) return invalid('trade: empty data');
+  if (m.type === 'snapshot') return { kind: 'control', detail: `snapshot of ${data.length} historical trades ignored` };
   if (m.type !== 'update') return invalid(`trade: unknown type ${clip(String(m.type), 40)}`);
-  const trades: VenueTrade[] = [];
+  // Sized up front: `push` onto `[]` would allocate room for 17 trades, for the usual one.
+  const trades = new Array<VenueTrade>(data.length);
   // One bad item rejects the frame: a partly valid frame points at a format change.
-  for (const d of m.data) {
-    const t = parseTradeItem(d, recvMs, symbol);
+  for (let i = 0; i < data.length; i++) {
+    const t = parseTradeItem(data[i], recvMs, symbol);
     if (typeof t === 'string') return invalid(t);
-    trades.push(t);
+    trades[i] = t;
   }
-  return { kind: 'trades', trades, seqFirst: Number(trades[0]!.trade_id), seq: Number(trades[trades.length - 1]!.trade_id) };
+  // The items passed safeInt, so their ids are numbers; read them back rather than re-parse
+  // the id strings just built.
+  const first = (data[0] as Json).trade_id as number;
+  const last = (data[data.length - 1] as Json).trade_id as number;
+  return { kind: 'trades', trades, seqFirst: first, seq: last };
 }
 
 function parseStatus(m: Json): ParseResult {
