@@ -11,7 +11,7 @@
  */
 import type { InputEvent, Level, MarketInfo } from '../../core/events.ts';
 import { Rng } from '../../core/rng.ts';
-import { fairValueUp } from '../../pricing/fairValue.ts';
+import { fairValueUp, MS_PER_YEAR } from '../../pricing/fairValue.ts';
 import { CRYPTO_FEES } from '../../paper/fees.ts';
 
 export const SIM_VENUES = ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance'] as const;
@@ -25,7 +25,6 @@ const BOOK_MS = 1_000;
 const DISCOVER_AHEAD_MS = 120_000;
 const RESOLVE_DELAY_MS = 3_000;
 const VOL_ANNUAL = 0.5;
-const MS_PER_YEAR = 365.25 * 24 * 3600 * 1000;
 
 export interface SimOptions {
   seed: number;
