@@ -28,7 +28,7 @@
 import type { VenueTrade } from '../../core/events.ts';
 import { clip, decimalString, fastIsoMsAt, invalid, isObject, isoMs, parseObject, safeInt, type Json } from './guards.ts';
 import { decimalAt, integerString } from './fields.ts';
-import { integerEnd, keyAt, regionIs, scannedNumber, stringEnd } from './scan.ts';
+import { FrameScanner } from './scan.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
 
 function parseMatch(m: Json, recvMs: number, symbol: string): ParseResult {
@@ -107,6 +107,8 @@ export function parseCoinbaseReference(frame: string, recvMs: number, symbol: st
 
 // ---- Guarded scanner for the hot frame (see scan.ts for why and for the rules) ----
 
+const scan = new FrameScanner();
+
 /** Every match Coinbase sends starts so (coinbase_match.json); anything else goes to the reference. */
 const MATCH_PREFIX = '{"type":"match",';
 const TRADE_ID = 1;
@@ -125,18 +127,19 @@ const REQUIRED = TRADE_ID | SIDE | SIZE | PRICE | PRODUCT_ID | TIME;
 function matchKey(s: string, i: number): number {
   switch (s.charCodeAt(i + 1)) {
     case 116 /* t */:
-      return keyAt(s, i, '"trade_id":') ? TRADE_ID : keyAt(s, i, '"time":') ? TIME : keyAt(s, i, '"taker_order_id":') ? TAKER_ORDER_ID : 0;
+      return scan.keyAt(s, i, '"trade_id":') ? TRADE_ID : scan.keyAt(s, i, '"time":') ? TIME : scan.keyAt(s, i, '"taker_order_id":') ? TAKER_ORDER_ID : 0;
     case 109 /* m */:
-      return keyAt(s, i, '"maker_order_id":') ? MAKER_ORDER_ID : 0;
+      return scan.keyAt(s, i, '"maker_order_id":') ? MAKER_ORDER_ID : 0;
     case 115 /* s */:
-      return keyAt(s, i, '"side":') ? SIDE : keyAt(s, i, '"size":') ? SIZE : keyAt(s, i, '"sequence":') ? SEQUENCE : 0;
+      return scan.keyAt(s, i, '"side":') ? SIDE : scan.keyAt(s, i, '"size":') ? SIZE : scan.keyAt(s, i, '"sequence":') ? SEQUENCE : 0;
     case 112 /* p */:
-      return keyAt(s, i, '"price":') ? PRICE : keyAt(s, i, '"product_id":') ? PRODUCT_ID : 0;
+      return scan.keyAt(s, i, '"price":') ? PRICE : scan.keyAt(s, i, '"product_id":') ? PRODUCT_ID : 0;
     default:
       return 0;
   }
 }
 
+/** Length of each key with its quotes and colon: where its value starts. */
 function keyChars(key: number): number {
   switch (key) {
     case TRADE_ID: return 11;
@@ -150,13 +153,14 @@ function keyChars(key: number): number {
 
 /** A `match` frame read without JSON.parse, or null when the reference must decide. */
 export function scanCoinbaseMatch(s: string, recvMs: number, symbol: string): ParseResult | null {
-  if (!s.startsWith(MATCH_PREFIX)) return null;
+  if (!s.startsWith(MATCH_PREFIX) || !scan.isPlain(symbol)) return null;
   let seen = 0;
   let px = 0;
   let qty = 0;
   let tsMs = -1;
   let tradeId = 0;
   let side: 'buy' | 'sell' = 'buy';
+  let tradeIdText = '';
   let at = MATCH_PREFIX.length;
   for (;;) {
     const key = matchKey(s, at);
@@ -164,24 +168,30 @@ export function scanCoinbaseMatch(s: string, recvMs: number, symbol: string): Pa
     seen |= key;
     const v = at + keyChars(key);
     if (key === TRADE_ID || key === SEQUENCE) {
-      at = integerEnd(s, v);
+      at = scan.integerEnd(s, v);
       if (at < 0) return null;
-      if (key === TRADE_ID) tradeId = scannedNumber;
+      if (key === TRADE_ID) {
+        tradeId = scan.num;
+        // The digits of a JSON integer without leading zero below 2^53 are String(id) itself.
+        tradeIdText = s.slice(v, at);
+      }
+    } else if (key === SIDE) {
+      // Maker side → aggressor side, as in parseMatch.
+      if (scan.quotedAt(s, v, 'sell')) side = 'buy';
+      else if (scan.quotedAt(s, v, 'buy')) side = 'sell';
+      else return null;
+      at = v + (side === 'buy' ? 6 : 5);
+    } else if (key === PRODUCT_ID) {
+      if (!scan.quotedAt(s, v, symbol)) return null;
+      at = v + symbol.length + 2;
     } else {
-      at = stringEnd(s, v);
+      at = scan.stringEnd(s, v);
       if (at < 0) return null;
       if (key === PRICE || key === SIZE) {
         const x = decimalAt(s, v + 1, at - 1);
         if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return null;
         if (key === PRICE) px = x;
         else qty = x;
-      } else if (key === SIDE) {
-        // Maker side → aggressor side, as in parseMatch.
-        if (regionIs(s, v + 1, at - 1, 'sell')) side = 'buy';
-        else if (regionIs(s, v + 1, at - 1, 'buy')) side = 'sell';
-        else return null;
-      } else if (key === PRODUCT_ID) {
-        if (!regionIs(s, v + 1, at - 1, symbol)) return null;
       } else if (key === TIME && (tsMs = fastIsoMsAt(s, v + 1, at - 1)) < 0) return null;
     }
     const c = s.charCodeAt(at++);
@@ -189,7 +199,7 @@ export function scanCoinbaseMatch(s: string, recvMs: number, symbol: string): Pa
     if (c !== 44 /* , */) return null;
   }
   if (at !== s.length || (seen & REQUIRED) !== REQUIRED) return null;
-  const trade: VenueTrade = { event_type: 'venue_trade', venue: 'coinbase', symbol, px, qty, side, trade_id: integerString(tradeId), ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+  const trade: VenueTrade = { event_type: 'venue_trade', venue: 'coinbase', symbol, px, qty, side, trade_id: tradeIdText, ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
   return { kind: 'trades', trades: [trade], seq: tradeId };
 }
 

@@ -25,7 +25,7 @@
 import type { VenueTrade } from '../../core/events.ts';
 import { clip, fastIsoMsAt, invalid, isObject, isoMs, parseObject, positiveNumber, safeInt, type Json } from './guards.ts';
 import { integerString } from './fields.ts';
-import { integerEnd, keyAt, plainNumberEnd, regionIs, scannedNumber, stringEnd } from './scan.ts';
+import { FrameScanner } from './scan.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
 
 function parseTradeItem(d: unknown, recvMs: number, symbol: string): VenueTrade | string {
@@ -104,6 +104,8 @@ export function parseKrakenReference(frame: string, recvMs: number, symbol: stri
 
 // ---- Guarded scanner for the hot frame (see scan.ts for why and for the rules) ----
 
+const scan = new FrameScanner();
+
 /** Every trade update Kraken sends starts so (kraken_v2_trade.json); anything else goes to the reference. */
 const UPDATE_PREFIX = '{"channel":"trade","type":"update","data":[{';
 const SYMBOL = 1;
@@ -124,20 +126,21 @@ let itemTradeId = 0;
 function itemKey(s: string, i: number): number {
   switch (s.charCodeAt(i + 1)) {
     case 115 /* s */:
-      return keyAt(s, i, '"symbol":') ? SYMBOL : keyAt(s, i, '"side":') ? SIDE : 0;
+      return scan.keyAt(s, i, '"symbol":') ? SYMBOL : scan.keyAt(s, i, '"side":') ? SIDE : 0;
     case 112 /* p */:
-      return keyAt(s, i, '"price":') ? PRICE : 0;
+      return scan.keyAt(s, i, '"price":') ? PRICE : 0;
     case 113 /* q */:
-      return keyAt(s, i, '"qty":') ? QTY : 0;
+      return scan.keyAt(s, i, '"qty":') ? QTY : 0;
     case 111 /* o */:
-      return keyAt(s, i, '"ord_type":') ? ORD_TYPE : 0;
+      return scan.keyAt(s, i, '"ord_type":') ? ORD_TYPE : 0;
     case 116 /* t */:
-      return keyAt(s, i, '"trade_id":') ? TRADE_ID : keyAt(s, i, '"timestamp":') ? TIMESTAMP : 0;
+      return scan.keyAt(s, i, '"trade_id":') ? TRADE_ID : scan.keyAt(s, i, '"timestamp":') ? TIMESTAMP : 0;
     default:
       return 0;
   }
 }
 
+/** Length of each key with its quotes and colon: where its value starts. */
 const KEY_CHARS: Record<number, number> = { [SYMBOL]: 9, [SIDE]: 7, [PRICE]: 8, [QTY]: 6, [ORD_TYPE]: 11, [TRADE_ID]: 11, [TIMESTAMP]: 12 };
 
 /** One trade object at `i` (its `{`), or null to defer to the reference. Sets `itemEnd`. */
@@ -147,6 +150,7 @@ function scanItem(s: string, i: number, recvMs: number, symbol: string): VenueTr
   let qty = 0;
   let tsMs = -1;
   let side: 'buy' | 'sell' = 'buy';
+  let tradeIdText = '';
   let at = i + 1;
   for (;;) {
     const key = itemKey(s, at);
@@ -154,23 +158,27 @@ function scanItem(s: string, i: number, recvMs: number, symbol: string): VenueTr
     seen |= key;
     const v = at + (KEY_CHARS[key] as number);
     if (key === PRICE || key === QTY) {
-      at = plainNumberEnd(s, v);
-      if (at < 0 || !(scannedNumber > 0)) return null;
-      if (key === PRICE) px = scannedNumber;
-      else qty = scannedNumber;
+      at = scan.plainNumberEnd(s, v);
+      if (at < 0 || !(scan.num > 0)) return null;
+      if (key === PRICE) px = scan.num;
+      else qty = scan.num;
     } else if (key === TRADE_ID) {
-      at = integerEnd(s, v);
+      at = scan.integerEnd(s, v);
       if (at < 0) return null;
-      itemTradeId = scannedNumber;
+      itemTradeId = scan.num;
+      // The digits of a JSON integer without leading zero below 2^53 are String(id) itself.
+      tradeIdText = s.slice(v, at);
+    } else if (key === SYMBOL) {
+      if (!scan.quotedAt(s, v, symbol)) return null;
+      at = v + symbol.length + 2;
+    } else if (key === SIDE) {
+      if (scan.quotedAt(s, v, 'buy')) side = 'buy';
+      else if (scan.quotedAt(s, v, 'sell')) side = 'sell';
+      else return null;
+      at = v + side.length + 2;
     } else {
-      at = stringEnd(s, v);
+      at = scan.stringEnd(s, v);
       if (at < 0) return null;
-      if (key === SYMBOL && !regionIs(s, v + 1, at - 1, symbol)) return null;
-      if (key === SIDE) {
-        if (regionIs(s, v + 1, at - 1, 'buy')) side = 'buy';
-        else if (regionIs(s, v + 1, at - 1, 'sell')) side = 'sell';
-        else return null;
-      }
       if (key === TIMESTAMP && (tsMs = fastIsoMsAt(s, v + 1, at - 1)) < 0) return null;
     }
     const c = s.charCodeAt(at++);
@@ -179,12 +187,12 @@ function scanItem(s: string, i: number, recvMs: number, symbol: string): VenueTr
   }
   if ((seen & REQUIRED) !== REQUIRED) return null;
   itemEnd = at;
-  return { event_type: 'venue_trade', venue: 'kraken', symbol, px, qty, side, trade_id: integerString(itemTradeId), ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+  return { event_type: 'venue_trade', venue: 'kraken', symbol, px, qty, side, trade_id: tradeIdText, ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
 }
 
 /** A trade update read without JSON.parse, or null when the reference must decide. */
 export function scanKrakenUpdate(s: string, recvMs: number, symbol: string): ParseResult | null {
-  if (!s.startsWith(UPDATE_PREFIX)) return null;
+  if (!s.startsWith(UPDATE_PREFIX) || !scan.isPlain(symbol)) return null;
   let at = UPDATE_PREFIX.length - 1;
   const first = scanItem(s, at, recvMs, symbol);
   if (first === null) return null;
