@@ -26,7 +26,7 @@
  * heartbeat's `last_trade_id` lets us notice trades missed during a quiet period.
  */
 import type { VenueTrade } from '../../core/events.ts';
-import { clip, decimalString, fastIsoMsAt, invalid, isObject, isoMs, parseObject, safeInt, type Json } from './guards.ts';
+import { clip, decimalString, invalid, isObject, isoMs, parseObject, safeInt, type Json } from './guards.ts';
 import { decimalAt, integerString } from './fields.ts';
 import { FrameScanner } from './scan.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
@@ -184,6 +184,10 @@ export function scanCoinbaseMatch(s: string, recvMs: number, symbol: string): Pa
     } else if (key === PRODUCT_ID) {
       if (!scan.quotedAt(s, v, symbol)) return null;
       at = v + symbol.length + 2;
+    } else if (key === TIME) {
+      at = scan.isoStringEnd(s, v);
+      if (at < 0) return null;
+      tsMs = scan.num;
     } else {
       at = scan.stringEnd(s, v);
       if (at < 0) return null;
@@ -192,7 +196,7 @@ export function scanCoinbaseMatch(s: string, recvMs: number, symbol: string): Pa
         if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return null;
         if (key === PRICE) px = x;
         else qty = x;
-      } else if (key === TIME && (tsMs = fastIsoMsAt(s, v + 1, at - 1)) < 0) return null;
+      }
     }
     const c = s.charCodeAt(at++);
     if (c === 125 /* } */) break;

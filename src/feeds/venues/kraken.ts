@@ -23,7 +23,7 @@
  * that arrives anyway is acknowledged as control and ignored.
  */
 import type { VenueTrade } from '../../core/events.ts';
-import { clip, fastIsoMsAt, invalid, isObject, isoMs, parseObject, positiveNumber, safeInt, type Json } from './guards.ts';
+import { clip, invalid, isObject, isoMs, parseObject, positiveNumber, safeInt, type Json } from './guards.ts';
 import { integerString } from './fields.ts';
 import { FrameScanner } from './scan.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
@@ -176,10 +176,13 @@ function scanItem(s: string, i: number, recvMs: number, symbol: string): VenueTr
       else if (scan.quotedAt(s, v, 'sell')) side = 'sell';
       else return null;
       at = v + side.length + 2;
-    } else {
-      at = scan.stringEnd(s, v);
+    } else if (key === TIMESTAMP) {
+      at = scan.isoStringEnd(s, v);
       if (at < 0) return null;
-      if (key === TIMESTAMP && (tsMs = fastIsoMsAt(s, v + 1, at - 1)) < 0) return null;
+      tsMs = scan.num;
+    } else {
+      at = scan.stringEnd(s, v); // ord_type: any plain string, not read
+      if (at < 0) return null;
     }
     const c = s.charCodeAt(at++);
     if (c === 125 /* } */) break;

@@ -17,6 +17,8 @@
  * Every step takes the index where its token starts and returns the index just past it,
  * or -1 when the text is not what it accepts. Numbers are left in `FrameScanner.num`.
  */
+import { fastIsoMsAt } from './guards.ts';
+
 /** Exact powers of ten: every 10^k with k ≤ 22 is representable, so m / 10^k rounds once. */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 /** Largest mantissa that can take one more digit without leaving the exact-integer range. */
@@ -51,6 +53,25 @@ export class FrameScanner {
       const c = s.charCodeAt(k);
       if (c === 34) return k + 1;
       if (c === 92 /* \ */ || c < 32) return -1;
+    }
+    return -1;
+  }
+
+  /**
+   * An RFC 3339 UTC timestamp string at `i` (its opening quote) in the shape
+   * `fastIsoMsAt` reads: returns the index past the closing quote and leaves the epoch ms in
+   * `num`, or -1. Only the tail is searched for the quote; `fastIsoMsAt` then checks every
+   * character before it (digits and `-T:.Z` only, so no quote, backslash or control).
+   */
+  isoStringEnd(s: string, i: number): number {
+    if (s.charCodeAt(i) !== 34) return -1;
+    // The shortest shape has 20 characters, the longest 30.
+    for (let k = i + 21; k <= i + 31; k++) {
+      if (s.charCodeAt(k) !== 34) continue;
+      const ms = fastIsoMsAt(s, i + 1, k);
+      if (ms < 0) return -1;
+      this.num = ms;
+      return k + 1;
     }
     return -1;
   }
