@@ -27,7 +27,8 @@
  */
 import type { VenueTrade } from '../../core/events.ts';
 import { clip, decimalString, invalid, isObject, isoMs, parseObject, safeInt, type Json } from './guards.ts';
-import { integerString } from './fields.ts';
+import { decimalAt, integerString } from './fields.ts';
+import { FrameScanner } from './scan.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
 
 function parseMatch(m: Json, recvMs: number, symbol: string): ParseResult {
@@ -84,7 +85,8 @@ function parseError(m: Json): ParseResult {
   return { kind: 'error', message: clip(`${message}${reason}`), subscription: /subscri/i.test(message) };
 }
 
-export function parseCoinbase(frame: string, recvMs: number, symbol: string): ParseResult {
+/** The reference mapper: JSON.parse, then the guards. `parseCoinbase` must always agree with it. */
+export function parseCoinbaseReference(frame: string, recvMs: number, symbol: string): ParseResult {
   const m = parseObject(frame);
   if (typeof m === 'string') return invalid(m);
   switch (m.type) {
@@ -101,6 +103,113 @@ export function parseCoinbase(frame: string, recvMs: number, symbol: string): Pa
       // The docs allow new types at any time; we count them rather than guess their meaning.
       return invalid(typeof m.type === 'string' ? `unknown type ${clip(m.type, 40)}` : 'missing type');
   }
+}
+
+// ---- Guarded scanner for the hot frame (see scan.ts for why and for the rules) ----
+
+const scan = new FrameScanner();
+
+/** Every match Coinbase sends starts so (coinbase_match.json); anything else goes to the reference. */
+const MATCH_PREFIX = '{"type":"match",';
+const TRADE_ID = 1;
+const MAKER_ORDER_ID = 2;
+const TAKER_ORDER_ID = 4;
+const SIDE = 8;
+const SIZE = 16;
+const PRICE = 32;
+const PRODUCT_ID = 64;
+const SEQUENCE = 128;
+const TIME = 256;
+/** The fields the reference reads; without one of them it takes another branch, so we defer. */
+const REQUIRED = TRADE_ID | SIDE | SIZE | PRICE | PRODUCT_ID | TIME;
+
+/** The key starting at `i` as one of the flags above, 0 if unknown; its text is `"key":`. */
+function matchKey(s: string, i: number): number {
+  switch (s.charCodeAt(i + 1)) {
+    case 116 /* t */:
+      return scan.keyAt(s, i, '"trade_id":') ? TRADE_ID : scan.keyAt(s, i, '"time":') ? TIME : scan.keyAt(s, i, '"taker_order_id":') ? TAKER_ORDER_ID : 0;
+    case 109 /* m */:
+      return scan.keyAt(s, i, '"maker_order_id":') ? MAKER_ORDER_ID : 0;
+    case 115 /* s */:
+      return scan.keyAt(s, i, '"side":') ? SIDE : scan.keyAt(s, i, '"size":') ? SIZE : scan.keyAt(s, i, '"sequence":') ? SEQUENCE : 0;
+    case 112 /* p */:
+      return scan.keyAt(s, i, '"price":') ? PRICE : scan.keyAt(s, i, '"product_id":') ? PRODUCT_ID : 0;
+    default:
+      return 0;
+  }
+}
+
+/** Length of each key with its quotes and colon: where its value starts. */
+function keyChars(key: number): number {
+  switch (key) {
+    case TRADE_ID: return 11;
+    case MAKER_ORDER_ID: case TAKER_ORDER_ID: return 17;
+    case SIDE: case SIZE: case TIME: return 7;
+    case PRICE: return 8;
+    case PRODUCT_ID: return 13;
+    default: return 11; // SEQUENCE
+  }
+}
+
+/** A `match` frame read without JSON.parse, or null when the reference must decide. */
+export function scanCoinbaseMatch(s: string, recvMs: number, symbol: string): ParseResult | null {
+  if (!s.startsWith(MATCH_PREFIX) || !scan.isPlain(symbol)) return null;
+  let seen = 0;
+  let px = 0;
+  let qty = 0;
+  let tsMs = -1;
+  let tradeId = 0;
+  let side: 'buy' | 'sell' = 'buy';
+  let tradeIdText = '';
+  let at = MATCH_PREFIX.length;
+  for (;;) {
+    const key = matchKey(s, at);
+    if (key === 0 || (seen & key) !== 0) return null;
+    seen |= key;
+    const v = at + keyChars(key);
+    if (key === TRADE_ID || key === SEQUENCE) {
+      at = scan.integerEnd(s, v);
+      if (at < 0) return null;
+      if (key === TRADE_ID) {
+        tradeId = scan.num;
+        // The digits of a JSON integer without leading zero below 2^53 are String(id) itself.
+        tradeIdText = s.slice(v, at);
+      }
+    } else if (key === SIDE) {
+      // Maker side → aggressor side, as in parseMatch.
+      if (scan.quotedAt(s, v, 'sell')) side = 'buy';
+      else if (scan.quotedAt(s, v, 'buy')) side = 'sell';
+      else return null;
+      at = v + (side === 'buy' ? 6 : 5);
+    } else if (key === PRODUCT_ID) {
+      if (!scan.quotedAt(s, v, symbol)) return null;
+      at = v + symbol.length + 2;
+    } else if (key === TIME) {
+      at = scan.isoStringEnd(s, v);
+      if (at < 0) return null;
+      tsMs = scan.num;
+    } else {
+      at = scan.stringEnd(s, v);
+      if (at < 0) return null;
+      if (key === PRICE || key === SIZE) {
+        const x = decimalAt(s, v + 1, at - 1);
+        if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return null;
+        if (key === PRICE) px = x;
+        else qty = x;
+      }
+    }
+    const c = s.charCodeAt(at++);
+    if (c === 125 /* } */) break;
+    if (c !== 44 /* , */) return null;
+  }
+  if (at !== s.length || (seen & REQUIRED) !== REQUIRED) return null;
+  const trade: VenueTrade = { event_type: 'venue_trade', venue: 'coinbase', symbol, px, qty, side, trade_id: tradeIdText, ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+  return { kind: 'trades', trades: [trade], seq: tradeId };
+}
+
+/** The scanner for the hot `match` frame, the reference path for every other frame. */
+export function parseCoinbase(frame: string, recvMs: number, symbol: string): ParseResult {
+  return scanCoinbaseMatch(frame, recvMs, symbol) ?? parseCoinbaseReference(frame, recvMs, symbol);
 }
 
 export const coinbase: VenueAdapter = {

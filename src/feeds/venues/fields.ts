@@ -47,15 +47,23 @@ const MANTISSA_LIMIT = (Number.MAX_SAFE_INTEGER - 9) / 10;
  */
 export function parseDecimal(text: unknown): number {
   if (typeof text !== 'string') return Number.NaN;
-  const n = text.length;
-  if (n === 0 || n > MAX_NUMBER_CHARS) return Number.NaN;
+  return decimalAt(text, 0, text.length);
+}
+
+/**
+ * `parseDecimal` of `s[start, end)` read in place, so the trade-frame scanners (scan.ts) get
+ * exactly the double the JSON.parse path gets without cutting the digits out of the frame.
+ */
+export function decimalAt(s: string, start: number, end: number): number {
+  const n = end - start;
+  if (n <= 0 || n > MAX_NUMBER_CHARS) return Number.NaN;
   let dot = -1;
   let mantissa = 0;
   let exact = true;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
     if (c === 46 /* . */) {
-      if (dot !== -1 || i === 0 || i === n - 1) return Number.NaN;
+      if (dot !== -1 || i === start || i === end - 1) return Number.NaN;
       dot = i;
     } else if (c < 48 || c > 57) {
       return Number.NaN;
@@ -64,8 +72,8 @@ export function parseDecimal(text: unknown): number {
       else mantissa = mantissa * 10 + (c - 48);
     }
   }
-  const fractionDigits = dot === -1 ? 0 : n - dot - 1;
-  if (!exact || fractionDigits > 22) return Number(text);
+  const fractionDigits = dot === -1 ? 0 : end - dot - 1;
+  if (!exact || fractionDigits > 22) return Number(s.slice(start, end));
   return mantissa / (POW10[fractionDigits] as number);
 }
 

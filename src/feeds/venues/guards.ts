@@ -49,7 +49,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 /** An RFC 3339 UTC timestamp → integer ms since the epoch (sub-ms digits truncated), else null. */
 export function isoMs(v: unknown): number | null {
   if (typeof v !== 'string') return null;
-  const ms = fastIsoMs(v);
+  const ms = fastIsoMsAt(v, 0, v.length);
   return ms >= 0 ? ms : slowIsoMs(v);
 }
 
@@ -76,36 +76,38 @@ function digits2(s: string, i: number): number {
  * whole JSON.parse budget of a mapper (bench/venues.bench.ts). Returns -1 for anything else
  * (24:00, a day past 31, a short fraction of another shape…), which then takes the slow path,
  * so the two paths can only ever agree; test/unit/venues-guards.test.ts checks the fast path
- * against `Date.parse` over random timestamps.
+ * against `Date.parse` over random timestamps. It reads `s[start, end)` in place so the
+ * trade-frame scanners (scan.ts) can read a timestamp without cutting it out of the frame.
  */
-function fastIsoMs(s: string): number {
-  const n = s.length;
-  if (n < 20 || n > 30 || s.charCodeAt(n - 1) !== 90 /* Z */) return -1;
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return -1;
-  const century = digits2(s, 0);
-  const yy = digits2(s, 2);
-  const month = digits2(s, 5);
-  const day = digits2(s, 8);
-  const hour = digits2(s, 11);
-  const minute = digits2(s, 14);
-  const second = digits2(s, 17);
+export function fastIsoMsAt(s: string, start: number, end: number): number {
+  const n = end - start;
+  if (n < 20 || n > 30 || s.charCodeAt(end - 1) !== 90 /* Z */) return -1;
+  const a = start;
+  if (s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45 || s.charCodeAt(a + 10) !== 84 || s.charCodeAt(a + 13) !== 58 || s.charCodeAt(a + 16) !== 58) return -1;
+  const century = digits2(s, a);
+  const yy = digits2(s, a + 2);
+  const month = digits2(s, a + 5);
+  const day = digits2(s, a + 8);
+  const hour = digits2(s, a + 11);
+  const minute = digits2(s, a + 14);
+  const second = digits2(s, a + 17);
   if (century < 19 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31) return -1;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return -1;
   const year = century * 100 + yy;
   if (year < 1970) return -1;
-  const ms = fractionMs(s, n);
+  const ms = fractionMs(s, a, n);
   if (ms < 0) return -1;
   return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
 /** The milliseconds of `.f{1,9}` before the final `Z` (sub-ms digits truncated, as Date.parse does), 0 if absent, -1 if malformed. */
-function fractionMs(s: string, n: number): number {
+function fractionMs(s: string, a: number, n: number): number {
   if (n === 20) return 0;
   // A fraction needs the dot and 1..9 digits: n is 22..30.
-  if (n < 22 || s.charCodeAt(19) !== 46 /* . */) return -1;
+  if (n < 22 || s.charCodeAt(a + 19) !== 46 /* . */) return -1;
   let ms = 0;
   for (let i = 20; i < n - 1; i++) {
-    const d = s.charCodeAt(i) - 48;
+    const d = s.charCodeAt(a + i) - 48;
     if (d < 0 || d > 9) return -1;
     if (i < 23) ms = ms * 10 + d;
   }
