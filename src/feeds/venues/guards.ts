@@ -5,28 +5,19 @@
  * and a copy per parse). The guards are total: they return `null`/`undefined` for anything
  * unexpected and never throw.
  */
-import { parseDecimal } from './fields.ts';
-import type { ParseResult } from './types.ts';
+import { invalid, isRecord, parseDecimal, parseJson } from './fields.ts';
 
 export type Json = Record<string, unknown>;
+// The object check and the invalid result are fields.ts's, under the names these mappers use.
+export { invalid, isRecord as isObject };
 
 /** Parses one frame into a JSON object, or returns the reason (a string) it is not one. */
 export function parseObject(frame: string): Json | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(frame);
-  } catch {
-    return 'malformed JSON';
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
-  return value as Json;
+  const value = parseJson(frame);
+  if (value === undefined) return 'malformed JSON';
+  if (!isRecord(value)) return 'not a JSON object';
+  return value;
 }
-
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export const invalid = (reason: string): ParseResult => ({ kind: 'invalid', reason });
 
 /**
  * A decimal string (as Coinbase sends prices) → a finite number, else null. Plain decimals
