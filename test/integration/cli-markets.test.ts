@@ -1,21 +1,8 @@
 // Goal: `polylab markets` lists the BTC up/down windows a (loopback) Gamma serves, and explains failure.
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentAndNextStarts } from '../../src/feeds/polymarket/windows.ts';
 import { FakeGamma, gammaEvent } from './gammaFake.ts';
-
-const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
-
-function run(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli as run } from './fakes/cli.ts';
 
 let gamma: FakeGamma;
 beforeEach(async () => {

@@ -1,20 +1,6 @@
 // Goal: the real `polylab` binary runs the sim end to end, handles signals, and explains bad config.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
-
-function run(args: string[], env: Record<string, string> = {}, onSpawn?: (p: ReturnType<typeof spawn>) => void) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-    onSpawn?.(p);
-  });
-}
+import { runCli as run } from './fakes/cli.ts';
 
 describe('polylab CLI', () => {
   it('runs a seeded sim at max speed and prints a summary with fills and PnL', async () => {

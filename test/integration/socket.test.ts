@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { backoffDelayMs, ResilientSocket, type ResilientSocketOptions } from '../../src/feeds/socket.ts';
+import { until } from './fakes/kit.ts';
 
 interface Fake {
   url: string;
@@ -34,14 +35,6 @@ async function fakeServer(onConnection: (ws: WebSocket, n: number) => void, http
     },
   };
 }
-
-const until = async (cond: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -122,10 +122,4 @@ export async function fakeClobRest(): Promise<FakeRest> {
   };
 }
 
-export const until = async (cond: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+export { until } from './kit.ts';
