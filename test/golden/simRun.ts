@@ -1,0 +1,35 @@
+/**
+ * A sim run reduced to digests: the summary text and every output event as a JSON line.
+ * The golden test pins these so a refactor that claims "no behaviour change" can prove it.
+ */
+import { createHash } from 'node:crypto';
+import { loadConfig } from '../../src/config.ts';
+import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
+import { buildEngine, drive, formatSummary, SummarySink } from '../../src/run.ts';
+
+export interface SimDigest {
+  summary: string;
+  summarySha: string;
+  eventsSha: string;
+  events: number;
+}
+
+export async function simDigest(seed: number, durationMs: number): Promise<SimDigest> {
+  const cfg = loadConfig({ POLYLAB_MODE: 'sim' });
+  const engine = buildEngine(cfg, 'sim', `sim-${seed}`, seed);
+  const summary = new SummarySink();
+  const events = createHash('sha256');
+  let count = 0;
+  const sink = (e: Parameters<SummarySink['sink']>[0]) => {
+    summary.sink(e);
+    events.update(`${JSON.stringify(e)}\n`);
+    count += 1;
+  };
+  for (const e of engine.start(SIM_START_MS)) sink(e);
+  const last = await drive(engine, new SimFeed({ seed }).events(), sink, { durationMs, speed: 'max' });
+  for (const e of engine.stop(last)) sink(e);
+  const text = formatSummary(summary.summary(engine.counters.inputs));
+  return { summary: text, summarySha: sha(text), eventsSha: events.digest('hex'), events: count };
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
