@@ -11,7 +11,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { loadConfig, type Config } from '../src/config.ts';
-import type { Engine } from '../src/core/engine.ts';
+import type { Engine } from '../src/engine/engine.ts';
 import type { InputEvent } from '../src/core/events.ts';
 import type { OutputEvent } from '../src/core/outputs.ts';
 import { SIM_START_MS, SimFeed } from '../src/feeds/sim/sim.ts';

@@ -12,7 +12,7 @@ import type { Level, MarketInfo } from '../src/core/events.ts';
 import type { OutputEvent, Tif } from '../src/core/outputs.ts';
 import { Rng } from '../src/core/rng.ts';
 import { Execution, type OrderRequest } from '../src/paper/execution.ts';
-import { CRYPTO_FEES } from '../src/paper/fees.ts';
+import { CRYPTO_FEES } from '../src/core/fees.ts';
 import { Portfolio } from '../src/paper/portfolio.ts';
 
 const ORDERS = 1_000_000;

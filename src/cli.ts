@@ -10,7 +10,7 @@ import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
 import type { MarketInfo } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
-import type { Engine } from './core/engine.ts';
+import type { Engine } from './engine/engine.ts';
 import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
@@ -111,7 +111,7 @@ async function doctorCommand(flags: { timeout?: string }): Promise<number> {
   const cfg = loadConfig(process.env);
   const timeoutMs = flags.timeout ? Number(flags.timeout) : 8_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('--timeout', `Invalid --timeout=${JSON.stringify(flags.timeout)}: accepted values are a positive integer of milliseconds`);
-  const [venues, poly] = await Promise.all([runDoctor(cfg, { timeoutMs }), checkPolymarket(cfg, timeoutMs)]);
+  const [venues, poly] = await Promise.all([runDoctor(cfg.venueEndpoints(), { timeoutMs }), checkPolymarket(cfg, timeoutMs)]);
   const rows = [...venues, ...poly];
   process.stdout.write(`${formatDoctorTable(rows)}\n`);
   return rows.every((r) => r.ok) ? 0 : 1;

@@ -5,15 +5,17 @@
  */
 import { z } from 'zod';
 import { STRATEGY_NAMES } from './strategy/strategies.ts';
+import { RUN_COMMAND_MODES, type Tif } from './core/outputs.ts';
+import { ADAPTERS, VENUE_NAMES, type VenueEndpoint, type VenueName } from './feeds/venues/index.ts';
 
-export const MODES = ['paper-live', 'sim'] as const;
-export const VENUES = ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance'] as const;
+export const MODES = RUN_COMMAND_MODES;
+export const VENUES = VENUE_NAMES;
 export const FAMILIES = ['5m', '15m', '1h', '4h', '1d'] as const;
 export const STRATEGIES = STRATEGY_NAMES;
 /** Time in force of paper orders: fill-or-kill, immediate-or-cancel, good-till-cancel (with a TTL). */
-export const TIFS = ['IOC', 'FOK', 'GTC'] as const;
+export const TIFS = ['IOC', 'FOK', 'GTC'] as const satisfies readonly Tif[];
 export type Mode = (typeof MODES)[number];
-export type VenueName = (typeof VENUES)[number];
+export type { VenueName };
 export type Family = (typeof FAMILIES)[number];
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -34,21 +36,12 @@ interface Setting {
   accepted?: string;
 }
 
-const VENUE_DEFAULTS: Record<VenueName, { url: string; symbol: string }> = {
-  coinbase: { url: 'wss://ws-feed.exchange.coinbase.com', symbol: 'BTC-USD' },
-  kraken: { url: 'wss://ws.kraken.com/v2', symbol: 'BTC/USD' },
-  bitstamp: { url: 'wss://ws.bitstamp.net', symbol: 'btcusd' },
-  okx: { url: 'wss://ws.okx.com:8443/ws/v5/public', symbol: 'BTC-USDT' },
-  bybit: { url: 'wss://stream.bybit.com/v5/public/spot', symbol: 'BTCUSDT' },
-  binance: { url: 'wss://stream.binance.com:9443/ws', symbol: 'btcusdt' },
-};
-
 function venueSettings(): Record<string, Setting> {
   const out: Record<string, Setting> = {};
   for (const v of VENUES) {
     const up = v.toUpperCase();
-    out[`${v}WsUrl`] = { env: `POLYLAB_${up}_WS_URL`, schema: url, default: VENUE_DEFAULTS[v].url };
-    out[`${v}Symbol`] = { env: `POLYLAB_${up}_SYMBOL`, schema: z.string().min(1), default: VENUE_DEFAULTS[v].symbol };
+    out[`${v}WsUrl`] = { env: `POLYLAB_${up}_WS_URL`, schema: url, default: ADAPTERS[v].defaultUrl };
+    out[`${v}Symbol`] = { env: `POLYLAB_${up}_SYMBOL`, schema: z.string().min(1), default: ADAPTERS[v].defaultSymbol };
   }
   return out;
 }
@@ -106,6 +99,8 @@ type Settings = typeof SETTINGS;
 export type Config = Readonly<{ [K in keyof Settings]: z.infer<Settings[K]['schema']> }> & {
   readonly venueUrl: (v: VenueName) => string;
   readonly venueSymbol: (v: VenueName) => string;
+  /** The configured venues with their URL and symbol, in `POLYLAB_VENUES` order. */
+  readonly venueEndpoints: () => VenueEndpoint[];
 };
 export type ConfigKey = keyof Settings;
 
@@ -146,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, flags: 
   const cfg = out as Record<string, unknown>;
   cfg.venueUrl = (v: VenueName) => cfg[`${v}WsUrl`] as string;
   cfg.venueSymbol = (v: VenueName) => cfg[`${v}Symbol`] as string;
+  cfg.venueEndpoints = () => (cfg.venues as VenueName[]).map((venue) => ({ venue, url: cfg[`${venue}WsUrl`] as string, symbol: cfg[`${venue}Symbol`] as string }));
   return Object.freeze(cfg) as Config;
 }
 

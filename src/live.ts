@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { InputEvent } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
-import type { Engine } from './core/engine.ts';
+import type { Engine } from './engine/engine.ts';
 import { startVenueFeeds, type VenueFeeds } from './feeds/live.ts';
 import { GammaRollover } from './feeds/polymarket/rollover.ts';
 import { startPolymarketFeeds, type PolymarketFeeds } from './feeds/polymarket/feeds.ts';
@@ -62,7 +62,7 @@ export function startLive(o: LiveOptions): LiveRun {
   };
 
   const venues = startVenueFeeds({
-    cfg: o.cfg, emit, log: log.child({ component: 'venues' }), now, tuning: o.venueTuning, onOffline: o.onOffline,
+    venues: o.cfg.venueEndpoints(), emit, log: log.child({ component: 'venues' }), now, tuning: o.venueTuning, onOffline: o.onOffline,
     referencePx: () => (lastMedian && now() - lastMedian.ts <= REFERENCE_FRESH_MS ? lastMedian.px : null),
   });
   const polyLog = log.child({ component: 'polymarket' });

@@ -3,16 +3,16 @@
  * source of inputs at full speed or in real time, fan its outputs out to sinks, and
  * summarize the run. cli.ts wires these to the process (signals, ports, files).
  */
-import type { Config, Mode } from './config.ts';
+import type { Config } from './config.ts';
 import type { InputEvent } from './core/events.ts';
-import type { OutputEvent } from './core/outputs.ts';
-import { Engine } from './core/engine.ts';
+import type { OutputEvent, RunMode } from './core/outputs.ts';
+import { Engine } from './engine/engine.ts';
 import { createStrategy } from './strategy/strategies.ts';
 import type { RiskLimits } from './strategy/risk.ts';
 
 export type Sink = (e: OutputEvent) => void;
 
-export function buildEngine(cfg: Config, mode: Mode | 'replay', runId: string, seed: number | null): Engine {
+export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: number | null): Engine {
   return new Engine({
     runId,
     mode,

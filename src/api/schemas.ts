@@ -4,11 +4,11 @@
  * and the documentation cannot drift. Event payloads reuse the core's output schemas.
  */
 import { z } from 'zod';
+import { RUN_MODES } from '../core/outputs.ts';
 import { FeedStateSchema, MarketInfoSchema, OutcomeSchema } from '../core/events.ts';
 import { FeedHealthSchema, PaperFillSchema, PnlSchema, PositionSchema, RiskRejectSchema } from '../core/outputs.ts';
 
 const tsMs = z.number().int().nonnegative();
-const RUN_MODES = ['paper-live', 'sim', 'replay'] as const;
 export const RunModeSchema = z.enum(RUN_MODES);
 export type RunMode = z.infer<typeof RunModeSchema>;
 

@@ -4,7 +4,6 @@
  * the bound URL and a close function.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Config } from '../config.ts';
 import type { OutputEvent } from '../core/outputs.ts';
 import { ApiMetrics } from './metrics.ts';
 import type { RunMode } from './schemas.ts';
@@ -55,7 +54,17 @@ export interface RunningApi {
   close: () => Promise<void>;
 }
 
-export async function startApiFor(cfg: Config, log: FastifyBaseLogger): Promise<RunningApi> {
+/** The settings the API is started with (a subset of the lab's config). */
+export interface ApiConfig {
+  mode: RunMode;
+  host: string;
+  port: number;
+  wsMaxRateHz: number;
+  wsMaxBufferBytes: number;
+  wsFlushMs: number;
+}
+
+export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger): Promise<RunningApi> {
   const parts = createApiParts({
     mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),

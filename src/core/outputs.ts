@@ -12,10 +12,16 @@ const numbers = z.record(z.string(), z.union([num, z.string(), z.null()]));
 export const TifSchema = z.enum(['FOK', 'IOC', 'GTC']);
 export type Tif = z.infer<typeof TifSchema>;
 
+/** How a run is fed: live public data, the seeded simulator, or a capture. The one list of modes. */
+export const RUN_MODES = ['paper-live', 'sim', 'replay'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+/** The modes `polylab run --mode` accepts (replay has its own command). */
+export const RUN_COMMAND_MODES = ['paper-live', 'sim'] as const satisfies readonly RunMode[];
+
 export const RunStartedSchema = z.object({
   event_type: z.literal('run_started'),
   run_id: z.string(),
-  mode: z.enum(['paper-live', 'sim', 'replay']),
+  mode: z.enum(RUN_MODES),
   seed: z.number().int().nullable(),
   strategy: z.string(),
   ts_unix_ms: tsMs,

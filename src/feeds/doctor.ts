@@ -3,8 +3,7 @@
  * for the acknowledgement, a first trade, an error or the timeout. One row per source.
  */
 import WebSocket from 'ws';
-import type { Config, VenueName } from '../config.ts';
-import { ADAPTERS } from './venues/index.ts';
+import { ADAPTERS, type VenueEndpoint, type VenueName } from './venues/index.ts';
 import type { VenueAdapter } from './venues/types.ts';
 import { describeError } from './errors.ts';
 
@@ -66,12 +65,12 @@ export function checkVenue(source: string, adapter: VenueAdapter, url: string, s
 }
 
 /** Checks every configured venue in parallel. */
-export async function runDoctor(cfg: Config, opts: DoctorOptions): Promise<DoctorRow[]> {
+export async function runDoctor(venues: readonly VenueEndpoint[], opts: DoctorOptions): Promise<DoctorRow[]> {
   const adapters = opts.adapters ?? ADAPTERS;
-  return Promise.all(cfg.venues.map((v) => {
-    const adapter = adapters[v];
-    if (!adapter) return Promise.resolve<DoctorRow>({ source: v, ok: false, detail: `no adapter for ${v} in this build`, latency_ms: null });
-    return checkVenue(v, adapter, cfg.venueUrl(v), cfg.venueSymbol(v), opts.timeoutMs);
+  return Promise.all(venues.map(({ venue, url, symbol }) => {
+    const adapter = adapters[venue];
+    if (!adapter) return Promise.resolve<DoctorRow>({ source: venue, ok: false, detail: `no adapter for ${venue} in this build`, latency_ms: null });
+    return checkVenue(venue, adapter, url, symbol, opts.timeoutMs);
   }));
 }
 

@@ -4,17 +4,17 @@
  * others; when no venue at all can be reached we say once how to run offline.
  */
 import type { Logger } from 'pino';
-import type { Config, VenueName } from '../config.ts';
 import type { InputEvent } from '../core/events.ts';
 import { VenueFeed, type VenueFeedStats, type VenueFeedTuning } from './venueFeed.ts';
-import { ADAPTERS } from './venues/index.ts';
+import { ADAPTERS, type VenueEndpoint, type VenueName } from './venues/index.ts';
 import type { VenueAdapter } from './venues/types.ts';
 
 export const OFFLINE_HINT =
   'no venue is reachable: live mode keeps retrying with backoff. To run without network use the simulator: polylab run --mode sim (npm start -- --mode sim)';
 
 export interface StartVenueFeedsOptions {
-  cfg: Config;
+  /** The configured venues, in order. */
+  venues: readonly VenueEndpoint[];
   emit: (e: InputEvent) => void;
   log: Logger;
   /** The last median, for the absurd-price check. */
@@ -54,9 +54,8 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
     if (e.event_type === 'venue_status') checkOffline();
   };
 
-  for (const venue of o.cfg.venues) {
+  for (const { venue, url, symbol } of o.venues) {
     const adapter = adapters[venue];
-    const url = o.cfg.venueUrl(venue);
     if (!adapter) {
       // Reported like any dead venue, so feed health shows why it never contributes.
       const reason = `no adapter for ${venue} in this build`;
@@ -66,7 +65,7 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
       continue;
     }
     feeds.push(new VenueFeed({
-      adapter, url, symbol: o.cfg.venueSymbol(venue), emit, log: o.log.child({ venue }), now,
+      adapter, url, symbol, emit, log: o.log.child({ venue }), now,
       ...(o.referencePx ? { referencePx: o.referencePx } : {}), ...(o.tuning ? { tuning: o.tuning } : {}),
     }));
   }

@@ -7,7 +7,7 @@
  */
 import type { FeeSchedule, Side } from '../core/events.ts';
 import { keyPx, pxKey, type BookLadder } from '../core/book.ts';
-import { bpsFee, takerFee } from './fees.ts';
+import { bpsFee, takerFee } from '../core/fees.ts';
 
 /** Shares below this are float dust, not an unfilled remainder. */
 export const QTY_EPS = 1e-9;

@@ -11,9 +11,9 @@
  * - Never a naked short: a sell is only ever for tokens held. A bearish view on Up shows
  *   up as an edge on Down, which this strategy buys.
  *
- * Fees follow the market's schedule (paper/fees.ts), per share at the touch price.
+ * Fees follow the market's schedule (core/fees.ts), per share at the touch price.
  */
-import { takerFee } from '../paper/fees.ts';
+import { takerFee } from '../core/fees.ts';
 import type { FeeSchedule } from '../core/events.ts';
 import type { Decision, MarketView, Strategy, TokenView } from './types.ts';
 

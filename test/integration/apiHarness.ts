@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import type { InputEvent } from '../../src/core/events.ts';
-import type { Engine } from '../../src/core/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
 import { buildEngine } from '../../src/run.ts';
 import { createApiParts, type ApiParts, type ApiPartsOptions } from '../../src/api/start.ts';

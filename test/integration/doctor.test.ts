@@ -19,7 +19,7 @@ describe('doctor', () => {
     const kr = await startFakeVenue('kraken', { reject: true });
     cleanups.push(() => cb.close(), () => kr.close());
     const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,kraken,bitstamp', POLYLAB_COINBASE_WS_URL: cb.url, POLYLAB_KRAKEN_WS_URL: kr.url, POLYLAB_BITSTAMP_WS_URL: await closedPortUrl() });
-    const rows = await runDoctor(cfg, { timeoutMs: 2_000 });
+    const rows = await runDoctor(cfg.venueEndpoints(), { timeoutMs: 2_000 });
     expect(rows.map((r) => [r.source, r.ok])).toEqual([['coinbase', true], ['kraken', false], ['bitstamp', false]]);
     expect(rows[0]!.detail).toBe('subscribed (matches BTC-USD)');
     expect(rows[1]!.detail).toBe('venue error: subscribe: Currency pair not supported BTC/USD');

@@ -42,7 +42,7 @@ describe('startVenueFeeds → Engine', () => {
         if (o.event_type === 'btc_median') lastMedian = o.px_median;
       }
     };
-    const feeds = startVenueFeeds({ cfg, emit: step, log: silent, referencePx: () => lastMedian, tuning: FAST });
+    const feeds = startVenueFeeds({ venues: cfg.venueEndpoints(), emit: step, log: silent, referencePx: () => lastMedian, tuning: FAST });
     cleanups.push(() => feeds.stop());
     const timer = setInterval(() => step({ event_type: 'timer', ts_unix_ms: Date.now() }), 50);
     cleanups.push(() => clearInterval(timer));
@@ -69,7 +69,7 @@ describe('startVenueFeeds → Engine', () => {
     const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,kraken', POLYLAB_COINBASE_WS_URL: urls[0], POLYLAB_KRAKEN_WS_URL: urls[1] });
     const statuses: InputEvent[] = [];
     const hints: string[] = [];
-    const feeds = startVenueFeeds({ cfg, emit: (e) => statuses.push(e), log: silent, tuning: FAST, onOffline: (h) => hints.push(h) });
+    const feeds = startVenueFeeds({ venues: cfg.venueEndpoints(), emit: (e) => statuses.push(e), log: silent, tuning: FAST, onOffline: (h) => hints.push(h) });
     cleanups.push(() => feeds.stop());
     const connecting = (v: string) => statuses.filter((s) => s.event_type === 'venue_status' && s.source === v && s.state === 'connecting').length;
     await until(() => connecting('coinbase') >= 3 && connecting('kraken') >= 3);
@@ -82,7 +82,7 @@ describe('startVenueFeeds → Engine', () => {
     const cb = await fake('coinbase');
     const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,okx', POLYLAB_COINBASE_WS_URL: cb.url });
     const statuses: InputEvent[] = [];
-    const feeds = startVenueFeeds({ cfg, emit: (e) => statuses.push(e), log: silent, tuning: FAST, adapters: { coinbase } });
+    const feeds = startVenueFeeds({ venues: cfg.venueEndpoints(), emit: (e) => statuses.push(e), log: silent, tuning: FAST, adapters: { coinbase } });
     cleanups.push(() => feeds.stop());
     await until(() => feeds.stats().find((s) => s.venue === 'coinbase')!.state === 'live');
     expect(feeds.stats().find((s) => s.venue === 'okx')).toMatchObject({ state: 'down', reason: 'no adapter for okx in this build' });

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { InputEvent, MarketInfo } from '../../src/core/events.ts';
 import type { OutputEvent, RiskReject } from '../../src/core/outputs.ts';
-import { Engine, type EngineParams } from '../../src/core/engine.ts';
-import { FEE_FREE } from '../../src/paper/fees.ts';
+import { Engine, type EngineParams } from '../../src/engine/engine.ts';
+import { FEE_FREE } from '../../src/core/fees.ts';
 import type { RiskLimits } from '../../src/strategy/risk.ts';
 import type { Decision, MarketView, Strategy } from '../../src/strategy/types.ts';
 

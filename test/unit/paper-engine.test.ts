@@ -1,7 +1,7 @@
 // Goal: inside the engine, a decision is held for its latency, filled against the later book, expired or settled, all as events.
 import { describe, expect, it } from 'vitest';
 import type { InputEvent, Level } from '../../src/core/events.ts';
-import { Engine, type EngineParams } from '../../src/core/engine.ts';
+import { Engine, type EngineParams } from '../../src/engine/engine.ts';
 import { OutputEventSchema, type OutputEvent, type OutputEventType, type OutputOf } from '../../src/core/outputs.ts';
 import type { Decision, Strategy } from '../../src/strategy/types.ts';
 import { T0, market } from './paper-harness.ts';

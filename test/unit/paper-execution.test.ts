@@ -1,7 +1,7 @@
 // Goal: paper execution honours latency, time in force, market rules and our own consumed depth, and says so in events.
 import { describe, expect, it } from 'vitest';
 import { paperFillBuy } from '../../src/paper/topOfBook.ts';
-import { FEE_FREE } from '../../src/paper/fees.ts';
+import { FEE_FREE } from '../../src/core/fees.ts';
 import { Harness, T0, WINDOW_MS, market } from './paper-harness.ts';
 
 const ASKS3: [number, number][] = [[0.5, 10], [0.51, 20], [0.53, 30]];

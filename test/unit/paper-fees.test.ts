@@ -1,7 +1,7 @@
 // Goal: taker fees follow Polymarket's schedule and the exchange's 5-decimal truncation, checked against on-chain fills.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CRYPTO_FEES, FEE_FREE, roundFee, takerFee } from '../../src/paper/fees.ts';
+import { CRYPTO_FEES, FEE_FREE, roundFee, takerFee } from '../../src/core/fees.ts';
 
 interface ChainFill {
   side: 'BUY' | 'SELL';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BookLadder, pxKey } from '../../src/core/book.ts';
 import type { Level } from '../../src/core/events.ts';
-import { CRYPTO_FEES } from '../../src/paper/fees.ts';
+import { CRYPTO_FEES } from '../../src/core/fees.ts';
 import { Consumed, fillAgainstLadder, walkLadder } from '../../src/paper/fill.ts';
 import { paperFillBuy, paperFillSell } from '../../src/paper/topOfBook.ts';
 

@@ -3,7 +3,7 @@ import { OrderBook } from '../../src/core/book.ts';
 import type { Level, MarketInfo } from '../../src/core/events.ts';
 import type { OutputEvent, OutputOf, OutputEventType } from '../../src/core/outputs.ts';
 import { Execution, type ExecutionParams, type OrderRequest } from '../../src/paper/execution.ts';
-import { CRYPTO_FEES } from '../../src/paper/fees.ts';
+import { CRYPTO_FEES } from '../../src/core/fees.ts';
 import { Portfolio } from '../../src/paper/portfolio.ts';
 
 export const T0 = 1_750_000_000_000;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MarketInfo, MarketResolved, ReferencePrice } from '../../src/core/events.ts';
-import { MarketRegistry } from '../../src/core/markets.ts';
+import { MarketRegistry } from '../../src/engine/markets.ts';
 import { RestMarketSchema, type RestMarket, type RestResult } from '../../src/feeds/polymarket/clobRest.ts';
 import { ownOutcome, ResolutionWatcher } from '../../src/feeds/polymarket/resolution.ts';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InputEvent, Level } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { Engine } from '../../src/core/engine.ts';
+import { Engine } from '../../src/engine/engine.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { SimFeed } from '../../src/feeds/sim/sim.ts';
 import { GATE_ORDER, type RiskLimits } from '../../src/strategy/risk.ts';

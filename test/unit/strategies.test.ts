@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketInfo } from '../../src/core/events.ts';
-import { CRYPTO_FEES, FEE_FREE } from '../../src/paper/fees.ts';
+import { CRYPTO_FEES, FEE_FREE } from '../../src/core/fees.ts';
 import { DivergenceStrategy } from '../../src/strategy/divergence.ts';
 import { FairValueStrategy, feePerShare } from '../../src/strategy/fairValue.ts';
 import { createStrategy } from '../../src/strategy/strategies.ts';

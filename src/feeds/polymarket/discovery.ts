@@ -8,7 +8,7 @@
  */
 import type { FeeSchedule, MarketFamily, MarketInfo, MarketToken, ResolutionRule } from '../../core/events.ts';
 import { MarketInfoSchema } from '../../core/events.ts';
-import { CRYPTO_FEES, FEE_FREE } from '../../paper/fees.ts';
+import { CRYPTO_FEES, FEE_FREE } from '../../core/fees.ts';
 import { GammaClient, GammaEventSchema, GammaMarketFlagsSchema, GammaMarketSchema, newCounters } from './gamma.ts';
 import type { GammaCounters, GammaEvent, GammaMarket } from './gamma.ts';
 import { candidateSlugs, currentAndNextStarts, durationFits, familyFromRecurrence, familyFromSlug } from './windows.ts';

@@ -12,9 +12,9 @@
 import type { InputEvent, Level, MarketInfo } from '../../core/events.ts';
 import { Rng } from '../../core/rng.ts';
 import { fairValueUp, MS_PER_YEAR } from '../../pricing/fairValue.ts';
-import { CRYPTO_FEES } from '../../paper/fees.ts';
+import { CRYPTO_FEES } from '../../core/fees.ts';
+import { SIM_VENUE_NAMES } from '../venues/index.ts';
 
-export const SIM_VENUES = ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance'] as const;
 export const SIM_WINDOW_MS = 15 * 60_000;
 /** 2026-01-01T00:00:00Z: a fixed epoch so a seed alone decides the run. */
 export const SIM_START_MS = Date.UTC(2026, 0, 1);
@@ -49,7 +49,7 @@ export class SimFeed {
   constructor(opts: SimOptions) {
     this.rng = new Rng(opts.seed);
     this.startMs = opts.startMs ?? SIM_START_MS;
-    for (const v of SIM_VENUES) this.nextTrade.set(v, this.startMs + this.rng.int(0, 400));
+    for (const v of SIM_VENUE_NAMES) this.nextTrade.set(v, this.startMs + this.rng.int(0, 400));
   }
 
   /** An endless, time-ordered stream of inputs; the caller decides when to stop. */
@@ -111,7 +111,7 @@ export class SimFeed {
   }
 
   private *trades(t: number): Generator<InputEvent> {
-    for (const venue of SIM_VENUES) {
+    for (const venue of SIM_VENUE_NAMES) {
       let next = this.nextTrade.get(venue)!;
       while (next <= t) {
         next += Math.max(1, Math.round(this.rng.exponential(400)));

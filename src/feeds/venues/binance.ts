@@ -77,6 +77,9 @@ function parseEvent(ev: Record<string, unknown>, recvMs: number, symbol: string)
 }
 
 export const binance: VenueAdapter = {
+  defaultUrl: 'wss://stream.binance.com:9443/ws',
+  defaultSymbol: 'btcusdt',
+  inSim: true,
   venue: VENUE,
   subscribe(symbol: string): string[] {
     // Stream names are lower case (docs: "All symbols for streams are lowercase").

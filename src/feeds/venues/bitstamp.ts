@@ -113,6 +113,9 @@ export function parseBitstamp(frame: string, recvMs: number, symbol: string): Pa
 }
 
 export const bitstamp: VenueAdapter = {
+  defaultUrl: 'wss://ws.bitstamp.net',
+  defaultSymbol: 'btcusd',
+  inSim: true,
   venue: 'bitstamp',
   acksSubscription: true,
   subscribe: (symbol) => [JSON.stringify({ event: 'bts:subscribe', data: { channel: `live_trades_${symbol}` } })],

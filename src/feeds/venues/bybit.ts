@@ -90,6 +90,9 @@ function parseOp(msg: Record<string, unknown>): ParseResult {
 }
 
 export const bybit: VenueAdapter = {
+  defaultUrl: 'wss://stream.bybit.com/v5/public/spot',
+  defaultSymbol: 'BTCUSDT',
+  inSim: true,
   venue: VENUE,
   subscribe(symbol: string): string[] {
     // Bybit symbols are upper case (BTCUSDT); topics are case-sensitive.

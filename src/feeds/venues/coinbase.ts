@@ -213,6 +213,9 @@ export function parseCoinbase(frame: string, recvMs: number, symbol: string): Pa
 }
 
 export const coinbase: VenueAdapter = {
+  defaultUrl: 'wss://ws-feed.exchange.coinbase.com',
+  defaultSymbol: 'BTC-USD',
+  inSim: true,
   venue: 'coinbase',
   acksSubscription: true,
   subscribe: (symbol) => [JSON.stringify({ type: 'subscribe', product_ids: [symbol], channels: ['matches', 'heartbeat'] })],

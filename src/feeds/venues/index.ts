@@ -1,8 +1,9 @@
 /**
- * The venue adapter registry. Every adapter implements the pure `VenueAdapter` contract
- * (./types.ts); the feed layer looks adapters up here by configured venue name.
+ * The venue registry: the one list of venues. Each adapter carries its own default URL,
+ * symbol and whether the simulator prints for it; config, the sim and the live feeds all
+ * derive their venue lists from here. Adding a venue = its adapter file + its test + its
+ * fixture + one line below.
  */
-import type { VenueName } from '../../config.ts';
 import { binance } from './binance.ts';
 import { bitstamp } from './bitstamp.ts';
 import { bybit } from './bybit.ts';
@@ -11,8 +12,18 @@ import { kraken } from './kraken.ts';
 import { okx } from './okx.ts';
 import type { VenueAdapter } from './types.ts';
 
-export const ADAPTERS: Readonly<Record<VenueName, VenueAdapter>> = Object.freeze({ coinbase, kraken, bitstamp, okx, bybit, binance });
+export const ADAPTERS = Object.freeze({ coinbase, kraken, bitstamp, okx, bybit, binance } satisfies Record<string, VenueAdapter>);
 
-export function adapterFor(venue: VenueName): VenueAdapter | undefined {
-  return ADAPTERS[venue];
+export type VenueName = keyof typeof ADAPTERS;
+/** Every venue, in the registry's order (the default of `POLYLAB_VENUES`). */
+export const VENUE_NAMES = Object.keys(ADAPTERS) as [VenueName, ...VenueName[]];
+/** The venues the simulator prints trades for, in the registry's order. */
+export const SIM_VENUE_NAMES: readonly VenueName[] = VENUE_NAMES.filter((v) => ADAPTERS[v].inSim);
+
+/** Where one venue is read from: its name, socket URL and traded symbol. */
+export interface VenueEndpoint {
+  venue: VenueName;
+  url: string;
+  symbol: string;
 }
+

@@ -219,6 +219,9 @@ export function parseKraken(frame: string, recvMs: number, symbol: string): Pars
 }
 
 export const kraken: VenueAdapter = {
+  defaultUrl: 'wss://ws.kraken.com/v2',
+  defaultSymbol: 'BTC/USD',
+  inSim: true,
   venue: 'kraken',
   acksSubscription: true,
   subscribe: (symbol) => [JSON.stringify({ method: 'subscribe', params: { channel: 'trade', symbol: [symbol], snapshot: false } })],

@@ -82,6 +82,9 @@ function parseEvent(msg: Record<string, unknown>, event: unknown): ParseResult {
 }
 
 export const okx: VenueAdapter = {
+  defaultUrl: 'wss://ws.okx.com:8443/ws/v5/public',
+  defaultSymbol: 'BTC-USDT',
+  inSim: true,
   venue: VENUE,
   subscribe(symbol: string): string[] {
     // OKX instrument ids are upper case (BTC-USDT).

@@ -5,7 +5,6 @@
  * `src/feeds/socket.ts`; an adapter only knows its venue's message formats.
  */
 import type { VenueTrade } from '../../core/events.ts';
-import type { VenueName } from '../../config.ts';
 
 export type ParseResult =
   /**
@@ -33,7 +32,12 @@ export type ParseResult =
   | { kind: 'invalid'; reason: string };
 
 export interface VenueAdapter {
-  readonly venue: VenueName;
+  readonly venue: string;
+  /** The venue's public trade socket and BTC pair, overridable by POLYLAB_<VENUE>_WS_URL / _SYMBOL. */
+  readonly defaultUrl: string;
+  readonly defaultSymbol: string;
+  /** Whether the simulator prints trades for this venue. */
+  readonly inSim: boolean;
   /** Frames to send after connecting, in order. `symbol` is the configured pair. */
   subscribe(symbol: string): string[];
   /** An application-level ping the client must send periodically, if the venue needs one. */

@@ -4,8 +4,8 @@
  * removed. Also records each market's price to beat at its window start from the
  * market's own resolution source, falling back to the venue median (flagged estimated).
  */
-import type { MarketInfo, ReferencePrice } from './events.ts';
-import type { OrderBook } from './book.ts';
+import type { MarketInfo, ReferencePrice } from '../core/events.ts';
+import type { OrderBook } from '../core/book.ts';
 
 export interface MarketState {
   info: MarketInfo;

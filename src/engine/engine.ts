@@ -3,9 +3,9 @@
  * randomness: time is the `ts_unix_ms` of the inputs, so the same input sequence gives
  * the same output sequence in sim, replay and paper-live alike.
  */
-import type { BookDelta, BookSnapshot, InputEvent, MarketResolved, Outcome, VenueStatus } from './events.ts';
-import type { OutputEvent, Tif } from './outputs.ts';
-import { OrderBook } from './book.ts';
+import type { BookDelta, BookSnapshot, InputEvent, MarketResolved, Outcome, VenueStatus } from '../core/events.ts';
+import type { OutputEvent, RunMode, Tif } from '../core/outputs.ts';
+import { OrderBook } from '../core/book.ts';
 import { MarketRegistry, type MarketState } from './markets.ts';
 import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
 import { EwmaVolatility } from '../pricing/volatility.ts';
@@ -18,7 +18,7 @@ import { Execution } from '../paper/execution.ts';
 
 export interface EngineParams {
   runId: string;
-  mode: 'paper-live' | 'sim' | 'replay';
+  mode: RunMode;
   seed: number | null;
   strategy: Strategy;
   median: { stalenessMs: number; outlierBps: number; minVenues: number };
