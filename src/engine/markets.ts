@@ -6,6 +6,7 @@
  */
 import type { MarketInfo, ReferencePrice } from '../core/events.ts';
 import type { OrderBook } from '../core/book.ts';
+import { decidedAt, openingValue, PRINT_TOLERANCE_MS, ReferenceBuffer } from '../core/resolution.ts';
 
 export interface MarketState {
   info: MarketInfo;
@@ -14,17 +15,14 @@ export interface MarketState {
   settled: boolean;
 }
 
-/** How far from the window start a reference print may be to count as its opening. */
-export const PRICE_TO_BEAT_TOLERANCE_MS = 5_000;
 /** How long after its window end a market without any result is kept. */
 export const UNRESOLVED_FORGET_MS = 6 * 3_600_000;
-const REFERENCE_BUFFER_MAX = 2_048;
 
 export class MarketRegistry {
   private readonly byId = new Map<string, MarketState>();
   private readonly tokenToMarket = new Map<string, string>();
-  /** Rolling buffer of reference prints per source (the data socket has no backfill). */
-  private readonly refs = new Map<string, ReferencePrice[]>();
+  /** Reference prints per source (the data socket has no backfill). */
+  private readonly refs = new ReferenceBuffer();
 
   get size(): number {
     return this.byId.size;
@@ -69,20 +67,7 @@ export class MarketRegistry {
   }
 
   observeReference(r: ReferencePrice): void {
-    let buf = this.refs.get(r.source);
-    if (!buf) this.refs.set(r.source, (buf = []));
-    buf.push(r);
-    if (buf.length > REFERENCE_BUFFER_MAX) buf.splice(0, buf.length - REFERENCE_BUFFER_MAX);
-  }
-
-  /** The print of `source` nearest to `tsMs` by exchange time, within the tolerance. */
-  referenceAt(source: string, tsMs: number): ReferencePrice | null {
-    let best: ReferencePrice | null = null;
-    for (const r of this.refs.get(source) ?? []) {
-      const d = Math.abs(r.ts_exchange_ms - tsMs);
-      if (d <= PRICE_TO_BEAT_TOLERANCE_MS && (best === null || d < Math.abs(best.ts_exchange_ms - tsMs))) best = r;
-    }
-    return best;
+    this.refs.add(r);
   }
 
   /** Moves lifecycles forward to `nowMs`: closes ended windows, fixes prices to beat (returned). */
@@ -104,49 +89,15 @@ export class MarketRegistry {
     return fixed;
   }
 
-  /**
-   * Mean of `source` prints in (endMs − windowMs, endMs], or null with fewer than
-   * `minPrints` (the 60-second Chainlink average some 5-minute markets resolve on).
-   */
-  referenceAverage(source: string, endMs: number, windowMs: number, minPrints = 10): number | null {
-    let sum = 0;
-    let n = 0;
-    for (const r of this.refs.get(source) ?? []) {
-      if (r.ts_exchange_ms > endMs - windowMs && r.ts_exchange_ms <= endMs) {
-        sum += r.px;
-        n += 1;
-      }
-    }
-    return n >= minPrints ? sum / n : null;
-  }
-
-  /** A candle opens with the first print at or after its start (within the tolerance). */
-  private firstPrintFrom(source: string, tsMs: number): number | null {
-    for (const r of this.refs.get(source) ?? []) {
-      if (r.ts_exchange_ms >= tsMs) return r.ts_exchange_ms - tsMs <= PRICE_TO_BEAT_TOLERANCE_MS ? r.px : null;
-    }
-    return null;
-  }
-
-  /** True once a print at or after `tsMs` exists: the value at `tsMs` is then decided. */
-  private hasPrintFrom(source: string, tsMs: number): boolean {
-    const buf = this.refs.get(source);
-    const last = buf?.[buf.length - 1];
-    return last !== undefined && last.ts_exchange_ms >= tsMs;
-  }
-
   private fixPriceToBeat(m: MarketState, nowMs: number, medianPx: number | null): void {
-    const { source, rule } = m.info.resolution;
+    const prints = this.refs.prints(m.info.resolution.source);
     const start = m.info.window_start_ms;
     // Wait for the print at (or just after) the start to arrive, up to the tolerance.
-    if (!this.hasPrintFrom(source, start) && nowMs - start <= PRICE_TO_BEAT_TOLERANCE_MS) return;
-    const officialPx =
-      rule === 'avg60_gte_start' ? this.referenceAverage(source, start, 60_000)
-      : rule === 'candle_close_gte_open' ? this.firstPrintFrom(source, start)
-      : this.referenceAt(source, start)?.px ?? null;
+    if (!decidedAt(prints, start) && nowMs - start <= PRINT_TOLERANCE_MS) return;
+    const officialPx = openingValue(m.info, prints);
     if (officialPx !== null) {
       m.info = { ...m.info, price_to_beat: officialPx, price_to_beat_estimated: false };
-    } else if (medianPx !== null && nowMs - m.info.window_start_ms > PRICE_TO_BEAT_TOLERANCE_MS) {
+    } else if (medianPx !== null && nowMs - start > PRINT_TOLERANCE_MS) {
       // The official source has nothing near the window start: estimate from the median.
       m.info = { ...m.info, price_to_beat: medianPx, price_to_beat_estimated: true };
     }

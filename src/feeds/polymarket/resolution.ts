@@ -3,83 +3,15 @@
  * outcome is known, from whichever arrives first of
  * - `official`: the market channel's `market_resolved` (winning_asset_id), or a poll of
  *   CLOB GET /markets/<condition_id> after window end until a token has `winner: true`;
- * - `own`: our reading of the market's resolution source from buffered reference prints
- *   (Chainlink end ≥ start; Chainlink 60-s average end ≥ start; Binance 1-h candle
- *   close ≥ open), once the window has ended and its closing print has arrived.
+ * - `own`: our reading of the market's resolution source from buffered reference prints,
+ *   by the market's rule (core/resolution.ts), once the window has ended and its closing
+ *   print has arrived.
  * An official result that follows an own one is emitted too (the official one wins; the
  * engine decides what to do with it), and any disagreement is recorded and reported.
  */
 import type { MarketInfo, MarketResolved, Outcome, ReferencePrice } from '../../core/events.ts';
+import { ownOutcome, ReferenceBuffer } from '../../core/resolution.ts';
 import type { RestMarket, RestResult } from './clobRest.ts';
-
-/** A print counts as the value at an instant if within this distance of it. */
-export const OWN_TOLERANCE_MS = 5_000;
-export const AVG_WINDOW_MS = 60_000;
-const BUFFER_MAX = 20_000;
-
-/** Rolling buffer of reference prints per source, ordered by exchange time. */
-export class ReferenceBuffer {
-  private readonly bySource = new Map<string, ReferencePrice[]>();
-
-  add(p: ReferencePrice): void {
-    let buf = this.bySource.get(p.source);
-    if (!buf) this.bySource.set(p.source, (buf = []));
-    const last = buf[buf.length - 1];
-    if (last && p.ts_exchange_ms <= last.ts_exchange_ms) return;
-    buf.push(p);
-    if (buf.length > BUFFER_MAX) buf.splice(0, buf.length - BUFFER_MAX);
-  }
-
-  prints(source: string): readonly ReferencePrice[] {
-    return this.bySource.get(source) ?? [];
-  }
-}
-
-const nearest = (ps: readonly ReferencePrice[], tMs: number): number | null => {
-  let best: ReferencePrice | null = null;
-  for (const p of ps) if (Math.abs(p.ts_exchange_ms - tMs) <= OWN_TOLERANCE_MS && (!best || Math.abs(p.ts_exchange_ms - tMs) < Math.abs(best.ts_exchange_ms - tMs))) best = p;
-  return best?.px ?? null;
-};
-
-/** Mean of the prints in (t − 60 s, t]; null when fewer than 10 prints cover it. */
-export const trailingAverage = (ps: readonly ReferencePrice[], tMs: number): number | null => {
-  let sum = 0;
-  let n = 0;
-  for (const p of ps) if (p.ts_exchange_ms > tMs - AVG_WINDOW_MS && p.ts_exchange_ms <= tMs) { sum += p.px; n++; }
-  return n >= 10 ? sum / n : null;
-};
-
-/**
- * Pure: the outcome of `m` read from `prints` of its resolution source, or null when the
- * prints do not cover the window's start and end. Ties go to Up (end ≥ start).
- */
-export function ownOutcome(m: MarketInfo, prints: readonly ReferencePrice[]): { outcome: Outcome; startPx: number; endPx: number } | null {
-  const s = m.window_start_ms;
-  const e = m.window_end_ms;
-  let start: number | null;
-  let end: number | null;
-  switch (m.resolution.rule) {
-    case 'end_gte_start':
-      start = nearest(prints, s);
-      end = nearest(prints, e);
-      break;
-    case 'avg60_gte_start':
-      start = trailingAverage(prints, s);
-      end = trailingAverage(prints, e);
-      break;
-    case 'candle_close_gte_open': {
-      // A 1-h candle opens with the first print of the hour and closes with its last.
-      const inside = prints.filter((p) => p.ts_exchange_ms >= s && p.ts_exchange_ms < e);
-      const first = inside[0];
-      const last = inside[inside.length - 1];
-      start = first && first.ts_exchange_ms - s <= OWN_TOLERANCE_MS ? first.px : null;
-      end = last && e - last.ts_exchange_ms <= OWN_TOLERANCE_MS ? last.px : null;
-      break;
-    }
-  }
-  if (start === null || end === null) return null;
-  return { outcome: end >= start ? 'Up' : 'Down', startPx: start, endPx: end };
-}
 
 export interface Disagreement {
   market_id: string;
