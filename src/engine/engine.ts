@@ -80,7 +80,10 @@ export class Engine {
     this.risk = new RiskState(params.equityUsd, params.riskMaxMarketFraction, params.risk);
     this.portfolio = new Portfolio(params.equityUsd);
     this.execution = new Execution(
-      { latencyMs: params.latencyMs, slippageBps: params.slippageBps, tif: params.tif, gtcTtlMs: params.gtcTtlMs, maxOpenOrders: params.maxPendingIntents },
+      {
+        latencyMs: params.latencyMs, slippageBps: params.slippageBps, tif: params.tif, gtcTtlMs: params.gtcTtlMs, maxOpenOrders: params.maxPendingIntents,
+        minOrderQtyShares: this.risk.limits.minOrderQtyShares,
+      },
       { book: (id) => this.markets.bookOf(id), market: (id) => this.markets.get(id)?.info },
       this.portfolio,
       this.counters,
@@ -213,7 +216,7 @@ export class Engine {
     const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, volAnnual);
     const tokens: TokenView[] = info.tokens.map((t) => {
       const book = m.books.get(t.token_id);
-      return { token_id: t.token_id, outcome: t.outcome, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null, held_qty: this.sellable(t.token_id), fair: t.outcome === 'Up' ? fairUp : 1 - fairUp };
+      return { token_id: t.token_id, outcome: t.outcome, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null, held_qty: this.execution.sellable(t.token_id), fair: t.outcome === 'Up' ? fairUp : 1 - fairUp };
     });
     for (const d of this.params.strategy.evaluate({ ts_unix_ms: this.now, market: info, time_left_ms: timeLeft, spot, vol_annual: volAnnual, tokens })) {
       this.decide(m, d, out);
@@ -226,29 +229,21 @@ export class Engine {
     const intentId = `i${++this.seq}`;
     const check = this.risk.check({ market_id: marketId, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.riskContext(m, d.token_id));
     if (!check.ok) return this.reject(out, check.reason, marketId, intentId, check.numbers);
-    // Market rules (tick, minimum size, position), latency and matching live in paper/execution.ts.
+    // The order rules (core/orderRules.ts), latency and matching are the paper execution's.
     const accepted = this.execution.submit({ intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.now, out);
     if (accepted) this.risk.recordAccepted(marketId, this.now);
   }
 
-  /** Shares of a token held minus those already promised to working sells. */
-  private sellable(tokenId: string): number {
-    let qty = this.portfolio.held(tokenId);
-    if (qty === 0) return 0;
-    for (const o of this.execution.workingOrders()) if (o.side === 'sell' && o.token_id === tokenId) qty -= o.qty;
-    return Math.max(0, qty);
-  }
-
   /** What the risk gates need, all from input time and engine state. */
   private riskContext(m: MarketState, tokenId: string): RiskContext {
-    const x = exposureFor(this.portfolio.holdings.values(), this.execution.workingOrders(), m.info.market_id, tokenId);
+    const x = exposureFor(this.portfolio.holdings.values(), this.execution.workingOrders(), m.info.market_id);
     const book = m.books.get(tokenId);
     const ref = this.lastGoodMedian;
     return {
       ts_unix_ms: this.now, equity_usd: this.equityNow(), market_exposure_usd: x.market_exposure_usd, total_exposure_usd: x.total_exposure_usd,
-      open_market_ids: x.open_market_ids, held_qty: x.free_to_sell_qty, median_age_ms: ref ? this.now - ref.tsMs : null, median_venues: ref?.med.venue_count ?? 0,
+      open_market_ids: x.open_market_ids, median_age_ms: ref ? this.now - ref.tsMs : null, median_venues: ref?.med.venue_count ?? 0,
       book_age_ms: book ? this.now - book.lastUpdateMs : null, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null,
-      time_left_ms: m.info.window_end_ms - this.now, market_min_size: m.info.min_size,
+      time_left_ms: m.info.window_end_ms - this.now,
     };
   }
 

@@ -11,8 +11,9 @@
  */
 import type { MarketInfo, Outcome, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
-import { keyPx, onTickGrid, pxKey, type OrderBook } from '../core/book.ts';
-import { Consumed, QTY_EPS, emptyWalk, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
+import { keyPx, pxKey, type OrderBook } from '../core/book.ts';
+import { orderRuleViolation, QTY_EPS, sellableQty } from '../core/orderRules.ts';
+import { Consumed, emptyWalk, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
 import type { Portfolio } from './portfolio.ts';
 
 export interface ExecutionParams {
@@ -24,6 +25,8 @@ export interface ExecutionParams {
   gtcTtlMs?: number;
   /** Upper bound on orders waiting for their latency plus orders resting. */
   maxOpenOrders?: number;
+  /** The configured minimum order size; the market's `min_size` applies too (the larger wins). */
+  minOrderQtyShares?: number;
   /** Fee as bps of notional instead of the market's schedule (the seed's model; tests). */
   feeBpsOverride?: number | null;
 }
@@ -126,26 +129,21 @@ export class Execution {
     return true;
   }
 
-  /** Market rules: price in (0, 1) on the tick grid, size ≥ the minimum, no overselling. */
+  /** The order rules (core/orderRules.ts), then room for one more working order. */
   private validate(req: OrderRequest, info: MarketInfo): { reason: string; numbers: Numbers } | null {
-    const tickSize = this.lookup.book(req.token_id)?.tickSize ?? info.tick_size;
-    if (!Number.isFinite(req.qty) || req.qty <= 0) return { reason: 'invalid_size', numbers: { qty: req.qty } };
-    if (!(req.limit_px > 0 && req.limit_px < 1)) return { reason: 'price_out_of_range', numbers: { limit_px: req.limit_px } };
-    if (!onTickGrid(req.limit_px, tickSize)) return { reason: 'price_off_tick', numbers: { limit_px: req.limit_px, tick_size: tickSize } };
-    if (req.qty < info.min_size - QTY_EPS) return { reason: 'size_below_minimum', numbers: { qty: req.qty, min_size: info.min_size } };
+    const bad = orderRuleViolation(req, {
+      tick_size: this.lookup.book(req.token_id)?.tickSize ?? info.tick_size,
+      min_qty: Math.max(info.min_size, this.params.minOrderQtyShares ?? 0),
+      sellable_qty: this.sellable(req.token_id),
+    });
+    if (bad) return bad;
     if (this.openOrders >= (this.params.maxOpenOrders ?? 1000)) return { reason: 'too_many_pending_intents', numbers: { pending: this.openOrders } };
-    if (req.side === 'sell') {
-      const free = this.portfolio.held(req.token_id) - this.reservedSells(req.token_id);
-      if (req.qty > free + QTY_EPS) return { reason: 'insufficient_position', numbers: { qty: req.qty, held_free: free } };
-    }
     return null;
   }
 
-  private reservedSells(tokenId: string): number {
-    let total = 0;
-    for (const o of this.pending) if (o.side === 'sell' && o.token_id === tokenId) total += o.qty - o.filled;
-    for (const o of this.resting) if (o.side === 'sell' && o.token_id === tokenId) total += o.qty - o.filled;
-    return total;
+  /** Shares of a token held and not already promised to a working sell. */
+  sellable(tokenId: string): number {
+    return sellableQty(this.portfolio.held(tokenId), this.workingOrders(), tokenId);
   }
 
   /**
@@ -234,7 +232,7 @@ export class Execution {
       return false;
     }
     if (o.side === 'sell' && fill.qty > p.held(o.token_id) + QTY_EPS) {
-      this.reject(out, nowMs, 'insufficient_position', o.market_id, o.intent_id, { qty: fill.qty, held: p.held(o.token_id) });
+      this.reject(out, nowMs, 'naked_short', o.market_id, o.intent_id, { qty: fill.qty, held_qty: p.held(o.token_id) });
       return false;
     }
     return true;

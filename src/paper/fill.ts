@@ -8,9 +8,10 @@
 import type { FeeSchedule, Side } from '../core/events.ts';
 import { keyPx, pxKey, type BookLadder } from '../core/book.ts';
 import { bpsFee, takerFee } from '../core/fees.ts';
+import { QTY_EPS } from '../core/orderRules.ts';
 
 /** Shares below this are float dust, not an unfilled remainder. */
-export const QTY_EPS = 1e-9;
+export { QTY_EPS };
 
 /**
  * Shares of each level of one ladder already taken by our own fills, valid for one book

@@ -1,8 +1,8 @@
 /**
  * Exposure as the risk gates see it: cost basis held plus the notional of buys still
  * waiting for their latency (they may all fill), per market and in total; the markets
- * "open" (a position or a pending buy); and the quantity of a token still free to sell
- * (held minus sells already pending, so two sells never promise the same shares).
+ * "open" (a position or a pending buy). What a token may still sell is
+ * core/orderRules.ts's `sellableQty`.
  */
 import type { Side } from '../core/events.ts';
 
@@ -25,28 +25,22 @@ export interface ExposureView {
   market_exposure_usd: number;
   total_exposure_usd: number;
   open_market_ids: Set<string>;
-  free_to_sell_qty: number;
 }
 
-export function exposureFor(holdings: Iterable<HeldLot>, pending: Iterable<PendingOrder>, marketId: string, tokenId: string): ExposureView {
+export function exposureFor(holdings: Iterable<HeldLot>, pending: Iterable<PendingOrder>, marketId: string): ExposureView {
   const open = new Set<string>();
   let total = 0;
   let inMarket = 0;
-  let free = 0;
   for (const h of holdings) {
     open.add(h.market_id);
     total += h.qty * h.avg_cost;
     if (h.market_id === marketId) inMarket += h.qty * h.avg_cost;
-    if (h.token_id === tokenId) free += h.qty;
   }
   for (const p of pending) {
-    if (p.side === 'sell') {
-      if (p.token_id === tokenId) free -= p.qty;
-      continue;
-    }
+    if (p.side === 'sell') continue;
     open.add(p.market_id);
     total += p.qty * p.limit_px;
     if (p.market_id === marketId) inMarket += p.qty * p.limit_px;
   }
-  return { market_exposure_usd: inMarket, total_exposure_usd: total, open_market_ids: open, free_to_sell_qty: Math.max(0, free) };
+  return { market_exposure_usd: inMarket, total_exposure_usd: total, open_market_ids: open };
 }

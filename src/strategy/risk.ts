@@ -4,16 +4,19 @@
  * with a stable machine-readable `reason` and the numbers behind it, which the engine
  * turns into a `risk_reject` event. docs/methodology.md describes each gate.
  *
- * "New risk" is a buy. Sells only ever reduce a position (a sell above the holding is a
- * `naked_short` reject), so the halts (kill switch, window end), the order-size caps
- * (a sell is bounded by a holding the caps already bounded) and the exposure limits do not
- * block them; validity, data quality, cooldown and the venue's minimum size apply to both.
+ * "New risk" is a buy. Sells only ever reduce a position, so the halts (kill switch, window
+ * end), the order-size caps (a sell is bounded by a holding the caps already bounded) and
+ * the exposure limits do not block them; data quality and cooldown apply to both.
+ *
+ * The market's and the account's rules for an order (validity, tick grid, naked shorts,
+ * minimum size) are not risk limits: they live in core/orderRules.ts and are applied by
+ * the paper execution after these gates.
  */
 import type { Side } from '../core/events.ts';
 
 export type RiskReason =
+  /** Only from the seed's `checkMarketExposure` (non-finite or negative amounts). */
   | 'invalid_order'
-  | 'naked_short'
   | 'daily_loss_limit'
   | 'stale_reference'
   | 'too_few_venues'
@@ -21,7 +24,6 @@ export type RiskReason =
   | 'spread_too_wide'
   | 'too_close_to_end'
   | 'cooldown'
-  | 'min_order_qty'
   | 'max_order_qty'
   | 'max_order_notional'
   | 'max_open_markets'
@@ -39,7 +41,7 @@ export interface RiskLimits {
   maxTotalFraction: number;
   maxOrderQtyShares: number;
   maxOrderNotionalUsd: number;
-  /** The market's own `min_size` applies too; the larger of the two wins. */
+  /** Applied with the order rules (core/orderRules.ts): the market's `min_size` applies too, the larger wins. */
   minOrderQtyShares: number;
   /** Markets with a position or a pending buy, counting the order's own market. */
   maxOpenMarkets: number;
@@ -56,7 +58,7 @@ export interface RiskLimits {
 }
 
 /**
- * Limits that never bind (besides validity and naked shorts): the seed's behaviour. A
+ * Limits that never bind: the seed's behaviour. A
  * limit of Infinity turns its gate off; missing data (no median, no book, a one-sided
  * book) counts as infinitely old / wide, so it is refused by any finite limit.
  */
@@ -83,8 +85,6 @@ export interface RiskContext {
   total_exposure_usd: number;
   /** Markets with a position or a pending buy. */
   open_market_ids: ReadonlySet<string>;
-  /** Quantity of the token free to sell: held minus sells already pending. */
-  held_qty: number;
   /** Age of the last median the engine computed, null if it never had one. */
   median_age_ms: number | null;
   median_venues: number;
@@ -93,7 +93,6 @@ export interface RiskContext {
   best_bid: number | null;
   best_ask: number | null;
   time_left_ms: number;
-  market_min_size: number;
 }
 
 type Gate = (o: OrderRequest, c: RiskContext, l: RiskLimits, s: RiskState) => RiskDecision;
@@ -106,12 +105,8 @@ export const MS_PER_DAY = 86_400_000;
 /** Start of the UTC day containing `tsMs` (pure date math: Unix time has no leap seconds). */
 export const utcDayStartMs = (tsMs: number): number => Math.floor(tsMs / MS_PER_DAY) * MS_PER_DAY;
 
-/** The gates, in the order they run. Cheap validity first, then halts, data, size, limits. */
+/** The gates, in the order they run: halts, data quality, timing, size, limits. */
 export const GATES: ReadonlyArray<readonly [RiskReason, Gate]> = [
-  ['invalid_order', (o) =>
-    Number.isFinite(o.qty) && o.qty > 0 && Number.isFinite(o.limit_px) && o.limit_px > 0 && o.limit_px < 1 ? OK : no('invalid_order', { qty: o.qty, limit_px: o.limit_px })],
-  ['naked_short', (o, c) =>
-    o.side === 'sell' && o.qty > c.held_qty + 1e-9 ? no('naked_short', { qty: o.qty, held_qty: c.held_qty }) : OK],
   ['daily_loss_limit', (o, c, l, s) => {
     const day = s.dayState(c.ts_unix_ms, c.equity_usd);
     return isBuy(o) && day.haltedAtMs !== null
@@ -134,10 +129,6 @@ export const GATES: ReadonlyArray<readonly [RiskReason, Gate]> = [
   ['cooldown', (o, c, l, s) => {
     const last = s.lastOrderMs(o.market_id);
     return last !== null && c.ts_unix_ms - last < l.cooldownMs ? no('cooldown', { since_last_order_ms: c.ts_unix_ms - last, cooldown_ms: l.cooldownMs }) : OK;
-  }],
-  ['min_order_qty', (o, c, l) => {
-    const min = Math.max(l.minOrderQtyShares, c.market_min_size);
-    return o.qty < min - 1e-9 ? no('min_order_qty', { qty: o.qty, min_qty: min }) : OK;
   }],
   ['max_order_qty', (o, _c, l) => (isBuy(o) && o.qty > l.maxOrderQtyShares + 1e-9 ? no('max_order_qty', { qty: o.qty, max_qty: l.maxOrderQtyShares }) : OK)],
   ['max_order_notional', (o, _c, l) => {

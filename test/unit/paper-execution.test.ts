@@ -143,11 +143,11 @@ describe('our own consumed depth', () => {
 describe('market rules', () => {
   it.each([
     [{ limit_px: 0.505 }, 'price_off_tick'],
-    [{ limit_px: 1 }, 'price_out_of_range'],
-    [{ limit_px: 0 }, 'price_out_of_range'],
-    [{ qty: 4.99 }, 'size_below_minimum'],
-    [{ qty: Number.NaN }, 'invalid_size'],
-    [{ side: 'sell' as const }, 'insufficient_position'],
+    [{ limit_px: 1 }, 'invalid_order'],
+    [{ limit_px: 0 }, 'invalid_order'],
+    [{ qty: 4.99 }, 'min_order_qty'],
+    [{ qty: Number.NaN }, 'invalid_order'],
+    [{ side: 'sell' as const }, 'naked_short'],
   ])('rejects %o as %s, with no intent and nothing rounded', (over, reason) => {
     const h = new Harness();
     h.book('up', T0, [[0.5, 100]], [[0.49, 100]]);
@@ -177,7 +177,7 @@ describe('market rules', () => {
     h2.portfolio.apply({ market_id: 'm1', token_id: 'up', outcome: 'Up' }, 'buy', 10, 0.5, 0);
     h2.order({ side: 'sell', qty: 6, limit_px: 0.49 });
     h2.order({ side: 'sell', qty: 6, limit_px: 0.49 });
-    expect(h2.events('risk_reject')[0]).toMatchObject({ reason: 'insufficient_position', numbers: { held_free: 4 } });
+    expect(h2.events('risk_reject')[0]).toMatchObject({ reason: 'naked_short', numbers: { held_qty: 4 } });
   });
 
   it('refuses a buy the cash cannot pay for', () => {
