@@ -10,6 +10,7 @@ import type { InputEvent } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
 import type { Engine } from './engine/engine.ts';
 import { startVenueFeeds, type VenueFeeds } from './feeds/live.ts';
+import { BurstLog } from './feeds/burstLog.ts';
 import { GammaRollover } from './feeds/polymarket/rollover.ts';
 import { startPolymarketFeeds, type PolymarketFeeds } from './feeds/polymarket/feeds.ts';
 
@@ -37,14 +38,14 @@ export interface LiveRun {
   rollover: GammaRollover;
 }
 
-/** A median older than this is not used to judge absurd venue prints. */
-const REFERENCE_FRESH_MS = 10_000;
+/** How often a source's refused trades are logged at most (the first, then a summary). */
+const REJECT_LOG_INTERVAL_MS = 10_000;
 
 export function startLive(o: LiveOptions): LiveRun {
   const now = o.now ?? Date.now;
   const log = o.log;
   let engineErrors = 0;
-  let lastMedian: { px: number; ts: number } | null = null;
+  const logRejects = rejectLogger(log, now);
   const emit = (input: InputEvent): void => {
     let outs: OutputEvent[];
     try {
@@ -56,14 +57,13 @@ export function startLive(o: LiveOptions): LiveRun {
       return;
     }
     for (const out of outs) {
-      if (out.event_type === 'btc_median') lastMedian = { px: out.px_median, ts: out.ts_unix_ms };
+      if (out.event_type === 'feed_health') logRejects(out);
       o.sink(out);
     }
   };
 
   const venues = startVenueFeeds({
     venues: o.cfg.venueEndpoints(), emit, log: log.child({ component: 'venues' }), now, tuning: o.venueTuning, onOffline: o.onOffline,
-    referencePx: () => (lastMedian && now() - lastMedian.ts <= REFERENCE_FRESH_MS ? lastMedian.px : null),
   });
   const polyLog = log.child({ component: 'polymarket' });
   const polymarket = startPolymarketFeeds({ clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
@@ -108,5 +108,18 @@ export function startLive(o: LiveOptions): LiveRun {
       await Promise.all([venues.stop(), polymarket.close(), rollover.stop()]);
       return now();
     },
+  };
+}
+
+/** Logs trades the engine's filter refused, per source: the first of a burst, then a summary per interval. */
+function rejectLogger(log: Logger, now: () => number): (h: Extract<OutputEvent, { event_type: 'feed_health' }>) => void {
+  const seen = new Map<string, { count: number; burst: BurstLog }>();
+  return (h) => {
+    if (!h.rejected_by) return;
+    const total = h.rejected_by.duplicate + h.rejected_by.out_of_order + h.rejected_by.absurd_px;
+    let s = seen.get(h.source);
+    if (!s) seen.set(h.source, (s = { count: 0, burst: new BurstLog(log.child({ venue: h.source }), `${h.source}: trades refused by the filter`, REJECT_LOG_INTERVAL_MS, now) }));
+    if (total > s.count) s.burst.note(`duplicate=${h.rejected_by.duplicate} out_of_order=${h.rejected_by.out_of_order} absurd_px=${h.rejected_by.absurd_px}`);
+    s.count = total;
   };
 }

@@ -49,6 +49,8 @@ export const FeedHealthSchema = z.object({
   last_message_age_ms: z.number().int().nonnegative().nullable(),
   seq_gaps: z.number().int().nonnegative().optional(),
   last_error: z.string().nullable().optional(),
+  /** A venue's trades refused by the engine's trade filter, by reason (present once any was). */
+  rejected_by: z.object({ duplicate: z.number().int().nonnegative(), out_of_order: z.number().int().nonnegative(), absurd_px: z.number().int().nonnegative() }).optional(),
   /** How many venues contribute to the median at this moment. */
   venues_contributing: z.number().int().nonnegative(),
   ts_unix_ms: tsMs,

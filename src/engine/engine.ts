@@ -9,6 +9,7 @@ import { OrderBook } from '../core/book.ts';
 import { MarketRegistry, type MarketState } from './markets.ts';
 import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
 import { EwmaVolatility } from '../pricing/volatility.ts';
+import { DEFAULT_TRADE_FILTER, TradeFilter, type TradeFilterOptions } from '../pricing/tradeFilter.ts';
 import { fairValueUp } from '../pricing/fairValue.ts';
 import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
 import { exposureFor } from '../strategy/exposure.ts';
@@ -33,6 +34,8 @@ export interface EngineParams {
   pnlIntervalMs?: number;
   /** Upper bound on orders waiting for their latency or resting (GTC). */
   maxPendingIntents?: number;
+  /** Trade filter settings (duplicates, out-of-order, absurd prices); defaults otherwise. */
+  tradeFilter?: Partial<TradeFilterOptions>;
   /** Time in force of paper orders (default IOC). */
   tif?: Tif;
   /** How long a GTC order rests before it expires (capped at the window end). */
@@ -65,9 +68,13 @@ export class Engine {
   readonly portfolio: Portfolio;
   readonly markets = new MarketRegistry();
   readonly execution: Execution;
-  private lastMedian: MedianResult | null = null;
-  /** The last median actually computed and when: strategies keep using it (gated by age). */
-  private lastGoodMedian: { med: MedianResult; tsMs: number } | null = null;
+  private readonly tradeFilter: TradeFilter;
+  /**
+   * The reference price: the last median actually computed and when (strategies keep using
+   * it, gated by age), and whether the latest timer produced one. The one copy of the
+   * median; everything outside the engine reads it from `btc_median` events.
+   */
+  private reference: { med: MedianResult; tsMs: number; live: boolean } | null = null;
   private lastPnlMs = 0;
   private standDown: string | null = null;
   private seq = 0;
@@ -77,6 +84,7 @@ export class Engine {
   constructor(readonly params: EngineParams) {
     this.median = new MedianAggregator(params.median.stalenessMs, params.median.outlierBps, params.median.minVenues);
     this.vol = new EwmaVolatility(params.vol.halfLifeMs, params.vol.floorAnnual);
+    this.tradeFilter = new TradeFilter({ ...DEFAULT_TRADE_FILTER, ...params.tradeFilter });
     this.risk = new RiskState(params.equityUsd, params.riskMaxMarketFraction, params.risk);
     this.portfolio = new Portfolio(params.equityUsd);
     this.execution = new Execution(
@@ -111,7 +119,7 @@ export class Engine {
     this.execution.matchDue(this.now, out, false);
     switch (input.event_type) {
       case 'venue_trade':
-        this.median.update({ venue: input.venue, px: input.px, ts_unix_ms: input.ts_unix_ms });
+        if (this.tradeFilter.check(input, this.freshReferencePx()) === null) this.median.update({ venue: input.venue, px: input.px, ts_unix_ms: input.ts_unix_ms });
         break;
       case 'venue_status':
         out.push(this.health(input));
@@ -145,14 +153,24 @@ export class Engine {
     return out;
   }
 
+  /** The reference price for the trade filter's absurd-price check, if recent enough. */
+  private freshReferencePx(): number | null {
+    const r = this.reference;
+    return r && this.now - r.tsMs <= this.tradeFilter.opts.referenceMaxAgeMs ? r.med.px_median : null;
+  }
+
   private health(s: VenueStatus): OutputEvent {
+    // A venue's `rejected` adds the trades the engine's filter refused to what the edge refused.
+    const by = this.tradeFilter.rejectedBy(s.source);
+    const filtered = by.duplicate + by.out_of_order + by.absurd_px;
     return {
       event_type: 'feed_health', source: s.source, state: s.state, reason: s.reason, messages: s.messages, trades: s.trades,
-      parse_errors: s.parse_errors, rejected: s.rejected, reconnects: s.reconnects,
+      parse_errors: s.parse_errors, rejected: s.rejected + filtered, reconnects: s.reconnects,
+      ...(filtered > 0 ? { rejected_by: by } : {}),
       last_message_age_ms: s.last_message_ts_ms === null ? null : Math.max(0, s.ts_unix_ms - s.last_message_ts_ms),
       ...(s.seq_gaps !== undefined ? { seq_gaps: s.seq_gaps } : {}),
       ...(s.last_error !== undefined ? { last_error: s.last_error } : {}),
-      venues_contributing: this.lastMedian?.venue_count ?? 0, ts_unix_ms: this.now,
+      venues_contributing: this.reference?.live ? this.reference.med.venue_count : 0, ts_unix_ms: this.now,
     };
   }
 
@@ -177,9 +195,9 @@ export class Engine {
 
   private onTimer(out: OutputEvent[]): void {
     const med = this.median.compute(this.now);
-    this.lastMedian = med;
+    if (this.reference) this.reference.live = false;
     if (med) {
-      this.lastGoodMedian = { med, tsMs: this.now };
+      this.reference = { med, tsMs: this.now, live: true };
       this.vol.update(med.px_median, this.now);
       out.push({ event_type: 'btc_median', px_median: med.px_median, px_spread_bps: med.px_spread_bps, venue_count: med.venue_count, ts_unix_ms: this.now });
     }
@@ -190,7 +208,7 @@ export class Engine {
     this.risk.dayState(this.now, this.equityNow());
     // Without a fresh median the strategy still runs on the last one: the stale-reference
     // gate, not silence, is what stops it (with the median's age in the reject).
-    const ref = this.lastGoodMedian;
+    const ref = this.reference;
     if (ref) for (const m of this.markets.tradable(this.now)) this.evaluate(m, ref.med.px_median, out);
     if (this.now - this.lastPnlMs >= (this.params.pnlIntervalMs ?? 10_000)) {
       this.lastPnlMs = this.now;
@@ -238,7 +256,7 @@ export class Engine {
   private riskContext(m: MarketState, tokenId: string): RiskContext {
     const x = exposureFor(this.portfolio.holdings.values(), this.execution.workingOrders(), m.info.market_id);
     const book = m.books.get(tokenId);
-    const ref = this.lastGoodMedian;
+    const ref = this.reference;
     return {
       ts_unix_ms: this.now, equity_usd: this.equityNow(), market_exposure_usd: x.market_exposure_usd, total_exposure_usd: x.total_exposure_usd,
       open_market_ids: x.open_market_ids, median_age_ms: ref ? this.now - ref.tsMs : null, median_venues: ref?.med.venue_count ?? 0,

@@ -17,8 +17,6 @@ export interface StartVenueFeedsOptions {
   venues: readonly VenueEndpoint[];
   emit: (e: InputEvent) => void;
   log: Logger;
-  /** The last median, for the absurd-price check. */
-  referencePx?: () => number | null;
   now?: () => number;
   /** Short timeouts for tests; production defaults otherwise. */
   tuning?: Partial<VenueFeedTuning>;
@@ -59,14 +57,14 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
     if (!adapter) {
       // Reported like any dead venue, so feed health shows why it never contributes.
       const reason = `no adapter for ${venue} in this build`;
-      missing.push({ venue, url, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, rejected: 0, rejected_by: { duplicate: 0, out_of_order: 0, absurd_px: 0 }, reconnects: 0, seq_gaps: 0, seq_missing: 0, last_error: reason, last_message_ts_ms: null, ever_live: false });
+      missing.push({ venue, url, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, reconnects: 0, seq_gaps: 0, seq_missing: 0, last_error: reason, last_message_ts_ms: null, ever_live: false });
       o.log.warn({ venue }, `${venue}: down — ${reason}`);
       o.emit({ event_type: 'venue_status', source: venue, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, rejected: 0, reconnects: 0, last_message_ts_ms: null, seq_gaps: 0, last_error: reason, ts_unix_ms: now() });
       continue;
     }
     feeds.push(new VenueFeed({
       adapter, url, symbol, emit, log: o.log.child({ venue }), now,
-      ...(o.referencePx ? { referencePx: o.referencePx } : {}), ...(o.tuning ? { tuning: o.tuning } : {}),
+      ...(o.tuning ? { tuning: o.tuning } : {}),
     }));
   }
   o.log.info({ venues: feeds.map((f) => f.venue) }, `connecting to ${feeds.length} venue(s): ${feeds.map((f) => f.venue).join(', ')}`);

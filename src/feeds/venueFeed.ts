@@ -1,13 +1,14 @@
 /**
- * One live venue: the shared ResilientSocket, the venue's pure adapter, and the guards and
- * counters between them. It turns frames into `venue_trade` inputs (only trades that pass
- * the guards) and reports its health as `venue_status` inputs on every state change and at
- * least every `statusIntervalMs`. Nothing a venue sends can throw out of here.
+ * One live venue: the shared ResilientSocket, the venue's pure adapter, and the counters
+ * between them. It turns frames into `venue_trade` inputs and reports its health as
+ * `venue_status` inputs on every state change and at least every `statusIntervalMs`.
+ * Duplicates, out-of-order and absurd prints are refused by the engine's trade filter
+ * (pricing/tradeFilter.ts), the same in every mode. Nothing a venue sends can throw out of here.
  */
 import type { Logger } from 'pino';
 import type { FeedState, InputEvent, VenueStatus, VenueTrade } from '../core/events.ts';
 import { ResilientSocket, type BackoffOptions, type FrameVerdict } from './socket.ts';
-import { BurstLog, DEFAULT_GUARDS, TradeGuard, type RejectReason, type TradeGuardOptions } from './tradeGuard.ts';
+import { BurstLog } from './burstLog.ts';
 import type { ParseResult, VenueAdapter } from './venues/types.ts';
 
 export interface VenueFeedTuning {
@@ -22,7 +23,6 @@ export interface VenueFeedTuning {
   pingIntervalMs: number | null;
   /** Bad-input log lines per kind: the first, then one summary per interval. */
   badInputLogIntervalMs: number;
-  guards: TradeGuardOptions;
 }
 
 export const DEFAULT_TUNING: VenueFeedTuning = {
@@ -33,7 +33,6 @@ export const DEFAULT_TUNING: VenueFeedTuning = {
   statusIntervalMs: 5_000,
   pingIntervalMs: null,
   badInputLogIntervalMs: 10_000,
-  guards: DEFAULT_GUARDS,
 };
 
 export interface VenueFeedOptions {
@@ -43,8 +42,6 @@ export interface VenueFeedOptions {
   emit: (e: InputEvent) => void;
   /** A child logger for this venue. */
   log: Logger;
-  /** The current reference (last median) for the absurd-price check; null = none yet. */
-  referencePx?: () => number | null;
   now?: () => number;
   random?: () => number;
   tuning?: Partial<VenueFeedTuning>;
@@ -56,10 +53,9 @@ export interface VenueFeedStats {
   state: FeedState;
   reason: string | null;
   messages: number;
+  /** Trades parsed and passed to the engine (its trade filter may still refuse some). */
   trades: number;
   parse_errors: number;
-  rejected: number;
-  rejected_by: Record<RejectReason, number>;
   reconnects: number;
   seq_gaps: number;
   /** Trades known to be missing from the gaps (sum of the gap widths). */
@@ -72,27 +68,23 @@ export interface VenueFeedStats {
 
 export class VenueFeed {
   private readonly socket: ResilientSocket;
-  private readonly guard: TradeGuard;
   private readonly tuning: VenueFeedTuning;
   private readonly now: () => number;
   private readonly badFrames: BurstLog;
-  private readonly rejects: BurstLog;
   private readonly gaps: BurstLog;
   private statusTimer: NodeJS.Timeout | null = null;
   private lastSeq: number | null = null;
   private announcedSeq: number | null = null;
   private lastError: string | null = null;
   private everLive = false;
-  private readonly counts = { trades: 0, parse_errors: 0, seq_gaps: 0, seq_missing: 0, rejected_by: { duplicate: 0, out_of_order: 0, absurd_px: 0 } as Record<RejectReason, number> };
+  private readonly counts = { trades: 0, parse_errors: 0, seq_gaps: 0, seq_missing: 0 };
 
   constructor(private readonly opts: VenueFeedOptions) {
-    this.tuning = { ...DEFAULT_TUNING, ...opts.tuning, guards: { ...DEFAULT_GUARDS, ...opts.tuning?.guards } };
+    this.tuning = { ...DEFAULT_TUNING, ...opts.tuning };
     this.now = opts.now ?? Date.now;
     const t = this.tuning;
     const a = opts.adapter;
-    this.guard = new TradeGuard(t.guards, opts.referencePx ?? (() => null));
     this.badFrames = new BurstLog(opts.log, `${a.venue}: bad frame`, t.badInputLogIntervalMs, this.now);
-    this.rejects = new BurstLog(opts.log, `${a.venue}: trade rejected`, t.badInputLogIntervalMs, this.now);
     this.gaps = new BurstLog(opts.log, `${a.venue}: sequence gap`, t.badInputLogIntervalMs, this.now);
     const ping = a.ping ? { intervalMs: t.pingIntervalMs ?? a.ping.intervalMs, frame: a.ping.frame } : undefined;
     this.socket = new ResilientSocket({
@@ -125,10 +117,9 @@ export class VenueFeed {
   stats(): VenueFeedStats {
     const s = this.socket.stats;
     const c = this.counts;
-    const rejected = c.rejected_by.duplicate + c.rejected_by.out_of_order + c.rejected_by.absurd_px;
     return {
       venue: this.venue, url: this.opts.url, state: s.state, reason: s.reason, messages: s.messages, trades: c.trades,
-      parse_errors: c.parse_errors, rejected, rejected_by: { ...c.rejected_by }, reconnects: s.reconnects, seq_gaps: c.seq_gaps,
+      parse_errors: c.parse_errors, reconnects: s.reconnects, seq_gaps: c.seq_gaps,
       seq_missing: c.seq_missing, last_error: this.lastError ?? s.lastError, last_message_ts_ms: s.lastMessageMs, ever_live: this.everLive,
     };
   }
@@ -138,14 +129,13 @@ export class VenueFeed {
     const s = this.stats();
     return {
       event_type: 'venue_status', source: s.venue, state: s.state, reason: s.reason, messages: s.messages, trades: s.trades,
-      parse_errors: s.parse_errors, rejected: s.rejected, reconnects: s.reconnects, last_message_ts_ms: s.last_message_ts_ms,
+      parse_errors: s.parse_errors, rejected: 0, reconnects: s.reconnects, last_message_ts_ms: s.last_message_ts_ms,
       seq_gaps: s.seq_gaps, last_error: s.last_error, ts_unix_ms: this.now(),
     };
   }
 
   private tick(): void {
     this.badFrames.flush();
-    this.rejects.flush();
     this.gaps.flush();
     this.emitStatus();
   }
@@ -212,12 +202,6 @@ export class VenueFeed {
   }
 
   private accept(t: VenueTrade): void {
-    const verdict = this.guard.check(t);
-    if (verdict) {
-      this.counts.rejected_by[verdict.reason] += 1;
-      this.rejects.note(`${verdict.reason}: ${verdict.detail}`, { trade_id: t.trade_id });
-      return;
-    }
     this.counts.trades += 1;
     try {
       this.opts.emit(t);

@@ -35,14 +35,10 @@ describe('startVenueFeeds → Engine', () => {
     const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,kraken,bitstamp', POLYLAB_COINBASE_WS_URL: cb.url, POLYLAB_KRAKEN_WS_URL: kr.url, POLYLAB_BITSTAMP_WS_URL: dead });
     const engine = buildEngine(cfg, 'paper-live', 'e2e', null);
     const out: OutputEvent[] = [...engine.start(Date.now())];
-    let lastMedian: number | null = null;
     const step = (e: InputEvent) => {
-      for (const o of engine.step(e)) {
-        out.push(o);
-        if (o.event_type === 'btc_median') lastMedian = o.px_median;
-      }
+      for (const o of engine.step(e)) out.push(o);
     };
-    const feeds = startVenueFeeds({ venues: cfg.venueEndpoints(), emit: step, log: silent, referencePx: () => lastMedian, tuning: FAST });
+    const feeds = startVenueFeeds({ venues: cfg.venueEndpoints(), emit: step, log: silent, tuning: FAST });
     cleanups.push(() => feeds.stop());
     const timer = setInterval(() => step({ event_type: 'timer', ts_unix_ms: Date.now() }), 50);
     cleanups.push(() => clearInterval(timer));

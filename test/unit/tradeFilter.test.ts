@@ -1,8 +1,7 @@
-// Goal: the per-venue trade guard rejects duplicates, out-of-order prints and absurd prices with bounded memory, and bad-input logging is throttled per burst.
+// Goal: the trade filter (in the pure pipeline, before the median) rejects duplicates, out-of-order prints and absurd prices per venue, with bounded memory, and counts each reason.
 import { describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { VenueTrade } from '../../src/core/events.ts';
-import { BurstLog, DEFAULT_GUARDS, RecentIds, TradeGuard } from '../../src/feeds/tradeGuard.ts';
+import { RecentIds, TradeFilter } from '../../src/pricing/tradeFilter.ts';
 
 const trade = (id: string, px: number, tsMs: number): VenueTrade => ({ event_type: 'venue_trade', venue: 'coinbase', symbol: 'BTC-USD', px, qty: 0.01, side: 'buy', trade_id: id, ts_exchange_ms: tsMs, ts_unix_ms: tsMs + 5 });
 
@@ -18,10 +17,11 @@ describe('RecentIds', () => {
   });
 });
 
-describe('TradeGuard', () => {
+describe('TradeFilter', () => {
   it('accepts normal prints and names the reason for each rejected one', () => {
     let ref: number | null = null;
-    const g = new TradeGuard(DEFAULT_GUARDS, () => ref);
+    const f = new TradeFilter();
+    const g = { check: (t: VenueTrade) => f.check(t, ref) };
     expect(g.check(trade('1', 64_000, 10_000))).toBeNull();
     expect(g.check(trade('1', 64_000, 10_000))?.reason).toBe('duplicate');
     expect(g.check(trade('2', 64_000, 8_999))?.reason).toBe('out_of_order');
@@ -33,30 +33,19 @@ describe('TradeGuard', () => {
     expect(g.check(trade('7', 70_500, 10_002))?.detail).toMatch(/10\.2% from reference 64000/);
     expect(g.check(trade('8', 57_500, 10_002))?.reason).toBe('absurd_px');
     expect(g.check(trade('9', 70_000, 10_002))).toBeNull();
+    expect(f.rejectedBy('coinbase')).toEqual({ duplicate: 1, out_of_order: 1, absurd_px: 4 });
+    expect(f.rejectedBy('kraken')).toEqual({ duplicate: 0, out_of_order: 0, absurd_px: 0 });
+  });
+
+  it("keeps each venue's memory apart: the same id or an older time on another venue is fine", () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('1', 64_000, 10_000), null)).toBeNull();
+    expect(f.check({ ...trade('1', 64_000, 5_000), venue: 'kraken' }, null)).toBeNull();
   });
 
   it('does not let a rejected print burn its trade id', () => {
-    const g = new TradeGuard(DEFAULT_GUARDS, () => 64_000);
-    expect(g.check(trade('1', 90_000, 10_000))?.reason).toBe('absurd_px');
-    expect(g.check(trade('1', 64_000, 10_000))).toBeNull();
-  });
-});
-
-describe('BurstLog', () => {
-  it('logs the first bad frame, then one summary per interval', () => {
-    const lines: string[] = [];
-    let now = 0;
-    const b = new BurstLog(pino({}, { write: (s: string) => void lines.push(s) }), 'kraken: bad frame', 10_000, () => now);
-    b.note('malformed JSON');
-    for (let i = 0; i < 50; i++) b.note('malformed JSON');
-    b.flush();
-    expect(lines).toHaveLength(1);
-    now = 10_000;
-    b.flush();
-    expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[1]!)).toMatchObject({ suppressed: 50, msg: 'kraken: bad frame: 50 more in the last 10 s (latest: malformed JSON)' });
-    now = 25_000;
-    b.note('bad price');
-    expect(JSON.parse(lines[2]!)).toMatchObject({ suppressed: 0, msg: 'kraken: bad frame: bad price' });
+    const f = new TradeFilter();
+    expect(f.check(trade('1', 90_000, 10_000), 64_000)?.reason).toBe('absurd_px');
+    expect(f.check(trade('1', 64_000, 10_000), 64_000)).toBeNull();
   });
 });
