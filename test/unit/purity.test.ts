@@ -1,9 +1,9 @@
-// Goal: the pure rooms (core, pricing, strategy, paper) never touch the clock, randomness, env or I/O.
+// Goal: the pure rooms (core, pricing, strategy, paper) and the engine never touch the clock, randomness, env or I/O.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper'];
+const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper', 'src/engine'];
 const FORBIDDEN = [
   /Date\.now\(/,
   /new Date\(\s*\)/,
