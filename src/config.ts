@@ -16,7 +16,6 @@ export const STRATEGIES = STRATEGY_NAMES;
 export const TIFS = ['IOC', 'FOK', 'GTC'] as const satisfies readonly Tif[];
 export type Mode = (typeof MODES)[number];
 export type { VenueName };
-export type Family = (typeof FAMILIES)[number];
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().finite().min(min).max(max);

@@ -110,7 +110,6 @@ export const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(100),
   market_id: z.string().min(1).max(200).optional(),
 });
-export type ListQuery = z.infer<typeof ListQuerySchema>;
 
 /** What every WebSocket client receives first: enough state to draw the dashboard. */
 export const WsSnapshotSchema = z.object({

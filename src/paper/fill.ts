@@ -6,7 +6,7 @@
  * override this is exactly the seed's top-of-book rule (topOfBook.ts).
  */
 import type { FeeSchedule, Side } from '../core/events.ts';
-import { keyPx, pxKey, type BookLadder } from '../core/book.ts';
+import { keyPx, type BookLadder } from '../core/book.ts';
 import { bpsFee, takerFee } from '../core/fees.ts';
 import { QTY_EPS } from '../core/orderRules.ts';
 
@@ -156,10 +156,4 @@ export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, li
   if (pricing.feeBpsOverride !== undefined && pricing.feeBpsOverride !== null) fee = bpsFee(notional, pricing.feeBpsOverride);
   else if (liquidity === 'taker') fee = takerFee(walk.qty, vwapPx, pricing.fee);
   return { qty: walk.qty, vwap_px: vwapPx, fill_px: fillPx, notional, fee, levels: walk.levels, liquidity };
-}
-
-/** One-shot taker fill against a ladder (no overlay): null when nothing is within the limit. */
-export function fillAgainstLadder(ladder: BookLadder, side: Side, qty: number, limitPx: number, pricing: FillPricing): BookFill | null {
-  const walk = walkLadder(ladder, side, qty, takerLimitKey(side, pxKey(limitPx), pricing.slippageBps));
-  return walk.qty > 0 ? priceFill(side, walk, pricing, 'taker', undefined, limitPx) : null;
 }

@@ -48,11 +48,6 @@ export class MedianAggregator {
     return true;
   }
 
-  /** Forgets a venue (e.g. when its feed goes down). */
-  drop(venue: string): void {
-    this.last.delete(venue);
-  }
-
   /** The median at `nowMs`, or null when fewer than `minVenues` venues qualify. */
   compute(nowMs: number): MedianResult | null {
     const fresh: PriceTick[] = [];
@@ -72,10 +67,5 @@ export class MedianAggregator {
       venue_count: accepted.length,
       venues: accepted.map((t) => t.venue).sort(),
     };
-  }
-
-  /** Venues currently known (fresh or not), for health reporting. */
-  knownVenues(): string[] {
-    return [...this.last.keys()].sort();
   }
 }

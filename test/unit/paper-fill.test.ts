@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { BookLadder, pxKey } from '../../src/core/book.ts';
 import type { Level } from '../../src/core/events.ts';
 import { CRYPTO_FEES } from '../../src/core/fees.ts';
-import { Consumed, fillAgainstLadder, walkLadder } from '../../src/paper/fill.ts';
+import { Consumed, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from '../../src/paper/fill.ts';
+import type { Side } from '../../src/core/events.ts';
 import { paperFillBuy, paperFillSell } from '../../src/paper/topOfBook.ts';
 
 const ladder = (side: 'bid' | 'ask', levels: Level[]): BookLadder => {
@@ -13,6 +14,12 @@ const ladder = (side: 'bid' | 'ask', levels: Level[]): BookLadder => {
   return l;
 };
 const pricing = { slippageBps: 0, fee: CRYPTO_FEES };
+
+/** A one-shot taker fill (no overlay), composed from the walk and pricing the execution uses: null when nothing is within the limit. */
+function fillAgainstLadder(l: BookLadder, side: Side, qty: number, limitPx: number, p: FillPricing): BookFill | null {
+  const walk = walkLadder(l, side, qty, takerLimitKey(side, pxKey(limitPx), p.slippageBps));
+  return walk.qty > 0 ? priceFill(side, walk, p, 'taker', undefined, limitPx) : null;
+}
 
 describe('walking the book', () => {
   const asks = ladder('ask', [[0.5, 10], [0.51, 20], [0.53, 30]]);

@@ -1,7 +1,7 @@
 // Goal: Gamma markets map to the right MarketInfo (family, window, tokens, fees, rule) and window/slug math matches Polymarket's formats.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { detectResolution, filterMarkets, mapEvents, mapFee, mapGammaMarket, selectWindows } from '../../src/feeds/polymarket/discovery.ts';
+import { detectResolution, mapEvents, mapFee, mapGammaMarket, selectWindows } from '../../src/feeds/polymarket/discovery.ts';
 import { parseRetryAfterMs } from '../../src/feeds/polymarket/gamma.ts';
 import { candidateSlugs, currentAndNextStarts, familyFromSlug, windowEndMs, windowStartMs } from '../../src/feeds/polymarket/windows.ts';
 import { DAILY_DESCRIPTION, HOURLY_DESCRIPTION, gammaEvent } from '../integration/gammaFake.ts';
@@ -15,13 +15,6 @@ function market(r: ReturnType<typeof mapGammaMarket>): MarketInfo {
   if (r.kind !== 'market') throw new Error(`expected a market, got ${r.kind}: ${r.reason}`);
   return r.market;
 }
-
-describe('filterMarkets (seed keyword filter)', () => {
-  it('keeps a btc-up-down slug and drops a sports-final one', () => {
-    const kept = filterMarkets([{ slug: 'btc-up-down' }, { slug: 'sports-final' }], 'btc');
-    expect(kept).toEqual([{ slug: 'btc-up-down' }]);
-  });
-});
 
 describe('mapGammaMarket on real Gamma fixtures', () => {
   it('maps the 5m fixture: JSON-string fields, eventStartTime window, tick, min size, crypto fees, Chainlink rule', () => {

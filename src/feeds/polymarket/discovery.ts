@@ -27,12 +27,6 @@ export const BTC_SERIES_IDS: Readonly<Record<MarketFamily, string>> = Object.fre
   '1d': '41',
 });
 
-/** The seed's keyword filter: keeps markets whose slug mentions `keyword` (case-insensitive). */
-export function filterMarkets<T extends { slug: string }>(markets: readonly T[], keyword: string): T[] {
-  const k = keyword.toLowerCase();
-  return markets.filter((m) => m.slug.toLowerCase().includes(k));
-}
-
 /**
  * BTC up/down by slug or title — the stricter check real discovery uses. The title
  * ("Bitcoin Up or Down - …", as in every fixture) lets a window found through its series
