@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    // The pure rooms (and the engine above them) never read the clock, randomness, env, or do I/O (DESIGN §1).
+    // The pure rooms (and the engine above them) never read the clock, randomness, env, or do I/O (docs/architecture.md).
     files: ['src/core/**', 'src/pricing/**', 'src/strategy/**', 'src/paper/**', 'src/engine/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'http', 'https', 'ws', 'fastify', 'better-sqlite3', '*/feeds/*', '*/journal/*', '*/api/*'] }],

@@ -1,5 +1,5 @@
 /**
- * The event contract between the edges and the pure core (DESIGN §4).
+ * The event contract between the edges and the pure core (docs/architecture.md).
  *
  * One zod schema per event is both the TypeScript type (inferred) and the runtime
  * validator for anything crossing the boundary, so the two cannot drift.

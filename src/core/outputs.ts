@@ -1,5 +1,5 @@
 /**
- * Output events (core → sinks), DESIGN §4. Wire format: JSON, snake_case keys,
+ * Output events (core → sinks), docs/architecture.md. Wire format: JSON, snake_case keys,
  * `event_type` discriminator, prices as numbers, `ts_unix_ms` integer timestamps.
  */
 import { z } from 'zod';

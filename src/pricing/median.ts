@@ -1,5 +1,5 @@
 /**
- * Robust multi-venue reference price (DESIGN §6): the last trade of each venue; venues
+ * Robust multi-venue reference price: the last trade of each venue; venues
  * whose last print is older than `stalenessMs` are ignored; of the fresh ones, those
  * farther than `outlierBps` from the provisional median are dropped; the median of the
  * rest is the reference. `px_spread_bps` = (max − min) / median of the accepted set.
