@@ -1,9 +1,15 @@
 /**
  * The trade filter: checks a venue's trade must pass before it may reach the median — not
- * a duplicate (bounded memory of recent trade ids per venue), not out of order (exchange
- * time older than the venue's last accepted trade minus a tolerance), and not absurd
- * (outside a hard dollar band, or too far from the current reference price). It runs in
- * the engine, before the median, so sim, paper-live and replay filter trades identically.
+ * absurd (outside a hard dollar band, or too far from the current reference price), not
+ * out of order (exchange time older than the venue's last accepted trade minus a
+ * tolerance), and not a duplicate. It runs in the engine, before the median, so sim,
+ * paper-live and replay filter trades identically.
+ *
+ * Duplicates need only a short memory: a resent trade carries its original exchange time,
+ * so one older than the tolerance window is already refused as out of order, and one
+ * strictly newer than every accepted trade cannot have been seen. Only the trades accepted
+ * within the window are remembered, and only a trade that is not strictly newer is looked
+ * up among them — most trades cost a comparison and an append.
  */
 import type { VenueTrade } from '../core/events.ts';
 
@@ -15,7 +21,7 @@ export interface TradeFilterOptions {
   maxDeviationFrac: number;
   /** How far behind the last accepted exchange time a trade may be and still be accepted. */
   outOfOrderToleranceMs: number;
-  /** How many recent trade ids are remembered per venue for duplicate detection. */
+  /** Upper bound on the trades remembered per venue for duplicate detection (those within the tolerance window). */
   recentIdsMax: number;
   /** A reference (median) older than this is not used to judge absurd prices. */
   referenceMaxAgeMs: number;
@@ -28,34 +34,40 @@ export const DEFAULT_TRADE_FILTER: Readonly<TradeFilterOptions> = Object.freeze(
 export const TRADE_REJECT_REASONS = ['duplicate', 'out_of_order', 'absurd_px'] as const;
 export type TradeRejectReason = (typeof TRADE_REJECT_REASONS)[number];
 
-/** A set of the last `max` ids: a ring buffer decides which id is forgotten next. */
-export class RecentIds {
-  private readonly set = new Set<string>();
-  private readonly ring: (string | undefined)[];
-  private next = 0;
+/** The trades a venue accepted within the out-of-order window, oldest first, bounded. */
+export class RecentTrades {
+  private ids: string[] = [];
+  private times: number[] = [];
+  private head = 0;
 
-  constructor(max: number) {
-    this.ring = new Array<string | undefined>(Math.max(1, max));
+  constructor(private readonly max: number) {}
+
+  /** Whether `id` was accepted within the window. */
+  has(id: string): boolean {
+    for (let i = this.head; i < this.ids.length; i++) if (this.ids[i] === id) return true;
+    return false;
   }
 
-  /** Adds `id`; returns false if it was already present. */
-  add(id: string): boolean {
-    if (this.set.has(id)) return false;
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.set.delete(evicted);
-    this.ring[this.next] = id;
-    this.next = (this.next + 1) % this.ring.length;
-    this.set.add(id);
-    return true;
+  /** Remembers an accepted trade and forgets those older than `oldestMs`. */
+  add(id: string, tsMs: number, oldestMs: number): void {
+    this.ids.push(id);
+    this.times.push(tsMs);
+    while (this.head < this.ids.length && (this.times[this.head]! < oldestMs || this.ids.length - this.head > this.max)) this.head++;
+    // Compact now and then so the arrays stay as small as the window.
+    if (this.head > 64 && this.head * 2 > this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
   }
 
   get size(): number {
-    return this.set.size;
+    return this.ids.length - this.head;
   }
 }
 
 interface VenueMemory {
-  ids: RecentIds;
+  recent: RecentTrades;
   lastExchangeMs: number | null;
   rejectedBy: Record<TradeRejectReason, number>;
 }
@@ -86,18 +98,23 @@ export class TradeFilter {
     if (ref !== null && ref > 0 && Math.abs(t.px / ref - 1) > o.maxDeviationFrac) {
       return { reason: 'absurd_px', detail: `px ${t.px} is ${((t.px / ref - 1) * 100).toFixed(1)}% from reference ${ref}` };
     }
-    if (mem.lastExchangeMs !== null && t.ts_exchange_ms < mem.lastExchangeMs - o.outOfOrderToleranceMs) {
-      return { reason: 'out_of_order', detail: `exchange time ${t.ts_exchange_ms} is ${mem.lastExchangeMs - t.ts_exchange_ms} ms before the last accepted trade` };
+    const last = mem.lastExchangeMs;
+    if (last !== null && t.ts_exchange_ms < last - o.outOfOrderToleranceMs) {
+      return { reason: 'out_of_order', detail: `exchange time ${t.ts_exchange_ms} is ${last - t.ts_exchange_ms} ms before the last accepted trade` };
     }
-    // Remembered only once the other checks pass, so a rejected frame cannot mask a good one.
-    if (!mem.ids.add(t.trade_id)) return { reason: 'duplicate', detail: `trade_id ${t.trade_id} seen before` };
-    mem.lastExchangeMs = Math.max(mem.lastExchangeMs ?? 0, t.ts_exchange_ms);
+    if (last !== null && t.ts_exchange_ms <= last && mem.recent.has(t.trade_id)) {
+      return { reason: 'duplicate', detail: `trade_id ${t.trade_id} seen before` };
+    }
+    // Remembered only once every check passed, so a rejected frame cannot mask a good one.
+    const newest = Math.max(last ?? t.ts_exchange_ms, t.ts_exchange_ms);
+    mem.lastExchangeMs = newest;
+    mem.recent.add(t.trade_id, t.ts_exchange_ms, newest - o.outOfOrderToleranceMs);
     return null;
   }
 
   private memory(venue: string): VenueMemory {
     let m = this.venues.get(venue);
-    if (!m) this.venues.set(venue, (m = { ids: new RecentIds(this.opts.recentIdsMax), lastExchangeMs: null, rejectedBy: { duplicate: 0, out_of_order: 0, absurd_px: 0 } }));
+    if (!m) this.venues.set(venue, (m = { recent: new RecentTrades(this.opts.recentIdsMax), lastExchangeMs: null, rejectedBy: { duplicate: 0, out_of_order: 0, absurd_px: 0 } }));
     return m;
   }
 }

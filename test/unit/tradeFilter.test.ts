@@ -1,19 +1,20 @@
 // Goal: the trade filter (in the pure pipeline, before the median) rejects duplicates, out-of-order prints and absurd prices per venue, with bounded memory, and counts each reason.
 import { describe, expect, it } from 'vitest';
 import type { VenueTrade } from '../../src/core/events.ts';
-import { RecentIds, TradeFilter } from '../../src/pricing/tradeFilter.ts';
+import { RecentTrades, TradeFilter } from '../../src/pricing/tradeFilter.ts';
 
 const trade = (id: string, px: number, tsMs: number): VenueTrade => ({ event_type: 'venue_trade', venue: 'coinbase', symbol: 'BTC-USD', px, qty: 0.01, side: 'buy', trade_id: id, ts_exchange_ms: tsMs, ts_unix_ms: tsMs + 5 });
 
-describe('RecentIds', () => {
-  it('remembers exactly the last max ids', () => {
-    const ids = new RecentIds(3);
-    expect(['a', 'b', 'c'].map((x) => ids.add(x))).toEqual([true, true, true]);
-    expect(ids.add('a')).toBe(false);
-    expect(ids.add('d')).toBe(true); // evicts a
-    expect(ids.size).toBe(3);
-    expect(ids.add('a')).toBe(true);
-    expect(ids.add('c')).toBe(false);
+describe('RecentTrades', () => {
+  it('remembers the trades inside the window, up to its bound', () => {
+    const r = new RecentTrades(3);
+    r.add('a', 1_000, 0);
+    r.add('b', 1_500, 500);
+    expect(r.has('a') && r.has('b')).toBe(true);
+    r.add('c', 2_600, 1_600); // the window now starts at 1 600: a and b are forgotten
+    expect([r.has('a'), r.has('b'), r.has('c'), r.size]).toEqual([false, false, true, 1]);
+    for (const id of ['d', 'e', 'f']) r.add(id, 2_600, 1_600);
+    expect([r.has('c'), r.has('d'), r.size]).toEqual([false, true, 3]); // the bound forgets the oldest
   });
 });
 
@@ -47,5 +48,22 @@ describe('TradeFilter', () => {
     const f = new TradeFilter();
     expect(f.check(trade('1', 90_000, 10_000), 64_000)?.reason).toBe('absurd_px');
     expect(f.check(trade('1', 64_000, 10_000), 64_000)).toBeNull();
+  });
+
+  it('catches a resent trade after newer ones inside the window, and calls one older than the window out of order', () => {
+    const f = new TradeFilter();
+    for (let i = 0; i < 50; i++) expect(f.check(trade(String(i), 64_000, 10_000 + i * 10), null)).toBeNull();
+    expect(f.check(trade('45', 64_000, 10_450), null)?.reason).toBe('duplicate');
+    expect(f.check(trade('3', 64_000, 10_030), null)?.reason).toBe('duplicate');
+    expect(f.check(trade('0', 64_000, 10_000), null)?.reason).toBe('duplicate');
+    for (let i = 50; i < 200; i++) f.check(trade(String(i), 64_000, 10_000 + i * 10), null);
+    expect(f.check(trade('0', 64_000, 10_000), null)?.reason).toBe('out_of_order');
+  });
+
+  it('refuses a trade id seen within the window even when it comes back with another time', () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('7', 64_000, 10_000), null)).toBeNull();
+    expect(f.check(trade('8', 64_000, 10_200), null)).toBeNull();
+    expect(f.check(trade('7', 64_000, 10_100), null)?.reason).toBe('duplicate');
   });
 });
