@@ -64,6 +64,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** At full speed, the clock is read every this many inputs, and the loop yields every this many ms. */
+const YIELD_CHECK_EVERY = 500;
+const YIELD_EVERY_MS = 10;
+
 /** Feeds `inputs` through `engine`, sending every output to `sink`. Returns the last input time. */
 export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: Sink, opts: DriveOptions): Promise<number> {
   const now = opts.nowMs ?? Date.now;
@@ -72,6 +76,7 @@ export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: 
   let last = 0;
   const wallStart = now();
   let sinceYield = 0;
+  let lastYieldMs = wallStart;
   for (const input of inputs) {
     if (opts.signal?.aborted) break;
     first ??= input.ts_unix_ms;
@@ -81,10 +86,13 @@ export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: 
       const wait = due - now();
       if (wait > 1) await sleep(wait, opts.signal);
       if (opts.signal?.aborted) break;
-    } else if (++sinceYield >= 20_000) {
-      // Even at full speed, let signals, timers and API requests in now and then.
+    } else if (++sinceYield >= YIELD_CHECK_EVERY) {
+      // Even at full speed, let signals, timers and API requests in every few milliseconds.
       sinceYield = 0;
-      await new Promise((r) => setImmediate(r));
+      if (now() - lastYieldMs >= YIELD_EVERY_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYieldMs = now();
+      }
     }
     last = input.ts_unix_ms;
     for (const out of engine.step(input)) sink(out);
