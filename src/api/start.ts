@@ -8,12 +8,16 @@ import type { Config } from '../config.ts';
 import type { OutputEvent } from '../core/outputs.ts';
 import { ApiMetrics } from './metrics.ts';
 import type { RunMode } from './schemas.ts';
+import { HistorySink } from './history.ts';
 import { buildApi, startApi } from './server.ts';
+import { closeWithin, trackSockets } from './shutdown.ts';
 import { LabState } from './state.ts';
 import { WsHub } from './ws.ts';
+import { warnIfExposed } from './wsGuard.ts';
 
 export interface ApiParts {
   state: LabState;
+  history: HistorySink;
   metrics: ApiMetrics;
   hub: WsHub;
   /** Subscribe this to the engine's outputs: state first, so a snapshot includes the event. */
@@ -28,24 +32,30 @@ export interface ApiPartsOptions {
   recentMax?: number;
   closeGraceMs?: number;
   onDrop?: (reason: string, clientId: number) => void;
+  wsMaxClients?: number;
+  wsClientMsgsPerS?: number;
 }
 
 export function createApiParts(opts: ApiPartsOptions): ApiParts {
   const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax });
+  const history = new HistorySink();
   const metrics = new ApiMetrics();
   const hub = new WsHub({
     maxRateHz: opts.wsMaxRateHz, maxBufferBytes: opts.wsMaxBufferBytes, flushMs: opts.wsFlushMs, metrics, closeGraceMs: opts.closeGraceMs, onDrop: opts.onDrop,
+    maxClients: opts.wsMaxClients, clientMsgsPerS: opts.wsClientMsgsPerS,
     snapshot: () => ({
       mode: state.mode, run: state.currentRun(), feed_health: state.feedHealth(), markets: state.marketList(),
       positions: state.positionList(), recent_fills: state.recentFills(50), pnl: state.pnl(),
+      recent_rejects: state.recentRejects(50), rejects_by_reason: state.rejectCounts(), history: history.snapshot(),
     }),
   });
   const sink = (e: OutputEvent) => {
     state.apply(e);
+    history.apply(e);
     metrics.apply(e);
     hub.publish(e);
   };
-  return { state, metrics, hub, sink };
+  return { state, history, metrics, hub, sink };
 }
 
 export interface RunningApi {
@@ -55,15 +65,22 @@ export interface RunningApi {
   close: () => Promise<void>;
 }
 
+/** How long shutdown waits for clients to finish before their sockets are destroyed. */
+const CLOSE_GRACE_MS = 750;
+
 export async function startApiFor(cfg: Config, log: FastifyBaseLogger): Promise<RunningApi> {
   const parts = createApiParts({
     mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
+    wsMaxClients: cfg.wsMaxClients, wsClientMsgsPerS: cfg.wsClientMsgsPerS, closeGraceMs: CLOSE_GRACE_MS,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
-  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }) });
+  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }), guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins } });
+  const sockets = trackSockets(app.server);
+  warnIfExposed(cfg.host, log);
   const close = async () => {
     parts.hub.close();
-    await app.close();
+    const outcome = await closeWithin(app.close(), sockets, CLOSE_GRACE_MS);
+    if (outcome === 'forced') log.warn('API closed by force: a client did not finish in time');
     parts.metrics.close();
   };
   let url: string;

@@ -138,6 +138,8 @@ export class LabState {
     q.best_bid = e.best_bid;
     q.best_ask = e.best_ask;
     q.mid = e.mid;
+    q.bid_depth = e.bid_depth;
+    q.ask_depth = e.ask_depth;
     q.ts_unix_ms = e.ts_unix_ms;
   }
 
