@@ -62,12 +62,8 @@ export function checkRequest(headers: { host?: string; origin?: string; upgrade?
   if (!hostOk) return { reason: 'host', message: `Host ${JSON.stringify(hostHeader)} is not a name of this server (DNS rebinding guard); list its origin in POLYLAB_WS_ALLOWED_ORIGINS to allow it` };
   if (headers.upgrade?.toLowerCase() !== 'websocket' || headers.origin === undefined) return null;
   const origin = headers.origin;
-  let url: URL | null = null;
-  try {
-    url = new URL(origin);
-  } catch {
-    url = null; // "null" (sandboxed or file pages) and garbage are refused below
-  }
+  // "null" (sandboxed or file pages) and garbage do not parse, and are refused.
+  const url = URL.canParse(origin) ? new URL(origin) : null;
   const originOk = url !== null && (url.host === hostHeader.toLowerCase() || isLoopbackHost(url.hostname) || policy.allowedOrigins.includes(origin));
   if (!originOk) return { reason: 'origin', message: `WebSocket from origin ${JSON.stringify(origin)} refused: only this server's own, loopback or POLYLAB_WS_ALLOWED_ORIGINS origins may connect` };
   return null;
