@@ -34,6 +34,7 @@ export class HistorySink {
   private readonly rejectCounts = new Map<string, number>();
   private lastMedian: BtcMedian | null = null;
   private lastRejectSampleMs = -Infinity;
+  private lastMedianSampleMs = -Infinity;
   private rejectsDirty = false;
   private readonly o: Required<HistoryOptions>;
 
@@ -71,13 +72,14 @@ export class HistorySink {
     this.rejectCounts.clear();
     this.lastMedian = null;
     this.lastRejectSampleMs = -Infinity;
+    this.lastMedianSampleMs = -Infinity;
     this.rejectsDirty = false;
   }
 
   private onMedian(e: BtcMedian): void {
-    const prev = this.lastMedian;
     this.lastMedian = e;
-    if (prev && e.ts_unix_ms - prev.ts_unix_ms < this.o.sampleMs && this.median.total > 0) return;
+    if (e.ts_unix_ms - this.lastMedianSampleMs < this.o.sampleMs) return;
+    this.lastMedianSampleMs = e.ts_unix_ms;
     this.median.push({ ts_unix_ms: e.ts_unix_ms, px: e.px_median });
   }
 

@@ -51,8 +51,10 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
     openapi: { openapi: '3.1.0', info: { title: 'Polylab API', description: 'Live telemetry of the Polylab paper-trading lab (read-only).', version: '0.1.0' } },
     transform: jsonSchemaTransform,
   });
-  registerRequestGuard(app, opts.guard ?? { bindHost: '127.0.0.1', allowedOrigins: [] }, opts.metrics);
   await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxClientMessageBytes ?? 4096, perMessageDeflate: false } });
+  // After the WebSocket plugin: its own hooks then mark upgrade requests, so a refused
+  // upgrade's socket is destroyed once the 403 is written instead of lingering.
+  registerRequestGuard(app, opts.guard ?? { bindHost: '127.0.0.1', allowedOrigins: [] }, opts.metrics);
   registerRoutes(app, opts);
   registerDashboard(app, opts.webDir);
   return app;

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
 import type { OutputEvent } from '../core/outputs.ts';
 import { ApiMetrics } from './metrics.ts';
-import type { RunMode } from './schemas.ts';
+import type { RunMode, WsSnapshot } from './schemas.ts';
 import { HistorySink } from './history.ts';
 import { buildApi, startApi } from './server.ts';
 import { closeWithin, trackSockets } from './shutdown.ts';
@@ -20,6 +20,8 @@ export interface ApiParts {
   history: HistorySink;
   metrics: ApiMetrics;
   hub: WsHub;
+  /** What a WebSocket client gets first (`connected`). */
+  snapshot: () => WsSnapshot;
   /** Subscribe this to the engine's outputs: state first, so a snapshot includes the event. */
   sink: (e: OutputEvent) => void;
 }
@@ -40,14 +42,14 @@ export function createApiParts(opts: ApiPartsOptions): ApiParts {
   const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax });
   const history = new HistorySink();
   const metrics = new ApiMetrics();
+  const snapshot = (): WsSnapshot => ({
+    mode: state.mode, run: state.currentRun(), feed_health: state.feedHealth(), markets: state.marketList(),
+    positions: state.positionList(), recent_fills: state.recentFills(50), pnl: state.pnl(),
+    recent_rejects: state.recentRejects(50), rejects_by_reason: state.rejectCounts(), history: history.snapshot(),
+  });
   const hub = new WsHub({
     maxRateHz: opts.wsMaxRateHz, maxBufferBytes: opts.wsMaxBufferBytes, flushMs: opts.wsFlushMs, metrics, closeGraceMs: opts.closeGraceMs, onDrop: opts.onDrop,
-    maxClients: opts.wsMaxClients, clientMsgsPerS: opts.wsClientMsgsPerS,
-    snapshot: () => ({
-      mode: state.mode, run: state.currentRun(), feed_health: state.feedHealth(), markets: state.marketList(),
-      positions: state.positionList(), recent_fills: state.recentFills(50), pnl: state.pnl(),
-      recent_rejects: state.recentRejects(50), rejects_by_reason: state.rejectCounts(), history: history.snapshot(),
-    }),
+    maxClients: opts.wsMaxClients, clientMsgsPerS: opts.wsClientMsgsPerS, snapshot,
   });
   const sink = (e: OutputEvent) => {
     state.apply(e);
@@ -55,7 +57,7 @@ export function createApiParts(opts: ApiPartsOptions): ApiParts {
     metrics.apply(e);
     hub.publish(e);
   };
-  return { state, history, metrics, hub, sink };
+  return { state, history, metrics, hub, sink, snapshot };
 }
 
 export interface RunningApi {

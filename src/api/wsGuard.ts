@@ -69,7 +69,7 @@ export function checkRequest(headers: { host?: string; origin?: string; upgrade?
   return null;
 }
 
-/** Installs the guard as the first onRequest hook of `app`. */
+/** Installs the guard as an onRequest hook of `app` (after @fastify/websocket's, see server.ts). */
 export function registerRequestGuard(app: FastifyInstance, policy: GuardPolicy, metrics?: ApiMetrics): void {
   const refused = new Map<string, number>();
   app.addHook('onRequest', (req, reply, done) => {
