@@ -92,7 +92,7 @@ export class LabState {
         break;
       case 'paper_fill': this.fills.push(e); this.bumpRun('fills'); break;
       case 'risk_reject': this.onReject(e); break;
-      case 'settlement': this.markets.delete(e.market_id); this.bumpRun('settlements'); break;
+      case 'settlement': this.onSettlement(e.market_id); break;
       case 'pnl': this.lastPnl = e; break;
       default: break;
     }
@@ -130,6 +130,13 @@ export class LabState {
     const quotes = new Map<string, TokenQuote>();
     for (const t of e.market.tokens) quotes.set(t.token_id, { token_id: t.token_id, outcome: t.outcome, best_bid: null, best_ask: null, mid: null, ts_unix_ms: null });
     this.markets.set(e.market.market_id, { view: { market: e.market, quotes: [...quotes.values()], discovered_ms: e.ts_unix_ms }, quotes });
+  }
+
+  /** Settlement pays out every position of the market (the engine sends no qty-0 position for it). */
+  private onSettlement(marketId: string): void {
+    this.markets.delete(marketId);
+    for (const [token, p] of this.positions) if (p.market_id === marketId) this.positions.delete(token);
+    this.bumpRun('settlements');
   }
 
   private onQuote(e: OutputOf<'quote'>): void {

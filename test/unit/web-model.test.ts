@@ -43,6 +43,8 @@ describe('dashboard model', () => {
     expect(feed.equity.length).toBeGreaterThan(10);
     expect(m.pnl?.equity).toBe(snapshot.pnl?.equity);
     expect(m.settlements.length).toBe(1);
+    // The settled window's positions are gone; only the open window's remain.
+    for (const p of m.positions.values()) expect(m.markets.has(p.market_id)).toBe(true);
     expect(m.takePending().reset).toBe(false);
   });
 
@@ -66,6 +68,8 @@ describe('dashboard model', () => {
     expect(m.fills[0]!.fill).toEqual(fills[fills.length - 1]);
     expect(m.rejects.length).toBeLessThanOrEqual(LIMITS.rejects);
     expect(m.maxDrawdown).toBeGreaterThanOrEqual(m.drawdown());
+    expect(m.settlements.length).toBe(3);
+    for (const p of m.positions.values()) expect(m.markets.has(p.market_id)).toBe(true);
   });
 
   it('shows the kill switch for the rest of its UTC day and the stand-down until the next median', () => {

@@ -219,6 +219,8 @@ export class DashboardModel {
     this.settlements.unshift(e);
     if (this.settlements.length > LIMITS.settlements) this.settlements.length = LIMITS.settlements;
     this.markets.delete(e.market_id);
+    // Settlement pays out the market's positions; the engine sends no qty-0 position for them.
+    for (const [token, p] of this.positions) if (p.market_id === e.market_id) this.positions.delete(token);
     this.dirty.add('pnl').add('markets');
   }
 

@@ -27,7 +27,8 @@ export class ReferencePanel {
     let line = this.venues.get(name);
     if (!line) {
       const color = PALETTE[this.venues.size % PALETTE.length]!;
-      line = new Line(this.chart, { color, title: name, lineWidth: 1, lineVisible: false, pointMarkersVisible: true, pointMarkersRadius: 2, lastValueVisible: false });
+      // Venue prints do not set the scale: an outlier print (okx in the sim, 3% off) would flatten the median.
+      line = new Line(this.chart, { color, title: name, lineWidth: 1, lineVisible: false, pointMarkersVisible: true, pointMarkersRadius: 2, lastValueVisible: false, autoscaleInfoProvider: () => null });
       this.venues.set(name, line);
     }
     return line;
