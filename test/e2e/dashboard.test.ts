@@ -66,6 +66,14 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     await expect.poll(() => pixelsOf(page, 'equity', [[38, 166, 154]]), { timeout: 15_000 }).toBeGreaterThan(20);
     await expect.poll(() => pixelsOf(page, 'risk', [[230, 25, 75], [60, 180, 75]]), { timeout: 15_000 }).toBeGreaterThan(20);
     await page.screenshot({ path: `${ARTIFACTS}dashboard.png`, fullPage: true });
+    // The theme follows the system setting, charts included (dark panel: #171b21).
+    const body = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await body()).toBe('rgb(244, 245, 247)');
+    expect(await pixelsOf(page, 'reference', [[23, 27, 33]])).toBeLessThan(1_000); // the TradingView logo is dark in both
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(body).toBe('rgb(15, 18, 22)');
+    await expect.poll(() => pixelsOf(page, 'reference', [[23, 27, 33]])).toBeGreaterThan(10_000);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-dark.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

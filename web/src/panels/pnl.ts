@@ -2,7 +2,7 @@
 import type { ChartFeed, DashboardModel } from '../model.ts';
 import { el, Stats, Table } from '../dom.ts';
 import { Line, makeChart } from '../charts.ts';
-import { px, qty, signedUsd, usd } from '../format.ts';
+import { clock, px, qty, signedUsd, usd } from '../format.ts';
 import { marketName } from './markets.ts';
 
 export class PnlPanel {
@@ -10,10 +10,11 @@ export class PnlPanel {
   private readonly positions = new Table(['market', 'outcome', 'qty', 'avg cost', 'mark (bid)', 'unrealized'], 20, 'no open position');
   private readonly settled = new Table(['settled market', 'winner', 'source', 'realized'], 8, 'no settlement yet');
   private readonly equity: Line;
+  private readonly asOf = el('p', { class: 'caption small' }, '');
 
   constructor(body: HTMLElement) {
     const host = el('div', { class: 'chart small', 'data-chart': 'equity' });
-    body.append(this.stats.root, host, this.positions.root, this.settled.root);
+    body.append(this.stats.root, this.asOf, host, this.positions.root, this.settled.root);
     this.equity = new Line(makeChart(host), { color: '#26a69a', title: 'equity', lineWidth: 2 });
   }
 
@@ -32,6 +33,8 @@ export class PnlPanel {
     this.stats.set('fees', usd(p?.fees));
     this.stats.set('drawdown', usd(m.drawdown()), m.drawdown() > 0 ? 'neg' : '');
     this.stats.set('max drawdown', usd(m.maxDrawdown));
+    // The engine reports PnL every 10 s of input time; positions below are marked at the live bid.
+    this.asOf.textContent = p ? `totals as of ${clock(p.ts_unix_ms)} UTC (reported every 10 s); positions marked at the live best bid` : 'no PnL reported yet';
     this.positions.render([...m.positions.values()].map((pos) => {
       const book = m.markets.get(pos.market_id)?.books.get(pos.token_id);
       const mark = book?.bid ?? null;
