@@ -4,9 +4,9 @@
  */
 import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
-import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
+import { ConfigError, loadConfig, type Config, type ConfigKey, type Speed } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
-import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
+import { buildEngine, drive, formatSummary, resolveSpeed, SummarySink } from './run.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
 import type { MarketInfo } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
@@ -15,10 +15,10 @@ import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string };
+type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean };
 
 function configFrom(flags: RunFlags): Config {
-  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host };
+  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, serve: flags.serve };
   return loadConfig(process.env, f);
 }
 
@@ -56,25 +56,41 @@ async function runCommand(flags: RunFlags): Promise<number> {
     process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
     return 2;
   }
-  process.stderr.write(`API on ${api.url}\n`);
+  process.stderr.write(`API on ${api.url}\nDashboard on ${api.url}/\n`);
   const sink = (e: OutputEvent) => {
     summary.sink(e);
     api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
-  log.info({ mode, seed: cfg.seed, speed: cfg.speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, abort.signal) : await runPaperLive(cfg, engine, sink, log, abort.signal);
+  const speed = resolveSpeed(cfg);
+  log.info({ mode, seed: cfg.seed, speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
+  const lastTs = mode === 'sim' ? await runSim(cfg, speed, engine, sink, abort.signal) : await runPaperLive(cfg, engine, sink, log, abort.signal);
+  // run_stopped and the final pnl reach every client: the hub flushes them before it closes.
   for (const e of engine.stop(lastTs)) sink(e);
-  await api.close();
   process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs))}\n`);
+  if (cfg.serve && !abort.signal.aborted) {
+    process.stderr.write(`run finished; API and dashboard stay up on ${api.url}/ (--serve), Ctrl-C to stop\n`);
+    await aborted(abort.signal);
+  }
+  await api.close();
+  // Backstop: whatever handle is still open (a feed socket that will not die), the process
+  // leaves a second after the summary; unref'd, so a clean exit is not delayed by it.
+  setTimeout(() => {
+    log.warn('forcing exit: handles still open a second after shutdown');
+    process.exit(process.exitCode ?? 0);
+  }, 1_000).unref();
   return 0;
 }
 
-async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal): Promise<number> {
-  const durationMs = cfg.durationMs ?? (cfg.speed === 'max' ? 30 * 60_000 : null);
+const aborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+
+async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal): Promise<number> {
+  const durationMs = cfg.durationMs ?? (speed === 'max' ? 30 * 60_000 : null);
+  if (durationMs === null) process.stderr.write(`sim: seed ${cfg.seed} at ${speed} (a 15-minute market window every ${speed === '10x' ? '90 s' : '15 min'}) until Ctrl-C; paper trading only\n`);
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal });
+  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed, signal });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
@@ -140,9 +156,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--mode <mode>', 'paper-live | sim (POLYLAB_MODE)'))
     .option('--seed <n>', 'simulator seed (POLYLAB_SEED)')
     .option('--duration <d>', 'stop after this much input time, e.g. 90s, 30m, 2h (POLYLAB_DURATION)')
-    .option('--speed <s>', 'max | 1x | 10x (POLYLAB_SPEED)')
+    .option('--speed <s>', 'auto | max | 1x | 10x (POLYLAB_SPEED); auto = 10x for a sim without --duration, else max')
     .option('--host <host>', 'API host (POLYLAB_HOST)')
     .option('--port <port>', 'API port (POLYLAB_PORT)')
+    .option('--serve', 'keep the API and dashboard up after the run ends, until Ctrl-C (POLYLAB_SERVE)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });

@@ -14,7 +14,10 @@ export const FAMILIES = ['5m', '15m', '1h', '4h', '1d'] as const;
 export const STRATEGIES = STRATEGY_NAMES;
 /** Time in force of paper orders: fill-or-kill, immediate-or-cancel, good-till-cancel (with a TTL). */
 export const TIFS = ['IOC', 'FOK', 'GTC'] as const satisfies readonly Tif[];
+/** `auto`: 10x for a sim without `--duration` (watchable, until Ctrl-C), max otherwise. */
+export const SPEEDS = ['auto', 'max', '1x', '10x'] as const;
 export type Mode = (typeof MODES)[number];
+export type Speed = Exclude<(typeof SPEEDS)[number], 'auto'>;
 export type { VenueName };
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -25,6 +28,12 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
     (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
     z.array(z.enum(values)).min(1),
   );
+const flag = z.preprocess((v) => (typeof v === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[v.trim().toLowerCase()] ?? v : v), z.boolean());
+/** Browser origins: `scheme://host[:port]`, exactly as a browser sends them in `Origin` (no path, no trailing slash). */
+const origins = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+  z.array(z.string().refine((o) => { try { return new URL(o).origin === o; } catch { return false; } })),
+);
 const duration = z.preprocess((v) => (typeof v === 'string' ? parseDurationMs(v) : v), z.number().int().positive().nullable());
 
 /** One setting: its key, environment variable, schema and default. */
@@ -51,12 +60,16 @@ export const SETTINGS = {
   port: { env: 'POLYLAB_PORT', schema: int(0, 65535), default: 8080, accepted: 'an integer 0-65535 (0 = any free port)' },
   wsMaxRateHz: { env: 'POLYLAB_WS_MAX_RATE_HZ', schema: num(0.1, 1000), default: 4, accepted: 'a number 0.1-1000 (flushes of btc_median/quote per second per client)' },
   wsMaxBufferBytes: { env: 'POLYLAB_WS_MAX_BUFFER_BYTES', schema: int(1024, 1 << 30), default: 1 << 20, accepted: 'an integer 1024-1073741824 (unsent bytes before a slow client is cut off)' },
+  wsMaxClients: { env: 'POLYLAB_WS_MAX_CLIENTS', schema: int(1, 10_000), default: 32, accepted: 'an integer 1-10000 (WebSocket clients at once; more are closed with 1013)' },
+  wsClientMsgsPerS: { env: 'POLYLAB_WS_CLIENT_MSGS_PER_S', schema: int(1, 1000), default: 10, accepted: 'an integer 1-1000 (messages a client may send per second before it is closed)' },
+  wsAllowedOrigins: { env: 'POLYLAB_WS_ALLOWED_ORIGINS', schema: origins, default: [], accepted: 'a comma list of origins like https://lab.example.com:8443 (scheme://host[:port])' },
   wsFlushMs: { env: 'POLYLAB_WS_FLUSH_MS', schema: int(1, 1000), default: 100, accepted: 'an integer 1-1000 (longest wait of a fill or reject before it is written to clients)' },
   dataDir: { env: 'POLYLAB_DATA_DIR', schema: z.string().min(1), default: './data' },
   logLevel: { env: 'POLYLAB_LOG_LEVEL', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', accepted: 'trace, debug, info, warn, error, fatal, silent' },
   seed: { env: 'POLYLAB_SEED', schema: int(0, 2 ** 31 - 1), default: 7 },
   durationMs: { env: 'POLYLAB_DURATION', schema: duration, default: null, accepted: 'a duration like 90s, 30m, 2h' },
-  speed: { env: 'POLYLAB_SPEED', schema: z.enum(['max', '1x', '10x']), default: 'max', accepted: 'max, 1x, 10x' },
+  speed: { env: 'POLYLAB_SPEED', schema: z.enum(SPEEDS), default: 'auto', accepted: SPEEDS.join(', ') },
+  serve: { env: 'POLYLAB_SERVE', schema: flag, default: false, accepted: 'true or false (1/0)' },
   venues: { env: 'POLYLAB_VENUES', schema: list(VENUES), default: [...VENUES], accepted: `a comma list of ${VENUES.join(', ')}` },
   ...venueSettings(),
   gammaUrl: { env: 'POLYLAB_GAMMA_URL', schema: url, default: 'https://gamma-api.polymarket.com' },

@@ -3,7 +3,7 @@
  * source of inputs at full speed or in real time, fan its outputs out to sinks, and
  * summarize the run. cli.ts wires these to the process (signals, ports, files).
  */
-import type { Config } from './config.ts';
+import type { Config, Speed } from './config.ts';
 import type { InputEvent } from './core/events.ts';
 import type { OutputEvent, RunMode } from './core/outputs.ts';
 import { Engine } from './engine/engine.ts';
@@ -40,11 +40,17 @@ export function riskLimitsFromConfig(cfg: Config): RiskLimits {
   };
 }
 
+/** `auto` speed: a sim without a duration runs at a watchable 10x until Ctrl-C; anything else as fast as it can. */
+export function resolveSpeed(cfg: Pick<Config, 'mode' | 'speed' | 'durationMs'>): Speed {
+  if (cfg.speed !== 'auto') return cfg.speed;
+  return cfg.mode === 'sim' && cfg.durationMs === null ? '10x' : 'max';
+}
+
 export interface DriveOptions {
   /** Stop once input time passes start + durationMs (null = until the source ends or abort). */
   durationMs: number | null;
   /** `max` runs as fast as possible; `1x`/`10x` pace input time against the wall clock. */
-  speed: 'max' | '1x' | '10x';
+  speed: Speed;
   signal?: AbortSignal;
   /** Wall clock, injectable for tests. */
   nowMs?: () => number;

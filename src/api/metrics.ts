@@ -22,6 +22,7 @@ export class ApiMetrics {
   readonly wsClients: Gauge;
   readonly wsFrames: Counter;
   readonly wsDisconnects: Counter<'reason'>;
+  readonly httpRefused: Counter<'reason'>;
   private readonly loopDelay: IntervalHistogram;
 
   constructor() {
@@ -37,6 +38,7 @@ export class ApiMetrics {
     this.wsClients = new Gauge({ name: 'polylab_ws_clients', help: 'Connected WebSocket clients', registers });
     this.wsFrames = new Counter({ name: 'polylab_ws_frames_sent_total', help: 'WebSocket frames sent to clients', registers });
     this.wsDisconnects = new Counter({ name: 'polylab_ws_disconnects_total', help: 'WebSocket clients closed by the server, by reason', labelNames: ['reason'], registers });
+    this.httpRefused = new Counter({ name: 'polylab_http_refused_total', help: 'Requests and WebSocket upgrades refused by the Host/Origin guard, by reason', labelNames: ['reason'], registers });
     // perf_hooks samples the loop delay in C++ at no cost to the loop itself.
     this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     this.loopDelay.enable();

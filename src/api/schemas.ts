@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { RUN_MODES } from '../core/outputs.ts';
 import { FeedStateSchema, MarketInfoSchema, OutcomeSchema } from '../core/events.ts';
-import { FeedHealthSchema, PaperFillSchema, PnlSchema, PositionSchema, RiskRejectSchema } from '../core/outputs.ts';
+import { BtcMedianSchema, FeedHealthSchema, PaperFillSchema, PnlSchema, PositionSchema, RiskRejectSchema, SettlementSchema } from '../core/outputs.ts';
 
 const tsMs = z.number().int().nonnegative();
 export const RunModeSchema = z.enum(RUN_MODES);
@@ -15,7 +15,7 @@ export type RunMode = z.infer<typeof RunModeSchema>;
 /** The coded error body every non-2xx answer carries (STYLE: errors are a catalogue). */
 export const ErrorBodySchema = z.object({
   error: z.object({
-    code: z.enum(['NOT_FOUND', 'BAD_REQUEST', 'NOT_READY', 'INTERNAL']),
+    code: z.enum(['NOT_FOUND', 'BAD_REQUEST', 'FORBIDDEN', 'NOT_READY', 'INTERNAL']),
     message: z.string(),
     /** The query field that failed validation, when there is one. */
     field: z.string().nullable(),
@@ -59,6 +59,9 @@ export const TokenQuoteSchema = z.object({
   best_bid: z.number().nullable(),
   best_ask: z.number().nullable(),
   mid: z.number().nullable(),
+  /** Shares on each side of the book (absent until the first quote). */
+  bid_depth: z.number().nonnegative().optional(),
+  ask_depth: z.number().nonnegative().optional(),
   ts_unix_ms: tsMs.nullable(),
 });
 export type TokenQuote = z.infer<typeof TokenQuoteSchema>;
@@ -111,6 +114,19 @@ export const ListQuerySchema = z.object({
   market_id: z.string().min(1).max(200).optional(),
 });
 
+/** The short past of the current run (history.ts), oldest first, each series bounded. */
+export const DashboardHistorySchema = z.object({
+  last_median: BtcMedianSchema.nullable(),
+  median: z.array(z.object({ ts_unix_ms: tsMs, px: z.number() })),
+  equity: z.array(z.object({ ts_unix_ms: tsMs, equity: z.number(), realized: z.number(), fees: z.number() })),
+  /** Cumulative reject counts by reason, sampled. */
+  rejects: z.array(z.object({ ts_unix_ms: tsMs, by_reason: z.record(z.string(), z.number().int().nonnegative()) })),
+  settlements: z.array(SettlementSchema),
+  /** Decision time of recent intents, by intent id: a fill's latency is its time minus this. */
+  intent_ms: z.record(z.string(), tsMs),
+});
+export type DashboardHistory = z.infer<typeof DashboardHistorySchema>;
+
 /** What every WebSocket client receives first: enough state to draw the dashboard. */
 export const WsSnapshotSchema = z.object({
   mode: RunModeSchema,
@@ -120,6 +136,9 @@ export const WsSnapshotSchema = z.object({
   positions: z.array(PositionSchema),
   recent_fills: z.array(PaperFillSchema),
   pnl: PnlSchema.nullable(),
+  recent_rejects: z.array(RiskRejectSchema),
+  rejects_by_reason: z.record(z.string(), z.number().int().nonnegative()),
+  history: DashboardHistorySchema,
 });
 export type WsSnapshot = z.infer<typeof WsSnapshotSchema>;
 export const WsConnectedSchema = z.object({ event_type: z.literal('connected'), snapshot: WsSnapshotSchema, ts_unix_ms: tsMs });

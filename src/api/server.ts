@@ -12,6 +12,8 @@ import {
 import type { ApiMetrics } from './metrics.ts';
 import type { LabState } from './state.ts';
 import type { WsHub } from './ws.ts';
+import { registerDashboard } from './static.ts';
+import { registerRequestGuard, type GuardPolicy } from './wsGuard.ts';
 import {
   ErrorBodySchema, FeedHealthResponseSchema, FillsResponseSchema, HealthzResponseSchema, ListQuerySchema, MarketsResponseSchema,
   PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, RejectsResponseSchema, RunsResponseSchema, type ErrorBody,
@@ -24,6 +26,10 @@ export interface BuildApiOptions {
   /** Largest message a WebSocket client may send; larger closes that socket (1009). */
   maxClientMessageBytes?: number;
   logger?: FastifyBaseLogger;
+  /** Host and Origin checks (wsGuard.ts); defaults to a loopback server with no extra origins. */
+  guard?: GuardPolicy;
+  /** The built dashboard served at `/` (static.ts); defaults to web/dist. */
+  webDir?: string;
 }
 
 function errorBody(code: ErrorBody['error']['code'], message: string, field: string | null = null): ErrorBody {
@@ -34,7 +40,9 @@ const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 500: ErrorBodySchem
 
 export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> {
   // Per-request lines would flood the log at dashboard polling rates; errors are still logged.
-  const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) });
+  // forceCloseConnections: close() cuts every HTTP connection, so a client stuck half-way
+  // through a request cannot hold up shutdown (WebSocket clients are closed by the hub).
+  const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }), forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(onError);
@@ -44,7 +52,11 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
     transform: jsonSchemaTransform,
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxClientMessageBytes ?? 4096, perMessageDeflate: false } });
+  // After the WebSocket plugin: its own hooks then mark upgrade requests, so a refused
+  // upgrade's socket is destroyed once the 403 is written instead of lingering.
+  registerRequestGuard(app, opts.guard ?? { bindHost: '127.0.0.1', allowedOrigins: [] }, opts.metrics);
   registerRoutes(app, opts);
+  registerDashboard(app, opts.webDir);
   return app;
 }
 

@@ -6,15 +6,21 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { OutputEvent } from '../core/outputs.ts';
 import { ApiMetrics } from './metrics.ts';
-import type { RunMode } from './schemas.ts';
+import type { RunMode, WsSnapshot } from './schemas.ts';
+import { HistorySink } from './history.ts';
 import { buildApi, startApi } from './server.ts';
+import { closeWithin, trackSockets } from './shutdown.ts';
 import { LabState } from './state.ts';
 import { WsHub } from './ws.ts';
+import { warnIfExposed } from './wsGuard.ts';
 
 export interface ApiParts {
   state: LabState;
+  history: HistorySink;
   metrics: ApiMetrics;
   hub: WsHub;
+  /** What a WebSocket client gets first (`connected`). */
+  snapshot: () => WsSnapshot;
   /** Subscribe this to the engine's outputs: state first, so a snapshot includes the event. */
   sink: (e: OutputEvent) => void;
 }
@@ -27,24 +33,30 @@ export interface ApiPartsOptions {
   recentMax?: number;
   closeGraceMs?: number;
   onDrop?: (reason: string, clientId: number) => void;
+  wsMaxClients?: number;
+  wsClientMsgsPerS?: number;
 }
 
 export function createApiParts(opts: ApiPartsOptions): ApiParts {
   const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax });
+  const history = new HistorySink();
   const metrics = new ApiMetrics();
+  const snapshot = (): WsSnapshot => ({
+    mode: state.mode, run: state.currentRun(), feed_health: state.feedHealth(), markets: state.marketList(),
+    positions: state.positionList(), recent_fills: state.recentFills(50), pnl: state.pnl(),
+    recent_rejects: state.recentRejects(50), rejects_by_reason: state.rejectCounts(), history: history.snapshot(),
+  });
   const hub = new WsHub({
     maxRateHz: opts.wsMaxRateHz, maxBufferBytes: opts.wsMaxBufferBytes, flushMs: opts.wsFlushMs, metrics, closeGraceMs: opts.closeGraceMs, onDrop: opts.onDrop,
-    snapshot: () => ({
-      mode: state.mode, run: state.currentRun(), feed_health: state.feedHealth(), markets: state.marketList(),
-      positions: state.positionList(), recent_fills: state.recentFills(50), pnl: state.pnl(),
-    }),
+    maxClients: opts.wsMaxClients, clientMsgsPerS: opts.wsClientMsgsPerS, snapshot,
   });
   const sink = (e: OutputEvent) => {
     state.apply(e);
+    history.apply(e);
     metrics.apply(e);
     hub.publish(e);
   };
-  return { state, metrics, hub, sink };
+  return { state, history, metrics, hub, sink, snapshot };
 }
 
 export interface RunningApi {
@@ -54,6 +66,9 @@ export interface RunningApi {
   close: () => Promise<void>;
 }
 
+/** How long shutdown waits for clients to finish before their sockets are destroyed. */
+const CLOSE_GRACE_MS = 750;
+
 /** The settings the API is started with (a subset of the lab's config). */
 export interface ApiConfig {
   mode: RunMode;
@@ -62,17 +77,24 @@ export interface ApiConfig {
   wsMaxRateHz: number;
   wsMaxBufferBytes: number;
   wsFlushMs: number;
+  wsMaxClients: number;
+  wsClientMsgsPerS: number;
+  wsAllowedOrigins: readonly string[];
 }
 
 export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger): Promise<RunningApi> {
   const parts = createApiParts({
     mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
+    wsMaxClients: cfg.wsMaxClients, wsClientMsgsPerS: cfg.wsClientMsgsPerS, closeGraceMs: CLOSE_GRACE_MS,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
-  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }) });
+  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }), guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins } });
+  const sockets = trackSockets(app.server);
+  warnIfExposed(cfg.host, log);
   const close = async () => {
     parts.hub.close();
-    await app.close();
+    const outcome = await closeWithin(app.close(), sockets, CLOSE_GRACE_MS);
+    if (outcome === 'forced') log.warn('API closed by force: a client did not finish in time');
     parts.metrics.close();
   };
   let url: string;

@@ -92,7 +92,7 @@ export class LabState {
         break;
       case 'paper_fill': this.fills.push(e); this.bumpRun('fills'); break;
       case 'risk_reject': this.onReject(e); break;
-      case 'settlement': this.markets.delete(e.market_id); this.bumpRun('settlements'); break;
+      case 'settlement': this.onSettlement(e.market_id); break;
       case 'pnl': this.lastPnl = e; break;
       default: break;
     }
@@ -132,12 +132,21 @@ export class LabState {
     this.markets.set(e.market.market_id, { view: { market: e.market, quotes: [...quotes.values()], discovered_ms: e.ts_unix_ms }, quotes });
   }
 
+  /** Settlement pays out every position of the market (the engine sends no qty-0 position for it). */
+  private onSettlement(marketId: string): void {
+    this.markets.delete(marketId);
+    for (const [token, p] of this.positions) if (p.market_id === marketId) this.positions.delete(token);
+    this.bumpRun('settlements');
+  }
+
   private onQuote(e: OutputOf<'quote'>): void {
     const q = this.markets.get(e.market_id)?.quotes.get(e.token_id);
     if (!q) return;
     q.best_bid = e.best_bid;
     q.best_ask = e.best_ask;
     q.mid = e.mid;
+    q.bid_depth = e.bid_depth;
+    q.ask_depth = e.ask_depth;
     q.ts_unix_ms = e.ts_unix_ms;
   }
 

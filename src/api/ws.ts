@@ -43,6 +43,10 @@ export interface WsHubOptions {
   flushMs?: number;
   nowMs?: () => number;
   onDrop?: (reason: string, clientId: number) => void;
+  /** Clients at once; one more is closed with 1013 "too many clients" (default: no limit). */
+  maxClients?: number;
+  /** Messages a client may send in one second; one more closes it with 1008 (default: no limit). */
+  clientMsgsPerS?: number;
 }
 
 /** The live stream. `position`, `market_discovered` and `run_stopped` ride along for the dashboard. */
@@ -51,7 +55,15 @@ const FORWARDED = new Set<OutputEvent['event_type']>([
   'position', 'market_discovered', 'run_stopped',
 ]);
 
-interface Client { id: number; ws: WebSocket; socket: Socket; frames: number }
+interface Client {
+  id: number;
+  ws: WebSocket;
+  socket: Socket;
+  frames: number;
+  /** Start of the client's current one-second message window, and its messages in it. */
+  windowStartMs: number;
+  windowMsgs: number;
+}
 
 /** Header size of an unmasked frame for a payload of n bytes (RFC 6455 §5.2). */
 const headerBytes = (n: number) => (n < 126 ? 2 : n < 65_536 ? 4 : 10);
@@ -86,6 +98,10 @@ export const CLOSE_POLICY = 1008;
 export const CLOSE_UNSUPPORTED = 1003;
 export const CLOSE_INVALID = 1007;
 export const CLOSE_GOING_AWAY = 1001;
+/** RFC 6455 §7.4.1 / IANA registry: "Try Again Later". */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+export const REASON_TOO_MANY_CLIENTS = 'too many clients';
+export const REASON_TOO_MANY_MESSAGES = 'too many messages';
 
 export class WsHub {
   private readonly clients = new Set<Client>();
@@ -164,7 +180,15 @@ export class WsHub {
 
   /** Registers an upgraded socket, sends the `connected` snapshot and guards client input. */
   add(ws: WebSocket, socket: Socket): void {
-    const c: Client = { id: this.nextId++, ws, socket, frames: 0 };
+    const c: Client = { id: this.nextId++, ws, socket, frames: 0, windowStartMs: this.now(), windowMsgs: 0 };
+    if (this.clients.size >= (this.opts.maxClients ?? Infinity)) {
+      // Counted like any other server-side close; the client never gets a snapshot.
+      this.opts.metrics?.wsDisconnects.inc({ reason: REASON_TOO_MANY_CLIENTS });
+      this.opts.onDrop?.(REASON_TOO_MANY_CLIENTS, c.id);
+      ws.close(CLOSE_TRY_AGAIN_LATER, REASON_TOO_MANY_CLIENTS);
+      setTimeout(() => ws.terminate(), this.opts.closeGraceMs ?? 5_000).unref();
+      return;
+    }
     // Events still queued are already in the snapshot: send them to the others first, so the newcomer gets each event once.
     this.flush(false);
     this.clients.add(c);
@@ -178,6 +202,9 @@ export class WsHub {
   }
 
   private onClientMessage(c: Client, data: unknown, isBinary: boolean): void {
+    // A dropped client's frames still in flight are not answered.
+    if (!this.clients.has(c)) return;
+    if (this.overRate(c)) return this.drop(c, CLOSE_POLICY, REASON_TOO_MANY_MESSAGES, 1_000);
     if (isBinary || !Buffer.isBuffer(data)) return this.drop(c, CLOSE_UNSUPPORTED, 'binary messages are not accepted');
     let parsed: unknown;
     try {
@@ -189,14 +216,27 @@ export class WsHub {
     c.ws.send(JSON.stringify({ event_type: 'pong', ts_unix_ms: this.now() }));
   }
 
+  /** Fixed one-second windows: checked before any parsing, so a flood costs a counter per frame. */
+  private overRate(c: Client): boolean {
+    const limit = this.opts.clientMsgsPerS;
+    if (limit === undefined) return false;
+    const now = this.now();
+    if (now - c.windowStartMs >= 1000) {
+      c.windowStartMs = now;
+      c.windowMsgs = 0;
+    }
+    c.windowMsgs += 1;
+    return c.windowMsgs > limit;
+  }
+
   /** Closes one client with a reason; it is never written again, and is cut hard if it will not finish closing. */
-  private drop(c: Client, code: number, reason: string): void {
+  private drop(c: Client, code: number, reason: string, graceMs = this.opts.closeGraceMs ?? 5_000): void {
     if (!this.clients.has(c)) return;
     this.forget(c);
     this.opts.metrics?.wsDisconnects.inc({ reason });
     this.opts.onDrop?.(reason, c.id);
     c.ws.close(code, reason);
-    const t = setTimeout(() => c.ws.terminate(), this.opts.closeGraceMs ?? 5_000);
+    const t = setTimeout(() => c.ws.terminate(), graceMs);
     t.unref();
     c.ws.once('close', () => clearTimeout(t));
   }
@@ -205,12 +245,18 @@ export class WsHub {
     if (this.clients.delete(c)) this.opts.metrics?.wsClients.set(this.clients.size);
   }
 
+  /**
+   * Flushes what is queued (the run's last `pnl` and `run_stopped` included) and the latest
+   * median and quotes, then closes every client with 1001: the close frame follows the
+   * flushed frames on the same socket, so a client reads them all before it learns why.
+   */
   close(): void {
     clearInterval(this.ticker);
+    this.flush(true);
     for (const c of [...this.clients]) {
       this.forget(c);
       c.ws.close(CLOSE_GOING_AWAY, 'server shutting down');
-      setTimeout(() => c.ws.terminate(), 1_000).unref();
+      setTimeout(() => c.ws.terminate(), Math.min(this.opts.closeGraceMs ?? 1_000, 1_000)).unref();
     }
   }
 }

@@ -32,6 +32,10 @@ export const BtcMedianSchema = z.object({
   px_median: num.positive(),
   px_spread_bps: num.nonnegative(),
   venue_count: z.number().int().positive(),
+  /** Annualized EWMA volatility including this median: the σ the strategies' fair value uses at this tick. */
+  vol_annual: num.positive().optional(),
+  /** Last print of every venue fresh at this tick, outliers included; the median kept `venue_count` of them. */
+  venue_px: z.record(z.string(), num.positive()).optional(),
   ts_unix_ms: tsMs,
 });
 export type BtcMedian = z.infer<typeof BtcMedianSchema>;

@@ -199,7 +199,7 @@ export class Engine {
     if (med) {
       this.reference = { med, tsMs: this.now, live: true };
       this.vol.update(med.px_median, this.now);
-      out.push({ event_type: 'btc_median', px_median: med.px_median, px_spread_bps: med.px_spread_bps, venue_count: med.venue_count, ts_unix_ms: this.now });
+      out.push({ event_type: 'btc_median', px_median: med.px_median, px_spread_bps: med.px_spread_bps, venue_count: med.venue_count, vol_annual: this.vol.annual(), venue_px: med.venue_px, ts_unix_ms: this.now });
     }
     // A market whose price to beat was just fixed is announced again, so sinks see it.
     for (const info of this.markets.advance(this.now, med?.px_median ?? null)) out.push({ event_type: 'market_discovered', market: info, ts_unix_ms: this.now });

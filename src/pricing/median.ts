@@ -17,6 +17,8 @@ export interface MedianResult {
   venue_count: number;
   /** Venues in the accepted set, sorted by name (stable output). */
   venues: string[];
+  /** Last print of every fresh venue, outliers included (they are what a chart should show). */
+  venue_px: Record<string, number>;
 }
 
 /** Median of a non-empty array sorted ascending; mean of the middle two for even sizes. */
@@ -66,6 +68,7 @@ export class MedianAggregator {
       px_spread_bps: ((pxs[pxs.length - 1]! - pxs[0]!) / median) * 10_000,
       venue_count: accepted.length,
       venues: accepted.map((t) => t.venue).sort(),
+      venue_px: Object.fromEntries(fresh.map((t) => [t.venue, t.px] as const).sort((a, b) => a[0].localeCompare(b[0]))),
     };
   }
 }

@@ -46,7 +46,8 @@ describe('REST API on a real server fed by the seeded sim', () => {
     expect(res.status).toBe(200);
     const body = FeedHealthResponseSchema.parse(res.body);
     expect(body.mode).toBe('sim');
-    expect(body.sources.map((s) => s.source).sort()).toEqual(['coinbase', 'polymarket_ws']);
+    // The sim's own reports (six venues and its books) plus the two injected above.
+    expect(body.sources.map((s) => s.source).sort()).toEqual(['binance', 'bitstamp', 'bybit', 'coinbase', 'kraken', 'okx', 'polymarket_sim', 'polymarket_ws']);
     expect(body.sources.find((s) => s.source === 'coinbase')).toMatchObject({ messages: 120, parse_errors: 2, reconnects: 3, state: 'live' });
     expect(body.polymarket_state).toBe('stale');
     expect(body.venues_contributing).toBeGreaterThanOrEqual(2);

@@ -2,7 +2,7 @@
  * Test harness for the API: a real server on 127.0.0.1:0 fed by the real Engine driven
  * by the seeded SimFeed, plus small helpers for real HTTP and WebSocket clients.
  */
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
 import type { InputEvent } from '../../src/core/events.ts';
@@ -86,8 +86,8 @@ export class Recorder {
     ws.on('error', () => undefined);
   }
 
-  static async open(url: string): Promise<Recorder> {
-    const ws = new WebSocket(url);
+  static async open(url: string, opts?: ClientOptions): Promise<Recorder> {
+    const ws = new WebSocket(url, opts);
     const r = new Recorder(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

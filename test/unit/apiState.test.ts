@@ -36,7 +36,7 @@ describe('LabState', () => {
     expect(s.fills.total).toBe(12);
   });
 
-  it('tracks quotes per token, and forgets a market at settlement', () => {
+  it('tracks quotes per token, and forgets a market and its positions at settlement', () => {
     const s = new LabState({ mode: 'sim' });
     s.apply({ event_type: 'market_discovered', market, ts_unix_ms: 1 });
     s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'up', outcome: 'Up', best_bid: 0.48, best_ask: 0.5, mid: 0.49, bid_depth: 10, ask_depth: 10, ts_unix_ms: 2 });
@@ -46,8 +46,12 @@ describe('LabState', () => {
       { market_id: 'm1', slug: market.slug, token_id: 'up', outcome: 'Up', last_update_ms: 2, age_ms: 0 },
       { market_id: 'm1', slug: market.slug, token_id: 'down', outcome: 'Down', last_update_ms: null, age_ms: null },
     ]);
+    s.apply({ event_type: 'position', market_id: 'm1', token_id: 'up', outcome: 'Up', qty: 20, avg_cost: 0.5, ts_unix_ms: 2 });
+    s.apply({ event_type: 'position', market_id: 'm2', token_id: 'other', outcome: 'Up', qty: 5, avg_cost: 0.5, ts_unix_ms: 2 });
     s.apply({ event_type: 'settlement', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'official', payout: 0, realized_pnl: 0, ts_unix_ms: 3 });
     expect(s.marketList()).toEqual([]);
+    // The engine sends no qty-0 position at settlement: the payout closed them.
+    expect(s.positionList().map((p) => p.token_id)).toEqual(['other']);
     expect(s.booksLive()).toBe(0);
   });
 

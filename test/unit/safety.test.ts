@@ -20,7 +20,7 @@ describe('safety: read-only by construction', () => {
     for (const d of deps) for (const re of SIGNING) expect(re.test(d), `${d} looks like a signing/trading library`).toBe(false);
   });
 
-  const sources = [...files('src'), ...files('bin')].map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const sources = [...files('src'), ...files('bin'), ...files('web/src'), 'web/index.html'].map((f) => ({ f, text: readFileSync(f, 'utf8') }));
 
   it('sends no POST/PUT/DELETE request from any source file', () => {
     expect(sources.length).toBeGreaterThan(10);
@@ -35,6 +35,17 @@ describe('safety: read-only by construction', () => {
     for (const { f, text } of sources) {
       expect(text.match(/['"`][^'"`]*\/(order|orders|cancel|cancel-all|auth\/api-key)['"`?]/g), f).toBeNull();
       expect(text.match(/PRIVATE_KEY|privateKey|signTypedData|api[_-]?secret|passphrase/gi), f).toBeNull();
+    }
+  });
+
+  it('gives the dashboard no control and no message but a ping', () => {
+    const web = sources.filter(({ f }) => f.startsWith('web'));
+    expect(web.length).toBeGreaterThan(5);
+    for (const { f, text } of web) {
+      expect(text.match(/<(button|form|input|select|textarea)\b|createElement\(['"](button|form|input|select|textarea)['"]\)|el\(['"](button|form|input|select|textarea)['"]/g), f).toBeNull();
+      expect(text.match(/\bfetch\(|XMLHttpRequest|sendBeacon/g), f).toBeNull();
+      // The socket's only outbound message is the keep-alive ping the server accepts.
+      for (const send of text.match(/\.send\([^)]*\)/g) ?? []) expect(send, f).toBe(`.send('{"op":"ping"}')`);
     }
   });
 });

@@ -8,6 +8,9 @@
  *   window opens. Its two token books follow the model probability with a noisy,
  *   mean-reverting crowd error, so prices diverge from fair value now and then.
  * - At window end the market resolves (end ≥ start → Up) a few seconds later.
+ * - Every 5 s each venue and the simulated Polymarket books report their health as the
+ *   live feeds do (`venue_status`), last in their step and without drawing from the RNG,
+ *   so the trades, books and fills of a seed are the same as without them.
  */
 import type { InputEvent, Level, MarketInfo } from '../../core/events.ts';
 import { Rng } from '../../core/rng.ts';
@@ -25,6 +28,10 @@ const BOOK_MS = 1_000;
 const DISCOVER_AHEAD_MS = 120_000;
 const RESOLVE_DELAY_MS = 3_000;
 const VOL_ANNUAL = 0.5;
+const STATUS_MS = 5_000;
+/** A venue silent for longer than this reports `stale` (the median's default staleness). */
+const STALE_AFTER_MS = 2_000;
+export const SIM_BOOKS_SOURCE = 'polymarket_sim';
 
 export interface SimOptions {
   seed: number;
@@ -45,6 +52,8 @@ export class SimFeed {
   private readonly nextTrade = new Map<string, number>();
   private readonly markets = new Map<number, SimMarket>();
   private tradeSeq = 0;
+  private readonly venueTrades = new Map<string, { n: number; lastMs: number | null }>();
+  private bookMsgs = 0;
 
   constructor(opts: SimOptions) {
     this.rng = new Rng(opts.seed);
@@ -64,6 +73,17 @@ export class SimFeed {
     yield* this.trades(t);
     if ((t - this.startMs) % BOOK_MS === 0) yield* this.books(t);
     if ((t - this.startMs) % TIMER_MS === 0) yield { event_type: 'timer', ts_unix_ms: t };
+    if ((t - this.startMs) % STATUS_MS === 0) yield* this.statuses(t);
+  }
+
+  private *statuses(t: number): Generator<InputEvent> {
+    const base = { parse_errors: 0, rejected: 0, reconnects: 0, last_error: null, ts_unix_ms: t };
+    for (const venue of SIM_VENUE_NAMES) {
+      const v = this.venueTrades.get(venue) ?? { n: 0, lastMs: null };
+      const stale = v.lastMs === null || t - v.lastMs > STALE_AFTER_MS;
+      yield { event_type: 'venue_status', source: venue, state: stale ? 'stale' : 'live', reason: stale ? 'no trade for over 2 s (simulated silence)' : null, messages: v.n, trades: v.n, last_message_ts_ms: v.lastMs, ...base };
+    }
+    yield { event_type: 'venue_status', source: SIM_BOOKS_SOURCE, state: 'live', reason: null, messages: this.bookMsgs, trades: 0, last_message_ts_ms: this.bookMsgs > 0 ? t : null, ...base };
   }
 
   private walk(): void {
@@ -119,6 +139,10 @@ export class SimFeed {
         if (venue === 'bitstamp' && (t - this.startMs) % 60_000 >= 40_000) continue;
         let px = this.btc * (1 + this.rng.normal() * 0.0001);
         if (venue === 'okx' && this.rng.next() < 0.02) px *= 1.03;
+        const count = this.venueTrades.get(venue) ?? { n: 0, lastMs: null };
+        count.n += 1;
+        count.lastMs = t;
+        this.venueTrades.set(venue, count);
         yield {
           event_type: 'venue_trade', venue, symbol: 'BTC-USD', px: Math.round(px * 100) / 100, qty: Math.round(this.rng.exponential(0.05) * 1e6) / 1e6 + 1e-6,
           side: this.rng.next() < 0.5 ? 'buy' : 'sell', trade_id: `${venue}-${++this.tradeSeq}`, ts_exchange_ms: t - this.rng.int(1, 30), ts_unix_ms: t,
@@ -136,6 +160,7 @@ export class SimFeed {
       const pUp = Math.min(0.98, Math.max(0.02, fair + m.crowdError));
       const up = this.ladders(pUp);
       const [upTok, downTok] = m.info.tokens;
+      this.bookMsgs += 2;
       yield { event_type: 'book_snapshot', market_id: m.info.market_id, token_id: upTok.token_id, bids: up.bids, asks: up.asks, ts_exchange_ms: t, ts_unix_ms: t };
       // The Down book mirrors the Up book: a Down bid at q is an Up ask at 1 − q.
       const mirror = (ls: Level[]): Level[] => ls.map(([px, size]) => [round2(1 - px), size]);

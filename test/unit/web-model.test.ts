@@ -1,0 +1,100 @@
+// Goal: the dashboard's model draws a useful state from the `connected` snapshot alone, follows the stream with bounded lists, computes fill latency, fair value (the engine's formula), drawdown, kill switch and stand-down, and starts over on a new run.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { OutputEvent } from '../../src/core/outputs.ts';
+import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
+import { buildEngine } from '../../src/run.ts';
+import { createApiParts } from '../../src/api/start.ts';
+import { WsSnapshotSchema } from '../../src/api/schemas.ts';
+import { fairValueUp } from '../../src/pricing/fairValue.ts';
+import { DashboardModel, LIMITS } from '../../web/src/model.ts';
+
+/** The engine's outputs for `minutes` of the seeded sim, and the API parts fed with them (for a real snapshot). */
+function simRun(minutes: number) {
+  const parts = createApiParts({ mode: 'sim', wsMaxRateHz: 4, wsMaxBufferBytes: 1 << 20 });
+  const engine = buildEngine(loadConfig({}), 'sim', 'model-7', 7);
+  const events: OutputEvent[] = [...engine.start(SIM_START_MS)];
+  for (const e of new SimFeed({ seed: 7 }).events()) {
+    if (e.ts_unix_ms - SIM_START_MS > minutes * 60_000) break;
+    events.push(...engine.step(e));
+  }
+  for (const e of events) parts.sink(e);
+  parts.hub.close();
+  parts.metrics.close();
+  // Through JSON, as a client receives it.
+  const snapshot = WsSnapshotSchema.parse(JSON.parse(JSON.stringify(parts.snapshot())));
+  return { events, snapshot, engine };
+}
+
+describe('dashboard model', () => {
+  it('renders from the snapshot alone: run, sources, markets, fills with latency, charts, PnL', () => {
+    const { snapshot, engine } = simRun(20);
+    const m = new DashboardModel();
+    m.load(snapshot, 0);
+    expect(m.run?.run_id).toBe('model-7');
+    expect([...m.sources.keys()]).toEqual(expect.arrayContaining(['coinbase', 'okx', 'polymarket_sim']));
+    expect(m.markets.size).toBeGreaterThanOrEqual(1);
+    expect(m.fills.length).toBe(Math.min(LIMITS.fills, engine.counters.fills));
+    // IOC fills match POLYLAB_LATENCY_MS after the decision (250 ms by default) or at the next book after it.
+    for (const f of m.fills) expect(f.latency_ms).toBeGreaterThanOrEqual(250);
+    const feed = m.takePending();
+    expect(feed.reset).toBe(true);
+    expect(feed.median.length).toBeGreaterThan(100);
+    expect(feed.equity.length).toBeGreaterThan(10);
+    expect(m.pnl?.equity).toBe(snapshot.pnl?.equity);
+    expect(m.settlements.length).toBe(1);
+    // The settled window's positions are gone; only the open window's remain.
+    for (const p of m.positions.values()) expect(m.markets.has(p.market_id)).toBe(true);
+    expect(m.takePending().reset).toBe(false);
+  });
+
+  it('computes the fair value of the current window from the last median and its volatility, as the engine does', () => {
+    const { snapshot } = simRun(5);
+    const m = new DashboardModel();
+    m.load(snapshot, 0);
+    const cur = m.currentMarket()!;
+    const med = snapshot.history.last_median!;
+    expect(med.vol_annual).toBeGreaterThan(0);
+    expect(m.fairUp(cur)).toBe(fairValueUp(med.px_median, cur.price_to_beat!, cur.window_end_ms - m.nowMs!, med.vol_annual!));
+  });
+
+  it('keeps at most the configured number of fills and rejects while following the stream', () => {
+    const { events } = simRun(60);
+    const m = new DashboardModel();
+    for (const e of events) m.apply(e);
+    const fills = events.filter((e) => e.event_type === 'paper_fill');
+    expect(fills.length).toBeGreaterThan(LIMITS.fills);
+    expect(m.fills).toHaveLength(LIMITS.fills);
+    expect(m.fills[0]!.fill).toEqual(fills[fills.length - 1]);
+    expect(m.rejects.length).toBeLessThanOrEqual(LIMITS.rejects);
+    expect(m.maxDrawdown).toBeGreaterThanOrEqual(m.drawdown());
+    expect(m.settlements.length).toBe(3);
+    for (const p of m.positions.values()) expect(m.markets.has(p.market_id)).toBe(true);
+  });
+
+  it('shows the kill switch for the rest of its UTC day and the stand-down until the next median', () => {
+    const m = new DashboardModel();
+    const day = Date.UTC(2026, 0, 1);
+    m.apply({ event_type: 'risk_reject', reason: 'daily_loss_limit', market_id: 'm', intent_id: 'i1', numbers: { day_pnl: -600 }, ts_unix_ms: day + 3_600_000 });
+    expect(m.killSwitchActive()).toBe(true);
+    m.apply({ event_type: 'risk_reject', reason: 'no_reference_price', market_id: null, intent_id: null, numbers: {}, ts_unix_ms: day + 3_700_000 });
+    expect(m.risk.standDownSinceMs).toBe(day + 3_700_000);
+    m.apply({ event_type: 'btc_median', px_median: 64_000, px_spread_bps: 1, venue_count: 4, ts_unix_ms: day + 3_800_000 });
+    expect(m.risk.standDownSinceMs).toBeNull();
+    m.apply({ event_type: 'btc_median', px_median: 64_000, px_spread_bps: 1, venue_count: 4, ts_unix_ms: day + 86_400_000 });
+    expect(m.killSwitchActive()).toBe(false);
+  });
+
+  it('starts over when a new run starts', () => {
+    const { snapshot } = simRun(20);
+    const m = new DashboardModel();
+    m.load(snapshot, 0);
+    m.takePending();
+    m.apply({ event_type: 'run_started', run_id: 'sim-8', mode: 'sim', seed: 8, strategy: 'divergence', ts_unix_ms: SIM_START_MS });
+    expect(m.run?.run_id).toBe('sim-8');
+    expect(m.fills).toEqual([]);
+    expect(m.markets.size).toBe(0);
+    expect(m.pnl).toBeNull();
+    expect(m.takePending().reset).toBe(true);
+  });
+});
