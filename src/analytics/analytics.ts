@@ -1,0 +1,268 @@
+/**
+ * How far to trust the paper PnL (pure, floor 3 beside the engine). `observe(input,
+ * outputs)` is called with each input and the engine's outputs for it; it keeps its own
+ * copy of the token books from the inputs, so it never reaches into the engine. The same
+ * inputs give the same figures, so a replay reproduces every label and number.
+ *
+ * Per fill: a tape label (tape.ts), markouts (markouts.ts) and the fill-model range
+ * (fillModels.ts); per decision: a calibration forecast (calibration.ts). Every collection
+ * is bounded.
+ */
+import type { InputEvent, Level, MarketFamily, MarketInfo, Outcome } from '../core/events.ts';
+import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
+import { OrderBook } from '../core/book.ts';
+import { CalibrationAccumulator } from './calibration.ts';
+import { contributions, optimisticPx, pessimisticPx, type ModelPrices } from './fillModels.ts';
+import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
+import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
+import { buildReport, type TrustReport } from './report.ts';
+
+export interface AnalyticsOptions {
+  /** The paper execution's latency: the pessimistic model looks at the book at twice it. */
+  latencyMs: number;
+  slippageBps: number;
+  tape?: Partial<TapeOptions>;
+  /** Fills kept for the report (oldest dropped beyond it, and counted). */
+  maxFills?: number;
+}
+
+interface IntentRecord {
+  strategy: string;
+  market_id: string;
+  token_id: string;
+  side: 'buy' | 'sell';
+  limit_px: number;
+  decision_ms: number;
+  /** The touch on the taking side at the decision (optimistic model). */
+  touch_px: number | null;
+  /** The taking side at twice the latency (pessimistic model); null until then. */
+  late_levels: Level[] | null;
+  late_due_ms: number;
+}
+
+export interface FillRecord {
+  strategy: string;
+  family: MarketFamily | null;
+  fill: PaperFill;
+  intent: IntentRecord | null;
+  marks: MarkedFill;
+  tape: TapeEvidence | null;
+  /** Settled contribution to PnL under each fill model; null until the market settles. */
+  pnl: ModelPrices | null;
+}
+
+interface Forecast {
+  key: string;
+  p_up: number;
+}
+
+const MAX_MARKETS = 1_024;
+const MAX_FORECASTS_PER_MARKET = 20_000;
+
+export class Analytics {
+  private readonly books = new Map<string, OrderBook>();
+  private readonly markets = new Map<string, MarketInfo>();
+  private readonly intents = new Map<string, IntentRecord>();
+  private readonly lateQueue: IntentRecord[] = [];
+  private readonly tapePending: FillRecord[] = [];
+  readonly fills: FillRecord[] = [];
+  /** The fills of each market, for its settlement (and a later correction). */
+  private readonly byMarket = new Map<string, FillRecord[]>();
+  droppedFills = 0;
+  private readonly clock = new MarkoutClock();
+  readonly tape: TapeTracker;
+  private readonly forecasts = new Map<string, Forecast[]>();
+  private readonly settled = new Map<string, { winner: Outcome; forecasts: Forecast[] }>();
+  readonly calibration = new Map<string, CalibrationAccumulator>();
+  private runStrategy = '';
+  private now = 0;
+
+  constructor(readonly opts: AnalyticsOptions) {
+    this.tape = new TapeTracker({ ...DEFAULT_TAPE, ...opts.tape });
+  }
+
+  observe(input: InputEvent, outs: readonly OutputEvent[]): void {
+    this.now = Math.max(this.now, input.ts_unix_ms);
+    // Horizons due strictly before this input read the books as they stood until now.
+    this.due(false);
+    this.onInput(input);
+    let strategy = this.runStrategy;
+    for (const e of outs) {
+      if (e.event_type === 'signal') {
+        strategy = e.strategy;
+        this.onSignal(e);
+      } else if (e.event_type === 'paper_intent') this.onIntent(e, strategy);
+      else this.onOutput(e);
+    }
+    this.due(true);
+  }
+
+  /** Outputs with no input (run start and stop). */
+  observeOutputs(outs: readonly OutputEvent[]): void {
+    for (const e of outs) this.onOutput(e);
+  }
+
+  report(): TrustReport {
+    // Fills still inside their window are judged on what has been seen so far.
+    const judged = this.fills.map((f) => ({ ...f, tape: f.tape ?? this.judge(f) }));
+    return buildReport(judged, this.calibration, this.tape.opts.windowMs, this.droppedFills);
+  }
+
+  private onInput(input: InputEvent): void {
+    switch (input.event_type) {
+      case 'book_snapshot': {
+        const book = this.bookFor(input.token_id, input.tick_size);
+        this.tape.onSnapshot(input.token_id, book, input.bids, input.asks, input.ts_unix_ms);
+        book.snapshot(input.bids, input.asks, input.ts_unix_ms);
+        break;
+      }
+      case 'book_delta': {
+        const book = this.bookFor(input.token_id, input.tick_size);
+        for (const c of input.changes) {
+          this.tape.onChange(input.token_id, book, c.side, c.px, c.size, input.ts_unix_ms);
+          book.change(c.side, c.px, c.size, input.ts_unix_ms);
+        }
+        break;
+      }
+      case 'market_trade':
+        this.tape.onPrint(input.market_id, input.token_id, input.px, input.qty, input.ts_unix_ms);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onOutput(e: OutputEvent): void {
+    switch (e.event_type) {
+      case 'run_started': this.runStrategy = e.strategy; break;
+      case 'market_discovered': this.onMarket(e.market); break;
+      case 'paper_fill': this.onFill(e); break;
+      case 'settlement': this.onSettlement(e); break;
+      default: break;
+    }
+  }
+
+  private onMarket(m: MarketInfo): void {
+    this.markets.set(m.market_id, m);
+    if (this.markets.size > MAX_MARKETS) this.markets.delete(this.markets.keys().next().value!);
+  }
+
+  private bookFor(tokenId: string, tick: number | undefined): OrderBook {
+    let b = this.books.get(tokenId);
+    if (!b) {
+      b = new OrderBook(tick ?? 0.01);
+      this.books.set(tokenId, b);
+    }
+    if (tick !== undefined) b.tickSize = tick;
+    return b;
+  }
+
+  private touch(tokenId: string): Touch {
+    const b = this.books.get(tokenId);
+    return { bid: b?.bestBid() ?? null, ask: b?.bestAsk() ?? null };
+  }
+
+  private onSignal(e: OutputOf<'signal'>): void {
+    const fair = e.numbers.fair;
+    const m = this.markets.get(e.market_id);
+    if (typeof fair !== 'number' || !m || this.settled.has(e.market_id)) return;
+    const list = this.forecasts.get(e.market_id) ?? [];
+    if (list.length >= MAX_FORECASTS_PER_MARKET) return;
+    list.push({ key: `${e.strategy}|${m.family}`, p_up: e.outcome === 'Up' ? fair : 1 - fair });
+    this.forecasts.set(e.market_id, list);
+  }
+
+  private onIntent(e: OutputOf<'paper_intent'>, strategy: string): void {
+    const t = this.touch(e.token_id);
+    const rec: IntentRecord = {
+      strategy, market_id: e.market_id, token_id: e.token_id, side: e.side, limit_px: e.limit_px, decision_ms: e.ts_unix_ms,
+      touch_px: e.side === 'buy' ? t.ask : t.bid, late_levels: null, late_due_ms: e.ts_unix_ms + 2 * this.opts.latencyMs,
+    };
+    this.intents.set(e.intent_id, rec);
+    this.lateQueue.push(rec);
+    if (this.intents.size > (this.opts.maxFills ?? 50_000)) this.intents.delete(this.intents.keys().next().value!);
+  }
+
+  private onFill(f: PaperFill): void {
+    const intent = this.intents.get(f.intent_id) ?? null;
+    const family = this.markets.get(f.market_id)?.family ?? null;
+    const marks: MarkedFill = { token_id: f.token_id, side: f.side, fill_px: f.fill_px, fill_ms: f.ts_unix_ms, samples: [null, null, null, null], settle: null };
+    const rec: FillRecord = { strategy: intent?.strategy ?? this.runStrategy, family, fill: f, intent, marks, tape: null, pnl: null };
+    this.clock.add(marks);
+    this.tapePending.push(rec);
+    this.fills.push(rec);
+    const list = this.byMarket.get(f.market_id);
+    if (list) list.push(rec);
+    else this.byMarket.set(f.market_id, [rec]);
+    if (this.byMarket.size > MAX_MARKETS) this.byMarket.delete(this.byMarket.keys().next().value!);
+    if (this.fills.length > (this.opts.maxFills ?? 50_000)) {
+      this.fills.shift();
+      this.droppedFills += 1;
+    }
+  }
+
+  private due(inclusive: boolean): void {
+    this.clock.sampleDue(this.now, inclusive, (id) => this.touch(id));
+    const q = this.lateQueue;
+    let i = 0;
+    while (i < q.length && (inclusive ? q[i]!.late_due_ms <= this.now : q[i]!.late_due_ms < this.now)) {
+      const rec = q[i++]!;
+      const b = this.books.get(rec.token_id);
+      // A buy takes from the asks, a sell from the bids.
+      rec.late_levels = b ? (rec.side === 'buy' ? b.asks : b.bids).levels() : null;
+    }
+    if (i > 0) q.splice(0, i);
+    const end = this.tape.opts.windowMs;
+    let j = 0;
+    while (j < this.tapePending.length && this.tapePending[j]!.fill.ts_unix_ms + end < this.now) {
+      const rec = this.tapePending[j++]!;
+      rec.tape = this.judge(rec);
+    }
+    if (j > 0) this.tapePending.splice(0, j);
+  }
+
+  private judge(rec: FillRecord): TapeEvidence {
+    const f = rec.fill;
+    return this.tape.judge({ market_id: f.market_id, token_id: f.token_id, side: f.side, qty: f.qty, fill_px: f.fill_px, decision_ms: rec.intent?.decision_ms ?? f.ts_unix_ms, fill_ms: f.ts_unix_ms });
+  }
+
+  private onSettlement(e: OutputOf<'settlement'>): void {
+    const m = this.markets.get(e.market_id);
+    for (const rec of this.byMarket.get(e.market_id) ?? []) {
+      const payout = rec.fill.token_id === e.winning_token_id ? 1 : 0;
+      rec.marks.settle = settleMarkout(rec.fill.side, rec.fill.fill_px, payout);
+      rec.pnl = m ? contributions(this.priced(rec, m), m.fee, payout) : null;
+    }
+    this.settleForecasts(e.market_id, e.winning_outcome);
+  }
+
+  private priced(rec: FillRecord, m: MarketInfo) {
+    const f = rec.fill;
+    const i = rec.intent;
+    const def = f.fill_px;
+    return {
+      side: f.side, qty: f.qty, fee: f.fee, taker: f.liquidity === 'taker',
+      px: {
+        optimistic: optimisticPx(f.side, i?.touch_px ?? null, def),
+        default: def,
+        pessimistic: pessimisticPx({ side: f.side, qty: f.qty, limitPx: i?.limit_px ?? def, levels: i?.late_levels ?? null, tickSize: this.books.get(f.token_id)?.tickSize ?? m.tick_size, slippageBps: this.opts.slippageBps, defaultPx: def }),
+      },
+    };
+  }
+
+  /** Scores a market's forecasts; a correcting result re-scores them with the official winner. */
+  private settleForecasts(marketId: string, winner: Outcome): void {
+    const prior = this.settled.get(marketId);
+    const list = prior?.forecasts ?? this.forecasts.get(marketId) ?? [];
+    if (prior?.winner === winner) return;
+    for (const f of list) {
+      let acc = this.calibration.get(f.key);
+      if (!acc) this.calibration.set(f.key, (acc = new CalibrationAccumulator()));
+      if (prior) acc.remove(f.p_up, prior.winner === 'Up');
+      acc.add(f.p_up, winner === 'Up');
+    }
+    this.forecasts.delete(marketId);
+    this.settled.set(marketId, { winner, forecasts: list });
+    if (this.settled.size > MAX_MARKETS) this.settled.delete(this.settled.keys().next().value!);
+  }
+}
