@@ -6,7 +6,8 @@ import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
-import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
+import { buildAnalytics, buildEngine, drive, formatSummary, SummarySink } from './run.ts';
+import type { Analytics } from './analytics/analytics.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
 import type { MarketInfo } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
@@ -47,6 +48,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
   const summary = new SummarySink();
+  const analytics = buildAnalytics(cfg);
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
   const { startApiFor } = await import('./api/start.ts');
   let api: Awaited<ReturnType<typeof startApiFor>>;
@@ -59,30 +61,32 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.stderr.write(`API on ${api.url}\n`);
   const sink = (e: OutputEvent) => {
     summary.sink(e);
+    // Run start and stop have no input; every other output reaches analytics with its input.
+    if (e.event_type === 'run_started' || e.event_type === 'run_stopped') analytics.observeOutputs([e]);
     api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
   log.info({ mode, seed: cfg.seed, speed: cfg.speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, abort.signal) : await runPaperLive(cfg, engine, sink, log, abort.signal);
+  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, analytics, abort.signal) : await runPaperLive(cfg, engine, sink, analytics, log, abort.signal);
   for (const e of engine.stop(lastTs)) sink(e);
   await api.close();
-  process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs))}\n`);
+  process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs), analytics.report())}\n`);
   return 0;
 }
 
-async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal): Promise<number> {
+async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, analytics: Analytics, signal: AbortSignal): Promise<number> {
   const durationMs = cfg.durationMs ?? (cfg.speed === 'max' ? 30 * 60_000 : null);
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal });
+  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal, observe: (i, outs) => analytics.observe(i, outs) });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
-async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, log: Logger, signal: AbortSignal): Promise<number> {
+async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, analytics: Analytics, log: Logger, signal: AbortSignal): Promise<number> {
   for (const e of engine.start(Date.now())) sink(e);
   process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
   const live = startLive({
-    cfg, engine, sink, log,
+    cfg, engine, sink, log, observe: (i, outs) => analytics.observe(i, outs),
     onOffline: (hint) => process.stderr.write(`polylab: ${hint}\n`),
   });
   await new Promise<void>((resolve) => {

@@ -6,8 +6,10 @@
  *   default's own price (if the book improved during the latency, optimism takes that too);
  * - `default`: what the paper execution actually did (book walk after the latency);
  * - `pessimistic`: the book at twice the latency with half of each level's size and every
- *   price one tick worse, plus the slippage; shares that book cannot supply within the
- *   limit are charged at the limit — bracketed by the default's price the other way.
+ *   price one tick worse, plus the slippage; the order may pay that one extra tick past its
+ *   limit, and shares that book cannot supply are charged at limit + one tick — bracketed
+ *   by the default's price the other way. (Capping at the limit would collapse the model
+ *   onto the default whenever a strategy bids exactly the touch, as most do.)
  *
  * All three price the quantity the paper execution filled: the range says how much the PnL
  * depends on the price assumption, and it never invents or drops a trade. With the same
@@ -45,25 +47,25 @@ export interface PessimisticInput {
   defaultPx: number;
 }
 
-/** The pessimistic price: half depth, one tick worse, slippage, remainder at the limit. */
+/** The pessimistic price: half depth, one tick worse, slippage, remainder one tick past the limit. */
 export function pessimisticPx(p: PessimisticInput): number {
   const sign = p.side === 'buy' ? 1 : -1;
+  // The worst price the model pays: one tick past the limit, inside (0, 1).
+  const cap = Math.min(1, Math.max(0, p.limitPx + sign * p.tickSize));
   let remaining = p.qty;
   let cost = 0;
   for (const [px, size] of p.levels ?? []) {
     if (remaining <= 1e-9) break;
     const shifted = px + sign * p.tickSize;
-    // A level the worsened price pushes past the limit is not taken.
-    if (sign * (shifted - p.limitPx) > 1e-12) break;
+    if (sign * (shifted - cap) > 1e-12) break;
     const take = Math.min(remaining, size / 2);
     cost += take * shifted;
     remaining -= take;
   }
-  cost += Math.max(0, remaining) * p.limitPx;
+  cost += Math.max(0, remaining) * cap;
   const vwap = cost / p.qty;
-  const slipped = worse(p.side, vwap * (1 + (sign * p.slippageBps) / 10_000), vwap);
-  // Never past the limit (the execution never pays more), never better than the default.
-  return worse(p.side, better(p.side, slipped, p.limitPx), p.defaultPx);
+  const slipped = vwap * (1 + (sign * p.slippageBps) / 10_000);
+  return worse(p.side, better(p.side, slipped, cap), p.defaultPx);
 }
 
 /**

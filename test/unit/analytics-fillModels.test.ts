@@ -42,16 +42,19 @@ describe('fill-model range', () => {
       const at = `seed ${seed}: ${JSON.stringify({ trade, limitPx, payout, pnl })}`;
       expect(pnl.optimistic, at).toBeGreaterThanOrEqual(pnl.default - 1e-12);
       expect(pnl.default, at).toBeGreaterThanOrEqual(pnl.pessimistic - 1e-12);
-      // The pessimistic price never crosses the order's limit.
-      expect(trade.side === 'buy' ? trade.px.pessimistic <= limitPx + 1e-12 : trade.px.pessimistic >= limitPx - 1e-12, at).toBe(true);
+      // The pessimistic price goes at most one tick past the order's limit.
+      const tick = trade.px.pessimistic - limitPx;
+      expect(trade.side === 'buy' ? tick <= 0.01 + 1e-12 : tick >= -0.01 - 1e-12, at).toBe(true);
     }
   });
 
-  it('prices the pessimistic model on half the depth, one tick worse, the rest at the limit', () => {
+  it('prices the pessimistic model on half the depth, one tick worse, the rest one tick past the limit', () => {
     // 10 shares against asks 0.50×8 and 0.51×100: half depth 4 @ 0.51, then 6 @ 0.52.
     expect(pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.6, levels: [[0.5, 8], [0.51, 100]], tickSize: 0.01, slippageBps: 0, defaultPx: 0.5 })).toBeCloseTo((4 * 0.51 + 6 * 0.52) / 10, 12);
-    // Only 1 share (half of 2) within the limit after the tick: the other 9 at the limit.
-    expect(pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.52, levels: [[0.51, 2], [0.52, 100]], tickSize: 0.01, slippageBps: 0, defaultPx: 0.5 })).toBeCloseTo((0.52 + 9 * 0.52) / 10, 12);
+    // A strategy bidding the touch still pays the extra tick: 1 share (half of 2) at 0.51 + 0.01, 9 at 0.52 + 0.01.
+    expect(pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.51, levels: [[0.51, 2], [0.52, 100]], tickSize: 0.01, slippageBps: 0, defaultPx: 0.51 })).toBeCloseTo((0.52 + 9 * 0.52) / 10, 12);
+    // Without a book at all, everything is charged one tick past the limit.
+    expect(pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.51, levels: null, tickSize: 0.01, slippageBps: 0, defaultPx: 0.51 })).toBeCloseTo(0.52, 12);
     expect(pessimisticPx({ side: 'sell', qty: 4, limitPx: 0.4, levels: [[0.48, 100]], tickSize: 0.01, slippageBps: 100, defaultPx: 0.48 })).toBeCloseTo(0.47 * 0.99, 12);
     expect(optimisticPx('buy', 0.49, 0.5)).toBe(0.49);
     expect(optimisticPx('buy', 0.52, 0.5)).toBe(0.5);
