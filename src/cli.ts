@@ -53,7 +53,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const { startApiFor } = await import('./api/start.ts');
   let api: Awaited<ReturnType<typeof startApiFor>>;
   try {
-    api = await startApiFor(cfg, log);
+    api = await startApiFor(cfg, log, () => analytics.report());
   } catch (err) {
     process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
     return 2;
