@@ -16,12 +16,15 @@ import { contributions, optimisticPx, pessimisticPx, type ModelPrices } from './
 import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
 import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
 import { buildReport, type TrustReport } from './report.ts';
+import { BasisTracker, DEFAULT_BASIS, type BasisOptions } from './basis.ts';
+import { LatencyTracker } from './latency.ts';
 
 export interface AnalyticsOptions {
   /** The paper execution's latency: the pessimistic model looks at the book at twice it. */
   latencyMs: number;
   slippageBps: number;
   tape?: Partial<TapeOptions>;
+  basis?: Partial<BasisOptions>;
   /** Fills kept for the report (oldest dropped beyond it, and counted). */
   maxFills?: number;
 }
@@ -71,6 +74,8 @@ export class Analytics {
   droppedFills = 0;
   private readonly clock = new MarkoutClock();
   readonly tape: TapeTracker;
+  readonly basis: BasisTracker;
+  readonly latency = new LatencyTracker();
   private readonly forecasts = new Map<string, Forecast[]>();
   private readonly settled = new Map<string, { winner: Outcome; forecasts: Forecast[] }>();
   readonly calibration = new Map<string, CalibrationAccumulator>();
@@ -79,6 +84,7 @@ export class Analytics {
 
   constructor(readonly opts: AnalyticsOptions) {
     this.tape = new TapeTracker({ ...DEFAULT_TAPE, ...opts.tape });
+    this.basis = new BasisTracker({ ...DEFAULT_BASIS, ...opts.basis });
   }
 
   observe(input: InputEvent, outs: readonly OutputEvent[]): void {
@@ -105,11 +111,15 @@ export class Analytics {
   report(): TrustReport {
     // Fills still inside their window are judged on what has been seen so far.
     const judged = this.fills.map((f) => ({ ...f, tape: f.tape ?? this.judge(f) }));
-    return buildReport(judged, this.calibration, this.tape.opts.windowMs, this.droppedFills);
+    return buildReport(judged, this.calibration, this.tape.opts.windowMs, this.droppedFills, { basis: this.basis.report(), latency: this.latency.report() });
   }
 
   private onInput(input: InputEvent): void {
+    this.latency.onInput(input);
     switch (input.event_type) {
+      case 'reference_price':
+        this.basis.onReference(input);
+        break;
       case 'book_snapshot': {
         const book = this.bookFor(input.token_id, input.tick_size);
         this.tape.onSnapshot(input.token_id, book, input.bids, input.asks, input.ts_unix_ms);
@@ -136,14 +146,19 @@ export class Analytics {
     switch (e.event_type) {
       case 'run_started': this.runStrategy = e.strategy; break;
       case 'market_discovered': this.onMarket(e.market); break;
+      case 'btc_median': this.basis.onMedian(e.px_median, e.ts_unix_ms); break;
       case 'paper_fill': this.onFill(e); break;
-      case 'settlement': this.onSettlement(e); break;
+      case 'settlement':
+        this.onSettlement(e);
+        this.basis.onMarketGone(e.market_id);
+        break;
       default: break;
     }
   }
 
   private onMarket(m: MarketInfo): void {
     this.markets.set(m.market_id, m);
+    this.basis.onMarket(m);
     if (this.markets.size > MAX_MARKETS) this.markets.delete(this.markets.keys().next().value!);
   }
 
@@ -173,6 +188,7 @@ export class Analytics {
   }
 
   private onIntent(e: OutputOf<'paper_intent'>, strategy: string): void {
+    this.latency.onDecision(e.ts_unix_ms);
     const t = this.touch(e.token_id);
     const rec: IntentRecord = {
       strategy, market_id: e.market_id, token_id: e.token_id, side: e.side, limit_px: e.limit_px, decision_ms: e.ts_unix_ms,

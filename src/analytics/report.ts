@@ -8,6 +8,8 @@ import type { FillRecord } from './analytics.ts';
 import { FILL_MODELS, type ModelPrices } from './fillModels.ts';
 import { MARKOUT_HORIZONS_MS } from './markouts.ts';
 import type { TapeEvidence } from './tape.ts';
+import type { BasisReport } from './basis.ts';
+import type { LatencyRow } from './latency.ts';
 
 export interface TapeSummary {
   window_ms: number;
@@ -50,12 +52,17 @@ export interface TrustReport {
   markouts: MarkoutRow[];
   fill_models: FillModelRange;
   calibration: CalibrationRow[];
+  basis: BasisReport;
+  latency: LatencyRow[];
 }
 
 type Judged = FillRecord & { tape: TapeEvidence };
 
-export function buildReport(fills: readonly Judged[], calibration: ReadonlyMap<string, CalibrationAccumulator>, windowMs: number, dropped: number): TrustReport {
-  return { fills: fills.length, dropped_fills: dropped, tape: tapeSummary(fills, windowMs), markouts: markoutRows(fills), fill_models: fillModelRange(fills), calibration: calibrationRows(calibration) };
+export function buildReport(
+  fills: readonly Judged[], calibration: ReadonlyMap<string, CalibrationAccumulator>, windowMs: number, dropped: number,
+  feeds: { basis: BasisReport; latency: LatencyRow[] },
+): TrustReport {
+  return { fills: fills.length, dropped_fills: dropped, tape: tapeSummary(fills, windowMs), markouts: markoutRows(fills), fill_models: fillModelRange(fills), calibration: calibrationRows(calibration), ...feeds };
 }
 
 function tapeSummary(fills: readonly Judged[], windowMs: number): TapeSummary {
@@ -147,5 +154,12 @@ export function formatTrust(r: TrustReport): string[] {
   for (const c of r.calibration) {
     lines.push(`    calibration   ${c.strategy} ${c.family}: n=${c.count} Brier ${num(c.brier)} log loss ${num(c.log_loss)} ECE ${num(c.ece)}`);
   }
+  for (const b of r.basis.sources) {
+    const warn = b.warning ? ` WARNING: last above ${r.basis.warn_bps} bps` : '';
+    lines.push(`    basis         median vs ${b.source}: mean ${num(b.mean_bps, 1)} bps, max |${num(b.max_abs_bps, 1)}| bps over ${b.samples} medians${warn}`);
+  }
+  if (r.basis.flip_risk_markets.length > 0) lines.push(`    basis flip    ${r.basis.flip_risk_markets.length} market(s) where median and resolution source sat on opposite sides of the price to beat`);
+  const lat = r.latency.map((l) => `${l.source} ${l.exchange_to_receive_p50_ms ?? '-'}/${l.exchange_to_receive_p99_ms ?? '-'}`).join(', ');
+  if (lat) lines.push(`    latency       exchange→receive p50/p99 ms: ${lat}`);
   return lines;
 }

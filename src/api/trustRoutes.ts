@@ -1,6 +1,6 @@
 /**
  * GET /trust: how far to trust the paper PnL (src/analytics) — tape confirmation, markouts,
- * the fill-model PnL range and calibration, as computed from the run's inputs so far.
+ * the fill-model PnL range, calibration, basis and measured latency, as computed from the run's inputs so far.
  * docs/methodology.md ("How far to trust the paper PnL") explains every field.
  */
 import { z } from 'zod';
@@ -28,6 +28,18 @@ export const TrustReportSchema = z.object({
   calibration: z.array(z.object({
     strategy: z.string(), family: z.string(), count: num, brier: maybe, log_loss: maybe, ece: maybe,
     bins: z.array(z.object({ lo: num, hi: num, count: num, mean_forecast: maybe, observed_rate: maybe })),
+  })),
+  basis: z.object({
+    warn_bps: num,
+    sources: z.array(z.object({
+      source: z.string(), samples: z.number().int().nonnegative(), mean_bps: maybe, max_abs_bps: maybe, last_bps: maybe, warning: z.boolean(),
+      above_warn: z.number().int().nonnegative(), series: z.array(z.object({ ts_unix_ms: z.number().int(), bps: num })),
+    })),
+    flip_risk_markets: z.array(z.string()),
+  }),
+  latency: z.array(z.object({
+    source: z.string(), samples: z.number().int().nonnegative(), exchange_to_receive_p50_ms: maybe, exchange_to_receive_p99_ms: maybe,
+    receive_to_decision_p50_ms: maybe, receive_to_decision_p99_ms: maybe,
   })),
 }) satisfies z.ZodType<TrustReport>;
 
