@@ -7,16 +7,17 @@ import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
 import { buildAnalytics, buildEngine, drive, formatSummary, SummarySink } from './run.ts';
-import type { Analytics } from './analytics/analytics.ts';
+import { readFileSync } from 'node:fs';
+import { compareRow, formatCompare, Lane, laneRow, parseStrategiesFile } from './compare.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
-import type { MarketInfo } from './core/events.ts';
+import type { InputEvent, MarketInfo } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
 import type { Engine } from './engine/engine.ts';
 import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string };
+type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; strategies?: string };
 
 function configFrom(flags: RunFlags): Config {
   const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host };
@@ -49,11 +50,15 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
   const summary = new SummarySink();
   const analytics = buildAnalytics(cfg);
+  const lanes = lanesFrom(flags.strategies, mode, runId, mode === 'sim' ? cfg.seed : null);
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
   const { startApiFor } = await import('./api/start.ts');
   let api: Awaited<ReturnType<typeof startApiFor>>;
   try {
-    api = await startApiFor(cfg, log, () => analytics.report());
+    api = await startApiFor(cfg, log, {
+      trust: () => analytics.report(),
+      strategies: () => [compareRow('main', cfg.strategy, summary.summary(engine.counters.inputs), analytics.report()), ...lanes.map(laneRow)],
+    });
   } catch (err) {
     process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
     return 2;
@@ -61,32 +66,57 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.stderr.write(`API on ${api.url}\n`);
   const sink = (e: OutputEvent) => {
     summary.sink(e);
-    // Run start and stop have no input; every other output reaches analytics with its input.
+    // Run start and stop have no input; every other output reaches analytics with its input
+    // (the observe hook below, which also feeds the side-by-side lanes the same input).
     if (e.event_type === 'run_started' || e.event_type === 'run_stopped') analytics.observeOutputs([e]);
     api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
+  const observe: Observe = (input, outs) => {
+    analytics.observe(input, outs);
+    for (const l of lanes) l.step(input);
+  };
   log.info({ mode, seed: cfg.seed, speed: cfg.speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, analytics, abort.signal) : await runPaperLive(cfg, engine, sink, analytics, log, abort.signal);
+  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, observe, abort.signal) : await runPaperLive(cfg, engine, sink, observe, log, abort.signal);
   for (const e of engine.stop(lastTs)) sink(e);
   await api.close();
-  process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs), analytics.report())}\n`);
+  const main = summary.summary(engine.counters.inputs);
+  const trust = analytics.report();
+  process.stdout.write(`${formatSummary(main, trust)}\n`);
+  if (lanes.length > 0) {
+    for (const l of lanes) l.stop();
+    process.stdout.write(`${formatCompare([compareRow('main', cfg.strategy, main, trust), ...lanes.map(laneRow)])}\n`);
+  }
   return 0;
 }
 
-async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, analytics: Analytics, signal: AbortSignal): Promise<number> {
+type Observe = (input: InputEvent, outs: readonly OutputEvent[]) => void;
+
+/** The side-by-side lanes of `--strategies FILE` (none without it). */
+function lanesFrom(file: string | undefined, mode: Config['mode'], runId: string, seed: number | null): Lane[] {
+  if (file === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('--strategies', `cannot read --strategies ${file}: ${(err as Error).message}`);
+  }
+  return parseStrategiesFile(text, process.env, file).map((s) => new Lane(s.name, s.cfg, mode, runId, seed));
+}
+
+async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, signal: AbortSignal): Promise<number> {
   const durationMs = cfg.durationMs ?? (cfg.speed === 'max' ? 30 * 60_000 : null);
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal, observe: (i, outs) => analytics.observe(i, outs) });
+  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal, observe });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
-async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, analytics: Analytics, log: Logger, signal: AbortSignal): Promise<number> {
+async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, log: Logger, signal: AbortSignal): Promise<number> {
   for (const e of engine.start(Date.now())) sink(e);
   process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
   const live = startLive({
-    cfg, engine, sink, log, observe: (i, outs) => analytics.observe(i, outs),
+    cfg, engine, sink, log, observe,
     onOffline: (hint) => process.stderr.write(`polylab: ${hint}\n`),
   });
   await new Promise<void>((resolve) => {
@@ -147,6 +177,7 @@ export function buildProgram(): Command {
     .option('--speed <s>', 'max | 1x | 10x (POLYLAB_SPEED)')
     .option('--host <host>', 'API host (POLYLAB_HOST)')
     .option('--port <port>', 'API port (POLYLAB_PORT)')
+    .option('--strategies <file>', 'also run the strategy configurations of this JSON file side by side on the same inputs (e.g. polylab.config.json)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });

@@ -12,22 +12,19 @@ import {
 import type { ApiMetrics } from './metrics.ts';
 import type { LabState } from './state.ts';
 import type { WsHub } from './ws.ts';
-import type { TrustReport } from '../analytics/report.ts';
-import { registerTrustRoutes } from './trustRoutes.ts';
+import { registerTrustRoutes, type TrustSources } from './trustRoutes.ts';
 import {
   ErrorBodySchema, FeedHealthResponseSchema, FillsResponseSchema, HealthzResponseSchema, ListQuerySchema, MarketsResponseSchema,
   PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, RejectsResponseSchema, RunsResponseSchema, type ErrorBody,
 } from './schemas.ts';
 
-export interface BuildApiOptions {
+export interface BuildApiOptions extends TrustSources {
   state: LabState;
   metrics: ApiMetrics;
   hub: WsHub;
   /** Largest message a WebSocket client may send; larger closes that socket (1009). */
   maxClientMessageBytes?: number;
   logger?: FastifyBaseLogger;
-  /** The run's trust analytics (GET /trust). */
-  trust?: () => TrustReport;
 }
 
 function errorBody(code: ErrorBody['error']['code'], message: string, field: string | null = null): ErrorBody {
@@ -49,7 +46,7 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxClientMessageBytes ?? 4096, perMessageDeflate: false } });
   registerRoutes(app, opts);
-  registerTrustRoutes(app, opts.trust);
+  registerTrustRoutes(app, opts);
   return app;
 }
 

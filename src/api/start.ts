@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { OutputEvent } from '../core/outputs.ts';
-import type { TrustReport } from '../analytics/report.ts';
+import type { TrustSources } from './trustRoutes.ts';
 import { ApiMetrics } from './metrics.ts';
 import type { RunMode } from './schemas.ts';
 import { buildApi, startApi } from './server.ts';
@@ -65,12 +65,12 @@ export interface ApiConfig {
   wsFlushMs: number;
 }
 
-export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust?: () => TrustReport): Promise<RunningApi> {
+export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust: TrustSources = {}): Promise<RunningApi> {
   const parts = createApiParts({
     mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
-  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }), trust });
+  const app = await buildApi({ ...parts, ...trust, logger: log.child({ component: 'api' }) });
   const close = async () => {
     parts.hub.close();
     await app.close();

@@ -45,9 +45,30 @@ export const TrustReportSchema = z.object({
 
 export const TrustResponseSchema = z.object({ trust: TrustReportSchema.nullable() });
 
-/** `report` is the run's analytics; without one the route answers `{ trust: null }`. */
-export function registerTrustRoutes(root: FastifyInstance, report: (() => TrustReport) | undefined): void {
+/**
+ * One strategy configuration's line of the side-by-side table (src/compare.ts): counts and
+ * PnL from its own engine; `pnl_low`/`pnl_high` the fill-model range of its settled trades;
+ * `confirmed_share` of its fills; `markout_5s` the quantity-weighted 5 s mid markout over
+ * both sides (per share); `brier` over all its scored decisions.
+ */
+export const StrategyRowSchema = z.object({
+  name: z.string(), strategy: z.string(), fills: z.number().int().nonnegative(), rejects: z.number().int().nonnegative(),
+  realized_pnl: num, equity: num, pnl_low: num, pnl_high: num, confirmed_share: maybe, markout_5s: maybe, brier: maybe,
+});
+export type StrategyRow = z.infer<typeof StrategyRowSchema>;
+export const StrategiesResponseSchema = z.object({ strategies: z.array(StrategyRowSchema) });
+
+export interface TrustSources {
+  /** The run's analytics; without it GET /trust answers `{ trust: null }`. */
+  trust?: () => TrustReport;
+  /** The main run and its side-by-side configurations; without it GET /strategies answers `[]`. */
+  strategies?: () => StrategyRow[];
+}
+
+export function registerTrustRoutes(root: FastifyInstance, src: TrustSources): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  app.get('/trust', { schema: { description: 'How far to trust the paper PnL: tape confirmation, markouts, fill-model PnL range, calibration', response: { 200: TrustResponseSchema } } },
-    () => ({ trust: report ? report() : null }));
+  app.get('/trust', { schema: { description: 'How far to trust the paper PnL: tape confirmation, markouts, fill-model PnL range, calibration, basis, latency', response: { 200: TrustResponseSchema } } },
+    () => ({ trust: src.trust ? src.trust() : null }));
+  app.get('/strategies', { schema: { description: 'The main run and each --strategies configuration side by side on the same inputs', response: { 200: StrategiesResponseSchema } } },
+    () => ({ strategies: src.strategies ? src.strategies() : [] }));
 }
