@@ -189,6 +189,8 @@ export class Analytics {
 
   private onIntent(e: OutputOf<'paper_intent'>, strategy: string): void {
     this.latency.onDecision(e.ts_unix_ms);
+    // The tape needs the book's depletion from the decision on; a fill extends the watch.
+    this.tape.watch(e.token_id, Math.max(e.expires_at_ms ?? 0, e.match_after_ms) + this.tape.opts.windowMs);
     const t = this.touch(e.token_id);
     const rec: IntentRecord = {
       strategy, market_id: e.market_id, token_id: e.token_id, side: e.side, limit_px: e.limit_px, decision_ms: e.ts_unix_ms,
@@ -204,6 +206,7 @@ export class Analytics {
     const family = this.markets.get(f.market_id)?.family ?? null;
     const marks: MarkedFill = { token_id: f.token_id, side: f.side, fill_px: f.fill_px, fill_ms: f.ts_unix_ms, samples: [null, null, null, null], settle: null };
     const rec: FillRecord = { strategy: intent?.strategy ?? this.runStrategy, family, fill: f, intent, marks, tape: null, pnl: null };
+    this.tape.watch(f.token_id, f.ts_unix_ms + this.tape.opts.windowMs);
     this.clock.add(marks);
     this.tapePending.push(rec);
     this.fills.push(rec);
@@ -217,8 +220,10 @@ export class Analytics {
     }
   }
 
+  private readonly touchOf = (tokenId: string): Touch => this.touch(tokenId);
+
   private due(inclusive: boolean): void {
-    this.clock.sampleDue(this.now, inclusive, (id) => this.touch(id));
+    this.clock.sampleDue(this.now, inclusive, this.touchOf);
     const q = this.lateQueue;
     let i = 0;
     while (i < q.length && (inclusive ? q[i]!.late_due_ms <= this.now : q[i]!.late_due_ms < this.now)) {

@@ -58,9 +58,11 @@ export class MarkoutClock {
    * reading the touch of its token as it stands now.
    */
   sampleDue(nowMs: number, inclusive: boolean, touchOf: (tokenId: string) => Touch): void {
-    MARKOUT_HORIZONS_MS.forEach((h, i) => {
+    for (let i = 0; i < MARKOUT_HORIZONS_MS.length; i++) {
       const q = this.queues[i]!;
       let head = this.heads[i]!;
+      if (head >= q.length) continue;
+      const h = MARKOUT_HORIZONS_MS[i]!;
       while (head < q.length) {
         const f = q[head]!;
         const due = f.fill_ms + h;
@@ -74,6 +76,6 @@ export class MarkoutClock {
         head = 0;
       }
       this.heads[i] = head;
-    });
+    }
   }
 }

@@ -60,6 +60,8 @@ export interface TapeEvidence {
 export class TapeTracker {
   private readonly tokens = new Map<string, TokenTape>();
   private readonly marketsWithTape = new Set<string>();
+  /** Book depletion is only recorded on tokens with a decision to judge, until this time. */
+  private readonly watchUntil = new Map<string, number>();
 
   constructor(readonly opts: TapeOptions = DEFAULT_TAPE) {}
 
@@ -68,9 +70,22 @@ export class TapeTracker {
     this.push(this.tape(tokenId).prints, { tsMs, pxKey: pxKey(px), qty });
   }
 
+  /** Records book depletion on `tokenId` from now until `untilMs` (a decision or a fill needs it). */
+  watch(tokenId: string, untilMs: number): void {
+    this.watchUntil.set(tokenId, Math.max(this.watchUntil.get(tokenId) ?? 0, untilMs));
+  }
+
+  private watched(tokenId: string, tsMs: number): boolean {
+    const until = this.watchUntil.get(tokenId);
+    if (until === undefined) return false;
+    if (tsMs <= until) return true;
+    this.watchUntil.delete(tokenId);
+    return false;
+  }
+
   /** Call before a snapshot is applied to `book`: records the depth it removes. */
   onSnapshot(tokenId: string, book: OrderBook | undefined, bids: readonly Level[], asks: readonly Level[], tsMs: number): void {
-    if (!book) return;
+    if (!book || !this.watched(tokenId, tsMs)) return;
     const t = this.tape(tokenId);
     this.removed(t.bidRemoved, book.bids.keys, book.bids.sizes, bids, tsMs);
     this.removed(t.askRemoved, book.asks.keys, book.asks.sizes, asks, tsMs);
@@ -78,7 +93,7 @@ export class TapeTracker {
 
   /** Call before a delta level is applied to `book`: records the depth it removes. */
   onChange(tokenId: string, book: OrderBook | undefined, side: 'bid' | 'ask', px: number, size: number, tsMs: number): void {
-    if (!book) return;
+    if (!book || !this.watched(tokenId, tsMs)) return;
     const ladder = side === 'bid' ? book.bids : book.asks;
     const key = pxKey(px);
     const i = ladder.keys.indexOf(key);
@@ -115,6 +130,7 @@ export class TapeTracker {
 
   forget(tokenId: string): void {
     this.tokens.delete(tokenId);
+    this.watchUntil.delete(tokenId);
   }
 
   private tape(tokenId: string): TokenTape {
@@ -132,10 +148,16 @@ export class TapeTracker {
   }
 
   private removed(into: Volume[], keys: readonly number[], sizes: readonly number[], next: readonly Level[], tsMs: number): void {
-    const after = new Map<number, number>();
-    for (const [px, size] of next) after.set(pxKey(px), size);
+    // Books hold a few dozen levels: a scan beats building a map on every snapshot.
     for (let i = 0; i < keys.length; i++) {
-      const left = sizes[i]! - (after.get(keys[i]!) ?? 0);
+      let after = 0;
+      for (const [px, size] of next) {
+        if (pxKey(px) === keys[i]) {
+          after = size;
+          break;
+        }
+      }
+      const left = sizes[i]! - after;
       if (left > 0) this.push(into, { tsMs, pxKey: keys[i]!, qty: left });
     }
   }
