@@ -7,7 +7,8 @@ import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
 import { buildAnalytics, buildEngine, drive, formatSummary, SummarySink } from './run.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { renderTrustHtml } from './analytics/html.ts';
 import { compareRow, formatCompare, Lane, laneRow, parseStrategiesFile } from './compare.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
 import type { InputEvent, MarketInfo } from './core/events.ts';
@@ -17,7 +18,7 @@ import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; strategies?: string };
+type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; strategies?: string; html?: string };
 
 function configFrom(flags: RunFlags): Config {
   const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host };
@@ -83,10 +84,15 @@ async function runCommand(flags: RunFlags): Promise<number> {
   await api.close();
   const main = summary.summary(engine.counters.inputs);
   const trust = analytics.report();
-  process.stdout.write(`${formatSummary(main, trust)}\n`);
+  let text = formatSummary(main, trust);
   if (lanes.length > 0) {
     for (const l of lanes) l.stop();
-    process.stdout.write(`${formatCompare([compareRow('main', cfg.strategy, main, trust), ...lanes.map(laneRow)])}\n`);
+    text += `\n${formatCompare([compareRow('main', cfg.strategy, main, trust), ...lanes.map(laneRow)])}`;
+  }
+  process.stdout.write(`${text}\n`);
+  if (flags.html !== undefined) {
+    writeFileSync(flags.html, renderTrustHtml({ title: `Polylab run ${runId}`, report: trust, equity: engine.portfolio.equityCurve, range: analytics.rangeSeries, summary: text }));
+    process.stderr.write(`report written to ${flags.html}\n`);
   }
   return 0;
 }
@@ -177,6 +183,7 @@ export function buildProgram(): Command {
     .option('--speed <s>', 'max | 1x | 10x (POLYLAB_SPEED)')
     .option('--host <host>', 'API host (POLYLAB_HOST)')
     .option('--port <port>', 'API port (POLYLAB_PORT)')
+    .option('--html <file>', 'at the end, also write the summary and the trust charts as one self-contained HTML page')
     .option('--strategies <file>', 'also run the strategy configurations of this JSON file side by side on the same inputs (e.g. polylab.config.json)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);

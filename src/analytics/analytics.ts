@@ -12,7 +12,7 @@ import type { InputEvent, Level, MarketFamily, MarketInfo, Outcome } from '../co
 import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
 import { CalibrationAccumulator } from './calibration.ts';
-import { contributions, optimisticPx, pessimisticPx, type ModelPrices } from './fillModels.ts';
+import { contributions, FILL_MODELS, optimisticPx, pessimisticPx, type ModelPrices } from './fillModels.ts';
 import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
 import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
 import { buildReport, type TrustReport } from './report.ts';
@@ -61,6 +61,14 @@ interface Forecast {
 
 const MAX_MARKETS = 1_024;
 const MAX_FORECASTS_PER_MARKET = 20_000;
+const MAX_SERIES_POINTS = 2_000;
+
+/** Keeps every other point (the first one included): a bounded series that still spans the whole run. */
+function thin<T>(xs: T[]): void {
+  let kept = 0;
+  for (let i = 0; i < xs.length; i += 2) xs[kept++] = xs[i]!;
+  xs.length = kept;
+}
 
 export class Analytics {
   private readonly books = new Map<string, OrderBook>();
@@ -79,6 +87,9 @@ export class Analytics {
   private readonly forecasts = new Map<string, Forecast[]>();
   private readonly settled = new Map<string, { winner: Outcome; forecasts: Forecast[] }>();
   readonly calibration = new Map<string, CalibrationAccumulator>();
+  /** Cumulative settled PnL under each fill model, one point per settlement (thinned past its limit). */
+  readonly rangeSeries: ({ ts_unix_ms: number } & ModelPrices)[] = [];
+  private readonly rangeTotal: ModelPrices = { optimistic: 0, default: 0, pessimistic: 0 };
   private runStrategy = '';
   private now = 0;
 
@@ -252,8 +263,13 @@ export class Analytics {
     for (const rec of this.byMarket.get(e.market_id) ?? []) {
       const payout = rec.fill.token_id === e.winning_token_id ? 1 : 0;
       rec.marks.settle = settleMarkout(rec.fill.side, rec.fill.fill_px, payout);
+      // A correction replaces what the first result added.
+      if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] -= rec.pnl[k];
       rec.pnl = m ? contributions(this.priced(rec, m), m.fee, payout) : null;
+      if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] += rec.pnl[k];
     }
+    this.rangeSeries.push({ ts_unix_ms: e.ts_unix_ms, ...this.rangeTotal });
+    if (this.rangeSeries.length > MAX_SERIES_POINTS) thin(this.rangeSeries);
     this.settleForecasts(e.market_id, e.winning_outcome);
   }
 
