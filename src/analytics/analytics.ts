@@ -12,10 +12,10 @@ import type { InputEvent, Level, MarketFamily, MarketInfo, Outcome } from '../co
 import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
 import { CalibrationAccumulator } from './calibration.ts';
-import { contributions, FILL_MODELS, optimisticPx, pessimisticPx, type ModelPrices } from './fillModels.ts';
+import { contributions, FILL_MODELS, priceTrade, type ModelPrices } from './fillModels.ts';
 import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
 import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
-import { buildReport, type TrustReport } from './report.ts';
+import { buildReport, thin, type TrustReport } from './report.ts';
 import { BasisTracker, DEFAULT_BASIS, type BasisOptions } from './basis.ts';
 import { LatencyTracker } from './latency.ts';
 
@@ -63,12 +63,6 @@ const MAX_MARKETS = 1_024;
 const MAX_FORECASTS_PER_MARKET = 20_000;
 const MAX_SERIES_POINTS = 2_000;
 
-/** Keeps every other point (the first one included): a bounded series that still spans the whole run. */
-function thin<T>(xs: T[]): void {
-  let kept = 0;
-  for (let i = 0; i < xs.length; i += 2) xs[kept++] = xs[i]!;
-  xs.length = kept;
-}
 
 export class Analytics {
   private readonly books = new Map<string, OrderBook>();
@@ -161,7 +155,7 @@ export class Analytics {
       case 'paper_fill': this.onFill(e); break;
       case 'settlement':
         this.onSettlement(e);
-        this.basis.onMarketGone(e.market_id);
+        this.forgetBooks(e.market_id);
         break;
       default: break;
     }
@@ -171,6 +165,15 @@ export class Analytics {
     this.markets.set(m.market_id, m);
     this.basis.onMarket(m);
     if (this.markets.size > MAX_MARKETS) this.markets.delete(this.markets.keys().next().value!);
+  }
+
+  /** A settled market's books and tape are no longer needed (its fills are priced and labelled). */
+  private forgetBooks(marketId: string): void {
+    this.basis.onMarketGone(marketId);
+    for (const t of this.markets.get(marketId)?.tokens ?? []) {
+      this.books.delete(t.token_id);
+      this.tape.forget(t.token_id);
+    }
   }
 
   private bookFor(tokenId: string, tick: number | undefined): OrderBook {
@@ -196,6 +199,8 @@ export class Analytics {
     if (list.length >= MAX_FORECASTS_PER_MARKET) return;
     list.push({ key: `${e.strategy}|${m.family}`, p_up: e.outcome === 'Up' ? fair : 1 - fair });
     this.forecasts.set(e.market_id, list);
+    // A market forgotten without a result must not keep its forecasts forever.
+    if (this.forecasts.size > MAX_MARKETS) this.forecasts.delete(this.forecasts.keys().next().value!);
   }
 
   private onIntent(e: OutputOf<'paper_intent'>, strategy: string): void {
@@ -265,26 +270,14 @@ export class Analytics {
       rec.marks.settle = settleMarkout(rec.fill.side, rec.fill.fill_px, payout);
       // A correction replaces what the first result added.
       if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] -= rec.pnl[k];
-      rec.pnl = m ? contributions(this.priced(rec, m), m.fee, payout) : null;
+      const i = rec.intent;
+      const tickSize = this.books.get(rec.fill.token_id)?.tickSize ?? m?.tick_size ?? 0.01;
+      rec.pnl = m ? contributions(priceTrade(rec.fill, { touchPx: i?.touch_px ?? null, limitPx: i?.limit_px ?? null, lateLevels: i?.late_levels ?? null }, tickSize, this.opts.slippageBps), m.fee, payout) : null;
       if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] += rec.pnl[k];
     }
     this.rangeSeries.push({ ts_unix_ms: e.ts_unix_ms, ...this.rangeTotal });
     if (this.rangeSeries.length > MAX_SERIES_POINTS) thin(this.rangeSeries);
     this.settleForecasts(e.market_id, e.winning_outcome);
-  }
-
-  private priced(rec: FillRecord, m: MarketInfo) {
-    const f = rec.fill;
-    const i = rec.intent;
-    const def = f.fill_px;
-    return {
-      side: f.side, qty: f.qty, fee: f.fee, taker: f.liquidity === 'taker',
-      px: {
-        optimistic: optimisticPx(f.side, i?.touch_px ?? null, def),
-        default: def,
-        pessimistic: pessimisticPx({ side: f.side, qty: f.qty, limitPx: i?.limit_px ?? def, levels: i?.late_levels ?? null, tickSize: this.books.get(f.token_id)?.tickSize ?? m.tick_size, slippageBps: this.opts.slippageBps, defaultPx: def }),
-      },
-    };
   }
 
   /** Scores a market's forecasts; a correcting result re-scores them with the official winner. */

@@ -38,6 +38,7 @@ export interface BasisReport {
   sources: BasisSource[];
   /** Markets where, in the last `flipCheckMs` of their window, the median and the resolution source fell on opposite sides of the price to beat. */
   flip_risk_markets: string[];
+  flip_risk_count: number;
 }
 
 interface SourceState {
@@ -54,7 +55,9 @@ interface SourceState {
 export class BasisTracker {
   private readonly sources = new Map<string, SourceState>();
   private readonly markets = new Map<string, MarketInfo>();
+  /** The newest flagged markets (bounded) and how many were flagged in all. */
   private readonly flipped = new Set<string>();
+  private flipCount = 0;
 
   constructor(readonly opts: BasisOptions = DEFAULT_BASIS) {}
 
@@ -70,6 +73,8 @@ export class BasisTracker {
 
   onMarket(m: MarketInfo): void {
     this.markets.set(m.market_id, m);
+    // Markets forgotten without a result leave eventually: keep the newest thousand.
+    if (this.markets.size > 1_024) this.markets.delete(this.markets.keys().next().value!);
   }
 
   onMarketGone(marketId: string): void {
@@ -101,7 +106,11 @@ export class BasisTracker {
       if (k === null || this.flipped.has(m.market_id) || nowMs < m.window_end_ms - this.opts.flipCheckMs || nowMs > m.window_end_ms) continue;
       const s = this.sources.get(m.resolution.source);
       if (!s || nowMs - s.tsMs > this.opts.maxAgeMs) continue;
-      if (medianPx >= k !== s.px >= k) this.flipped.add(m.market_id);
+      if (medianPx >= k !== s.px >= k) {
+        this.flipped.add(m.market_id);
+        this.flipCount += 1;
+        if (this.flipped.size > 1_024) this.flipped.delete(this.flipped.values().next().value!);
+      }
     }
   }
 
@@ -110,6 +119,6 @@ export class BasisTracker {
       source, samples: s.samples, mean_bps: s.samples > 0 ? s.sum / s.samples : null, max_abs_bps: s.samples > 0 ? s.maxAbs : null,
       last_bps: s.last, warning: s.last !== null && Math.abs(s.last) > this.opts.warnBps, above_warn: s.aboveWarn, series: [...s.series],
     }));
-    return { warn_bps: this.opts.warnBps, sources, flip_risk_markets: [...this.flipped].sort() };
+    return { warn_bps: this.opts.warnBps, sources, flip_risk_count: this.flipCount, flip_risk_markets: [...this.flipped].sort() };
   }
 }

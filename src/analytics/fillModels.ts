@@ -17,6 +17,7 @@
  * rate × |Δp| per share, rate < 1), so optimistic ≥ default ≥ pessimistic always holds.
  */
 import type { FeeSchedule, Level, Side } from '../core/events.ts';
+import type { PaperFill } from '../core/outputs.ts';
 
 export const FILL_MODELS = ['optimistic', 'default', 'pessimistic'] as const;
 export type FillModel = (typeof FILL_MODELS)[number];
@@ -99,4 +100,26 @@ export interface PricedTrade {
 export function contributions(t: PricedTrade, schedule: FeeSchedule, payout: number): ModelPrices {
   const one = (m: FillModel) => contribution(t.side, t.qty, t.px[m], modelFee(t.fee, t.qty, t.px[m], t.px.default, schedule, t.taker), payout);
   return { optimistic: one('optimistic'), default: one('default'), pessimistic: one('pessimistic') };
+}
+
+/** What the models need from the decision behind a fill (null when it is not known). */
+export interface DecisionBook {
+  /** The touch on the taking side at the decision. */
+  touchPx: number | null;
+  limitPx: number | null;
+  /** The taking side, best first, at twice the latency. */
+  lateLevels: readonly Level[] | null;
+}
+
+/** A paper fill priced under the three models. */
+export function priceTrade(f: PaperFill, d: DecisionBook, tickSize: number, slippageBps: number): PricedTrade {
+  const def = f.fill_px;
+  return {
+    side: f.side, qty: f.qty, fee: f.fee, taker: f.liquidity === 'taker',
+    px: {
+      optimistic: optimisticPx(f.side, d.touchPx, def),
+      default: def,
+      pessimistic: pessimisticPx({ side: f.side, qty: f.qty, limitPx: d.limitPx ?? def, levels: d.lateLevels, tickSize, slippageBps, defaultPx: def }),
+    },
+  };
 }

@@ -58,6 +58,13 @@ export interface TrustReport {
 
 type Judged = FillRecord & { tape: TapeEvidence };
 
+/** Keeps every other point (the first one included): a bounded series that still spans the whole run. */
+export function thin<T>(xs: T[]): void {
+  let kept = 0;
+  for (let i = 0; i < xs.length; i += 2) xs[kept++] = xs[i]!;
+  xs.length = kept;
+}
+
 export function buildReport(
   fills: readonly Judged[], calibration: ReadonlyMap<string, CalibrationAccumulator>, windowMs: number, dropped: number,
   feeds: { basis: BasisReport; latency: LatencyRow[] },
@@ -158,7 +165,7 @@ export function formatTrust(r: TrustReport): string[] {
     const warn = b.warning ? ` WARNING: last above ${r.basis.warn_bps} bps` : '';
     lines.push(`    basis         median vs ${b.source}: mean ${num(b.mean_bps, 1)} bps, max |${num(b.max_abs_bps, 1)}| bps over ${b.samples} medians${warn}`);
   }
-  if (r.basis.flip_risk_markets.length > 0) lines.push(`    basis flip    ${r.basis.flip_risk_markets.length} market(s) where median and resolution source sat on opposite sides of the price to beat`);
+  if (r.basis.flip_risk_count > 0) lines.push(`    basis flip    ${r.basis.flip_risk_count} market(s) where median and resolution source sat on opposite sides of the price to beat`);
   const lat = r.latency.map((l) => `${l.source} ${l.exchange_to_receive_p50_ms ?? '-'}/${l.exchange_to_receive_p99_ms ?? '-'}`).join(', ');
   if (lat) lines.push(`    latency       exchange→receive p50/p99 ms: ${lat}`);
   return lines;

@@ -36,6 +36,7 @@ export const TrustReportSchema = z.object({
       above_warn: z.number().int().nonnegative(), series: z.array(z.object({ ts_unix_ms: z.number().int(), bps: num })),
     })),
     flip_risk_markets: z.array(z.string()),
+    flip_risk_count: z.number().int().nonnegative(),
   }),
   latency: z.array(z.object({
     source: z.string(), samples: z.number().int().nonnegative(), exchange_to_receive_p50_ms: maybe, exchange_to_receive_p99_ms: maybe,

@@ -30,6 +30,10 @@ describe('basis', () => {
     expect(t.a.report().basis.flip_risk_markets).toEqual([]);
     t.step(ref(end - 20_000, 99_995), median(end - 20_000, 100_010));
     expect(t.a.report().basis.flip_risk_markets).toEqual(['m1']);
+    // The flag outlives the market's settlement, and a market is counted once.
+    t.step(ref(end - 10_000, 99_995), median(end - 10_000, 100_010));
+    t.settle(end + 3_000, 'Up');
+    expect(t.a.report().basis).toMatchObject({ flip_risk_markets: ['m1'], flip_risk_count: 1 });
   });
 });
 
