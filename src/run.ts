@@ -34,7 +34,7 @@ export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: num
 
 /** The trust analytics (src/analytics) priced with the same latency and slippage as the paper execution. */
 export function buildAnalytics(cfg: Config): Analytics {
-  return new Analytics({ latencyMs: cfg.latencyMs, slippageBps: cfg.slippageBps, tape: { windowMs: cfg.tapeWindowMs } });
+  return new Analytics({ latencyMs: cfg.latencyMs, slippageBps: cfg.slippageBps, pessimisticLatency: cfg.pessimisticLatency, tape: { windowMs: cfg.tapeWindowMs } });
 }
 
 /** The risk limits of strategy/risk.ts from their `POLYLAB_RISK_*` settings. */

@@ -22,6 +22,11 @@ import { LatencyTracker } from './latency.ts';
 export interface AnalyticsOptions {
   /** The paper execution's latency: the pessimistic model looks at the book at twice it. */
   latencyMs: number;
+  /**
+   * `measured_p99`: the pessimistic model waits the latency plus the measured p99 of the
+   * Polymarket book feed (exchange → receive) when that is longer than the latency itself.
+   */
+  pessimisticLatency?: 'double' | 'measured_p99';
   slippageBps: number;
   tape?: Partial<TapeOptions>;
   basis?: Partial<BasisOptions>;
@@ -116,7 +121,7 @@ export class Analytics {
   report(): TrustReport {
     // Fills still inside their window are judged on what has been seen so far.
     const judged = this.fills.map((f) => ({ ...f, tape: f.tape ?? this.judge(f) }));
-    return buildReport(judged, this.calibration, this.tape.opts.windowMs, this.droppedFills, { basis: this.basis.report(), latency: this.latency.report() });
+    return buildReport(judged, this.calibration, this.tape.opts.windowMs, this.droppedFills, { basis: this.basis.report(), latency: this.latency.report() }, this.opts.pessimisticLatency ?? 'double');
   }
 
   private onInput(input: InputEvent): void {
@@ -210,11 +215,20 @@ export class Analytics {
     const t = this.touch(e.token_id);
     const rec: IntentRecord = {
       strategy, market_id: e.market_id, token_id: e.token_id, side: e.side, limit_px: e.limit_px, decision_ms: e.ts_unix_ms,
-      touch_px: e.side === 'buy' ? t.ask : t.bid, late_levels: null, late_due_ms: e.ts_unix_ms + 2 * this.opts.latencyMs,
+      touch_px: e.side === 'buy' ? t.ask : t.bid, late_levels: null, late_due_ms: e.ts_unix_ms + this.pessimisticDelayMs(),
     };
     this.intents.set(e.intent_id, rec);
-    this.lateQueue.push(rec);
+    // Kept in due order; with a measured delay a later intent may be due earlier.
+    let k = this.lateQueue.length;
+    while (k > 0 && this.lateQueue[k - 1]!.late_due_ms > rec.late_due_ms) k--;
+    this.lateQueue.splice(k, 0, rec);
     if (this.intents.size > (this.opts.maxFills ?? 50_000)) this.intents.delete(this.intents.keys().next().value!);
+  }
+
+  private pessimisticDelayMs(): number {
+    const l = this.opts.latencyMs;
+    if (this.opts.pessimisticLatency !== 'measured_p99') return 2 * l;
+    return l + Math.max(l, this.latency.exchangeToReceiveP99('polymarket_ws') ?? 0);
   }
 
   private onFill(f: PaperFill): void {

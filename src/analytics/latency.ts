@@ -54,6 +54,7 @@ export class LatencyTracker {
   private readonly receive = new Map<string, Ring>();
   private readonly decision = new Map<string, Ring>();
   private readonly lastRecv = new Map<string, number>();
+  private readonly p99Cache = new Map<string, { atTotal: number; value: number | null }>();
 
   constructor(private readonly window = 4_096) {}
 
@@ -66,6 +67,17 @@ export class LatencyTracker {
 
   onDecision(tsMs: number): void {
     for (const [src, recv] of this.lastRecv) this.ring(this.decision, src).push(Math.max(0, tsMs - recv));
+  }
+
+  /** The exchange → receive p99 of `source`, recomputed every 256 new samples (a sort of at most `window`). */
+  exchangeToReceiveP99(source: string): number | null {
+    const r = this.receive.get(source);
+    if (!r) return null;
+    const c = this.p99Cache.get(source);
+    if (c && r.total - c.atTotal < 256) return c.value;
+    const value = percentile(r.xs, 0.99);
+    this.p99Cache.set(source, { atTotal: r.total, value });
+    return value;
   }
 
   report(): LatencyRow[] {

@@ -34,6 +34,8 @@ export interface MarkoutRow {
 }
 
 export interface FillModelRange {
+  /** How the pessimistic model's wait was set: twice the latency, or the measured p99 (docs/methodology.md). */
+  pessimistic_latency: 'double' | 'measured_p99';
   settled_trades: number;
   pnl: ModelPrices;
   low: number;
@@ -67,9 +69,12 @@ export function thin<T>(xs: T[]): void {
 
 export function buildReport(
   fills: readonly Judged[], calibration: ReadonlyMap<string, CalibrationAccumulator>, windowMs: number, dropped: number,
-  feeds: { basis: BasisReport; latency: LatencyRow[] },
+  feeds: { basis: BasisReport; latency: LatencyRow[] }, pessimisticLatency: FillModelRange['pessimistic_latency'],
 ): TrustReport {
-  return { fills: fills.length, dropped_fills: dropped, tape: tapeSummary(fills, windowMs), markouts: markoutRows(fills), fill_models: fillModelRange(fills), calibration: calibrationRows(calibration), ...feeds };
+  return {
+    fills: fills.length, dropped_fills: dropped, tape: tapeSummary(fills, windowMs), markouts: markoutRows(fills),
+    fill_models: { pessimistic_latency: pessimisticLatency, ...fillModelRange(fills) }, calibration: calibrationRows(calibration), ...feeds,
+  };
 }
 
 function tapeSummary(fills: readonly Judged[], windowMs: number): TapeSummary {
@@ -121,7 +126,7 @@ function markoutRows(fills: readonly Judged[]): MarkoutRow[] {
   }));
 }
 
-function fillModelRange(fills: readonly Judged[]): FillModelRange {
+function fillModelRange(fills: readonly Judged[]): Omit<FillModelRange, 'pessimistic_latency'> {
   const pnl: ModelPrices = { optimistic: 0, default: 0, pessimistic: 0 };
   let n = 0;
   for (const f of fills) {

@@ -24,7 +24,7 @@ export const TrustReportSchema = z.object({
     horizons: z.array(z.object({ horizon_ms: z.number().int().positive(), samples: z.number().int().nonnegative(), mid: maybe, exit: maybe })),
     settlement: z.object({ samples: z.number().int().nonnegative(), avg: maybe }),
   })),
-  fill_models: z.object({ settled_trades: z.number().int().nonnegative(), pnl: models, low: num, high: num }),
+  fill_models: z.object({ pessimistic_latency: z.enum(['double', 'measured_p99']), settled_trades: z.number().int().nonnegative(), pnl: models, low: num, high: num }),
   calibration: z.array(z.object({
     strategy: z.string(), family: z.string(), count: num, brier: maybe, log_loss: maybe, ece: maybe,
     bins: z.array(z.object({ lo: num, hi: num, count: num, mean_forecast: maybe, observed_rate: maybe })),

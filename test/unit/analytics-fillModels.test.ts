@@ -77,4 +77,26 @@ describe('fill-model range', () => {
     expect(fm.pnl.pessimistic).toBeCloseTo(10 * (1 - pess) - feeAt(pess), 9);
     expect([fm.low, fm.high]).toEqual([fm.pnl.pessimistic, fm.pnl.optimistic]);
   });
+
+  it('waits the latency plus the measured p99 of the book feed when asked to (POLYLAB_PESSIMISTIC_LATENCY=measured_p99)', () => {
+    const pessimistic = (mode: 'double' | 'measured_p99') => {
+      const t = new Tape({ pessimisticLatency: mode });
+      // Book frames arrive 900 ms after the exchange stamped them.
+      const lagged = (ts: number, asks: [number, number][]) => t.step({ event_type: 'book_snapshot', market_id: 'm1', token_id: 'up', asks, bids: [[0.4, 100]], ts_exchange_ms: ts - 900, ts_unix_ms: ts });
+      lagged(T0, [[0.5, 100]]);
+      t.trade('up', 'buy', 10, 0.6, 0.5, T0 + 1_000);
+      lagged(T0 + 1_400, [[0.52, 100]]); // what twice the latency (500 ms) sees
+      lagged(T0 + 2_100, [[0.55, 100]]); // what 250 + 900 = 1 150 ms sees
+      t.settle(T0 + 300_000, 'Up');
+      const fm = t.a.report().fill_models;
+      return { mode: fm.pessimistic_latency, px: 1 - fm.pnl.pessimistic / 10 };
+    };
+    const d = pessimistic('double');
+    const m = pessimistic('measured_p99');
+    expect(d.mode).toBe('double');
+    expect(m.mode).toBe('measured_p99');
+    // The price is read back from the PnL (the fee moves it by far less than a cent): one tick worse than the level seen.
+    expect(d.px).toBeCloseTo(0.53, 2);
+    expect(m.px).toBeCloseTo(0.56, 2);
+  });
 });
