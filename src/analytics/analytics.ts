@@ -68,7 +68,6 @@ const MAX_MARKETS = 1_024;
 const MAX_FORECASTS_PER_MARKET = 20_000;
 const MAX_SERIES_POINTS = 2_000;
 
-
 export class Analytics {
   private readonly books = new Map<string, OrderBook>();
   private readonly markets = new Map<string, MarketInfo>();
