@@ -12,8 +12,8 @@ export default tseslint.config(
     },
   },
   {
-    // The pure rooms (and the engine above them) never read the clock, randomness, env, or do I/O (docs/architecture.md).
-    files: ['src/core/**', 'src/pricing/**', 'src/strategy/**', 'src/paper/**', 'src/engine/**'],
+    // The pure rooms (and the engine and analytics above them) never read the clock, randomness, env, or do I/O (docs/architecture.md).
+    files: ['src/core/**', 'src/pricing/**', 'src/strategy/**', 'src/paper/**', 'src/engine/**', 'src/analytics/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'http', 'https', 'ws', 'fastify', 'better-sqlite3', '*/feeds/*', '*/journal/*', '*/api/*'] }],
       'no-restricted-properties': ['error',

@@ -6,16 +6,19 @@ import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey, type Speed } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
-import { buildEngine, drive, formatSummary, resolveSpeed, SummarySink } from './run.ts';
+import { buildAnalytics, buildEngine, drive, formatSummary, resolveSpeed, SummarySink } from './run.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { renderTrustHtml } from './analytics/html.ts';
+import { compareRow, formatCompare, Lane, laneRow, parseStrategiesFile } from './compare.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
-import type { MarketInfo } from './core/events.ts';
+import type { InputEvent, MarketInfo } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
 import type { Engine } from './engine/engine.ts';
 import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean };
+type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean; strategies?: string; html?: string };
 
 function configFrom(flags: RunFlags): Config {
   const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, serve: flags.serve };
@@ -47,11 +50,16 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
   const summary = new SummarySink();
+  const analytics = buildAnalytics(cfg);
+  const lanes = lanesFrom(flags.strategies, mode, runId, mode === 'sim' ? cfg.seed : null);
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
   const { startApiFor } = await import('./api/start.ts');
   let api: Awaited<ReturnType<typeof startApiFor>>;
   try {
-    api = await startApiFor(cfg, log);
+    api = await startApiFor(cfg, log, {
+      trust: () => analytics.report(),
+      strategies: () => [compareRow('main', cfg.strategy, summary.summary(engine.counters.inputs), analytics.report()), ...lanes.map(laneRow)],
+    });
   } catch (err) {
     process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
     return 2;
@@ -59,16 +67,34 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.stderr.write(`API on ${api.url}\nDashboard on ${api.url}/\n`);
   const sink = (e: OutputEvent) => {
     summary.sink(e);
+    // Run start and stop have no input; every other output reaches analytics with its input
+    // (the observe hook below, which also feeds the side-by-side lanes the same input).
+    if (e.event_type === 'run_started' || e.event_type === 'run_stopped') analytics.observeOutputs([e]);
     api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
+  const observe: Observe = (input, outs) => {
+    analytics.observe(input, outs);
+    for (const l of lanes) l.step(input);
+  };
   const speed = resolveSpeed(cfg);
   log.info({ mode, seed: cfg.seed, speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, speed, engine, sink, abort.signal) : await runPaperLive(cfg, engine, sink, log, abort.signal);
+  const lastTs = mode === 'sim' ? await runSim(cfg, speed, engine, sink, observe, abort.signal) : await runPaperLive(cfg, engine, sink, observe, log, abort.signal);
   // run_stopped and the final pnl reach every client: the hub flushes them before it closes.
   for (const e of engine.stop(lastTs)) sink(e);
-  process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs))}\n`);
+  const main = summary.summary(engine.counters.inputs);
+  const trust = analytics.report();
+  let text = formatSummary(main, trust);
+  if (lanes.length > 0) {
+    for (const l of lanes) l.stop();
+    text += `\n${formatCompare([compareRow('main', cfg.strategy, main, trust), ...lanes.map(laneRow)])}`;
+  }
+  process.stdout.write(`${text}\n`);
+  if (flags.html !== undefined) {
+    writeFileSync(flags.html, renderTrustHtml({ title: `Polylab run ${runId}`, report: trust, equity: engine.portfolio.equityCurve, range: analytics.rangeSeries, summary: text }));
+    process.stderr.write(`report written to ${flags.html}\n`);
+  }
   if (cfg.serve && !abort.signal.aborted) {
     process.stderr.write(`run finished; API and dashboard stay up on ${api.url}/ (--serve), Ctrl-C to stop\n`);
     await aborted(abort.signal);
@@ -86,19 +112,33 @@ async function runCommand(flags: RunFlags): Promise<number> {
 const aborted = (signal: AbortSignal) =>
   new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
-async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal): Promise<number> {
+type Observe = (input: InputEvent, outs: readonly OutputEvent[]) => void;
+
+/** The side-by-side lanes of `--strategies FILE` (none without it). */
+function lanesFrom(file: string | undefined, mode: Config['mode'], runId: string, seed: number | null): Lane[] {
+  if (file === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('--strategies', `cannot read --strategies ${file}: ${(err as Error).message}`);
+  }
+  return parseStrategiesFile(text, process.env, file).map((s) => new Lane(s.name, s.cfg, mode, runId, seed));
+}
+
+async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, signal: AbortSignal): Promise<number> {
   const durationMs = cfg.durationMs ?? (speed === 'max' ? 30 * 60_000 : null);
   if (durationMs === null) process.stderr.write(`sim: seed ${cfg.seed} at ${speed} (a 15-minute market window every ${speed === '10x' ? '90 s' : '15 min'}) until Ctrl-C; paper trading only\n`);
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed, signal });
+  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed, signal, observe });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
-async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, log: Logger, signal: AbortSignal): Promise<number> {
+async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, log: Logger, signal: AbortSignal): Promise<number> {
   for (const e of engine.start(Date.now())) sink(e);
   process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
   const live = startLive({
-    cfg, engine, sink, log,
+    cfg, engine, sink, log, observe,
     onOffline: (hint) => process.stderr.write(`polylab: ${hint}\n`),
   });
   await new Promise<void>((resolve) => {
@@ -160,6 +200,8 @@ export function buildProgram(): Command {
     .option('--host <host>', 'API host (POLYLAB_HOST)')
     .option('--port <port>', 'API port (POLYLAB_PORT)')
     .option('--serve', 'keep the API and dashboard up after the run ends, until Ctrl-C (POLYLAB_SERVE)')
+    .option('--html <file>', 'at the end, also write the summary and the trust charts as one self-contained HTML page')
+    .option('--strategies <file>', 'also run the strategy configurations of this JSON file side by side on the same inputs (e.g. polylab.config.json)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });

@@ -105,6 +105,8 @@ export const SETTINGS = {
   slippageBps: { env: 'POLYLAB_SLIPPAGE_BPS', schema: num(0, 1000), default: 0 },
   tif: { env: 'POLYLAB_TIF', schema: z.enum(TIFS), default: 'IOC', accepted: TIFS.join(', ') },
   gtcTtlMs: { env: 'POLYLAB_GTC_TTL_MS', schema: int(1, 86_400_000), default: 30_000 },
+  pessimisticLatency: { env: 'POLYLAB_PESSIMISTIC_LATENCY', schema: z.enum(['double', 'measured_p99']), default: 'double', accepted: 'double, measured_p99' },
+  tapeWindowMs: { env: 'POLYLAB_TAPE_WINDOW_MS', schema: int(0, 3_600_000), default: 5_000, accepted: 'an integer 0-3600000 (ms after a fill in which market prints still confirm it)' },
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;

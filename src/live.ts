@@ -27,6 +27,8 @@ export interface LiveOptions {
   /** Venue feed timing (tests use short ones). */
   venueTuning?: Parameters<typeof startVenueFeeds>[0]['tuning'];
   gammaPollMs?: number;
+  /** Sees each input with the engine's outputs for it (the trust analytics). */
+  observe?: (input: InputEvent, outs: readonly OutputEvent[]) => void;
 }
 
 export interface LiveRun {
@@ -56,6 +58,7 @@ export function startLive(o: LiveOptions): LiveRun {
       if (engineErrors === 1 || engineErrors % 1000 === 0) log.error({ err, input_type: input.event_type, count: engineErrors }, 'engine failed on an input');
       return;
     }
+    o.observe?.(input, outs);
     for (const out of outs) {
       if (out.event_type === 'feed_health') logRejects(out);
       o.sink(out);

@@ -7,6 +7,8 @@ import type { Config, Speed } from './config.ts';
 import type { InputEvent } from './core/events.ts';
 import type { OutputEvent, RunMode } from './core/outputs.ts';
 import { Engine } from './engine/engine.ts';
+import { Analytics } from './analytics/analytics.ts';
+import { formatTrust, type TrustReport } from './analytics/report.ts';
 import { createStrategy } from './strategy/strategies.ts';
 import type { RiskLimits } from './strategy/risk.ts';
 
@@ -28,6 +30,11 @@ export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: num
     tif: cfg.tif,
     gtcTtlMs: cfg.gtcTtlMs,
   });
+}
+
+/** The trust analytics (src/analytics) priced with the same latency and slippage as the paper execution. */
+export function buildAnalytics(cfg: Config): Analytics {
+  return new Analytics({ latencyMs: cfg.latencyMs, slippageBps: cfg.slippageBps, pessimisticLatency: cfg.pessimisticLatency, tape: { windowMs: cfg.tapeWindowMs } });
 }
 
 /** The risk limits of strategy/risk.ts from their `POLYLAB_RISK_*` settings. */
@@ -54,6 +61,8 @@ export interface DriveOptions {
   signal?: AbortSignal;
   /** Wall clock, injectable for tests. */
   nowMs?: () => number;
+  /** Sees each input with the engine's outputs for it (the trust analytics). */
+  observe?: (input: InputEvent, outs: readonly OutputEvent[]) => void;
 }
 
 /** Sleeps `ms`, or less if `signal` aborts; leaves no listener behind either way. */
@@ -101,7 +110,9 @@ export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: 
       }
     }
     last = input.ts_unix_ms;
-    for (const out of engine.step(input)) sink(out);
+    const outs = engine.step(input);
+    opts.observe?.(input, outs);
+    for (const out of outs) sink(out);
   }
   return last;
 }
@@ -144,7 +155,7 @@ export class SummarySink {
   }
 }
 
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: RunSummary, trust?: TrustReport): string {
   const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
   const reasons = Object.entries(s.rejects_by_reason).sort(([a], [b]) => a.localeCompare(b)).map(([r, n]) => `${r}=${n}`).join(', ');
   return [
@@ -158,6 +169,7 @@ export function formatSummary(s: RunSummary): string {
     `  realized PnL  ${usd(s.realized_pnl)} (fees ${usd(s.fees)} included)`,
     `  unrealized    ${usd(s.unrealized_pnl)} (marked at best bid)`,
     `  equity        ${usd(s.equity)}`,
+    ...(trust ? formatTrust(trust) : []),
     '  paper trading only: no order was sent anywhere.',
   ].join('\n');
 }

@@ -14,12 +14,13 @@ import type { LabState } from './state.ts';
 import type { WsHub } from './ws.ts';
 import { registerDashboard } from './static.ts';
 import { registerRequestGuard, type GuardPolicy } from './wsGuard.ts';
+import { registerTrustRoutes, type TrustSources } from './trustRoutes.ts';
 import {
   ErrorBodySchema, FeedHealthResponseSchema, FillsResponseSchema, HealthzResponseSchema, ListQuerySchema, MarketsResponseSchema,
   PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, RejectsResponseSchema, RunsResponseSchema, type ErrorBody,
 } from './schemas.ts';
 
-export interface BuildApiOptions {
+export interface BuildApiOptions extends TrustSources {
   state: LabState;
   metrics: ApiMetrics;
   hub: WsHub;
@@ -57,6 +58,7 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
   registerRequestGuard(app, opts.guard ?? { bindHost: '127.0.0.1', allowedOrigins: [] }, opts.metrics);
   registerRoutes(app, opts);
   registerDashboard(app, opts.webDir);
+  registerTrustRoutes(app, opts);
   return app;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { OutputEvent } from '../core/outputs.ts';
+import type { TrustSources } from './trustRoutes.ts';
 import { ApiMetrics } from './metrics.ts';
 import type { RunMode, WsSnapshot } from './schemas.ts';
 import { HistorySink } from './history.ts';
@@ -82,13 +83,13 @@ export interface ApiConfig {
   wsAllowedOrigins: readonly string[];
 }
 
-export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger): Promise<RunningApi> {
+export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust: TrustSources = {}): Promise<RunningApi> {
   const parts = createApiParts({
     mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
     wsMaxClients: cfg.wsMaxClients, wsClientMsgsPerS: cfg.wsClientMsgsPerS, closeGraceMs: CLOSE_GRACE_MS,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
-  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }), guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins } });
+  const app = await buildApi({ ...parts, ...trust, logger: log.child({ component: 'api' }), guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins } });
   const sockets = trackSockets(app.server);
   warnIfExposed(cfg.host, log);
   const close = async () => {

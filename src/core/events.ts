@@ -185,6 +185,24 @@ export const MarketResolvedSchema = z.object({
 });
 export type MarketResolved = z.infer<typeof MarketResolvedSchema>;
 
+/**
+ * A trade printed on a Polymarket token (the CLOB market channel's `last_trade_price`,
+ * docs.polymarket.com/market-data/websocket/market-channel, read 2026-11). Only analytics
+ * reads it (tape confirmation of paper fills); the engine ignores it. `side` is the side
+ * the venue reports for the print.
+ */
+export const MarketTradeSchema = z.object({
+  event_type: z.literal('market_trade'),
+  market_id: z.string().min(1),
+  token_id: z.string().min(1),
+  px: probability,
+  qty: positive,
+  side: SideSchema,
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs,
+});
+export type MarketTrade = z.infer<typeof MarketTradeSchema>;
+
 export const TimerSchema = z.object({ event_type: z.literal('timer'), ts_unix_ms: tsMs });
 export type Timer = z.infer<typeof TimerSchema>;
 
@@ -197,6 +215,7 @@ export const InputEventSchema = z.discriminatedUnion('event_type', [
   BookDeltaSchema,
   ReferencePriceSchema,
   MarketResolvedSchema,
+  MarketTradeSchema,
   TimerSchema,
 ]);
 export type InputEvent = z.infer<typeof InputEventSchema>;

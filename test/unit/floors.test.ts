@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 const FLOORS: ReadonlyArray<readonly [room: string, floor: number]> = [
   ['src/core', 1],
   ['src/pricing', 2], ['src/strategy', 2], ['src/paper', 2],
-  ['src/engine', 3],
+  ['src/engine', 3], ['src/analytics', 3],
   ['src/feeds', 4], ['src/api', 4], ['src/journal', 4],
-  ['src/config.ts', 5], ['src/run.ts', 5], ['src/live.ts', 5], ['src/cli.ts', 5], ['src/commands', 5],
+  ['src/config.ts', 5], ['src/run.ts', 5], ['src/live.ts', 5], ['src/cli.ts', 5], ['src/commands', 5], ['src/compare.ts', 5],
 ];
 /** Composition files wire everything together and may import one another. */
 const COMPOSITION = 5;

@@ -1,9 +1,9 @@
-// Goal: the pure rooms (core, pricing, strategy, paper) and the engine never touch the clock, randomness, env or I/O.
+// Goal: the pure rooms (core, pricing, strategy, paper), the engine and the analytics never touch the clock, randomness, env or I/O.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper', 'src/engine'];
+const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper', 'src/engine', 'src/analytics'];
 const FORBIDDEN = [
   /Date\.now\(/,
   /new Date\(\s*\)/,

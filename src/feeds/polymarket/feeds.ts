@@ -128,7 +128,11 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private onMessages(msgs: ClobMessage[], recvMs: number): void {
     for (const m of msgs) {
       if (m.kind === 'market_resolved') this.watcher.onOfficialToken(m.winningAssetId);
-      else if (m.kind === 'last_trade_price') this.trades += 1;
+      else if (m.kind === 'last_trade_price') {
+        this.trades += 1;
+        // The print feeds tape confirmation (src/analytics); a size-0 print carries no volume.
+        if (m.size > 0) this.o.emit({ event_type: 'market_trade', market_id: m.market, token_id: m.assetId, px: m.px, qty: m.size, side: m.side, ts_exchange_ms: m.tsMs, ts_unix_ms: recvMs });
+      }
       else this.keeper.onMessage(m, recvMs);
     }
   }

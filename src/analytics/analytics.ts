@@ -1,0 +1,311 @@
+/**
+ * How far to trust the paper PnL (pure, floor 3 beside the engine). `observe(input,
+ * outputs)` is called with each input and the engine's outputs for it; it keeps its own
+ * copy of the token books from the inputs, so it never reaches into the engine. The same
+ * inputs give the same figures, so a replay reproduces every label and number.
+ *
+ * Per fill: a tape label (tape.ts), markouts (markouts.ts) and the fill-model range
+ * (fillModels.ts); per decision: a calibration forecast (calibration.ts). Every collection
+ * is bounded.
+ */
+import type { InputEvent, Level, MarketFamily, MarketInfo, Outcome } from '../core/events.ts';
+import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
+import { OrderBook } from '../core/book.ts';
+import { CalibrationAccumulator } from './calibration.ts';
+import { contributions, FILL_MODELS, priceTrade, type ModelPrices } from './fillModels.ts';
+import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
+import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
+import { buildReport, thin, type TrustReport } from './report.ts';
+import { BasisTracker, DEFAULT_BASIS, type BasisOptions } from './basis.ts';
+import { LatencyTracker } from './latency.ts';
+
+export interface AnalyticsOptions {
+  /** The paper execution's latency: the pessimistic model looks at the book at twice it. */
+  latencyMs: number;
+  /**
+   * `measured_p99`: the pessimistic model waits the latency plus the measured p99 of the
+   * Polymarket book feed (exchange → receive) when that is longer than the latency itself.
+   */
+  pessimisticLatency?: 'double' | 'measured_p99';
+  slippageBps: number;
+  tape?: Partial<TapeOptions>;
+  basis?: Partial<BasisOptions>;
+  /** Fills kept for the report (oldest dropped beyond it, and counted). */
+  maxFills?: number;
+}
+
+interface IntentRecord {
+  strategy: string;
+  market_id: string;
+  token_id: string;
+  side: 'buy' | 'sell';
+  limit_px: number;
+  decision_ms: number;
+  /** The touch on the taking side at the decision (optimistic model). */
+  touch_px: number | null;
+  /** The taking side at twice the latency (pessimistic model); null until then. */
+  late_levels: Level[] | null;
+  late_due_ms: number;
+}
+
+export interface FillRecord {
+  strategy: string;
+  family: MarketFamily | null;
+  fill: PaperFill;
+  intent: IntentRecord | null;
+  marks: MarkedFill;
+  tape: TapeEvidence | null;
+  /** Settled contribution to PnL under each fill model; null until the market settles. */
+  pnl: ModelPrices | null;
+}
+
+interface Forecast {
+  key: string;
+  p_up: number;
+}
+
+const MAX_MARKETS = 1_024;
+const MAX_FORECASTS_PER_MARKET = 20_000;
+const MAX_SERIES_POINTS = 2_000;
+
+export class Analytics {
+  private readonly books = new Map<string, OrderBook>();
+  private readonly markets = new Map<string, MarketInfo>();
+  private readonly intents = new Map<string, IntentRecord>();
+  private readonly lateQueue: IntentRecord[] = [];
+  private readonly tapePending: FillRecord[] = [];
+  readonly fills: FillRecord[] = [];
+  /** The fills of each market, for its settlement (and a later correction). */
+  private readonly byMarket = new Map<string, FillRecord[]>();
+  droppedFills = 0;
+  private readonly clock = new MarkoutClock();
+  readonly tape: TapeTracker;
+  readonly basis: BasisTracker;
+  readonly latency = new LatencyTracker();
+  private readonly forecasts = new Map<string, Forecast[]>();
+  private readonly settled = new Map<string, { winner: Outcome; forecasts: Forecast[] }>();
+  readonly calibration = new Map<string, CalibrationAccumulator>();
+  /** Cumulative settled PnL under each fill model, one point per settlement (thinned past its limit). */
+  readonly rangeSeries: ({ ts_unix_ms: number } & ModelPrices)[] = [];
+  private readonly rangeTotal: ModelPrices = { optimistic: 0, default: 0, pessimistic: 0 };
+  private runStrategy = '';
+  private now = 0;
+
+  constructor(readonly opts: AnalyticsOptions) {
+    this.tape = new TapeTracker({ ...DEFAULT_TAPE, ...opts.tape });
+    this.basis = new BasisTracker({ ...DEFAULT_BASIS, ...opts.basis });
+  }
+
+  observe(input: InputEvent, outs: readonly OutputEvent[]): void {
+    this.now = Math.max(this.now, input.ts_unix_ms);
+    // Horizons due strictly before this input read the books as they stood until now.
+    this.due(false);
+    this.onInput(input);
+    let strategy = this.runStrategy;
+    for (const e of outs) {
+      if (e.event_type === 'signal') {
+        strategy = e.strategy;
+        this.onSignal(e);
+      } else if (e.event_type === 'paper_intent') this.onIntent(e, strategy);
+      else this.onOutput(e);
+    }
+    this.due(true);
+  }
+
+  /** Outputs with no input (run start and stop). */
+  observeOutputs(outs: readonly OutputEvent[]): void {
+    for (const e of outs) this.onOutput(e);
+  }
+
+  report(): TrustReport {
+    // Fills still inside their window are judged on what has been seen so far.
+    const judged = this.fills.map((f) => ({ ...f, tape: f.tape ?? this.judge(f) }));
+    return buildReport(judged, this.calibration, this.tape.opts.windowMs, this.droppedFills, { basis: this.basis.report(), latency: this.latency.report() }, this.opts.pessimisticLatency ?? 'double');
+  }
+
+  private onInput(input: InputEvent): void {
+    this.latency.onInput(input);
+    switch (input.event_type) {
+      case 'reference_price':
+        this.basis.onReference(input);
+        break;
+      case 'book_snapshot': {
+        const book = this.bookFor(input.token_id, input.tick_size);
+        this.tape.onSnapshot(input.token_id, book, input.bids, input.asks, input.ts_unix_ms);
+        book.snapshot(input.bids, input.asks, input.ts_unix_ms);
+        break;
+      }
+      case 'book_delta': {
+        const book = this.bookFor(input.token_id, input.tick_size);
+        for (const c of input.changes) {
+          this.tape.onChange(input.token_id, book, c.side, c.px, c.size, input.ts_unix_ms);
+          book.change(c.side, c.px, c.size, input.ts_unix_ms);
+        }
+        break;
+      }
+      case 'market_trade':
+        this.tape.onPrint(input.market_id, input.token_id, input.px, input.qty, input.ts_unix_ms);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onOutput(e: OutputEvent): void {
+    switch (e.event_type) {
+      case 'run_started': this.runStrategy = e.strategy; break;
+      case 'market_discovered': this.onMarket(e.market); break;
+      case 'btc_median': this.basis.onMedian(e.px_median, e.ts_unix_ms); break;
+      case 'paper_fill': this.onFill(e); break;
+      case 'settlement':
+        this.onSettlement(e);
+        this.forgetBooks(e.market_id);
+        break;
+      default: break;
+    }
+  }
+
+  private onMarket(m: MarketInfo): void {
+    this.markets.set(m.market_id, m);
+    this.basis.onMarket(m);
+    if (this.markets.size > MAX_MARKETS) this.markets.delete(this.markets.keys().next().value!);
+  }
+
+  /** A settled market's books and tape are no longer needed (its fills are priced and labelled). */
+  private forgetBooks(marketId: string): void {
+    this.basis.onMarketGone(marketId);
+    for (const t of this.markets.get(marketId)?.tokens ?? []) {
+      this.books.delete(t.token_id);
+      this.tape.forget(t.token_id);
+    }
+  }
+
+  private bookFor(tokenId: string, tick: number | undefined): OrderBook {
+    let b = this.books.get(tokenId);
+    if (!b) {
+      b = new OrderBook(tick ?? 0.01);
+      this.books.set(tokenId, b);
+    }
+    if (tick !== undefined) b.tickSize = tick;
+    return b;
+  }
+
+  private touch(tokenId: string): Touch {
+    const b = this.books.get(tokenId);
+    return { bid: b?.bestBid() ?? null, ask: b?.bestAsk() ?? null };
+  }
+
+  private onSignal(e: OutputOf<'signal'>): void {
+    const fair = e.numbers.fair;
+    const m = this.markets.get(e.market_id);
+    if (typeof fair !== 'number' || !m || this.settled.has(e.market_id)) return;
+    const list = this.forecasts.get(e.market_id) ?? [];
+    if (list.length >= MAX_FORECASTS_PER_MARKET) return;
+    list.push({ key: `${e.strategy}|${m.family}`, p_up: e.outcome === 'Up' ? fair : 1 - fair });
+    this.forecasts.set(e.market_id, list);
+    // A market forgotten without a result must not keep its forecasts forever.
+    if (this.forecasts.size > MAX_MARKETS) this.forecasts.delete(this.forecasts.keys().next().value!);
+  }
+
+  private onIntent(e: OutputOf<'paper_intent'>, strategy: string): void {
+    this.latency.onDecision(e.ts_unix_ms);
+    // The tape needs the book's depletion from the decision on; a fill extends the watch.
+    this.tape.watch(e.token_id, Math.max(e.expires_at_ms ?? 0, e.match_after_ms) + this.tape.opts.windowMs);
+    const t = this.touch(e.token_id);
+    const rec: IntentRecord = {
+      strategy, market_id: e.market_id, token_id: e.token_id, side: e.side, limit_px: e.limit_px, decision_ms: e.ts_unix_ms,
+      touch_px: e.side === 'buy' ? t.ask : t.bid, late_levels: null, late_due_ms: e.ts_unix_ms + this.pessimisticDelayMs(),
+    };
+    this.intents.set(e.intent_id, rec);
+    // Kept in due order; with a measured delay a later intent may be due earlier.
+    let k = this.lateQueue.length;
+    while (k > 0 && this.lateQueue[k - 1]!.late_due_ms > rec.late_due_ms) k--;
+    this.lateQueue.splice(k, 0, rec);
+    if (this.intents.size > (this.opts.maxFills ?? 50_000)) this.intents.delete(this.intents.keys().next().value!);
+  }
+
+  private pessimisticDelayMs(): number {
+    const l = this.opts.latencyMs;
+    if (this.opts.pessimisticLatency !== 'measured_p99') return 2 * l;
+    return l + Math.max(l, this.latency.exchangeToReceiveP99('polymarket_ws') ?? 0);
+  }
+
+  private onFill(f: PaperFill): void {
+    const intent = this.intents.get(f.intent_id) ?? null;
+    const family = this.markets.get(f.market_id)?.family ?? null;
+    const marks: MarkedFill = { token_id: f.token_id, side: f.side, fill_px: f.fill_px, fill_ms: f.ts_unix_ms, samples: [null, null, null, null], settle: null };
+    const rec: FillRecord = { strategy: intent?.strategy ?? this.runStrategy, family, fill: f, intent, marks, tape: null, pnl: null };
+    this.tape.watch(f.token_id, f.ts_unix_ms + this.tape.opts.windowMs);
+    this.clock.add(marks);
+    this.tapePending.push(rec);
+    this.fills.push(rec);
+    const list = this.byMarket.get(f.market_id);
+    if (list) list.push(rec);
+    else this.byMarket.set(f.market_id, [rec]);
+    if (this.byMarket.size > MAX_MARKETS) this.byMarket.delete(this.byMarket.keys().next().value!);
+    if (this.fills.length > (this.opts.maxFills ?? 50_000)) {
+      this.fills.shift();
+      this.droppedFills += 1;
+    }
+  }
+
+  private readonly touchOf = (tokenId: string): Touch => this.touch(tokenId);
+
+  private due(inclusive: boolean): void {
+    this.clock.sampleDue(this.now, inclusive, this.touchOf);
+    const q = this.lateQueue;
+    let i = 0;
+    while (i < q.length && (inclusive ? q[i]!.late_due_ms <= this.now : q[i]!.late_due_ms < this.now)) {
+      const rec = q[i++]!;
+      const b = this.books.get(rec.token_id);
+      // A buy takes from the asks, a sell from the bids.
+      rec.late_levels = b ? (rec.side === 'buy' ? b.asks : b.bids).levels() : null;
+    }
+    if (i > 0) q.splice(0, i);
+    const end = this.tape.opts.windowMs;
+    let j = 0;
+    while (j < this.tapePending.length && this.tapePending[j]!.fill.ts_unix_ms + end < this.now) {
+      const rec = this.tapePending[j++]!;
+      rec.tape = this.judge(rec);
+    }
+    if (j > 0) this.tapePending.splice(0, j);
+  }
+
+  private judge(rec: FillRecord): TapeEvidence {
+    const f = rec.fill;
+    return this.tape.judge({ market_id: f.market_id, token_id: f.token_id, side: f.side, qty: f.qty, fill_px: f.fill_px, decision_ms: rec.intent?.decision_ms ?? f.ts_unix_ms, fill_ms: f.ts_unix_ms });
+  }
+
+  private onSettlement(e: OutputOf<'settlement'>): void {
+    const m = this.markets.get(e.market_id);
+    for (const rec of this.byMarket.get(e.market_id) ?? []) {
+      const payout = rec.fill.token_id === e.winning_token_id ? 1 : 0;
+      rec.marks.settle = settleMarkout(rec.fill.side, rec.fill.fill_px, payout);
+      // A correction replaces what the first result added.
+      if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] -= rec.pnl[k];
+      const i = rec.intent;
+      const tickSize = this.books.get(rec.fill.token_id)?.tickSize ?? m?.tick_size ?? 0.01;
+      rec.pnl = m ? contributions(priceTrade(rec.fill, { touchPx: i?.touch_px ?? null, limitPx: i?.limit_px ?? null, lateLevels: i?.late_levels ?? null }, tickSize, this.opts.slippageBps), m.fee, payout) : null;
+      if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] += rec.pnl[k];
+    }
+    this.rangeSeries.push({ ts_unix_ms: e.ts_unix_ms, ...this.rangeTotal });
+    if (this.rangeSeries.length > MAX_SERIES_POINTS) thin(this.rangeSeries);
+    this.settleForecasts(e.market_id, e.winning_outcome);
+  }
+
+  /** Scores a market's forecasts; a correcting result re-scores them with the official winner. */
+  private settleForecasts(marketId: string, winner: Outcome): void {
+    const prior = this.settled.get(marketId);
+    const list = prior?.forecasts ?? this.forecasts.get(marketId) ?? [];
+    if (prior?.winner === winner) return;
+    for (const f of list) {
+      let acc = this.calibration.get(f.key);
+      if (!acc) this.calibration.set(f.key, (acc = new CalibrationAccumulator()));
+      if (prior) acc.remove(f.p_up, prior.winner === 'Up');
+      acc.add(f.p_up, winner === 'Up');
+    }
+    this.forecasts.delete(marketId);
+    this.settled.set(marketId, { winner, forecasts: list });
+    if (this.settled.size > MAX_MARKETS) this.settled.delete(this.settled.keys().next().value!);
+  }
+}
