@@ -1,16 +1,17 @@
 /**
  * Timing several ways of doing the same work on the same inputs ("lanes") so that their
- * ratio survives a shared, drifting machine: the inputs are cut into chunks, every lane
- * runs every chunk, and the order of the lanes rotates from chunk to chunk and from round
- * to round, so load that comes and goes, a GC that one lane's garbage sets off, or a cache
- * warmed by the lane before hits every lane alike.
- *
- * Two figures come out of it. Per round, each lane's total time over all inputs gives one
- * ratio per round; their spread is what a single pass would have shown. The headline
- * ratio takes, for every chunk and lane, the fastest of the rounds and sums those: on a
- * machine shared with other work, a chunk during which the process was descheduled only
- * ever makes a lane slower, so the per-chunk minimum is the estimate of the lane's own cost
- * that such interruptions disturb least.
+ * ratio survives a shared, busy machine:
+ * - time is the process's CPU time (user + kernel, `process.cpuUsage`), not the wall
+ *   clock: on a two-core machine shared with other work the process is descheduled for
+ *   whole time slices, which the wall clock charges to whichever lane was running (measured
+ *   here at load 17: 2,000 JSON.parse calls took 1.2–34 ms of wall time but 1.2–2.1 ms of
+ *   CPU time). The lanes run on the main thread; V8's helper threads (concurrent GC,
+ *   compiler) are counted too, being part of the cost of the work.
+ * - the inputs are cut into chunks, every lane runs every chunk, and the order of the lanes
+ *   rotates from chunk to chunk and from round to round, so a GC that one lane's garbage
+ *   sets off, or a cache warmed by the lane before, hits every lane alike.
+ * Each round covers all inputs and gives one total per lane; ratios are taken within a
+ * round, and reported as the median of the rounds with their range.
  */
 
 export interface Lane {
@@ -19,61 +20,48 @@ export interface Lane {
   run: (from: number, to: number) => void;
 }
 
-/** Seconds per lane name, indexed [round][chunk]. */
-export type LaneTimes = Map<string, number[][]>;
+/** CPU seconds per lane name, one total per round. */
+export type LaneTimes = Map<string, number[]>;
 
-function seconds(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
+
+function cpuSeconds(fn: () => void): number {
+  const c0 = process.cpuUsage();
   fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
 }
 
-/** Chunks every lane runs untimed first, so that no round pays for the JIT compiling it. */
-const WARMUP_CHUNKS = 4;
-
 export function timeLanes(lanes: Lane[], inputs: number, rounds: number, chunk: number): LaneTimes {
-  for (const l of lanes) l.run(0, Math.min(inputs, WARMUP_CHUNKS * chunk));
+  // One untimed pass of every lane first, so that no timed round pays for the JIT.
+  for (const l of lanes) l.run(0, inputs);
   const times: LaneTimes = new Map(lanes.map((l) => [l.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const l of lanes) times.get(l.name)?.push([]);
+    const total = new Map(lanes.map((l) => [l.name, 0]));
     for (let from = 0, k = 0; from < inputs; from += chunk, k++) {
       const to = Math.min(inputs, from + chunk);
       for (let j = 0; j < lanes.length; j++) {
         const lane = lanes[(k + round + j) % lanes.length] as Lane;
-        times.get(lane.name)?.[round]?.push(seconds(() => lane.run(from, to)));
+        total.set(lane.name, (total.get(lane.name) ?? 0) + cpuSeconds(() => lane.run(from, to)));
       }
     }
+    for (const [name, s] of total) times.get(name)?.push(s);
   }
   return times;
 }
 
-function laneTimes(times: LaneTimes, name: string): number[][] {
+function laneTimes(times: LaneTimes, name: string): number[] {
   const t = times.get(name);
   if (!t) throw new Error(`no lane ${name}`);
   return t;
 }
 
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-
-/** Per round, `base`'s total time over `lane`'s: the lane's speed as a multiple of the base's. */
+/** Per round, `base`'s time over `lane`'s: the lane's speed as a multiple of the base's. */
 export function roundRatios(times: LaneTimes, lane: string, base: string): number[] {
-  const l = laneTimes(times, lane);
   const b = laneTimes(times, base);
-  return l.map((chunks, r) => sum(b[r] as number[]) / sum(chunks));
+  return laneTimes(times, lane).map((s, r) => (b[r] as number) / s);
 }
 
-/** Sum over chunks of the fastest round of each chunk. */
-function bestTotal(rounds: number[][]): number {
-  const first = rounds[0] ?? [];
-  return sum(first.map((_, k) => Math.min(...rounds.map((r) => r[k] as number))));
-}
-
-/** The headline ratio: `base`'s best-of-rounds time over `lane`'s. */
-export function bestRatio(times: LaneTimes, lane: string, base: string): number {
-  return bestTotal(laneTimes(times, base)) / bestTotal(laneTimes(times, lane));
-}
-
-/** Inputs per second of a lane, from its best-of-rounds time. */
-export function bestRate(times: LaneTimes, lane: string, inputs: number): number {
-  return inputs / bestTotal(laneTimes(times, lane));
+/** Per round, inputs per CPU second of a lane. */
+export function roundRates(times: LaneTimes, lane: string, inputs: number): number[] {
+  return laneTimes(times, lane).map((s) => inputs / s);
 }

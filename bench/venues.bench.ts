@@ -11,19 +11,18 @@
  *   yields), the loop its `normalizeMessages` runs. It is given one prebuilt Date as receive
  *   time and runs without its async-generator plumbing, so it is measured at its cheapest.
  *   Where it reads another format of the venue (Kraken v1, Binance combined stream) its
- *   ratio is to JSON.parse of its own frames. Target: Polylab ahead (the rounds in which
- *   it was are counted too).
+ *   ratio is to JSON.parse of its own frames. Target: Polylab ahead in every round.
  * - for venues with a hand scanner (Coinbase, Kraken): the plain JSON.parse-and-check path
  *   the scanner falls back to; the scanner must beat it by a clear margin (≥ 1.2×) or go.
- * Figures are best-of-rounds per chunk with the range of the per-round figures (./lanes.ts
- * says why). A sample of frames is read by both sides and must give the same price, size
- * and side.
+ * Lanes are timed in CPU seconds (./lanes.ts says why); each figure is the median round
+ * with the range over rounds. A sample of frames is read by both sides and must give the
+ * same price, size and side.
  * A second pass runs up to 10M frames and reports heap growth after a forced GC (target
  * ≤ 4 MB: nothing retained).
  */
 import { normalizeTrades } from 'tardis-dev';
-import { bestRate, bestRatio, roundRatios, timeLanes, type Lane } from './lanes.ts';
-import { atLeastRow, ratioText, type BenchRow } from './rows.ts';
+import { roundRates, roundRatios, timeLanes, type Lane } from './lanes.ts';
+import { atLeastRow, median, ratioText, type BenchRow } from './rows.ts';
 import { BASE_TS_MS, buildCorpus, VENUE_BENCH_CASES, type Corpus, type VenueBenchCase } from './venueCases.ts';
 
 type PeerMapper = ReturnType<typeof normalizeTrades>;
@@ -131,32 +130,29 @@ function measureVenue(c: VenueBenchCase): VenueResult {
   const check = sameReads(k, mapper);
   const times = timeLanes(lanesFor(k, mapper), CORPUS_FRAMES, ROUNDS, CHUNK_FRAMES);
   const peerBase = c.toPeer ? 'json-peer' : 'json';
-  /** A lane against its baseline: the headline ratio and the per-round ones. */
-  const vs = (lane: string, base: string) => ({ best: bestRatio(times, lane, base), rounds: roundRatios(times, lane, base) });
-  const text = (r: { best: number; rounds: number[] }): string => ratioText(r.best, r.rounds);
-  const ours = vs('polylab', 'json');
-  const theirs = vs('tardis', peerBase);
-  const oursBuf = vs('polylab/buf', 'json/buf');
-  const theirsBuf = vs('tardis/buf', `${peerBase}/buf`);
-  const ahead = ours.rounds.filter((r, i) => r > (theirs.rounds[i] as number)).length;
-  const kps = (lane: string): string => (bestRate(times, lane, CORPUS_FRAMES) / 1e3).toFixed(0);
+  const ours = roundRatios(times, 'polylab', 'json');
+  const theirs = roundRatios(times, 'tardis', peerBase);
+  const oursBuf = roundRatios(times, 'polylab/buf', 'json/buf');
+  const theirsBuf = roundRatios(times, 'tardis/buf', `${peerBase}/buf`);
+  const ahead = ours.filter((r, i) => r > (theirs[i] as number)).length;
+  const kps = (lane: string): string => (median(roundRates(times, lane, CORPUS_FRAMES)) / 1e3).toFixed(0);
   const v = c.adapter.venue;
   const rows: BenchRow[] = [
-    atLeastRow(`venues ${v}: Polylab, flat frames`, ours.best, ours.rounds, MIN_RATIO),
+    atLeastRow(`venues ${v}: Polylab, flat frames`, ours, MIN_RATIO),
     {
-      name: `venues ${v}: Polylab vs tardis-dev`, value: `${ours.best.toFixed(2)}× vs ${theirs.best.toFixed(2)}× of JSON.parse (ahead in ${ahead}/${ROUNDS} rounds)`,
-      target: 'ahead', ratio: ours.best / theirs.best, pass: ours.best > theirs.best,
+      name: `venues ${v}: Polylab vs tardis-dev`, value: `${median(ours).toFixed(2)}× vs ${median(theirs).toFixed(2)}× of JSON.parse, ahead in ${ahead}/${ROUNDS} rounds`,
+      target: 'ahead every round', ratio: median(ours.map((r, i) => r / (theirs[i] as number))), pass: ahead === ROUNDS,
     },
-    { name: `venues ${v}: from Buffer, Polylab | tardis-dev`, value: `${text(oursBuf)} | ${text(theirsBuf)}`, target: '—', ratio: oursBuf.best, pass: null },
+    { name: `venues ${v}: from Buffer, Polylab | tardis-dev`, value: `${ratioText(oursBuf)} | ${ratioText(theirsBuf)}`, target: '—', ratio: median(oursBuf), pass: null },
   ];
   const col = (s: string, n: number): string => s.padEnd(n);
-  const line = `${col(v, 9)} ${col(c.formats ?? 'same', 15)} ${kps('json').padStart(6)}  ${col(text(ours), 19)} ${col(text(theirs), 19)} ${`${ahead}/${ROUNDS}`.padEnd(6)} ${kps('json/buf').padStart(6)}  ${col(text(oursBuf), 19)} ${text(theirsBuf)}`;
+  const line = `${col(v, 9)} ${col(c.formats ?? 'same', 15)} ${kps('json').padStart(6)}  ${col(ratioText(ours), 19)} ${col(ratioText(theirs), 19)} ${`${ahead}/${ROUNDS}`.padEnd(6)} ${kps('json/buf').padStart(6)}  ${col(ratioText(oursBuf), 19)} ${ratioText(theirsBuf)}`;
   let scanLine: string | null = null;
   if (c.reference) {
-    const ref = vs('reference', 'json');
-    const margin = vs('polylab', 'reference');
-    rows.push({ name: `venues ${v}: hand scanner vs JSON.parse path`, value: `${text(margin)} as fast`, target: `≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×`, ratio: margin.best, pass: margin.best >= SCANNER_MARGIN_MIN });
-    scanLine = `${col(v, 9)} scanner ${col(text(ours), 19)} JSON.parse + checks ${col(text(ref), 19)} scanner/plain ${text(margin)}`;
+    const ref = roundRatios(times, 'reference', 'json');
+    const margin = roundRatios(times, 'polylab', 'reference');
+    rows.push({ name: `venues ${v}: hand scanner vs JSON.parse path`, value: `${ratioText(margin)} as fast`, target: `≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×`, ratio: median(margin), pass: median(margin) >= SCANNER_MARGIN_MIN });
+    scanLine = `${col(v, 9)} scanner ${col(ratioText(ours), 19)} JSON.parse + checks ${col(ratioText(ref), 19)} scanner/plain ${ratioText(margin)}`;
   }
   return { rows, line, scanLine, check };
 }
@@ -198,8 +194,8 @@ function memoryRow(): BenchRow {
 export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_CASES): BenchRow[] {
   if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc (npm run bench) for a meaningful heap figure');
   console.log(`corpus: ${CORPUS_FRAMES / 1e3}k trade frames per venue decoded from UTF-8 Buffers; lanes rotate in ${CHUNK_FRAMES / 1e3}k-frame chunks; ${ROUNDS} rounds`);
-  console.log('each figure: fastest round per chunk, summed (min–max of the per-round figures, which other load on the machine widens); JSON = k frames/s of JSON.parse alone');
-  console.log('ratios are × JSON.parse of the same frames (tardis-dev: of its own format where it differs); target Polylab ≥ 0.80× on flat frames and ahead of tardis-dev');
+  console.log('timed in CPU seconds; each figure: median round (min–max over rounds); JSON = k frames per CPU second of JSON.parse alone');
+  console.log('ratios are × JSON.parse of the same frames (tardis-dev: of its own format where it differs); target Polylab ≥ 0.80× on flat frames and ahead of tardis-dev in every round');
   console.log(`${''.padEnd(9)} ${''.padEnd(15)} ${'flat strings'.padEnd(66)} from Buffer (utf-8 decode included)`);
   console.log(`${'venue'.padEnd(9)} ${'Polylab|tardis'.padEnd(15)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} ${'tardis-dev'.padEnd(19)} ${'ahead'.padEnd(6)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} tardis-dev`);
   const results = cases.map((c) => {
