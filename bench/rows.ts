@@ -36,7 +36,7 @@ const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repea
 /** Prints rows as an aligned text table. */
 export function printRows(rows: BenchRow[], log: (line: string) => void = console.log): void {
   const cells = rows.map((r) => [r.name, r.value, r.target, r.pass === null ? '—' : r.pass ? 'pass' : 'FAIL']);
-  const head = ['benchmark', 'measured', 'target', ''];
+  const head = ['benchmark', 'measured', 'target', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
   const line = (c: string[]): string => c.map((x, i) => pad(x, widths[i] as number)).join('  ').trimEnd();
   log(line(head));
