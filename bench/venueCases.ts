@@ -54,8 +54,9 @@ function krakenV1(frame: string): string {
 
 /**
  * Binance combined-stream wrapping, `{"stream":"<name>","data":<event>}` (Binance spot
- * "WebSocket Streams" docs; the capture test/fixtures/venues/binance_trade_2025_capture.json
- * has it): what tardis-dev records and its Binance mapper requires.
+ * "WebSocket Streams" docs, https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams,
+ * read 2026-11-30; the capture test/fixtures/venues/binance_trade_2025_capture.json has it):
+ * what tardis-dev records and its Binance mapper requires.
  */
 const binanceCombined = (frame: string): string => `{"stream":"btcusdt@trade","data":${frame}}`;
 
