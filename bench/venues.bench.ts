@@ -1,95 +1,161 @@
 /**
- * Venue mapper throughput and memory. For each venue a corpus of trade frames in the
- * venue's recorded shape (prices, sizes, ids and times varied by a seeded Rng) is pushed
- * through `adapter.parse`; its speed is reported as a ratio to plain JSON.parse of the
- * same frames measured in the same run (target ≥ 0.8×: the mapper may add at most a
- * quarter on top of the parse every edge must do anyway). A second pass runs 10M frames
- * per venue and reports heap growth after a forced GC (target ≤ 4 MB: nothing retained).
+ * Venue mapper throughput beside the peer, and memory. For each venue a corpus of trade
+ * frames in the venue's recorded shape (./venueCases.ts) is fed the way the socket feeds it:
+ * flat strings decoded from UTF-8 Buffers, and in a second column the Buffers themselves
+ * (the decode is then part of every lane's work, as it is behind `ws`). On the same frames,
+ * in the same run, with the lane order rotating chunk by chunk (./lanes.ts):
+ * - JSON.parse alone: the baseline every edge pays;
+ * - Polylab: `adapter.parse`; target ≥ 0.8× of JSON.parse on flat frames (the mapper may
+ *   add at most a quarter on top of the parse);
+ * - tardis-dev: JSON.parse then its trades normalizer (`canHandle`, then every trade `map`
+ *   yields), the loop its `normalizeMessages` runs. It is given one prebuilt Date as receive
+ *   time and runs without its async-generator plumbing, so it is measured at its cheapest.
+ *   Where it reads another format of the venue (Kraken v1, Binance combined stream) its
+ *   ratio is to JSON.parse of its own frames. Target: Polylab ahead in every round.
+ * - for venues with a hand scanner (Coinbase, Kraken): the plain JSON.parse-and-check path
+ *   the scanner falls back to; the scanner must beat it by a clear margin (≥ 1.2×) or go.
+ * Lanes are timed in CPU seconds (./lanes.ts says why); each figure is the median round
+ * with the range over rounds. A sample of frames is read by both sides and must give the
+ * same price, size and side.
+ * A second pass runs up to 10M frames and reports heap growth after a forced GC (target
+ * ≤ 4 MB: nothing retained).
  */
-import { Rng } from '../src/core/rng.ts';
-import { binance } from '../src/feeds/venues/binance.ts';
-import { bitstamp } from '../src/feeds/venues/bitstamp.ts';
-import { bybit } from '../src/feeds/venues/bybit.ts';
-import { coinbase } from '../src/feeds/venues/coinbase.ts';
-import { kraken } from '../src/feeds/venues/kraken.ts';
-import { okx } from '../src/feeds/venues/okx.ts';
-import type { VenueAdapter } from '../src/feeds/venues/types.ts';
+import { normalizeTrades } from 'tardis-dev';
+import { roundRates, roundRatios, timeLanes, type Lane } from './lanes.ts';
+import { atLeastRow, median, ratioText, type BenchRow } from './rows.ts';
+import { BASE_TS_MS, buildCorpus, VENUE_BENCH_CASES, type Corpus, type VenueBenchCase } from './venueCases.ts';
 
-/** One venue under test: its adapter, the configured symbol and a frame generator. */
-export interface VenueBenchCase {
-  adapter: VenueAdapter;
-  symbol: string;
-  /** The i-th frame of the corpus, in the venue's wire format. */
-  frame: (i: number, rng: Rng) => string;
-}
+type PeerMapper = ReturnType<typeof normalizeTrades>;
 
-const BASE_TS_MS = 1_751_132_780_368;
-const px = (rng: Rng): string => (100_000 + rng.next() * 10_000).toFixed(2);
-const qty = (rng: Rng): string => (rng.next() * 0.5 + 1e-5).toFixed(8);
-
-const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '123Z');
-
-/**
- * Shapes follow test/fixtures/venues/coinbase_match.json, kraken_v2_trade.json,
- * bitstamp_trade.json, okx_trades.json, bybit_v5_publicTrade_documented.json and
- * binance_trade_2025_capture.json.
- */
-export const VENUE_BENCH_ADAPTERS: VenueBenchCase[] = [
-  {
-    adapter: coinbase,
-    symbol: 'BTC-USD',
-    frame: (i, rng) =>
-      `{"type":"match","trade_id":${1_568_268 + i},"maker_order_id":"cac01d6d-8009-4c33-8e0d-f7f853d7c1bc","taker_order_id":"3dec64e4-f6ad-4ca8-ad3f-e5b1a0eb0d06","side":"${rng.next() < 0.5 ? 'buy' : 'sell'}","size":"${qty(rng)}","price":"${px(rng)}","product_id":"BTC-USD","sequence":${201_390_075 + i * 7},"time":"${iso(BASE_TS_MS + i)}"}`,
-  },
-  {
-    adapter: kraken,
-    symbol: 'BTC/USD',
-    frame: (i, rng) =>
-      `{"channel":"trade","type":"update","data":[{"symbol":"BTC/USD","side":"${rng.next() < 0.5 ? 'buy' : 'sell'}","price":${px(rng)},"qty":${qty(rng)},"ord_type":"limit","trade_id":${109_116_693 + i},"timestamp":"${iso(BASE_TS_MS + i)}"}]}`,
-  },
-  {
-    adapter: bitstamp,
-    symbol: 'btcusd',
-    frame: (i, rng) => {
-      const p = px(rng);
-      const q = qty(rng);
-      const us = (BASE_TS_MS + i) * 1000;
-      return `{"data":{"id":${216_000_477 + i},"timestamp":"${Math.floor(us / 1e6)}","amount":${q},"amount_str":"${q}","price":${p},"price_str":"${p}","type":${rng.next() < 0.5 ? 0 : 1},"microtimestamp":"${us}","buy_order_id":1443875737346049,"sell_order_id":1443875731320832},"channel":"live_trades_btcusd","event":"trade"}`;
-    },
-  },
-  {
-    adapter: okx,
-    symbol: 'BTC-USDT',
-    frame: (i, rng) =>
-      `{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"${338_476_307 + i}","px":"${px(rng)}","sz":"${qty(rng)}","side":"${rng.next() < 0.5 ? 'buy' : 'sell'}","ts":"${BASE_TS_MS + i}","count":"1"}]}`,
-  },
-  {
-    adapter: bybit,
-    symbol: 'BTCUSDT',
-    frame: (i, rng) => {
-      // Bybit batches fills of one matching cycle: mostly one trade, sometimes several.
-      const n = rng.next() < 0.8 ? 1 : 2 + Math.floor(rng.next() * 3);
-      const items: string[] = [];
-      for (let k = 0; k < n; k++) {
-        items.push(`{"T":${BASE_TS_MS + i},"s":"BTCUSDT","S":"${rng.next() < 0.5 ? 'Buy' : 'Sell'}","v":"${qty(rng)}","p":"${px(rng)}","L":"PlusTick","i":"22900000000${50_703_789 + i * 8 + k}","BT":false,"seq":${1_783_284_617 + i * 8 + k}}`);
-      }
-      return `{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":${BASE_TS_MS + i + 2},"data":[${items.join(',')}]}`;
-    },
-  },
-  {
-    adapter: binance,
-    symbol: 'btcusdt',
-    frame: (i, rng) =>
-      `{"e":"trade","E":${BASE_TS_MS + i + 1},"s":"BTCUSDT","t":${5_052_328_858 + i},"p":"${px(rng)}","q":"${qty(rng)}","T":${BASE_TS_MS + i},"m":${rng.next() < 0.5},"M":true}`,
-  },
-];
-
-const CORPUS_FRAMES = 200_000;
+const CORPUS_FRAMES = 100_000;
+const CHUNK_FRAMES = 2_000;
+const ROUNDS = 7;
+const MEMORY_CORPUS_FRAMES = 20_000;
 const MEMORY_FRAMES = 10_000_000;
 /** Safety cap on the memory pass so a slow or loaded machine still finishes promptly. */
 const MEMORY_BUDGET_S = 30;
-const RUNS = 5;
 const RECV_MS = BASE_TS_MS + 5;
+/** Every how many frames the same-reading check samples one. */
+const CHECK_EVERY = 250;
+const SCANNER_MARGIN_MIN = 1.2;
+const MIN_RATIO = 0.8;
+
+/** Written by every lane so that no lane's work can be optimized away; exported so it is observably read. */
+let sink = 0;
+export const laneChecksum = (): number => sink;
+
+function polylabLane(name: string, k: Corpus, parse: VenueBenchCase['adapter']['parse'], fromBuffer: boolean): Lane {
+  const { flat, bufs, c } = k;
+  return {
+    name,
+    run(from, to) {
+      for (let i = from; i < to; i++) {
+        const r = parse(fromBuffer ? (bufs[i] as Buffer).toString() : (flat[i] as string), RECV_MS, c.symbol);
+        if (r.kind !== 'trades') throw new Error(`${c.adapter.venue} frame ${i} did not map: ${JSON.stringify(r)}`);
+        sink += r.trades.length;
+      }
+    },
+  };
+}
+
+function jsonLane(name: string, flat: string[], bufs: Buffer[], fromBuffer: boolean): Lane {
+  return {
+    name,
+    run(from, to) {
+      for (let i = from; i < to; i++) if (JSON.parse(fromBuffer ? (bufs[i] as Buffer).toString() : (flat[i] as string)) !== null) sink++;
+    },
+  };
+}
+
+function tardisLane(name: string, k: Corpus, mapper: PeerMapper, fromBuffer: boolean): Lane {
+  const { peerFlat, peerBufs } = k;
+  const localTimestamp = new Date(RECV_MS);
+  return {
+    name,
+    run(from, to) {
+      for (let i = from; i < to; i++) {
+        const m: unknown = JSON.parse(fromBuffer ? (peerBufs[i] as Buffer).toString() : (peerFlat[i] as string));
+        const trades = mapper.canHandle(m) ? mapper.map(m, localTimestamp) : undefined;
+        if (!trades) throw new Error(`tardis-dev ${k.c.peer} did not handle frame ${i}`);
+        for (const t of trades) sink += t.price > 0 ? 1 : 0;
+      }
+    },
+  };
+}
+
+function lanesFor(k: Corpus, mapper: PeerMapper): Lane[] {
+  const { c } = k;
+  const lanes: Lane[] = [];
+  for (const buf of [false, true]) {
+    const s = buf ? '/buf' : '';
+    lanes.push(jsonLane(`json${s}`, k.flat, k.bufs, buf), polylabLane(`polylab${s}`, k, c.adapter.parse, buf), tardisLane(`tardis${s}`, k, mapper, buf));
+    if (c.toPeer) lanes.push(jsonLane(`json-peer${s}`, k.peerFlat, k.peerBufs, buf));
+  }
+  if (c.reference) lanes.push(polylabLane('reference', k, c.reference, false));
+  return lanes;
+}
+
+/** Reads every CHECK_EVERY-th frame on both sides; returns the differences found. */
+function sameReads(k: Corpus, mapper: PeerMapper): { frames: number; trades: number; diffs: string[] } {
+  const diffs: string[] = [];
+  let frames = 0;
+  let trades = 0;
+  for (let i = 0; i < k.flat.length; i += CHECK_EVERY) {
+    frames++;
+    const ours = k.c.adapter.parse(k.flat[i] as string, RECV_MS, k.c.symbol);
+    const m: unknown = JSON.parse(k.peerFlat[i] as string);
+    const theirs = mapper.canHandle(m) ? [...(mapper.map(m, new Date(RECV_MS)) ?? [])] : [];
+    const mine = ours.kind === 'trades' ? ours.trades : [];
+    if (mine.length === 0 || mine.length !== theirs.length) diffs.push(`${k.c.adapter.venue} frame ${i}: ${mine.length} trades vs ${theirs.length}`);
+    for (let j = 0; j < Math.min(mine.length, theirs.length); j++) {
+      const a = mine[j]!;
+      const b = theirs[j]!;
+      trades++;
+      if (a.px !== b.price || a.qty !== b.amount || a.side !== b.side) diffs.push(`${k.c.adapter.venue} frame ${i} trade ${j}: ${a.px}/${a.qty}/${a.side} vs ${b.price}/${b.amount}/${b.side}`);
+    }
+  }
+  return { frames, trades, diffs };
+}
+
+interface VenueResult {
+  rows: BenchRow[];
+  line: string;
+  scanLine: string | null;
+  check: ReturnType<typeof sameReads>;
+}
+
+function measureVenue(c: VenueBenchCase): VenueResult {
+  const k = buildCorpus(c, CORPUS_FRAMES);
+  const mapper = normalizeTrades(c.peer, new Date(RECV_MS));
+  const check = sameReads(k, mapper);
+  const times = timeLanes(lanesFor(k, mapper), CORPUS_FRAMES, ROUNDS, CHUNK_FRAMES);
+  const peerBase = c.toPeer ? 'json-peer' : 'json';
+  const ours = roundRatios(times, 'polylab', 'json');
+  const theirs = roundRatios(times, 'tardis', peerBase);
+  const oursBuf = roundRatios(times, 'polylab/buf', 'json/buf');
+  const theirsBuf = roundRatios(times, 'tardis/buf', `${peerBase}/buf`);
+  const ahead = ours.filter((r, i) => r > (theirs[i] as number)).length;
+  const kps = (lane: string): string => (median(roundRates(times, lane, CORPUS_FRAMES)) / 1e3).toFixed(0);
+  const v = c.adapter.venue;
+  const rows: BenchRow[] = [
+    atLeastRow(`venues ${v}: Polylab, flat frames`, ours, MIN_RATIO),
+    {
+      name: `venues ${v}: Polylab vs tardis-dev`, value: `${median(ours).toFixed(2)}× vs ${median(theirs).toFixed(2)}× of JSON.parse, ahead in ${ahead}/${ROUNDS} rounds`,
+      target: 'ahead every round', ratio: median(ours.map((r, i) => r / (theirs[i] as number))), pass: ahead === ROUNDS,
+    },
+    { name: `venues ${v}: from Buffer, Polylab | tardis-dev`, value: `${ratioText(oursBuf)} | ${ratioText(theirsBuf)}`, target: '—', ratio: median(oursBuf), pass: null },
+  ];
+  const col = (s: string, n: number): string => s.padEnd(n);
+  const line = `${col(v, 9)} ${col(c.formats ?? 'same', 15)} ${kps('json').padStart(6)}  ${col(ratioText(ours), 19)} ${col(ratioText(theirs), 19)} ${`${ahead}/${ROUNDS}`.padEnd(6)} ${kps('json/buf').padStart(6)}  ${col(ratioText(oursBuf), 19)} ${ratioText(theirsBuf)}`;
+  let scanLine: string | null = null;
+  if (c.reference) {
+    const ref = roundRatios(times, 'reference', 'json');
+    const margin = roundRatios(times, 'polylab', 'reference');
+    rows.push({ name: `venues ${v}: hand scanner vs JSON.parse path`, value: `${ratioText(margin)} as fast`, target: `≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×`, ratio: median(margin), pass: median(margin) >= SCANNER_MARGIN_MIN });
+    scanLine = `${col(v, 9)} scanner ${col(ratioText(ours), 19)} JSON.parse + checks ${col(ratioText(ref), 19)} scanner/plain ${ratioText(margin)}`;
+  }
+  return { rows, line, scanLine, check };
+}
 
 function gc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
@@ -99,96 +165,58 @@ function gc(): void {
   }
 }
 
-/** Parses every frame; returns a checksum so the work cannot be optimized away. */
-function parseAll(c: VenueBenchCase, frames: string[]): number {
-  let trades = 0;
-  for (let i = 0; i < frames.length; i++) {
-    const r = c.adapter.parse(frames[i] as string, RECV_MS, c.symbol);
-    if (r.kind !== 'trades') throw new Error(`${c.adapter.venue} bench frame ${i} did not map: ${JSON.stringify(r)}`);
-    trades += r.trades.length;
-  }
-  return trades;
-}
-
-function jsonAll(frames: string[]): number {
-  let n = 0;
-  for (let i = 0; i < frames.length; i++) if (JSON.parse(frames[i] as string) !== null) n++;
-  return n;
-}
-
-interface Corpus {
-  c: VenueBenchCase;
-  frames: string[];
-}
-
-const CHUNK_FRAMES = 5_000;
-
-function timeS(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
-
-/**
- * JSON.parse and the mapper alternate chunk by chunk (which goes first alternates too), so
- * a machine whose load drifts during the run slows both alike; each of RUNS rounds gives a
- * ratio over the whole corpus and the median round is reported.
- */
-function speedRow(corpus: Corpus): string {
-  const { c, frames } = corpus;
-  const rounds: { json: number; parse: number }[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    let json = 0;
-    let parse = 0;
-    for (let at = 0, k = 0; at < frames.length; at += CHUNK_FRAMES, k++) {
-      const chunk = frames.slice(at, at + CHUNK_FRAMES);
-      if (k % 2 === 0) {
-        json += timeS(() => jsonAll(chunk));
-        parse += timeS(() => parseAll(c, chunk));
-      } else {
-        parse += timeS(() => parseAll(c, chunk));
-        json += timeS(() => jsonAll(chunk));
-      }
-    }
-    rounds.push({ json, parse });
-  }
-  rounds.sort((a, b) => a.json / a.parse - b.json / b.parse);
-  const mid = rounds[rounds.length >> 1]!;
-  const ratio = mid.json / mid.parse;
-  const kps = (s: number): string => (frames.length / s / 1e3).toFixed(0).padStart(9);
-  return `${c.adapter.venue.padEnd(9)} ${kps(mid.json)}  ${kps(mid.parse)}  ${ratio.toFixed(2)}×  ${ratio >= 0.8 ? 'ok' : 'MISS'}`;
-}
-
 /**
  * Heap growth over up to 10M frames, the venues' corpora taken round-robin: anything a
  * mapper retains per frame (a cache, a log, a closure) shows up as growth after a GC.
  */
-function memoryRow(corpora: Corpus[]): string {
+function memoryRow(): BenchRow {
+  const corpora = VENUE_BENCH_CASES.map((c) => ({ c, frames: buildCorpus(c, MEMORY_CORPUS_FRAMES).flat }));
   gc();
   const before = process.memoryUsage().heapUsed;
   const t0 = process.hrtime.bigint();
   let frames = 0;
   while (frames < MEMORY_FRAMES && Number(process.hrtime.bigint() - t0) / 1e9 < MEMORY_BUDGET_S) {
-    for (const k of corpora) {
-      parseAll(k.c, k.frames);
-      frames += k.frames.length;
+    for (const { c, frames: fs } of corpora) {
+      for (const f of fs) if (c.adapter.parse(f, RECV_MS, c.symbol).kind === 'trades') sink++;
+      frames += fs.length;
     }
   }
   const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
   gc();
   const growthMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
-  const capped = frames < MEMORY_FRAMES ? ` (stopped at the ${MEMORY_BUDGET_S} s cap)` : '';
-  return `heap growth over ${(frames / 1e6).toFixed(1)}M frames${capped}: ${growthMb.toFixed(2)} MB (target ≤ 4 MB) ${growthMb <= 4 ? 'ok' : 'MISS'}  [${elapsedS.toFixed(1)} s]`;
+  // A heap that shrank a little prints as 0.00 rather than -0.00.
+  const shown = Math.abs(growthMb) < 0.005 ? '0.00' : growthMb.toFixed(2);
+  // The corpora stay reachable up to here, else the GC above would count them as freed.
+  if (corpora.length === 0) throw new Error('no corpora');
+  const capped = frames < MEMORY_FRAMES ? `, stopped at the ${MEMORY_BUDGET_S} s cap` : '';
+  console.log(`heap growth over ${(frames / 1e6).toFixed(1)}M frames${capped}: ${shown} MB  [${elapsedS.toFixed(1)} s]`);
+  return { name: 'venues: heap growth over the mappers', value: `${shown} MB over ${(frames / 1e6).toFixed(1)}M frames${capped}`, target: '≤ 4 MB', ratio: null, pass: growthMb <= 4 };
 }
 
-export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_ADAPTERS): void {
+export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_CASES): BenchRow[] {
   if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc (npm run bench) for a meaningful heap figure');
-  const corpora = cases.map((c) => {
-    const rng = new Rng(7);
-    return { c, frames: Array.from({ length: CORPUS_FRAMES }, (_, i) => c.frame(i, rng)) };
+  console.log(`corpus: ${CORPUS_FRAMES / 1e3}k trade frames per venue decoded from UTF-8 Buffers; lanes rotate in ${CHUNK_FRAMES / 1e3}k-frame chunks; ${ROUNDS} rounds`);
+  console.log('timed in CPU seconds; each figure: median round (min–max over rounds); JSON = k frames per CPU second of JSON.parse alone');
+  console.log('ratios are × JSON.parse of the same frames (tardis-dev: of its own format where it differs); target Polylab ≥ 0.80× on flat frames and ahead of tardis-dev in every round');
+  console.log(`${''.padEnd(9)} ${''.padEnd(15)} ${'flat strings'.padEnd(66)} from Buffer (utf-8 decode included)`);
+  console.log(`${'venue'.padEnd(9)} ${'Polylab|tardis'.padEnd(15)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} ${'tardis-dev'.padEnd(19)} ${'ahead'.padEnd(6)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} tardis-dev`);
+  const results = cases.map((c) => {
+    const r = measureVenue(c);
+    console.log(r.line);
+    return r;
   });
-  console.log(`corpus: ${CORPUS_FRAMES / 1e3}k trade frames per venue, interleaved with JSON.parse in ${CHUNK_FRAMES / 1e3}k-frame chunks; median of ${RUNS} rounds; target ratio ≥ 0.80× of JSON.parse`);
-  console.log('venue     JSON k/s   parse k/s  ratio');
-  for (const k of corpora) console.log(speedRow(k));
-  console.log(memoryRow(corpora));
+  const rows = results.flatMap((r) => r.rows);
+  const scanLines = results.flatMap((r) => (r.scanLine ? [r.scanLine] : []));
+  if (scanLines.length > 0) {
+    console.log(`hand scanners vs the plain JSON.parse-and-check path they fall back to (flat frames; clear margin = ≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×):`);
+    for (const l of scanLines) console.log(l);
+  }
+  const frames = results.reduce((n, r) => n + r.check.frames, 0);
+  const trades = results.reduce((n, r) => n + r.check.trades, 0);
+  const diffs = results.flatMap((r) => r.check.diffs);
+  for (const d of diffs.slice(0, 10)) console.log(`differs: ${d}`);
+  console.log(`same reading: ${frames} sampled frames, ${trades} trades, ${diffs.length} differences in price, size or side`);
+  rows.push({ name: 'venues: same price/size/side as tardis-dev', value: `${diffs.length} differences in ${trades} trades (${frames} frames)`, target: '0 differences', ratio: null, pass: diffs.length === 0 && trades > 0 });
+  rows.push(memoryRow());
+  return rows;
 }
