@@ -25,12 +25,14 @@ export interface ApiPartsOptions {
   wsMaxBufferBytes: number;
   wsFlushMs?: number;
   recentMax?: number;
+  /** A book unchanged this long is not live in /feed/health and /readyz. */
+  bookMaxAgeMs?: number;
   closeGraceMs?: number;
   onDrop?: (reason: string, clientId: number) => void;
 }
 
 export function createApiParts(opts: ApiPartsOptions): ApiParts {
-  const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax });
+  const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax, bookMaxAgeMs: opts.bookMaxAgeMs });
   const metrics = new ApiMetrics();
   const hub = new WsHub({
     maxRateHz: opts.wsMaxRateHz, maxBufferBytes: opts.wsMaxBufferBytes, flushMs: opts.wsFlushMs, metrics, closeGraceMs: opts.closeGraceMs, onDrop: opts.onDrop,
@@ -62,11 +64,13 @@ export interface ApiConfig {
   wsMaxRateHz: number;
   wsMaxBufferBytes: number;
   wsFlushMs: number;
+  /** POLYLAB_RISK_MAX_BOOK_AGE_MS: the age past which a book is not live. */
+  riskMaxBookAgeMs?: number;
 }
 
 export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger): Promise<RunningApi> {
   const parts = createApiParts({
-    mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
+    mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs, bookMaxAgeMs: cfg.riskMaxBookAgeMs,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
   const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }) });

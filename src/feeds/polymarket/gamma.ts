@@ -15,6 +15,7 @@
  * start, `startDate` only the listing time; `endDate` the window end.
  */
 import { z } from 'zod';
+import { GAMMA_BODY_MAX_BYTES, readBodyCapped } from '../httpBody.ts';
 
 // ------------------------------------------------------------------ schemas
 
@@ -123,7 +124,7 @@ export function newCounters(): GammaCounters {
   return { requests: 0, errors: 0, rate_limited: 0, invalid_markets: 0, last_success_ms: null, last_error: null };
 }
 
-export type GammaFailure = 'http' | 'timeout' | 'rate_limited' | 'bad_json' | 'bad_shape' | 'network' | 'aborted';
+export type GammaFailure = 'http' | 'timeout' | 'rate_limited' | 'bad_json' | 'bad_shape' | 'too_large' | 'network' | 'aborted';
 export type GammaResult = { ok: true; data: unknown[] } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null };
 
 export interface GammaClientOptions {
@@ -134,9 +135,10 @@ export interface GammaClientOptions {
   /** Aborts in-flight requests when the owner stops. */
   signal?: AbortSignal;
   counters?: GammaCounters;
+  /** Largest body read; a bigger (or endless) one is cut at this many bytes and counted as an error. */
+  bodyMaxBytes?: number;
 }
 
-const BODY_MAX_CHARS = 20_000_000;
 const RETRY_AFTER_MAX_MS = 600_000;
 
 /** `Retry-After` is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -200,9 +202,10 @@ export class GammaClient {
         await resp.body?.cancel();
         return { ok: false, kind: 'http', message: `HTTP ${resp.status}`, retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
       }
-      const text = await resp.text();
-      if (text.length > BODY_MAX_CHARS) return { ok: false, kind: 'bad_shape', message: 'body too large', retryAfterMs: null };
-      return { ok: true, text };
+      // Streamed with a byte cap: an endless body must not grow the process.
+      const body = await readBodyCapped(resp, this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES);
+      if (!body.ok) return { ok: false, kind: 'too_large', message: body.message, retryAfterMs: null };
+      return { ok: true, text: body.text };
     } catch (err) {
       if (this.opts.signal?.aborted) return { ok: false, kind: 'aborted', message: 'stopped', retryAfterMs: null };
       if (timeout.aborted) return { ok: false, kind: 'timeout', message: `timed out after ${this.timeoutMs} ms`, retryAfterMs: null };
