@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
-import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
+import { ConfigError, loadConfig, venueMinimumWarnings, type Config, type ConfigKey } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
 import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
@@ -43,6 +43,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.on('uncaughtException', survive('uncaught exception'));
 
   const mode = cfg.mode;
+  if (mode === 'paper-live') for (const w of venueMinimumWarnings(cfg)) log.warn({ setting: 'venues' }, w);
   // A sim run is a pure function of its seed, its id included; a live run is named by its start.
   const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);

@@ -43,8 +43,8 @@ describe('LabState', () => {
     expect(s.marketList()[0]!.quotes.find((q) => q.token_id === 'up')).toMatchObject({ best_bid: 0.48, best_ask: 0.5 });
     expect(s.booksLive()).toBe(1);
     expect(s.feedHealth().books).toEqual([
-      { market_id: 'm1', slug: market.slug, token_id: 'up', outcome: 'Up', last_update_ms: 2, age_ms: 0 },
-      { market_id: 'm1', slug: market.slug, token_id: 'down', outcome: 'Down', last_update_ms: null, age_ms: null },
+      { market_id: 'm1', slug: market.slug, token_id: 'up', outcome: 'Up', last_update_ms: 2, age_ms: 0, live: true },
+      { market_id: 'm1', slug: market.slug, token_id: 'down', outcome: 'Down', last_update_ms: null, age_ms: null, live: false },
     ]);
     s.apply({ event_type: 'settlement', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'official', payout: 0, realized_pnl: 0, ts_unix_ms: 3 });
     expect(s.marketList()).toEqual([]);
