@@ -12,7 +12,7 @@ import type { Engine } from './engine/engine.ts';
 import { startVenueFeeds, type VenueFeeds } from './feeds/live.ts';
 import { BurstLog } from './feeds/burstLog.ts';
 import { GammaRollover } from './feeds/polymarket/rollover.ts';
-import { startPolymarketFeeds, type PolymarketFeeds } from './feeds/polymarket/feeds.ts';
+import { startPolymarketFeeds, type PolymarketFeeds, type PolymarketFeedsOptions } from './feeds/polymarket/feeds.ts';
 
 export interface LiveOptions {
   cfg: Config;
@@ -27,6 +27,8 @@ export interface LiveOptions {
   /** Venue feed timing (tests use short ones). */
   venueTuning?: Parameters<typeof startVenueFeeds>[0]['tuning'];
   gammaPollMs?: number;
+  /** Polymarket feed timing (tests use short ones). */
+  polymarketTuning?: Partial<Omit<PolymarketFeedsOptions, 'clobWsUrl' | 'clobUrl' | 'rtdsUrl' | 'emit' | 'log' | 'now'>>;
 }
 
 export interface LiveRun {
@@ -67,7 +69,7 @@ export function startLive(o: LiveOptions): LiveRun {
     tuning: { tradeStaleAfterMs: o.cfg.venueTradeStaleMs, blockedRetryMs: o.cfg.blockedRetryMs, ...o.venueTuning },
   });
   const polyLog = log.child({ component: 'polymarket' });
-  const polymarket = startPolymarketFeeds({ clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
+  const polymarket = startPolymarketFeeds({ ...o.polymarketTuning, clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
   let knownMarkets = '';
   const rollover = new GammaRollover({
     baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs, log: log.child({ component: 'gamma' }),
