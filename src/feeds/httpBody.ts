@@ -25,19 +25,31 @@ export async function readBodyCapped(res: Response, maxBytes: number): Promise<C
     return { ok: false, kind: 'too_large', bytes: 0, message: `body of ${declared} bytes is over the ${maxBytes}-byte cap` };
   }
   const reader = body.getReader();
-  const decoder = new TextDecoder('utf-8');
-  const parts: string[] = [];
+  // Raw chunks until the end: decoding as we go would hold the bytes and their text at once.
+  const chunks: (Uint8Array | undefined)[] = [];
   let bytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     bytes += value.byteLength;
     if (bytes > maxBytes) {
+      chunks.length = 0;
       await reader.cancel().catch(() => undefined);
       return { ok: false, kind: 'too_large', bytes, message: `body passed the ${maxBytes}-byte cap (cut at ${bytes} bytes)` };
     }
-    parts.push(decoder.decode(value, { stream: true }));
+    chunks.push(value);
+  }
+  return { ok: true, text: decodeAll(chunks), bytes };
+}
+
+/** UTF-8 text of the chunks in order, letting go of each chunk once decoded. */
+function decodeAll(chunks: (Uint8Array | undefined)[]): string {
+  const decoder = new TextDecoder('utf-8');
+  const parts: string[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    parts.push(decoder.decode(chunks[i], { stream: true }));
+    chunks[i] = undefined;
   }
   parts.push(decoder.decode());
-  return { ok: true, text: parts.join(''), bytes };
+  return parts.join('');
 }

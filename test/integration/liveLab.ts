@@ -61,7 +61,7 @@ export async function startLiveLab(env: Record<string, string>, tuning: LabTunin
     parts.sink(e);
   };
   for (const e of engine.start(Date.now())) sink(e);
-  const live = startLive({ cfg, engine, sink, log, statusIntervalMs: 100, timerMs: 200, ...tuning });
+  const live = startLive({ cfg, engine, sink, log, statusIntervalMs: 100, timerMs: 200, ...tuning, polymarketTuning: { statusIntervalMs: 100, ...tuning.polymarketTuning } });
   const get = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<unknown>;
   const health = () => get('/feed/health') as Promise<HealthView>;
   return {
