@@ -5,8 +5,9 @@
 import WebSocket from 'ws';
 import { ADAPTERS, type VenueEndpoint, type VenueName } from './venues/index.ts';
 import type { VenueAdapter } from './venues/types.ts';
+import type { IncomingMessage } from 'node:http';
 import { describeError } from './errors.ts';
-import { BLOCKED_STATUSES } from './socket.ts';
+import { BLOCKED_STATUSES, readSmall, REFUSAL_BODY_MAX, refusalText } from './socket.ts';
 import { BLOCKED_HINT } from './venueFeed.ts';
 
 export interface DoctorRow {
@@ -18,10 +19,20 @@ export interface DoctorRow {
   blocked?: boolean;
 }
 
-/** The detail of a refused WebSocket upgrade: blocked (451/403, with what to do) or the status. */
-export function refusedUpgradeDetail(status: number): { detail: string; blocked: boolean } {
-  if (BLOCKED_STATUSES.includes(status)) return { detail: `blocked: HTTP ${status} on connect — ${BLOCKED_HINT}`, blocked: true };
+/** The detail of a refused WebSocket upgrade: blocked (451/403: the venue's message and what to do) or the status. */
+export function refusedUpgradeDetail(status: number, body: string): { detail: string; blocked: boolean } {
+  const text = refusalText(body);
+  if (BLOCKED_STATUSES.includes(status)) return { detail: `blocked: HTTP ${status} on connect${text ? ` (${text})` : ''} — ${BLOCKED_HINT}`, blocked: true };
   return { detail: `HTTP ${status} on connect`, blocked: false };
+}
+
+/** Reads a refused upgrade's status and body, then reports it through `done`. */
+export function onRefusedUpgrade(res: IncomingMessage, done: (ok: boolean, detail: string, blocked: boolean) => void): void {
+  const status = res.statusCode ?? 0;
+  void readSmall(res, REFUSAL_BODY_MAX).then((body) => {
+    const r = refusedUpgradeDetail(status, body);
+    done(false, r.detail, r.blocked);
+  });
 }
 
 export interface DoctorOptions {
@@ -65,11 +76,7 @@ export function checkVenue(source: string, adapter: VenueAdapter, url: string, s
       else if (r.kind === 'error') done(false, `venue error: ${r.message}`);
       else if (r.kind === 'ping') ws.send(r.reply);
     });
-    ws.on('unexpected-response', (_req, res) => {
-      res.resume();
-      const r = refusedUpgradeDetail(res.statusCode ?? 0);
-      done(false, r.detail, r.blocked);
-    });
+    ws.on('unexpected-response', (_req, res) => onRefusedUpgrade(res, done));
     ws.on('error', (err) => done(false, describeError(err)));
     ws.on('close', (code) => done(false, `closed by server (${code})`));
   });

@@ -85,7 +85,12 @@ export interface SocketStats {
 export const BLOCKED_STATUSES: readonly number[] = [451, 403];
 export const DEFAULT_BLOCKED_RETRY_MS = 300_000;
 /** Bytes of a refused upgrade's body kept as its reason. */
-const REFUSAL_BODY_MAX = 512;
+export const REFUSAL_BODY_MAX = 512;
+
+/** A refused upgrade's body as a one-line reason (at most 200 characters). */
+export function refusalText(body: string): string {
+  return body.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
 
 /** What failing a connection means: the state shown while waiting and, if fixed, the wait. */
 interface FailHow {
@@ -201,7 +206,7 @@ export class ResilientSocket {
    */
   private onRefusedUpgrade(code: number, body: string, retryAfter: string | null): void {
     this.stats.refusedStatus = code;
-    const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+    const detail = refusalText(body);
     if (BLOCKED_STATUSES.includes(code)) {
       const base = this.opts.blockedRetryMs ?? DEFAULT_BLOCKED_RETRY_MS;
       const delayMs = Math.round(base * (0.8 + 0.4 * this.random()));
@@ -314,8 +319,8 @@ export class ResilientSocket {
 }
 
 
-/** Up to `maxBytes` of a response body (then the rest is discarded), within 1 s. Never rejects. */
-function readSmall(res: IncomingMessage, maxBytes: number): Promise<string> {
+/** Up to `maxBytes` of a (refused upgrade's) response body, the rest discarded, within 1 s. Never rejects. */
+export function readSmall(res: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

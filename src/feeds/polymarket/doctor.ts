@@ -4,7 +4,7 @@
  * Chainlink BTC/USD, waiting for its first message). Rows share the venue doctor's shape.
  */
 import WebSocket from 'ws';
-import { refusedUpgradeDetail, type DoctorRow } from '../doctor.ts';
+import { onRefusedUpgrade, type DoctorRow } from '../doctor.ts';
 import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
 import { describeError } from '../errors.ts';
 import { readBodyCapped } from '../httpBody.ts';
@@ -60,11 +60,7 @@ export function checkSocket(source: string, url: string, hello: string | null, o
       if (okOnOpen) done(true, 'connected');
     });
     ws.on('message', (d) => done(true, `first message: ${d.toString().slice(0, 60)}`));
-    ws.on('unexpected-response', (_req, res) => {
-      res.resume();
-      const r = refusedUpgradeDetail(res.statusCode ?? 0);
-      done(false, r.detail, r.blocked);
-    });
+    ws.on('unexpected-response', (_req, res) => onRefusedUpgrade(res, done));
     ws.on('error', (err) => done(false, describeError(err)));
     ws.on('close', (code) => done(false, `closed by server (${code})`));
   });
