@@ -7,7 +7,7 @@ import { ADAPTERS, type VenueEndpoint, type VenueName } from './venues/index.ts'
 import type { VenueAdapter } from './venues/types.ts';
 import type { IncomingMessage } from 'node:http';
 import { describeError } from './errors.ts';
-import { BLOCKED_STATUSES, readSmall, REFUSAL_BODY_MAX, refusalText } from './socket.ts';
+import { BLOCKED_STATUSES, readSmall, REFUSAL_BODY_MAX, refusalText } from './refusal.ts';
 import { BLOCKED_HINT } from './venueFeed.ts';
 
 export interface DoctorRow {

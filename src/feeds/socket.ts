@@ -10,10 +10,10 @@
  * shutdown. What a frame *means* is the caller's business: `onFrame` returns what
  * the socket needs to know (ack, refusal, a reply to send).
  */
-import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { FeedState } from '../core/events.ts';
 import { describeError } from './errors.ts';
+import { BLOCKED_STATUSES, DEFAULT_BLOCKED_RETRY_MS, readSmall, REFUSAL_BODY_MAX, refusalText } from './refusal.ts';
 
 export interface FrameVerdict {
   /** The frame acknowledged our subscription. */
@@ -79,17 +79,6 @@ export interface SocketStats {
   nextRetryMs: number | null;
   /** HTTP status of the latest refused upgrade (429, 451, 403, …), null once a connection opened. */
   refusedStatus: number | null;
-}
-
-/** Statuses a venue answers the upgrade with when it refuses the region we connect from. */
-export const BLOCKED_STATUSES: readonly number[] = [451, 403];
-export const DEFAULT_BLOCKED_RETRY_MS = 300_000;
-/** Bytes of a refused upgrade's body kept as its reason. */
-export const REFUSAL_BODY_MAX = 512;
-
-/** A refused upgrade's body as a one-line reason (at most 200 characters). */
-export function refusalText(body: string): string {
-  return body.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 /** What failing a connection means: the state shown while waiting and, if fixed, the wait. */
@@ -316,27 +305,4 @@ export class ResilientSocket {
     this.stats.reason = reason;
     this.opts.onState?.(state, reason);
   }
-}
-
-
-/** Up to `maxBytes` of a (refused upgrade's) response body, the rest discarded, within 1 s. Never rejects. */
-export function readSmall(res: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => {
-      clearTimeout(timer);
-      res.removeAllListeners('data');
-      res.destroy();
-      resolve(Buffer.concat(chunks).toString('utf8', 0, Math.min(size, maxBytes)));
-    };
-    const timer = setTimeout(done, 1_000);
-    res.on('data', (c: Buffer) => {
-      chunks.push(c);
-      size += c.length;
-      if (size >= maxBytes) done();
-    });
-    res.on('end', done);
-    res.on('error', done);
-  });
 }
