@@ -47,6 +47,8 @@ export interface ClobWsStats {
   reconnects: number;
   /** Times a shard was found carrying only PONGs and reconnected. */
   dataStalls: number;
+  /** Malformed optional fields dropped from otherwise good messages. */
+  optionalDropped: number;
   /** The soonest retry of a waiting shard (absolute ms), or null. */
   nextRetryMs: number | null;
   lastMessageMs: number | null;
@@ -72,7 +74,7 @@ export class ClobWsPool {
   private nextId = 0;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly counts = { frames: 0, messages: 0, invalid: 0, texts: 0, dataStalls: 0, lastInvalid: null as string | null };
+  private readonly counts = { frames: 0, messages: 0, invalid: 0, texts: 0, dataStalls: 0, optionalDropped: 0, lastInvalid: null as string | null };
   private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ClobWsPoolOptions) {}
@@ -185,6 +187,7 @@ export class ClobWsPool {
         if (m.text === 'PONG') data = true;
       } else {
         this.counts.messages += 1;
+        this.countDropped(m);
         shard.lastDataMs = recvMs;
         shard.dataStale = null;
         data = true;
@@ -192,6 +195,12 @@ export class ClobWsPool {
     }
     this.opts.onMessages(msgs, recvMs);
     return { data };
+  }
+
+  /** Malformed optional fields the parser dropped (the message itself was kept). */
+  private countDropped(m: ClobMessage): void {
+    if (m.kind === 'book' && m.dropped) this.counts.optionalDropped += 1;
+    else if (m.kind === 'price_change') for (const c of m.changes) if (c.dropped) this.counts.optionalDropped += 1;
   }
 
   assetsOf(): string[][] {
@@ -214,7 +223,7 @@ export class ClobWsPool {
     const last = per.reduce<number | null>((m, s) => (s.lastMessageMs !== null && (m === null || s.lastMessageMs > m) ? s.lastMessageMs : m), null);
     const retry = per.reduce<number | null>((m, s) => (s.nextRetryMs !== null && (m === null || s.nextRetryMs < m) ? s.nextRetryMs : m), null);
     return {
-      shards: this.shards.length, assets: this.shards.reduce((n, s) => n + s.assets.size, 0), dataStalls: this.counts.dataStalls, nextRetryMs: retry,
+      shards: this.shards.length, assets: this.shards.reduce((n, s) => n + s.assets.size, 0), dataStalls: this.counts.dataStalls, optionalDropped: this.counts.optionalDropped, nextRetryMs: retry,
       state: worst?.state ?? 'down', reason: worst ? worst.reason : 'no assets subscribed',
       messages: this.counts.messages, frames: this.counts.frames, invalid: this.counts.invalid, texts: this.counts.texts,
       reconnects: per.reduce((n, s) => n + s.reconnects, 0), lastMessageMs: last, lastInvalid: this.counts.lastInvalid, perShard: per,

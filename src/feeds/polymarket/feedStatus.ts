@@ -43,7 +43,7 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
     parse_errors: ws.invalid, rejected: c.crossed + c.offGrid + c.bestMismatch + i.resolution.refused, reconnects: ws.reconnects, last_message_ts_ms: ws.lastMessageMs,
     next_retry_ms: WAITING.includes(ws.state) ? retryIn(ws.nextRetryMs, ts) : null,
     counts: {
-      books_live: i.liveBooks, books_tracked: i.tokens.length, pong_only_stalls: ws.dataStalls, resyncs_requested: i.resyncs.requested, resyncs_throttled: i.resyncs.throttled,
+      books_live: i.liveBooks, books_tracked: i.tokens.length, pong_only_stalls: ws.dataStalls, optional_fields_dropped: ws.optionalDropped, resyncs_requested: i.resyncs.requested, resyncs_throttled: i.resyncs.throttled,
       official_results: i.resolution.official, official_refused: i.resolution.refused, ...refused, own_results: i.resolution.own, own_results_estimated: i.resolution.own_estimated,
       ended_awaiting_result: i.resolution.awaiting,
     },

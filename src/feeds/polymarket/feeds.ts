@@ -96,6 +96,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private readonly rtds: RtdsFeed;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly resyncLog: BurstLog;
+  private readonly droppedLog: BurstLog;
+  private droppedSeen = 0;
   private readonly refusedLogs = new Map<string, BurstLog>();
   private active: readonly MarketInfo[] = [];
   private subscribedKey = '';
@@ -106,6 +108,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const logEveryMs = o.logIntervalMs ?? 10_000;
     const warnLog = { warn: (obj: object, msg: string) => o.log?.warn(obj, msg) };
     this.resyncLog = new BurstLog(warnLog, 'polymarket book resync', logEveryMs, now);
+    this.droppedLog = new BurstLog(warnLog, 'polymarket_ws: malformed optional field dropped, message kept', logEveryMs, now);
     const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now }));
     this.resyncer = new Resyncer({ rest, keeper: () => this.keeper, now, ...o.resync });
     this.keeper = new BookKeeper({
@@ -170,6 +173,10 @@ class PolymarketFeedSet implements PolymarketFeeds {
     }, this.o.tickMs ?? 1_000));
     this.timers.push(setInterval(() => {
       this.resyncLog.flush();
+      this.droppedLog.flush();
+      const dropped = this.pool.stats().optionalDropped;
+      if (dropped > this.droppedSeen) this.droppedLog.note(`${dropped - this.droppedSeen} more (${dropped} in all): tick_size or best_bid/best_ask`);
+      this.droppedSeen = dropped;
       for (const b of this.refusedLogs.values()) b.flush();
       for (const s of this.statuses()) this.o.emit(s);
     }, this.o.statusIntervalMs ?? 5_000));
