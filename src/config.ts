@@ -62,6 +62,7 @@ export const SETTINGS = {
   region: { env: 'POLYLAB_REGION', schema: z.enum(REGIONS), default: 'global', accepted: `${REGIONS.join(', ')} (us: Binance.US instead of Binance, without Bybit and OKX)` },
   venues: { env: 'POLYLAB_VENUES', schema: list(VENUES), default: [...VENUES], regionDefault: (r) => [...REGION_PROFILES[r].venues], accepted: `a comma list of ${VENUES.join(', ')}` },
   venueTradeStaleMs: { env: 'POLYLAB_VENUE_TRADE_STALE_MS', schema: int(1_000, 86_400_000), default: 120_000, accepted: 'an integer 1000-86400000 (ms without a trade before a connected venue is stale and reconnected)' },
+  marketSocketStaleMs: { env: 'POLYLAB_MARKET_SOCKET_STALE_MS', schema: int(1_000, 86_400_000), default: 60_000, accepted: 'an integer 1000-86400000 (ms a market-socket connection may carry only PONGs, no book change, before it is stale and reconnected)' },
   blockedRetryMs: { env: 'POLYLAB_BLOCKED_RETRY_MS', schema: int(1_000, 86_400_000), default: 300_000, accepted: 'an integer 1000-86400000 (ms between retries of a venue that refuses us with HTTP 451/403)' },
   ...venueSettings(),
   gammaUrl: { env: 'POLYLAB_GAMMA_URL', schema: url, default: 'https://gamma-api.polymarket.com' },

@@ -69,7 +69,7 @@ export function startLive(o: LiveOptions): LiveRun {
     tuning: { tradeStaleAfterMs: o.cfg.venueTradeStaleMs, blockedRetryMs: o.cfg.blockedRetryMs, ...o.venueTuning },
   });
   const polyLog = log.child({ component: 'polymarket' });
-  const polymarket = startPolymarketFeeds({ ...o.polymarketTuning, clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
+  const polymarket = startPolymarketFeeds({ bookStaleAfterMs: o.cfg.marketSocketStaleMs, ...o.polymarketTuning, clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
   let knownMarkets = '';
   const rollover = new GammaRollover({
     baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs, log: log.child({ component: 'gamma' }),

@@ -164,7 +164,7 @@ export class VenueFeed {
       event_type: 'venue_status', source: s.venue, state: s.state, reason: s.reason, messages: s.messages, trades: s.trades,
       parse_errors: s.parse_errors, rejected: 0, reconnects: s.reconnects, last_message_ts_ms: s.last_message_ts_ms,
       seq_gaps: s.seq_gaps, last_error: s.last_error, next_retry_ms: waiting ? Math.max(0, Math.round(s.next_retry_at_ms! - now)) : null,
-      counts: { trade_stalls: s.trade_stalls, refused_status: this.socket.stats.refusedStatus ?? 0 }, ts_unix_ms: now,
+      counts: { trade_stalls: s.trade_stalls, last_refused_status: this.socket.stats.refusedStatus ?? 0 }, ts_unix_ms: now,
     };
   }
 

@@ -55,7 +55,7 @@ describe('a venue that refuses our region', () => {
     expect(blocked.reason).toContain('restricted location');
     // Retried rarely: the next attempt is minutes away (240 s ± 20 % jitter), not seconds.
     expect(blocked.next_retry_ms).toBeGreaterThan(150_000);
-    expect(blocked.counts).toMatchObject({ refused_status: 451 });
+    expect(blocked.counts).toMatchObject({ last_refused_status: 451 });
 
     // The three other venues keep the reference price live.
     const health = await eventually(async () => {
