@@ -13,7 +13,7 @@
  * - `twap_gte_start`: the Chainlink-computed TWAP over `lookback_s` (30 or 60 s), as relayed
  *   by Polymarket's data socket (`chainlink_twap30` / `chainlink_twap60` prints), read like
  *   `end_gte_start` at each edge. Polymarket says not to recompute the TWAP ourselves
- *   (docs.polymarket.com/market-data/chainlink-twap, stored copy read 2026-08); only when its
+ *   (docs.polymarket.com/market-data/chainlink-twap, stored copy, read 2026-11-30); only when its
  *   topic has nothing at an edge do we fall back to the mean of the Chainlink spot prints
  *   over the lookback, and the reading is flagged `estimated`.
  * - `candle_close_gte_open`: a candle over the window opens with its first print (within

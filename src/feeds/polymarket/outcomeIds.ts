@@ -3,7 +3,7 @@
  * market-socket subscriptions use. Pure.
  *
  * Polymarket Protocol V2 (docs.polymarket.com/migrate/polymarket-v2/api-integrations,
- * "Select the Trading ID", stored copy read 2026-08): choose the field by the market's
+ * "Select the Trading ID", stored copy, read 2026-11-30): choose the field by the market's
  * `version`, even when both fields are present —
  *   `"v2"` → `positionIds`, an array of decimal strings;
  *   `"v1"` → `clobTokenIds`, a JSON-encoded array of decimal strings —

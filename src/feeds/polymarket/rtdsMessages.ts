@@ -12,10 +12,11 @@
  *   and filter: docs.polymarket.com/migrate/rtds-to-polybolt (topic mapping table) and
  *   docs.polymarket.com/market-data/chainlink-twap (RTDS TWAP launch 2026-08-04; before it,
  *   "subscriptions may return `topic not found` and produce no events"), stored copies read
- *   2026-08. Payload {symbol, value, full_accuracy_value, timestamp, window_s}: a public
+ *   2026-11-30. Payload {symbol, value, full_accuracy_value, timestamp, window_s}: a public
  *   TypeScript SDK's RTDS test (`CryptoPricesChainlinkTwapEventSchema`, repository not
  *   confirmed), and the PolyBolt migration page ("legacy TWAP frames used window_s and an
- *   E18 fixed-point price"). `full_accuracy_value` is the E18 integer; `value` the float.
+ *   E18 fixed-point price"). `full_accuracy_value` is the E18 integer; `value` the float,
+ *   or itself E18-scaled (number or string), which is scaled back here.
  *
  * Frames are tolerant where the venue has been seen to vary: `value` may be a number or a
  * numeric string, and an E18-scaled `value` (> 1e12) is scaled back.
