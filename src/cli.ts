@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
-import { ConfigError, loadConfig, type Config, type ConfigKey, type Speed } from './config.ts';
+import { ConfigError, loadConfig, venueMinimumWarnings, type Config, type ConfigKey, type Speed } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
 import { buildAnalytics, buildEngine, drive, formatSummary, resolveSpeed, SummarySink } from './run.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -46,6 +46,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   process.on('uncaughtException', survive('uncaught exception'));
 
   const mode = cfg.mode;
+  if (mode === 'paper-live') for (const w of venueMinimumWarnings(cfg)) log.warn({ setting: 'venues' }, w);
   // A sim run is a pure function of its seed, its id included; a live run is named by its start.
   const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
@@ -177,7 +178,7 @@ export function formatMarkets(markets: readonly MarketInfo[]): string {
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const rows = markets.map((m) => [
     m.family, m.slug, `${iso(m.window_start_ms)} → ${iso(m.window_end_ms)}`, String(m.tick_size), String(m.min_size),
-    m.fee.rate === 0 ? 'free' : `${m.fee.rate}×(p(1-p))^${m.fee.exponent}`, `${m.resolution.rule}/${m.resolution.source}`,
+    m.fee.rate === 0 ? 'free' : `${m.fee.rate}×(p(1-p))^${m.fee.exponent}`, `${m.resolution.rule}${m.resolution.lookback_s ? `(${m.resolution.lookback_s}s)` : ''}/${m.resolution.source}`,
     m.price_to_beat === null ? '-' : `${m.price_to_beat}${m.price_to_beat_estimated ? ' (est.)' : ''}`,
   ]);
   const head = ['family', 'slug', 'window (UTC)', 'tick', 'min', 'taker fee', 'resolution', 'price to beat'];

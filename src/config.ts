@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { STRATEGY_NAMES } from './strategy/strategies.ts';
 import { RUN_COMMAND_MODES, type Tif } from './core/outputs.ts';
-import { ADAPTERS, VENUE_NAMES, type VenueEndpoint, type VenueName } from './feeds/venues/index.ts';
+import { ADAPTERS, REGION_PROFILES, REGIONS, VENUE_NAMES, type Region, type VenueEndpoint, type VenueName } from './feeds/venues/index.ts';
 
 export const MODES = RUN_COMMAND_MODES;
 export const VENUES = VENUE_NAMES;
@@ -41,6 +41,8 @@ interface Setting {
   env: string;
   schema: z.ZodType;
   default: unknown;
+  /** The default under a `POLYLAB_REGION` profile, when it differs from `default`. */
+  regionDefault?: (region: Region) => unknown;
   accepted?: string;
 }
 
@@ -48,8 +50,8 @@ function venueSettings(): Record<string, Setting> {
   const out: Record<string, Setting> = {};
   for (const v of VENUES) {
     const up = v.toUpperCase();
-    out[`${v}WsUrl`] = { env: `POLYLAB_${up}_WS_URL`, schema: url, default: ADAPTERS[v].defaultUrl };
-    out[`${v}Symbol`] = { env: `POLYLAB_${up}_SYMBOL`, schema: z.string().min(1), default: ADAPTERS[v].defaultSymbol };
+    out[`${v}WsUrl`] = { env: `POLYLAB_${up}_WS_URL`, schema: url, default: ADAPTERS[v].defaultUrl, regionDefault: (r) => REGION_PROFILES[r].endpoints[v]?.url ?? ADAPTERS[v].defaultUrl };
+    out[`${v}Symbol`] = { env: `POLYLAB_${up}_SYMBOL`, schema: z.string().min(1), default: ADAPTERS[v].defaultSymbol, regionDefault: (r) => REGION_PROFILES[r].endpoints[v]?.symbol ?? ADAPTERS[v].defaultSymbol };
   }
   return out;
 }
@@ -70,7 +72,11 @@ export const SETTINGS = {
   durationMs: { env: 'POLYLAB_DURATION', schema: duration, default: null, accepted: 'a duration like 90s, 30m, 2h' },
   speed: { env: 'POLYLAB_SPEED', schema: z.enum(SPEEDS), default: 'auto', accepted: SPEEDS.join(', ') },
   serve: { env: 'POLYLAB_SERVE', schema: flag, default: false, accepted: 'true or false (1/0)' },
-  venues: { env: 'POLYLAB_VENUES', schema: list(VENUES), default: [...VENUES], accepted: `a comma list of ${VENUES.join(', ')}` },
+  region: { env: 'POLYLAB_REGION', schema: z.enum(REGIONS), default: 'global', accepted: `${REGIONS.join(', ')} (us: Binance.US instead of Binance, without Bybit and OKX)` },
+  venues: { env: 'POLYLAB_VENUES', schema: list(VENUES), default: [...VENUES], regionDefault: (r) => [...REGION_PROFILES[r].venues], accepted: `a comma list of ${VENUES.join(', ')}` },
+  venueTradeStaleMs: { env: 'POLYLAB_VENUE_TRADE_STALE_MS', schema: int(1_000, 86_400_000), default: 120_000, accepted: 'an integer 1000-86400000 (ms without a trade before a connected venue is stale and reconnected)' },
+  marketSocketStaleMs: { env: 'POLYLAB_MARKET_SOCKET_STALE_MS', schema: int(1_000, 86_400_000), default: 60_000, accepted: 'an integer 1000-86400000 (ms a market-socket connection may carry only PONGs, no book change, before it is stale and reconnected)' },
+  blockedRetryMs: { env: 'POLYLAB_BLOCKED_RETRY_MS', schema: int(1_000, 86_400_000), default: 300_000, accepted: 'an integer 1000-86400000 (ms between retries of a venue that refuses us with HTTP 451/403)' },
   ...venueSettings(),
   gammaUrl: { env: 'POLYLAB_GAMMA_URL', schema: url, default: 'https://gamma-api.polymarket.com' },
   clobUrl: { env: 'POLYLAB_CLOB_URL', schema: url, default: 'https://clob.polymarket.com' },
@@ -140,23 +146,45 @@ export function parseDurationMs(text: string): number | null {
  */
 export function loadConfig(env: Record<string, string | undefined> = {}, flags: Partial<Record<ConfigKey, unknown>> = {}): Config {
   const out: Record<string, unknown> = {};
+  // The region is read first: it changes other settings' defaults (never an explicit value).
+  const region = parseSetting('region', SETTINGS.region, env, flags, SETTINGS.region.default) as Region;
   for (const [key, setting] of Object.entries(SETTINGS) as [ConfigKey, Setting][]) {
-    const fromFlag = flags[key];
-    const fromEnv = env[setting.env];
-    const raw = fromFlag !== undefined ? fromFlag : fromEnv !== undefined && fromEnv !== '' ? fromEnv : setting.default;
-    const origin = fromFlag !== undefined ? `--${kebab(key)} (${setting.env})` : setting.env;
-    const parsed = setting.schema.safeParse(raw);
-    if (!parsed.success) {
-      const accepted = setting.accepted ?? parsed.error.issues.map((i) => i.message).join('; ');
-      throw new ConfigError(setting.env, `Invalid ${origin}=${JSON.stringify(raw)}: accepted values are ${accepted}`);
-    }
-    out[key] = parsed.data;
+    out[key] = parseSetting(key, setting, env, flags, setting.regionDefault ? setting.regionDefault(region) : setting.default);
   }
   const cfg = out as Record<string, unknown>;
   cfg.venueUrl = (v: VenueName) => cfg[`${v}WsUrl`] as string;
   cfg.venueSymbol = (v: VenueName) => cfg[`${v}Symbol`] as string;
   cfg.venueEndpoints = () => (cfg.venues as VenueName[]).map((venue) => ({ venue, url: cfg[`${venue}WsUrl`] as string, symbol: cfg[`${venue}Symbol`] as string }));
   return Object.freeze(cfg) as Config;
+}
+
+/** One setting: flag > environment > `fallback`, validated; a bad value names its variable. */
+function parseSetting(key: string, setting: Setting, env: Record<string, string | undefined>, flags: Partial<Record<ConfigKey, unknown>>, fallback: unknown): unknown {
+  const fromFlag = flags[key as ConfigKey];
+  const fromEnv = env[setting.env];
+  const raw = fromFlag !== undefined ? fromFlag : fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback;
+  const origin = fromFlag !== undefined ? `--${kebab(key)} (${setting.env})` : setting.env;
+  const parsed = setting.schema.safeParse(raw);
+  if (!parsed.success) {
+    const accepted = setting.accepted ?? parsed.error.issues.map((i) => i.message).join('; ');
+    throw new ConfigError(setting.env, `Invalid ${origin}=${JSON.stringify(raw)}: accepted values are ${accepted}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Why this config could never trade: the median's or the risk gate's minimum number of
+ * venues above the number configured (e.g. after removing blocked venues). The defaults
+ * (median 2, risk 3) let four venues — POLYLAB_REGION=us — trade. Printed at start; not an
+ * error, since a run with fewer venues still shows the feeds.
+ */
+export function venueMinimumWarnings(cfg: Config): string[] {
+  const n = cfg.venues.length;
+  const out: string[] = [];
+  for (const key of ['medianMinVenues', 'riskMinVenues'] as const) {
+    if (cfg[key] > n) out.push(`${SETTINGS[key].env}=${cfg[key]} but only ${n} venue(s) are configured (POLYLAB_VENUES): no order can be placed; lower it to ${n} or add venues`);
+  }
+  return out;
 }
 
 function kebab(key: string): string {

@@ -12,7 +12,7 @@ import type { Engine } from './engine/engine.ts';
 import { startVenueFeeds, type VenueFeeds } from './feeds/live.ts';
 import { BurstLog } from './feeds/burstLog.ts';
 import { GammaRollover } from './feeds/polymarket/rollover.ts';
-import { startPolymarketFeeds, type PolymarketFeeds } from './feeds/polymarket/feeds.ts';
+import { startPolymarketFeeds, type PolymarketFeeds, type PolymarketFeedsOptions } from './feeds/polymarket/feeds.ts';
 
 export interface LiveOptions {
   cfg: Config;
@@ -29,6 +29,8 @@ export interface LiveOptions {
   gammaPollMs?: number;
   /** Sees each input with the engine's outputs for it (the trust analytics). */
   observe?: (input: InputEvent, outs: readonly OutputEvent[]) => void;
+  /** Polymarket feed timing (tests use short ones). */
+  polymarketTuning?: Partial<Omit<PolymarketFeedsOptions, 'clobWsUrl' | 'clobUrl' | 'rtdsUrl' | 'emit' | 'log' | 'now'>>;
 }
 
 export interface LiveRun {
@@ -66,13 +68,14 @@ export function startLive(o: LiveOptions): LiveRun {
   };
 
   const venues = startVenueFeeds({
-    venues: o.cfg.venueEndpoints(), emit, log: log.child({ component: 'venues' }), now, tuning: o.venueTuning, onOffline: o.onOffline,
+    venues: o.cfg.venueEndpoints(), emit, log: log.child({ component: 'venues' }), now, onOffline: o.onOffline,
+    tuning: { tradeStaleAfterMs: o.cfg.venueTradeStaleMs, blockedRetryMs: o.cfg.blockedRetryMs, ...o.venueTuning },
   });
   const polyLog = log.child({ component: 'polymarket' });
-  const polymarket = startPolymarketFeeds({ clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
+  const polymarket = startPolymarketFeeds({ bookStaleAfterMs: o.cfg.marketSocketStaleMs, ...o.polymarketTuning, clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
   let knownMarkets = '';
   const rollover = new GammaRollover({
-    baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs,
+    baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs, log: log.child({ component: 'gamma' }),
     emit: (e) => {
       emit(e);
       // Books and resolution follow the active set as windows roll.
@@ -90,16 +93,10 @@ export function startLive(o: LiveOptions): LiveRun {
   const timer = setInterval(() => emit({ event_type: 'timer', ts_unix_ms: now() }), o.timerMs ?? 1_000);
   let gammaState = '';
   const status = setInterval(() => {
-    const s = rollover.stats();
-    const failing = s.consecutive_failures > 0 || s.last_success_ms === null;
-    const state = s.last_success_ms === null ? (s.errors > 0 ? 'down' : 'connecting') : failing ? 'stale' : 'live';
-    const reason = failing ? s.last_error : `${s.active} markets active`;
-    if (state !== gammaState) log.info({ source: 'gamma', state, reason }, `gamma ${state}${reason ? `: ${reason}` : ''}`);
-    gammaState = state;
-    emit({
-      event_type: 'venue_status', source: 'gamma', state, reason, messages: s.requests, trades: 0, parse_errors: s.invalid_markets,
-      rejected: s.rate_limited, reconnects: 0, last_message_ts_ms: s.last_success_ms, ts_unix_ms: now(),
-    });
+    const s = rollover.status(now());
+    if (s.state !== gammaState) log.info({ source: 'gamma', state: s.state, reason: s.reason }, `gamma ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
+    gammaState = s.state;
+    emit(s);
   }, o.statusIntervalMs ?? 5_000);
 
   return {

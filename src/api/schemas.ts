@@ -48,6 +48,8 @@ export const FeedHealthResponseSchema = z.object({
     outcome: OutcomeSchema,
     last_update_ms: tsMs.nullable(),
     age_ms: z.number().int().nonnegative().nullable(),
+    /** Shows a bid or ask, changed within the book age limit, and the market socket is live. */
+    live: z.boolean(),
   })),
   ts_unix_ms: tsMs.nullable(),
 });

@@ -32,6 +32,8 @@ export interface ApiPartsOptions {
   wsMaxBufferBytes: number;
   wsFlushMs?: number;
   recentMax?: number;
+  /** A book unchanged this long is not live in /feed/health and /readyz. */
+  bookMaxAgeMs?: number;
   closeGraceMs?: number;
   onDrop?: (reason: string, clientId: number) => void;
   wsMaxClients?: number;
@@ -39,7 +41,7 @@ export interface ApiPartsOptions {
 }
 
 export function createApiParts(opts: ApiPartsOptions): ApiParts {
-  const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax });
+  const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax, bookMaxAgeMs: opts.bookMaxAgeMs });
   const history = new HistorySink();
   const metrics = new ApiMetrics();
   const snapshot = (): WsSnapshot => ({
@@ -81,11 +83,13 @@ export interface ApiConfig {
   wsMaxClients: number;
   wsClientMsgsPerS: number;
   wsAllowedOrigins: readonly string[];
+  /** POLYLAB_RISK_MAX_BOOK_AGE_MS: the age past which a book is not live. */
+  riskMaxBookAgeMs?: number;
 }
 
 export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust: TrustSources = {}): Promise<RunningApi> {
   const parts = createApiParts({
-    mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
+    mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs, bookMaxAgeMs: cfg.riskMaxBookAgeMs,
     wsMaxClients: cfg.wsMaxClients, wsClientMsgsPerS: cfg.wsClientMsgsPerS, closeGraceMs: CLOSE_GRACE_MS,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });

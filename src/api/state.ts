@@ -43,6 +43,11 @@ export interface LabStateOptions {
   runsMax?: number;
   /** A median older than this (input time, against the newest event) is not live. */
   referenceMaxAgeMs?: number;
+  /**
+   * A book that has not changed for this long (input time) is not live — the same limit as
+   * the risk gate `POLYLAB_RISK_MAX_BOOK_AGE_MS`, so "ready" and "would trade" agree.
+   */
+  bookMaxAgeMs?: number;
 }
 
 type FeedSource = Omit<OutputOf<'feed_health'>, 'event_type'>;
@@ -50,7 +55,7 @@ interface MarketEntry { view: MarketView; quotes: Map<string, TokenQuote> }
 
 /** Source names that belong to Polymarket rather than to a BTC venue. */
 const POLYMARKET_SOURCE = /^(polymarket|clob|gamma|rtds)/;
-const STATE_RANK: Record<FeedState, number> = { live: 0, connecting: 1, stale: 2, down: 3 };
+const STATE_RANK: Record<FeedState, number> = { live: 0, connecting: 1, rate_limited: 2, stale: 3, blocked: 4, down: 5 };
 
 export class LabState {
   mode: RunMode;
@@ -67,6 +72,7 @@ export class LabState {
   private latestTsMs: number | null = null;
   private readonly runsMax: number;
   private readonly referenceMaxAgeMs: number;
+  private readonly bookMaxAgeMs: number;
 
   constructor(opts: LabStateOptions) {
     this.mode = opts.mode;
@@ -74,6 +80,7 @@ export class LabState {
     this.rejects = new Ring(opts.recentMax ?? 1000);
     this.runsMax = opts.runsMax ?? 100;
     this.referenceMaxAgeMs = opts.referenceMaxAgeMs ?? 5_000;
+    this.bookMaxAgeMs = opts.bookMaxAgeMs ?? 10_000;
   }
 
   /** The sink: O(1) per event except market bookkeeping, which is O(tokens). */
@@ -165,14 +172,30 @@ export class LabState {
     return this.latestTsMs - m.ts_unix_ms <= this.referenceMaxAgeMs;
   }
 
-  /** Markets with at least one token whose book shows a bid or an ask. */
-  booksLive(): number {
-    // Quotes from a market socket that is down are history, not a live book.
+  /**
+   * Whether a token's book is live: it shows a bid or an ask, changed within the book age
+   * limit (input time), and the market socket (when there is one) is live. A socket that
+   * only answers PONG keeps no book live.
+   */
+  private quoteLive(q: TokenQuote): boolean {
     const ws = this.sources.get('polymarket_ws');
-    if (ws && ws.state !== 'live') return 0;
+    if (ws && ws.state !== 'live') return false;
+    if (q.best_bid === null && q.best_ask === null) return false;
+    return q.ts_unix_ms !== null && this.latestTsMs !== null && this.latestTsMs - q.ts_unix_ms <= this.bookMaxAgeMs;
+  }
+
+  /** Markets with at least one live token book. */
+  booksLive(): number {
     let n = 0;
-    for (const m of this.markets.values()) if (m.view.quotes.some((q) => q.best_bid !== null || q.best_ask !== null)) n += 1;
+    for (const m of this.markets.values()) if (m.view.quotes.some((q) => this.quoteLive(q))) n += 1;
     return n;
+  }
+
+  /** Input time since the newest book change of any active market, or null when none has a book. */
+  private newestBookAgeMs(): number | null {
+    let newest: number | null = null;
+    for (const m of this.markets.values()) for (const q of m.view.quotes) if (q.ts_unix_ms !== null) newest = Math.max(newest ?? 0, q.ts_unix_ms);
+    return newest === null || this.latestTsMs === null ? null : Math.max(0, this.latestTsMs - newest);
   }
 
   feedHealth(): FeedHealthResponse {
@@ -200,7 +223,7 @@ export class LabState {
     for (const { view } of this.markets.values()) {
       for (const q of view.quotes) {
         const age = q.ts_unix_ms === null || now === null ? null : Math.max(0, now - q.ts_unix_ms);
-        out.push({ market_id: view.market.market_id, slug: view.market.slug, token_id: q.token_id, outcome: q.outcome, last_update_ms: q.ts_unix_ms, age_ms: age });
+        out.push({ market_id: view.market.market_id, slug: view.market.slug, token_id: q.token_id, outcome: q.outcome, last_update_ms: q.ts_unix_ms, age_ms: age, live: this.quoteLive(q) });
       }
     }
     return out;
@@ -209,8 +232,16 @@ export class LabState {
   readiness(): ReadyzResponse {
     const referenceLive = this.referenceLive();
     const booksLive = this.booksLive();
-    const reason = !referenceLive ? 'no live reference price' : booksLive === 0 ? 'no live market book' : null;
+    const reason = !referenceLive ? 'no live reference price' : booksLive === 0 ? this.noBookReason() : null;
     return { ready: reason === null, reference_live: referenceLive, books_live: booksLive, reason };
+  }
+
+  /** Why no book is live: the socket's state, or how old the newest book change is. */
+  private noBookReason(): string {
+    const ws = this.sources.get('polymarket_ws');
+    if (ws && ws.state !== 'live') return `no live market book: polymarket_ws is ${ws.state}${ws.reason ? ` (${ws.reason})` : ''}`;
+    const age = this.newestBookAgeMs();
+    return age === null ? 'no live market book' : `no live market book: newest book change ${(age / 1_000).toFixed(1)} s ago (limit ${(this.bookMaxAgeMs / 1_000).toFixed(1)} s)`;
   }
 
   marketList(): MarketView[] {

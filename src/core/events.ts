@@ -29,7 +29,12 @@ export type Side = z.infer<typeof SideSchema>;
 export const OutcomeSchema = z.enum(['Up', 'Down']);
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
-export const FeedStateSchema = z.enum(['connecting', 'live', 'stale', 'down']);
+/**
+ * A source's state. `blocked`: the venue refused us where we connect from (HTTP 451/403 on
+ * the upgrade), retried rarely; `rate_limited`: the source answered HTTP 429 and we wait for
+ * its retry time. Both were added after the first four, so older captures never carry them.
+ */
+export const FeedStateSchema = z.enum(['connecting', 'live', 'stale', 'down', 'blocked', 'rate_limited']);
 export type FeedState = z.infer<typeof FeedStateSchema>;
 
 export const MarketFamilySchema = z.enum(['5m', '15m', '1h', '4h', '1d']);
@@ -47,10 +52,19 @@ export const FeeScheduleSchema = z.object({
 });
 export type FeeSchedule = z.infer<typeof FeeScheduleSchema>;
 
+/** The Chainlink TWAP lookbacks Polymarket's short crypto windows resolve on (seconds). */
+export const TwapLookbackSchema = z.union([z.literal(30), z.literal(60)]);
+export type TwapLookback = z.infer<typeof TwapLookbackSchema>;
+
 export const ResolutionRuleSchema = z.object({
-  /** What the market compares: end ≥ start of a price stream, or a candle close ≥ open. */
-  rule: z.enum(['end_gte_start', 'avg60_gte_start', 'candle_close_gte_open']),
+  /**
+   * What the market compares: end ≥ start of a price stream, a candle close ≥ open, or
+   * (`twap_gte_start`) the Chainlink-computed TWAP over `lookback_s` at the end ≥ at the start.
+   */
+  rule: z.enum(['end_gte_start', 'avg60_gte_start', 'candle_close_gte_open', 'twap_gte_start']),
   source: z.enum(['chainlink', 'binance', 'sim']),
+  /** `twap_gte_start` only: the TWAP's lookback. */
+  lookback_s: TwapLookbackSchema.optional(),
 });
 export type ResolutionRule = z.infer<typeof ResolutionRuleSchema>;
 
@@ -71,7 +85,10 @@ export const MarketInfoSchema = z.object({
   resolution: ResolutionRuleSchema,
   /** The reference level the window must end at or above for Up; null until known. */
   price_to_beat: positive.nullable(),
-  /** True when the price to beat came from the venue median instead of the official source. */
+  /**
+   * True when the price to beat is an estimate: read from a fallback (Chainlink spot averaged
+   * over the lookback while its TWAP was unavailable) or from the venue median.
+   */
   price_to_beat_estimated: z.boolean(),
 });
 export type MarketInfo = z.infer<typeof MarketInfoSchema>;
@@ -115,6 +132,10 @@ export const VenueStatusSchema = z.object({
   seq_gaps: z.number().int().nonnegative().optional(),
   /** The most recent error (connection, refusal, venue error), kept after recovery. */
   last_error: z.string().nullable().optional(),
+  /** While the source waits to retry: ms from `ts_unix_ms` until the next attempt (null: not waiting). */
+  next_retry_ms: z.number().int().nonnegative().nullable().optional(),
+  /** Named counters of the source (markets rejected by reason, results refused, fallbacks, …). */
+  counts: z.record(z.string(), z.number().int().nonnegative()).optional(),
   ts_unix_ms: tsMs,
 });
 export type VenueStatus = z.infer<typeof VenueStatusSchema>;
@@ -164,9 +185,16 @@ export const BookDeltaSchema = z.object({
 });
 export type BookDelta = z.infer<typeof BookDeltaSchema>;
 
+/**
+ * Where a reference print comes from: Chainlink BTC/USD spot, its Chainlink-computed 30 s /
+ * 60 s TWAP (as relayed by Polymarket's data socket), Binance BTC/USDT, or the simulator.
+ */
+export const ReferenceSourceSchema = z.enum(['chainlink', 'binance', 'sim', 'chainlink_twap30', 'chainlink_twap60']);
+export type ReferenceSource = z.infer<typeof ReferenceSourceSchema>;
+
 export const ReferencePriceSchema = z.object({
   event_type: z.literal('reference_price'),
-  source: z.enum(['chainlink', 'binance', 'sim']),
+  source: ReferenceSourceSchema,
   symbol: z.string().min(1),
   px: positive,
   ts_exchange_ms: tsMs,
@@ -181,6 +209,8 @@ export const MarketResolvedSchema = z.object({
   winning_outcome: OutcomeSchema,
   /** `official` = Polymarket's own result; `own` = our reading of the resolution source. */
   source: z.enum(['official', 'own']),
+  /** `own` only: read from a fallback (Chainlink spot instead of its unavailable TWAP), not the rule's own source. */
+  estimated: z.boolean().optional(),
   ts_unix_ms: tsMs,
 });
 export type MarketResolved = z.infer<typeof MarketResolvedSchema>;

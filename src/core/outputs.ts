@@ -55,6 +55,10 @@ export const FeedHealthSchema = z.object({
   last_error: z.string().nullable().optional(),
   /** A venue's trades refused by the engine's trade filter, by reason (present once any was). */
   rejected_by: z.object({ duplicate: z.number().int().nonnegative(), out_of_order: z.number().int().nonnegative(), absurd_px: z.number().int().nonnegative() }).optional(),
+  /** While the source waits to retry: ms until its next attempt (see VenueStatus). */
+  next_retry_ms: z.number().int().nonnegative().nullable().optional(),
+  /** The source's named counters (see VenueStatus). */
+  counts: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** How many venues contribute to the median at this moment. */
   venues_contributing: z.number().int().nonnegative(),
   ts_unix_ms: tsMs,
@@ -187,6 +191,8 @@ export const SettlementSchema = z.object({
   corrects_outcome: OutcomeSchema.optional(),
   /** Change to realized PnL made by the correction. */
   pnl_adjustment: num.optional(),
+  /** An own reading taken from a fallback source (e.g. Chainlink spot while its TWAP was unavailable). */
+  estimated: z.boolean().optional(),
   ts_unix_ms: tsMs,
 });
 export type Settlement = z.infer<typeof SettlementSchema>;

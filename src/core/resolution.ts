@@ -8,11 +8,21 @@
  * - `end_gte_start`: the source's print nearest each edge of the window (within
  *   PRINT_TOLERANCE_MS); Up when end ≥ start.
  * - `avg60_gte_start`: the mean of the source's prints in the 60 s ending at each edge
- *   (at least AVG_MIN_PRINTS of them).
+ *   (at least AVG_MIN_PRINTS of them). Kept for older captures; discovery now maps TWAP
+ *   markets to `twap_gte_start`.
+ * - `twap_gte_start`: the Chainlink-computed TWAP over `lookback_s` (30 or 60 s), as relayed
+ *   by Polymarket's data socket (`chainlink_twap30` / `chainlink_twap60` prints), read like
+ *   `end_gte_start` at each edge. Polymarket says not to recompute the TWAP ourselves
+ *   (docs.polymarket.com/market-data/chainlink-twap, stored copy, read 2026-11-30); only when its
+ *   topic has nothing at an edge do we fall back to the mean of the Chainlink spot prints
+ *   over the lookback, and the reading is flagged `estimated`.
  * - `candle_close_gte_open`: a candle over the window opens with its first print (within
  *   the tolerance of the start) and closes with its last (within the tolerance of the end).
+ *
+ * Official results: `checkOfficialResult` is the one integrity rule for Polymarket's own
+ * result (market channel `market_resolved` or CLOB REST) — the live watcher applies it.
  */
-import type { MarketInfo, Outcome, ReferencePrice } from './events.ts';
+import type { MarketInfo, Outcome, ReferencePrice, ReferenceSource, TwapLookback } from './events.ts';
 
 /** A print counts as the value at an instant if it is within this distance of it. */
 export const PRINT_TOLERANCE_MS = 5_000;
@@ -73,7 +83,8 @@ const candleClose = (ps: readonly ReferencePrice[], s: number, e: number): numbe
 export function openingValue(m: MarketInfo, prints: readonly ReferencePrice[]): number | null {
   const s = m.window_start_ms;
   switch (m.resolution.rule) {
-    case 'end_gte_start': return nearest(prints, s);
+    // For a TWAP market `prints` are its TWAP topic's (readOpening also knows the fallback).
+    case 'end_gte_start': case 'twap_gte_start': return nearest(prints, s);
     case 'avg60_gte_start': return trailingAverage(prints, s);
     case 'candle_close_gte_open': return candleOpen(prints, s, m.window_end_ms);
   }
@@ -83,7 +94,7 @@ export function openingValue(m: MarketInfo, prints: readonly ReferencePrice[]): 
 export function closingValue(m: MarketInfo, prints: readonly ReferencePrice[]): number | null {
   const e = m.window_end_ms;
   switch (m.resolution.rule) {
-    case 'end_gte_start': return nearest(prints, e);
+    case 'end_gte_start': case 'twap_gte_start': return nearest(prints, e);
     case 'avg60_gte_start': return trailingAverage(prints, e);
     case 'candle_close_gte_open': return candleClose(prints, m.window_start_ms, e);
   }
@@ -104,4 +115,105 @@ export function ownOutcome(m: MarketInfo, prints: readonly ReferencePrice[]): { 
   const end = closingValue(m, prints);
   if (start === null || end === null) return null;
   return { outcome: end >= start ? 'Up' : 'Down', startPx: start, endPx: end };
+}
+
+// ---------------------------------------------------------------- rule readings with their sources
+
+/** Read access to buffered prints by source (a ReferenceBuffer). */
+export interface PrintSource {
+  prints(source: string): readonly ReferencePrice[];
+}
+
+/** A value read by a market's rule; `estimated` when it came from the fallback source. */
+export interface Reading {
+  px: number;
+  estimated: boolean;
+}
+
+export const twapSourceOf = (lookbackS: TwapLookback): ReferenceSource => (lookbackS === 30 ? 'chainlink_twap30' : 'chainlink_twap60');
+
+/** The source a market's rule reads first (the TWAP topic for TWAP markets). */
+export function primarySource(m: MarketInfo): ReferenceSource {
+  const r = m.resolution;
+  return r.rule === 'twap_gte_start' ? twapSourceOf(r.lookback_s ?? 60) : r.source;
+}
+
+/** Mean of the prints in (t − windowMs, t], needing one print per 6 s of window; else null. */
+export function trailingMean(ps: readonly ReferencePrice[], tMs: number, windowMs: number): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const p of ps) if (p.ts_exchange_ms > tMs - windowMs && p.ts_exchange_ms <= tMs) { sum += p.px; n++; }
+  return n >= Math.max(1, Math.floor(windowMs / 6_000)) ? sum / n : null;
+}
+
+function readAt(m: MarketInfo, refs: PrintSource, edge: 'open' | 'close'): Reading | null {
+  const t = edge === 'open' ? m.window_start_ms : m.window_end_ms;
+  if (m.resolution.rule !== 'twap_gte_start') {
+    const ps = refs.prints(m.resolution.source);
+    const px = edge === 'open' ? openingValue(m, ps) : closingValue(m, ps);
+    return px === null ? null : { px, estimated: false };
+  }
+  const twap = nearest(refs.prints(primarySource(m)), t);
+  if (twap !== null) return { px: twap, estimated: false };
+  const spot = trailingMean(refs.prints(m.resolution.source), t, (m.resolution.lookback_s ?? 60) * 1_000);
+  return spot === null ? null : { px: spot, estimated: true };
+}
+
+/** The market's price to beat read from its sources (TWAP first, spot fallback), or null. */
+export const readOpening = (m: MarketInfo, refs: PrintSource): Reading | null => readAt(m, refs, 'open');
+/** The market's closing value read from its sources, or null. */
+export const readClosing = (m: MarketInfo, refs: PrintSource): Reading | null => readAt(m, refs, 'close');
+
+/**
+ * Whether the value at `tMs` can be read now: the rule's own source has a print at or after
+ * it, or `nowMs` is past the print tolerance (a fallback may be used from then on).
+ */
+export function readableAt(m: MarketInfo, refs: PrintSource, tMs: number, nowMs: number): boolean {
+  return decidedAt(refs.prints(primarySource(m)), tMs) || nowMs - tMs > PRINT_TOLERANCE_MS;
+}
+
+/** Our own outcome of `m` from its sources; `estimated` if either edge came from the fallback. */
+export function readOutcome(m: MarketInfo, refs: PrintSource): { outcome: Outcome; startPx: number; endPx: number; estimated: boolean } | null {
+  const start = readOpening(m, refs);
+  const end = readClosing(m, refs);
+  if (start === null || end === null) return null;
+  return { outcome: end.px >= start.px ? 'Up' : 'Down', startPx: start.px, endPx: end.px, estimated: start.estimated || end.estimated };
+}
+
+// ---------------------------------------------------------------- official results
+
+/**
+ * How far before its window end an official result is still accepted: our clock and
+ * Polymarket's may disagree by a few seconds, never by more.
+ */
+export const OFFICIAL_CLOCK_TOLERANCE_MS = 5_000;
+
+export type OfficialRefusal = 'unknown_market' | 'token_mismatch' | 'winner_not_in_market' | 'outcome_mismatch' | 'window_not_ended';
+
+/** An official result as Polymarket sends it: the market, its token ids, the winner. */
+export interface OfficialClaim {
+  market_id: string;
+  token_ids: readonly string[];
+  winning_token_id: string;
+  /** The winner's outcome label when the message carries one ("Up"/"Down", any case). */
+  winning_outcome: string | null;
+}
+
+/**
+ * Whether an official result may settle `m` (undefined = a market we do not know): its
+ * market id and both token ids must be that market's, the winner one of them (and its label,
+ * if it says Up or Down, that token's outcome), and the window must have ended at `nowMs` within
+ * OFFICIAL_CLOCK_TOLERANCE_MS. Anything else is refused with the reason.
+ */
+export function checkOfficialResult(m: MarketInfo | undefined, c: OfficialClaim, nowMs: number): { ok: true; outcome: Outcome } | { ok: false; reason: OfficialRefusal } {
+  if (!m || m.market_id !== c.market_id) return { ok: false, reason: 'unknown_market' };
+  const ids = m.tokens.map((t) => t.token_id);
+  if (c.token_ids.length !== 2 || !ids.every((id) => c.token_ids.includes(id))) return { ok: false, reason: 'token_mismatch' };
+  const winner = m.tokens.find((t) => t.token_id === c.winning_token_id);
+  if (!winner) return { ok: false, reason: 'winner_not_in_market' };
+  // A label that names an outcome must name the winner's; other labels ("Yes") say nothing here.
+  const label = c.winning_outcome?.trim().toLowerCase() ?? null;
+  if ((label === 'up' || label === 'down') && label !== winner.outcome.toLowerCase()) return { ok: false, reason: 'outcome_mismatch' };
+  if (nowMs < m.window_end_ms - OFFICIAL_CLOCK_TOLERANCE_MS) return { ok: false, reason: 'window_not_ended' };
+  return { ok: true, outcome: winner.outcome };
 }

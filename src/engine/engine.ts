@@ -170,6 +170,8 @@ export class Engine {
       last_message_age_ms: s.last_message_ts_ms === null ? null : Math.max(0, s.ts_unix_ms - s.last_message_ts_ms),
       ...(s.seq_gaps !== undefined ? { seq_gaps: s.seq_gaps } : {}),
       ...(s.last_error !== undefined ? { last_error: s.last_error } : {}),
+      ...(s.next_retry_ms !== undefined ? { next_retry_ms: s.next_retry_ms } : {}),
+      ...(s.counts !== undefined ? { counts: s.counts } : {}),
       venues_contributing: this.reference?.live ? this.reference.med.venue_count : 0, ts_unix_ms: this.now,
     };
   }
@@ -278,7 +280,7 @@ export class Engine {
     this.execution.cancelMarket(r.market_id, this.now, out);
     const res = this.portfolio.settle(r.market_id, r.winning_token_id);
     this.counters.settlements += 1;
-    out.push({ event_type: 'settlement', market_id: r.market_id, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, source: r.source, payout: res.payout, realized_pnl: res.realized_pnl, ts_unix_ms: this.now });
+    out.push({ event_type: 'settlement', market_id: r.market_id, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, source: r.source, payout: res.payout, realized_pnl: res.realized_pnl, ...(r.estimated ? { estimated: true } : {}), ts_unix_ms: this.now });
     out.push(this.pnlEvent());
     // A settled market leaves the active set; its open orders ended above. What it settled
     // on is kept (bounded) so a later official result can confirm or correct it.

@@ -6,7 +6,7 @@
  */
 import type { MarketInfo, ReferencePrice } from '../core/events.ts';
 import type { OrderBook } from '../core/book.ts';
-import { decidedAt, openingValue, PRINT_TOLERANCE_MS, ReferenceBuffer } from '../core/resolution.ts';
+import { PRINT_TOLERANCE_MS, readableAt, readOpening, ReferenceBuffer } from '../core/resolution.ts';
 
 export interface MarketState {
   info: MarketInfo;
@@ -90,13 +90,13 @@ export class MarketRegistry {
   }
 
   private fixPriceToBeat(m: MarketState, nowMs: number, medianPx: number | null): void {
-    const prints = this.refs.prints(m.info.resolution.source);
     const start = m.info.window_start_ms;
     // Wait for the print at (or just after) the start to arrive, up to the tolerance.
-    if (!decidedAt(prints, start) && nowMs - start <= PRINT_TOLERANCE_MS) return;
-    const officialPx = openingValue(m.info, prints);
-    if (officialPx !== null) {
-      m.info = { ...m.info, price_to_beat: officialPx, price_to_beat_estimated: false };
+    if (!readableAt(m.info, this.refs, start, nowMs)) return;
+    // The market's own rule (core/resolution.ts): a TWAP market falls back to Chainlink spot, flagged.
+    const read = readOpening(m.info, this.refs);
+    if (read !== null) {
+      m.info = { ...m.info, price_to_beat: read.px, price_to_beat_estimated: read.estimated };
     } else if (medianPx !== null && nowMs - start > PRINT_TOLERANCE_MS) {
       // The official source has nothing near the window start: estimate from the median.
       m.info = { ...m.info, price_to_beat: medianPx, price_to_beat_estimated: true };

@@ -2,7 +2,10 @@
  * Log throttling for bad input at the edges: a burst of bad frames produces one line plus
  * a periodic count instead of thousands of lines.
  */
-import type { Logger } from 'pino';
+/** What BurstLog needs of a logger (a pino Logger, or any object with `warn`). */
+export interface WarnLogger {
+  warn: (obj: object, msg: string) => void;
+}
 
 /**
  * Logs the first occurrence of a kind of bad input, then at most one summary line per
@@ -13,7 +16,7 @@ export class BurstLog {
   private suppressed = 0;
   private lastReason = '';
 
-  constructor(private readonly log: Logger, private readonly what: string, private readonly intervalMs: number, private readonly now: () => number) {}
+  constructor(private readonly log: WarnLogger, private readonly what: string, private readonly intervalMs: number, private readonly now: () => number) {}
 
   note(reason: string, extra: Record<string, unknown> = {}): void {
     const now = this.now();

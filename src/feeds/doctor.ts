@@ -5,13 +5,34 @@
 import WebSocket from 'ws';
 import { ADAPTERS, type VenueEndpoint, type VenueName } from './venues/index.ts';
 import type { VenueAdapter } from './venues/types.ts';
+import type { IncomingMessage } from 'node:http';
 import { describeError } from './errors.ts';
+import { BLOCKED_STATUSES, readSmall, REFUSAL_BODY_MAX, refusalText } from './refusal.ts';
+import { BLOCKED_HINT } from './venueFeed.ts';
 
 export interface DoctorRow {
   source: string;
   ok: boolean;
   detail: string;
   latency_ms: number | null;
+  /** Set when the source refuses us where we connect from (HTTP 451/403): shown as `blocked`. */
+  blocked?: boolean;
+}
+
+/** The detail of a refused WebSocket upgrade: blocked (451/403: the venue's message and what to do) or the status. */
+export function refusedUpgradeDetail(status: number, body: string): { detail: string; blocked: boolean } {
+  const text = refusalText(body);
+  if (BLOCKED_STATUSES.includes(status)) return { detail: `blocked: HTTP ${status} on connect${text ? ` (${text})` : ''} — ${BLOCKED_HINT}`, blocked: true };
+  return { detail: `HTTP ${status} on connect`, blocked: false };
+}
+
+/** Reads a refused upgrade's status and body, then reports it through `done`. */
+export function onRefusedUpgrade(res: IncomingMessage, done: (ok: boolean, detail: string, blocked: boolean) => void): void {
+  const status = res.statusCode ?? 0;
+  void readSmall(res, REFUSAL_BODY_MAX).then((body) => {
+    const r = refusedUpgradeDetail(status, body);
+    done(false, r.detail, r.blocked);
+  });
 }
 
 export interface DoctorOptions {
@@ -27,14 +48,14 @@ export function checkVenue(source: string, adapter: VenueAdapter, url: string, s
     let settled = false;
     let phase = 'connecting';
     let ws: WebSocket;
-    const done = (ok: boolean, detail: string) => {
+    const done = (ok: boolean, detail: string, blocked = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       ws.removeAllListeners('message');
       ws.on('error', () => undefined);
       ws.terminate();
-      resolve({ source, ok, detail, latency_ms: Math.round(performance.now() - t0) });
+      resolve({ source, ok, detail, latency_ms: Math.round(performance.now() - t0), ...(blocked ? { blocked } : {}) });
     };
     const timer = setTimeout(() => done(false, `timeout after ${timeoutMs} ms (${phase})`), timeoutMs);
     try {
@@ -55,10 +76,7 @@ export function checkVenue(source: string, adapter: VenueAdapter, url: string, s
       else if (r.kind === 'error') done(false, `venue error: ${r.message}`);
       else if (r.kind === 'ping') ws.send(r.reply);
     });
-    ws.on('unexpected-response', (_req, res) => {
-      res.resume();
-      done(false, `HTTP ${res.statusCode ?? 0} on connect`);
-    });
+    ws.on('unexpected-response', (_req, res) => onRefusedUpgrade(res, done));
     ws.on('error', (err) => done(false, describeError(err)));
     ws.on('close', (code) => done(false, `closed by server (${code})`));
   });
@@ -77,7 +95,7 @@ export async function runDoctor(venues: readonly VenueEndpoint[], opts: DoctorOp
 /** A fixed-width table for the terminal. */
 export function formatDoctorTable(rows: readonly DoctorRow[]): string {
   const header = ['source', 'status', 'latency', 'detail'];
-  const cells = rows.map((r) => [r.source, r.ok ? 'ok' : 'error', r.latency_ms === null ? '-' : `${r.latency_ms} ms`, r.detail]);
+  const cells = rows.map((r) => [r.source, r.ok ? 'ok' : r.blocked ? 'blocked' : 'error', r.latency_ms === null ? '-' : `${r.latency_ms} ms`, r.detail]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i === 3 ? x : i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd();
   const okCount = rows.filter((r) => r.ok).length;

@@ -57,7 +57,7 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
     if (!adapter) {
       // Reported like any dead venue, so feed health shows why it never contributes.
       const reason = `no adapter for ${venue} in this build`;
-      missing.push({ venue, url, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, reconnects: 0, seq_gaps: 0, seq_missing: 0, last_error: reason, last_message_ts_ms: null, ever_live: false });
+      missing.push({ venue, url, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, reconnects: 0, seq_gaps: 0, seq_missing: 0, last_error: reason, last_message_ts_ms: null, ever_live: false, last_trade_ms: null, next_retry_at_ms: null, trade_stalls: 0 });
       o.log.warn({ venue }, `${venue}: down — ${reason}`);
       o.emit({ event_type: 'venue_status', source: venue, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, rejected: 0, reconnects: 0, last_message_ts_ms: null, seq_gaps: 0, last_error: reason, ts_unix_ms: now() });
       continue;

@@ -3,14 +3,17 @@
  * real-time data socket). It owns everything a socket can do wrong, once:
  * connect timeout, subscribe on every (re)connect, subscription acknowledgement (and a
  * venue's refusal surfaced as an error), application-level pings, a staleness watchdog
- * (no message for N ms → reconnect), exponential backoff with jitter and a cap (HTTP 429
- * on the handshake backs off harder), bounded inbound frames and outbound buffer, and a
- * clean shutdown. What a frame *means* is the caller's business: `onFrame` returns what
+ * (no message for N ms → reconnect), exponential backoff with jitter and a cap, refused
+ * upgrades told apart — HTTP 429 is `rate_limited` (backs off harder, at least Retry-After),
+ * HTTP 451/403 is `blocked` (the venue refuses where we connect from: retried only every
+ * `blockedRetryMs`, minutes) — bounded inbound frames and outbound buffer, and a clean
+ * shutdown. What a frame *means* is the caller's business: `onFrame` returns what
  * the socket needs to know (ack, refusal, a reply to send).
  */
 import WebSocket from 'ws';
 import type { FeedState } from '../core/events.ts';
 import { describeError } from './errors.ts';
+import { BLOCKED_STATUSES, DEFAULT_BLOCKED_RETRY_MS, readSmall, REFUSAL_BODY_MAX, refusalText } from './refusal.ts';
 
 export interface FrameVerdict {
   /** The frame acknowledged our subscription. */
@@ -50,6 +53,8 @@ export interface ResilientSocketOptions {
   maxSendBufferBytes?: number;
   /** How long a connection must stay live before the backoff resets. */
   stableAfterMs?: number;
+  /** Wait before retrying after HTTP 451/403 on the upgrade (default 5 min, ±20 % jitter). */
+  blockedRetryMs?: number;
   onFrame: (text: string, recvMs: number) => FrameVerdict | void;
   onState?: (state: FeedState, reason: string | null) => void;
   /** Called when a new connection opens (after the first), e.g. to resync books. */
@@ -62,6 +67,7 @@ export interface SocketStats {
   state: FeedState;
   reason: string | null;
   messages: number;
+  /** Connection attempts after the first one, successful or not. */
   reconnects: number;
   connects: number;
   refusals: number;
@@ -69,7 +75,16 @@ export interface SocketStats {
   /** When the current (or last) connection opened. */
   lastConnectMs: number | null;
   lastError: string | null;
+  /** When the next connection attempt is due (absolute ms), null while connected or connecting. */
   nextRetryMs: number | null;
+  /** HTTP status of the latest refused upgrade (429, 451, 403, …), null once a connection opened. */
+  refusedStatus: number | null;
+}
+
+/** What failing a connection means: the state shown while waiting and, if fixed, the wait. */
+interface FailHow {
+  state?: 'down' | 'stale' | 'blocked' | 'rate_limited';
+  delayMs?: number;
 }
 
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.3 };
@@ -87,13 +102,14 @@ export class ResilientSocket {
   private attempt = 0;
   private acked = false;
   private openedAtMs = 0;
+  private attempts = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private pinger: NodeJS.Timeout | null = null;
   private readonly backoff: BackoffOptions;
   private readonly now: () => number;
   private readonly random: () => number;
-  readonly stats: SocketStats = { state: 'down', reason: 'not started', messages: 0, reconnects: 0, connects: 0, refusals: 0, lastMessageMs: null, lastConnectMs: null, lastError: null, nextRetryMs: null };
+  readonly stats: SocketStats = { state: 'down', reason: 'not started', messages: 0, reconnects: 0, connects: 0, refusals: 0, lastMessageMs: null, lastConnectMs: null, lastError: null, nextRetryMs: null, refusedStatus: null };
 
   constructor(private readonly opts: ResilientSocketOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
@@ -122,9 +138,9 @@ export class ResilientSocket {
    * Drops the current connection and reconnects with backoff — for a caller that knows
    * the stream is stuck although frames (e.g. pongs) still arrive.
    */
-  reconnect(reason: string): void {
+  reconnect(reason: string, state: 'down' | 'stale' = 'down'): void {
     if (this.stopped || this.ws?.readyState !== WebSocket.OPEN) return;
-    this.fail(reason);
+    this.fail(reason, { state });
   }
 
   /** Stops for good: no more reconnects; resolves when the socket is closed. */
@@ -147,6 +163,7 @@ export class ResilientSocket {
     this.retryTimer = null;
     this.stats.nextRetryMs = null;
     this.acked = false;
+    if (this.attempts++ > 0) this.stats.reconnects += 1;
     this.setState('connecting', this.stats.lastError);
     const ws = new WebSocket(this.opts.url, {
       handshakeTimeout: this.opts.connectTimeoutMs ?? 10_000,
@@ -157,12 +174,11 @@ export class ResilientSocket {
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary));
     ws.on('unexpected-response', (_req, res) => {
-      res.resume();
-      if (this.ws !== ws) return;
-      // e.g. HTTP 429 when a venue limits connections: back off harder, do not stampede.
       const code = res.statusCode ?? 0;
-      if (code === 429) this.attempt = Math.max(this.attempt, 4);
-      this.fail(`HTTP ${code} on connect`);
+      const retryAfter = res.headers['retry-after'];
+      void readSmall(res, REFUSAL_BODY_MAX).then((body) => {
+        if (this.ws === ws) this.onRefusedUpgrade(code, body, typeof retryAfter === 'string' ? retryAfter : null);
+      });
     });
     ws.on('error', (err) => {
       if (this.ws === ws) this.fail(describeError(err));
@@ -172,10 +188,32 @@ export class ResilientSocket {
     });
   }
 
+  /**
+   * The server answered the upgrade with an HTTP status instead of switching protocols:
+   * 429 → `rate_limited` (at least Retry-After, backoff as after four failures); 451/403 →
+   * `blocked`, retried rarely (a region refusal does not go away in seconds); else `down`.
+   */
+  private onRefusedUpgrade(code: number, body: string, retryAfter: string | null): void {
+    this.stats.refusedStatus = code;
+    const detail = refusalText(body);
+    if (BLOCKED_STATUSES.includes(code)) {
+      const base = this.opts.blockedRetryMs ?? DEFAULT_BLOCKED_RETRY_MS;
+      const delayMs = Math.round(base * (0.8 + 0.4 * this.random()));
+      return this.fail(`HTTP ${code} on connect${detail ? `: ${detail}` : ''}`, { state: 'blocked', delayMs });
+    }
+    if (code === 429) {
+      this.attempt = Math.max(this.attempt, 4);
+      const afterS = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : null;
+      const delayMs = Math.max(backoffDelayMs(this.attempt++, this.backoff, this.random), (afterS ?? 0) * 1_000);
+      return this.fail(`HTTP 429 on connect${afterS !== null ? ` (Retry-After ${afterS} s)` : ''}`, { state: 'rate_limited', delayMs });
+    }
+    this.fail(`HTTP ${code} on connect`);
+  }
+
   private onOpen(ws: WebSocket): void {
     if (this.ws !== ws) return;
     this.stats.connects += 1;
-    if (this.stats.connects > 1) this.stats.reconnects += 1;
+    this.stats.refusedStatus = null;
     this.openedAtMs = this.now();
     this.stats.lastMessageMs = this.openedAtMs;
     this.stats.lastConnectMs = this.openedAtMs;
@@ -235,8 +273,8 @@ export class ResilientSocket {
     if (this.stats.state === 'live' && now - this.openedAtMs > (this.opts.stableAfterMs ?? 30_000)) this.attempt = 0;
   }
 
-  /** Tears the current connection down and schedules a retry with backoff. */
-  private fail(reason: string): void {
+  /** Tears the current connection down and schedules a retry with backoff (or `how.delayMs`). */
+  private fail(reason: string, how: FailHow = {}): void {
     const ws = this.ws;
     if (!ws && this.retryTimer) return;
     this.ws = null;
@@ -248,9 +286,9 @@ export class ResilientSocket {
     }
     this.stats.lastError = reason;
     if (this.stopped) return;
-    const delay = backoffDelayMs(this.attempt++, this.backoff, this.random);
+    const delay = how.delayMs ?? backoffDelayMs(this.attempt++, this.backoff, this.random);
     this.stats.nextRetryMs = this.now() + delay;
-    this.setState('down', reason);
+    this.setState(how.state ?? 'down', reason);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
@@ -268,4 +306,3 @@ export class ResilientSocket {
     this.opts.onState?.(state, reason);
   }
 }
-

@@ -2,6 +2,9 @@
  * One live venue: the shared ResilientSocket, the venue's pure adapter, and the counters
  * between them. It turns frames into `venue_trade` inputs and reports its health as
  * `venue_status` inputs on every state change and at least every `statusIntervalMs`.
+ * Trade freshness is tracked apart from socket liveness: a connection that carries
+ * heartbeats but no trade for `tradeStaleAfterMs` is shown `stale` (until a trade arrives)
+ * and is reconnected, once per that interval.
  * Duplicates, out-of-order and absurd prints are refused by the engine's trade filter
  * (pricing/tradeFilter.ts), the same in every mode. Nothing a venue sends can throw out of here.
  */
@@ -23,7 +26,14 @@ export interface VenueFeedTuning {
   pingIntervalMs: number | null;
   /** Bad-input log lines per kind: the first, then one summary per interval. */
   badInputLogIntervalMs: number;
+  /** A live connection without a trade for this long is stale and replaced. */
+  tradeStaleAfterMs: number;
+  /** Retry wait after the venue refused us with HTTP 451/403 (blocked where we connect from). */
+  blockedRetryMs: number;
 }
+
+/** What to do about a venue that refuses our region (README "Blocked venues"). */
+export const BLOCKED_HINT = 'the venue refuses connections from here: use POLYLAB_REGION=us (Binance.US) or remove it from POLYLAB_VENUES — see README "Blocked venues"';
 
 export const DEFAULT_TUNING: VenueFeedTuning = {
   staleAfterMs: 30_000,
@@ -33,6 +43,8 @@ export const DEFAULT_TUNING: VenueFeedTuning = {
   statusIntervalMs: 5_000,
   pingIntervalMs: null,
   badInputLogIntervalMs: 10_000,
+  tradeStaleAfterMs: 120_000,
+  blockedRetryMs: 300_000,
 };
 
 export interface VenueFeedOptions {
@@ -64,6 +76,12 @@ export interface VenueFeedStats {
   last_message_ts_ms: number | null;
   /** True once the feed has been live at least once. */
   ever_live: boolean;
+  /** Receive time of the last trade (null: none yet). */
+  last_trade_ms: number | null;
+  /** While waiting to reconnect: when the next attempt is due (absolute ms). */
+  next_retry_at_ms: number | null;
+  /** Times the connection was replaced for carrying no trades. */
+  trade_stalls: number;
 }
 
 export class VenueFeed {
@@ -77,7 +95,10 @@ export class VenueFeed {
   private announcedSeq: number | null = null;
   private lastError: string | null = null;
   private everLive = false;
-  private readonly counts = { trades: 0, parse_errors: 0, seq_gaps: 0, seq_missing: 0 };
+  private lastTradeMs: number | null = null;
+  /** Set while the connection carries no trades: the reason shown as `stale`. */
+  private tradeStale: string | null = null;
+  private readonly counts = { trades: 0, parse_errors: 0, seq_gaps: 0, seq_missing: 0, trade_stalls: 0 };
 
   constructor(private readonly opts: VenueFeedOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...opts.tuning };
@@ -90,7 +111,7 @@ export class VenueFeed {
     this.socket = new ResilientSocket({
       name: a.venue, url: opts.url, subscribe: () => a.subscribe(opts.symbol), acksSubscription: a.acksSubscription,
       ...(ping ? { ping } : {}), staleAfterMs: t.staleAfterMs, ackTimeoutMs: t.ackTimeoutMs, connectTimeoutMs: t.connectTimeoutMs,
-      backoff: t.backoff, onFrame: (text, recvMs) => this.onFrame(text, recvMs), onState: (s, r) => this.onState(s, r),
+      backoff: t.backoff, blockedRetryMs: t.blockedRetryMs, onFrame: (text, recvMs) => this.onFrame(text, recvMs), onState: (s, r) => this.onState(s, r),
       // Sequence numbers restart meaningfully per connection: what was missed while
       // disconnected is a reconnect, not a gap.
       onReconnect: () => { this.lastSeq = this.announcedSeq = null; },
@@ -114,30 +135,61 @@ export class VenueFeed {
     await this.socket.close();
   }
 
+  /** The state shown: the socket's, except `stale` while a working connection carries no trades. */
+  private view(): { state: FeedState; reason: string | null } {
+    const s = this.socket.stats;
+    // A socket that is down, blocked or rate limited says so itself.
+    if (this.tradeStale !== null && (s.state === 'live' || s.state === 'connecting' || s.state === 'stale')) return { state: 'stale', reason: this.tradeStale };
+    return { state: s.state, reason: s.reason };
+  }
+
   stats(): VenueFeedStats {
     const s = this.socket.stats;
     const c = this.counts;
+    const v = this.view();
     return {
-      venue: this.venue, url: this.opts.url, state: s.state, reason: s.reason, messages: s.messages, trades: c.trades,
+      venue: this.venue, url: this.opts.url, state: v.state, reason: v.reason, messages: s.messages, trades: c.trades,
       parse_errors: c.parse_errors, reconnects: s.reconnects, seq_gaps: c.seq_gaps,
       seq_missing: c.seq_missing, last_error: this.lastError ?? s.lastError, last_message_ts_ms: s.lastMessageMs, ever_live: this.everLive,
+      last_trade_ms: this.lastTradeMs, next_retry_at_ms: s.nextRetryMs, trade_stalls: c.trade_stalls,
     };
   }
 
   /** The current health as a `venue_status` input. */
   status(): VenueStatus {
     const s = this.stats();
+    const now = this.now();
+    const waiting = s.state !== 'live' && s.state !== 'connecting' && s.next_retry_at_ms !== null;
     return {
       event_type: 'venue_status', source: s.venue, state: s.state, reason: s.reason, messages: s.messages, trades: s.trades,
       parse_errors: s.parse_errors, rejected: 0, reconnects: s.reconnects, last_message_ts_ms: s.last_message_ts_ms,
-      seq_gaps: s.seq_gaps, last_error: s.last_error, ts_unix_ms: this.now(),
+      seq_gaps: s.seq_gaps, last_error: s.last_error, next_retry_ms: waiting ? Math.max(0, Math.round(s.next_retry_at_ms! - now)) : null,
+      counts: { trade_stalls: s.trade_stalls, last_refused_status: this.socket.stats.refusedStatus ?? 0 }, ts_unix_ms: now,
     };
   }
 
   private tick(): void {
     this.badFrames.flush();
     this.gaps.flush();
+    this.checkTrades();
     this.emitStatus();
+  }
+
+  /**
+   * A live connection that has carried no trade for `tradeStaleAfterMs` (since it opened or
+   * since the last trade) is stale: said once, and the connection replaced.
+   */
+  private checkTrades(): void {
+    const s = this.socket.stats;
+    if (s.state !== 'live' || s.lastConnectMs === null) return;
+    const now = this.now();
+    const quietMs = now - Math.max(this.lastTradeMs ?? 0, s.lastConnectMs);
+    if (quietMs <= this.tuning.tradeStaleAfterMs) return;
+    // A stable reason, so the state logger says it once and repeats go to debug.
+    const reason = `no trade for over ${Math.round(this.tuning.tradeStaleAfterMs / 1_000)} s (heartbeats only): reconnecting`;
+    this.tradeStale = reason;
+    this.counts.trade_stalls += 1;
+    this.socket.reconnect(`stale: ${reason}`, 'stale');
   }
 
   private emitStatus(): void {
@@ -153,17 +205,21 @@ export class VenueFeed {
   private onState(state: FeedState, reason: string | null): void {
     if (state === 'live') this.everLive = true;
     // The socket's failure reason is the freshest error; keep it after recovery.
-    if (state === 'down' && reason && reason !== 'stopped') this.lastError = reason;
+    if ((state === 'down' || state === 'blocked' || state === 'rate_limited') && reason && reason !== 'stopped') this.lastError = reason;
     const s = this.socket.stats;
-    const retry = state === 'down' && reason !== 'stopped' && s.nextRetryMs !== null ? ` (retry in ${((s.nextRetryMs - this.now()) / 1000).toFixed(1)} s)` : '';
+    const waiting = state === 'down' || state === 'blocked' || state === 'rate_limited';
+    const retry = waiting && reason !== 'stopped' && s.nextRetryMs !== null ? ` (retry in ${((s.nextRetryMs - this.now()) / 1000).toFixed(1)} s)` : '';
     const line = `${this.venue}: ${state}${reason ? ` — ${reason}` : ''}${retry}`;
     // A venue that keeps failing the same way (no network all night) is logged once per
     // reason at warn; the retries after it go to debug.
     const repeat = state !== 'live' && reason !== null && reason === this.lastLoggedReason;
-    if (state === 'down' || state === 'stale') this.lastLoggedReason = reason;
-    else if (state === 'live') this.lastLoggedReason = null;
-    if (repeat || state === 'connecting') this.opts.log.debug({ state, reason }, line);
+    // Reconnected but still without trades: not news, the feed still shows stale.
+    const stillQuiet = state === 'live' && this.tradeStale !== null;
+    if (state !== 'live' && state !== 'connecting') this.lastLoggedReason = reason;
+    else if (state === 'live' && !stillQuiet) this.lastLoggedReason = null;
+    if (repeat || stillQuiet || state === 'connecting') this.opts.log.debug({ state, reason }, line);
     else if (state === 'live') this.opts.log.info({ state, reason }, line);
+    else if (state === 'blocked') this.opts.log.warn({ state, reason, hint: BLOCKED_HINT }, `${line}. ${BLOCKED_HINT}`);
     else this.opts.log.warn({ state, reason }, line);
     this.emitStatus();
   }
@@ -203,6 +259,11 @@ export class VenueFeed {
 
   private accept(t: VenueTrade): void {
     this.counts.trades += 1;
+    this.lastTradeMs = t.ts_unix_ms;
+    if (this.tradeStale !== null) {
+      this.tradeStale = null;
+      this.opts.log.info({ state: 'live' }, `${this.venue}: trades again`);
+    }
     try {
       this.opts.emit(t);
     } catch (err) {

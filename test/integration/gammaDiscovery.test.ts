@@ -63,9 +63,9 @@ describe('discoverOnce against a loopback Gamma', () => {
 
   it('parses JSON-string fields and maps tokens by outcome when Gamma lists ["Down","Up"]', async () => {
     const [cur] = currentAndNextStarts('5m', NOW);
-    gamma.listed.push(gammaEvent('5m', cur, { market: { outcomes: '["Down", "Up"]', clobTokenIds: '["tok-down", "tok-up"]' } }));
+    gamma.listed.push(gammaEvent('5m', cur, { market: { outcomes: '["Down", "Up"]', clobTokenIds: '["2002", "1001"]' } }));
     const { markets } = await discoverOnce(gamma.url, ['5m'], NOW);
-    expect(markets[0]!.tokens).toEqual([{ token_id: 'tok-up', outcome: 'Up' }, { token_id: 'tok-down', outcome: 'Down' }]);
+    expect(markets[0]!.tokens).toEqual([{ token_id: '1001', outcome: 'Up' }, { token_id: '2002', outcome: 'Down' }]);
   });
 
   it('drops non-BTC, closed, not-accepting and no-orderbook markets and counts malformed ones', async () => {

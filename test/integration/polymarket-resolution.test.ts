@@ -39,7 +39,8 @@ async function rig(rtdsFrames: string[]) {
     if (text.includes('crypto_prices_chainlink')) for (const f of rtdsFrames) sock.send(f);
   });
   const rest = await fakeClobRest();
-  const engine = buildEngine(loadConfig({}), 'paper-live', 'it', null);
+  // No "no new risk before the end" gate: the test windows last seconds.
+  const engine = buildEngine(loadConfig({ POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS: '0' }), 'paper-live', 'it', null);
   const outputs: OutputEvent[] = [];
   const inputs: InputEvent[] = [];
   const step = (e: InputEvent) => {
@@ -75,9 +76,9 @@ describe('Polymarket reference prices and resolution', () => {
     expect(feeds.stats().rtds).toMatchObject({ prices: 4, duplicates: 1, invalid: 0 });
   });
 
-  it('settles a filled position when the market socket announces the official winner', async () => {
+  it('settles a filled position when the market socket announces the official winner after the window, ignoring one sent before it ends', async () => {
     const start = Date.now() - 2_000;
-    const m = market(start, start + 120_000);
+    const m = market(start, start + 12_000);
     const { ws, step, inputs, outputs, feeds } = await rig([chainlink(start, 60_000)]);
     step({ event_type: 'market_discovered', market: m, ts_unix_ms: Date.now() });
     feeds.setMarkets([m]);
@@ -92,7 +93,14 @@ describe('Polymarket reference prices and resolution', () => {
     const fill = of(outputs, 'paper_fill')[0]!;
     expect(fill).toMatchObject({ token_id: UP, side: 'buy', qty: 20, fill_px: 0.51 });
     const resolved = JSON.parse(fx('ws_market_market_resolved.json')) as Record<string, unknown>;
-    ws.sendTo(0, JSON.stringify({ ...resolved, market: COND, assets_ids: [UP, DOWN], winning_asset_id: UP, winning_outcome: 'Up' }));
+    const official = JSON.stringify({ ...resolved, market: COND, assets_ids: [UP, DOWN], winning_asset_id: UP, winning_outcome: 'Up' });
+    // Mid-window (more than the 5 s clock tolerance before the end): refused and counted.
+    ws.sendTo(0, official);
+    await until(() => feeds.stats().resolution.refused === 1);
+    expect(feeds.stats().resolution.refused_by).toEqual({ window_not_ended: 1 });
+    expect(of(outputs, 'settlement')).toEqual([]);
+    await until(() => Date.now() >= m.window_end_ms - 5_000 + 50, 10_000);
+    ws.sendTo(0, official);
     await until(() => of(outputs, 'settlement').length === 1);
     expect(of(outputs, 'settlement')[0]).toMatchObject({ market_id: COND, winning_token_id: UP, winning_outcome: 'Up', source: 'official', payout: 20 });
     // Fees are booked at the fill; the settlement realizes payout minus cost.

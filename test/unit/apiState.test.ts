@@ -43,8 +43,8 @@ describe('LabState', () => {
     expect(s.marketList()[0]!.quotes.find((q) => q.token_id === 'up')).toMatchObject({ best_bid: 0.48, best_ask: 0.5 });
     expect(s.booksLive()).toBe(1);
     expect(s.feedHealth().books).toEqual([
-      { market_id: 'm1', slug: market.slug, token_id: 'up', outcome: 'Up', last_update_ms: 2, age_ms: 0 },
-      { market_id: 'm1', slug: market.slug, token_id: 'down', outcome: 'Down', last_update_ms: null, age_ms: null },
+      { market_id: 'm1', slug: market.slug, token_id: 'up', outcome: 'Up', last_update_ms: 2, age_ms: 0, live: true },
+      { market_id: 'm1', slug: market.slug, token_id: 'down', outcome: 'Down', last_update_ms: null, age_ms: null, live: false },
     ]);
     s.apply({ event_type: 'position', market_id: 'm1', token_id: 'up', outcome: 'Up', qty: 20, avg_cost: 0.5, ts_unix_ms: 2 });
     s.apply({ event_type: 'position', market_id: 'm2', token_id: 'other', outcome: 'Up', qty: 5, avg_cost: 0.5, ts_unix_ms: 2 });

@@ -76,6 +76,9 @@ describe('MarketRegistry price to beat', () => {
   });
 });
 
+/** The market channel's `market_resolved` for market() naming `winner`. */
+const claim = (winner: string) => ({ market_id: market().market_id, token_ids: [UP, DOWN], winning_token_id: winner, winning_outcome: winner === UP ? 'Up' : 'Down' });
+
 describe('ResolutionWatcher', () => {
   function watcher(fetchMarket?: (id: string) => Promise<RestResult<RestMarket>>) {
     let now = T0;
@@ -95,17 +98,18 @@ describe('ResolutionWatcher', () => {
     setNow(T0 + 302_500);
     w.tick();
     expect(out).toEqual([{ event_type: 'market_resolved', market_id: market().market_id, winning_token_id: UP, winning_outcome: 'Up', source: 'own', ts_unix_ms: T0 + 302_500 }]);
-    expect(w.onOfficialToken(DOWN)).toBe(true);
+    expect(w.onOfficial(claim(DOWN), 'socket')).toBe(true);
     expect(out[1]).toMatchObject({ source: 'official', winning_outcome: 'Down', winning_token_id: DOWN });
     expect(w.counters).toMatchObject({ own: 1, official: 1, officialAfterOwn: 1, disagreements: 1 });
     expect(w.disagreements[0]).toMatchObject({ own: 'Up', official: 'Down' });
-    expect(w.onOfficialToken(DOWN)).toBe(false);
+    expect(w.onOfficial(claim(DOWN), 'socket')).toBe(false);
   });
 
   it('emits the official result first when it arrives before our own reading, and still compares later', () => {
     const { w, out, setNow } = watcher();
     w.setMarkets([market()]);
-    w.onOfficialToken(UP);
+    setNow(T0 + 300_000);
+    w.onOfficial(claim(UP), 'socket');
     expect(out.map((e) => e.source)).toEqual(['official']);
     w.observeReference(print(T0, 100));
     w.observeReference(print(T0 + 300_000, 99));
@@ -116,7 +120,8 @@ describe('ResolutionWatcher', () => {
   });
 
   it('polls CLOB /markets after window end and takes tokens[].winner as the official result', async () => {
-    const body = JSON.parse(readFileSync('test/fixtures/polymarket/clob_market_closed_resolved_tokens_winner.json', 'utf8')) as { tokens: { token_id: string }[] };
+    const body = JSON.parse(readFileSync('test/fixtures/polymarket/clob_market_closed_resolved_tokens_winner.json', 'utf8')) as { condition_id: string; tokens: { token_id: string }[] };
+    body.condition_id = market().market_id;
     body.tokens[0]!.token_id = DOWN;
     body.tokens[1]!.token_id = UP;
     const asked: string[] = [];

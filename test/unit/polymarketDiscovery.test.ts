@@ -45,9 +45,9 @@ describe('mapGammaMarket on real Gamma fixtures', () => {
     expect(m.window_end_ms - m.window_start_ms).toBe(300_000);
   });
 
-  it('maps the TWAP fixture to the 60-second Chainlink average rule and its feeSchedule', () => {
+  it('maps the TWAP fixture to the 60-second Chainlink TWAP rule and its feeSchedule', () => {
     const m = market(mapGammaMarket(load('gamma_market_btc_updown_5m_twap_feeSchedule.json')));
-    expect(m.resolution).toEqual({ rule: 'avg60_gte_start', source: 'chainlink' });
+    expect(m.resolution).toEqual({ rule: 'twap_gte_start', source: 'chainlink', lookback_s: 60 });
     expect(m.fee).toEqual({ rate: 0.07, exponent: 1, taker_only: true });
     expect(m.family).toBe('5m');
     expect(m.window_start_ms).toBe(Date.parse('2026-08-22T16:00:00Z'));
@@ -56,10 +56,10 @@ describe('mapGammaMarket on real Gamma fixtures', () => {
   it('maps tokens by the outcomes array when Gamma lists ["Down","Up"]', () => {
     const raw = load('gamma_market_btc_updown_5m.json');
     raw.outcomes = '["Down", "Up"]';
-    raw.clobTokenIds = '["down-token", "up-token"]';
+    raw.clobTokenIds = '["222", "111"]';
     expect(market(mapGammaMarket(raw)).tokens).toEqual([
-      { token_id: 'up-token', outcome: 'Up' },
-      { token_id: 'down-token', outcome: 'Down' },
+      { token_id: '111', outcome: 'Up' },
+      { token_id: '222', outcome: 'Down' },
     ]);
   });
 
@@ -118,8 +118,9 @@ describe('what discovery drops and what it counts as invalid', () => {
     expect(mapGammaMarket(raw).kind).toBe('invalid');
   });
 
-  it('rejects a TWAP market whose lookback is not 60 seconds', () => {
-    expect(detectResolution({ description: 'Chainlink', resolutionSource: null, cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: 30 } })).toBeNull();
+  it('accepts both TWAP lookbacks (30 s and 60 s) and rejects any other', () => {
+    expect(detectResolution({ description: 'Chainlink', resolutionSource: null, cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: 30 } })).toEqual({ rule: 'twap_gte_start', source: 'chainlink', lookback_s: 30 });
+    expect(detectResolution({ description: 'Chainlink', resolutionSource: null, cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: 45 } })).toBeNull();
     expect(detectResolution({ description: HOURLY_DESCRIPTION, resolutionSource: null, cryptoMarketConfig: null })?.rule).toBe('candle_close_gte_open');
     expect(detectResolution({ description: DAILY_DESCRIPTION, resolutionSource: null, cryptoMarketConfig: null })?.source).toBe('binance');
   });

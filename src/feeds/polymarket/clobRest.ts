@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { Level } from '../../core/events.ts';
+import { CLOB_BODY_MAX_BYTES, readBodyCapped } from '../httpBody.ts';
 
 const decimal = z.string().regex(/^\d*\.?\d+$/).transform(Number);
 const LevelSchema = z.object({ price: decimal, size: decimal });
@@ -67,6 +68,8 @@ export interface ClobRestOptions {
   /** First pause after a 429 without Retry-After; doubles on each further 429, capped. */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** Largest body read; a bigger (or endless) one is cut here and counted as a bad body. */
+  bodyMaxBytes?: number;
 }
 
 export interface ClobRestStats {
@@ -144,10 +147,16 @@ export class ClobRest {
     this.backoffMs = this.opts.backoffInitialMs ?? 1_000;
     let body: unknown;
     try {
-      body = await res.json();
-    } catch {
+      // Streamed with a byte cap: an endless body must not grow the process.
+      const capped = await readBodyCapped(res, this.opts.bodyMaxBytes ?? CLOB_BODY_MAX_BYTES);
+      if (!capped.ok) {
+        this.stats.badBodies += 1;
+        return { ok: false, error: capped.message, status: res.status, retryAfterMs: null };
+      }
+      body = JSON.parse(capped.text);
+    } catch (err) {
       this.stats.badBodies += 1;
-      return { ok: false, error: 'bad JSON body', status: res.status, retryAfterMs: null };
+      return { ok: false, error: err instanceof SyntaxError ? 'bad JSON body' : `body: ${err instanceof Error ? err.message : String(err)}`, status: res.status, retryAfterMs: null };
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {

@@ -9,6 +9,10 @@
  *
  * Frames are parsed by the pure `parseClobFrame` and handed to `onMessages` with our
  * receive time; a reconnect is reported per shard so its books can be resynced (a gap).
+ *
+ * A PONG proves the connection, not the data: a shard with subscribed assets that has
+ * carried nothing but PONGs for `bookStaleAfterMs` is `stale` (socket liveness and book
+ * freshness are tracked apart) and is reconnected, which resyncs its books.
  */
 import { ResilientSocket, type SocketStats } from '../socket.ts';
 import type { FeedState } from '../../core/events.ts';
@@ -21,6 +25,8 @@ export interface ClobWsPoolOptions {
   staleAfterMs?: number;
   /** Delay between opening successive shards. */
   shardStaggerMs?: number;
+  /** A shard carrying no market message (only PONGs) this long is stale and reconnected. */
+  bookStaleAfterMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
   onMessages: (msgs: ClobMessage[], recvMs: number) => void;
   /** A shard reconnected: its tokens may have missed deltas. */
@@ -39,6 +45,12 @@ export interface ClobWsStats {
   invalid: number;
   texts: number;
   reconnects: number;
+  /** Times a shard was found carrying only PONGs and reconnected. */
+  dataStalls: number;
+  /** Malformed optional fields dropped from otherwise good messages. */
+  optionalDropped: number;
+  /** The soonest retry of a waiting shard (absolute ms), or null. */
+  nextRetryMs: number | null;
   lastMessageMs: number | null;
   lastInvalid: string | null;
   perShard: SocketStats[];
@@ -49,16 +61,41 @@ interface Shard {
   assets: Set<string>;
   socket: ResilientSocket;
   started: boolean;
+  /** Receive time of the last market message (not PONG) on this shard. */
+  lastDataMs: number | null;
+  /** Set while the shard is stale for lack of market messages: the reason. */
+  dataStale: string | null;
 }
+
+export const DEFAULT_BOOK_STALE_AFTER_MS = 60_000;
 
 export class ClobWsPool {
   private readonly shards: Shard[] = [];
   private nextId = 0;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly counts = { frames: 0, messages: 0, invalid: 0, texts: 0, lastInvalid: null as string | null };
+  private readonly counts = { frames: 0, messages: 0, invalid: 0, texts: 0, dataStalls: 0, optionalDropped: 0, lastInvalid: null as string | null };
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ClobWsPoolOptions) {}
+
+  private get bookStaleMs(): number {
+    return this.opts.bookStaleAfterMs ?? DEFAULT_BOOK_STALE_AFTER_MS;
+  }
+
+  /** Marks shards that only PONG as stale and reconnects them; clears the mark on data. */
+  private checkData(): void {
+    const now = (this.opts.now ?? Date.now)();
+    for (const shard of this.shards) {
+      const st = shard.socket.stats;
+      if (!shard.started || shard.assets.size === 0 || st.state !== 'live' || st.lastConnectMs === null) continue;
+      const quietMs = now - Math.max(shard.lastDataMs ?? 0, st.lastConnectMs);
+      if (quietMs <= this.bookStaleMs) continue;
+      shard.dataStale = `no book change for ${Math.round(quietMs / 1_000)} s (PONG only)`;
+      this.counts.dataStalls += 1;
+      shard.socket.reconnect(`stale: ${shard.dataStale}`, 'stale');
+    }
+  }
 
   get maxAssets(): number {
     return this.opts.maxAssetsPerConnection ?? 500;
@@ -111,7 +148,8 @@ export class ClobWsPool {
 
   private newShard(assets: string[]): Shard {
     const id = this.nextId++;
-    const shard: Shard = { id, assets: new Set(assets), started: false, socket: null as unknown as ResilientSocket };
+    const shard: Shard = { id, assets: new Set(assets), started: false, socket: null as unknown as ResilientSocket, lastDataMs: null, dataStale: null };
+    if (!this.watchdog) this.watchdog = setInterval(() => this.checkData(), Math.max(50, Math.min(5_000, Math.floor(this.bookStaleMs / 4))));
     shard.socket = new ResilientSocket({
       name: `polymarket_ws#${id}`,
       url: this.opts.url,
@@ -120,7 +158,7 @@ export class ClobWsPool {
       ping: { intervalMs: this.opts.pingIntervalMs ?? CLOB_PING_INTERVAL_MS, frame: () => CLOB_PING_FRAME },
       staleAfterMs: this.opts.staleAfterMs ?? 30_000,
       backoff: this.opts.backoff,
-      onFrame: (text, recvMs) => this.onFrame(text, recvMs),
+      onFrame: (text, recvMs) => this.onFrame(shard, text, recvMs),
       onReconnect: () => this.opts.onReconnect([...shard.assets]),
       onState: (state, reason) => this.opts.onState?.(id, state, reason),
       now: this.opts.now,
@@ -134,7 +172,7 @@ export class ClobWsPool {
     void shard.socket.close();
   }
 
-  private onFrame(text: string, recvMs: number): { data: boolean } {
+  private onFrame(shard: Shard, text: string, recvMs: number): { data: boolean } {
     this.counts.frames += 1;
     const msgs = parseClobFrame(text);
     let data = false;
@@ -144,11 +182,14 @@ export class ClobWsPool {
         this.counts.lastInvalid = m.reason;
       } else if (m.kind === 'text') {
         this.counts.texts += 1;
-        // A PONG proves the connection works even when no book changes (book freshness is
-        // reported per token separately).
+        // A PONG keeps the connection open (socket liveness); only market messages make
+        // the shard's data fresh (checkData).
         if (m.text === 'PONG') data = true;
       } else {
         this.counts.messages += 1;
+        this.countDropped(m);
+        shard.lastDataMs = recvMs;
+        shard.dataStale = null;
         data = true;
       }
     }
@@ -156,18 +197,33 @@ export class ClobWsPool {
     return { data };
   }
 
+  /** Malformed optional fields the parser dropped (the message itself was kept). */
+  private countDropped(m: ClobMessage): void {
+    if (m.kind === 'book' && m.dropped) this.counts.optionalDropped += 1;
+    else if (m.kind === 'price_change') for (const c of m.changes) if (c.dropped) this.counts.optionalDropped += 1;
+  }
+
   assetsOf(): string[][] {
     return this.shards.map((s) => [...s.assets]);
   }
 
+  /** A shard's state as shown: the socket's, except `stale` while it carries only PONGs. */
+  private shardView(shard: Shard): { state: FeedState; reason: string | null } {
+    const st = shard.socket.stats;
+    if (shard.dataStale !== null && (st.state === 'live' || st.state === 'connecting' || st.state === 'stale')) return { state: 'stale', reason: shard.dataStale };
+    return { state: st.state, reason: st.reason };
+  }
+
   stats(): ClobWsStats {
     const per = this.shards.map((s) => s.socket.stats);
-    const order: FeedState[] = ['down', 'stale', 'connecting', 'live'];
+    const order: FeedState[] = ['down', 'blocked', 'stale', 'rate_limited', 'connecting', 'live'];
     // The pool is as healthy as its worst shard.
-    const worst = per.reduce<SocketStats | null>((w, s) => (w === null || order.indexOf(s.state) < order.indexOf(w.state) ? s : w), null);
+    const views = this.shards.map((s) => this.shardView(s));
+    const worst = views.reduce<{ state: FeedState; reason: string | null } | null>((w, s) => (w === null || order.indexOf(s.state) < order.indexOf(w.state) ? s : w), null);
     const last = per.reduce<number | null>((m, s) => (s.lastMessageMs !== null && (m === null || s.lastMessageMs > m) ? s.lastMessageMs : m), null);
+    const retry = per.reduce<number | null>((m, s) => (s.nextRetryMs !== null && (m === null || s.nextRetryMs < m) ? s.nextRetryMs : m), null);
     return {
-      shards: this.shards.length, assets: this.shards.reduce((n, s) => n + s.assets.size, 0),
+      shards: this.shards.length, assets: this.shards.reduce((n, s) => n + s.assets.size, 0), dataStalls: this.counts.dataStalls, optionalDropped: this.counts.optionalDropped, nextRetryMs: retry,
       state: worst?.state ?? 'down', reason: worst ? worst.reason : 'no assets subscribed',
       messages: this.counts.messages, frames: this.counts.frames, invalid: this.counts.invalid, texts: this.counts.texts,
       reconnects: per.reduce((n, s) => n + s.reconnects, 0), lastMessageMs: last, lastInvalid: this.counts.lastInvalid, perShard: per,
@@ -176,6 +232,8 @@ export class ClobWsPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const all = this.shards.splice(0);

@@ -14,6 +14,10 @@
  *   `asset_id`, `hash`, `best_bid`, `best_ask`); some frames omit `event_type` and are
  *   recognised by `price_changes`.
  *
+ * Optional fields (`tick_size` on a book, `best_bid` / `best_ask` on a price change) that
+ * are malformed are dropped — the message stands without them — and flagged `dropped` so
+ * the feed counts them; a malformed required field makes the message `invalid`.
+ *
  * Hand-written guards instead of zod here: this runs for every book delta and the bench
  * (bench/books.bench.ts) holds it to at least half the speed of JSON.parse itself.
  */
@@ -28,10 +32,12 @@ export interface WsLevelChange {
   /** The venue's best prices after this change (current shape only); 0 / 1 mean "none". */
   bestBid: number | null;
   bestAsk: number | null;
+  /** Set when a malformed optional best price was dropped. */
+  dropped?: true;
 }
 
 export type ClobMessage =
-  | { kind: 'book'; market: string; assetId: string; bids: Level[]; asks: Level[]; tsMs: number; hash: string | null; tickSize: number | null }
+  | { kind: 'book'; market: string; assetId: string; bids: Level[]; asks: Level[]; tsMs: number; hash: string | null; tickSize: number | null; dropped?: true }
   | { kind: 'price_change'; market: string; tsMs: number; changes: WsLevelChange[] }
   | { kind: 'tick_size_change'; market: string; assetId: string; oldTick: number; newTick: number; tsMs: number }
   | { kind: 'last_trade_price'; market: string; assetId: string; px: number; size: number; side: 'buy' | 'sell'; tsMs: number }
@@ -154,16 +160,21 @@ function currentChange(c: unknown): WsLevelChange {
   const size = typeof r.size === 'string' && r.size.length > 0 ? +r.size : NaN;
   if (!(size >= 0) || size === Infinity) return fail(`bad size ${String(r.size)}`);
   const sd = r.side === 'BUY' ? 'bid' : r.side === 'SELL' ? 'ask' : fail(`bad side ${String(r.side)}`);
-  return {
-    assetId, side: sd, px, size, hash: typeof r.hash === 'string' ? r.hash : null,
-    bestBid: r.best_bid === undefined ? null : unitBest(r.best_bid, 'best_bid'),
-    bestAsk: r.best_ask === undefined ? null : unitBest(r.best_ask, 'best_ask'),
-  };
+  const bestBid = r.best_bid === undefined ? null : unitBest(r.best_bid);
+  const bestAsk = r.best_ask === undefined ? null : unitBest(r.best_ask);
+  const change: WsLevelChange = { assetId, side: sd, px, size, hash: typeof r.hash === 'string' ? r.hash : null, bestBid, bestAsk };
+  // A malformed best price is optional data: drop both (the check needs the pair), flag it.
+  if (Number.isNaN(bestBid) || Number.isNaN(bestAsk)) {
+    change.bestBid = change.bestAsk = null;
+    change.dropped = true;
+  }
+  return change;
 }
 
-function unitBest(v: unknown, key: string): number {
+/** A best price in [0, 1], or NaN when malformed. */
+function unitBest(v: unknown): number {
   const n = typeof v === 'string' && v.length > 0 ? +v : NaN;
-  return n >= 0 && n <= 1 ? n : fail(`bad ${key}`);
+  return n >= 0 && n <= 1 ? n : NaN;
 }
 
 function nonNeg(o: Obj): number {
@@ -177,8 +188,12 @@ function one(o: Obj): ClobMessage {
     case 'price_change':
       return priceChange(o);
     case 'book': {
-      const tick = o.tick_size === undefined ? null : num(o, 'tick_size');
-      return { kind: 'book', market: str(o, 'market'), assetId: str(o, 'asset_id'), bids: levels(o.bids, 'bids'), asks: levels(o.asks, 'asks'), tsMs: tsOf(o), hash: optStr(o, 'hash'), tickSize: tick };
+      // An optional tick size that is not a price in (0, 1) is dropped, not the book.
+      const tick = o.tick_size === undefined ? null : +String(o.tick_size);
+      const tickOk = tick === null || (tick > 0 && tick < 1);
+      const msg: ClobMessage = { kind: 'book', market: str(o, 'market'), assetId: str(o, 'asset_id'), bids: levels(o.bids, 'bids'), asks: levels(o.asks, 'asks'), tsMs: tsOf(o), hash: optStr(o, 'hash'), tickSize: tickOk ? tick : null };
+      if (!tickOk) msg.dropped = true;
+      return msg;
     }
     case 'tick_size_change':
       return { kind: 'tick_size_change', market: str(o, 'market'), assetId: str(o, 'asset_id'), oldTick: price(o, 'old_tick_size'), newTick: price(o, 'new_tick_size'), tsMs: tsOf(o) };

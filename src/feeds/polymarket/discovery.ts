@@ -6,12 +6,15 @@
  * Mapping is pure (`mapGammaMarket`, `selectWindows`); `runDiscoveryPass` is the one
  * function here that talks to Gamma, through `GammaClient`.
  */
-import type { FeeSchedule, MarketFamily, MarketInfo, MarketToken, ResolutionRule } from '../../core/events.ts';
+import type { MarketFamily, MarketInfo } from '../../core/events.ts';
 import { MarketInfoSchema } from '../../core/events.ts';
-import { CRYPTO_FEES, FEE_FREE } from '../../core/fees.ts';
-import { GammaClient, GammaEventSchema, GammaMarketFlagsSchema, GammaMarketSchema, newCounters } from './gamma.ts';
+import { detectResolution, isBtcUpDown, mapFee, mapTokens } from './marketRules.ts';
+import { dropMalformed, GammaClient, GammaEventSchema, GammaMarketFlagsSchema, GammaMarketSchema, newCounters, OPTIONAL_EVENT_FIELDS, OPTIONAL_MARKET_FIELDS } from './gamma.ts';
 import type { GammaCounters, GammaEvent, GammaMarket } from './gamma.ts';
+import { selectOutcomeIds } from './outcomeIds.ts';
 import { candidateSlugs, currentAndNextStarts, durationFits, familyFromRecurrence, familyFromSlug } from './windows.ts';
+
+export { detectResolution, isBtcUpDown, mapFee, mapTokens } from './marketRules.ts';
 
 /**
  * Gamma series of the BTC up/down families. 5m comes from the fixture
@@ -27,77 +30,16 @@ export const BTC_SERIES_IDS: Readonly<Record<MarketFamily, string>> = Object.fre
   '1d': '41',
 });
 
-/**
- * BTC up/down by slug or title — the stricter check real discovery uses. The title
- * ("Bitcoin Up or Down - …", as in every fixture) lets a window found through its series
- * pass even when its slug follows a format we do not know yet.
- */
-export function isBtcUpDown(slug: string, question: string | undefined): boolean {
-  return slug.startsWith('btc-updown-') || slug.startsWith('bitcoin-up-or-down-') || /^bitcoin up or down\b/i.test(question ?? '');
-}
-
-/**
- * The resolution rule, read from the market's own words. Texts (fixtures and the public
- * rules on polymarket.com):
- * - 5m/15m/4h: "…price at the end … greater than or equal to the price at the beginning…
- *   Chainlink … BTC/USD data stream" → end ≥ start on Chainlink.
- * - newer 5m: `cryptoMarketConfig.twapEnabled` with a 60 s lookback, resolutionSource
- *   `…/btc-usd-twap-60s-streams` → 60-second Chainlink average.
- * - hourly: "close price … greater than or equal to the open price for the BTC/USDT 1 hour
- *   candle … Binance" → candle close ≥ open.
- * - daily: Binance BTCUSDT 1-minute candle close at noon ET vs the previous day's; the
- *   enum has no tie-split rule, so it maps to end ≥ start on Binance (an exact tie
- *   resolves 50-50 on Polymarket — see the report).
- * Anything else is unknown (null): the market is rejected, never given a guessed rule.
- */
-export function detectResolution(m: Pick<GammaMarket, 'description' | 'resolutionSource' | 'cryptoMarketConfig'>): ResolutionRule | null {
-  const text = `${m.description ?? ''}\n${m.resolutionSource ?? ''}`.toLowerCase();
-  const cfg = m.cryptoMarketConfig;
-  const twap = cfg?.twapEnabled === true || /twap|time-weighted|average/.test(text);
-  // The TWAP fixture has no description, only `data.chain.link/streams/…` as source.
-  if (text.includes('chainlink') || text.includes('data.chain.link')) {
-    if (!twap) return { rule: 'end_gte_start', source: 'chainlink' };
-    const lookback = cfg?.twapLookbackSeconds ?? (/twap-60s|60-second|60 second/.test(text) ? 60 : null);
-    return lookback === 60 ? { rule: 'avg60_gte_start', source: 'chainlink' } : null;
-  }
-  if (text.includes('binance')) {
-    if (/1 hour candle|1h candle|"1h"/.test(text)) return { rule: 'candle_close_gte_open', source: 'binance' };
-    if (/1 minute candle|1m candle|"1m"/.test(text)) return { rule: 'end_gte_start', source: 'binance' };
-  }
-  return null;
-}
-
-/**
- * Fee schedule: `feeSchedule` when Gamma sends it (twap fixture: rate 0.07, exponent 1,
- * takerOnly); fee-free when `feesEnabled` is false; `feeType: "crypto_fees"` without a
- * schedule (older 5m fixture) is the documented crypto schedule (docs.polymarket.com
- * "Fees": rate 0.07, exponent 1, takers only). Otherwise unknown → null.
- */
-export function mapFee(m: Pick<GammaMarket, 'feesEnabled' | 'feeType' | 'feeSchedule'>): FeeSchedule | null {
-  if (m.feeSchedule) return { rate: m.feeSchedule.rate, exponent: m.feeSchedule.exponent, taker_only: m.feeSchedule.takerOnly };
-  if (m.feesEnabled === false) return { ...FEE_FREE };
-  if (m.feeType === 'crypto_fees') return { ...CRYPTO_FEES };
-  return null;
-}
-
-/** Tokens in [Up, Down] order, matched by the outcomes array (never by position). */
-export function mapTokens(outcomes: readonly string[], tokenIds: readonly string[]): [MarketToken, MarketToken] | null {
-  if (outcomes.length !== 2 || tokenIds.length !== 2) return null;
-  const up = outcomes.findIndex((o) => o.trim().toLowerCase() === 'up');
-  const down = outcomes.findIndex((o) => o.trim().toLowerCase() === 'down');
-  if (up < 0 || down < 0 || up === down) return null;
-  const upId = tokenIds[up];
-  const downId = tokenIds[down];
-  if (!upId || !downId || upId === downId) return null;
-  return [{ token_id: upId, outcome: 'Up' }, { token_id: downId, outcome: 'Down' }];
-}
+/** Why a BTC up/down market was rejected: a code for the counters, a sentence for the log. */
+export type RejectCode = 'malformed' | 'unsupported_version' | 'position_ids_without_version' | 'missing_ids' | 'non_decimal_ids' | 'unmatched_outcomes' | 'unknown_rule' | 'unknown_fee' | 'unknown_window';
 
 export type MapResult =
-  | { kind: 'market'; market: MarketInfo; closed: false }
+  /** `dropped`: optional fields that were malformed and left out (the market stands without them). */
+  | { kind: 'market'; market: MarketInfo; closed: false; version: 'v1' | 'v2'; dropped: string[] }
   /** Not a live BTC up/down candidate (other topic, closed, not accepting, no book). */
   | { kind: 'dropped'; reason: string; marketId: string | null; closed: boolean }
   /** Looked like a BTC up/down market but a field was missing or malformed. */
-  | { kind: 'invalid'; reason: string };
+  | { kind: 'invalid'; code: RejectCode; reason: string };
 
 function familyOf(m: GammaMarket, event: GammaEvent | null, durationMs: number): MarketFamily | null {
   const fromSlug = familyFromSlug(m.slug);
@@ -110,7 +52,7 @@ function familyOf(m: GammaMarket, event: GammaEvent | null, durationMs: number):
 /** Gamma market (+ its parent event, when known) → MarketInfo, or why not. Pure. */
 export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): MapResult {
   const flags = GammaMarketFlagsSchema.safeParse(raw);
-  if (!flags.success) return { kind: 'invalid', reason: 'market without a slug' };
+  if (!flags.success) return { kind: 'invalid', code: 'malformed', reason: 'market without a slug' };
   const f = flags.data;
   const id = f.conditionId ?? null;
   if (!isBtcUpDown(f.slug, f.question)) return { kind: 'dropped', reason: 'not a BTC up/down market', marketId: id, closed: false };
@@ -119,21 +61,25 @@ export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): 
   if (f.enableOrderBook !== true) return { kind: 'dropped', reason: 'no order book', marketId: id, closed: false };
   if (f.acceptingOrders !== true) return { kind: 'dropped', reason: 'not accepting orders', marketId: id, closed: false };
 
-  const parsed = GammaMarketSchema.safeParse(raw);
-  if (!parsed.success) return { kind: 'invalid', reason: `${f.slug}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  const clean = dropMalformed(raw, OPTIONAL_MARKET_FIELDS);
+  const parsed = GammaMarketSchema.safeParse(clean.value);
+  if (!parsed.success) return { kind: 'invalid', code: 'malformed', reason: `${f.slug}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
   const m = parsed.data;
   const event = parent ?? embeddedEvent(raw);
   const startMs = m.eventStartTime ?? event?.startTime ?? null;
-  if (startMs === null) return { kind: 'invalid', reason: `${m.slug}: no eventStartTime` };
-  if (!(m.endDate > startMs)) return { kind: 'invalid', reason: `${m.slug}: window end not after start` };
+  if (startMs === null) return { kind: 'invalid', code: 'unknown_window', reason: `${m.slug}: no eventStartTime` };
+  if (!(m.endDate > startMs)) return { kind: 'invalid', code: 'unknown_window', reason: `${m.slug}: window end not after start` };
   const family = familyOf(m, event, m.endDate - startMs);
-  if (family === null) return { kind: 'invalid', reason: `${m.slug}: unknown family or window length` };
-  const tokens = mapTokens(m.outcomes, m.clobTokenIds);
-  if (!tokens) return { kind: 'invalid', reason: `${m.slug}: outcomes/clobTokenIds are not one Up and one Down token` };
+  if (family === null) return { kind: 'invalid', code: 'unknown_window', reason: `${m.slug}: unknown family or window length` };
+  // Protocol V2: the outcome ids are positionIds when version is "v2", else clobTokenIds.
+  const ids = selectOutcomeIds(m);
+  if (!ids.ok) return { kind: 'invalid', code: ids.code, reason: `${m.slug}: ${ids.reason}` };
+  const tokens = mapTokens(m.outcomes, ids.ids);
+  if (!tokens) return { kind: 'invalid', code: 'unmatched_outcomes', reason: `${m.slug}: outcomes and ${ids.version === 'v2' ? 'positionIds' : 'clobTokenIds'} are not one Up and one Down id` };
   const resolution = detectResolution(m);
-  if (!resolution) return { kind: 'invalid', reason: `${m.slug}: unknown resolution rule` };
+  if (!resolution) return { kind: 'invalid', code: 'unknown_rule', reason: `${m.slug}: unknown resolution rule` };
   const fee = mapFee(m);
-  if (!fee) return { kind: 'invalid', reason: `${m.slug}: unknown fee schedule` };
+  if (!fee) return { kind: 'invalid', code: 'unknown_fee', reason: `${m.slug}: unknown fee schedule` };
   const ptb = event?.eventMetadata?.priceToBeat ?? null;
   const info = MarketInfoSchema.safeParse({
     market_id: m.conditionId,
@@ -150,14 +96,14 @@ export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): 
     price_to_beat: ptb,
     price_to_beat_estimated: false,
   });
-  if (!info.success) return { kind: 'invalid', reason: `${m.slug}: ${info.error.issues[0]?.message ?? 'bad market info'}` };
-  return { kind: 'market', market: info.data, closed: false };
+  if (!info.success) return { kind: 'invalid', code: 'malformed', reason: `${m.slug}: ${info.error.issues[0]?.message ?? 'bad market info'}` };
+  return { kind: 'market', market: info.data, closed: false, version: ids.version, dropped: clean.dropped.map((k) => `${m.slug}: ${k}`) };
 }
 
 /** A /markets item carries its events inline; use the first as the parent. */
 function embeddedEvent(raw: unknown): GammaEvent | null {
   if (typeof raw !== 'object' || raw === null || !('events' in raw) || !Array.isArray(raw.events)) return null;
-  const ev = GammaEventSchema.safeParse(raw.events[0]);
+  const ev = GammaEventSchema.safeParse(dropMalformed(raw.events[0], OPTIONAL_EVENT_FIELDS).value);
   return ev.success ? ev.data : null;
 }
 
@@ -165,22 +111,32 @@ export interface EventsMapResult {
   markets: MarketInfo[];
   /** Market ids Gamma reports closed (they leave the active set). */
   closedIds: string[];
-  invalid: string[];
+  /** Rejected markets: code and reason. */
+  invalid: { code: RejectCode; reason: string }[];
+  /** Optional fields dropped as malformed (`slug: field`), the market or event kept. */
+  dropped: string[];
+  /** Market ids mapped from Protocol V2 (`positionIds`). */
+  v2Ids: string[];
 }
 
 /** Maps every market of every event in a Gamma `/events` array. Pure. */
 export function mapEvents(events: readonly unknown[]): EventsMapResult {
-  const out: EventsMapResult = { markets: [], closedIds: [], invalid: [] };
+  const out: EventsMapResult = { markets: [], closedIds: [], invalid: [], dropped: [], v2Ids: [] };
   for (const rawEvent of events) {
-    const ev = GammaEventSchema.safeParse(rawEvent);
+    const clean = dropMalformed(rawEvent, OPTIONAL_EVENT_FIELDS);
+    const ev = GammaEventSchema.safeParse(clean.value);
     if (!ev.success) {
-      out.invalid.push('event: malformed');
+      out.invalid.push({ code: 'malformed', reason: 'event: malformed' });
       continue;
     }
+    for (const k of clean.dropped) out.dropped.push(`event ${ev.data.slug ?? ev.data.id ?? '?'}: ${k}`);
     for (const rawMarket of ev.data.markets ?? []) {
       const r = mapGammaMarket(rawMarket, ev.data);
-      if (r.kind === 'market') out.markets.push(r.market);
-      else if (r.kind === 'invalid') out.invalid.push(r.reason);
+      if (r.kind === 'market') {
+        out.markets.push(r.market);
+        out.dropped.push(...r.dropped);
+        if (r.version === 'v2') out.v2Ids.push(r.market.market_id);
+      } else if (r.kind === 'invalid') out.invalid.push({ code: r.code, reason: r.reason });
       else if (r.closed && r.marketId) out.closedIds.push(r.marketId);
     }
   }
@@ -221,6 +177,9 @@ export interface PassResult {
   failures: number;
   rateLimited: boolean;
   retryAfterMs: number | null;
+  /** Markets rejected, and optional fields dropped, for the first time in this client's life (to log once). */
+  newRejects: { code: RejectCode; reason: string }[];
+  newDropped: string[];
 }
 
 /** The requests of one pass: the computed slugs of current + next windows, then each series. */
@@ -245,8 +204,9 @@ export function passRequests(families: readonly MarketFamily[], nowMs: number, o
 export async function runDiscoveryPass(client: GammaClient, families: readonly MarketFamily[], nowMs: number, opts: PassOptions = {}): Promise<PassResult> {
   const found: MarketInfo[] = [];
   const closedIds: string[] = [];
-  // The same malformed market can come back from its slug and its series query: count it once per pass.
-  const invalid = new Set<string>();
+  const invalid: { code: RejectCode; reason: string }[] = [];
+  const dropped: string[] = [];
+  const v2 = new Set<string>();
   let failures = 0;
   let retryAfterMs: number | null = null;
   for (const params of passRequests(families, nowMs, opts)) {
@@ -254,31 +214,46 @@ export async function runDiscoveryPass(client: GammaClient, families: readonly M
     if (!res.ok) {
       failures++;
       if (res.retryAfterMs !== null) retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs);
-      if (res.kind === 'rate_limited' || res.kind === 'aborted') return finishPass(client, families, nowMs, { found, closedIds, invalid, failures, rateLimited: res.kind === 'rate_limited', retryAfterMs });
+      if (res.kind === 'rate_limited' || res.kind === 'aborted') return finishPass(client, families, nowMs, { found, closedIds, invalid, dropped, v2, failures, rateLimited: res.kind === 'rate_limited', retryAfterMs });
       continue;
     }
     const mapped = mapEvents(res.data);
     found.push(...mapped.markets);
     closedIds.push(...mapped.closedIds);
-    for (const reason of mapped.invalid) invalid.add(reason);
+    invalid.push(...mapped.invalid);
+    dropped.push(...mapped.dropped);
+    for (const id of mapped.v2Ids) v2.add(id);
   }
-  return finishPass(client, families, nowMs, { found, closedIds, invalid, failures, rateLimited: false, retryAfterMs });
+  return finishPass(client, families, nowMs, { found, closedIds, invalid, dropped, v2, failures, rateLimited: false, retryAfterMs });
 }
 
 interface PassState {
   found: MarketInfo[];
   closedIds: string[];
-  invalid: Set<string>;
+  invalid: { code: RejectCode; reason: string }[];
+  dropped: string[];
+  v2: Set<string>;
   failures: number;
   rateLimited: boolean;
   retryAfterMs: number | null;
 }
 
+/**
+ * Counts what the pass saw. A rejected market (or dropped field) comes back from its slug
+ * and its series query and on every pass: each is counted once, the first time this client
+ * sees it, so the counters say how many distinct markets were refused.
+ */
 function finishPass(client: GammaClient, families: readonly MarketFamily[], nowMs: number, s: PassState): PassResult {
-  client.counters.invalid_markets += s.invalid.size;
-  const firstInvalid = s.invalid.values().next();
-  if (!firstInvalid.done) client.counters.last_error = `invalid market: ${firstInvalid.value}`;
-  return { markets: selectWindows(s.found, families, nowMs), closedIds: s.closedIds, failures: s.failures, rateLimited: s.rateLimited, retryAfterMs: s.retryAfterMs };
+  const c = client.counters;
+  const newRejects = s.invalid.filter((r) => client.firstSighting(`reject ${r.reason}`));
+  const newDropped = s.dropped.filter((d) => client.firstSighting(`dropped ${d}`));
+  c.invalid_markets += newRejects.length;
+  for (const r of newRejects) c.rejected_by[r.code] = (c.rejected_by[r.code] ?? 0) + 1;
+  c.optional_dropped += newDropped.length;
+  for (const id of s.v2) if (client.firstSighting(`v2 ${id}`)) c.v2_markets += 1;
+  if (s.invalid[0]) c.last_rejected = s.invalid[0].reason;
+  if (newRejects[0]) c.last_error = `invalid market: ${newRejects[0].reason}`;
+  return { markets: selectWindows(s.found, families, nowMs), closedIds: s.closedIds, failures: s.failures, rateLimited: s.rateLimited, retryAfterMs: s.retryAfterMs, newRejects, newDropped };
 }
 
 /** One-shot discovery (for `polylab markets`): the current + next window of each family. */

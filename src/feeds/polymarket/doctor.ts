@@ -4,9 +4,13 @@
  * Chainlink BTC/USD, waiting for its first message). Rows share the venue doctor's shape.
  */
 import WebSocket from 'ws';
-import type { DoctorRow } from '../doctor.ts';
+import { onRefusedUpgrade, type DoctorRow } from '../doctor.ts';
 import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
 import { describeError } from '../errors.ts';
+import { readBodyCapped } from '../httpBody.ts';
+
+/** The doctor reads at most this much of an HTTP answer. */
+const DOCTOR_BODY_MAX_BYTES = 1024 * 1024;
 
 
 /** GET `url`; ok when the answer is HTTP 200 with a JSON body. Never rejects. */
@@ -15,10 +19,16 @@ export async function checkHttp(source: string, url: string, timeoutMs: number):
   const latency = () => Math.round(performance.now() - t0);
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-    const text = await res.text();
-    if (res.status !== 200) return { source, ok: false, detail: `HTTP ${res.status}`, latency_ms: latency() };
-    JSON.parse(text);
-    return { source, ok: true, detail: `HTTP 200, ${text.length} bytes`, latency_ms: latency() };
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      const retry = res.headers.get('retry-after');
+      const what = res.status === 429 ? `rate limited: HTTP 429${retry ? ` (Retry-After ${retry})` : ''}` : `HTTP ${res.status}`;
+      return { source, ok: false, detail: what, latency_ms: latency(), ...(res.status === 451 || res.status === 403 ? { blocked: true } : {}) };
+    }
+    const body = await readBodyCapped(res, DOCTOR_BODY_MAX_BYTES);
+    if (!body.ok) return { source, ok: false, detail: body.message, latency_ms: latency() };
+    JSON.parse(body.text);
+    return { source, ok: true, detail: `HTTP 200, ${body.bytes} bytes`, latency_ms: latency() };
   } catch (err) {
     const detail = err instanceof SyntaxError ? 'HTTP 200 but not JSON' : err instanceof DOMException && err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : describeError(err);
     return { source, ok: false, detail, latency_ms: null };
@@ -30,14 +40,14 @@ export function checkSocket(source: string, url: string, hello: string | null, o
   const t0 = performance.now();
   return new Promise<DoctorRow>((resolve) => {
     let ws: WebSocket | null = null;
-    const done = (ok: boolean, detail: string) => {
+    const done = (ok: boolean, detail: string, blocked = false) => {
       clearTimeout(timer);
       if (ws) {
         ws.removeAllListeners();
         ws.on('error', () => undefined);
         ws.terminate();
       }
-      resolve({ source, ok, detail, latency_ms: Math.round(performance.now() - t0) });
+      resolve({ source, ok, detail, latency_ms: Math.round(performance.now() - t0), ...(blocked ? { blocked } : {}) });
     };
     const timer = setTimeout(() => done(false, `timeout after ${timeoutMs} ms`), timeoutMs);
     try {
@@ -50,10 +60,7 @@ export function checkSocket(source: string, url: string, hello: string | null, o
       if (okOnOpen) done(true, 'connected');
     });
     ws.on('message', (d) => done(true, `first message: ${d.toString().slice(0, 60)}`));
-    ws.on('unexpected-response', (_req, res) => {
-      res.resume();
-      done(false, `HTTP ${res.statusCode ?? 0} on connect`);
-    });
+    ws.on('unexpected-response', (_req, res) => onRefusedUpgrade(res, done));
     ws.on('error', (err) => done(false, describeError(err)));
     ws.on('close', (code) => done(false, `closed by server (${code})`));
   });

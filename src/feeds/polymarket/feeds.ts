@@ -1,16 +1,22 @@
 /**
  * `startPolymarketFeeds`: wires the Polymarket edges together for `polylab run` —
  * the CLOB market channel (sharded) through the book keeper (REST resync on gaps and
- * inconsistencies), the real-time data socket (Chainlink / Binance reference prices) and
- * the resolution watcher — and emits their InputEvents plus periodic `venue_status`
- * inputs (`polymarket_ws`, `rtds`, `clob_rest`). Discovery calls `setMarkets` with the
- * active markets; everything else follows from it.
+ * inconsistencies), the real-time data socket (Chainlink spot and TWAP / Binance reference
+ * prices) and the resolution watcher — and emits their InputEvents plus periodic
+ * `venue_status` inputs (`polymarket_ws`, `rtds`, `clob_rest`). Discovery calls
+ * `setMarkets` with the active markets; everything else follows from it.
+ *
+ * Ended windows stay subscribed until their official result arrives (or
+ * `keepSubscribedAfterEndMs` passes), so `market_resolved` is seen on the socket rather
+ * than only by REST polling.
  */
-import type { FeedState, InputEvent, MarketInfo, VenueStatus } from '../../core/events.ts';
+import type { FeedState, InputEvent, MarketInfo, TwapLookback } from '../../core/events.ts';
+import { BurstLog } from '../burstLog.ts';
 import { BookKeeper, type BookKeeperCounters, type TokenBookStats } from './bookKeeper.ts';
 import { ClobRest, type ClobRestStats } from './clobRest.ts';
 import { ClobWsPool, type ClobWsStats } from './clobWs.ts';
 import type { ClobMessage } from './clobWsMessages.ts';
+import { polymarketStatuses } from './feedStatus.ts';
 import { ResolutionWatcher, type Disagreement } from './resolution.ts';
 import { Resyncer } from './resync.ts';
 import { RtdsFeed, type RtdsStats } from './rtds.ts';
@@ -20,6 +26,9 @@ export interface FeedLogger {
   warn: (obj: object, msg: string) => void;
   debug?: (obj: object, msg: string) => void;
 }
+
+/** How long an ended window stays subscribed while its official result has not arrived. */
+export const KEEP_SUBSCRIBED_AFTER_END_MS = 30 * 60_000;
 
 export interface PolymarketFeedsOptions {
   clobWsUrl: string;
@@ -34,6 +43,8 @@ export interface PolymarketFeedsOptions {
   clobPingIntervalMs?: number;
   rtdsPingIntervalMs?: number;
   staleAfterMs?: number;
+  /** A market-socket shard carrying only PONGs this long is stale and reconnected. */
+  bookStaleAfterMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
   restTimeoutMs?: number;
   /** How long a new token may wait for its first WS book before REST is asked. */
@@ -41,6 +52,12 @@ export interface PolymarketFeedsOptions {
   /** Period of the resolution / snapshot-wait checks. */
   tickMs?: number;
   resolution?: { settleDelayMs?: number; pollIntervalMs?: number; giveUpAfterMs?: number };
+  keepSubscribedAfterEndMs?: number;
+  twap?: { silenceMs?: number; retryMs?: number };
+  /** Book resync pacing (resync.ts defaults otherwise). */
+  resync?: { minIntervalMs?: number; tokenBurst?: number; tokenRefillMs?: number; globalBurst?: number; globalPerMinute?: number };
+  /** Repeated warnings of one kind: the first, then one summary per interval. */
+  logIntervalMs?: number;
 }
 
 export interface TokenHealth extends TokenBookStats {
@@ -52,9 +69,9 @@ export interface PolymarketFeedStats {
   ws: Omit<ClobWsStats, 'perShard'>;
   rtds: RtdsStats;
   rest: ClobRestStats;
-  books: BookKeeperCounters & { tracked: number; live: number; resyncs_queued: number };
+  books: BookKeeperCounters & { tracked: number; live: number; resyncs_queued: number; resyncs_throttled: number };
   tokens: TokenHealth[];
-  resolution: ResolutionWatcher['counters'] & { pending: number; recent_disagreements: Disagreement[] };
+  resolution: ResolutionWatcher['counters'] & { pending: number; subscribed_after_end: number; refused_by: Record<string, number>; recent_disagreements: Disagreement[] };
 }
 
 export interface PolymarketFeeds {
@@ -78,57 +95,99 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private readonly pool: ClobWsPool;
   private readonly rtds: RtdsFeed;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly resyncLog: BurstLog;
+  private readonly droppedLog: BurstLog;
+  private droppedSeen = 0;
+  private readonly refusedLogs = new Map<string, BurstLog>();
+  private active: readonly MarketInfo[] = [];
+  private subscribedKey = '';
   private trades = 0;
 
   constructor(private readonly o: PolymarketFeedsOptions) {
-    const wsLog = stateLogger(o.log, 'polymarket_ws');
-    const rtdsLog = stateLogger(o.log, 'rtds');
     const now = (this.now = o.now ?? Date.now);
+    const logEveryMs = o.logIntervalMs ?? 10_000;
+    const warnLog = { warn: (obj: object, msg: string) => o.log?.warn(obj, msg) };
+    this.resyncLog = new BurstLog(warnLog, 'polymarket book resync', logEveryMs, now);
+    this.droppedLog = new BurstLog(warnLog, 'polymarket_ws: malformed optional field dropped, message kept', logEveryMs, now);
     const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now }));
-    this.resyncer = new Resyncer({ rest, keeper: () => this.keeper, now });
+    this.resyncer = new Resyncer({ rest, keeper: () => this.keeper, now, ...o.resync });
     this.keeper = new BookKeeper({
       emit: o.emit,
       requestResync: (tokenId, reason) => {
-        o.log?.info({ token_id: tokenId, reason }, 'polymarket book resync');
+        // Rate-limited like the venue warnings: a misbehaving socket gives one line per burst.
+        this.resyncLog.note(reason, { token_id: tokenId });
         this.resyncer.request(tokenId);
       },
     });
     this.watcher = new ResolutionWatcher({
       emit: o.emit, now, fetchMarket: (id) => rest.market(id), ...o.resolution,
       onDisagreement: (d) => o.log?.warn({ ...d }, 'official resolution disagrees with our own reading'),
+      onRefused: (r) => this.refusedLog(r.reason, logEveryMs).note(`${r.reason} (${r.via}: market ${r.market_id}, winner ${r.winning_token_id})`, { ...r }),
     });
-    this.pool = new ClobWsPool({
+    this.pool = this.buildPool();
+    this.rtds = this.buildRtds();
+  }
+
+  private buildPool(): ClobWsPool {
+    const o = this.o;
+    const wsLog = stateLogger(o.log, 'polymarket_ws');
+    return new ClobWsPool({
       url: o.clobWsUrl, maxAssetsPerConnection: o.maxAssetsPerConnection, pingIntervalMs: o.clobPingIntervalMs, staleAfterMs: o.staleAfterMs,
-      backoff: o.backoff, now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs),
+      bookStaleAfterMs: o.bookStaleAfterMs, backoff: o.backoff, now: this.now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs),
       onReconnect: (tokens) => this.keeper.invalidate(tokens, 'reconnected: possible gap'),
       onState: (shard, state, reason) => wsLog(state, reason, { shard }),
     });
-    this.rtds = new RtdsFeed({
-      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now,
+  }
+
+  private buildRtds(): RtdsFeed {
+    const o = this.o;
+    const rtdsLog = stateLogger(o.log, 'rtds');
+    return new RtdsFeed({
+      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now: this.now,
+      twapSilenceMs: o.twap?.silenceMs, twapRetryMs: o.twap?.retryMs,
       emit: (p) => {
         this.watcher.observeReference(p);
         o.emit(p);
       },
       onState: (state, reason) => rtdsLog(state, reason, {}),
+      onTwap: (lookback: TwapLookback, unavailable) => {
+        if (unavailable === null) o.log?.info({ lookback_s: lookback }, `rtds: TWAP ${lookback} s available`);
+        else o.log?.warn({ lookback_s: lookback, reason: unavailable }, `rtds: TWAP ${lookback} s unavailable (${unavailable}): TWAP markets read Chainlink spot, flagged estimated`);
+      },
     });
+  }
+
+  private refusedLog(reason: string, intervalMs: number): BurstLog {
+    let b = this.refusedLogs.get(reason);
+    if (!b) this.refusedLogs.set(reason, (b = new BurstLog({ warn: (obj: object, msg: string) => this.o.log?.warn(obj, msg) }, 'official result ignored', intervalMs, this.now)));
+    return b;
   }
 
   start(): void {
     this.rtds.start();
     this.timers.push(setInterval(() => {
       this.watcher.tick();
+      this.applySubscriptions();
       // The WS normally sends a book right after subscribing; fetch it over REST if not.
       this.keeper.invalidate(this.keeper.overdue(this.now(), this.o.snapshotWaitMs ?? 5_000), 'no snapshot after subscribing');
     }, this.o.tickMs ?? 1_000));
     this.timers.push(setInterval(() => {
+      this.resyncLog.flush();
+      this.droppedLog.flush();
+      const dropped = this.pool.stats().optionalDropped;
+      if (dropped > this.droppedSeen) this.droppedLog.note(`${dropped - this.droppedSeen} more (${dropped} in all): tick_size or best_bid/best_ask`);
+      this.droppedSeen = dropped;
+      for (const b of this.refusedLogs.values()) b.flush();
       for (const s of this.statuses()) this.o.emit(s);
     }, this.o.statusIntervalMs ?? 5_000));
   }
 
   private onMessages(msgs: ClobMessage[], recvMs: number): void {
     for (const m of msgs) {
-      if (m.kind === 'market_resolved') this.watcher.onOfficialToken(m.winningAssetId);
-      else if (m.kind === 'last_trade_price') {
+      if (m.kind === 'market_resolved') {
+        this.watcher.onOfficial({ market_id: m.market, token_ids: m.assetIds, winning_token_id: m.winningAssetId, winning_outcome: m.winningOutcome }, 'socket');
+        this.applySubscriptions();
+      } else if (m.kind === 'last_trade_price') {
         this.trades += 1;
         // The print feeds tape confirmation (src/analytics); a size-0 print carries no volume.
         if (m.size > 0) this.o.emit({ event_type: 'market_trade', market_id: m.market, token_id: m.assetId, px: m.px, qty: m.size, side: m.side, ts_exchange_ms: m.tsMs, ts_unix_ms: recvMs });
@@ -138,45 +197,42 @@ class PolymarketFeedSet implements PolymarketFeeds {
   }
 
   setMarkets(markets: readonly MarketInfo[]): void {
+    this.active = [...markets];
+    this.watcher.setMarkets(markets);
+    this.applySubscriptions();
+  }
+
+  /** Subscribes the active markets plus ended ones still waiting for their official result. */
+  private applySubscriptions(): void {
+    const byId = new Map<string, MarketInfo>();
+    for (const m of this.watcher.awaitingOfficial(this.o.keepSubscribedAfterEndMs ?? KEEP_SUBSCRIBED_AFTER_END_MS)) byId.set(m.market_id, m);
+    for (const m of this.active) byId.set(m.market_id, m);
     const want = new Set<string>();
-    for (const m of markets) {
-      for (const t of m.tokens) {
-        want.add(t.token_id);
-        this.keeper.track(m.market_id, t.token_id, m.tick_size, this.now());
-      }
-    }
+    for (const m of byId.values()) for (const t of m.tokens) want.add(t.token_id);
+    const key = [...want].sort().join(',');
+    if (key === this.subscribedKey) return;
+    this.subscribedKey = key;
+    for (const m of byId.values()) for (const t of m.tokens) this.keeper.track(m.market_id, t.token_id, m.tick_size, this.now());
     for (const s of this.keeper.stats()) {
       if (want.has(s.token_id)) continue;
       this.keeper.untrack(s.token_id);
       this.resyncer.forget(s.token_id);
     }
     this.pool.setAssets(want);
-    this.watcher.setMarkets(markets);
   }
 
-  private statuses(): VenueStatus[] {
-    const ts = this.now();
-    const ws = this.pool.stats();
-    const r = this.rtds.stats();
-    const c = this.keeper.counters;
-    const rest = this.rest.stats;
-    // REST is asked on demand: idle before its first request, down when the latest failed.
-    const restState: FeedState = this.rest.waitMs() > 0 ? 'stale' : rest.lastError !== null ? 'down' : rest.requests === 0 ? 'connecting' : 'live';
-    const restReason = restState === 'stale' ? 'rate limited' : restState === 'down' ? rest.lastError : restState === 'connecting' ? 'no request needed yet' : null;
-    return [
-      { event_type: 'venue_status', source: 'polymarket_ws', state: ws.state, reason: ws.reason ?? this.booksSummary(ts), messages: ws.messages, trades: this.trades, parse_errors: ws.invalid, rejected: c.crossed + c.offGrid + c.bestMismatch, reconnects: ws.reconnects, last_message_ts_ms: ws.lastMessageMs, ts_unix_ms: ts },
-      { event_type: 'venue_status', source: 'rtds', state: r.socket.state, reason: r.socket.reason, messages: r.socket.messages, trades: r.prices, parse_errors: r.invalid, rejected: r.duplicates, reconnects: r.socket.reconnects, last_message_ts_ms: r.socket.lastMessageMs, ts_unix_ms: ts },
-      { event_type: 'venue_status', source: 'clob_rest', state: restState, reason: restReason, messages: rest.requests, trades: 0, parse_errors: rest.badBodies, rejected: rest.rateLimited, reconnects: 0, last_message_ts_ms: rest.lastOkMs, ts_unix_ms: ts },
-    ];
+  private statuses() {
+    const { perShard: _perShard, ...ws } = this.pool.stats();
+    const w = this.watcher.counters;
+    return polymarketStatuses({
+      ws, rtds: this.rtds.stats(), rtdsTwapSummary: this.rtds.twapSummary(), rest: this.rest.stats, restWaitMs: this.rest.waitMs(), keeper: this.keeper.counters,
+      tokens: this.keeper.stats(), liveBooks: this.keeper.liveCount(), trades: this.trades, resyncs: this.resyncer.counters,
+      resolution: { refused: w.refused, official: w.official, own: w.own, own_estimated: w.own_estimated, awaiting: this.awaitingCount(), refusedBy: { ...this.watcher.refusedBy } },
+    }, this.now());
   }
 
-  /** "3/4 books live, oldest update 2.1 s ago": book health inside the feed_health line. */
-  private booksSummary(ts: number): string {
-    const tokens = this.keeper.stats();
-    let oldest: number | null = null;
-    for (const t of tokens) if (t.state === 'live' && t.last_update_ms !== null) oldest = Math.max(oldest ?? 0, ts - t.last_update_ms);
-    const age = oldest === null ? '' : `, oldest update ${(oldest / 1_000).toFixed(1)} s ago`;
-    return `${this.keeper.liveCount()}/${tokens.length} books live${age}`;
+  private awaitingCount(): number {
+    return this.watcher.awaitingOfficial(this.o.keepSubscribedAfterEndMs ?? KEEP_SUBSCRIBED_AFTER_END_MS).length;
   }
 
   stats(): PolymarketFeedStats {
@@ -185,9 +241,12 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const tokens = this.keeper.stats().map((t) => ({ ...t, book_age_ms: t.last_update_ms === null ? null : Math.max(0, ts - t.last_update_ms) }));
     return {
       ws, rtds: this.rtds.stats(), rest: { ...this.rest.stats },
-      books: { ...this.keeper.counters, tracked: tokens.length, live: this.keeper.liveCount(), resyncs_queued: this.resyncer.queued },
+      books: { ...this.keeper.counters, tracked: tokens.length, live: this.keeper.liveCount(), resyncs_queued: this.resyncer.queued, resyncs_throttled: this.resyncer.counters.throttled },
       tokens,
-      resolution: { ...this.watcher.counters, pending: this.watcher.pending(), recent_disagreements: [...this.watcher.disagreements] },
+      resolution: {
+        ...this.watcher.counters, pending: this.watcher.pending(), subscribed_after_end: this.awaitingCount(), refused_by: { ...this.watcher.refusedBy },
+        recent_disagreements: [...this.watcher.disagreements],
+      },
     };
   }
 
@@ -211,6 +270,7 @@ function stateLogger(log: FeedLogger | undefined, name: string): (state: FeedSta
     if (state === 'live') lastReason = null;
     const line = `${name} ${state}${reason ? `: ${reason}` : ''}`;
     if (repeat) log.debug?.({ ...extra, state, reason }, line);
+    else if (state === 'blocked') log.warn({ ...extra, state, reason }, line);
     else log.info({ ...extra, state, reason }, line);
   };
 }

@@ -10,103 +10,11 @@
  * (docs.polymarket.com/api-reference/rate-limits): `/events` 500 req / 10 s — throttled
  * requests may come back as HTTP 429.
  *
- * Gamma quirks (fixtures gamma_market_btc_updown_5m*.json): `outcomes`, `outcomePrices`
- * and `clobTokenIds` are JSON arrays encoded as strings; `eventStartTime` is the window
- * start, `startDate` only the listing time; `endDate` the window end.
+ * Response schemas: gammaSchemas.ts.
  */
-import { z } from 'zod';
+import { GAMMA_BODY_MAX_BYTES, readBodyCapped } from '../httpBody.ts';
 
-// ------------------------------------------------------------------ schemas
-
-/** A JSON array of strings encoded inside a JSON string (`"[\"Up\", \"Down\"]"`). */
-export const JsonStringArray = z.string().transform((text, ctx) => {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  } catch {
-    // fall through to the issue below
-  }
-  ctx.addIssue({ code: 'custom', message: 'not a JSON-encoded array of strings' });
-  return z.NEVER;
-});
-
-/** ISO-8601 timestamp → ms since epoch. */
-export const IsoMs = z.string().transform((text, ctx) => {
-  const ms = Date.parse(text);
-  if (Number.isFinite(ms)) return ms;
-  ctx.addIssue({ code: 'custom', message: `not a timestamp: ${text}` });
-  return z.NEVER;
-});
-
-/** Fields that decide whether a market is a candidate at all (checked before full parsing). */
-export const GammaMarketFlagsSchema = z.object({
-  slug: z.string(),
-  question: z.string().optional(),
-  active: z.boolean().optional(),
-  closed: z.boolean().optional(),
-  acceptingOrders: z.boolean().optional(),
-  enableOrderBook: z.boolean().optional(),
-  conditionId: z.string().optional(),
-});
-
-export const GammaFeeScheduleSchema = z.object({
-  rate: z.number().finite().nonnegative(),
-  exponent: z.number().finite().nonnegative(),
-  takerOnly: z.boolean(),
-});
-
-export const GammaCryptoConfigSchema = z.object({
-  twapEnabled: z.boolean().optional(),
-  twapLookbackSeconds: z.number().optional(),
-});
-
-/** One Gamma market, as far as discovery needs it (unknown keys are dropped). */
-export const GammaMarketSchema = z.object({
-  id: z.string().min(1),
-  conditionId: z.string().min(1),
-  slug: z.string().min(1),
-  question: z.string(),
-  description: z.string().nullish(),
-  resolutionSource: z.string().nullish(),
-  outcomes: JsonStringArray,
-  clobTokenIds: JsonStringArray,
-  eventStartTime: IsoMs.nullish(),
-  endDate: IsoMs,
-  active: z.boolean(),
-  closed: z.boolean(),
-  acceptingOrders: z.boolean(),
-  enableOrderBook: z.boolean(),
-  orderPriceMinTickSize: z.number().finite().positive(),
-  orderMinSize: z.number().finite().nonnegative(),
-  feesEnabled: z.boolean().nullish(),
-  feeType: z.string().nullish(),
-  feeSchedule: GammaFeeScheduleSchema.nullish(),
-  cryptoMarketConfig: GammaCryptoConfigSchema.nullish(),
-});
-export type GammaMarket = z.infer<typeof GammaMarketSchema>;
-
-export const GammaSeriesSchema = z.object({
-  id: z.string(),
-  slug: z.string().nullish(),
-  recurrence: z.string().nullish(),
-});
-
-/**
- * One Gamma event. `markets` stays unknown[] so one malformed market does not sink its
- * siblings. `eventMetadata.priceToBeat` is filled by Gamma for crypto up/down events
- * some seconds after the window opens (seen in public client code and tests; not in our
- * fixtures), so it is optional and nullable.
- */
-export const GammaEventSchema = z.object({
-  id: z.string().optional(),
-  slug: z.string().optional(),
-  title: z.string().optional(),
-  startTime: IsoMs.nullish(),
-  eventMetadata: z.object({ priceToBeat: z.number().finite().positive().nullish() }).nullish(),
-  series: z.array(GammaSeriesSchema).nullish(),
-  markets: z.array(z.unknown()).nullish(),
-});
-export type GammaEvent = z.infer<typeof GammaEventSchema>;
+export * from './gammaSchemas.ts';
 
 // ------------------------------------------------------------------ client
 
@@ -114,16 +22,28 @@ export interface GammaCounters {
   requests: number;
   errors: number;
   rate_limited: number;
+  /** Distinct BTC up/down markets rejected (each counted once), and by reason code. */
   invalid_markets: number;
+  rejected_by: Record<string, number>;
+  /** Distinct optional fields dropped as malformed (the market or event kept without them). */
+  optional_dropped: number;
+  /** Distinct markets read from Protocol V2 `positionIds`. */
+  v2_markets: number;
+  /** Bodies cut at the byte cap. */
+  too_large: number;
+  last_rejected: string | null;
   last_success_ms: number | null;
   last_error: string | null;
 }
 
 export function newCounters(): GammaCounters {
-  return { requests: 0, errors: 0, rate_limited: 0, invalid_markets: 0, last_success_ms: null, last_error: null };
+  return { requests: 0, errors: 0, rate_limited: 0, invalid_markets: 0, rejected_by: {}, optional_dropped: 0, v2_markets: 0, too_large: 0, last_rejected: null, last_success_ms: null, last_error: null };
 }
 
-export type GammaFailure = 'http' | 'timeout' | 'rate_limited' | 'bad_json' | 'bad_shape' | 'network' | 'aborted';
+/** Keys remembered for `firstSighting` (bounded: the oldest are forgotten). */
+const SEEN_MAX = 4_096;
+
+export type GammaFailure = 'http' | 'timeout' | 'rate_limited' | 'bad_json' | 'bad_shape' | 'too_large' | 'network' | 'aborted';
 export type GammaResult = { ok: true; data: unknown[] } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null };
 
 export interface GammaClientOptions {
@@ -134,9 +54,10 @@ export interface GammaClientOptions {
   /** Aborts in-flight requests when the owner stops. */
   signal?: AbortSignal;
   counters?: GammaCounters;
+  /** Largest body read; a bigger (or endless) one is cut at this many bytes and counted as an error. */
+  bodyMaxBytes?: number;
 }
 
-const BODY_MAX_CHARS = 20_000_000;
 const RETRY_AFTER_MAX_MS = 600_000;
 
 /** `Retry-After` is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -150,6 +71,7 @@ export function parseRetryAfterMs(header: string | null, nowMs: number): number 
 
 export class GammaClient {
   readonly counters: GammaCounters;
+  private readonly seen = new Set<string>();
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
 
@@ -157,6 +79,14 @@ export class GammaClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.counters = opts.counters ?? newCounters();
+  }
+
+  /** True the first time `key` is seen by this client (bounded memory). */
+  firstSighting(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value!);
+    return true;
   }
 
   /** `GET /events?…` → the array of events, or a classified failure. Never throws. */
@@ -200,9 +130,10 @@ export class GammaClient {
         await resp.body?.cancel();
         return { ok: false, kind: 'http', message: `HTTP ${resp.status}`, retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
       }
-      const text = await resp.text();
-      if (text.length > BODY_MAX_CHARS) return { ok: false, kind: 'bad_shape', message: 'body too large', retryAfterMs: null };
-      return { ok: true, text };
+      // Streamed with a byte cap: an endless body must not grow the process.
+      const body = await readBodyCapped(resp, this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES);
+      if (!body.ok) return { ok: false, kind: 'too_large', message: body.message, retryAfterMs: null };
+      return { ok: true, text: body.text };
     } catch (err) {
       if (this.opts.signal?.aborted) return { ok: false, kind: 'aborted', message: 'stopped', retryAfterMs: null };
       if (timeout.aborted) return { ok: false, kind: 'timeout', message: `timed out after ${this.timeoutMs} ms`, retryAfterMs: null };
@@ -216,6 +147,7 @@ export class GammaClient {
   private fail(kind: GammaFailure, message: string, retryAfterMs: number | null): GammaResult {
     if (kind === 'rate_limited') this.counters.rate_limited++;
     else if (kind !== 'aborted') this.counters.errors++;
+    if (kind === 'too_large') this.counters.too_large++;
     this.counters.last_error = `${kind}: ${message}`;
     return { ok: false, kind, message, retryAfterMs };
   }

@@ -1,7 +1,11 @@
 /**
  * Paces REST /book resyncs: one request per token at a time, at most `concurrency` in
  * flight, no token more often than every `minIntervalMs`, nothing while the REST client
- * is backing off after a 429. A book that the WebSocket has meanwhile resynced by itself
+ * is backing off after a 429 — and two token buckets, so a misbehaving socket cannot turn
+ * into hundreds of REST calls a minute: per token a burst of `tokenBurst` then one per
+ * `tokenRefillMs` (defaults: 3, then one per 20 s ≈ 6 a minute), and for all tokens together
+ * a burst of `globalBurst` then `globalPerMinute` a minute (defaults 20, 60). A held request
+ * stays queued (counted `throttled`) and goes out when its bucket refills. A book that the WebSocket has meanwhile resynced by itself
  * (a fresh `book` message) is not fetched, and a REST answer that arrives after such a
  * book is dropped rather than rolling the book back.
  */
@@ -17,6 +21,36 @@ export interface ResyncerOptions {
   maxIntervalMs?: number;
   /** How often the queue is looked at when something is waiting. */
   pumpMs?: number;
+  tokenBurst?: number;
+  tokenRefillMs?: number;
+  globalBurst?: number;
+  globalPerMinute?: number;
+}
+
+/** A token bucket on a caller-supplied clock: `capacity` tokens, one back per `refillMs`. */
+class Bucket {
+  private level: number;
+  private atMs: number;
+  constructor(private readonly capacity: number, private readonly refillMs: number, nowMs: number) {
+    this.level = capacity;
+    this.atMs = nowMs;
+  }
+
+  private refill(nowMs: number): void {
+    if (nowMs <= this.atMs) return;
+    this.level = Math.min(this.capacity, this.level + (nowMs - this.atMs) / this.refillMs);
+    this.atMs = nowMs;
+  }
+
+  has(nowMs: number): boolean {
+    this.refill(nowMs);
+    return this.level >= 1;
+  }
+
+  take(nowMs: number): void {
+    this.refill(nowMs);
+    this.level -= 1;
+  }
 }
 
 export class Resyncer {
@@ -24,10 +58,14 @@ export class Resyncer {
   private readonly lastAttemptMs = new Map<string, number>();
   /** Consecutive failures per token: each doubles its wait (a token without a book 404s). */
   private readonly failures = new Map<string, number>();
+  private readonly buckets = new Map<string, Bucket>();
+  private global: Bucket | null = null;
+  /** Tokens currently held back by a bucket (each counted once per hold). */
+  private readonly held = new Set<string>();
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  readonly counters = { requested: 0, fetched: 0, applied: 0, failed: 0, skipped: 0 };
+  readonly counters = { requested: 0, fetched: 0, applied: 0, failed: 0, skipped: 0, throttled: 0 };
 
   constructor(private readonly opts: ResyncerOptions) {}
 
@@ -43,6 +81,27 @@ export class Resyncer {
     this.pending.delete(tokenId);
     this.lastAttemptMs.delete(tokenId);
     this.failures.delete(tokenId);
+    this.buckets.delete(tokenId);
+    this.held.delete(tokenId);
+  }
+
+  /** Whether both buckets allow a request for `id` now; counts a newly held token. */
+  private allowed(id: string, now: number): boolean {
+    const o = this.opts;
+    this.global ??= new Bucket(o.globalBurst ?? 20, 60_000 / (o.globalPerMinute ?? 60), now);
+    let b = this.buckets.get(id);
+    if (!b) this.buckets.set(id, (b = new Bucket(o.tokenBurst ?? 3, o.tokenRefillMs ?? 20_000, now)));
+    if (b.has(now) && this.global.has(now)) {
+      b.take(now);
+      this.global.take(now);
+      this.held.delete(id);
+      return true;
+    }
+    if (!this.held.has(id)) {
+      this.held.add(id);
+      this.counters.throttled += 1;
+    }
+    return false;
   }
 
   get queued(): number {
@@ -64,6 +123,7 @@ export class Resyncer {
         }
         const gap = Math.min(this.opts.maxIntervalMs ?? 60_000, minGap * 2 ** (this.failures.get(id) ?? 0));
         if (now - (this.lastAttemptMs.get(id) ?? -Infinity) < gap) continue;
+        if (!this.allowed(id, now)) continue;
         this.pending.delete(id);
         this.lastAttemptMs.set(id, now);
         void this.fetch(id);

@@ -13,7 +13,7 @@
  *
  * Edge component: time comes from `nowMs`, the only timer is the one in `start()`.
  */
-import type { InputEvent, MarketFamily, MarketInfo } from '../../core/events.ts';
+import type { FeedState, InputEvent, MarketFamily, MarketInfo, VenueStatus } from '../../core/events.ts';
 import { GammaClient, newCounters } from './gamma.ts';
 import type { GammaCounters } from './gamma.ts';
 import { runDiscoveryPass } from './discovery.ts';
@@ -31,14 +31,21 @@ export interface RolloverOptions extends PassOptions {
   maxActive?: number;
   /** Jitter source in [0, 1); injectable so tests are exact. */
   random?: () => number;
+  /** Where rejected markets and dropped fields are reported (each once). */
+  log?: { warn: (obj: object, msg: string) => void };
 }
 
 export interface RolloverStats extends GammaCounters {
   active: number;
   polls: number;
+  /** Polls made after a failed one (Gamma's "reconnects"). */
+  retries: number;
   consecutive_failures: number;
   next_poll_ms: number;
   overflow: number;
+  /** The latest pass stopped on HTTP 429: the wait is Gamma's. */
+  rate_limited_now: boolean;
+  retry_after_ms: number | null;
 }
 
 export interface PollOutcome {
@@ -64,6 +71,9 @@ export class GammaRollover {
   private readonly maxActive: number;
   private readonly random: () => number;
   private polls = 0;
+  private retries = 0;
+  private rateLimitedNow = false;
+  private retryAfterMs: number | null = null;
   private failuresInRow = 0;
   private overflow = 0;
   private nextPollAtMs = 0;
@@ -85,14 +95,44 @@ export class GammaRollover {
   }
 
   stats(): RolloverStats {
-    return { ...this.counters, active: this.active.size, polls: this.polls, consecutive_failures: this.failuresInRow, next_poll_ms: this.nextPollAtMs, overflow: this.overflow };
+    return {
+      ...this.counters, rejected_by: { ...this.counters.rejected_by }, active: this.active.size, polls: this.polls, retries: this.retries, consecutive_failures: this.failuresInRow,
+      next_poll_ms: this.nextPollAtMs, overflow: this.overflow, rate_limited_now: this.rateLimitedNow, retry_after_ms: this.retryAfterMs,
+    };
+  }
+
+  /**
+   * Gamma's health as a `venue_status`: `rate_limited` while it waits out an HTTP 429 (with
+   * the retry time), `down` before any success when requests fail, `stale` while polls fail
+   * after a success, else `live`. `counts` has the rejected markets by reason.
+   */
+  status(nowMs: number): VenueStatus {
+    const s = this.stats();
+    const waitMs = Math.max(0, Math.round(s.next_poll_ms - nowMs));
+    const failing = s.consecutive_failures > 0 || s.last_success_ms === null;
+    const state: FeedState = s.rate_limited_now ? 'rate_limited' : s.last_success_ms === null ? (s.errors > 0 ? 'down' : 'connecting') : failing ? 'stale' : 'live';
+    const reason = state === 'rate_limited'
+      ? `HTTP 429: next poll in ${(waitMs / 1_000).toFixed(1)} s${s.retry_after_ms !== null ? ` (Retry-After ${(s.retry_after_ms / 1_000).toFixed(0)} s)` : ''}`
+      : failing ? s.last_error : `${s.active} markets active`;
+    const counts: Record<string, number> = { active: s.active, polls: s.polls, errors: s.errors, rate_limited: s.rate_limited, rejected_markets: s.invalid_markets, optional_fields_dropped: s.optional_dropped, v2_markets: s.v2_markets, too_large: s.too_large };
+    for (const [code, n] of Object.entries(s.rejected_by)) counts[`rejected_${code}`] = n;
+    return {
+      event_type: 'venue_status', source: 'gamma', state, reason, messages: s.requests, trades: 0, parse_errors: s.invalid_markets, rejected: s.rate_limited,
+      reconnects: s.retries, last_message_ts_ms: s.last_success_ms, next_retry_ms: state === 'live' || state === 'connecting' ? null : waitMs,
+      last_error: s.last_error, counts, ts_unix_ms: Math.floor(nowMs),
+    };
   }
 
   /** One discovery pass + reconciliation of the active set. Never throws. */
   async pollOnce(): Promise<PollOutcome> {
     this.polls++;
+    if (this.failuresInRow > 0) this.retries++;
     const startedMs = this.opts.nowMs();
     const pass = await runDiscoveryPass(this.client, this.opts.families, startedMs, this.opts);
+    for (const r of pass.newRejects) this.opts.log?.warn({ code: r.code, reason: r.reason }, `gamma: market rejected (${r.code}): ${r.reason}`);
+    for (const d of pass.newDropped) this.opts.log?.warn({ field: d }, `gamma: malformed optional field dropped, market kept: ${d}`);
+    this.rateLimitedNow = pass.rateLimited;
+    this.retryAfterMs = pass.retryAfterMs;
     const nowMs = this.opts.nowMs();
     const closed = this.expire(nowMs, pass.closedIds);
     let discovered = 0;

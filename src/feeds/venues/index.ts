@@ -20,6 +20,26 @@ export const VENUE_NAMES = Object.keys(ADAPTERS) as [VenueName, ...VenueName[]];
 /** The venues the simulator prints trades for, in the registry's order. */
 export const SIM_VENUE_NAMES: readonly VenueName[] = VENUE_NAMES.filter((v) => ADAPTERS[v].inSim);
 
+/**
+ * Region profiles (`POLYLAB_REGION`): where the default venue list or a venue's endpoint
+ * differs by where the lab runs. Binance.com answers HTTP 451 and Bybit HTTP 403 from the
+ * US; the `us` profile reads Binance.US instead (wss://stream.binance.us:9443/ws, the
+ * Binance spot stream protocol — nautilus_trader `BINANCE_US_SPOT_WS_URL`; pair BTCUSD) and
+ * leaves Bybit and OKX out, so four venues feed the median.
+ */
+export const REGIONS = ['global', 'us'] as const;
+export type Region = (typeof REGIONS)[number];
+
+export interface RegionProfile {
+  venues: readonly VenueName[];
+  endpoints: Partial<Record<VenueName, { url: string; symbol: string }>>;
+}
+
+export const REGION_PROFILES: Readonly<Record<Region, RegionProfile>> = Object.freeze({
+  global: { venues: VENUE_NAMES, endpoints: {} },
+  us: { venues: ['coinbase', 'kraken', 'bitstamp', 'binance'], endpoints: { binance: { url: 'wss://stream.binance.us:9443/ws', symbol: 'btcusd' } } },
+});
+
 /** Where one venue is read from: its name, socket URL and traded symbol. */
 export interface VenueEndpoint {
   venue: VenueName;
