@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config, type ConfigKey } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
-import { buildEngine, drive, formatSummary, SummarySink } from './run.ts';
+import { buildEngine, drive, formatSummary, simOptionsFromConfig, SummarySink } from './run.ts';
 import { discoverOnce } from './feeds/polymarket/discovery.ts';
 import type { MarketInfo } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
@@ -15,10 +15,10 @@ import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string };
+type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; simMarket?: string };
 
 function configFrom(flags: RunFlags): Config {
-  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host };
+  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, simMarket: flags.simMarket };
   return loadConfig(process.env, f);
 }
 
@@ -74,7 +74,9 @@ async function runCommand(flags: RunFlags): Promise<number> {
 async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal): Promise<number> {
   const durationMs = cfg.durationMs ?? (cfg.speed === 'max' ? 30 * 60_000 : null);
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal });
+  const sim = new SimFeed(simOptionsFromConfig(cfg));
+  // The sim's makers see our fills (observe): they react as a real book would.
+  return drive(engine, sim.events(), sink, { durationMs, speed: cfg.speed, signal, observe: sim.observe });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
@@ -139,6 +141,7 @@ export function buildProgram(): Command {
     .description('run the lab (paper-live by default; --mode sim for the seeded simulator)')
     .addOption(new Option('--mode <mode>', 'paper-live | sim (POLYLAB_MODE)'))
     .option('--seed <n>', 'simulator seed (POLYLAB_SEED)')
+    .option('--sim-market <profile>', 'sim market profile: efficient | noisy (POLYLAB_SIM_MARKET)')
     .option('--duration <d>', 'stop after this much input time, e.g. 90s, 30m, 2h (POLYLAB_DURATION)')
     .option('--speed <s>', 'max | 1x | 10x (POLYLAB_SPEED)')
     .option('--host <host>', 'API host (POLYLAB_HOST)')

@@ -9,6 +9,7 @@ import type { OutputEvent, RunMode } from './core/outputs.ts';
 import { Engine } from './engine/engine.ts';
 import { createStrategy } from './strategy/strategies.ts';
 import type { RiskLimits } from './strategy/risk.ts';
+import type { SimOptions } from './feeds/sim/sim.ts';
 
 export type Sink = (e: OutputEvent) => void;
 
@@ -40,6 +41,19 @@ export function riskLimitsFromConfig(cfg: Config): RiskLimits {
   };
 }
 
+/** The simulator's options from config: the seed, the market profile and its realism overrides. */
+export function simOptionsFromConfig(cfg: Config): SimOptions {
+  return {
+    seed: cfg.seed,
+    market: cfg.simMarket,
+    realism: {
+      volAnnual: cfg.simVolAnnual, spread: cfg.simSpread, depthShares: cfg.simDepthShares, depthDecay: cfg.simDepthDecay, bookMs: cfg.simBookMs,
+      makerReactionMs: cfg.simMakerReactionMs, impactPerShare: cfg.simImpactPerShare, oracleBasisBps: cfg.simOracleBasisBps,
+      oracleLagMs: cfg.simOracleLagMs, outageMsPerMinute: cfg.simOutageMs, outlierRate: cfg.simOutlierRate,
+    },
+  };
+}
+
 export interface DriveOptions {
   /** Stop once input time passes start + durationMs (null = until the source ends or abort). */
   durationMs: number | null;
@@ -48,6 +62,12 @@ export interface DriveOptions {
   signal?: AbortSignal;
   /** Wall clock, injectable for tests. */
   nowMs?: () => number;
+  /**
+   * Feedback to the source: sees every output right after the sink, before the next input
+   * is drawn (the simulator's makers react to our fills). Pure functions of the stream, so
+   * the run stays deterministic.
+   */
+  observe?: Sink;
 }
 
 /** Sleeps `ms`, or less if `signal` aborts; leaves no listener behind either way. */
@@ -87,7 +107,10 @@ export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: 
       await new Promise((r) => setImmediate(r));
     }
     last = input.ts_unix_ms;
-    for (const out of engine.step(input)) sink(out);
+    for (const out of engine.step(input)) {
+      sink(out);
+      opts.observe?.(out);
+    }
   }
   return last;
 }

@@ -5,9 +5,11 @@
  * to the portfolio. Every outcome is an output event: `paper_intent`, `paper_fill` +
  * `position`, `risk_reject` (with a reason) or `order_expired`.
  *
- * Pessimism, by rule: an order sees the book as it stands `latencyMs` after the decision;
- * depth taken by our own fills is gone until the book changes; a resting order assumes no
- * queue priority and fills only on prices strictly through its limit, at its limit.
+ * Pessimism, by rule: an order sees the book as it stands `latencyMs` after the decision,
+ * and a taker never pays better than the touch it decided on (a book that moved our way
+ * during the latency gives no price improvement; one that moved away costs us); depth taken
+ * by our own fills is gone until that price level changes; a resting order assumes no queue
+ * priority and fills only on prices strictly through its limit, at its limit.
  */
 import type { MarketInfo, Outcome, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
@@ -56,15 +58,15 @@ export interface ExecutionCounters {
 
 interface WorkingOrder extends Required<OrderRequest> {
   match_after_ms: number;
+  /** The touch on our side (best ask to buy, best bid to sell) when we decided, as a price key. */
+  touch_key: number | null;
   expires_at_ms: number | null;
   expiry_reason: 'deadline' | 'window_end';
   filled: number;
 }
 
-/** Depth consumed by our own fills, valid for one version of one token's book. */
+/** Depth consumed by our own fills on one token's book, per price level. */
 interface Overlay {
-  book: OrderBook;
-  version: number;
   bid: Consumed;
   ask: Consumed;
 }
@@ -107,16 +109,18 @@ export class Execution {
   submit(req: OrderRequest, nowMs: number, out: OutputEvent[]): boolean {
     const info = this.lookup.market(req.market_id);
     const tif = req.tif ?? this.params.tif ?? 'IOC';
-    const bad = info ? this.validate(req, info) : { reason: 'unknown_market', numbers: {} };
-    if (bad) {
-      this.reject(out, nowMs, bad.reason, req.market_id, req.intent_id, bad.numbers);
+    const bad = this.check(req);
+    if (bad || !info) {
+      this.reject(out, nowMs, bad?.reason ?? 'unknown_market', req.market_id, req.intent_id, bad?.numbers ?? {});
       return false;
     }
-    const window = info!.window_end_ms;
+    const window = info.window_end_ms;
+    const book = this.lookup.book(req.token_id);
+    const touch = req.side === 'buy' ? book?.asks.keys[0] : book?.bids.keys[0];
     const deadline = nowMs + (this.params.gtcTtlMs ?? DEFAULT_GTC_TTL_MS);
     const order: WorkingOrder = {
       intent_id: req.intent_id, market_id: req.market_id, token_id: req.token_id, outcome: req.outcome, side: req.side, qty: req.qty, limit_px: req.limit_px,
-      tif, match_after_ms: nowMs + this.params.latencyMs, filled: 0,
+      tif, match_after_ms: nowMs + this.params.latencyMs, touch_key: touch ?? null, filled: 0,
       expires_at_ms: tif === 'GTC' ? Math.min(deadline, window) : null, expiry_reason: deadline < window ? 'deadline' : 'window_end',
     };
     this.counters.intents += 1;
@@ -129,8 +133,13 @@ export class Execution {
     return true;
   }
 
-  /** The order rules (core/orderRules.ts), then room for one more working order. */
-  private validate(req: OrderRequest, info: MarketInfo): { reason: string; numbers: Numbers } | null {
+  /**
+   * Why `submit` would refuse this order, or null: the order rules (core/orderRules.ts),
+   * then room for one more working order. Emits nothing.
+   */
+  check(req: OrderRequest): { reason: string; numbers: Numbers } | null {
+    const info = this.lookup.market(req.market_id);
+    if (!info) return { reason: 'unknown_market', numbers: {} };
     const bad = orderRuleViolation(req, {
       tick_size: this.lookup.book(req.token_id)?.tickSize ?? info.tick_size,
       min_qty: Math.max(info.min_size, this.params.minOrderQtyShares ?? 0),
@@ -176,10 +185,11 @@ export class Execution {
       return this.reject(out, nowMs, 'window_ended', o.market_id, o.intent_id, { match_after_ms: o.match_after_ms, window_end_ms: info.window_end_ms });
     }
     const ladder = o.side === 'buy' ? book.asks : book.bids;
-    const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
+    const consumed = this.overlay(o.token_id)[o.side === 'buy' ? 'ask' : 'bid'];
     // With slippage, only levels whose slipped price still respects the limit are taken.
     const limitKey = takerLimitKey(o.side, pxKey(o.limit_px), this.params.slippageBps);
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
+    if (walk.qty > 0 && o.touch_key !== null) walk.vwapKey = noBetterThanTouch(o.side, walk.vwapKey, o.touch_key, limitKey);
     const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
     if (o.tif === 'FOK' && walk.qty < o.qty - QTY_EPS) return this.reject(out, nowMs, 'fok_insufficient_depth', o.market_id, o.intent_id, numbers);
     if (walk.qty > 0) {
@@ -199,9 +209,14 @@ export class Execution {
 
   /** After `tokenId`'s book changed: resting orders fill on depth strictly through their limit. */
   onBook(tokenId: string, nowMs: number, out: OutputEvent[]): void {
-    if (this.resting.length === 0) return;
     const book = this.lookup.book(tokenId);
     if (!book) return;
+    const ov = this.overlays.get(tokenId);
+    if (ov) {
+      ov.bid.refresh(book.bids);
+      ov.ask.refresh(book.asks);
+    }
+    if (this.resting.length === 0) return;
     let kept = 0;
     for (const o of this.resting) {
       if (o.token_id !== tokenId || this.tradeThrough(o, book, nowMs, out)) this.resting[kept++] = o;
@@ -212,7 +227,7 @@ export class Execution {
   /** Fills what trades through a resting order; returns whether the order keeps resting. */
   private tradeThrough(o: WorkingOrder, book: OrderBook, nowMs: number, out: OutputEvent[]): boolean {
     const ladder = o.side === 'buy' ? book.asks : book.bids;
-    const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
+    const consumed = this.overlay(o.token_id)[o.side === 'buy' ? 'ask' : 'bid'];
     const limitKey = pxKey(o.limit_px);
     const walk = walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, false, this.walk);
     if (walk.qty <= 0) return true;
@@ -281,19 +296,12 @@ export class Execution {
     });
   }
 
-  /** The token's consumed-depth overlay, reset whenever its book has changed. */
-  private overlay(tokenId: string, book: OrderBook): Overlay {
+  /** The token's consumed-depth overlay (levels that changed are forgotten in `onBook`). */
+  private overlay(tokenId: string): Overlay {
     let ov = this.overlays.get(tokenId);
     if (!ov) {
-      ov = { book, version: book.version, bid: new Consumed(), ask: new Consumed() };
+      ov = { bid: new Consumed(), ask: new Consumed() };
       this.overlays.set(tokenId, ov);
-    } else if (ov.version !== book.version || ov.book !== book) {
-      // Any book change (snapshot or delta) bumps the version: the ladders may have moved,
-      // so consumption recorded by level position starts afresh.
-      ov.book = book;
-      ov.version = book.version;
-      ov.bid.reset();
-      ov.ask.reset();
     }
     return ov;
   }
@@ -302,4 +310,13 @@ export class Execution {
     this.counters.rejects += 1;
     out.push({ event_type: 'risk_reject', reason, market_id: marketId, intent_id: intentId, numbers, ts_unix_ms: nowMs });
   }
+}
+
+/**
+ * A taker's match price, never better than the touch it decided on (nor past its limit):
+ * a book that moved our way during the latency gives no price improvement, so a longer
+ * latency can only cost.
+ */
+function noBetterThanTouch(side: Side, vwapKey: number, touchKey: number, limitKey: number): number {
+  return side === 'buy' ? Math.min(limitKey, Math.max(vwapKey, touchKey)) : Math.max(limitKey, Math.min(vwapKey, touchKey));
 }

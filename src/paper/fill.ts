@@ -1,8 +1,8 @@
 /**
  * Book-walking fill model (pure). A buy walks the asks best-first up to its limit, a sell
  * walks the bids down to its limit; the fill price is the VWAP of the consumed levels,
- * worsened by `slippageBps`. Depth already taken by our own paper fills at the same book
- * version (`Consumed`) is not available again. Against a one-level book with a bps fee
+ * worsened by `slippageBps`. Depth already taken by our own paper fills (`Consumed`) is not
+ * available again until its level changes. Against a one-level book with a bps fee
  * override this is exactly the seed's top-of-book rule (topOfBook.ts).
  */
 import type { FeeSchedule, Side } from '../core/events.ts';
@@ -14,45 +14,39 @@ import { QTY_EPS } from '../core/orderRules.ts';
 export { QTY_EPS };
 
 /**
- * Shares of each level of one ladder already taken by our own fills, valid for one book
- * version. Indexed by level position: while the version stands the ladder's arrays do not
- * change, so a position is always the same price. `reset()` is a generation bump, O(1),
- * because every book update starts a fresh overlay (this is on the per-order hot path).
+ * Shares of each level of one ladder already taken by our own fills, by price. A level's
+ * consumption stands while that level still shows the size it had when we took from it:
+ * depth we consumed is offered again only when *that* level changes (resized, removed),
+ * not when some other level of the book moves. Live, the venue never sees our paper fills,
+ * so an unchanged level still "shows" what we took; in the sim the makers remove it
+ * themselves, which changes the level and so ends our record of it.
  */
 export class Consumed {
-  private used = new Float64Array(16);
-  private gen = new Uint32Array(16);
-  private current = 1;
+  private readonly byKey = new Map<number, { size: number; used: number }>();
 
-  get(i: number): number {
-    return i < this.gen.length && this.gen[i] === this.current ? this.used[i]! : 0;
+  get levels(): number {
+    return this.byKey.size;
   }
 
-  add(i: number, qty: number): void {
-    if (i >= this.gen.length) this.grow(i + 1);
-    if (this.gen[i] !== this.current) {
-      this.gen[i] = this.current;
-      this.used[i] = 0;
+  /** Shares already taken at the level `key` while it shows `size`. */
+  get(key: number, size: number): number {
+    if (this.byKey.size === 0) return 0;
+    const c = this.byKey.get(key);
+    return c !== undefined && c.size === size ? c.used : 0;
+  }
+
+  add(key: number, size: number, qty: number): void {
+    const c = this.byKey.get(key);
+    if (c !== undefined && c.size === size) c.used += qty;
+    else this.byKey.set(key, { size, used: qty });
+  }
+
+  /** Forgets the levels of `ladder` that changed or left since we took from them. */
+  refresh(ladder: BookLadder): void {
+    for (const [key, c] of this.byKey) {
+      const i = ladder.keys.indexOf(key);
+      if (i < 0 || ladder.sizes[i] !== c.size) this.byKey.delete(key);
     }
-    this.used[i]! += qty;
-  }
-
-  reset(): void {
-    this.current += 1;
-    if (this.current >= 0xffff_ffff) {
-      this.gen.fill(0);
-      this.current = 1;
-    }
-  }
-
-  private grow(n: number): void {
-    const size = Math.max(n, this.gen.length * 2);
-    const used = new Float64Array(size);
-    const gen = new Uint32Array(size);
-    used.set(this.used);
-    gen.set(this.gen);
-    this.used = used;
-    this.gen = gen;
   }
 }
 
@@ -87,10 +81,10 @@ export function walkLadder(
   for (let i = 0; i < keys.length && remaining > QTY_EPS; i++) {
     const key = keys[i]!;
     if (buy ? key > limitKey || (strict && key === limitKey) : key < limitKey || (strict && key === limitKey)) break;
-    const avail = consumed === null ? sizes[i]! : sizes[i]! - consumed.get(i);
+    const avail = consumed === null ? sizes[i]! : sizes[i]! - consumed.get(key, sizes[i]!);
     if (avail <= QTY_EPS) continue;
     const take = remaining < avail ? remaining : avail;
-    if (commit && consumed !== null) consumed.add(i, take);
+    if (commit && consumed !== null) consumed.add(key, sizes[i]!, take);
     // Summing in integer price keys keeps one-level VWAPs exact (0.11, not 0.11000000000000001).
     cost += take * key;
     filled += take;
