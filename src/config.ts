@@ -94,7 +94,7 @@ export const SETTINGS = {
   medianMinVenues: { env: 'POLYLAB_MEDIAN_MIN_VENUES', schema: int(1, 20), default: 2 },
   strategy: { env: 'POLYLAB_STRATEGY', schema: z.enum(STRATEGIES), default: 'divergence', accepted: STRATEGIES.join(', ') },
   divergenceThreshold: { env: 'POLYLAB_DIVERGENCE_THRESHOLD', schema: num(0, 10), default: 0.05 },
-  volHalfLifeMs: { env: 'POLYLAB_VOL_HALF_LIFE_MS', schema: int(1000, 86_400_000), default: 300_000 },
+  volHalfLifeMs: { env: 'POLYLAB_VOL_HALF_LIFE_MS', schema: int(1000, 86_400_000), default: 600_000 },
   volFloorAnnual: { env: 'POLYLAB_VOL_FLOOR', schema: num(0.01, 10), default: 0.2 },
   equityUsd: { env: 'POLYLAB_EQUITY', schema: num(1, 1e12), default: 10_000 },
   orderQtyShares: { env: 'POLYLAB_ORDER_QTY', schema: num(0.01, 1e9), default: 20 },
