@@ -15,7 +15,7 @@ import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.t
 import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
 import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
-import { Execution } from '../paper/execution.ts';
+import { Execution, type OrderRequest } from '../paper/execution.ts';
 import { RejectEpisodes, type DecisionReject } from './rejectEpisodes.ts';
 
 export interface EngineParams {
@@ -209,7 +209,7 @@ export class Engine {
     for (const info of this.markets.advance(this.now, med?.px_median ?? null)) out.push({ event_type: 'market_discovered', market: info, ts_unix_ms: this.now });
     // Without a fresh reference price the strategy stands down: one notice per episode. New
     // orders in the meantime are refused by the stale-reference gate with the median's age.
-    if (!med) this.rejectDecision(out, '|no_reference_price', { reason: 'no_reference_price', market_id: null, intent_id: null, numbers: { min_venues: this.params.median.minVenues } });
+    if (!med) this.rejectDecision(out, '|no_reference_price', { reason: 'no_reference_price', market_id: null, intent_id: null, numbers: { min_venues: this.params.median.minVenues } }, () => this.reference?.live !== true);
     // The kill switch's day is observed on every tick, so a day starts at its first tick.
     this.risk.dayState(this.now, this.equityNow());
     // Without a fresh median the strategy still runs on the last one: the stale-reference
@@ -243,11 +243,22 @@ export class Engine {
     out.push({ event_type: 'signal', strategy: this.params.strategy.name, market_id: marketId, token_id: d.token_id, outcome: d.outcome, action: d.side, reason: d.reason, numbers: d.numbers, ts_unix_ms: this.now });
     const intentId = `i${++this.seq}`;
     const order = { intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px };
-    const check = this.risk.check(order, this.riskContext(m, d.token_id));
-    // The risk limits, then the order rules (core/orderRules.ts); latency and matching are the paper execution's.
-    const bad = check.ok ? this.execution.check(order) : check;
-    if (bad) return this.rejectDecision(out, `${marketId}|${d.token_id}|${d.side}`, { reason: bad.reason, market_id: marketId, intent_id: intentId, numbers: bad.numbers });
+    const decision = `${marketId}|${d.token_id}|${d.side}`;
+    const bad = this.refusal(m, order);
+    if (bad) {
+      const holds = () => this.markets.get(marketId) === m && this.refusal(m, order)?.reason === bad.reason;
+      return this.rejectDecision(out, decision, { reason: bad.reason, market_id: marketId, intent_id: intentId, numbers: bad.numbers }, holds);
+    }
+    this.episodes.passed(decision, this.now, out);
     if (this.execution.submit(order, this.now, out)) this.risk.recordAccepted(marketId, d.side, this.now);
+  }
+
+  /** Why an order would be refused now: the risk limits, then the order rules (core/orderRules.ts); null if it would pass. */
+  private refusal(m: MarketState, order: OrderRequest): { reason: string; numbers: Record<string, number | string | null> } | null {
+    if (m.closed || m.settled) return { reason: 'market_closed', numbers: {} };
+    const check = this.risk.check(order, this.riskContext(m, order.token_id));
+    // Latency and matching are the paper execution's.
+    return check.ok ? this.execution.check(order) : check;
   }
 
   /** What the risk gates need, all from input time and engine state. */
@@ -306,8 +317,8 @@ export class Engine {
   }
 
   /** A refused decision (or stand-down): a new reject episode is an event and counts; a repeat is counted on its episode. */
-  private rejectDecision(out: OutputEvent[], decision: string, r: DecisionReject): void {
-    if (this.episodes.reject(`${decision}|${r.reason}`, r, this.now, out)) this.counters.rejects += 1;
+  private rejectDecision(out: OutputEvent[], decision: string, r: DecisionReject, holds: () => boolean): void {
+    if (this.episodes.reject(decision, r, this.now, out, holds)) this.counters.rejects += 1;
   }
 
   private pnlEvent(): Extract<OutputEvent, { event_type: 'pnl' }> {
