@@ -46,7 +46,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   // A sim run is a pure function of its seed, its id included; a live run is named by its start.
   const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
-  const summary = new SummarySink();
+  const summary = new SummarySink({ simMarket: mode === 'sim' ? cfg.simMarket : null });
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
   const { startApiFor } = await import('./api/start.ts');
   let api: Awaited<ReturnType<typeof startApiFor>>;
