@@ -17,7 +17,7 @@
  * IMPACT_HALF_LIFE_MS. Nothing here draws randomness except the one resize per requote,
  * which draws the same numbers whatever we trade: a strategy cannot change the world's path.
  */
-import type { BookChange, InputEvent, MarketInfo, Side } from '../../core/events.ts';
+import type { BookChange, InputEvent, Level, MarketInfo, Side } from '../../core/events.ts';
 import type { Rng } from '../../core/rng.ts';
 import { IMPACT_HALF_LIFE_MS, type SimRealism } from './profile.ts';
 
@@ -27,7 +27,7 @@ const MAX_REACTIONS = 64;
 
 type Ladder = Map<number, number>;
 
-interface Reaction { atMs: number; skew: number; refill: Array<[side: 'bid' | 'ask', tick: number]> }
+interface Reaction { atMs: number; skew: number; refill: number[] }
 
 export class MakerBook {
   /** Published Up levels: tick → size. */
@@ -37,8 +37,8 @@ export class MakerBook {
   private skewAtMs = 0;
   private published = false;
   private readonly reactions: Reaction[] = [];
-  /** Levels the makers will refill (back to the size they quote at that distance) at their next requote. */
-  private readonly refill = new Set<string>();
+  /** Levels the makers will refill (back to the size they quote at that distance) at their next requote: +tick for asks, −tick for bids. */
+  private readonly refill = new Set<number>();
   /** Changes not yet published (our fills' consumption). */
   private pending: { up: BookChange[] } = { up: [] };
 
@@ -67,6 +67,8 @@ export class MakerBook {
 
   /** Requotes around `trueUp` and yields the changes as deltas (a snapshot the first time). */
   *requote(trueUp: number, nowMs: number): Generator<InputEvent> {
+    // Consumption not yet published goes out first: a later requote of the same level must win.
+    yield* this.flush(nowMs);
     this.react(nowMs);
     const p = this.quoteMid(trueUp, nowMs);
     const half = this.r.spread / 2;
@@ -89,16 +91,16 @@ export class MakerBook {
 
   private requoteSide(side: 'bid' | 'ask', top: number, dir: 1 | -1, changes: BookChange[]): void {
     const ladder = side === 'bid' ? this.bids : this.asks;
-    const wanted = new Set<number>();
+    // The wanted levels: `depthLevels` ticks from the touch outward, inside the price range.
+    const far = Math.min(TICKS - 1, Math.max(1, top + dir * (this.r.depthLevels - 1)));
+    const [lo, hi] = dir > 0 ? [top, far] : [far, top];
+    for (const tick of ladder.keys()) if (tick < lo || tick > hi) this.set(side, tick, 0, changes);
     for (let i = 0; i < this.r.depthLevels; i++) {
       const tick = top + dir * i;
       if (tick < 1 || tick > TICKS - 1) break;
-      wanted.add(tick);
-      const cur = ladder.get(tick);
-      const refill = this.refill.delete(`${side}${tick}`);
-      if (cur === undefined || refill) this.set(side, tick, this.sizeAt(i), changes);
+      const refill = this.refill.delete(dir * tick);
+      if (refill || !ladder.has(tick)) this.set(side, tick, this.sizeAt(i), changes);
     }
-    for (const tick of [...ladder.keys()]) if (!wanted.has(tick)) this.set(side, tick, 0, changes);
   }
 
   /** Another participant resizes one resting level: books change even when the touch holds. */
@@ -142,7 +144,7 @@ export class MakerBook {
       const take = Math.min(size, left);
       left -= take;
       this.set(bookSide, tick, size - take, this.pending.up);
-      refill.push([bookSide, tick]);
+      refill.push(takesAsks ? tick : -tick);
     }
     // Makers short Up after we take their asks: they lean their quotes up, and down after we take bids.
     const skew = (takesAsks ? 1 : -1) * this.r.impactPerShare * qty;
@@ -159,19 +161,23 @@ export class MakerBook {
       }
       this.skew = this.skewNow(nowMs) + re.skew;
       this.skewAtMs = nowMs;
-      for (const [side, tick] of re.refill) this.refill.add(`${side}${tick}`);
+      for (const level of re.refill) this.refill.add(level);
     }
     this.reactions.length = kept;
   }
 
+  /** The Up book as the makers hold it (best first), published or about to be. */
+  upLevels(): { bids: Level[]; asks: Level[] } {
+    const levels = (l: Ladder, desc: boolean) => [...l.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).map(([t, s]): Level => [t / TICKS, s]);
+    return { bids: levels(this.bids, true), asks: levels(this.asks, false) };
+  }
+
   private *snapshot(tsMs: number): Generator<InputEvent> {
-    const levels = (l: Ladder, desc: boolean) => [...l.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).map(([t, s]) => [t / TICKS, s] as [number, number]);
     const [up, down] = this.info.tokens;
     const m = this.info.market_id;
-    const bids = levels(this.bids, true);
-    const asks = levels(this.asks, false);
+    const { bids, asks } = this.upLevels();
     yield { event_type: 'book_snapshot', market_id: m, token_id: up.token_id, bids, asks, ts_exchange_ms: tsMs, ts_unix_ms: tsMs };
-    const mirror = (ls: [number, number][]) => ls.map(([px, s]) => [round2(1 - px), s] as [number, number]);
+    const mirror = (ls: Level[]) => ls.map(([px, s]): Level => [round2(1 - px), s]);
     yield { event_type: 'book_snapshot', market_id: m, token_id: down.token_id, bids: mirror(asks), asks: mirror(bids), ts_exchange_ms: tsMs, ts_unix_ms: tsMs };
   }
 

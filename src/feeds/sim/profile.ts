@@ -25,7 +25,7 @@ export interface SimRealism {
   depthDecay: number;
   /** efficient: price levels quoted on each side. */
   depthLevels: number;
-  /** How often the books are requoted (ms): efficient books move several times a second. */
+  /** How often the books are requoted (ms): efficient makers at random moments this far apart on average (several times a second), noisy books on this clock. */
   bookMs: number;
   /** efficient: how long after our taker fill the makers requote (refill and skew). */
   makerReactionMs: number;

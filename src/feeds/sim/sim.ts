@@ -18,11 +18,11 @@
  * discovery and results. Our fills reach the makers through `observe`, which the run loop
  * calls with every output event; it changes only the books, never the world.
  */
-import type { InputEvent, MarketFamily, MarketInfo } from '../../core/events.ts';
+import type { InputEvent, MarketFamily, MarketInfo, ReferencePrice } from '../../core/events.ts';
 import type { OutputEvent } from '../../core/outputs.ts';
 import { Rng } from '../../core/rng.ts';
 import { CRYPTO_FEES } from '../../core/fees.ts';
-import { decidedAt, openingValue, ownOutcome, ReferenceBuffer } from '../../core/resolution.ts';
+import { AVG_WINDOW_MS, decidedAt, openingValue, ownOutcome, PRINT_TOLERANCE_MS } from '../../core/resolution.ts';
 import { SIM_VENUE_NAMES } from '../venues/index.ts';
 import { simRealism, type SimMarketName, type SimRealism } from './profile.ts';
 import { STEP_MS, SimWorld } from './world.ts';
@@ -73,8 +73,11 @@ export class SimFeed {
   private readonly family: MarketFamily;
   private readonly nextTrade = new Map<string, number>();
   private readonly markets = new Map<string, SimMarket>();
-  /** The oracle's prints, as emitted: what the markets resolve on. */
-  readonly prints = new ReferenceBuffer();
+  /**
+   * The oracle's prints, as emitted: what the markets resolve on. Only those a market may
+   * still read are kept (pruned at each resolution), so the buffer stays small.
+   */
+  private prints: ReferencePrice[] = [];
   private tradeSeq = 0;
   private nowMs: number;
 
@@ -112,6 +115,12 @@ export class SimFeed {
     return this.world.trueUp(m.strike, this.nowMs, m.info.window_end_ms);
   }
 
+  /** The efficient makers' Up book of a market (null for the noisy profile or an unknown market): for tests. */
+  makerBook(marketId: string): ReturnType<MakerBook['upLevels']> | null {
+    const m = this.markets.get(marketId);
+    return m && m.book instanceof MakerBook ? m.book.upLevels() : null;
+  }
+
   private *step(t: number): Generator<InputEvent> {
     this.nowMs = t;
     this.world.step();
@@ -119,13 +128,13 @@ export class SimFeed {
     if ((t - this.startMs) % ORACLE_MS === 0) yield this.oraclePrint(t);
     yield* this.lifecycle(t);
     yield* this.trades(t);
-    if ((t - this.startMs) % this.realism.bookMs === 0) yield* this.books(t);
+    if (this.requoteNow(t)) yield* this.books(t);
     if ((t - this.startMs) % TIMER_MS === 0) yield { event_type: 'timer', ts_unix_ms: t };
   }
 
   private oraclePrint(t: number): InputEvent {
     const p = { event_type: 'reference_price', source: 'sim', symbol: 'btc/usd', px: this.world.oraclePx(), ts_exchange_ms: t, ts_unix_ms: t } as const;
-    this.prints.add(p);
+    this.prints.push(p);
     return p;
   }
 
@@ -135,16 +144,26 @@ export class SimFeed {
     if (t === windowStart + this.windowMs - DISCOVER_AHEAD_MS) yield this.discover(windowStart + this.windowMs, t);
     for (const [id, m] of this.markets) {
       const { window_start_ms: start, window_end_ms: end } = m.info;
-      const prints = this.prints.prints('sim');
+      const prints = this.prints;
       if (m.strike === null && t >= start && decidedAt(prints, start)) m.strike = openingValue(m.info, prints);
       if (t < end + RESOLVE_DELAY_MS) continue;
       this.markets.delete(id);
       // The market's own rule on the oracle's prints; the sim's rules always find their prints.
       const own = ownOutcome(m.info, prints);
+      this.prune();
       if (!own) continue;
       const winner = m.info.tokens[own.outcome === 'Up' ? 0 : 1];
       yield { event_type: 'market_resolved', market_id: id, winning_token_id: winner.token_id, winning_outcome: winner.outcome, source: 'official', ts_unix_ms: t };
     }
+  }
+
+  /** Drops the prints no remaining market can read (every rule looks at most a minute before its start). */
+  private prune(): void {
+    let first = Infinity;
+    for (const m of this.markets.values()) first = Math.min(first, m.info.window_start_ms);
+    const keepFrom = Math.min(first, this.nowMs) - AVG_WINDOW_MS - PRINT_TOLERANCE_MS;
+    const drop = this.prints.findIndex((p) => p.ts_exchange_ms >= keepFrom);
+    this.prints = drop < 0 ? [] : this.prints.slice(drop);
   }
 
   private discover(windowStart: number, t: number): InputEvent {
@@ -188,6 +207,16 @@ export class SimFeed {
       }
       this.nextTrade.set(venue, next);
     }
+  }
+
+  /**
+   * Efficient makers requote at random moments, `bookMs` apart on average (one draw every
+   * step, whatever happens), so no latency lines up with the book's rhythm; the noisy books
+   * keep the first simulator's clock.
+   */
+  private requoteNow(t: number): boolean {
+    if (this.market === 'noisy') return (t - this.startMs) % this.realism.bookMs === 0;
+    return this.bookRng.next() < STEP_MS / this.realism.bookMs;
   }
 
   private *books(t: number): Generator<InputEvent> {

@@ -50,6 +50,15 @@ export class SimWorld {
     this.basis = Math.sqrt(this.basisVar) * rng.normal();
   }
 
+  /** The same state driven by another stream from here on (Monte Carlo of what may come). */
+  fork(rng: Rng): SimWorld {
+    const w = new SimWorld(this.r, rng, this.btc);
+    w.basis = this.basis;
+    w.history.set(this.history);
+    w.head = this.head;
+    return w;
+  }
+
   /** One 100 ms step of the price and the basis (always the same number of draws). */
   step(): void {
     const rng = this.rng;
@@ -87,22 +96,51 @@ export class SimWorld {
   }
 }
 
-/** Σ over jump counts n ~ Bin(m, q) and up-jumps k ~ Bin(n, ½) of Φ((μ + (2k − n)J) / s). */
+/**
+ * Σ over jump counts n ~ Bin(m, q) and up-jumps k ~ Bin(n, ½) of Φ((μ + (2k − n)J) / s),
+ * grouped by net jump j = 2k − n so Φ is evaluated once per net jump.
+ */
 export function mixtureUp(mu: number, s: number, m: number, q: number, jump: number): number {
   if (!(q > 0) || m === 0 || jump === 0) return normCdf(mu / s);
-  let pn = (1 - q) ** m; // P(n = 0)
+  const weights = netJumpWeights(m, q);
+  const half = (weights.length - 1) / 2;
   let total = 0;
+  for (let i = 0; i < weights.length; i++) if (weights[i]! > 0) total += weights[i]! * normCdf((mu + (i - half) * jump) / s);
+  return Math.min(1, Math.max(0, total));
+}
+
+/** Weights by (steps, chance): the same few thousand step counts come back every window. */
+const WEIGHTS = new Map<string, Float64Array>();
+const WEIGHTS_MAX = 20_000;
+
+/** P(net jump = j) for j = −N … N (index j + N), N the jump count beyond which the binomial tail is below MIX_EPS. */
+function netJumpWeights(m: number, q: number): Float64Array {
+  const key = `${m}:${q}`;
+  let w = WEIGHTS.get(key);
+  if (!w) {
+    if (WEIGHTS.size >= WEIGHTS_MAX) WEIGHTS.clear();
+    WEIGHTS.set(key, (w = computeWeights(m, q)));
+  }
+  return w;
+}
+
+function computeWeights(m: number, q: number): Float64Array {
+  const pns: number[] = [];
+  let pn = (1 - q) ** m; // P(n = 0)
   let mass = 0;
   for (let n = 0; n <= m && 1 - mass > MIX_EPS; n++) {
     if (n > 0) pn *= ((m - n + 1) / n) * (q / (1 - q));
-    let inner = 0;
+    pns.push(pn);
+    mass += pn;
+  }
+  const top = pns.length - 1;
+  const w = new Float64Array(2 * top + 1);
+  for (let n = 0; n <= top; n++) {
     let pk = 0.5 ** n; // C(n, 0) / 2ⁿ
     for (let k = 0; k <= n; k++) {
       if (k > 0) pk *= (n - k + 1) / k;
-      inner += pk * normCdf((mu + (2 * k - n) * jump) / s);
+      w[2 * k - n + top]! += pns[n]! * pk;
     }
-    total += pn * inner;
-    mass += pn;
   }
-  return Math.min(1, Math.max(0, total));
+  return w;
 }
