@@ -166,6 +166,11 @@ export class MakerBook {
     this.reactions.length = kept;
   }
 
+  /** Changes (our fills' consumption) held for the next publication. */
+  get unpublished(): number {
+    return this.pending.up.length;
+  }
+
   /** The Up book as the makers hold it (best first), published or about to be. */
   upLevels(): { bids: Level[]; asks: Level[] } {
     const levels = (l: Ladder, desc: boolean) => [...l.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).map(([t, s]): Level => [t / TICKS, s]);

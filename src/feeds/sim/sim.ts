@@ -116,9 +116,9 @@ export class SimFeed {
   }
 
   /** The efficient makers' Up book of a market (null for the noisy profile or an unknown market): for tests. */
-  makerBook(marketId: string): ReturnType<MakerBook['upLevels']> | null {
+  makerBook(marketId: string): (ReturnType<MakerBook['upLevels']> & { unpublished: number }) | null {
     const m = this.markets.get(marketId);
-    return m && m.book instanceof MakerBook ? m.book.upLevels() : null;
+    return m && m.book instanceof MakerBook ? { ...m.book.upLevels(), unpublished: m.book.unpublished } : null;
   }
 
   private *step(t: number): Generator<InputEvent> {
