@@ -15,7 +15,7 @@ import type { MarketInfo, Outcome, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
 import { keyPx, pxKey, type OrderBook } from '../core/book.ts';
 import { orderRuleViolation, QTY_EPS, sellableQty } from '../core/orderRules.ts';
-import { Consumed, emptyWalk, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
+import { Consumed, emptyWalk, noBetterThanTouch, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
 import type { Portfolio } from './portfolio.ts';
 
 export interface ExecutionParams {
@@ -310,13 +310,4 @@ export class Execution {
     this.counters.rejects += 1;
     out.push({ event_type: 'risk_reject', reason, market_id: marketId, intent_id: intentId, numbers, ts_unix_ms: nowMs });
   }
-}
-
-/**
- * A taker's match price, never better than the touch it decided on (nor past its limit):
- * a book that moved our way during the latency gives no price improvement, so a longer
- * latency can only cost.
- */
-function noBetterThanTouch(side: Side, vwapKey: number, touchKey: number, limitKey: number): number {
-  return side === 'buy' ? Math.min(limitKey, Math.max(vwapKey, touchKey)) : Math.max(limitKey, Math.min(vwapKey, touchKey));
 }

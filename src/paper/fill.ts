@@ -151,3 +151,12 @@ export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, li
   else if (liquidity === 'taker') fee = takerFee(walk.qty, vwapPx, pricing.fee);
   return { qty: walk.qty, vwap_px: vwapPx, fill_px: fillPx, notional, fee, levels: walk.levels, liquidity };
 }
+
+/**
+ * A taker's match price, never better than the touch it decided on (nor past its limit):
+ * a book that moved our way during the latency gives no price improvement, so a longer
+ * latency can only cost.
+ */
+export function noBetterThanTouch(side: Side, vwapKey: number, touchKey: number, limitKey: number): number {
+  return side === 'buy' ? Math.min(limitKey, Math.max(vwapKey, touchKey)) : Math.max(limitKey, Math.min(vwapKey, touchKey));
+}
