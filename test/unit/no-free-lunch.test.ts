@@ -12,18 +12,25 @@ import { edgeStats, RandomBuyer, runSim, type EdgeStats } from './sim-harness.ts
 const HOURS_12 = 12 * 3_600_000;
 const FIVE_MINUTE_WINDOWS = { windowMs: 300_000 };
 
+/** The kill switch is off: a strategy stopped after a losing streak would leave fewer windows to measure. */
+const NO_KILL_SWITCH = { POLYLAB_RISK_DAILY_LOSS_LIMIT: '1000000' };
+
 async function measure(o: { strategy?: RandomBuyer; env?: Record<string, string>; market?: 'efficient' | 'noisy' }): Promise<EdgeStats> {
-  const run = await runSim({ seed: 1, durationMs: HOURS_12, strategy: o.strategy, env: o.env, sim: { ...FIVE_MINUTE_WINDOWS, market: o.market ?? 'efficient' } });
+  const run = await runSim({ seed: 1, durationMs: HOURS_12, strategy: o.strategy, env: { ...NO_KILL_SWITCH, ...o.env }, sim: { ...FIVE_MINUTE_WINDOWS, market: o.market ?? 'efficient' } });
   const s = edgeStats(run);
   expect(s.windows).toBeGreaterThanOrEqual(140);
   return s;
 }
 
-/** Loses about half the spread plus the fee: pays at least that against the truth (latency may add a little), and the realized loss agrees within 3 standard errors. */
-function losesHalfSpreadPlusFee(s: EdgeStats, latencyAllowance: number): void {
+/**
+ * Loses about half the spread plus the fee: pays at least that against the truth (latency,
+ * and the makers' lean after our own buys, may add a little: `allowance`), and the realized
+ * loss agrees within 3 standard errors.
+ */
+function losesHalfSpreadPlusFee(s: EdgeStats, allowance: number): void {
   expect(s.fills).toBeGreaterThan(300);
   expect(s.costVsTruth).toBeGreaterThanOrEqual(s.halfSpreadPlusFee - 0.002);
-  expect(s.costVsTruth).toBeLessThanOrEqual(s.halfSpreadPlusFee + latencyAllowance);
+  expect(s.costVsTruth).toBeLessThanOrEqual(s.halfSpreadPlusFee + allowance);
   expect(Math.abs(-s.pnlPerShare - s.costVsTruth)).toBeLessThanOrEqual(3 * s.stdErr);
 }
 
@@ -45,7 +52,8 @@ describe('no free lunch on the efficient sim market (12 h of 5-minute windows, s
   }, 120_000);
 
   it('always buying Up loses the same', async () => {
-    losesHalfSpreadPlusFee(await measure({ strategy: new RandomBuyer(2, 0.05, 20, 'Up') }), 0.01);
+    // Buying one side again and again also pays for the makers leaning against it.
+    losesHalfSpreadPlusFee(await measure({ strategy: new RandomBuyer(2, 0.05, 20, 'Up') }), 0.015);
   }, 120_000);
 
   it.each(['divergence', 'fair-value'])('%s shows no significant edge', async (strategy) => {
