@@ -65,8 +65,10 @@ interface WorkingOrder extends Required<OrderRequest> {
   filled: number;
 }
 
-/** Depth consumed by our own fills on one token's book, per price level. */
+/** Depth consumed by our own fills on one token's book, per price level, as of one book version. */
 interface Overlay {
+  book: OrderBook;
+  version: number;
   bid: Consumed;
   ask: Consumed;
 }
@@ -108,14 +110,14 @@ export class Execution {
   /** Validates a decision's order and holds it for its latency (or matches it now at 0 ms). Returns whether it was accepted. */
   submit(req: OrderRequest, nowMs: number, out: OutputEvent[]): boolean {
     const info = this.lookup.market(req.market_id);
+    const book = this.lookup.book(req.token_id);
     const tif = req.tif ?? this.params.tif ?? 'IOC';
-    const bad = this.check(req);
+    const bad = this.violation(req, info, book);
     if (bad || !info) {
       this.reject(out, nowMs, bad?.reason ?? 'unknown_market', req.market_id, req.intent_id, bad?.numbers ?? {});
       return false;
     }
     const window = info.window_end_ms;
-    const book = this.lookup.book(req.token_id);
     const touch = req.side === 'buy' ? book?.asks.keys[0] : book?.bids.keys[0];
     const deadline = nowMs + (this.params.gtcTtlMs ?? DEFAULT_GTC_TTL_MS);
     const order: WorkingOrder = {
@@ -138,10 +140,13 @@ export class Execution {
    * then room for one more working order. Emits nothing.
    */
   check(req: OrderRequest): { reason: string; numbers: Numbers } | null {
-    const info = this.lookup.market(req.market_id);
+    return this.violation(req, this.lookup.market(req.market_id), this.lookup.book(req.token_id));
+  }
+
+  private violation(req: OrderRequest, info: MarketInfo | undefined, book: OrderBook | undefined): { reason: string; numbers: Numbers } | null {
     if (!info) return { reason: 'unknown_market', numbers: {} };
     const bad = orderRuleViolation(req, {
-      tick_size: this.lookup.book(req.token_id)?.tickSize ?? info.tick_size,
+      tick_size: book?.tickSize ?? info.tick_size,
       min_qty: Math.max(info.min_size, this.params.minOrderQtyShares ?? 0),
       sellable_qty: this.sellable(req.token_id),
     });
@@ -185,7 +190,7 @@ export class Execution {
       return this.reject(out, nowMs, 'window_ended', o.market_id, o.intent_id, { match_after_ms: o.match_after_ms, window_end_ms: info.window_end_ms });
     }
     const ladder = o.side === 'buy' ? book.asks : book.bids;
-    const consumed = this.overlay(o.token_id)[o.side === 'buy' ? 'ask' : 'bid'];
+    const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
     // With slippage, only levels whose slipped price still respects the limit are taken.
     const limitKey = takerLimitKey(o.side, pxKey(o.limit_px), this.params.slippageBps);
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
@@ -211,11 +216,8 @@ export class Execution {
   onBook(tokenId: string, nowMs: number, out: OutputEvent[]): void {
     const book = this.lookup.book(tokenId);
     if (!book) return;
-    const ov = this.overlays.get(tokenId);
-    if (ov) {
-      ov.bid.refresh(book.bids);
-      ov.ask.refresh(book.asks);
-    }
+    // Eagerly, so a level that leaves and comes back between two orders counts as changed.
+    if (this.overlays.has(tokenId)) this.overlay(tokenId, book);
     if (this.resting.length === 0) return;
     let kept = 0;
     for (const o of this.resting) {
@@ -227,7 +229,7 @@ export class Execution {
   /** Fills what trades through a resting order; returns whether the order keeps resting. */
   private tradeThrough(o: WorkingOrder, book: OrderBook, nowMs: number, out: OutputEvent[]): boolean {
     const ladder = o.side === 'buy' ? book.asks : book.bids;
-    const consumed = this.overlay(o.token_id)[o.side === 'buy' ? 'ask' : 'bid'];
+    const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
     const limitKey = pxKey(o.limit_px);
     const walk = walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, false, this.walk);
     if (walk.qty <= 0) return true;
@@ -296,12 +298,17 @@ export class Execution {
     });
   }
 
-  /** The token's consumed-depth overlay (levels that changed are forgotten in `onBook`). */
-  private overlay(tokenId: string): Overlay {
+  /** The token's consumed-depth overlay, re-indexed to the book's current version (levels that changed are forgotten). */
+  private overlay(tokenId: string, book: OrderBook): Overlay {
     let ov = this.overlays.get(tokenId);
     if (!ov) {
-      ov = { bid: new Consumed(), ask: new Consumed() };
+      ov = { book, version: book.version, bid: new Consumed(), ask: new Consumed() };
       this.overlays.set(tokenId, ov);
+    } else if (ov.version !== book.version || ov.book !== book) {
+      ov.book = book;
+      ov.version = book.version;
+      ov.bid.refresh(book.bids);
+      ov.ask.refresh(book.asks);
     }
     return ov;
   }
