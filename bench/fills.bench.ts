@@ -29,6 +29,8 @@ interface Token {
   id: string;
   book: OrderBook;
   levels: number;
+  /** +1 or −1: the next book update resizes every level by this many shares. */
+  flip: number;
 }
 
 /** One token per book depth: asks from 0.500 up, bids from 0.499 down, on a 0.001 grid. */
@@ -43,7 +45,7 @@ function makeTokens(rng: Rng, startMs: number): Token[] {
     }
     const book = new OrderBook(0.001);
     book.snapshot(bids, asks, startMs);
-    tokens.push({ id: `t${n}`, book, levels: n });
+    tokens.push({ id: `t${n}`, book, levels: n, flip: 1 });
   }
   return tokens;
 }
@@ -87,9 +89,13 @@ function runOrders(count: number, rng: Rng, tokens: Token[], exec: Execution, hi
     const t1 = process.hrtime.bigint();
     hist.recordValue(Number(t1 - t0));
     now += LATENCY_MS;
-    // A book update (same levels, new version) gives the next order fresh depth and lets
-    // resting GTC orders check for a trade-through, as the engine does on every book input.
-    t.book.change('ask', t.book.asks.bestPx()!, t.book.asks.sizes[0]!, now);
+    // A book update that resizes every level gives the next order fresh depth (our
+    // consumption stands until its level changes) and lets resting GTC orders check for a
+    // trade-through, as the engine does on every book input.
+    for (const ladder of [t.book.bids, t.book.asks]) {
+      for (let l = 0; l < ladder.keys.length; l++) t.book.change(ladder.side, ladder.keys[l]! / 1e6, ladder.sizes[l]! + t.flip, now);
+    }
+    t.flip = -t.flip;
     exec.onBook(t.id, now, out);
   }
   return now;

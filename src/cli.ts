@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, venueMinimumWarnings, type Config, type ConfigKey, type Speed } from './config.ts';
 import { SIM_START_MS, SimFeed } from './feeds/sim/sim.ts';
-import { buildAnalytics, buildEngine, drive, formatSummary, resolveSpeed, SummarySink } from './run.ts';
+import { buildAnalytics, buildEngine, drive, formatSummary, resolveSpeed, simOptionsFromConfig, SummarySink } from './run.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderTrustHtml } from './analytics/html.ts';
 import { compareRow, formatCompare, Lane, laneRow, parseStrategiesFile } from './compare.ts';
@@ -18,10 +18,10 @@ import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean; strategies?: string; html?: string };
+type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean; strategies?: string; html?: string; simMarket?: string };
 
 function configFrom(flags: RunFlags): Config {
-  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, serve: flags.serve };
+  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, serve: flags.serve, simMarket: flags.simMarket };
   return loadConfig(process.env, f);
 }
 
@@ -50,7 +50,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   // A sim run is a pure function of its seed, its id included; a live run is named by its start.
   const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
-  const summary = new SummarySink();
+  const summary = new SummarySink({ simMarket: mode === 'sim' ? cfg.simMarket : null });
   const analytics = buildAnalytics(cfg);
   const lanes = lanesFrom(flags.strategies, mode, runId, mode === 'sim' ? cfg.seed : null);
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
@@ -131,7 +131,13 @@ async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: Outpu
   const durationMs = cfg.durationMs ?? (speed === 'max' ? 30 * 60_000 : null);
   if (durationMs === null) process.stderr.write(`sim: seed ${cfg.seed} at ${speed} (a 15-minute market window every ${speed === '10x' ? '90 s' : '15 min'}) until Ctrl-C; paper trading only\n`);
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed, signal, observe });
+  const sim = new SimFeed(simOptionsFromConfig(cfg));
+  // The sim's makers see our fills (observe): they react as a real book would.
+  const withMakers: Observe = (input, outs) => {
+    observe(input, outs);
+    for (const o of outs) sim.observe(o);
+  };
+  return drive(engine, sim.events(), sink, { durationMs, speed, signal, observe: withMakers });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
@@ -196,6 +202,7 @@ export function buildProgram(): Command {
     .description('run the lab (paper-live by default; --mode sim for the seeded simulator)')
     .addOption(new Option('--mode <mode>', 'paper-live | sim (POLYLAB_MODE)'))
     .option('--seed <n>', 'simulator seed (POLYLAB_SEED)')
+    .option('--sim-market <profile>', 'sim market profile: efficient | noisy (POLYLAB_SIM_MARKET)')
     .option('--duration <d>', 'stop after this much input time, e.g. 90s, 30m, 2h (POLYLAB_DURATION)')
     .option('--speed <s>', 'auto | max | 1x | 10x (POLYLAB_SPEED); auto = 10x for a sim without --duration, else max')
     .option('--host <host>', 'API host (POLYLAB_HOST)')

@@ -7,11 +7,13 @@ import { z } from 'zod';
 import { STRATEGY_NAMES } from './strategy/strategies.ts';
 import { RUN_COMMAND_MODES, type Tif } from './core/outputs.ts';
 import { ADAPTERS, REGION_PROFILES, REGIONS, VENUE_NAMES, type Region, type VenueEndpoint, type VenueName } from './feeds/venues/index.ts';
+import { SIM_MARKETS } from './feeds/sim/profile.ts';
 
 export const MODES = RUN_COMMAND_MODES;
 export const VENUES = VENUE_NAMES;
 export const FAMILIES = ['5m', '15m', '1h', '4h', '1d'] as const;
 export const STRATEGIES = STRATEGY_NAMES;
+export { SIM_MARKETS };
 /** Time in force of paper orders: fill-or-kill, immediate-or-cancel, good-till-cancel (with a TTL). */
 export const TIFS = ['IOC', 'FOK', 'GTC'] as const satisfies readonly Tif[];
 /** `auto`: 10x for a sim without `--duration` (watchable, until Ctrl-C), max otherwise. */
@@ -34,6 +36,9 @@ const origins = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
   z.array(z.string().refine((o) => { try { return new URL(o).origin === o; } catch { return false; } })),
 );
+/** A sim realism setting: null (the default) keeps the market profile's value. */
+const profileNum = (min: number, max: number) => num(min, max).nullable();
+const profileInt = (min: number, max: number, step = 1) => z.coerce.number().int().min(min).max(max).multipleOf(step).nullable();
 const duration = z.preprocess((v) => (typeof v === 'string' ? parseDurationMs(v) : v), z.number().int().positive().nullable());
 
 /** One setting: its key, environment variable, schema and default. */
@@ -56,6 +61,24 @@ function venueSettings(): Record<string, Setting> {
   return out;
 }
 
+/** The sim profile's realism settings (README "Configuration", docs/methodology.md §7); null = the profile's value. */
+function simRealismSettings() {
+  const profile = 'or empty for the market profile\'s value';
+  return {
+    simVolAnnual: { env: 'POLYLAB_SIM_VOL', schema: profileNum(0.01, 5), default: null, accepted: `an annualized volatility 0.01-5, ${profile}` },
+    simSpread: { env: 'POLYLAB_SIM_SPREAD', schema: profileNum(0, 0.5), default: null, accepted: `a spread 0-0.5 (price units), ${profile}` },
+    simDepthShares: { env: 'POLYLAB_SIM_DEPTH', schema: profileNum(1, 1e7), default: null, accepted: `shares at the touch 1-1e7, ${profile}` },
+    simDepthDecay: { env: 'POLYLAB_SIM_DEPTH_DECAY', schema: profileNum(0.05, 1), default: null, accepted: `a factor 0.05-1 per level away from the touch, ${profile}` },
+    simBookMs: { env: 'POLYLAB_SIM_BOOK_MS', schema: profileInt(100, 60_000, 100), default: null, accepted: `a multiple of 100 ms, 100-60000, ${profile}` },
+    simMakerReactionMs: { env: 'POLYLAB_SIM_MAKER_REACTION_MS', schema: profileInt(0, 600_000), default: null, accepted: `an integer 0-600000 (ms), ${profile}` },
+    simImpactPerShare: { env: 'POLYLAB_SIM_IMPACT', schema: profileNum(0, 0.01), default: null, accepted: `probability points per share 0-0.01, ${profile}` },
+    simOracleBasisBps: { env: 'POLYLAB_SIM_ORACLE_BASIS_BPS', schema: profileNum(0, 100), default: null, accepted: `bps 0-100, ${profile}` },
+    simOracleLagMs: { env: 'POLYLAB_SIM_ORACLE_LAG_MS', schema: profileInt(0, 60_000, 100), default: null, accepted: `a multiple of 100 ms, 0-60000, ${profile}` },
+    simOutageMs: { env: 'POLYLAB_SIM_OUTAGE_MS', schema: profileInt(0, 60_000), default: null, accepted: `an integer 0-60000 (ms of every minute), ${profile}` },
+    simOutlierRate: { env: 'POLYLAB_SIM_OUTLIER_RATE', schema: profileNum(0, 1), default: null, accepted: `a share 0-1, ${profile}` },
+  } satisfies Record<string, Setting>;
+}
+
 export const SETTINGS = {
   mode: { env: 'POLYLAB_MODE', schema: z.enum(MODES), default: 'paper-live', accepted: MODES.join(', ') },
   host: { env: 'POLYLAB_HOST', schema: z.string().min(1), default: '127.0.0.1' },
@@ -72,6 +95,8 @@ export const SETTINGS = {
   durationMs: { env: 'POLYLAB_DURATION', schema: duration, default: null, accepted: 'a duration like 90s, 30m, 2h' },
   speed: { env: 'POLYLAB_SPEED', schema: z.enum(SPEEDS), default: 'auto', accepted: SPEEDS.join(', ') },
   serve: { env: 'POLYLAB_SERVE', schema: flag, default: false, accepted: 'true or false (1/0)' },
+  simMarket: { env: 'POLYLAB_SIM_MARKET', schema: z.enum(SIM_MARKETS), default: 'efficient', accepted: SIM_MARKETS.join(', ') },
+  ...simRealismSettings(),
   region: { env: 'POLYLAB_REGION', schema: z.enum(REGIONS), default: 'global', accepted: `${REGIONS.join(', ')} (us: Binance.US instead of Binance, without Bybit and OKX)` },
   venues: { env: 'POLYLAB_VENUES', schema: list(VENUES), default: [...VENUES], regionDefault: (r) => [...REGION_PROFILES[r].venues], accepted: `a comma list of ${VENUES.join(', ')}` },
   venueTradeStaleMs: { env: 'POLYLAB_VENUE_TRADE_STALE_MS', schema: int(1_000, 86_400_000), default: 120_000, accepted: 'an integer 1000-86400000 (ms without a trade before a connected venue is stale and reconnected)' },
@@ -88,7 +113,7 @@ export const SETTINGS = {
   medianMinVenues: { env: 'POLYLAB_MEDIAN_MIN_VENUES', schema: int(1, 20), default: 2 },
   strategy: { env: 'POLYLAB_STRATEGY', schema: z.enum(STRATEGIES), default: 'divergence', accepted: STRATEGIES.join(', ') },
   divergenceThreshold: { env: 'POLYLAB_DIVERGENCE_THRESHOLD', schema: num(0, 10), default: 0.05 },
-  volHalfLifeMs: { env: 'POLYLAB_VOL_HALF_LIFE_MS', schema: int(1000, 86_400_000), default: 300_000 },
+  volHalfLifeMs: { env: 'POLYLAB_VOL_HALF_LIFE_MS', schema: int(1000, 86_400_000), default: 600_000 },
   volFloorAnnual: { env: 'POLYLAB_VOL_FLOOR', schema: num(0.01, 10), default: 0.2 },
   equityUsd: { env: 'POLYLAB_EQUITY', schema: num(1, 1e12), default: 10_000 },
   orderQtyShares: { env: 'POLYLAB_ORDER_QTY', schema: num(0.01, 1e9), default: 20 },

@@ -80,8 +80,12 @@ export const PositionsResponseSchema = z.object({ positions: z.array(PositionSch
 export const FillsResponseSchema = z.object({ fills: z.array(PaperFillSchema), total: z.number().int().nonnegative() });
 export const RejectsResponseSchema = z.object({
   rejects: z.array(RiskRejectSchema),
+  /** Reject events: one per reject episode or order-level refusal. */
   total: z.number().int().nonnegative(),
   by_reason: z.record(z.string(), z.number().int().nonnegative()),
+  /** Every refusal, the repeats inside episodes included (an open episode counts what has ended or its first). */
+  occurrences: z.number().int().nonnegative(),
+  occurrences_by_reason: z.record(z.string(), z.number().int().nonnegative()),
 });
 export const PnlResponseSchema = z.object({ pnl: PnlSchema.nullable() });
 

@@ -91,7 +91,8 @@ function registerRoutes(root: FastifyInstance, opts: BuildApiOptions): void {
   app.get('/fills', { schema: { description: 'Recent paper fills, newest first', querystring: ListQuerySchema, response: { 200: FillsResponseSchema, ...errors } } },
     (req) => ({ fills: state.recentFills(req.query.limit, req.query.market_id), total: state.fills.total }));
   app.get('/rejects', { schema: { description: 'Recent risk rejects, newest first, and counts by reason', querystring: ListQuerySchema, response: { 200: RejectsResponseSchema, ...errors } } },
-    (req) => ({ rejects: state.recentRejects(req.query.limit, req.query.market_id), total: state.rejects.total, by_reason: state.rejectCounts() }));
+    (req) => ({ rejects: state.recentRejects(req.query.limit, req.query.market_id), total: state.rejects.total, by_reason: state.rejectCounts(),
+      occurrences: state.rejectOccurrences, occurrences_by_reason: state.rejectOccurrenceCounts() }));
   app.get('/pnl', { schema: { description: 'Latest PnL', response: { 200: PnlResponseSchema } } },
     () => ({ pnl: state.pnl() }));
   app.get('/runs', { schema: { description: 'Runs started by this process (until the journal exists)', response: { 200: RunsResponseSchema } } },

@@ -66,6 +66,9 @@ export class LabState {
   readonly fills: Ring<PaperFill>;
   readonly rejects: Ring<RiskReject>;
   private readonly rejectsByReason = new Map<string, number>();
+  /** Every refusal, the repeats inside reject episodes included (engine/rejectEpisodes.ts). */
+  private readonly occurrencesByReason = new Map<string, number>();
+  rejectOccurrences = 0;
   private lastPnl: Pnl | null = null;
   private lastMedian: OutputOf<'btc_median'> | null = null;
   private standDownSinceMs: number | null = null;
@@ -99,6 +102,8 @@ export class LabState {
         break;
       case 'paper_fill': this.fills.push(e); this.bumpRun('fills'); break;
       case 'risk_reject': this.onReject(e); break;
+      // Its first occurrence came with the episode's risk_reject.
+      case 'reject_episode_ended': this.occurred(e.reason, e.occurrences - 1); break;
       case 'settlement': this.onSettlement(e.market_id); break;
       case 'pnl': this.lastPnl = e; break;
       default: break;
@@ -160,6 +165,7 @@ export class LabState {
   private onReject(e: RiskReject): void {
     this.rejects.push(e);
     this.rejectsByReason.set(e.reason, (this.rejectsByReason.get(e.reason) ?? 0) + 1);
+    this.occurred(e.reason, 1);
     if (e.reason === 'no_reference_price') this.standDownSinceMs = e.ts_unix_ms;
     this.bumpRun('rejects');
   }
@@ -260,8 +266,17 @@ export class LabState {
     return this.rejects.newest(limit, marketId === undefined ? undefined : (r) => r.market_id === marketId);
   }
 
+  private occurred(reason: string, n: number): void {
+    this.rejectOccurrences += n;
+    this.occurrencesByReason.set(reason, (this.occurrencesByReason.get(reason) ?? 0) + n);
+  }
+
   rejectCounts(): Record<string, number> {
     return Object.fromEntries(this.rejectsByReason);
+  }
+
+  rejectOccurrenceCounts(): Record<string, number> {
+    return Object.fromEntries(this.occurrencesByReason);
   }
 
   pnl(): Pnl | null {

@@ -132,7 +132,10 @@ export const PaperFillSchema = z.object({
   /** Shares requested by the intent; qty < requested_qty is a partial fill. */
   requested_qty: num.positive(),
   levels_consumed: z.number().int().nonnegative(),
-  /** The book's VWAP over the consumed levels (maker: the order's limit), before slippage. */
+  /**
+   * The match price before slippage: the book's VWAP over the consumed levels, never better
+   * than the touch at the decision (maker: the order's limit).
+   */
   vwap_px: num.positive().optional(),
   tif: TifSchema.optional(),
   ts_unix_ms: tsMs,
@@ -161,9 +164,29 @@ export const RiskRejectSchema = z.object({
   market_id: z.string().nullable(),
   intent_id: z.string().nullable(),
   numbers,
+  /**
+   * Set on a decision's reject: the episode it opens. Repeats of it (same market, decision
+   * and reason on the following ticks) emit nothing; `reject_episode_ended` counts them.
+   */
+  episode_id: z.string().optional(),
   ts_unix_ms: tsMs,
 });
 export type RiskReject = z.infer<typeof RiskRejectSchema>;
+
+/** A reject episode closed: its condition cleared (or the run stopped). Counts every occurrence, the first included. */
+export const RejectEpisodeEndedSchema = z.object({
+  event_type: z.literal('reject_episode_ended'),
+  episode_id: z.string(),
+  reason: z.string(),
+  market_id: z.string().nullable(),
+  occurrences: z.number().int().positive(),
+  first_ts_ms: tsMs,
+  last_ts_ms: tsMs,
+  /** The numbers of the last occurrence (ages, time left and marks move while the condition holds). */
+  last_numbers: numbers,
+  ts_unix_ms: tsMs,
+});
+export type RejectEpisodeEnded = z.infer<typeof RejectEpisodeEndedSchema>;
 
 export const PositionSchema = z.object({
   event_type: z.literal('position'),
@@ -233,6 +256,7 @@ export const OutputEventSchema = z.discriminatedUnion('event_type', [
   PaperFillSchema,
   OrderExpiredSchema,
   RiskRejectSchema,
+  RejectEpisodeEndedSchema,
   PositionSchema,
   SettlementSchema,
   PnlSchema,

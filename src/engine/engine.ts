@@ -15,7 +15,8 @@ import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.t
 import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
 import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
-import { Execution } from '../paper/execution.ts';
+import { Execution, type OrderRequest } from '../paper/execution.ts';
+import { RejectEpisodes, type DecisionReject } from './rejectEpisodes.ts';
 
 export interface EngineParams {
   runId: string;
@@ -76,8 +77,9 @@ export class Engine {
    */
   private reference: { med: MedianResult; tsMs: number; live: boolean } | null = null;
   private lastPnlMs = 0;
-  private standDown: string | null = null;
   private seq = 0;
+  /** Decisions refused tick after tick are one episode each (rejectEpisodes.ts). */
+  readonly episodes = new RejectEpisodes();
   private readonly settled = new Map<string, SettledRecord>();
   readonly counters: EngineCounters = { inputs: 0, intents: 0, fills: 0, rejects: 0, settlements: 0 };
 
@@ -106,8 +108,10 @@ export class Engine {
 
   stop(tsMs: number): OutputEvent[] {
     this.now = Math.max(this.now, tsMs);
+    const out: OutputEvent[] = [];
+    this.episodes.closeAll(this.now, out);
     const pnl = this.pnlEvent();
-    return [pnl, { event_type: 'run_stopped', run_id: this.params.runId, fills: this.counters.fills, rejects: this.counters.rejects, settlements: this.counters.settlements, equity: pnl.equity, realized: pnl.realized, fees: pnl.fees, ts_unix_ms: this.now }];
+    return [...out, pnl, { event_type: 'run_stopped', run_id: this.params.runId, fills: this.counters.fills, rejects: this.counters.rejects, settlements: this.counters.settlements, equity: pnl.equity, realized: pnl.realized, fees: pnl.fees, ts_unix_ms: this.now }];
   }
 
   step(input: InputEvent): OutputEvent[] {
@@ -205,27 +209,20 @@ export class Engine {
     }
     // A market whose price to beat was just fixed is announced again, so sinks see it.
     for (const info of this.markets.advance(this.now, med?.px_median ?? null)) out.push({ event_type: 'market_discovered', market: info, ts_unix_ms: this.now });
-    this.standDownIfNeeded(med, out);
+    // Without a fresh reference price the strategy stands down: one notice per episode. New
+    // orders in the meantime are refused by the stale-reference gate with the median's age.
+    if (!med) this.rejectDecision(out, '|no_reference_price', { reason: 'no_reference_price', market_id: null, intent_id: null, numbers: { min_venues: this.params.median.minVenues } }, () => this.reference?.live !== true);
     // The kill switch's day is observed on every tick, so a day starts at its first tick.
     this.risk.dayState(this.now, this.equityNow());
     // Without a fresh median the strategy still runs on the last one: the stale-reference
     // gate, not silence, is what stops it (with the median's age in the reject).
     const ref = this.reference;
     if (ref) for (const m of this.markets.tradable(this.now)) this.evaluate(m, ref.med.px_median, out);
+    this.episodes.endTick(this.now, out);
     if (this.now - this.lastPnlMs >= (this.params.pnlIntervalMs ?? 10_000)) {
       this.lastPnlMs = this.now;
       out.push(this.pnlEvent());
     }
-  }
-
-  /**
-   * Without a fresh reference price the strategy stands down; say so once per episode. New
-   * orders in the meantime are refused by the stale-reference gate with the median's age.
-   */
-  private standDownIfNeeded(med: MedianResult | null, out: OutputEvent[]): void {
-    const reason = med ? null : 'no_reference_price';
-    if (reason && reason !== this.standDown) this.reject(out, reason, null, null, { min_venues: this.params.median.minVenues });
-    this.standDown = reason;
   }
 
   private evaluate(m: MarketState, spot: number, out: OutputEvent[]): void {
@@ -247,11 +244,23 @@ export class Engine {
     const marketId = m.info.market_id;
     out.push({ event_type: 'signal', strategy: this.params.strategy.name, market_id: marketId, token_id: d.token_id, outcome: d.outcome, action: d.side, reason: d.reason, numbers: d.numbers, ts_unix_ms: this.now });
     const intentId = `i${++this.seq}`;
-    const check = this.risk.check({ market_id: marketId, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.riskContext(m, d.token_id));
-    if (!check.ok) return this.reject(out, check.reason, marketId, intentId, check.numbers);
-    // The order rules (core/orderRules.ts), latency and matching are the paper execution's.
-    const accepted = this.execution.submit({ intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px }, this.now, out);
-    if (accepted) this.risk.recordAccepted(marketId, this.now);
+    const order = { intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px };
+    const decision = `${marketId}|${d.token_id}|${d.side}`;
+    const bad = this.refusal(m, order);
+    if (bad) {
+      const holds = () => this.markets.get(marketId) === m && this.refusal(m, order)?.reason === bad.reason;
+      return this.rejectDecision(out, decision, { reason: bad.reason, market_id: marketId, intent_id: intentId, numbers: bad.numbers }, holds);
+    }
+    this.episodes.passed(decision, this.now, out);
+    if (this.execution.submit(order, this.now, out)) this.risk.recordAccepted(marketId, d.side, this.now);
+  }
+
+  /** Why an order would be refused now: the risk limits, then the order rules (core/orderRules.ts); null if it would pass. */
+  private refusal(m: MarketState, order: OrderRequest): { reason: string; numbers: Record<string, number | string | null> } | null {
+    if (m.closed || m.settled) return { reason: 'market_closed', numbers: {} };
+    const check = this.risk.check(order, this.riskContext(m, order.token_id));
+    // Latency and matching are the paper execution's.
+    return check.ok ? this.execution.check(order) : check;
   }
 
   /** What the risk gates need, all from input time and engine state. */
@@ -309,9 +318,9 @@ export class Engine {
     out.push(this.pnlEvent());
   }
 
-  private reject(out: OutputEvent[], reason: string, marketId: string | null, intentId: string | null, numbers: Record<string, number | string | null>): void {
-    this.counters.rejects += 1;
-    out.push({ event_type: 'risk_reject', reason, market_id: marketId, intent_id: intentId, numbers, ts_unix_ms: this.now });
+  /** A refused decision (or stand-down): a new reject episode is an event and counts; a repeat is counted on its episode. */
+  private rejectDecision(out: OutputEvent[], decision: string, r: DecisionReject, holds: () => boolean): void {
+    if (this.episodes.reject(decision, r, this.now, out, holds)) this.counters.rejects += 1;
   }
 
   private pnlEvent(): Extract<OutputEvent, { event_type: 'pnl' }> {

@@ -5,15 +5,17 @@
  * to the portfolio. Every outcome is an output event: `paper_intent`, `paper_fill` +
  * `position`, `risk_reject` (with a reason) or `order_expired`.
  *
- * Pessimism, by rule: an order sees the book as it stands `latencyMs` after the decision;
- * depth taken by our own fills is gone until the book changes; a resting order assumes no
- * queue priority and fills only on prices strictly through its limit, at its limit.
+ * Pessimism, by rule: an order sees the book as it stands `latencyMs` after the decision,
+ * and a taker never pays better than the touch it decided on (a book that moved our way
+ * during the latency gives no price improvement; one that moved away costs us); depth taken
+ * by our own fills is gone until that price level changes; a resting order assumes no queue
+ * priority and fills only on prices strictly through its limit, at its limit.
  */
 import type { MarketInfo, Outcome, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
 import { keyPx, pxKey, type OrderBook } from '../core/book.ts';
 import { orderRuleViolation, QTY_EPS, sellableQty } from '../core/orderRules.ts';
-import { Consumed, emptyWalk, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
+import { Consumed, emptyWalk, noBetterThanTouch, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
 import type { Portfolio } from './portfolio.ts';
 
 export interface ExecutionParams {
@@ -56,12 +58,14 @@ export interface ExecutionCounters {
 
 interface WorkingOrder extends Required<OrderRequest> {
   match_after_ms: number;
+  /** The touch on our side (best ask to buy, best bid to sell) when we decided, as a price key. */
+  touch_key: number | null;
   expires_at_ms: number | null;
   expiry_reason: 'deadline' | 'window_end';
   filled: number;
 }
 
-/** Depth consumed by our own fills, valid for one version of one token's book. */
+/** Depth consumed by our own fills on one token's book, per price level, as of one book version. */
 interface Overlay {
   book: OrderBook;
   version: number;
@@ -106,17 +110,19 @@ export class Execution {
   /** Validates a decision's order and holds it for its latency (or matches it now at 0 ms). Returns whether it was accepted. */
   submit(req: OrderRequest, nowMs: number, out: OutputEvent[]): boolean {
     const info = this.lookup.market(req.market_id);
+    const book = this.lookup.book(req.token_id);
     const tif = req.tif ?? this.params.tif ?? 'IOC';
-    const bad = info ? this.validate(req, info) : { reason: 'unknown_market', numbers: {} };
-    if (bad) {
-      this.reject(out, nowMs, bad.reason, req.market_id, req.intent_id, bad.numbers);
+    const bad = this.violation(req, info, book);
+    if (bad || !info) {
+      this.reject(out, nowMs, bad?.reason ?? 'unknown_market', req.market_id, req.intent_id, bad?.numbers ?? {});
       return false;
     }
-    const window = info!.window_end_ms;
+    const window = info.window_end_ms;
+    const touch = req.side === 'buy' ? book?.asks.keys[0] : book?.bids.keys[0];
     const deadline = nowMs + (this.params.gtcTtlMs ?? DEFAULT_GTC_TTL_MS);
     const order: WorkingOrder = {
       intent_id: req.intent_id, market_id: req.market_id, token_id: req.token_id, outcome: req.outcome, side: req.side, qty: req.qty, limit_px: req.limit_px,
-      tif, match_after_ms: nowMs + this.params.latencyMs, filled: 0,
+      tif, match_after_ms: nowMs + this.params.latencyMs, touch_key: touch ?? null, filled: 0,
       expires_at_ms: tif === 'GTC' ? Math.min(deadline, window) : null, expiry_reason: deadline < window ? 'deadline' : 'window_end',
     };
     this.counters.intents += 1;
@@ -129,10 +135,18 @@ export class Execution {
     return true;
   }
 
-  /** The order rules (core/orderRules.ts), then room for one more working order. */
-  private validate(req: OrderRequest, info: MarketInfo): { reason: string; numbers: Numbers } | null {
+  /**
+   * Why `submit` would refuse this order, or null: the order rules (core/orderRules.ts),
+   * then room for one more working order. Emits nothing.
+   */
+  check(req: OrderRequest): { reason: string; numbers: Numbers } | null {
+    return this.violation(req, this.lookup.market(req.market_id), this.lookup.book(req.token_id));
+  }
+
+  private violation(req: OrderRequest, info: MarketInfo | undefined, book: OrderBook | undefined): { reason: string; numbers: Numbers } | null {
+    if (!info) return { reason: 'unknown_market', numbers: {} };
     const bad = orderRuleViolation(req, {
-      tick_size: this.lookup.book(req.token_id)?.tickSize ?? info.tick_size,
+      tick_size: book?.tickSize ?? info.tick_size,
       min_qty: Math.max(info.min_size, this.params.minOrderQtyShares ?? 0),
       sellable_qty: this.sellable(req.token_id),
     });
@@ -180,6 +194,7 @@ export class Execution {
     // With slippage, only levels whose slipped price still respects the limit are taken.
     const limitKey = takerLimitKey(o.side, pxKey(o.limit_px), this.params.slippageBps);
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
+    if (walk.qty > 0 && o.touch_key !== null) walk.vwapKey = noBetterThanTouch(o.side, walk.vwapKey, o.touch_key, limitKey);
     const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
     if (o.tif === 'FOK' && walk.qty < o.qty - QTY_EPS) return this.reject(out, nowMs, 'fok_insufficient_depth', o.market_id, o.intent_id, numbers);
     if (walk.qty > 0) {
@@ -199,9 +214,11 @@ export class Execution {
 
   /** After `tokenId`'s book changed: resting orders fill on depth strictly through their limit. */
   onBook(tokenId: string, nowMs: number, out: OutputEvent[]): void {
-    if (this.resting.length === 0) return;
     const book = this.lookup.book(tokenId);
     if (!book) return;
+    // Eagerly, so a level that leaves and comes back between two orders counts as changed.
+    if (this.overlays.has(tokenId)) this.overlay(tokenId, book);
+    if (this.resting.length === 0) return;
     let kept = 0;
     for (const o of this.resting) {
       if (o.token_id !== tokenId || this.tradeThrough(o, book, nowMs, out)) this.resting[kept++] = o;
@@ -281,19 +298,17 @@ export class Execution {
     });
   }
 
-  /** The token's consumed-depth overlay, reset whenever its book has changed. */
+  /** The token's consumed-depth overlay, re-indexed to the book's current version (levels that changed are forgotten). */
   private overlay(tokenId: string, book: OrderBook): Overlay {
     let ov = this.overlays.get(tokenId);
     if (!ov) {
       ov = { book, version: book.version, bid: new Consumed(), ask: new Consumed() };
       this.overlays.set(tokenId, ov);
     } else if (ov.version !== book.version || ov.book !== book) {
-      // Any book change (snapshot or delta) bumps the version: the ladders may have moved,
-      // so consumption recorded by level position starts afresh.
       ov.book = book;
       ov.version = book.version;
-      ov.bid.reset();
-      ov.ask.reset();
+      ov.bid.refresh(book.bids);
+      ov.ask.refresh(book.asks);
     }
     return ov;
   }

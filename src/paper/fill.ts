@@ -1,8 +1,8 @@
 /**
  * Book-walking fill model (pure). A buy walks the asks best-first up to its limit, a sell
  * walks the bids down to its limit; the fill price is the VWAP of the consumed levels,
- * worsened by `slippageBps`. Depth already taken by our own paper fills at the same book
- * version (`Consumed`) is not available again. Against a one-level book with a bps fee
+ * worsened by `slippageBps`. Depth already taken by our own paper fills (`Consumed`) is not
+ * available again until its level changes. Against a one-level book with a bps fee
  * override this is exactly the seed's top-of-book rule (topOfBook.ts).
  */
 import type { FeeSchedule, Side } from '../core/events.ts';
@@ -14,45 +14,79 @@ import { QTY_EPS } from '../core/orderRules.ts';
 export { QTY_EPS };
 
 /**
- * Shares of each level of one ladder already taken by our own fills, valid for one book
- * version. Indexed by level position: while the version stands the ladder's arrays do not
- * change, so a position is always the same price. `reset()` is a generation bump, O(1),
- * because every book update starts a fresh overlay (this is on the per-order hot path).
+ * Shares of each level of one ladder already taken by our own fills. A level's consumption
+ * stands while that level still shows the size it had when we took from it: depth we
+ * consumed is offered again only when *that* level changes (resized, removed), not when
+ * some other level of the book moves. Live, the venue never sees our paper fills, so an
+ * unchanged level still "shows" what we took; in the sim the makers remove it themselves,
+ * which changes the level and so ends our record of it.
+ *
+ * Entries are indexed by the level's position in the ladder (typed arrays, no allocation on
+ * the per-order hot path) and carry the level's price key and size; `refresh` re-indexes
+ * them after the book changed (levels above may have come or gone) and drops the changed.
  */
 export class Consumed {
+  private key = new Float64Array(16);
+  private size = new Float64Array(16);
   private used = new Float64Array(16);
   private gen = new Uint32Array(16);
   private current = 1;
+  /** Positions holding an entry of the current generation. */
+  private active: number[] = [];
+  private readonly scratch: number[] = [];
 
-  get(i: number): number {
-    return i < this.gen.length && this.gen[i] === this.current ? this.used[i]! : 0;
+  get levels(): number {
+    return this.active.length;
   }
 
-  add(i: number, qty: number): void {
+  /** Shares already taken at position `i`, if it is still the level `key` showing `size`. */
+  get(i: number, key: number, size: number): number {
+    return i < this.gen.length && this.gen[i] === this.current && this.key[i] === key && this.size[i] === size ? this.used[i]! : 0;
+  }
+
+  add(i: number, key: number, size: number, qty: number): void {
     if (i >= this.gen.length) this.grow(i + 1);
-    if (this.gen[i] !== this.current) {
+    if (this.gen[i] !== this.current || this.key[i] !== key || this.size[i] !== size) {
+      if (this.gen[i] !== this.current) this.active.push(i);
       this.gen[i] = this.current;
+      this.key[i] = key;
+      this.size[i] = size;
       this.used[i] = 0;
     }
     this.used[i]! += qty;
   }
 
-  reset(): void {
+  /** After the ladder changed: keeps the entries whose level still shows the same size, at its new position. */
+  refresh(ladder: BookLadder): void {
+    if (this.active.length === 0) return;
+    const keep = this.scratch;
+    for (const i of this.active) {
+      if (this.gen[i] === this.current) keep.push(this.key[i]!, this.size[i]!, this.used[i]!);
+    }
+    this.active.length = 0;
     this.current += 1;
     if (this.current >= 0xffff_ffff) {
       this.gen.fill(0);
       this.current = 1;
     }
+    for (let k = 0; k < keep.length; k += 3) {
+      const j = ladder.keys.indexOf(keep[k]!);
+      if (j >= 0 && ladder.sizes[j] === keep[k + 1]) this.add(j, keep[k]!, keep[k + 1]!, keep[k + 2]!);
+    }
+    keep.length = 0;
   }
 
   private grow(n: number): void {
     const size = Math.max(n, this.gen.length * 2);
-    const used = new Float64Array(size);
-    const gen = new Uint32Array(size);
-    used.set(this.used);
-    gen.set(this.gen);
-    this.used = used;
-    this.gen = gen;
+    const widen = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.key = widen(this.key, (n) => new Float64Array(n));
+    this.size = widen(this.size, (n) => new Float64Array(n));
+    this.used = widen(this.used, (n) => new Float64Array(n));
+    this.gen = widen(this.gen, (n) => new Uint32Array(n));
   }
 }
 
@@ -87,10 +121,10 @@ export function walkLadder(
   for (let i = 0; i < keys.length && remaining > QTY_EPS; i++) {
     const key = keys[i]!;
     if (buy ? key > limitKey || (strict && key === limitKey) : key < limitKey || (strict && key === limitKey)) break;
-    const avail = consumed === null ? sizes[i]! : sizes[i]! - consumed.get(i);
+    const avail = consumed === null ? sizes[i]! : sizes[i]! - consumed.get(i, key, sizes[i]!);
     if (avail <= QTY_EPS) continue;
     const take = remaining < avail ? remaining : avail;
-    if (commit && consumed !== null) consumed.add(i, take);
+    if (commit && consumed !== null) consumed.add(i, key, sizes[i]!, take);
     // Summing in integer price keys keeps one-level VWAPs exact (0.11, not 0.11000000000000001).
     cost += take * key;
     filled += take;
@@ -156,4 +190,13 @@ export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, li
   if (pricing.feeBpsOverride !== undefined && pricing.feeBpsOverride !== null) fee = bpsFee(notional, pricing.feeBpsOverride);
   else if (liquidity === 'taker') fee = takerFee(walk.qty, vwapPx, pricing.fee);
   return { qty: walk.qty, vwap_px: vwapPx, fill_px: fillPx, notional, fee, levels: walk.levels, liquidity };
+}
+
+/**
+ * A taker's match price, never better than the touch it decided on (nor past its limit):
+ * a book that moved our way during the latency gives no price improvement, so a longer
+ * latency can only cost.
+ */
+export function noBetterThanTouch(side: Side, vwapKey: number, touchKey: number, limitKey: number): number {
+  return side === 'buy' ? Math.min(limitKey, Math.max(vwapKey, touchKey)) : Math.max(limitKey, Math.min(vwapKey, touchKey));
 }

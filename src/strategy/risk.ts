@@ -53,7 +53,10 @@ export interface RiskLimits {
   /** Widest acceptable best ask − best bid of the token, in price (probability) units. */
   maxSpread: number;
   noNewRiskBeforeEndMs: number;
-  /** Minimum time between two accepted orders on the same market. */
+  /**
+   * Minimum time between two accepted orders on the same market in the same direction (buy
+   * or sell): an entry never holds up an exit.
+   */
   cooldownMs: number;
 }
 
@@ -127,7 +130,7 @@ export const GATES: ReadonlyArray<readonly [RiskReason, Gate]> = [
   ['too_close_to_end', (o, c, l) =>
     isBuy(o) && c.time_left_ms < l.noNewRiskBeforeEndMs ? no('too_close_to_end', { time_left_ms: c.time_left_ms, no_new_risk_before_end_ms: l.noNewRiskBeforeEndMs }) : OK],
   ['cooldown', (o, c, l, s) => {
-    const last = s.lastOrderMs(o.market_id);
+    const last = s.lastOrderMs(o.market_id, o.side);
     return last !== null && c.ts_unix_ms - last < l.cooldownMs ? no('cooldown', { since_last_order_ms: c.ts_unix_ms - last, cooldown_ms: l.cooldownMs }) : OK;
   }],
   ['max_order_qty', (o, _c, l) => (isBuy(o) && o.qty > l.maxOrderQtyShares + 1e-9 ? no('max_order_qty', { qty: o.qty, max_qty: l.maxOrderQtyShares }) : OK)],
@@ -191,13 +194,13 @@ export class RiskState {
     return OK;
   }
 
-  /** Records an order that passed (and became an intent), for the cooldown. */
-  recordAccepted(marketId: string, tsMs: number): void {
-    this.lastOrder.set(marketId, tsMs);
+  /** Records an order that passed (and became an intent), for the cooldown of its market and direction. */
+  recordAccepted(marketId: string, side: Side, tsMs: number): void {
+    this.lastOrder.set(`${side}:${marketId}`, tsMs);
   }
 
-  lastOrderMs(marketId: string): number | null {
-    return this.lastOrder.get(marketId) ?? null;
+  lastOrderMs(marketId: string, side: Side): number | null {
+    return this.lastOrder.get(`${side}:${marketId}`) ?? null;
   }
 
   /**

@@ -1,8 +1,11 @@
 // Goal: prove that a change which claims "no behaviour change" changes nothing a sim run shows.
-// The digests were taken from main before the issue-11 restructure, which left them
-// unchanged; a documented behaviour change updates them in the same commit and says why:
-// - dashboard (issue 14): the sim reports venue health every 5 s (more inputs, feed_health
-//   events) and btc_median carries vol_annual and venue prints; fills and PnL unchanged.
+// A documented behaviour change updates the digests in the same commit and says why in its
+// message. Last updated by issue 12: the efficient sim market became the default (books on
+// the true probability, makers reacting to our fills), settlement by the market's rule,
+// reject episodes, per-level consumed depth, no price improvement from latency, the
+// fee-aware divergence, the volatility estimator, and the new summary lines. Merged with
+// the dashboard's sim venue health (issue 14): more inputs and feed_health events, every
+// fill and every PnL figure unchanged (the summaries differ only in their input count).
 import { describe, expect, it } from 'vitest';
 import { simDigest } from './simRun.ts';
 
@@ -10,9 +13,9 @@ const TWO_HOURS_MS = 2 * 60 * 60_000;
 
 describe('sim runs are pinned byte for byte', () => {
   it.each([
-    [1, '60550cdac56048e340c3e7fa77aca2f83e5ed15fc2ce471a4f4ac637f083d693'],
-    [7, '91d582e126e2b8fd85b333b39432f21faf9c7bf4ec3af236c732aeb21dbe903b'],
-    [42, 'b6524c524c956164ec42811c6d957e8e4db80e6482f4f0029dcae0d984fc5b34'],
+    [1, 'ca43a4f7506fe305301b7db5764a6d6da8a677b5677b33b5b7438a203940a01f'],
+    [7, '6fcda22ebeb78993d641eb1d1109ffd60e4d8171f90c89cf156c05e5603343d1'],
+    [42, '0b60f3d3adc0f967a8ea705dc179d7752c56968fcfecd78f487e07f367855967'],
   ])('seed %i over 2 h prints the pinned summary', async (seed, sha) => {
     const d = await simDigest(seed, TWO_HOURS_MS);
     expect(d.summary).toContain(`Polylab run sim-${seed}`);
@@ -21,7 +24,13 @@ describe('sim runs are pinned byte for byte', () => {
 
   it('seed 7 over 30 min emits the pinned output event stream', async () => {
     const d = await simDigest(7, 30 * 60_000);
-    expect(d.events).toBe(8750);
-    expect(d.eventsSha).toBe('dfc94968ad22ad00becabf5a664a1f5e702a3707528d9a2c8b96c3747b6fdc8a');
+    expect(d.events).toBe(19998);
+    expect(d.eventsSha).toBe('6fa5b04b875bdb574663dd3b560940894d035a1ccbc3f5f43232575360d96187');
+  });
+
+  it('seed 7 over 2 h on the noisy sim market prints the pinned summary', async () => {
+    const d = await simDigest(7, TWO_HOURS_MS, { POLYLAB_SIM_MARKET: 'noisy' });
+    expect(d.summary).toContain('sim market    noisy');
+    expect(d.summarySha, d.summary).toBe('3f1bf76c69aebe9673f8aa17bd6e05dd5dfb6960d6990e30035b66628a0fda79');
   });
 });

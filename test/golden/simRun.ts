@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../../src/config.ts';
 import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine, drive, formatSummary, SummarySink } from '../../src/run.ts';
+import { buildEngine, drive, formatSummary, simOptionsFromConfig, SummarySink } from '../../src/run.ts';
 
 export interface SimDigest {
   summary: string;
@@ -14,10 +14,10 @@ export interface SimDigest {
   events: number;
 }
 
-export async function simDigest(seed: number, durationMs: number): Promise<SimDigest> {
-  const cfg = loadConfig({ POLYLAB_MODE: 'sim' });
+export async function simDigest(seed: number, durationMs: number, env: Record<string, string> = {}): Promise<SimDigest> {
+  const cfg = loadConfig({ POLYLAB_MODE: 'sim', ...env });
   const engine = buildEngine(cfg, 'sim', `sim-${seed}`, seed);
-  const summary = new SummarySink();
+  const summary = new SummarySink({ simMarket: cfg.simMarket });
   const events = createHash('sha256');
   let count = 0;
   const sink = (e: Parameters<SummarySink['sink']>[0]) => {
@@ -26,7 +26,9 @@ export async function simDigest(seed: number, durationMs: number): Promise<SimDi
     count += 1;
   };
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  const last = await drive(engine, new SimFeed({ seed }).events(), sink, { durationMs, speed: 'max' });
+  // As cli.ts runs it: the configured sim market, its makers fed our fills.
+  const sim = new SimFeed({ ...simOptionsFromConfig(cfg), seed });
+  const last = await drive(engine, sim.events(), sink, { durationMs, speed: 'max', observe: (_input, outs) => outs.forEach(sim.observe) });
   for (const e of engine.stop(last)) sink(e);
   const text = formatSummary(summary.summary(engine.counters.inputs));
   return { summary: text, summarySha: sha(text), eventsSha: events.digest('hex'), events: count };

@@ -90,6 +90,8 @@ describe('REST API on a real server fed by the seeded sim', () => {
     const body = RejectsResponseSchema.parse((await getJson(`${h.url}/rejects?limit=1`)).body);
     expect(body.rejects[0]!.reason).toBe('no_reference_price');
     expect(body.by_reason.no_reference_price).toBeGreaterThanOrEqual(1);
+    expect(body.occurrences).toBeGreaterThanOrEqual(body.total);
+    expect(body.occurrences_by_reason.no_reference_price).toBeGreaterThanOrEqual(body.by_reason.no_reference_price!);
     const ready = await getJson(`${h.url}/readyz`);
     expect(ready.status).toBe(503);
   });

@@ -33,7 +33,8 @@ export async function startHarness(opts: Partial<ApiPartsOptions> & { maxClientM
   const app = await buildApi({ ...parts, maxClientMessageBytes: opts.maxClientMessageBytes });
   const url = await startApi(app, '127.0.0.1', 0);
   const engine = buildEngine(loadConfig({}), 'sim', 'test-run-7', 7);
-  const inputs = new SimFeed({ seed: 7 }).events();
+  // The noisy profile trades every few seconds: the API tests need fills, positions and rejects to serve.
+  const inputs = new SimFeed({ seed: 7, market: 'noisy' }).events();
   let fedMs = 0;
   for (const e of engine.start(SIM_START_MS)) parts.sink(e);
   const step = (input: InputEvent) => {

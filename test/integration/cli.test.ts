@@ -9,7 +9,14 @@ describe('polylab CLI', () => {
     expect(r.stdout).toMatch(/fills\s+[1-9]\d*/);
     expect(r.stdout).toMatch(/settlements\s+1/);
     expect(r.stdout).toMatch(/realized PnL\s+-?\$\d+\.\d\d/);
+    expect(r.stdout).toMatch(/sim market\s+efficient: /);
     expect(r.stdout).toContain('no order was sent');
+  });
+
+  it('runs the noisy sim market with --sim-market and says so in the summary', async () => {
+    const r = await run(['run', '--mode', 'sim', '--seed', '7', '--duration', '3m', '--sim-market', 'noisy']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sim market\s+noisy: /);
   });
 
   it('prints the same summary numbers for the same seed', async () => {

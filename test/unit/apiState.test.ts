@@ -104,6 +104,17 @@ describe('LabState', () => {
     expect(s.readiness().reference_live).toBe(false);
   });
 
+  it('counts reject episodes and their occurrences by reason', () => {
+    const s = new LabState({ mode: 'sim' });
+    s.apply({ event_type: 'risk_reject', reason: 'cooldown', market_id: 'm1', intent_id: 'i2', numbers: {}, episode_id: 'e1', ts_unix_ms: 1_000 });
+    s.apply({ event_type: 'risk_reject', reason: 'no_liquidity_within_limit', market_id: 'm1', intent_id: 'i3', numbers: {}, ts_unix_ms: 1_250 });
+    expect(s.rejectOccurrenceCounts()).toEqual({ cooldown: 1, no_liquidity_within_limit: 1 });
+    s.apply({ event_type: 'reject_episode_ended', episode_id: 'e1', reason: 'cooldown', market_id: 'm1', occurrences: 4, first_ts_ms: 1_000, last_ts_ms: 4_000, last_numbers: {}, ts_unix_ms: 5_000 });
+    expect(s.rejectCounts()).toEqual({ cooldown: 1, no_liquidity_within_limit: 1 });
+    expect(s.rejectOccurrenceCounts()).toEqual({ cooldown: 4, no_liquidity_within_limit: 1 });
+    expect([s.rejects.total, s.rejectOccurrences]).toEqual([2, 5]);
+  });
+
   it('lists runs of this process, marks only the latest current, and takes final totals from run_stopped', () => {
     const s = new LabState({ mode: 'paper-live' });
     s.apply({ event_type: 'run_started', run_id: 'a', mode: 'sim', seed: 1, strategy: 'divergence', ts_unix_ms: 1 });

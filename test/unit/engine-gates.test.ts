@@ -94,7 +94,8 @@ class Harness {
 
 const M1 = market('m1', T0, T0 + 900_000);
 const M2 = market('m2', T0, T0 + 900_000);
-const reject = (reason: string, market_id: string | null, intent_id: string | null, numbers: Record<string, number | null>, ts: number): RiskReject => ({ event_type: 'risk_reject', reason, market_id, intent_id, numbers, ts_unix_ms: ts });
+/** A decision's reject: it opens a reject episode (engine/rejectEpisodes.ts). */
+const reject = (reason: string, market_id: string | null, intent_id: string | null, numbers: Record<string, number | null>, ts: number): RiskReject => ({ event_type: 'risk_reject', reason, market_id, intent_id, numbers, episode_id: expect.any(String) as unknown as string, ts_unix_ms: ts });
 const once = (d: Array<Partial<Decision>>): Plan => { let done = false; return () => (done ? [] : ((done = true), d)); };
 
 describe('Engine risk gates (crafted inputs)', () => {
@@ -193,12 +194,52 @@ describe('Engine risk gates (crafted inputs)', () => {
     expect(tripped).toEqual(reject('daily_loss_limit', 'late', expect.any(String) as unknown as string, {
       day_start_ms: Date.UTC(2026, 0, 1), day_start_equity: 10_000, equity: 9_880, day_pnl: -120, limit: 100, halted_at_ms: start + 60_000,
     }, start + 60_000));
-    // The book recovers; still halted until midnight UTC.
+    // The book recovers; still halted until midnight UTC: the same episode goes on, no new event.
     h.tick(start + 5 * 60_000, [m], 0.49, 0.5);
-    expect(h.rejects().at(-1)).toMatchObject({ reason: 'daily_loss_limit', ts_unix_ms: start + 5 * 60_000 });
+    expect(h.rejects().at(-1)).toBe(tripped);
     const fillsBefore = h.count('paper_fill');
     h.tick(Date.UTC(2026, 0, 2, 0, 1), [m], 0.49, 0.5);
     expect(h.count('paper_fill')).toBe(fillsBefore + 1);
-    expect(h.rejects().at(-1)!.ts_unix_ms).toBeLessThan(Date.UTC(2026, 0, 2));
+    expect(h.rejects().at(-1)).toBe(tripped);
+    expect(h.out.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({
+      episode_id: tripped.episode_id, reason: 'daily_loss_limit', occurrences: 2, first_ts_ms: start + 60_000, last_ts_ms: start + 5 * 60_000,
+    });
+  });
+});
+
+describe('reject episodes', () => {
+  it('a decision refused tick after tick is one risk_reject; the repeats are counted and closed when the condition clears', () => {
+    const h = new Harness(() => [{}], { cooldownMs: 3_500 }).discover(M1, T0 - 1_000);
+    for (let s = 0; s <= 5; s++) h.tick(T0 + s * 1_000, [M1]);
+    // An intent at T0, cooldown refusals at +1, +2, +3 s, the next intent at +4 s, refused again at +5 s.
+    expect(h.count('paper_intent')).toBe(2);
+    const rejects = h.rejects();
+    expect(rejects.map((r) => [r.reason, r.ts_unix_ms])).toEqual([['cooldown', T0 + 1_000], ['cooldown', T0 + 5_000]]);
+    const ended = h.out.filter((e) => e.event_type === 'reject_episode_ended');
+    expect(ended).toEqual([{
+      event_type: 'reject_episode_ended', episode_id: rejects[0]!.episode_id, reason: 'cooldown', market_id: 'm1', occurrences: 3,
+      first_ts_ms: T0 + 1_000, last_ts_ms: T0 + 3_000, last_numbers: { since_last_order_ms: 3_000, cooldown_ms: 3_500 }, ts_unix_ms: T0 + 4_000,
+    }]);
+    expect(h.engine.counters.rejects).toBe(2);
+    expect(h.engine.episodes.occurrences).toBe(4);
+    // The run stops: the open episode closes with what it counted.
+    const stop = h.engine.stop(T0 + 6_000);
+    expect(stop.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({ episode_id: rejects[1]!.episode_id, occurrences: 1, ts_unix_ms: T0 + 6_000 });
+  });
+
+  it('another reason or another decision on the same market is another episode', () => {
+    let n = 0;
+    const h = new Harness(() => (++n <= 2 ? [{ qty: 4 }] : [{ qty: 501, limit_px: 0.01 }, { outcome: 'Down', token_id: 'm1-down', qty: 501, limit_px: 0.01 }])).discover(M1, T0 - 1_000);
+    for (let s = 0; s < 4; s++) h.tick(T0 + s * 1_000, [M1]);
+    expect(h.rejects().map((r) => [r.reason, r.ts_unix_ms])).toEqual([['min_order_qty', T0], ['max_order_qty', T0 + 2_000], ['max_order_qty', T0 + 2_000]]);
+    expect(h.out.filter((e) => e.event_type === 'reject_episode_ended').map((e) => e.event_type === 'reject_episode_ended' && [e.reason, e.occurrences])).toEqual([['min_order_qty', 2]]);
+  });
+
+  it('the stand-down notice is an episode too: one notice while the median is missing, closed when it is back', () => {
+    const h = new Harness(() => []).discover(M1, T0 - 1_000).tick(T0, [M1]);
+    for (let s = 3; s <= 6; s++) h.timer(T0 + s * 1_000);
+    h.tick(T0 + 7_000, [M1]);
+    expect(h.rejects()).toEqual([reject('no_reference_price', null, null, { min_venues: 2 }, T0 + 3_000)]);
+    expect(h.out.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({ reason: 'no_reference_price', occurrences: 4, ts_unix_ms: T0 + 7_000 });
   });
 });

@@ -20,18 +20,25 @@ function runSim(seed: number, durationMs: number, env: Record<string, string> = 
 }
 
 describe('Engine + seeded sim', () => {
-  it('emits a paper_intent followed by its paper_fill within the first window (seed 7)', () => {
+  it('fills paper intents within the first window after their latency, and ends every other one with a reason (seed 7)', () => {
     const out = runSim(7, SIM_WINDOW_MS);
-    const intentIdx = out.findIndex((e) => e.event_type === 'paper_intent');
-    expect(intentIdx).toBeGreaterThan(-1);
-    const intent = out[intentIdx] as Extract<OutputEvent, { event_type: 'paper_intent' }>;
-    const fill = out.find((e) => e.event_type === 'paper_fill' && e.intent_id === intent.intent_id) as Extract<OutputEvent, { event_type: 'paper_fill' }>;
-    expect(fill).toBeDefined();
-    expect(out.indexOf(fill)).toBeGreaterThan(intentIdx);
-    expect(fill.ts_unix_ms).toBeGreaterThanOrEqual(intent.ts_unix_ms + 250);
-    expect(fill.ts_unix_ms).toBeLessThan(SIM_START_MS + SIM_WINDOW_MS);
-    expect(fill.fill_px).toBeGreaterThan(0);
-    expect(fill.fill_px).toBeLessThanOrEqual(intent.limit_px);
+    const intents = out.filter((e): e is Extract<OutputEvent, { event_type: 'paper_intent' }> => e.event_type === 'paper_intent');
+    expect(intents.length).toBeGreaterThan(0);
+    const fills = out.filter((e): e is Extract<OutputEvent, { event_type: 'paper_fill' }> => e.event_type === 'paper_fill');
+    expect(fills.length).toBeGreaterThan(0);
+    for (const intent of intents) {
+      const fill = fills.find((f) => f.intent_id === intent.intent_id);
+      if (!fill) {
+        // An IOC at the touch the book moved away from during the latency: refused, with the numbers.
+        expect(out.find((e) => e.event_type === 'risk_reject' && e.intent_id === intent.intent_id)).toMatchObject({ reason: 'no_liquidity_within_limit' });
+        continue;
+      }
+      expect(out.indexOf(fill)).toBeGreaterThan(out.indexOf(intent));
+      expect(fill.ts_unix_ms).toBeGreaterThanOrEqual(intent.ts_unix_ms + 250);
+      expect(fill.ts_unix_ms).toBeLessThan(SIM_START_MS + SIM_WINDOW_MS);
+      expect(fill.fill_px).toBeGreaterThan(0);
+      expect(fill.fill_px).toBeLessThanOrEqual(intent.limit_px);
+    }
   });
 
   it('produces byte-identical output for the same seed and different output for another', () => {

@@ -120,7 +120,7 @@ describe('time in force', () => {
 });
 
 describe('our own consumed depth', () => {
-  it('is not available to the next order until the book updates', () => {
+  it('is offered again only when that price level changes, not when the book is re-sent or another level moves', () => {
     const h = new Harness();
     h.book('up', T0, [[0.5, 10], [0.51, 10]]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.51 });
@@ -132,11 +132,51 @@ describe('our own consumed depth', () => {
     h.order({ side: 'buy', qty: 10, limit_px: 0.51 }, T0 + 250);
     h.tick(T0 + 500);
     expect(h.events('risk_reject')[0]?.reason).toBe('no_liquidity_within_limit');
-    // A new book state (even with the same levels) is fresh depth.
-    h.book('up', T0 + 600, [[0.5, 10], [0.51, 10]]);
+    // The same levels re-sent, and a new level further out: what we took is still taken.
+    h.book('up', T0 + 600, [[0.5, 10], [0.51, 10], [0.52, 40]]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.51 });
     h.tick(T0 + 850);
-    expect(h.events('paper_fill')[2]?.fill_px).toBe(0.5);
+    expect(h.events('risk_reject')[1]).toMatchObject({ reason: 'no_liquidity_within_limit', numbers: { available: 0 } });
+    // The 0.50 level is resized: it alone is offered again, at its new size.
+    h.book('up', T0 + 900, [[0.5, 12], [0.51, 10], [0.52, 40]]);
+    h.order({ side: 'buy', qty: 20, limit_px: 0.51 });
+    h.tick(T0 + 1150);
+    expect(h.events('paper_fill')[2]).toMatchObject({ qty: 12, fill_px: 0.5 });
+  });
+
+  it('a level that leaves the book and comes back is fresh depth', () => {
+    const h = new Harness();
+    h.book('up', T0, [[0.5, 10]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.book('up', T0 + 300, [[0.51, 10]]);
+    h.book('up', T0 + 400, [[0.5, 10]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 650);
+    expect(h.events('paper_fill').map((f) => f.qty)).toEqual([10, 10]);
+  });
+});
+
+describe('no price improvement from latency', () => {
+  it('a buy never pays less than the ask it decided on, even when the book falls meanwhile', () => {
+    const h = new Harness();
+    h.book('up', T0, [[0.55, 100]], [[0.53, 100]]);
+    const id = h.order({ side: 'buy', qty: 10, limit_px: 0.55 });
+    h.book('up', T0 + 100, [[0.5, 100]], [[0.48, 100]]);
+    h.tick(T0 + 250);
+    expect(h.events('paper_fill')[0]).toMatchObject({ intent_id: id, qty: 10, fill_px: 0.55, vwap_px: 0.55 });
+  });
+
+  it('a sell never receives more than the bid it decided on, and still pays for a book that moved away', () => {
+    const h = new Harness();
+    h.portfolio.apply({ market_id: 'm1', token_id: 'up', outcome: 'Up' }, 'buy', 20, 0.5, 0);
+    h.book('up', T0, [[0.55, 100]], [[0.53, 100]]);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.5 });
+    h.book('up', T0 + 100, [[0.6, 100]], [[0.58, 100]]);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.5 }, T0 + 200);
+    h.book('up', T0 + 300, [[0.55, 100]], [[0.51, 100]]);
+    h.tick(T0 + 500);
+    expect(h.events('paper_fill').map((f) => f.fill_px)).toEqual([0.53, 0.51]);
   });
 });
 

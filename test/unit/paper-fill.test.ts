@@ -51,7 +51,7 @@ describe('walking the book', () => {
     expect(f.levels).toBe(2);
   });
 
-  it('does not offer again the depth already consumed at the same book version', () => {
+  it('does not offer again the depth already consumed while its levels are unchanged', () => {
     const consumed = new Consumed();
     const first = walkLadder(asks, 'buy', 25, pxKey(0.53), consumed, false, true);
     expect(first.qty).toBe(25);
@@ -127,7 +127,7 @@ describe('book-walk properties', () => {
     );
   });
 
-  it('a sequence of orders on one book version never takes more than the visible depth in total', () => {
+  it('a sequence of orders on unchanged levels never takes more than the visible depth in total', () => {
     fc.assert(
       fc.property(ladderArb, fc.array(fc.double({ min: 0.01, max: 800, noNaN: true }), { minLength: 1, maxLength: 20 }), (levels, qtys) => {
         const asks = ladder('ask', levels);

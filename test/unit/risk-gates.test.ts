@@ -50,12 +50,20 @@ describe('risk gates, one by one', () => {
     expect(fresh().check(order, ctx(over))).toEqual({ ok: false, reason, numbers });
   });
 
-  it('rejects an order inside the cooldown of the last accepted order on the same market, not on another market', () => {
+  it('rejects an order inside the cooldown of the last accepted order on the same market and direction only', () => {
     const r = fresh();
-    r.recordAccepted('m1', T0);
+    r.recordAccepted('m1', 'buy', T0);
     expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 4_999 }))).toEqual({ ok: false, reason: 'cooldown', numbers: { since_last_order_ms: 4_999, cooldown_ms: 5_000 } });
-    expect(r.check(SELL, ctx({ ts_unix_ms: T0 + 1 }))).toMatchObject({ ok: false, reason: 'cooldown' });
     expect(r.check({ ...BUY, market_id: 'm2' }, ctx({ ts_unix_ms: T0 + 1 }))).toEqual({ ok: true });
+    expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 5_000 }))).toEqual({ ok: true });
+  });
+
+  it('never holds up an exit because of an entry: a sell waits only on an earlier sell of the market', () => {
+    const r = fresh();
+    r.recordAccepted('m1', 'buy', T0);
+    expect(r.check(SELL, ctx({ ts_unix_ms: T0 + 1 }))).toEqual({ ok: true });
+    r.recordAccepted('m1', 'sell', T0 + 1);
+    expect(r.check(SELL, ctx({ ts_unix_ms: T0 + 2 }))).toMatchObject({ ok: false, reason: 'cooldown', numbers: { since_last_order_ms: 1 } });
     expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 5_000 }))).toEqual({ ok: true });
   });
 

@@ -1,4 +1,4 @@
-// Goal: a long seeded sim run with injected feed faults, two concurrent markets and an erratic sizer fires every market-facing risk gate.
+// Goal: a long seeded sim run (the noisy profile, whose whole-book snapshots the faults below rewrite) with injected feed faults, two concurrent markets and an erratic sizer fires every market-facing risk gate.
 import { describe, expect, it } from 'vitest';
 import type { InputEvent, Level } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
@@ -61,8 +61,8 @@ function* twin(e: InputEvent, s: string): Generator<InputEvent> {
 }
 
 const LIMITS: RiskLimits = {
-  maxMarketFraction: 0.02, maxTotalFraction: 0.03, maxOrderQtyShares: 150, maxOrderNotionalUsd: 60, minOrderQtyShares: 5,
-  maxOpenMarkets: 2, dailyLossLimitUsd: 40, maxMedianAgeMs: 5_000, minVenues: 6, maxBookAgeMs: 10_000, maxSpread: 0.03,
+  maxMarketFraction: 0.012, maxTotalFraction: 0.02, maxOrderQtyShares: 150, maxOrderNotionalUsd: 60, minOrderQtyShares: 5,
+  maxOpenMarkets: 2, dailyLossLimitUsd: 120, maxMedianAgeMs: 5_000, minVenues: 6, maxBookAgeMs: 10_000, maxSpread: 0.03,
   noNewRiskBeforeEndMs: 30_000, cooldownMs: 5_000,
 };
 
@@ -76,7 +76,7 @@ function run(): Record<string, number> {
     for (const e of out) if (e.event_type === 'risk_reject') byReason[e.reason] = (byReason[e.reason] ?? 0) + 1;
   };
   count(engine.start(START_MS));
-  for (const input of faulty(new SimFeed({ seed: SEED, startMs: START_MS }).events())) {
+  for (const input of faulty(new SimFeed({ seed: SEED, startMs: START_MS, market: 'noisy' }).events())) {
     if (input.ts_unix_ms - START_MS > RUN_MS) break;
     count(engine.step(input));
   }

@@ -84,15 +84,31 @@ describe('DivergenceStrategy (the seed rule on fair value vs token price)', () =
   const s = new DivergenceStrategy(0.05, 20);
 
   it('buys when the ask is more than the threshold below fair, relative to the ask', () => {
-    const [d] = s.evaluate(view({ fair: 0.6, best_ask: 0.55 }));
+    const [d] = s.evaluate(view({ fair: 0.6, best_ask: 0.55, best_bid: 0.54 }));
     expect(d).toMatchObject({ token_id: 'up', side: 'buy', qty: 20, limit_px: 0.55, reason: 'ask_below_fair' });
     expect(d!.numbers.divergence).toBeCloseTo(0.05 / 0.55, 12);
-    expect(s.evaluate(view({ fair: 0.6, best_ask: 0.58 }))).toEqual([]);
+    expect(s.evaluate(view({ fair: 0.6, best_ask: 0.58, best_bid: 0.57 }))).toEqual([]);
   });
 
   it('sells the whole holding when the bid is more than the threshold above fair', () => {
-    const [d] = s.evaluate(view({ fair: 0.4, best_bid: 0.5, held_qty: 12 }));
+    const [d] = s.evaluate(view({ fair: 0.4, best_bid: 0.5, best_ask: 0.51, held_qty: 12 }));
     expect(d).toMatchObject({ side: 'sell', qty: 12, limit_px: 0.5, reason: 'bid_above_fair' });
+  });
+
+  it('trades only when the gap pays the fee at its size and half the spread, with those numbers', () => {
+    // Divergence (0.60 − 0.57) / 0.57 = 0.0526 > 0.05, but the gap 0.03 is below
+    // fee 0.07 × 0.57 × 0.43 = 0.017157 plus half of the 0.03 spread.
+    expect(s.evaluate(view({ fair: 0.6, best_ask: 0.57, best_bid: 0.54 }))).toEqual([]);
+    // Fee-free, the same gap clears half the spread alone.
+    expect(s.evaluate(view({ fair: 0.6, best_ask: 0.57, best_bid: 0.54 }, {}, { ...MARKET, fee: FEE_FREE }))).toHaveLength(1);
+    // A one-cent spread: 0.03 > 0.017157 + 0.005, it trades and says why.
+    const [d] = s.evaluate(view({ fair: 0.6, best_ask: 0.57, best_bid: 0.56 }));
+    expect(d!.numbers.fee_per_share).toBeCloseTo(0.017157, 6);
+    expect(d!.numbers.half_spread).toBeCloseTo(0.005, 12);
+    // An exit that only beats fair by less than fee + half spread holds on.
+    expect(s.evaluate(view({ fair: 0.45, best_bid: 0.5, best_ask: 0.6, held_qty: 20 }))).toEqual([]);
+    // Without both sides there is no spread to measure: no trade.
+    expect(s.evaluate(view({ fair: 0.9, best_ask: 0.5 }))).toEqual([]);
   });
 
   it('does not add to a holding', () => {

@@ -1,8 +1,22 @@
-// Goal: the EWMA volatility estimator measures known returns, decays by its half-life, honours its floor and ignores bad input.
+// Goal: the EWMA volatility estimator measures known returns, cancels sampling noise, decays by its half-life, honours its floor and ignores bad input.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MS_PER_YEAR } from '../../src/pricing/fairValue.ts';
 import { EwmaVolatility } from '../../src/pricing/volatility.ts';
+import { Rng } from '../../src/core/rng.ts';
+
+/** A 1 s-sampled random walk of annual volatility `sigma`, observed with i.i.d. noise of `noiseLog` (log terms). */
+function noisyWalk(sigma: number, noiseLog: number, n: number, seed: number): number[] {
+  const rng = new Rng(seed);
+  const step = sigma * Math.sqrt(1000 / MS_PER_YEAR);
+  let logPx = Math.log(64_000);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    logPx += step * rng.normal();
+    out.push(Math.exp(logPx + noiseLog * rng.normal()));
+  }
+  return out;
+}
 
 describe('EwmaVolatility', () => {
   it('reports the floor before any return and for a flat price', () => {
@@ -14,36 +28,65 @@ describe('EwmaVolatility', () => {
     expect(v.annual()).toBe(0.2);
   });
 
-  it('recovers the volatility of a constant-size alternating return series', () => {
-    // |r| = 1e-4 every second → variance rate 1e-8 per second → σ = 1e-4·√(seconds per year).
-    const v = new EwmaVolatility(60_000, 0);
-    let px = 64_000;
-    for (let i = 0; i <= 600; i++) {
-      v.update(px, i * 1000);
-      px *= Math.exp(i % 2 === 0 ? 1e-4 : -1e-4);
-    }
-    expect(v.estimateAnnual()!).toBeCloseTo(1e-4 * Math.sqrt(MS_PER_YEAR / 1000), 6);
-    expect(v.samples).toBe(600);
+  it('recovers the volatility of a random walk sampled once a second', () => {
+    const v = new EwmaVolatility(600_000, 0);
+    noisyWalk(0.5, 0, 7_200, 1).forEach((px, i) => v.update(px, i * 1000));
+    expect(v.estimateAnnual()!).toBeGreaterThan(0.5 * 0.9);
+    expect(v.estimateAnnual()!).toBeLessThan(0.5 * 1.1);
+    expect(v.samples).toBe(7_199);
+  });
+
+  it('cancels i.i.d. sampling noise that a plain average of squared returns would count as volatility', () => {
+    // Noise of 0.6 bp per sample against 0.89 bp of true move per second: r² alone runs ~40 % high.
+    const pxs = noisyWalk(0.5, 0.6e-4, 7_200, 2);
+    const v = new EwmaVolatility(600_000, 0);
+    pxs.forEach((px, i) => v.update(px, i * 1000));
+    let plain = 0;
+    for (let i = 1; i < pxs.length; i++) plain += Math.log(pxs[i]! / pxs[i - 1]!) ** 2;
+    const plainAnnual = Math.sqrt((plain / (pxs.length - 1)) * (MS_PER_YEAR / 1000));
+    expect(plainAnnual).toBeGreaterThan(0.5 * 1.25);
+    expect(Math.abs(v.estimateAnnual()! / 0.5 - 1)).toBeLessThan(0.1);
+  });
+
+  it('reads an alternating bounce (pure sampling noise) as no volatility at all', () => {
+    const v = new EwmaVolatility(60_000, 0.2);
+    for (let i = 0; i <= 600; i++) v.update(i % 2 === 0 ? 64_000 : 64_006, i * 1000);
+    expect(v.estimateAnnual()).toBe(0);
+    expect(v.annual()).toBe(0.2);
+  });
+
+  it('weighs the first returns about equally instead of letting the first one dominate', () => {
+    // A 20 bp first return (a thin first median), then a quiet 1 bp-per-second walk.
+    const v = new EwmaVolatility(600_000, 0);
+    v.update(64_000, 0);
+    v.update(64_000 * Math.exp(20e-4), 1_000);
+    const rng = new Rng(3);
+    let px = 64_000 * Math.exp(20e-4);
+    for (let i = 2; i <= 900; i++) v.update((px *= Math.exp(1e-4 * rng.normal())), i * 1000);
+    // Equal weights: √((20² + 899 × 1²) / 900) ≈ 1.2 bp a second; seeding the EWMA with the first return alone kept ~12 bp.
+    const bpPerSecond = v.estimateAnnual()! / Math.sqrt(MS_PER_YEAR / 1000) / 1e-4;
+    expect(bpPerSecond).toBeGreaterThan(1.05);
+    expect(bpPerSecond).toBeLessThan(1.4);
   });
 
   it('halves the weight of old returns every half-life', () => {
-    // One large return, then flat prints for exactly one half-life: the variance rate halves.
+    // Long warm-up on a flat price (the bias correction has converged), one return, then
+    // flat prints for exactly one half-life: the variance rate halves.
     const v = new EwmaVolatility(10_000, 0);
-    v.update(100, 0);
-    v.update(101, 1_000);
+    for (let t = 0; t <= 400_000; t += 1_000) v.update(100, t);
+    v.update(101, 401_000);
     const first = v.estimateAnnual()!;
-    v.update(101, 11_000);
-    expect(v.estimateAnnual()!).toBeCloseTo(first / Math.SQRT2, 12);
+    v.update(101, 411_000);
+    expect(v.estimateAnnual()!).toBeCloseTo(first / Math.SQRT2, 6);
   });
 
-  it('treats irregular sampling consistently: one 2 s return equals the rate of two 1 s returns of the same variance rate', () => {
+  it('normalizes by elapsed time: a 2 s return counts as the same variance rate as a 1 s return √2 smaller', () => {
     const a = new EwmaVolatility(30_000, 0);
     const b = new EwmaVolatility(30_000, 0);
     a.update(100, 0);
     a.update(100 * Math.exp(0.002), 2_000);
     b.update(100, 0);
     b.update(100 * Math.exp(0.002 / Math.SQRT2), 1_000);
-    b.update(100 * Math.exp(0.002 / Math.SQRT2) * Math.exp(-0.002 / Math.SQRT2), 2_000);
     expect(a.estimateAnnual()!).toBeCloseTo(b.estimateAnnual()!, 12);
   });
 

@@ -1,33 +1,46 @@
 /**
- * Seeded market simulator: the same seed always yields the same input sequence.
+ * Seeded market simulator: the same seed (and settings) always yields the same input
+ * sequence, and the same world — BTC path, oracle, outcomes — whatever the strategy does.
  *
- * - BTC follows a random walk with occasional jumps; six venues print trades around it.
- *   One venue (bitstamp) goes silent for 20 s of every minute (stale), one (okx) now and
- *   then prints a far-off outlier.
- * - One BTC up/down market per 15-minute window, discovered two minutes before its
- *   window opens. Its two token books follow the model probability with a noisy,
- *   mean-reverting crowd error, so prices diverge from fair value now and then.
- * - At window end the market resolves (end ≥ start → Up) a few seconds later.
+ * - The world (world.ts): BTC follows a random walk with jumps; an oracle (the markets'
+ *   resolution source, emitted as `reference_price` once a second) reports it with a lag
+ *   and a mean-reverting basis.
+ * - Six venues print trades around the true price. One venue (bitstamp) goes silent for
+ *   part of every minute (stale), one (okx) now and then prints a far-off outlier.
+ * - One BTC up/down market per window (15 minutes by default), discovered two minutes
+ *   before it opens. Its books depend on the market profile (profile.ts): `efficient`
+ *   makers quote around the true probability of Up and react to our fills (makers.ts);
+ *   `noisy` books add a crowd error to the fair-value model (noisyBook.ts).
+ * - Each window resolves from the sim's own oracle prints exactly by the market's rule
+ *   (core/resolution.ts), announced a few seconds after the end.
  * - Every 5 s each venue and the simulated Polymarket books report their health as the
  *   live feeds do (`venue_status`), last in their step and without drawing from the RNG,
  *   so the trades, books and fills of a seed are the same as without them.
+ *
+ * What strategies see is only what a live run sees: venue prints, books, oracle prints,
+ * discovery and results. Our fills reach the makers through `observe`, which the run loop
+ * calls with every output event; it changes only the books, never the world.
  */
-import type { InputEvent, Level, MarketInfo } from '../../core/events.ts';
+import type { InputEvent, MarketFamily, MarketInfo, ReferencePrice } from '../../core/events.ts';
+import type { OutputEvent } from '../../core/outputs.ts';
 import { Rng } from '../../core/rng.ts';
-import { fairValueUp, MS_PER_YEAR } from '../../pricing/fairValue.ts';
 import { CRYPTO_FEES } from '../../core/fees.ts';
+import { AVG_WINDOW_MS, decidedAt, openingValue, ownOutcome, PRINT_TOLERANCE_MS } from '../../core/resolution.ts';
 import { SIM_VENUE_NAMES } from '../venues/index.ts';
+import { simRealism, type SimMarketName, type SimRealism } from './profile.ts';
+import { STEP_MS, SimWorld } from './world.ts';
+import { MakerBook } from './makers.ts';
+import { NoisyBook } from './noisyBook.ts';
 
 export const SIM_WINDOW_MS = 15 * 60_000;
 /** 2026-01-01T00:00:00Z: a fixed epoch so a seed alone decides the run. */
 export const SIM_START_MS = Date.UTC(2026, 0, 1);
 
-const STEP_MS = 100;
 const TIMER_MS = 1_000;
-const BOOK_MS = 1_000;
+const ORACLE_MS = 1_000;
 const DISCOVER_AHEAD_MS = 120_000;
 const RESOLVE_DELAY_MS = 3_000;
-const VOL_ANNUAL = 0.5;
+const FAMILIES: Readonly<Record<number, MarketFamily>> = { 300_000: '5m', 900_000: '15m', 3_600_000: '1h' };
 const STATUS_MS = 5_000;
 /** A venue silent for longer than this reports `stale` (the median's default staleness). */
 const STALE_AFTER_MS = 2_000;
@@ -36,29 +49,60 @@ export const SIM_BOOKS_SOURCE = 'polymarket_sim';
 export interface SimOptions {
   seed: number;
   startMs?: number;
+  /** The market profile (default `efficient`). */
+  market?: SimMarketName;
+  /** Realism settings over the profile's (undefined or null keeps the profile's). */
+  realism?: { [K in keyof SimRealism]?: SimRealism[K] | null };
+  /** Window length: 5, 15 (default) or 60 minutes. */
+  windowMs?: number;
 }
 
 interface SimMarket {
   info: MarketInfo;
   strike: number | null;
-  crowdError: number;
-  resolved: boolean;
+  book: MakerBook | NoisyBook;
 }
 
+/**
+ * Independent streams of one seed. mulberry32's state advances by a fixed odd constant, so
+ * seeds 2³⁰ apart are the same sequence 2³⁰ draws apart: far more than any run draws.
+ */
+const stream = (seed: number, n: number) => new Rng((seed + n * 2 ** 30) >>> 0);
+
 export class SimFeed {
-  private readonly rng: Rng;
+  readonly market: SimMarketName;
+  readonly realism: SimRealism;
+  readonly world: SimWorld;
+  readonly windowMs: number;
+  private readonly venueRng: Rng;
+  private readonly bookRng: Rng;
   private readonly startMs: number;
-  private btc = 64_000;
+  private readonly family: MarketFamily;
   private readonly nextTrade = new Map<string, number>();
-  private readonly markets = new Map<number, SimMarket>();
+  private readonly markets = new Map<string, SimMarket>();
+  /**
+   * The oracle's prints, as emitted: what the markets resolve on. Only those a market may
+   * still read are kept (pruned at each resolution), so the buffer stays small.
+   */
+  private prints: ReferencePrice[] = [];
   private tradeSeq = 0;
+  private nowMs: number;
   private readonly venueTrades = new Map<string, { n: number; lastMs: number | null }>();
   private bookMsgs = 0;
 
   constructor(opts: SimOptions) {
-    this.rng = new Rng(opts.seed);
+    this.market = opts.market ?? 'efficient';
+    this.realism = simRealism(this.market, opts.realism);
+    this.world = new SimWorld(this.realism, stream(opts.seed, 0));
+    this.venueRng = stream(opts.seed, 1);
+    this.bookRng = stream(opts.seed, 2);
     this.startMs = opts.startMs ?? SIM_START_MS;
-    for (const v of SIM_VENUE_NAMES) this.nextTrade.set(v, this.startMs + this.rng.int(0, 400));
+    this.nowMs = this.startMs;
+    this.windowMs = opts.windowMs ?? SIM_WINDOW_MS;
+    const family = FAMILIES[this.windowMs];
+    if (!family) throw new RangeError(`sim windows are 5, 15 or 60 minutes, not ${this.windowMs} ms`);
+    this.family = family;
+    for (const v of SIM_VENUE_NAMES) this.nextTrade.set(v, this.startMs + this.venueRng.int(0, 400));
   }
 
   /** An endless, time-ordered stream of inputs; the caller decides when to stop. */
@@ -66,14 +110,43 @@ export class SimFeed {
     for (let t = this.startMs; ; t += STEP_MS) yield* this.step(t);
   }
 
+  /** The run loop's feedback: our taker fills reach the efficient makers. Other events are ignored. */
+  readonly observe = (e: OutputEvent): void => {
+    if (e.event_type !== 'paper_fill' || e.liquidity !== 'taker') return;
+    const m = this.markets.get(e.market_id);
+    if (m && m.book instanceof MakerBook) m.book.onTakerFill(e.outcome, e.side, e.qty, e.ts_unix_ms);
+  };
+
+  /** The true probability of Up of a market now (null before its price to beat): for tests and measurements. */
+  truthUp(marketId: string): number | null {
+    const m = this.markets.get(marketId);
+    if (!m || m.strike === null) return null;
+    return this.world.trueUp(m.strike, this.nowMs, m.info.window_end_ms);
+  }
+
+  /** The efficient makers' Up book of a market (null for the noisy profile or an unknown market): for tests. */
+  makerBook(marketId: string): (ReturnType<MakerBook['upLevels']> & { unpublished: number }) | null {
+    const m = this.markets.get(marketId);
+    return m && m.book instanceof MakerBook ? { ...m.book.upLevels(), unpublished: m.book.unpublished } : null;
+  }
+
   private *step(t: number): Generator<InputEvent> {
-    this.walk();
+    this.nowMs = t;
+    this.world.step();
+    for (const m of this.markets.values()) if (m.book instanceof MakerBook) yield* this.countedBooks(m.book.flush(t));
+    if ((t - this.startMs) % ORACLE_MS === 0) yield this.oraclePrint(t);
     yield* this.lifecycle(t);
-    if (t % 1_000 === 0) yield { event_type: 'reference_price', source: 'sim', symbol: 'btc/usd', px: this.btc, ts_exchange_ms: t, ts_unix_ms: t };
     yield* this.trades(t);
-    if ((t - this.startMs) % BOOK_MS === 0) yield* this.books(t);
+    if (this.requoteNow(t)) yield* this.countedBooks(this.books(t));
     if ((t - this.startMs) % TIMER_MS === 0) yield { event_type: 'timer', ts_unix_ms: t };
     if ((t - this.startMs) % STATUS_MS === 0) yield* this.statuses(t);
+  }
+
+  private *countedBooks(books: Iterable<InputEvent>): Generator<InputEvent> {
+    for (const b of books) {
+      this.bookMsgs += 1;
+      yield b;
+    }
   }
 
   private *statuses(t: number): Generator<InputEvent> {
@@ -86,38 +159,50 @@ export class SimFeed {
     yield { event_type: 'venue_status', source: SIM_BOOKS_SOURCE, state: 'live', reason: null, messages: this.bookMsgs, trades: 0, last_message_ts_ms: this.bookMsgs > 0 ? t : null, ...base };
   }
 
-  private walk(): void {
-    const stepVol = VOL_ANNUAL * Math.sqrt(STEP_MS / MS_PER_YEAR);
-    let r = stepVol * this.rng.normal();
-    if (this.rng.next() < 1 / 3_000) r += (this.rng.next() < 0.5 ? -1 : 1) * 0.003;
-    this.btc *= Math.exp(r);
+  private oraclePrint(t: number): InputEvent {
+    const p = { event_type: 'reference_price', source: 'sim', symbol: 'btc/usd', px: this.world.oraclePx(), ts_exchange_ms: t, ts_unix_ms: t } as const;
+    this.prints.push(p);
+    return p;
   }
 
   private *lifecycle(t: number): Generator<InputEvent> {
-    const windowStart = Math.floor((t - this.startMs) / SIM_WINDOW_MS) * SIM_WINDOW_MS + this.startMs;
+    const windowStart = Math.floor((t - this.startMs) / this.windowMs) * this.windowMs + this.startMs;
     if (t === this.startMs) yield this.discover(windowStart, t);
-    if (t === windowStart + SIM_WINDOW_MS - DISCOVER_AHEAD_MS) yield this.discover(windowStart + SIM_WINDOW_MS, t);
-    for (const [start, m] of this.markets) {
-      if (t === start) m.strike = this.btc;
-      if (!m.resolved && m.strike !== null && t >= start + SIM_WINDOW_MS + RESOLVE_DELAY_MS) {
-        m.resolved = true;
-        const up = (m.info.price_to_beat ?? m.strike) <= this.btc;
-        const winner = m.info.tokens[up ? 0 : 1];
-        yield { event_type: 'market_resolved', market_id: m.info.market_id, winning_token_id: winner.token_id, winning_outcome: winner.outcome, source: 'official', ts_unix_ms: t };
-        this.markets.delete(start);
-      }
+    if (t === windowStart + this.windowMs - DISCOVER_AHEAD_MS) yield this.discover(windowStart + this.windowMs, t);
+    for (const [id, m] of this.markets) {
+      const { window_start_ms: start, window_end_ms: end } = m.info;
+      const prints = this.prints;
+      if (m.strike === null && t >= start && decidedAt(prints, start)) m.strike = openingValue(m.info, prints);
+      if (t < end + RESOLVE_DELAY_MS) continue;
+      this.markets.delete(id);
+      // The market's own rule on the oracle's prints; the sim's rules always find their prints.
+      const own = ownOutcome(m.info, prints);
+      this.prune();
+      if (!own) continue;
+      const winner = m.info.tokens[own.outcome === 'Up' ? 0 : 1];
+      yield { event_type: 'market_resolved', market_id: id, winning_token_id: winner.token_id, winning_outcome: winner.outcome, source: 'official', ts_unix_ms: t };
     }
+  }
+
+  /** Drops the prints no remaining market can read (every rule looks at most a minute before its start). */
+  private prune(): void {
+    let first = Infinity;
+    for (const m of this.markets.values()) first = Math.min(first, m.info.window_start_ms);
+    const keepFrom = Math.min(first, this.nowMs) - AVG_WINDOW_MS - PRINT_TOLERANCE_MS;
+    const drop = this.prints.findIndex((p) => p.ts_exchange_ms >= keepFrom);
+    this.prints = drop < 0 ? [] : this.prints.slice(drop);
   }
 
   private discover(windowStart: number, t: number): InputEvent {
     const s = windowStart / 1000;
+    const f = this.family;
     const info: MarketInfo = {
-      market_id: `sim-btc-15m-${s}`,
-      slug: `btc-updown-15m-${s}`,
-      question: `Bitcoin Up or Down - 15m window starting ${new Date(windowStart).toISOString()}`,
-      family: '15m',
+      market_id: `sim-btc-${f}-${s}`,
+      slug: `btc-updown-${f}-${s}`,
+      question: `Bitcoin Up or Down - ${f} window starting ${new Date(windowStart).toISOString()}`,
+      family: f,
       window_start_ms: windowStart,
-      window_end_ms: windowStart + SIM_WINDOW_MS,
+      window_end_ms: windowStart + this.windowMs,
       tokens: [{ token_id: `sim-${s}-up`, outcome: 'Up' }, { token_id: `sim-${s}-down`, outcome: 'Down' }],
       tick_size: 0.01,
       min_size: 5,
@@ -126,59 +211,50 @@ export class SimFeed {
       price_to_beat: null,
       price_to_beat_estimated: false,
     };
-    this.markets.set(windowStart, { info, strike: null, crowdError: 0, resolved: false });
+    const book = this.market === 'efficient' ? new MakerBook(info, this.realism, this.bookRng) : new NoisyBook(info, this.realism, this.bookRng);
+    this.markets.set(info.market_id, { info, strike: null, book });
     return { event_type: 'market_discovered', market: info, ts_unix_ms: t };
   }
 
   private *trades(t: number): Generator<InputEvent> {
+    const rng = this.venueRng;
+    const { outageMsPerMinute, outlierRate } = this.realism;
     for (const venue of SIM_VENUE_NAMES) {
       let next = this.nextTrade.get(venue)!;
       while (next <= t) {
-        next += Math.max(1, Math.round(this.rng.exponential(400)));
-        // bitstamp falls silent for the last 20 s of every minute: a stale venue.
-        if (venue === 'bitstamp' && (t - this.startMs) % 60_000 >= 40_000) continue;
-        let px = this.btc * (1 + this.rng.normal() * 0.0001);
-        if (venue === 'okx' && this.rng.next() < 0.02) px *= 1.03;
+        next += Math.max(1, Math.round(rng.exponential(400)));
+        // bitstamp falls silent for the last part of every minute: a stale venue.
+        if (venue === 'bitstamp' && (t - this.startMs) % 60_000 >= 60_000 - outageMsPerMinute) continue;
+        let px = this.world.btc * (1 + rng.normal() * 0.0001);
+        if (venue === 'okx' && rng.next() < outlierRate) px *= 1.03;
         const count = this.venueTrades.get(venue) ?? { n: 0, lastMs: null };
         count.n += 1;
         count.lastMs = t;
         this.venueTrades.set(venue, count);
         yield {
-          event_type: 'venue_trade', venue, symbol: 'BTC-USD', px: Math.round(px * 100) / 100, qty: Math.round(this.rng.exponential(0.05) * 1e6) / 1e6 + 1e-6,
-          side: this.rng.next() < 0.5 ? 'buy' : 'sell', trade_id: `${venue}-${++this.tradeSeq}`, ts_exchange_ms: t - this.rng.int(1, 30), ts_unix_ms: t,
+          event_type: 'venue_trade', venue, symbol: 'BTC-USD', px: Math.round(px * 100) / 100, qty: Math.round(rng.exponential(0.05) * 1e6) / 1e6 + 1e-6,
+          side: rng.next() < 0.5 ? 'buy' : 'sell', trade_id: `${venue}-${++this.tradeSeq}`, ts_exchange_ms: t - rng.int(1, 30), ts_unix_ms: t,
         };
       }
       this.nextTrade.set(venue, next);
     }
   }
 
-  private *books(t: number): Generator<InputEvent> {
-    for (const [start, m] of this.markets) {
-      if (m.strike === null || t >= start + SIM_WINDOW_MS) continue;
-      m.crowdError = 0.9 * m.crowdError + 0.06 * this.rng.normal();
-      const fair = fairValueUp(this.btc, m.strike, start + SIM_WINDOW_MS - t, VOL_ANNUAL);
-      const pUp = Math.min(0.98, Math.max(0.02, fair + m.crowdError));
-      const up = this.ladders(pUp);
-      const [upTok, downTok] = m.info.tokens;
-      this.bookMsgs += 2;
-      yield { event_type: 'book_snapshot', market_id: m.info.market_id, token_id: upTok.token_id, bids: up.bids, asks: up.asks, ts_exchange_ms: t, ts_unix_ms: t };
-      // The Down book mirrors the Up book: a Down bid at q is an Up ask at 1 − q.
-      const mirror = (ls: Level[]): Level[] => ls.map(([px, size]) => [round2(1 - px), size]);
-      yield { event_type: 'book_snapshot', market_id: m.info.market_id, token_id: downTok.token_id, bids: mirror(up.asks), asks: mirror(up.bids), ts_exchange_ms: t, ts_unix_ms: t };
-    }
+  /**
+   * Efficient makers requote at random moments, `bookMs` apart on average (one draw every
+   * step, whatever happens), so no latency lines up with the book's rhythm; the noisy books
+   * keep the first simulator's clock.
+   */
+  private requoteNow(t: number): boolean {
+    if (this.market === 'noisy') return (t - this.startMs) % this.realism.bookMs === 0;
+    return this.bookRng.next() < STEP_MS / this.realism.bookMs;
   }
 
-  private ladders(p: number): { bids: Level[]; asks: Level[] } {
-    const bestBid = Math.max(1, Math.floor(p * 100 - 0.5));
-    const bestAsk = Math.min(99, Math.max(bestBid + 1, Math.ceil(p * 100 + 0.5)));
-    const bids: Level[] = [];
-    const asks: Level[] = [];
-    for (let i = 0; i < 5; i++) {
-      if (bestBid - i >= 1) bids.push([(bestBid - i) / 100, this.rng.int(10, 300)]);
-      if (bestAsk + i <= 99) asks.push([(bestAsk + i) / 100, this.rng.int(10, 300)]);
+  private *books(t: number): Generator<InputEvent> {
+    for (const m of this.markets.values()) {
+      if (m.strike === null || t >= m.info.window_end_ms) continue;
+      if (m.book instanceof MakerBook) yield* m.book.requote(this.world.trueUp(m.strike, t, m.info.window_end_ms), t);
+      else yield* m.book.requote(this.world.btc, m.strike, t);
     }
-    return { bids, asks };
   }
 }
-
-const round2 = (x: number): number => Math.round(x * 100) / 100;
