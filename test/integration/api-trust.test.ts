@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function serve(withTrust: boolean) {
-  const cfg = loadConfig({ POLYLAB_MODE: 'sim' });
+  const cfg = loadConfig({ POLYLAB_MODE: 'sim', POLYLAB_SIM_MARKET: 'noisy' });
   const engine = buildEngine(cfg, 'sim', 'trust-7', 7);
   const analytics = buildAnalytics(cfg);
   const parts = createApiParts({ mode: 'sim', wsMaxRateHz: 4, wsMaxBufferBytes: 1 << 20 });
@@ -29,7 +29,7 @@ async function serve(withTrust: boolean) {
   const start = engine.start(SIM_START_MS);
   analytics.observeOutputs(start);
   for (const e of start) parts.sink(e);
-  for (const input of new SimFeed({ seed: 7 }).events()) {
+  for (const input of new SimFeed({ seed: 7, market: 'noisy' }).events()) {
     if (input.ts_unix_ms - SIM_START_MS > 20 * 60_000) break;
     const outs = engine.step(input);
     analytics.observe(input, outs);

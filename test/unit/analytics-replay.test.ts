@@ -6,13 +6,13 @@ import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
 import { buildAnalytics, buildEngine, formatSummary, SummarySink } from '../../src/run.ts';
 
 function run(seed: number, durationMs: number) {
-  const cfg = loadConfig({ POLYLAB_MODE: 'sim' });
+  const cfg = loadConfig({ POLYLAB_MODE: 'sim', POLYLAB_SIM_MARKET: 'noisy' });
   const engine = buildEngine(cfg, 'sim', `t-${seed}`, seed);
   const analytics = buildAnalytics(cfg);
   const summary = new SummarySink();
   const all: OutputEvent[] = engine.start(SIM_START_MS);
   analytics.observeOutputs(all);
-  for (const input of new SimFeed({ seed }).events()) {
+  for (const input of new SimFeed({ seed, market: 'noisy' }).events()) {
     if (input.ts_unix_ms - SIM_START_MS > durationMs) break;
     const outs = engine.step(input);
     analytics.observe(input, outs);

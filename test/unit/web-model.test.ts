@@ -12,9 +12,9 @@ import { DashboardModel, LIMITS } from '../../web/src/model.ts';
 /** The engine's outputs for `minutes` of the seeded sim, and the API parts fed with them (for a real snapshot). */
 function simRun(minutes: number) {
   const parts = createApiParts({ mode: 'sim', wsMaxRateHz: 4, wsMaxBufferBytes: 1 << 20 });
-  const engine = buildEngine(loadConfig({}), 'sim', 'model-7', 7);
+  const engine = buildEngine(loadConfig({ POLYLAB_SIM_MARKET: 'noisy' }), 'sim', 'model-7', 7);
   const events: OutputEvent[] = [...engine.start(SIM_START_MS)];
-  for (const e of new SimFeed({ seed: 7 }).events()) {
+  for (const e of new SimFeed({ seed: 7, market: 'noisy' }).events()) {
     if (e.ts_unix_ms - SIM_START_MS > minutes * 60_000) break;
     events.push(...engine.step(e));
   }
