@@ -14,11 +14,14 @@ import type { Engine } from './core/engine.ts';
 import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
+import { openRunSession, type Session } from './session.ts';
+import { JournalError } from './journal/db.ts';
+import { CaptureError } from './feeds/replay/reader.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string };
+type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; capture?: string; fresh?: boolean };
 
 function configFrom(flags: RunFlags): Config {
-  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host };
+  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, captureDir: flags.capture };
   return loadConfig(process.env, f);
 }
 
@@ -44,8 +47,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
 
   const mode = cfg.mode;
   // A sim run is a pure function of its seed, its id included; a live run is named by its start.
-  const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
-  const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
+  const startMs = mode === 'sim' ? SIM_START_MS : Date.now();
+  const baseRunId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date(startMs).toISOString().replace(/[-:]|\.\d+/g, '')}`;
+  const session = await openRunSession(cfg, { mode, baseRunId, startMs, fresh: flags.fresh === true, log });
+  const runId = session.runId;
+  const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null, session.restore);
   const summary = new SummarySink();
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
   const { startApiFor } = await import('./api/start.ts');
@@ -54,35 +60,38 @@ async function runCommand(flags: RunFlags): Promise<number> {
     api = await startApiFor(cfg, log);
   } catch (err) {
     process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
+    await session.close(startMs);
     return 2;
   }
   process.stderr.write(`API on ${api.url}\n`);
   const sink = (e: OutputEvent) => {
+    session.sink(e);
     summary.sink(e);
     api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
   log.info({ mode, seed: cfg.seed, speed: cfg.speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, abort.signal) : await runPaperLive(cfg, engine, sink, log, abort.signal);
+  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, abort.signal, session) : await runPaperLive(cfg, engine, sink, log, abort.signal, session);
   for (const e of engine.stop(lastTs)) sink(e);
   await api.close();
+  await session.close(lastTs);
   process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs))}\n`);
   return 0;
 }
 
-async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal): Promise<number> {
+async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, signal: AbortSignal, session: Session): Promise<number> {
   const durationMs = cfg.durationMs ?? (cfg.speed === 'max' ? 30 * 60_000 : null);
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal });
+  return drive(engine, new SimFeed({ seed: cfg.seed }).events(), sink, { durationMs, speed: cfg.speed, signal, onInput: session.onInput, backpressure: session.backpressure });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
-async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, log: Logger, signal: AbortSignal): Promise<number> {
+async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, log: Logger, signal: AbortSignal, session: Session): Promise<number> {
   for (const e of engine.start(Date.now())) sink(e);
   process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
   const live = startLive({
-    cfg, engine, sink, log,
+    cfg, engine, sink, log, onInput: session.onInput, tap: session.rawTap,
     onOffline: (hint) => process.stderr.write(`polylab: ${hint}\n`),
   });
   await new Promise<void>((resolve) => {
@@ -143,6 +152,8 @@ export function buildProgram(): Command {
     .option('--speed <s>', 'max | 1x | 10x (POLYLAB_SPEED)')
     .option('--host <host>', 'API host (POLYLAB_HOST)')
     .option('--port <port>', 'API port (POLYLAB_PORT)')
+    .option('--capture <dir>', 'write every input and raw frame to gzip JSONL files in this directory (POLYLAB_CAPTURE)')
+    .option('--fresh', 'start a fresh paper account even if the last run of this mode died')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });
@@ -165,7 +176,7 @@ export function buildProgram(): Command {
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof JournalError || err instanceof CaptureError) {
     process.stderr.write(`polylab: ${err.message}\n`);
     process.exitCode = 2;
   } else {

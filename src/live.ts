@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { InputEvent } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
 import type { Engine } from './core/engine.ts';
+import type { RawTap } from './journal/capture.ts';
 import { startVenueFeeds, type VenueFeeds } from './feeds/live.ts';
 import { GammaRollover } from './feeds/polymarket/rollover.ts';
 import { startPolymarketFeeds, type PolymarketFeeds } from './feeds/polymarket/feeds.ts';
@@ -26,6 +27,10 @@ export interface LiveOptions {
   /** Venue feed timing (tests use short ones). */
   venueTuning?: Parameters<typeof startVenueFeeds>[0]['tuning'];
   gammaPollMs?: number;
+  /** Sees every input just before the engine does (capture). */
+  onInput?: (input: InputEvent) => void;
+  /** Sees every raw frame and HTTP body the edges receive (capture). */
+  tap?: RawTap;
 }
 
 export interface LiveRun {
@@ -47,6 +52,7 @@ export function startLive(o: LiveOptions): LiveRun {
   let lastMedian: { px: number; ts: number } | null = null;
   const emit = (input: InputEvent): void => {
     let outs: OutputEvent[];
+    o.onInput?.(input);
     try {
       outs = o.engine.step(input);
     } catch (err) {

@@ -9,11 +9,13 @@ import type { OutputEvent } from './core/outputs.ts';
 import { Engine } from './core/engine.ts';
 import { createStrategy } from './strategy/strategies.ts';
 import type { RiskLimits } from './strategy/risk.ts';
+import type { RestoredAccount } from './paper/restore.ts';
 
 export type Sink = (e: OutputEvent) => void;
 
-export function buildEngine(cfg: Config, mode: Mode | 'replay', runId: string, seed: number | null): Engine {
+export function buildEngine(cfg: Config, mode: Mode | 'replay', runId: string, seed: number | null, restore?: RestoredAccount | null): Engine {
   return new Engine({
+    ...(restore ? { restore } : {}),
     runId,
     mode,
     seed,
@@ -48,6 +50,10 @@ export interface DriveOptions {
   signal?: AbortSignal;
   /** Wall clock, injectable for tests. */
   nowMs?: () => number;
+  /** Sees every input just before the engine does (capture). */
+  onInput?: (input: InputEvent) => void;
+  /** Awaited now and then at full speed, so sinks that write to disk keep up. */
+  backpressure?: () => Promise<void>;
 }
 
 /** Sleeps `ms`, or less if `signal` aborts; leaves no listener behind either way. */
@@ -85,8 +91,10 @@ export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: 
       // Even at full speed, let signals, timers and API requests in now and then.
       sinceYield = 0;
       await new Promise((r) => setImmediate(r));
+      await opts.backpressure?.();
     }
     last = input.ts_unix_ms;
+    opts.onInput?.(input);
     for (const out of engine.step(input)) sink(out);
   }
   return last;

@@ -7,8 +7,7 @@ import { currentAndNextStarts } from '../../src/feeds/polymarket/windows.ts';
 import { closedPortUrl, startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
 import { fakeClobRest, fakeWsServer } from './fakes/polymarket.ts';
 import { FakeGamma, gammaEvent } from './gammaFake.ts';
-
-const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
+import { BIN, tempDataDir } from './fakes/cli.ts';
 const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');
 
 interface Proc {
@@ -20,7 +19,7 @@ interface Proc {
 }
 
 function start(env: Record<string, string>): Proc {
-  const p = spawn(process.execPath, [BIN, 'run'], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, [BIN, 'run'], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: tempDataDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc: Proc = { p, stdout: '', stderr: '', apiUrl: Promise.resolve(''), exited: new Promise((r) => p.on('close', (code) => r(code))) };
   proc.apiUrl = new Promise((resolve) => {
     p.stderr!.on('data', (d: Buffer) => {
