@@ -16,6 +16,8 @@ import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
 import { openRunSession, type Session } from './session.ts';
 import { JournalError } from './journal/db.ts';
+import { OutputDigest } from './digest.ts';
+import { registerReplay } from './commands/replay.ts';
 import { CaptureError } from './feeds/replay/reader.ts';
 
 type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; capture?: string; fresh?: boolean };
@@ -53,6 +55,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const runId = session.runId;
   const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null, session.restore);
   const summary = new SummarySink();
+  const digest = new OutputDigest();
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
   const { startApiFor } = await import('./api/start.ts');
   let api: Awaited<ReturnType<typeof startApiFor>>;
@@ -67,6 +70,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const sink = (e: OutputEvent) => {
     session.sink(e);
     summary.sink(e);
+    digest.sink(e);
     api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
@@ -76,7 +80,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   for (const e of engine.stop(lastTs)) sink(e);
   await api.close();
   await session.close(lastTs);
-  process.stdout.write(`${formatSummary(summary.summary(engine.counters.inputs))}\n`);
+  process.stdout.write(`${formatSummary({ ...summary.summary(engine.counters.inputs), digest: digest.hex() })}\n`);
   return 0;
 }
 
@@ -170,6 +174,7 @@ export function buildProgram(): Command {
     .action(async (flags: { timeout?: string }) => {
       process.exitCode = await doctorCommand(flags);
     });
+  registerReplay(program);
   return program;
 }
 

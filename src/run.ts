@@ -113,6 +113,8 @@ export interface RunSummary {
   unrealized_pnl: number;
   fees: number;
   equity: number;
+  /** SHA-256 of the output events without the run's identity (src/digest.ts), when computed. */
+  digest?: string;
 }
 
 /** Collects a summary from the output stream. */
@@ -152,6 +154,7 @@ export function formatSummary(s: RunSummary): string {
     `  realized PnL  ${usd(s.realized_pnl)} (fees ${usd(s.fees)} included)`,
     `  unrealized    ${usd(s.unrealized_pnl)} (marked at best bid)`,
     `  equity        ${usd(s.equity)}`,
+    ...(s.digest ? [`  digest        ${s.digest}`] : []),
     '  paper trading only: no order was sent anywhere.',
   ].join('\n');
 }

@@ -6,9 +6,25 @@
  * file of a run that stopped cleanly ends with `{"end": {...}}`.
  */
 import { z } from 'zod';
+import { OutcomeSchema, SideSchema } from '../core/events.ts';
+import { TifSchema } from '../core/outputs.ts';
 
 /** The format this build writes and the newest it reads. */
 export const CAPTURE_FORMAT = 1;
+
+const num = z.number().finite();
+
+/** The account a run continued from a crashed run (src/paper/restore.ts RestoredAccount). */
+export const RestoredAccountSchema = z.object({
+  from_run_id: z.string(),
+  last_ts_ms: z.number().int().nonnegative(),
+  cash: num,
+  realized: num,
+  fees: num,
+  holdings: z.array(z.object({ market_id: z.string(), token_id: z.string(), outcome: OutcomeSchema, qty: num, avg_cost: num })),
+  day: z.object({ day_start_ms: z.number().int(), start_equity_usd: num, halted_at_ms: z.number().int().nullable() }).nullable(),
+  cancelled_orders: z.array(z.object({ intent_id: z.string(), market_id: z.string(), token_id: z.string(), side: SideSchema, tif: TifSchema, filled_qty: num, remaining_qty: num })),
+});
 
 export const CaptureHeaderSchema = z.object({
   polylab_capture: z.number().int().positive(),
@@ -24,7 +40,7 @@ export const CaptureHeaderSchema = z.object({
   start_ms: z.number().int().nonnegative(),
   seed: z.number().int().nullable(),
   /** The account the run continued from a crashed run (null when it started fresh). */
-  restore: z.unknown().nullable(),
+  restore: RestoredAccountSchema.nullable(),
   /** 0 for the run's first file, then 1, 2, … */
   file_index: z.number().int().nonnegative(),
   /** Start of the hour (record time, UTC) this file holds. */

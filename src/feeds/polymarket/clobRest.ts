@@ -51,6 +51,14 @@ export interface RestBook {
   hash: string | null;
 }
 
+/** A validated /book body as the book keeper takes it (also used when replaying captured bodies). */
+export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
+  return {
+    assetId: b.asset_id, market: b.market, tsMs: b.timestamp, tickSize: b.tick_size ?? null, hash: b.hash ?? null,
+    bids: b.bids.map((l) => [l.price, l.size] as Level), asks: b.asks.map((l) => [l.price, l.size] as Level),
+  };
+}
+
 export const RestMarketSchema = z.object({
   condition_id: z.string().min(1),
   closed: z.boolean(),
@@ -99,14 +107,7 @@ export class ClobRest {
   async book(tokenId: string): Promise<RestResult<RestBook>> {
     const r = await this.getJson(`/book?token_id=${encodeURIComponent(tokenId)}`, RestBookSchema);
     if (!r.ok) return r;
-    const b = r.value;
-    return {
-      ok: true,
-      value: {
-        assetId: b.asset_id, market: b.market, tsMs: b.timestamp, tickSize: b.tick_size ?? null, hash: b.hash ?? null,
-        bids: b.bids.map((l) => [l.price, l.size] as Level), asks: b.asks.map((l) => [l.price, l.size] as Level),
-      },
-    };
+    return { ok: true, value: toRestBook(r.value) };
   }
 
   async market(conditionId: string): Promise<RestResult<RestMarket>> {
