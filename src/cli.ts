@@ -76,7 +76,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
   log.info({ mode, seed: cfg.seed, speed: cfg.speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, abort.signal, session) : await runPaperLive(cfg, engine, sink, log, abort.signal, session);
+  const lastTs = mode === 'sim' ? await runSim(cfg, engine, sink, abort.signal, session) : await runPaperLive(cfg, engine, sink, log, abort.signal, session, startMs);
   for (const e of engine.stop(lastTs)) sink(e);
   await api.close();
   await session.close(lastTs);
@@ -91,8 +91,8 @@ async function runSim(cfg: Config, engine: Engine, sink: (e: OutputEvent) => voi
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
-async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, log: Logger, signal: AbortSignal, session: Session): Promise<number> {
-  for (const e of engine.start(Date.now())) sink(e);
+async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, log: Logger, signal: AbortSignal, session: Session, startMs: number): Promise<number> {
+  for (const e of engine.start(startMs)) sink(e);
   process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
   const live = startLive({
     cfg, engine, sink, log, onInput: session.onInput, tap: session.rawTap,

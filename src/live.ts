@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import type { InputEvent } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
 import type { Engine } from './core/engine.ts';
-import type { RawTap } from './journal/capture.ts';
+import type { RawTap } from './feeds/tap.ts';
 import { startVenueFeeds, type VenueFeeds } from './feeds/live.ts';
 import { GammaRollover } from './feeds/polymarket/rollover.ts';
 import { startPolymarketFeeds, type PolymarketFeeds } from './feeds/polymarket/feeds.ts';
@@ -68,14 +68,14 @@ export function startLive(o: LiveOptions): LiveRun {
   };
 
   const venues = startVenueFeeds({
-    cfg: o.cfg, emit, log: log.child({ component: 'venues' }), now, tuning: o.venueTuning, onOffline: o.onOffline,
+    cfg: o.cfg, emit, log: log.child({ component: 'venues' }), now, tuning: o.venueTuning, onOffline: o.onOffline, tap: o.tap,
     referencePx: () => (lastMedian && now() - lastMedian.ts <= REFERENCE_FRESH_MS ? lastMedian.px : null),
   });
   const polyLog = log.child({ component: 'polymarket' });
-  const polymarket = startPolymarketFeeds({ clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
+  const polymarket = startPolymarketFeeds({ clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now, tap: o.tap });
   let knownMarkets = '';
   const rollover = new GammaRollover({
-    baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs,
+    baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs, tap: o.tap,
     emit: (e) => {
       emit(e);
       // Books and resolution follow the active set as windows roll.

@@ -11,7 +11,8 @@ import type { RestoredAccount } from './paper/restore.ts';
 import { JournalError, openJournalDb, type Db } from './journal/db.ts';
 import { hasSuccessor, latestRun, liveRuns, processAlive, recoverAccount, uniqueRunId } from './journal/recover.ts';
 import { JournalWriter } from './journal/writer.ts';
-import { CaptureWriter, type RawTap } from './journal/capture.ts';
+import { CaptureWriter } from './journal/capture.ts';
+import type { RawTap } from './feeds/tap.ts';
 import { codeVersion } from './version.ts';
 
 export type RunMode = 'paper-live' | 'sim' | 'replay';

@@ -53,13 +53,14 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
     bad += 1;
     if (bad <= BAD_LINES_SHOWN) process.stderr.write(`polylab replay: ${where}: ${reason}; skipped\n`);
   };
+  const reparser = flags.raw ? createReparser(h, cfg) : null;
   const progress = createProgress('replay', capture.bytes, { tty: process.stderr.isTTY === true });
   for (const e of engine.start(h.start_ms)) sink(e);
   let result: ReplayResult | null = null;
   let failure: string | null = null;
   try {
     result = await replayInto(capture, engine, sink, {
-      raw: flags.raw ? createReparser(h, cfg) : null, strict: flags.strict === true, speed: cfg.speed, signal: abort.signal, onBad,
+      raw: reparser, strict: flags.strict === true, speed: cfg.speed, signal: abort.signal, onBad,
       onProgress: (bytes, inputs) => progress.update(bytes, inputs), backpressure: session.backpressure,
     });
   } catch (err) {
@@ -75,6 +76,10 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
   if (failure) process.stderr.write(`polylab replay: ${failure}\n`);
   process.stdout.write(`${formatSummary({ ...summary.summary(engine.counters.inputs), digest: digest.hex() })}\n`);
   if (bad > 0) process.stdout.write(`  bad lines     ${bad} (skipped)\n`);
+  if (reparser) {
+    const c = reparser.counts;
+    process.stdout.write(`  raw frames    ${c.frames} re-parsed (${c.invalid} invalid, ${c.rejected} trades rejected by the guards, ${c.unparsed} of sources taken from normalized lines)\n`);
+  }
   return failure ? 1 : 0;
 }
 

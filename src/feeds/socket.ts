@@ -51,6 +51,8 @@ export interface ResilientSocketOptions {
   /** How long a connection must stay live before the backoff resets. */
   stableAfterMs?: number;
   onFrame: (text: string, recvMs: number) => FrameVerdict | void;
+  /** Sees every text frame as received, before `onFrame` (capture). */
+  tap?: (text: string, recvMs: number) => void;
   onState?: (state: FeedState, reason: string | null) => void;
   /** Called when a new connection opens (after the first), e.g. to resync books. */
   onReconnect?: () => void;
@@ -193,6 +195,7 @@ export class ResilientSocket {
     const text = isBinary || !Array.isArray(data) ? data.toString() : Buffer.concat(data).toString();
     let verdict: FrameVerdict | void;
     try {
+      this.opts.tap?.(text, recvMs);
       verdict = this.opts.onFrame(text, recvMs);
     } catch (err) {
       // A handler bug must not take the feed down; it is reported like any bad frame.

@@ -11,6 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { once } from 'node:events';
 import type { InputEvent } from '../core/events.ts';
+import type { RawTap } from '../feeds/tap.ts';
 import { CAPTURE_FORMAT, captureFileName, HOUR_MS, type CaptureHeader, type EndRecord } from './captureFormat.ts';
 
 export type CaptureIdentity = Omit<CaptureHeader, 'polylab_capture' | 'file_index' | 'hour_start_ms'>;
@@ -33,8 +34,6 @@ export interface CaptureStats {
   files: string[];
 }
 
-/** Raw tap: what every edge calls with the text it received. */
-export type RawTap = (source: string, recvMs: number, data: string, http?: { url: string; status: number }) => void;
 
 const CHUNK_CHARS = 256 * 1024;
 

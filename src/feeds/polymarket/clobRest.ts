@@ -12,6 +12,7 @@
  * ascending and asks descending (best last) — order does not matter to us.
  */
 import { z } from 'zod';
+import type { RawTap } from '../tap.ts';
 import type { Level } from '../../core/events.ts';
 
 const decimal = z.string().regex(/^\d*\.?\d+$/).transform(Number);
@@ -75,6 +76,8 @@ export interface ClobRestOptions {
   /** First pause after a 429 without Retry-After; doubles on each further 429, capped. */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** Sees every response body with its path and status (capture). */
+  tap?: RawTap;
 }
 
 export interface ClobRestStats {
@@ -145,7 +148,9 @@ export class ClobRest {
     this.backoffMs = this.opts.backoffInitialMs ?? 1_000;
     let body: unknown;
     try {
-      body = await res.json();
+      const text = await res.text();
+      this.opts.tap?.('clob_rest', this.now(), text, { url: path, status: res.status });
+      body = JSON.parse(text);
     } catch {
       this.stats.badBodies += 1;
       return { ok: false, error: 'bad JSON body', status: res.status, retryAfterMs: null };

@@ -11,6 +11,7 @@
  * receive time; a reconnect is reported per shard so its books can be resynced (a gap).
  */
 import { ResilientSocket, type SocketStats } from '../socket.ts';
+import type { RawTap } from '../tap.ts';
 import type { FeedState } from '../../core/events.ts';
 import { CLOB_PING_FRAME, CLOB_PING_INTERVAL_MS, parseClobFrame, subscribeFrame, updateFrame, type ClobMessage } from './clobWsMessages.ts';
 
@@ -27,6 +28,8 @@ export interface ClobWsPoolOptions {
   onReconnect: (tokenIds: string[]) => void;
   onState?: (shard: number, state: FeedState, reason: string | null) => void;
   now?: () => number;
+  /** Sees every raw frame (capture); the source is `polymarket_ws#<shard>`. */
+  tap?: RawTap;
 }
 
 export interface ClobWsStats {
@@ -114,6 +117,7 @@ export class ClobWsPool {
     const shard: Shard = { id, assets: new Set(assets), started: false, socket: null as unknown as ResilientSocket };
     shard.socket = new ResilientSocket({
       name: `polymarket_ws#${id}`,
+      ...(this.opts.tap ? { tap: (text: string, recvMs: number) => this.opts.tap!(`polymarket_ws#${id}`, recvMs, text) } : {}),
       url: this.opts.url,
       subscribe: () => [subscribeFrame([...shard.assets])],
       acksSubscription: false,

@@ -14,6 +14,7 @@ import type { ClobMessage } from './clobWsMessages.ts';
 import { ResolutionWatcher, type Disagreement } from './resolution.ts';
 import { Resyncer } from './resync.ts';
 import { RtdsFeed, type RtdsStats } from './rtds.ts';
+import type { RawTap } from '../tap.ts';
 
 export interface FeedLogger {
   info: (obj: object, msg: string) => void;
@@ -41,6 +42,8 @@ export interface PolymarketFeedsOptions {
   /** Period of the resolution / snapshot-wait checks. */
   tickMs?: number;
   resolution?: { settleDelayMs?: number; pollIntervalMs?: number; giveUpAfterMs?: number };
+  /** Sees every raw frame and REST body (capture). */
+  tap?: RawTap;
 }
 
 export interface TokenHealth extends TokenBookStats {
@@ -84,7 +87,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const wsLog = stateLogger(o.log, 'polymarket_ws');
     const rtdsLog = stateLogger(o.log, 'rtds');
     const now = (this.now = o.now ?? Date.now);
-    const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now }));
+    const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now, tap: o.tap }));
     this.resyncer = new Resyncer({ rest, keeper: () => this.keeper, now });
     this.keeper = new BookKeeper({
       emit: o.emit,
@@ -99,12 +102,12 @@ class PolymarketFeedSet implements PolymarketFeeds {
     });
     this.pool = new ClobWsPool({
       url: o.clobWsUrl, maxAssetsPerConnection: o.maxAssetsPerConnection, pingIntervalMs: o.clobPingIntervalMs, staleAfterMs: o.staleAfterMs,
-      backoff: o.backoff, now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs),
+      backoff: o.backoff, now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs), tap: o.tap,
       onReconnect: (tokens) => this.keeper.invalidate(tokens, 'reconnected: possible gap'),
       onState: (shard, state, reason) => wsLog(state, reason, { shard }),
     });
     this.rtds = new RtdsFeed({
-      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now,
+      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now, tap: o.tap,
       emit: (p) => {
         this.watcher.observeReference(p);
         o.emit(p);

@@ -15,6 +15,7 @@
  * start, `startDate` only the listing time; `endDate` the window end.
  */
 import { z } from 'zod';
+import type { RawTap } from '../tap.ts';
 
 // ------------------------------------------------------------------ schemas
 
@@ -134,6 +135,8 @@ export interface GammaClientOptions {
   /** Aborts in-flight requests when the owner stops. */
   signal?: AbortSignal;
   counters?: GammaCounters;
+  /** Sees every response body with its path and status (capture). */
+  tap?: RawTap;
 }
 
 const BODY_MAX_CHARS = 20_000_000;
@@ -201,6 +204,7 @@ export class GammaClient {
         return { ok: false, kind: 'http', message: `HTTP ${resp.status}`, retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
       }
       const text = await resp.text();
+      this.opts.tap?.('gamma', this.opts.nowMs(), text, { url: url.slice(this.baseUrl.length), status: resp.status });
       if (text.length > BODY_MAX_CHARS) return { ok: false, kind: 'bad_shape', message: 'body too large', retryAfterMs: null };
       return { ok: true, text };
     } catch (err) {

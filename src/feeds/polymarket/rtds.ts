@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { FeedState, ReferencePrice } from '../../core/events.ts';
 import { ResilientSocket, type SocketStats } from '../socket.ts';
+import type { RawTap } from '../tap.ts';
 
 /** Subscribe frame for Chainlink BTC/USD, verbatim from the docs (filters is a JSON string). */
 export const RTDS_CHAINLINK_SUBSCRIBE = JSON.stringify({
@@ -89,6 +90,8 @@ export interface RtdsOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   onState?: (state: FeedState, reason: string | null) => void;
   now?: () => number;
+  /** Sees every raw frame (capture). */
+  tap?: RawTap;
 }
 
 export interface RtdsStats {
@@ -119,6 +122,7 @@ export class RtdsFeed {
       staleAfterMs: opts.staleAfterMs ?? 30_000,
       backoff: opts.backoff,
       onFrame: (text, recvMs) => this.onFrame(text, recvMs),
+      ...(opts.tap ? { tap: (text: string, recvMs: number) => opts.tap!('rtds', recvMs, text) } : {}),
       onState: opts.onState,
       now: opts.now,
     });
