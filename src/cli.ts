@@ -18,6 +18,7 @@ import { openRunSession, type Session } from './session.ts';
 import { JournalError } from './journal/db.ts';
 import { OutputDigest } from './digest.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerReport, registerRuns } from './commands/report.ts';
 import { CaptureError } from './feeds/replay/reader.ts';
 
 type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; capture?: string; fresh?: boolean };
@@ -175,6 +176,8 @@ export function buildProgram(): Command {
       process.exitCode = await doctorCommand(flags);
     });
   registerReplay(program);
+  registerReport(program);
+  registerRuns(program);
   return program;
 }
 
