@@ -11,6 +11,7 @@ import type { RunMode } from './schemas.ts';
 import { buildApi, startApi } from './server.ts';
 import { LabState } from './state.ts';
 import { WsHub } from './ws.ts';
+import { openJournalReadonly, type Db } from '../journal/db.ts';
 
 export interface ApiParts {
   state: LabState;
@@ -60,11 +61,19 @@ export async function startApiFor(cfg: Config, log: FastifyBaseLogger): Promise<
     mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
-  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }) });
+  // The history routes read the journal the run writes (read-only; it exists once the run's session is open).
+  let journal: Db | undefined;
+  try {
+    journal = openJournalReadonly(cfg.dataDir);
+  } catch (err) {
+    log.warn({ err }, 'API without the journal: /fills, /rejects and /runs show this process only');
+  }
+  const app = await buildApi({ ...parts, logger: log.child({ component: 'api' }), journal });
   const close = async () => {
     parts.hub.close();
     await app.close();
     parts.metrics.close();
+    journal?.close();
   };
   let url: string;
   try {
