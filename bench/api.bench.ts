@@ -6,6 +6,7 @@
  * and fills, intents, signals (never coalesced) come in their real proportions.
  * Target: ratio ≥ 0.9×.
  */
+import type { BenchRow } from './rows.ts';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -131,7 +132,7 @@ async function slice(target: Server, engine: EngineLoop, mix: OutputEvent[], t: 
   await new Promise((r) => setTimeout(r, SETTLE_MS)); // let the last batch leave before the other condition runs
 }
 
-export async function benchApi(): Promise<void> {
+export async function benchApi(): Promise<BenchRow[]> {
   const { inputs, mix } = record();
   const cfg = loadConfig({});
   const exact = mix.filter((e) => e.event_type !== 'btc_median' && e.event_type !== 'quote').length;
@@ -164,4 +165,5 @@ export async function benchApi(): Promise<void> {
   console.log(`paper_fill published ${tb.fills}, fewest received by a client ${Math.min(...got.fills)}; clients closed: ${got.closes.length}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
   await a.close();
   await b.close();
+  return [{ name: `engine rate with ${CLIENTS} WS clients vs none`, value: rateB / 1e3, unit: 'k inputs/s', target: '≥ 0.9×', ratio: rateB / rateA, pass: rateB / rateA >= 0.9 }];
 }

@@ -4,6 +4,7 @@
  * best-price checks, book_delta emission), as a ratio to JSON.parse of the same frames in
  * the same run. Target: ≥ 0.5× JSON.parse.
  */
+import type { BenchRow } from './rows.ts';
 import { OrderBook } from '../src/core/book.ts';
 import type { InputEvent } from '../src/core/events.ts';
 import { Rng } from '../src/core/rng.ts';
@@ -62,7 +63,7 @@ function freshKeeper(sink: (e: InputEvent) => void): BookKeeper {
 
 const CHUNK = 5_000;
 
-export function benchBooks(): void {
+export function benchBooks(): BenchRow[] {
   const { frames, books } = makeFrames(7);
   const ratios: number[] = [];
   let parseBest = Infinity;
@@ -102,4 +103,5 @@ export function benchBooks(): void {
   console.log(`frames: ${n} price_change deltas over ${TOKENS} tokens (${deltas} applied)`);
   console.log(`JSON.parse baseline:     ${(n / parseBest / 1e3).toFixed(0)} k/s`);
   console.log(`parse + check + apply:   ${(n / applyBest / 1e3).toFixed(0)} k/s  ratio ${ratios[3]!.toFixed(2)}× of JSON.parse (median of 7 interleaved runs; target ≥ 0.5×)`);
+  return [{ name: 'CLOB book deltas: parse + check + apply', value: n / applyBest / 1e3, unit: 'k frames/s', target: '≥ 0.5×', ratio: ratios[3]!, pass: ratios[3]! >= 0.5 }];
 }

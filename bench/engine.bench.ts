@@ -2,6 +2,7 @@
  * Engine throughput on simulated inputs, as a ratio to a baseline of JSON.parse of the
  * same inputs (the cheapest thing any edge must do per message).
  */
+import type { BenchRow } from './rows.ts';
 import { loadConfig } from '../src/config.ts';
 import type { InputEvent } from '../src/core/events.ts';
 import { SIM_START_MS, SimFeed } from '../src/feeds/sim/sim.ts';
@@ -13,7 +14,7 @@ function timeIt(fn: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-export function benchEngine(): void {
+export function benchEngine(): BenchRow[] {
   const inputs: InputEvent[] = [];
   for (const e of new SimFeed({ seed: 7 }).events()) {
     if (e.ts_unix_ms - SIM_START_MS > 60 * 60_000) break;
@@ -36,4 +37,5 @@ export function benchEngine(): void {
   console.log(`inputs: ${n} (1 h of simulated market)`);
   console.log(`JSON.parse baseline: ${(n / best.parse / 1e3).toFixed(0)} k/s`);
   console.log(`engine.step:         ${(n / best.engine / 1e3).toFixed(0)} k/s  ratio ${(best.parse / best.engine).toFixed(2)}× of JSON.parse`);
+  return [{ name: 'engine.step on sim inputs', value: n / best.engine / 1e3, unit: 'k inputs/s', target: '(shown)', ratio: best.parse / best.engine, pass: true }];
 }

@@ -6,6 +6,7 @@
  * quarter on top of the parse every edge must do anyway). A second pass runs 10M frames
  * per venue and reports heap growth after a forced GC (target ≤ 4 MB: nothing retained).
  */
+import type { BenchRow } from './rows.ts';
 import { Rng } from '../src/core/rng.ts';
 import { binance } from '../src/feeds/venues/binance.ts';
 import { bitstamp } from '../src/feeds/venues/bitstamp.ts';
@@ -134,7 +135,7 @@ function timeS(fn: () => void): number {
  * a machine whose load drifts during the run slows both alike; each of RUNS rounds gives a
  * ratio over the whole corpus and the median round is reported.
  */
-function speedRow(corpus: Corpus): string {
+function speedRow(corpus: Corpus): { line: string; row: BenchRow } {
   const { c, frames } = corpus;
   const rounds: { json: number; parse: number }[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -156,14 +157,15 @@ function speedRow(corpus: Corpus): string {
   const mid = rounds[rounds.length >> 1]!;
   const ratio = mid.json / mid.parse;
   const kps = (s: number): string => (frames.length / s / 1e3).toFixed(0).padStart(9);
-  return `${c.adapter.venue.padEnd(9)} ${kps(mid.json)}  ${kps(mid.parse)}  ${ratio.toFixed(2)}×  ${ratio >= 0.8 ? 'ok' : 'MISS'}`;
+  const line = `${c.adapter.venue.padEnd(9)} ${kps(mid.json)}  ${kps(mid.parse)}  ${ratio.toFixed(2)}×  ${ratio >= 0.8 ? 'ok' : 'MISS'}`;
+  return { line, row: { name: `venue ${c.adapter.venue}: parse vs JSON.parse`, value: frames.length / mid.parse / 1e3, unit: 'k frames/s', target: '≥ 0.8×', ratio, pass: ratio >= 0.8 } };
 }
 
 /**
  * Heap growth over up to 10M frames, the venues' corpora taken round-robin: anything a
  * mapper retains per frame (a cache, a log, a closure) shows up as growth after a GC.
  */
-function memoryRow(corpora: Corpus[]): string {
+function memoryRow(corpora: Corpus[]): { line: string; row: BenchRow } {
   gc();
   const before = process.memoryUsage().heapUsed;
   const t0 = process.hrtime.bigint();
@@ -178,10 +180,11 @@ function memoryRow(corpora: Corpus[]): string {
   gc();
   const growthMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
   const capped = frames < MEMORY_FRAMES ? ` (stopped at the ${MEMORY_BUDGET_S} s cap)` : '';
-  return `heap growth over ${(frames / 1e6).toFixed(1)}M frames${capped}: ${growthMb.toFixed(2)} MB (target ≤ 4 MB) ${growthMb <= 4 ? 'ok' : 'MISS'}  [${elapsedS.toFixed(1)} s]`;
+  const line = `heap growth over ${(frames / 1e6).toFixed(1)}M frames${capped}: ${growthMb.toFixed(2)} MB (target ≤ 4 MB) ${growthMb <= 4 ? 'ok' : 'MISS'}  [${elapsedS.toFixed(1)} s]`;
+  return { line, row: { name: 'venues: heap growth', value: growthMb, unit: 'MB', target: '≤ 4 MB', ratio: null, pass: growthMb <= 4 } };
 }
 
-export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_ADAPTERS): void {
+export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_ADAPTERS): BenchRow[] {
   if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc (npm run bench) for a meaningful heap figure');
   const corpora = cases.map((c) => {
     const rng = new Rng(7);
@@ -189,6 +192,7 @@ export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_ADAPTERS): voi
   });
   console.log(`corpus: ${CORPUS_FRAMES / 1e3}k trade frames per venue, interleaved with JSON.parse in ${CHUNK_FRAMES / 1e3}k-frame chunks; median of ${RUNS} rounds; target ratio ≥ 0.80× of JSON.parse`);
   console.log('venue     JSON k/s   parse k/s  ratio');
-  for (const k of corpora) console.log(speedRow(k));
-  console.log(memoryRow(corpora));
+  const results = [...corpora.map(speedRow), memoryRow(corpora)];
+  for (const r of results) console.log(r.line);
+  return results.map((r) => r.row);
 }

@@ -33,7 +33,7 @@ export function replayConfig(captureSettings: Record<string, unknown>, env: Reco
 
 /** Turns raw frames into inputs (`--raw`); see src/feeds/replay/raw.ts. */
 export interface Reparser {
-  /** Inputs derived from one raw record, in order. */
+  /** Inputs derived from one raw record, in order (the array may be reused by the next call). */
   frame(rec: Exclude<CaptureRecord, InputEvent>): InputEvent[];
   /** Whether a captured normalized input is replaced by re-parsed frames (else it is kept). */
   replaces(input: InputEvent): boolean;

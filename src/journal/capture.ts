@@ -47,6 +47,8 @@ export class CaptureWriter {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private failed = false;
+  /** Files being finished after a rotation: close() waits for them too. */
+  private readonly finishing: Promise<void>[] = [];
   readonly stats: CaptureStats = { inputs: 0, raw: 0, dropped: 0, files: [] };
 
   constructor(private readonly opts: CaptureWriterOptions) {
@@ -91,8 +93,9 @@ export class CaptureWriter {
       const rec: EndRecord = { ts_unix_ms: end.ts_unix_ms, inputs: this.stats.inputs, raw: this.stats.raw, dropped: this.stats.dropped };
       this.push(JSON.stringify({ end: rec }));
       this.flush(false);
-      await this.finish();
+      this.finishing.push(this.finish());
     }
+    await Promise.all(this.finishing);
   }
 
   private accept(tsMs: number): boolean {
@@ -126,7 +129,7 @@ export class CaptureWriter {
   private rotate(hour: number): void {
     if (this.gzip) {
       this.flush(false);
-      void this.finish();
+      this.finishing.push(this.finish());
       this.fileIndex += 1;
     }
     this.hour = hour;

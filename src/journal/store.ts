@@ -5,6 +5,7 @@
  * transaction. Runs inside the writer worker; synchronous by nature (better-sqlite3).
  */
 import type { Db } from './db.ts';
+import type { EventMeta } from './protocol.ts';
 
 /** One row of `runs` as the writer creates it. */
 export interface RunRow {
@@ -26,6 +27,9 @@ export interface RunRow {
 }
 
 type Row = Record<string, unknown>;
+
+/** Events that also go to a typed table (the only lines the writer parses). */
+const TYPED: ReadonlySet<string> = new Set(['paper_fill', 'position', 'settlement', 'pnl']);
 
 export class JournalStore {
   private readonly insertRunStmt;
@@ -52,8 +56,8 @@ export class JournalStore {
       VALUES (@event_id, @run_id, @ts_unix_ms, @equity, @cash, @realized, @unrealized, @fees, @position_value)`);
     this.clearPositions = db.prepare('DELETE FROM positions WHERE run_id = ? AND market_id = ?');
     this.stopRunStmt = db.prepare('UPDATE runs SET stopped_ms = ?, status = ? WHERE run_id = ?');
-    this.batchTx = db.transaction((runId: string, firstSeq: number, lines: readonly string[]) => {
-      for (let i = 0; i < lines.length; i++) this.insertLine(runId, firstSeq + i, lines[i]!);
+    this.batchTx = db.transaction((runId: string, firstSeq: number, lines: readonly string[], meta: EventMeta) => {
+      for (let i = 0; i < lines.length; i++) this.insertLine(runId, firstSeq + i, lines[i]!, meta.types[i]!, meta.ts[i]!, meta.markets[i] ?? null);
     });
   }
 
@@ -66,16 +70,14 @@ export class JournalStore {
   }
 
   /** Writes `lines` (one output event as JSON each) as events firstSeq, firstSeq+1, … in one transaction. */
-  insertBatch(runId: string, firstSeq: number, lines: readonly string[]): void {
-    this.batchTx(runId, firstSeq, lines);
+  insertBatch(runId: string, firstSeq: number, lines: readonly string[], meta: EventMeta): void {
+    this.batchTx(runId, firstSeq, lines, meta);
   }
 
-  private insertLine(runId: string, seq: number, line: string): void {
-    const e = JSON.parse(line) as Row;
-    const type = e.event_type as string;
-    const ts = e.ts_unix_ms as number;
-    const market = typeof e.market_id === 'string' ? e.market_id : type === 'market_discovered' ? ((e.market as Row).market_id as string) : null;
+  private insertLine(runId: string, seq: number, line: string, type: string, ts: number, market: string | null): void {
     const id = Number(this.insertEvent.run(runId, seq, ts, type, market, line).lastInsertRowid);
+    if (!TYPED.has(type)) return;
+    const e = JSON.parse(line) as Row;
     switch (type) {
       case 'paper_fill':
         this.insertFill.run({ event_id: id, run_id: runId, ts_unix_ms: ts, fill_id: e.fill_id, intent_id: e.intent_id, market_id: e.market_id, token_id: e.token_id, outcome: e.outcome, side: e.side, qty: e.qty, fill_px: e.fill_px, fee: e.fee, liquidity: e.liquidity });

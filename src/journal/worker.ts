@@ -19,7 +19,7 @@ try {
     try {
       switch (m.type) {
         case 'run': store.insertRun(m.row); break;
-        case 'batch': store.insertBatch(m.runId, m.firstSeq, m.lines.split('\n')); reply({ type: 'committed', rows: m.count }); break;
+        case 'batch': store.insertBatch(m.runId, m.firstSeq, m.lines.split('\n'), m.meta); reply({ type: 'committed', rows: m.count }); break;
         case 'stop': store.stopRun(m.runId, m.stoppedMs, m.status); break;
         case 'close':
           db.close();

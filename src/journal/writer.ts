@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { OutputEvent } from '../core/outputs.ts';
 import type { RunRow } from './store.ts';
-import type { WorkerReply, WorkerRequest } from './protocol.ts';
+import type { EventMeta, WorkerReply, WorkerRequest } from './protocol.ts';
 
 export interface JournalWriterOptions {
   dataDir: string;
@@ -38,6 +38,7 @@ export class JournalWriter {
   private readonly maxBatch: number;
   private readonly timer: NodeJS.Timeout;
   private lines: string[] = [];
+  private meta: EventMeta = { types: [], ts: [], markets: [] };
   private runId: string | null = null;
   private seq = 0;
   private waiters: Array<() => void> = [];
@@ -83,6 +84,9 @@ export class JournalWriter {
   readonly sink = (e: OutputEvent): void => {
     if (this.runId === null || this.closed) return;
     this.lines.push(JSON.stringify(e));
+    this.meta.types.push(e.event_type);
+    this.meta.ts.push(e.ts_unix_ms);
+    this.meta.markets.push('market_id' in e ? e.market_id : e.event_type === 'market_discovered' ? e.market.market_id : null);
     this.stats.events += 1;
     if (this.lines.length >= this.maxBatch) this.flush();
   };
@@ -91,8 +95,10 @@ export class JournalWriter {
   flush(): void {
     if (this.lines.length === 0 || this.runId === null) return;
     const lines = this.lines;
+    const meta = this.meta;
     this.lines = [];
-    this.post({ type: 'batch', runId: this.runId, firstSeq: this.seq, count: lines.length, lines: lines.join('\n') });
+    this.meta = { types: [], ts: [], markets: [] };
+    this.post({ type: 'batch', runId: this.runId, firstSeq: this.seq, count: lines.length, lines: lines.join('\n'), meta });
     this.seq += lines.length;
     this.stats.batches += 1;
   }

@@ -39,6 +39,7 @@ export class RawReparser implements Reparser {
   private readonly keeper: BookKeeper;
   private readonly rtdsLast = new Map<string, number>();
   private readonly marketTokens = new Map<string, string[]>();
+  private readonly handlers = new Map<string, (rec: RawRecord) => void>();
   private median: { px: number; ts: number } | null = null;
   private recvMs = 0;
   readonly counts: ReparseCounts = { frames: 0, unparsed: 0, invalid: 0, rejected: 0 };
@@ -66,21 +67,32 @@ export class RawReparser implements Reparser {
     if (e.event_type === 'btc_median') this.median = { px: e.px_median, ts: e.ts_unix_ms };
   };
 
+  /** The inputs of one frame; the array is reused by the next call. */
   frame(rec: RawRecord): InputEvent[] {
     this.out.length = 0;
     this.counts.frames += 1;
     this.recvMs = rec.ts;
-    const source = rec.raw.replace(/#\d+$/, '');
-    if (source === 'polymarket_ws') this.clob(rec);
-    else if (source === 'rtds') this.rtds(rec);
-    else if (source === 'clob_rest') this.rest(rec);
-    else if (source in ADAPTERS) this.venue(source as VenueName, rec);
-    else this.counts.unparsed += 1;
-    return this.out.slice();
+    let handle = this.handlers.get(rec.raw);
+    if (!handle) this.handlers.set(rec.raw, (handle = this.handlerFor(rec.raw)));
+    handle(rec);
+    return this.out;
   }
 
-  private venue(venue: VenueName, rec: RawRecord): void {
-    const r = ADAPTERS[venue].parse(rec.data, rec.ts, this.cfg.venueSymbol(venue));
+  private handlerFor(source: string): (rec: RawRecord) => void {
+    const name = source.replace(/#\d+$/, '');
+    if (name === 'polymarket_ws') return (r) => this.clob(r);
+    if (name === 'rtds') return (r) => this.rtds(r);
+    if (name === 'clob_rest') return (r) => this.rest(r);
+    if (name in ADAPTERS) {
+      const venue = name as VenueName;
+      const symbol = this.cfg.venueSymbol(venue);
+      return (r) => this.venue(venue, symbol, r);
+    }
+    return () => (this.counts.unparsed += 1);
+  }
+
+  private venue(venue: VenueName, symbol: string, rec: RawRecord): void {
+    const r = ADAPTERS[venue].parse(rec.data, rec.ts, symbol);
     if (r.kind === 'invalid') this.counts.invalid += 1;
     if (r.kind !== 'trades') return;
     let guard = this.guards.get(venue);
