@@ -71,7 +71,8 @@ interface Prepared {
 function prepare(o: SessionOptions): Prepared {
   const db = openJournalDb(o.cfg.dataDir);
   try {
-    const busy = liveRuns(db, process.pid);
+    // Two labs on one journal would race for the account of a run that dies; a replay is only ever its own run.
+    const busy = o.mode === 'replay' ? [] : liveRuns(db, process.pid).filter((r) => r.mode !== 'replay');
     if (busy.length > 0) {
       const r = busy[0]!;
       throw new JournalError('POLYLAB_DATA_DIR', `POLYLAB_DATA_DIR=${o.cfg.dataDir}: in use by run ${r.run_id} (pid ${r.pid}); stop it first or use another data dir`);

@@ -108,4 +108,21 @@ describe('crash safety', () => {
     expect(firsts.filter((e) => e.event_type === 'position')).toHaveLength(restored.holdings.length);
     expect(firsts.filter((e) => e.event_type === 'order_expired').map((e) => JSON.parse(e.body).reason)).toEqual(restored.cancelled_orders.map(() => 'restart'));
   }, 180_000);
+
+  it('refuses a second lab on a data dir in use, naming the running one', async () => {
+    const dir = tempDataDir();
+    const first = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--speed', '1x', '--port', '0'], {
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise((r) => first.on('exit', r));
+    try {
+      await new Promise<void>((resolve) => first.stderr!.on('data', (d: Buffer) => d.toString().includes('API on') && resolve()));
+      const second = await runCli(['run', '--mode', 'sim', '--duration', '1m'], { POLYLAB_DATA_DIR: dir });
+      expect(second.code).toBe(2);
+      expect(second.stderr).toContain(`POLYLAB_DATA_DIR=${dir}: in use by run sim-7 (pid ${first.pid})`);
+    } finally {
+      first.kill('SIGTERM');
+      await exited;
+    }
+  }, 30_000);
 });
