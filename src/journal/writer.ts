@@ -77,7 +77,7 @@ export class JournalWriter {
     this.flush();
     this.runId = row.run_id;
     this.seq = 0;
-    this.post({ type: 'run', row });
+    this.toWorker({ type: 'run', row });
   }
 
   /** Subscribe this to the engine's outputs. */
@@ -98,7 +98,7 @@ export class JournalWriter {
     const meta = this.meta;
     this.lines = [];
     this.meta = { types: [], ts: [], markets: [] };
-    this.post({ type: 'batch', runId: this.runId, firstSeq: this.seq, count: lines.length, lines: lines.join('\n'), meta });
+    this.toWorker({ type: 'batch', runId: this.runId, firstSeq: this.seq, count: lines.length, lines: lines.join('\n'), meta });
     this.seq += lines.length;
     this.stats.batches += 1;
   }
@@ -118,13 +118,13 @@ export class JournalWriter {
   endRun(stoppedMs: number | null, status: 'stopped' | 'crashed' = 'stopped'): void {
     if (this.runId === null) return;
     this.flush();
-    this.post({ type: 'stop', runId: this.runId, stoppedMs, status });
+    this.toWorker({ type: 'stop', runId: this.runId, stoppedMs, status });
     this.runId = null;
   }
 
   /** Marks another run (a crashed predecessor) in the journal. */
   markRun(runId: string, stoppedMs: number | null, status: 'stopped' | 'crashed'): void {
-    this.post({ type: 'stop', runId, stoppedMs, status });
+    this.toWorker({ type: 'stop', runId, stoppedMs, status });
   }
 
   /** Writes everything still waiting, then stops the thread. */
@@ -134,12 +134,12 @@ export class JournalWriter {
     clearInterval(this.timer);
     this.closed = new Promise<void>((resolve) => {
       this.worker.once('exit', () => resolve());
-      this.post({ type: 'close' });
+      this.toWorker({ type: 'close' });
     });
     return this.closed;
   }
 
-  private post(m: WorkerRequest): void {
+  private toWorker(m: WorkerRequest): void {
     this.worker.postMessage(m);
   }
 
