@@ -43,6 +43,7 @@ export class JournalWriter {
   private seq = 0;
   private waiters: Array<() => void> = [];
   private closed: Promise<void> | null = null;
+  private dead = false;
   readonly stats: JournalStats = { events: 0, committed: 0, failed: 0, batches: 0 };
 
   private constructor(worker: Worker, private readonly opts: JournalWriterOptions) {
@@ -52,6 +53,14 @@ export class JournalWriter {
     this.timer = setInterval(() => this.flush(), this.commitMs);
     this.timer.unref();
     worker.on('message', (m: WorkerReply) => this.onReply(m));
+    // A writer thread that dies (it should not) is said once; events are then counted as failed.
+    worker.on('error', (err) => this.opts.onError?.(`journal writer thread failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      this.dead = true;
+      if (!this.closed) this.opts.onError?.(`journal writer thread exited (code ${code}); events are no longer journaled`);
+      this.stats.failed = this.stats.events - this.stats.committed;
+      this.wake();
+    });
   }
 
   /** Starts the writer thread; rejects if it cannot open the journal. */
@@ -82,7 +91,7 @@ export class JournalWriter {
 
   /** Subscribe this to the engine's outputs. */
   readonly sink = (e: OutputEvent): void => {
-    if (this.runId === null || this.closed) return;
+    if (this.runId === null || this.closed || this.dead) return;
     this.lines.push(JSON.stringify(e));
     this.meta.types.push(e.event_type);
     this.meta.ts.push(e.ts_unix_ms);
@@ -111,7 +120,7 @@ export class JournalWriter {
   /** Resolves once at most `maxBacklog` events wait for the disk (back-pressure for max-speed runs). */
   async drain(maxBacklog = 0): Promise<void> {
     this.flush();
-    while (this.backlog() > maxBacklog && !this.closed) await new Promise<void>((r) => this.waiters.push(r));
+    while (this.backlog() > maxBacklog && !this.closed && !this.dead) await new Promise<void>((r) => this.waiters.push(r));
   }
 
   /** Marks the run stopped (or crashed) once its events are written. */
@@ -133,6 +142,7 @@ export class JournalWriter {
     this.flush();
     clearInterval(this.timer);
     this.closed = new Promise<void>((resolve) => {
+      if (this.dead) return resolve();
       this.worker.once('exit', () => resolve());
       this.toWorker({ type: 'close' });
     });
@@ -140,7 +150,13 @@ export class JournalWriter {
   }
 
   private toWorker(m: WorkerRequest): void {
-    this.worker.postMessage(m);
+    if (!this.dead) this.worker.postMessage(m);
+  }
+
+  private wake(): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
   }
 
   private onReply(m: WorkerReply): void {
@@ -149,10 +165,6 @@ export class JournalWriter {
       this.stats.failed += m.rows;
       this.opts.onError?.(m.message);
     }
-    if (m.type === 'committed' || m.type === 'error') {
-      const ws = this.waiters;
-      this.waiters = [];
-      for (const w of ws) w();
-    }
+    if (m.type === 'committed' || m.type === 'error') this.wake();
   }
 }

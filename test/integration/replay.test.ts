@@ -4,7 +4,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDataDir } from './fakes/cli.ts';
+import { spawn } from 'node:child_process';
+import { BIN, runCli, tempDataDir } from './fakes/cli.ts';
+import { until } from './fakes/kit.ts';
 
 const digestOf = (stdout: string) => /digest\s+([0-9a-f]{64})/.exec(stdout)?.[1];
 
@@ -86,4 +88,38 @@ describe('capture and replay', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/capture format 99 is newer than this Polylab reads \(up to 1\)/);
   });
+
+  it('replays the capture of a run that continued a crashed one from the same account', async () => {
+    const dir = tempDataDir();
+    const cap = tempDataDir('polylab-capture-');
+    const dying = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--duration', '24h', '--port', '0'], {
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir }, stdio: 'ignore',
+    });
+    const died = new Promise((r) => dying.on('exit', r));
+    const fills = () => {
+      try {
+        const db = new Database(`${dir}/polylab.db`, { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM fills').get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0;
+      }
+    };
+    await until(() => fills() >= 100, 60_000);
+    dying.kill('SIGKILL');
+    await died;
+    const restored = await runCli(['run', '--mode', 'sim', '--duration', '20m', '--capture', cap], { POLYLAB_DATA_DIR: dir });
+    expect(restored.code).toBe(0);
+    expect(restored.stderr).toContain('run sim-7 did not stop cleanly');
+    const header = JSON.parse(gunzipLines(path.join(cap, fs.readdirSync(cap)[0]!))[0]!) as { restore: { from_run_id: string; cash: number } | null };
+    expect(header.restore).toMatchObject({ from_run_id: 'sim-7' });
+    expect(header.restore!.cash).not.toBe(10_000);
+    const replayed = await runCli(['replay', cap], { POLYLAB_DATA_DIR: dir });
+    expect(replayed.code).toBe(0);
+    expect(digestOf(replayed.stdout)).toBe(digestOf(restored.stdout));
+    expect(/realized PnL.*/.exec(replayed.stdout)![0]).toBe(/realized PnL.*/.exec(restored.stdout)![0]);
+  }, 90_000);
 });
