@@ -76,6 +76,7 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
   if (failure) process.stderr.write(`polylab replay: ${failure}\n`);
   process.stdout.write(`${formatSummary({ ...summary.summary(engine.counters.inputs), digest: digest.hex() })}\n`);
   if (bad > 0) process.stdout.write(`  bad lines     ${bad} (skipped)\n`);
+  if (result?.aborted) process.stdout.write(`  stopped early by a signal after ${result.inputs} inputs\n`);
   if (reparser) {
     const c = reparser.counts;
     process.stdout.write(`  raw frames    ${c.frames} re-parsed (${c.invalid} invalid, ${c.rejected} trades rejected by the guards, ${c.unparsed} of sources taken from normalized lines)\n`);
