@@ -30,7 +30,8 @@ export interface JournalStats {
 }
 
 export const DEFAULT_COMMIT_MS = 100;
-const DEFAULT_MAX_BATCH = 2_000;
+// Small enough that handing a batch over (join + postMessage) stays well under a millisecond.
+const DEFAULT_MAX_BATCH = 500;
 
 export class JournalWriter {
   private readonly worker: Worker;
