@@ -8,7 +8,8 @@ import { loadConfig, SETTINGS, type Config, type ConfigKey } from './config.ts';
 import type { InputEvent } from './core/events.ts';
 import type { Engine } from './core/engine.ts';
 import type { Sink } from './run.ts';
-import { readCapture, type Capture, type CaptureRecord } from './feeds/replay/reader.ts';
+import { readCapture, type Capture } from './feeds/replay/reader.ts';
+import type { Reparser } from './feeds/replay/raw.ts';
 import type { EndRecord } from './journal/captureFormat.ts';
 
 /** Settings that describe this machine or this invocation, never taken from a capture. */
@@ -29,17 +30,6 @@ export function replayConfig(captureSettings: Record<string, unknown>, env: Reco
   }
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k as ConfigKey] = v;
   return loadConfig(env, merged);
-}
-
-/** Turns raw frames into inputs (`--raw`); see src/feeds/replay/raw.ts. */
-export interface Reparser {
-  /** Inputs derived from one raw record, in order (the array may be reused by the next call). */
-  frame(rec: Exclude<CaptureRecord, InputEvent>): InputEvent[];
-  /** Whether a captured normalized input is replaced by re-parsed frames (else it is kept). */
-  replaces(input: InputEvent): boolean;
-  /** Sees every input the engine gets and every output (market set, reference price). */
-  observe(input: InputEvent): void;
-  onOutput: Sink;
 }
 
 export interface ReplayOptions {

@@ -12,13 +12,23 @@ import type { Config, VenueName } from '../../config.ts';
 import type { InputEvent, ReferencePrice } from '../../core/events.ts';
 import type { OutputEvent } from '../../core/outputs.ts';
 import type { CaptureHeader, RawRecord } from '../../journal/captureFormat.ts';
-import type { Reparser } from '../../replay.ts';
 import { DEFAULT_GUARDS, TradeGuard } from '../tradeGuard.ts';
 import { ADAPTERS } from '../venues/index.ts';
 import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { parseClobFrame } from '../polymarket/clobWsMessages.ts';
 import { RestBookSchema, toRestBook } from '../polymarket/clobRest.ts';
 import { parseRtdsFrame } from '../polymarket/rtds.ts';
+
+/** Turns raw frames into inputs (`--raw`): what the replay loop needs of a re-parser. */
+export interface Reparser {
+  /** Inputs derived from one raw record, in order (the array may be reused by the next call). */
+  frame(rec: RawRecord): InputEvent[];
+  /** Whether a captured normalized input is replaced by re-parsed frames (else it is kept). */
+  replaces(input: InputEvent): boolean;
+  /** Sees every input the engine gets and every output (market set, reference price). */
+  observe(input: InputEvent): void;
+  onOutput: (e: OutputEvent) => void;
+}
 
 /** Inputs re-derived from frames; the captured normalized ones of these types are dropped. */
 const FROM_FRAMES: ReadonlySet<InputEvent['event_type']> = new Set(['venue_trade', 'book_snapshot', 'book_delta', 'reference_price']);
