@@ -115,7 +115,7 @@ async function dayRows(dir: string): Promise<BenchRow[]> {
     await replayInto(capture, engine, sink, {
       raw: null, strict: false, speed: 'max',
       backpressure: async () => {
-        await journal.drain(50_000);
+        await journal.drain(10_000);
         if (warm === null && bytesRead >= warmAfterBytes) {
           gc();
           warm = process.memoryUsage().rss;

@@ -119,7 +119,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     onInput: capture?.input,
     rawTap: capture?.raw,
     backpressure: async () => {
-      await journal.drain(50_000);
+      await journal.drain(10_000);
       await capture?.drain();
     },
     close: async (lastTsMs) => {
