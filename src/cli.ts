@@ -17,11 +17,23 @@ import type { Engine } from './engine/engine.ts';
 import { startLive } from './live.ts';
 import { formatDoctorTable, runDoctor } from './feeds/doctor.ts';
 import { checkPolymarket } from './feeds/polymarket/doctor.ts';
+import { openRunSession, type Session } from './session.ts';
+import { JournalError } from './journal/db.ts';
+import { OutputDigest } from './digest.ts';
+import { registerReplay } from './commands/replay.ts';
+import { registerReport, registerRuns } from './commands/report.ts';
+import { CaptureError } from './feeds/replay/reader.ts';
 
-type RunFlags = { mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean; strategies?: string; html?: string; simMarket?: string };
+type RunFlags = {
+  mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean; strategies?: string; html?: string;
+  simMarket?: string; capture?: string; fresh?: boolean;
+};
 
 function configFrom(flags: RunFlags): Config {
-  const f: Partial<Record<ConfigKey, unknown>> = { mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, serve: flags.serve, simMarket: flags.simMarket };
+  const f: Partial<Record<ConfigKey, unknown>> = {
+    mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, serve: flags.serve,
+    simMarket: flags.simMarket, captureDir: flags.capture,
+  };
   return loadConfig(process.env, f);
 }
 
@@ -48,9 +60,13 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const mode = cfg.mode;
   if (mode === 'paper-live') for (const w of venueMinimumWarnings(cfg)) log.warn({ setting: 'venues' }, w);
   // A sim run is a pure function of its seed, its id included; a live run is named by its start.
-  const runId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
-  const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null);
+  const startMs = mode === 'sim' ? SIM_START_MS : Date.now();
+  const baseRunId = mode === 'sim' ? `sim-${cfg.seed}` : `live-${new Date(startMs).toISOString().replace(/[-:]|\.\d+/g, '')}`;
+  const session = await openRunSession(cfg, { mode, baseRunId, startMs, fresh: flags.fresh === true, log });
+  const runId = session.runId;
+  const engine = buildEngine(cfg, mode, runId, mode === 'sim' ? cfg.seed : null, session.restore);
   const summary = new SummarySink({ simMarket: mode === 'sim' ? cfg.simMarket : null });
+  const digest = new OutputDigest();
   const analytics = buildAnalytics(cfg);
   const lanes = lanesFrom(flags.strategies, mode, runId, mode === 'sim' ? cfg.seed : null);
   // Loaded after the signal handlers are in place: the HTTP stack takes a moment to import.
@@ -63,14 +79,17 @@ async function runCommand(flags: RunFlags): Promise<number> {
     });
   } catch (err) {
     process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
+    await session.close(startMs);
     return 2;
   }
   process.stderr.write(`API on ${api.url}\nDashboard on ${api.url}/\n`);
   const sink = (e: OutputEvent) => {
+    session.sink(e);
     summary.sink(e);
     // Run start and stop have no input; every other output reaches analytics with its input
     // (the observe hook below, which also feeds the side-by-side lanes the same input).
     if (e.event_type === 'run_started' || e.event_type === 'run_stopped') analytics.observeOutputs([e]);
+    digest.sink(e);
     api.sink(e);
     if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
     else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
@@ -81,10 +100,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
   };
   const speed = resolveSpeed(cfg);
   log.info({ mode, seed: cfg.seed, speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, speed, engine, sink, observe, abort.signal) : await runPaperLive(cfg, engine, sink, observe, log, abort.signal);
+  const lastTs = mode === 'sim' ? await runSim(cfg, speed, engine, sink, observe, abort.signal, session) : await runPaperLive(cfg, engine, sink, observe, log, abort.signal, session, startMs);
   // run_stopped and the final pnl reach every client: the hub flushes them before it closes.
   for (const e of engine.stop(lastTs)) sink(e);
-  const main = summary.summary(engine.counters.inputs);
+  await session.close(lastTs);
+  const main = { ...summary.summary(engine.counters.inputs), digest: digest.hex() };
   const trust = analytics.report();
   let text = formatSummary(main, trust);
   if (lanes.length > 0) {
@@ -127,7 +147,7 @@ function lanesFrom(file: string | undefined, mode: Config['mode'], runId: string
   return parseStrategiesFile(text, process.env, file).map((s) => new Lane(s.name, s.cfg, mode, runId, seed));
 }
 
-async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, signal: AbortSignal): Promise<number> {
+async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, signal: AbortSignal, session: Session): Promise<number> {
   const durationMs = cfg.durationMs ?? (speed === 'max' ? 30 * 60_000 : null);
   if (durationMs === null) process.stderr.write(`sim: seed ${cfg.seed} at ${speed} (a 15-minute market window every ${speed === '10x' ? '90 s' : '15 min'}) until Ctrl-C; paper trading only\n`);
   for (const e of engine.start(SIM_START_MS)) sink(e);
@@ -137,15 +157,15 @@ async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: Outpu
     observe(input, outs);
     for (const o of outs) sim.observe(o);
   };
-  return drive(engine, sim.events(), sink, { durationMs, speed, signal, observe: withMakers });
+  return drive(engine, sim.events(), sink, { durationMs, speed, signal, observe: withMakers, onInput: session.onInput, backpressure: session.backpressure });
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
-async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, log: Logger, signal: AbortSignal): Promise<number> {
-  for (const e of engine.start(Date.now())) sink(e);
+async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, log: Logger, signal: AbortSignal, session: Session, startMs: number): Promise<number> {
+  for (const e of engine.start(startMs)) sink(e);
   process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
   const live = startLive({
-    cfg, engine, sink, log, observe,
+    cfg, engine, sink, log, observe, onInput: session.onInput, tap: session.rawTap,
     onOffline: (hint) => process.stderr.write(`polylab: ${hint}\n`),
   });
   await new Promise<void>((resolve) => {
@@ -210,6 +230,8 @@ export function buildProgram(): Command {
     .option('--serve', 'keep the API and dashboard up after the run ends, until Ctrl-C (POLYLAB_SERVE)')
     .option('--html <file>', 'at the end, also write the summary and the trust charts as one self-contained HTML page')
     .option('--strategies <file>', 'also run the strategy configurations of this JSON file side by side on the same inputs (e.g. polylab.config.json)')
+    .option('--capture <dir>', 'write every input and raw frame to gzip JSONL files in this directory (POLYLAB_CAPTURE)')
+    .option('--fresh', 'start a fresh paper account even if the last run of this mode died')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
     });
@@ -226,13 +248,16 @@ export function buildProgram(): Command {
     .action(async (flags: { timeout?: string }) => {
       process.exitCode = await doctorCommand(flags);
     });
+  registerReplay(program);
+  registerReport(program);
+  registerRuns(program);
   return program;
 }
 
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof JournalError || err instanceof CaptureError) {
     process.stderr.write(`polylab: ${err.message}\n`);
     process.exitCode = 2;
   } else {

@@ -90,6 +90,8 @@ export const SETTINGS = {
   wsAllowedOrigins: { env: 'POLYLAB_WS_ALLOWED_ORIGINS', schema: origins, default: [], accepted: 'a comma list of origins like https://lab.example.com:8443 (scheme://host[:port])' },
   wsFlushMs: { env: 'POLYLAB_WS_FLUSH_MS', schema: int(1, 1000), default: 100, accepted: 'an integer 1-1000 (longest wait of a fill or reject before it is written to clients)' },
   dataDir: { env: 'POLYLAB_DATA_DIR', schema: z.string().min(1), default: './data' },
+  journalCommitMs: { env: 'POLYLAB_JOURNAL_COMMIT_MS', schema: int(1, 10_000), default: 100, accepted: 'an integer 1-10000 (ms an event may wait before its batch is committed)' },
+  captureDir: { env: 'POLYLAB_CAPTURE', schema: z.string().min(1).nullable(), default: null, accepted: 'a directory for capture files' },
   logLevel: { env: 'POLYLAB_LOG_LEVEL', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', accepted: 'trace, debug, info, warn, error, fatal, silent' },
   seed: { env: 'POLYLAB_SEED', schema: int(0, 2 ** 31 - 1), default: 7 },
   durationMs: { env: 'POLYLAB_DURATION', schema: duration, default: null, accepted: 'a duration like 90s, 30m, 2h' },

@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { InputEvent } from './core/events.ts';
 import type { OutputEvent } from './core/outputs.ts';
 import type { Engine } from './engine/engine.ts';
+import type { RawTap } from './core/capture.ts';
 import { startVenueFeeds, type VenueFeeds } from './feeds/live.ts';
 import { BurstLog } from './feeds/burstLog.ts';
 import { GammaRollover } from './feeds/polymarket/rollover.ts';
@@ -31,6 +32,10 @@ export interface LiveOptions {
   observe?: (input: InputEvent, outs: readonly OutputEvent[]) => void;
   /** Polymarket feed timing (tests use short ones). */
   polymarketTuning?: Partial<Omit<PolymarketFeedsOptions, 'clobWsUrl' | 'clobUrl' | 'rtdsUrl' | 'emit' | 'log' | 'now'>>;
+  /** Sees every input just before the engine does (capture). */
+  onInput?: (input: InputEvent) => void;
+  /** Sees every raw frame and HTTP body the edges receive (capture). */
+  tap?: RawTap;
 }
 
 export interface LiveRun {
@@ -52,6 +57,7 @@ export function startLive(o: LiveOptions): LiveRun {
   const logRejects = rejectLogger(log, now);
   const emit = (input: InputEvent): void => {
     let outs: OutputEvent[];
+    o.onInput?.(input);
     try {
       outs = o.engine.step(input);
     } catch (err) {
@@ -68,14 +74,14 @@ export function startLive(o: LiveOptions): LiveRun {
   };
 
   const venues = startVenueFeeds({
-    venues: o.cfg.venueEndpoints(), emit, log: log.child({ component: 'venues' }), now, onOffline: o.onOffline,
+    venues: o.cfg.venueEndpoints(), emit, log: log.child({ component: 'venues' }), now, onOffline: o.onOffline, tap: o.tap,
     tuning: { tradeStaleAfterMs: o.cfg.venueTradeStaleMs, blockedRetryMs: o.cfg.blockedRetryMs, ...o.venueTuning },
   });
   const polyLog = log.child({ component: 'polymarket' });
-  const polymarket = startPolymarketFeeds({ bookStaleAfterMs: o.cfg.marketSocketStaleMs, ...o.polymarketTuning, clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now });
+  const polymarket = startPolymarketFeeds({ bookStaleAfterMs: o.cfg.marketSocketStaleMs, ...o.polymarketTuning, clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now, tap: o.tap });
   let knownMarkets = '';
   const rollover = new GammaRollover({
-    baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs, log: log.child({ component: 'gamma' }),
+    baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs, log: log.child({ component: 'gamma' }), tap: o.tap,
     emit: (e) => {
       emit(e);
       // Books and resolution follow the active set as windows roll.

@@ -12,11 +12,13 @@ import { formatTrust, type TrustReport } from './analytics/report.ts';
 import { createStrategy } from './strategy/strategies.ts';
 import type { RiskLimits } from './strategy/risk.ts';
 import type { SimOptions } from './feeds/sim/sim.ts';
+import type { RestoredAccount } from './paper/restore.ts';
 
 export type Sink = (e: OutputEvent) => void;
 
-export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: number | null): Engine {
+export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: number | null, restore?: RestoredAccount | null): Engine {
   return new Engine({
+    ...(restore ? { restore } : {}),
     runId,
     mode,
     seed,
@@ -81,6 +83,10 @@ export interface DriveOptions {
    * fills. Pure functions of the stream, so the run stays deterministic.
    */
   observe?: (input: InputEvent, outs: readonly OutputEvent[]) => void;
+  /** Sees every input just before the engine does (capture). */
+  onInput?: (input: InputEvent) => void;
+  /** Awaited now and then at full speed, so sinks that write to disk keep up. */
+  backpressure?: () => Promise<void>;
 }
 
 /** Sleeps `ms`, or less if `signal` aborts; leaves no listener behind either way. */
@@ -124,10 +130,12 @@ export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: 
       sinceYield = 0;
       if (now() - lastYieldMs >= YIELD_EVERY_MS) {
         await new Promise((r) => setImmediate(r));
+        await opts.backpressure?.();
         lastYieldMs = now();
       }
     }
     last = input.ts_unix_ms;
+    opts.onInput?.(input);
     const outs = engine.step(input);
     for (const out of outs) sink(out);
     opts.observe?.(input, outs);
@@ -164,6 +172,8 @@ export interface RunSummary {
   max_drawdown_frac: number;
   /** The sim market profile that produced these numbers (null outside sim). */
   sim_market: string | null;
+  /** SHA-256 of the output events without the run's identity (src/digest.ts), when computed. */
+  digest?: string;
 }
 
 interface OpenTrade { market_id: string; qty: number; cost: number; proceeds: number }
@@ -291,6 +301,7 @@ export function formatSummary(s: RunSummary, trust?: TrustReport): string {
     `  max drawdown  ${usd(s.max_drawdown)} (${pct(s.max_drawdown_frac)} of the peak before it)`,
     ...(s.sim_market === null ? [] : [`  sim market    ${s.sim_market}: ${SIM_MARKET_NOTE[s.sim_market] ?? 'a custom profile'}`]),
     ...(trust ? formatTrust(trust) : []),
+    ...(s.digest ? [`  digest        ${s.digest}`] : []),
     '  paper trading only: no order was sent anywhere.',
   ].join('\n');
 }

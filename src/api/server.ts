@@ -15,9 +15,11 @@ import type { WsHub } from './ws.ts';
 import { registerDashboard } from './static.ts';
 import { registerRequestGuard, type GuardPolicy } from './wsGuard.ts';
 import { registerTrustRoutes, type TrustSources } from './trustRoutes.ts';
+import type { Db } from '../journal/db.ts';
+import { registerHistoryRoutes } from './journalRoutes.ts';
 import {
-  ErrorBodySchema, FeedHealthResponseSchema, FillsResponseSchema, HealthzResponseSchema, ListQuerySchema, MarketsResponseSchema,
-  PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, RejectsResponseSchema, RunsResponseSchema, type ErrorBody,
+  FeedHealthResponseSchema, HealthzResponseSchema, MarketsResponseSchema,
+  PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, type ErrorBody,
 } from './schemas.ts';
 
 export interface BuildApiOptions extends TrustSources {
@@ -31,13 +33,13 @@ export interface BuildApiOptions extends TrustSources {
   guard?: GuardPolicy;
   /** The built dashboard served at `/` (static.ts); defaults to web/dist. */
   webDir?: string;
+  /** Read-only journal connection: /runs, /fills, /rejects, /settlements, /equity page through it. */
+  journal?: Db;
 }
 
 function errorBody(code: ErrorBody['error']['code'], message: string, field: string | null = null): ErrorBody {
   return { error: { code, message, field } };
 }
-
-const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 500: ErrorBodySchema };
 
 export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> {
   // Per-request lines would flood the log at dashboard polling rates; errors are still logged.
@@ -59,6 +61,7 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
   registerRoutes(app, opts);
   registerDashboard(app, opts.webDir);
   registerTrustRoutes(app, opts);
+  registerHistoryRoutes(app, { state: opts.state, journal: opts.journal });
   return app;
 }
 
@@ -88,15 +91,8 @@ function registerRoutes(root: FastifyInstance, opts: BuildApiOptions): void {
     () => ({ markets: state.marketList() }));
   app.get('/positions', { schema: { description: 'Open paper positions', response: { 200: PositionsResponseSchema } } },
     () => ({ positions: state.positionList() }));
-  app.get('/fills', { schema: { description: 'Recent paper fills, newest first', querystring: ListQuerySchema, response: { 200: FillsResponseSchema, ...errors } } },
-    (req) => ({ fills: state.recentFills(req.query.limit, req.query.market_id), total: state.fills.total }));
-  app.get('/rejects', { schema: { description: 'Recent risk rejects, newest first, and counts by reason', querystring: ListQuerySchema, response: { 200: RejectsResponseSchema, ...errors } } },
-    (req) => ({ rejects: state.recentRejects(req.query.limit, req.query.market_id), total: state.rejects.total, by_reason: state.rejectCounts(),
-      occurrences: state.rejectOccurrences, occurrences_by_reason: state.rejectOccurrenceCounts() }));
   app.get('/pnl', { schema: { description: 'Latest PnL', response: { 200: PnlResponseSchema } } },
     () => ({ pnl: state.pnl() }));
-  app.get('/runs', { schema: { description: 'Runs started by this process (until the journal exists)', response: { 200: RunsResponseSchema } } },
-    () => ({ runs: state.runList() }));
   app.get('/healthz', { schema: { description: 'Liveness', response: { 200: HealthzResponseSchema } } },
     () => ({ status: 'ok' as const, uptime_s: (Date.now() - startedMs) / 1000 }));
   app.get('/readyz', { schema: { description: 'Ready when the reference price and at least one market book are live', response: { 200: ReadyzResponseSchema, 503: ReadyzResponseSchema } } },

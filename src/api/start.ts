@@ -14,6 +14,7 @@ import { closeWithin, trackSockets } from './shutdown.ts';
 import { LabState } from './state.ts';
 import { WsHub } from './ws.ts';
 import { warnIfExposed } from './wsGuard.ts';
+import { openJournalReadonly, type Db } from '../journal/db.ts';
 
 export interface ApiParts {
   state: LabState;
@@ -83,6 +84,8 @@ export interface ApiConfig {
   wsMaxClients: number;
   wsClientMsgsPerS: number;
   wsAllowedOrigins: readonly string[];
+  /** The lab's data directory: the API pages through its journal. */
+  dataDir: string;
   /** POLYLAB_RISK_MAX_BOOK_AGE_MS: the age past which a book is not live. */
   riskMaxBookAgeMs?: number;
 }
@@ -93,7 +96,14 @@ export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust:
     wsMaxClients: cfg.wsMaxClients, wsClientMsgsPerS: cfg.wsClientMsgsPerS, closeGraceMs: CLOSE_GRACE_MS,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
-  const app = await buildApi({ ...parts, ...trust, logger: log.child({ component: 'api' }), guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins } });
+  // The history routes read the journal the run writes (read-only; it exists once the run's session is open).
+  let journal: Db | undefined;
+  try {
+    journal = openJournalReadonly(cfg.dataDir);
+  } catch (err) {
+    log.warn({ err }, 'API without the journal: /fills, /rejects and /runs show this process only');
+  }
+  const app = await buildApi({ ...parts, ...trust, logger: log.child({ component: 'api' }), journal, guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins } });
   const sockets = trackSockets(app.server);
   warnIfExposed(cfg.host, log);
   const close = async () => {
@@ -101,6 +111,7 @@ export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust:
     const outcome = await closeWithin(app.close(), sockets, CLOSE_GRACE_MS);
     if (outcome === 'forced') log.warn('API closed by force: a client did not finish in time');
     parts.metrics.close();
+    journal?.close();
   };
   let url: string;
   try {

@@ -24,6 +24,8 @@ export const RunStartedSchema = z.object({
   mode: z.enum(RUN_MODES),
   seed: z.number().int().nullable(),
   strategy: z.string(),
+  /** Set when this run continues the account of a run that died (crash recovery). */
+  restored_from: z.string().optional(),
   ts_unix_ms: tsMs,
 });
 
@@ -142,7 +144,7 @@ export const PaperFillSchema = z.object({
 });
 export type PaperFill = z.infer<typeof PaperFillSchema>;
 
-/** A working order ended without filling its remainder: GTC deadline, window end, resolution, IOC rest. */
+/** A working order ended without filling its remainder: GTC deadline, window end, resolution, IOC rest, or a restart after a crash. */
 export const OrderExpiredSchema = z.object({
   event_type: z.literal('order_expired'),
   intent_id: z.string(),
@@ -150,7 +152,7 @@ export const OrderExpiredSchema = z.object({
   token_id: z.string(),
   side: SideSchema,
   tif: TifSchema,
-  reason: z.enum(['deadline', 'window_end', 'market_resolved', 'ioc_remainder']),
+  reason: z.enum(['deadline', 'window_end', 'market_resolved', 'ioc_remainder', 'restart']),
   filled_qty: num.nonnegative(),
   remaining_qty: num.positive(),
   ts_unix_ms: tsMs,

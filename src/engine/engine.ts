@@ -17,6 +17,7 @@ import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
 import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
 import { Execution, type OrderRequest } from '../paper/execution.ts';
 import { RejectEpisodes, type DecisionReject } from './rejectEpisodes.ts';
+import { loadAccount, restoredEvents, type RestoredAccount } from '../paper/restore.ts';
 
 export interface EngineParams {
   runId: string;
@@ -41,6 +42,8 @@ export interface EngineParams {
   tif?: Tif;
   /** How long a GTC order rests before it expires (capped at the window end). */
   gtcTtlMs?: number;
+  /** The account of a run that died (paper/restore.ts): this run continues it. */
+  restore?: RestoredAccount;
 }
 
 /** Settled markets remembered for late official results. */
@@ -98,12 +101,18 @@ export class Engine {
       this.portfolio,
       this.counters,
     );
+    if (params.restore) {
+      loadAccount(this.portfolio, params.restore);
+      if (params.restore.day) this.risk.restoreDay(params.restore.day);
+    }
   }
 
   start(tsMs: number): OutputEvent[] {
     this.now = tsMs;
     const p = this.params;
-    return [{ event_type: 'run_started', run_id: p.runId, mode: p.mode, seed: p.seed, strategy: p.strategy.name, ts_unix_ms: tsMs }];
+    const started: OutputEvent = { event_type: 'run_started', run_id: p.runId, mode: p.mode, seed: p.seed, strategy: p.strategy.name, ts_unix_ms: tsMs };
+    if (!p.restore) return [started];
+    return [{ ...started, restored_from: p.restore.from_run_id }, ...restoredEvents(p.restore, tsMs)];
   }
 
   stop(tsMs: number): OutputEvent[] {

@@ -8,6 +8,7 @@ import type { InputEvent } from '../core/events.ts';
 import { VenueFeed, type VenueFeedStats, type VenueFeedTuning } from './venueFeed.ts';
 import { ADAPTERS, type VenueEndpoint, type VenueName } from './venues/index.ts';
 import type { VenueAdapter } from './venues/types.ts';
+import type { RawTap } from '../core/capture.ts';
 
 export const OFFLINE_HINT =
   'no venue is reachable: live mode keeps retrying with backoff. To run without network use the simulator: polylab run --mode sim (npm start -- --mode sim)';
@@ -24,6 +25,8 @@ export interface StartVenueFeedsOptions {
   adapters?: Partial<Record<VenueName, VenueAdapter>>;
   /** Called once when every venue has failed and none has ever been live. */
   onOffline?: (hint: string) => void;
+  /** Sees every raw frame (capture). */
+  tap?: RawTap;
 }
 
 export interface VenueFeeds {
@@ -63,7 +66,7 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
       continue;
     }
     feeds.push(new VenueFeed({
-      adapter, url, symbol, emit, log: o.log.child({ venue }), now,
+      adapter, url, symbol, emit, log: o.log.child({ venue }), now, tap: o.tap,
       ...(o.tuning ? { tuning: o.tuning } : {}),
     }));
   }

@@ -56,6 +56,8 @@ export interface ResilientSocketOptions {
   /** Wait before retrying after HTTP 451/403 on the upgrade (default 5 min, ±20 % jitter). */
   blockedRetryMs?: number;
   onFrame: (text: string, recvMs: number) => FrameVerdict | void;
+  /** Sees every text frame as received, before `onFrame` (capture). */
+  tap?: (text: string, recvMs: number) => void;
   onState?: (state: FeedState, reason: string | null) => void;
   /** Called when a new connection opens (after the first), e.g. to resync books. */
   onReconnect?: () => void;
@@ -231,6 +233,7 @@ export class ResilientSocket {
     const text = isBinary || !Array.isArray(data) ? data.toString() : Buffer.concat(data).toString();
     let verdict: FrameVerdict | void;
     try {
+      this.opts.tap?.(text, recvMs);
       verdict = this.opts.onFrame(text, recvMs);
     } catch (err) {
       // A handler bug must not take the feed down; it is reported like any bad frame.

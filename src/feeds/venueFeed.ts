@@ -13,6 +13,7 @@ import type { FeedState, InputEvent, VenueStatus, VenueTrade } from '../core/eve
 import { ResilientSocket, type BackoffOptions, type FrameVerdict } from './socket.ts';
 import { BurstLog } from './burstLog.ts';
 import type { ParseResult, VenueAdapter } from './venues/types.ts';
+import type { RawTap } from '../core/capture.ts';
 
 export interface VenueFeedTuning {
   /** No message at all for this long → the connection is stale and is replaced. */
@@ -57,6 +58,8 @@ export interface VenueFeedOptions {
   now?: () => number;
   random?: () => number;
   tuning?: Partial<VenueFeedTuning>;
+  /** Sees every raw frame (capture). */
+  tap?: RawTap;
 }
 
 export interface VenueFeedStats {
@@ -116,6 +119,7 @@ export class VenueFeed {
       // disconnected is a reconnect, not a gap.
       onReconnect: () => { this.lastSeq = this.announcedSeq = null; },
       now: this.now, ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.tap ? { tap: (text: string, recvMs: number) => opts.tap!(a.venue, recvMs, text) } : {}),
     });
   }
 

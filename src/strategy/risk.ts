@@ -218,6 +218,11 @@ export class RiskState {
     return d;
   }
 
+  /** Takes over the day of a run that died (crash recovery): same start equity, same halt. */
+  restoreDay(d: { day_start_ms: number; start_equity_usd: number; halted_at_ms: number | null }): void {
+    this.day = { dayStartMs: d.day_start_ms, startEquityUsd: d.start_equity_usd, haltedAtMs: d.halted_at_ms };
+  }
+
   /** True while the kill switch holds (as of the last `dayState` observation). */
   halted(): boolean {
     return this.day?.haltedAtMs != null;

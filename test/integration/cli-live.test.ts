@@ -1,15 +1,10 @@
 // Goal: `polylab run` in paper-live mode, as a real process, stays up without network and runs end to end against loopback fakes of every venue and Polymarket server.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { currentAndNextStarts } from '../../src/feeds/polymarket/windows.ts';
-import { closedPortUrl, startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
-import { fakeClobRest, fakeWsServer } from './fakes/polymarket.ts';
-import { FakeGamma, gammaEvent } from './gammaFake.ts';
-
-const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
-const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');
+import { closedPortUrl } from './fakes/venueServers.ts';
+import { startLiveFakes } from './fakes/liveLab.ts';
+import { BIN, tempDataDir } from './fakes/cli.ts';
 
 interface Proc {
   p: ChildProcess;
@@ -20,7 +15,7 @@ interface Proc {
 }
 
 function start(env: Record<string, string>): Proc {
-  const p = spawn(process.execPath, [BIN, 'run'], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, [BIN, 'run'], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: tempDataDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc: Proc = { p, stdout: '', stderr: '', apiUrl: Promise.resolve(''), exited: new Promise((r) => p.on('close', (code) => r(code))) };
   proc.apiUrl = new Promise((resolve) => {
     p.stderr!.on('data', (d: Buffer) => {
@@ -84,37 +79,11 @@ describe('paper-live, as a process', () => {
   });
 
   it('streams the median, discovers the market, mirrors its books and becomes ready against loopback fakes', async () => {
-    const venues: FakeVenue[] = await Promise.all((['coinbase', 'kraken', 'okx'] as const).map((v) => startFakeVenue(v)));
-    cleanups.push(async () => { await Promise.all(venues.map((v) => v.close())); });
-    let id = 1;
-    const trades = setInterval(() => { for (const v of venues) v.sendTrade({ px: 64_000 + (id % 7), id: id++ }); }, 100);
-    cleanups.push(async () => clearInterval(trades));
-
-    const gamma = new FakeGamma();
-    await gamma.start();
-    cleanups.push(() => gamma.close());
-    const [cur, next] = currentAndNextStarts('15m', Date.now());
-    gamma.listed.push(gammaEvent('15m', cur!), gammaEvent('15m', next!));
-
-    const book = JSON.parse(fx('ws_market_book.json')) as Record<string, unknown>;
-    const clobWs = await fakeWsServer((ws, text) => {
-      if (!text.startsWith('{')) return;
-      const ids = (JSON.parse(text) as { assets_ids?: string[] }).assets_ids ?? [];
-      ws.send(JSON.stringify(ids.map((asset) => ({ ...book, asset_id: asset, timestamp: String(Date.now()) }))));
-    });
-    const rtds = await fakeWsServer((ws, text) => {
-      if (!text.includes('crypto_prices_chainlink')) return;
-      const o = JSON.parse(fx('rtds_chainlink_update_live.json')) as { payload: Record<string, unknown>; timestamp: number };
-      Object.assign(o.payload, { timestamp: Date.now(), value: 64_001 });
-      ws.send(JSON.stringify(o));
-    });
-    const rest = await fakeClobRest();
-    cleanups.push(clobWs.close, rtds.close, rest.close);
-
-    const proc = start({
-      POLYLAB_VENUES: 'coinbase,kraken,okx', POLYLAB_COINBASE_WS_URL: venues[0]!.url, POLYLAB_KRAKEN_WS_URL: venues[1]!.url, POLYLAB_OKX_WS_URL: venues[2]!.url,
-      POLYLAB_GAMMA_URL: gamma.url, POLYLAB_MARKETS: '15m', POLYLAB_CLOB_WS_URL: clobWs.url, POLYLAB_CLOB_URL: rest.url, POLYLAB_RTDS_URL: rtds.url,
-    });
+    const fakes = await startLiveFakes();
+    cleanups.push(fakes.close);
+    const { gamma, clobWs } = fakes;
+    const cur = fakes.currentStartMs;
+    const proc = start(fakes.env);
     const api = await proc.apiUrl;
     const ready = await poll(async () => {
       const r = await fetch(`${api}/readyz`);
@@ -124,7 +93,7 @@ describe('paper-live, as a process', () => {
 
     type View = { market: { slug: string; tick_size: number; min_size: number }; quotes: { best_bid: number | null; best_ask: number | null }[] };
     const discovered = (await (await fetch(`${api}/markets/discovered`)).json()) as { markets: View[] };
-    const current = discovered.markets.find((m) => m.market.slug === `btc-updown-15m-${cur! / 1000}`);
+    const current = discovered.markets.find((m) => m.market.slug === `btc-updown-15m-${cur / 1000}`);
     expect(current).toBeDefined();
     expect(current!.market).toMatchObject({ tick_size: 0.01, min_size: 5 });
     // The fixture book: bids 0.50 / 0.49, asks 0.51 / 0.52 on each token.

@@ -1,6 +1,8 @@
 // Goal: the real `polylab` binary runs the sim end to end, handles signals, and explains bad config.
 import { describe, expect, it } from 'vitest';
-import { runCli as run } from './fakes/cli.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli as run, tempDataDir } from './fakes/cli.ts';
 
 describe('polylab CLI', () => {
   it('runs a seeded sim at max speed and prints a summary with fills and PnL', async () => {
@@ -47,5 +49,14 @@ describe('polylab CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('POLYLAB_MODE');
     expect(r.stderr).toContain('paper-live, sim');
+  });
+
+  it('fails at start on a POLYLAB_DATA_DIR that cannot hold a journal, naming the variable', async () => {
+    const file = path.join(tempDataDir(), 'a-file');
+    fs.writeFileSync(file, 'not a directory');
+    const r = await run(['run', '--mode', 'sim', '--duration', '1m'], { POLYLAB_DATA_DIR: file });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`POLYLAB_DATA_DIR=${file}`);
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a directory');
   });
 });

@@ -1,13 +1,12 @@
 // Goal: `polylab run --mode sim` serves the API on the configured address while it runs, and closes it on exit.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const BIN = new URL('../../bin/polylab.mjs', import.meta.url).pathname;
+import { BIN, tempDataDir } from './fakes/cli.ts';
 
 describe('polylab run serves the API', () => {
   it('prints the bound URL, answers /feed/health and /readyz while running at 1x, and exits 0 on SIGTERM', async () => {
     const p = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--speed', '1x', '--port', '0'], {
-      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: tempDataDir() }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     let stdout = '';

@@ -1,4 +1,4 @@
-// Goal: the source keeps its floors — plain model at the bottom, then pricing / strategy / paper, then the engine, then the edges, then composition — and no import runs back up a floor or sideways between rooms of one floor.
+// Goal: the source keeps its floors — plain model at the bottom, then pricing / strategy / paper, then the engine and analytics, then the feeds and the journal, then the API that serves them, then composition — and no import runs back up a floor or sideways between rooms of one floor.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,11 +8,13 @@ const FLOORS: ReadonlyArray<readonly [room: string, floor: number]> = [
   ['src/core', 1],
   ['src/pricing', 2], ['src/strategy', 2], ['src/paper', 2],
   ['src/engine', 3], ['src/analytics', 3],
-  ['src/feeds', 4], ['src/api', 4], ['src/journal', 4],
-  ['src/config.ts', 5], ['src/run.ts', 5], ['src/live.ts', 5], ['src/cli.ts', 5], ['src/commands', 5], ['src/compare.ts', 5],
+  ['src/feeds', 4], ['src/journal', 4],
+  ['src/api', 5],
+  ['src/config.ts', 6], ['src/run.ts', 6], ['src/live.ts', 6], ['src/cli.ts', 6], ['src/commands', 6], ['src/compare.ts', 6],
+  ['src/replay.ts', 6], ['src/session.ts', 6], ['src/digest.ts', 6], ['src/version.ts', 6],
 ];
 /** Composition files wire everything together and may import one another. */
-const COMPOSITION = 5;
+const COMPOSITION = 6;
 
 const roomOf = (file: string): readonly [string, number] | undefined => FLOORS.find(([room]) => file === room || file.startsWith(`${room}/`));
 

@@ -12,6 +12,7 @@
  * ascending and asks descending (best last) — order does not matter to us.
  */
 import { z } from 'zod';
+import type { RawTap } from '../../core/capture.ts';
 import type { Level } from '../../core/events.ts';
 import { CLOB_BODY_MAX_BYTES, readBodyCapped } from '../httpBody.ts';
 
@@ -52,6 +53,14 @@ export interface RestBook {
   hash: string | null;
 }
 
+/** A validated /book body as the book keeper takes it (also used when replaying captured bodies). */
+export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
+  return {
+    assetId: b.asset_id, market: b.market, tsMs: b.timestamp, tickSize: b.tick_size ?? null, hash: b.hash ?? null,
+    bids: b.bids.map((l) => [l.price, l.size] as Level), asks: b.asks.map((l) => [l.price, l.size] as Level),
+  };
+}
+
 export const RestMarketSchema = z.object({
   condition_id: z.string().min(1),
   closed: z.boolean(),
@@ -70,6 +79,8 @@ export interface ClobRestOptions {
   backoffMaxMs?: number;
   /** Largest body read; a bigger (or endless) one is cut here and counted as a bad body. */
   bodyMaxBytes?: number;
+  /** Sees every response body with its path and status (capture). */
+  tap?: RawTap;
 }
 
 export interface ClobRestStats {
@@ -102,14 +113,7 @@ export class ClobRest {
   async book(tokenId: string): Promise<RestResult<RestBook>> {
     const r = await this.getJson(`/book?token_id=${encodeURIComponent(tokenId)}`, RestBookSchema);
     if (!r.ok) return r;
-    const b = r.value;
-    return {
-      ok: true,
-      value: {
-        assetId: b.asset_id, market: b.market, tsMs: b.timestamp, tickSize: b.tick_size ?? null, hash: b.hash ?? null,
-        bids: b.bids.map((l) => [l.price, l.size] as Level), asks: b.asks.map((l) => [l.price, l.size] as Level),
-      },
-    };
+    return { ok: true, value: toRestBook(r.value) };
   }
 
   async market(conditionId: string): Promise<RestResult<RestMarket>> {
@@ -153,6 +157,7 @@ export class ClobRest {
         this.stats.badBodies += 1;
         return { ok: false, error: capped.message, status: res.status, retryAfterMs: null };
       }
+      this.opts.tap?.('clob_rest', this.now(), capped.text, { url: path, status: res.status });
       body = JSON.parse(capped.text);
     } catch (err) {
       this.stats.badBodies += 1;

@@ -15,6 +15,7 @@
  * freshness are tracked apart) and is reconnected, which resyncs its books.
  */
 import { ResilientSocket, type SocketStats } from '../socket.ts';
+import type { RawTap } from '../../core/capture.ts';
 import type { FeedState } from '../../core/events.ts';
 import { CLOB_PING_FRAME, CLOB_PING_INTERVAL_MS, parseClobFrame, subscribeFrame, updateFrame, type ClobMessage } from './clobWsMessages.ts';
 
@@ -33,6 +34,8 @@ export interface ClobWsPoolOptions {
   onReconnect: (tokenIds: string[]) => void;
   onState?: (shard: number, state: FeedState, reason: string | null) => void;
   now?: () => number;
+  /** Sees every raw frame (capture); the source is `polymarket_ws#<shard>`. */
+  tap?: RawTap;
 }
 
 export interface ClobWsStats {
@@ -152,6 +155,7 @@ export class ClobWsPool {
     if (!this.watchdog) this.watchdog = setInterval(() => this.checkData(), Math.max(50, Math.min(5_000, Math.floor(this.bookStaleMs / 4))));
     shard.socket = new ResilientSocket({
       name: `polymarket_ws#${id}`,
+      ...(this.opts.tap ? { tap: (text: string, recvMs: number) => this.opts.tap!(`polymarket_ws#${id}`, recvMs, text) } : {}),
       url: this.opts.url,
       subscribe: () => [subscribeFrame([...shard.assets])],
       acksSubscription: false,

@@ -20,6 +20,7 @@ import { polymarketStatuses } from './feedStatus.ts';
 import { ResolutionWatcher, type Disagreement } from './resolution.ts';
 import { Resyncer } from './resync.ts';
 import { RtdsFeed, type RtdsStats } from './rtds.ts';
+import type { RawTap } from '../../core/capture.ts';
 
 export interface FeedLogger {
   info: (obj: object, msg: string) => void;
@@ -58,6 +59,8 @@ export interface PolymarketFeedsOptions {
   resync?: { minIntervalMs?: number; tokenBurst?: number; tokenRefillMs?: number; globalBurst?: number; globalPerMinute?: number };
   /** Repeated warnings of one kind: the first, then one summary per interval. */
   logIntervalMs?: number;
+  /** Sees every raw frame and REST body (capture). */
+  tap?: RawTap;
 }
 
 export interface TokenHealth extends TokenBookStats {
@@ -109,7 +112,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const warnLog = { warn: (obj: object, msg: string) => o.log?.warn(obj, msg) };
     this.resyncLog = new BurstLog(warnLog, 'polymarket book resync', logEveryMs, now);
     this.droppedLog = new BurstLog(warnLog, 'polymarket_ws: malformed optional field dropped, message kept', logEveryMs, now);
-    const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now }));
+    const rest = (this.rest = new ClobRest({ baseUrl: o.clobUrl, timeoutMs: o.restTimeoutMs, now, tap: o.tap }));
     this.resyncer = new Resyncer({ rest, keeper: () => this.keeper, now, ...o.resync });
     this.keeper = new BookKeeper({
       emit: o.emit,
@@ -133,7 +136,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const wsLog = stateLogger(o.log, 'polymarket_ws');
     return new ClobWsPool({
       url: o.clobWsUrl, maxAssetsPerConnection: o.maxAssetsPerConnection, pingIntervalMs: o.clobPingIntervalMs, staleAfterMs: o.staleAfterMs,
-      bookStaleAfterMs: o.bookStaleAfterMs, backoff: o.backoff, now: this.now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs),
+      bookStaleAfterMs: o.bookStaleAfterMs, backoff: o.backoff, now: this.now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs), tap: o.tap,
       onReconnect: (tokens) => this.keeper.invalidate(tokens, 'reconnected: possible gap'),
       onState: (shard, state, reason) => wsLog(state, reason, { shard }),
     });
@@ -143,7 +146,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const o = this.o;
     const rtdsLog = stateLogger(o.log, 'rtds');
     return new RtdsFeed({
-      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now: this.now,
+      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now: this.now, tap: o.tap,
       twapSilenceMs: o.twap?.silenceMs, twapRetryMs: o.twap?.retryMs,
       emit: (p) => {
         this.watcher.observeReference(p);

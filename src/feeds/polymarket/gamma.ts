@@ -13,6 +13,7 @@
  * Response schemas: gammaSchemas.ts.
  */
 import { GAMMA_BODY_MAX_BYTES, readBodyCapped } from '../httpBody.ts';
+import type { RawTap } from '../../core/capture.ts';
 
 export * from './gammaSchemas.ts';
 
@@ -56,6 +57,8 @@ export interface GammaClientOptions {
   counters?: GammaCounters;
   /** Largest body read; a bigger (or endless) one is cut at this many bytes and counted as an error. */
   bodyMaxBytes?: number;
+  /** Sees every response body with its path and status (capture). */
+  tap?: RawTap;
 }
 
 const RETRY_AFTER_MAX_MS = 600_000;
@@ -132,6 +135,7 @@ export class GammaClient {
       }
       // Streamed with a byte cap: an endless body must not grow the process.
       const body = await readBodyCapped(resp, this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES);
+      this.opts.tap?.('gamma', this.opts.nowMs(), body.ok ? body.text : '', { url: url.slice(this.baseUrl.length), status: resp.status });
       if (!body.ok) return { ok: false, kind: 'too_large', message: body.message, retryAfterMs: null };
       return { ok: true, text: body.text };
     } catch (err) {

@@ -15,6 +15,7 @@
  */
 import type { FeedState, InputEvent, MarketFamily, MarketInfo, VenueStatus } from '../../core/events.ts';
 import { GammaClient, newCounters } from './gamma.ts';
+import type { RawTap } from '../../core/capture.ts';
 import type { GammaCounters } from './gamma.ts';
 import { runDiscoveryPass } from './discovery.ts';
 import type { PassOptions } from './discovery.ts';
@@ -25,6 +26,8 @@ export interface RolloverOptions extends PassOptions {
   nowMs: () => number;
   emit: (e: InputEvent) => void;
   pollIntervalMs?: number;
+  /** Sees every Gamma response body (capture). */
+  tap?: RawTap;
   timeoutMs?: number;
   /** Backoff ceiling after repeated failures. */
   backoffMaxMs?: number;
@@ -86,7 +89,7 @@ export class GammaRollover {
     this.backoffMaxMs = opts.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS;
     this.maxActive = opts.maxActive ?? DEFAULT_MAX_ACTIVE;
     this.random = opts.random ?? Math.random;
-    this.client = new GammaClient({ baseUrl: opts.baseUrl, nowMs: opts.nowMs, timeoutMs: opts.timeoutMs, signal: this.stopper.signal, counters: this.counters });
+    this.client = new GammaClient({ baseUrl: opts.baseUrl, nowMs: opts.nowMs, timeoutMs: opts.timeoutMs, signal: this.stopper.signal, counters: this.counters, tap: opts.tap });
   }
 
   /** Markets currently in the active set (a copy). */

@@ -17,6 +17,7 @@
 import type { FeedState, ReferencePrice, TwapLookback } from '../../core/events.ts';
 import { ResilientSocket, type SocketStats } from '../socket.ts';
 import { parseRtdsFrame, RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE, RTDS_PING_FRAME, RTDS_PING_INTERVAL_MS, TWAP_TOPICS, twapSubscribeFrame } from './rtdsMessages.ts';
+import type { RawTap } from '../../core/capture.ts';
 
 export { parseRtdsFrame, RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE, RTDS_PING_FRAME, RTDS_PING_INTERVAL_MS } from './rtdsMessages.ts';
 
@@ -44,6 +45,8 @@ export interface RtdsOptions {
   /** A TWAP topic became unavailable (reason) or available again (null). */
   onTwap?: (lookbackS: TwapLookback, unavailable: string | null) => void;
   now?: () => number;
+  /** Sees every raw frame (capture). */
+  tap?: RawTap;
 }
 
 export interface TwapTopicStats {
@@ -96,6 +99,7 @@ export class RtdsFeed {
       staleAfterMs: opts.staleAfterMs ?? 30_000,
       backoff: opts.backoff,
       onFrame: (text, recvMs) => this.onFrame(text, recvMs),
+      ...(opts.tap ? { tap: (text: string, recvMs: number) => opts.tap!('rtds', recvMs, text) } : {}),
       onState: opts.onState,
       now: opts.now,
     });

@@ -1,0 +1,93 @@
+/**
+ * `polylab report [--run ID] [--csv FILE] [--json]` and `polylab runs`: read the journal
+ * in POLYLAB_DATA_DIR (read-only, so they can run while the lab is running).
+ */
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { openJournalReadonly } from '../journal/db.ts';
+import { lastRun, listRuns } from '../journal/queries.ts';
+import { buildReport, csvLines, formatReport } from '../journal/report.ts';
+
+interface ReportFlags {
+  run?: string;
+  csv?: string;
+  json?: boolean;
+}
+
+async function writeLines(file: string, lines: Iterable<string>): Promise<number> {
+  const out = fs.createWriteStream(file);
+  let n = 0;
+  for (const line of lines) {
+    n += 1;
+    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return n - 1;
+}
+
+export async function reportCommand(flags: ReportFlags): Promise<number> {
+  const cfg = loadConfig(process.env);
+  const db = openJournalReadonly(cfg.dataDir);
+  try {
+    const runId = flags.run ?? lastRun(db)?.run_id;
+    const run = listRuns(db).find((r) => r.run_id === runId);
+    if (!run) {
+      process.stderr.write(runId ? `polylab report: no run ${runId} in ${cfg.dataDir} (see \`polylab runs\`)\n` : `polylab report: no run in ${cfg.dataDir} yet\n`);
+      return 1;
+    }
+    const report = buildReport(db, run);
+    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+    if (flags.csv) {
+      const rows = await writeLines(flags.csv, csvLines(db, run.run_id));
+      process.stderr.write(`polylab report: ${rows} rows of run ${run.run_id} written to ${flags.csv}\n`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function runsCommand(flags: { json?: boolean }): number {
+  const cfg = loadConfig(process.env);
+  const db = openJournalReadonly(cfg.dataDir);
+  try {
+    const runs = listRuns(db);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(runs.map(({ config: _c, restored: _r, ...r }) => r), null, 2)}\n`);
+      return 0;
+    }
+    const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
+    const head = ['run', 'mode', 'strategy', 'status', 'started (wall, UTC)', 'fills', 'settled', 'equity', 'continues', 'replay of'];
+    const rows = runs.map((r) => [r.run_id, r.mode, r.strategy, r.status, iso(r.started_wall_ms), String(r.fills), String(r.settlements), r.equity === null ? '-' : r.equity.toFixed(2), r.parent_run_id ?? '-', r.replay_of ?? '-']);
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+    process.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
+    if (runs.length === 0) process.stdout.write(`(no runs in ${cfg.dataDir} yet)\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('summary of a journaled run: fills, rejects by reason, settlements, PnL, fees, win rate, edge paid, drawdown, per-market PnL')
+    .option('--run <id>', 'the run (default: the latest)')
+    .option('--csv <file>', 'also write the run\'s fills, rejects, expiries, settlements and equity points as CSV')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: ReportFlags) => {
+      process.exitCode = await reportCommand(flags);
+    });
+}
+
+export function registerRuns(program: Command): void {
+  program
+    .command('runs')
+    .description('list the runs journaled in the data dir (POLYLAB_DATA_DIR)')
+    .option('--json', 'print them as JSON')
+    .action((flags: { json?: boolean }) => {
+      process.exitCode = runsCommand(flags);
+    });
+}

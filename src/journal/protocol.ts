@@ -1,0 +1,26 @@
+/** Messages between the main thread's JournalWriter and the writer worker. */
+import type { RunRow } from './store.ts';
+
+/** Per event of a batch, in order. */
+export interface EventMeta {
+  types: string[];
+  ts: number[];
+  markets: Array<string | null>;
+}
+
+export type WorkerRequest =
+  | { type: 'run'; row: RunRow }
+  /**
+   * `count` output events as JSON lines joined by '\n' (JSON never contains a raw newline),
+   * with each event's type, time and market alongside so the worker parses only the few
+   * lines that also go to a typed table.
+   */
+  | { type: 'batch'; runId: string; firstSeq: number; count: number; lines: string; meta: EventMeta }
+  | { type: 'stop'; runId: string; stoppedMs: number | null; status: 'stopped' | 'crashed' }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'committed'; rows: number }
+  | { type: 'error'; message: string; rows: number; fatal?: boolean }
+  | { type: 'closed' };

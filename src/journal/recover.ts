@@ -1,0 +1,118 @@
+/**
+ * Crash recovery, the journal side: finds the run a new run should continue (the latest
+ * run of the same mode, if it died without `run_stopped`), and reads what the pure
+ * rebuild in src/paper/restore.ts needs from its rows. Read-only.
+ */
+import type { Db } from './db.ts';
+import {
+  freshAccount, openOrders, rebuildAccount, restoreDay, type AccountEvent, type AccountState, type OrderEvent, type RestoredAccount, type RestoredDay,
+} from '../paper/restore.ts';
+import { utcDayStartMs } from '../strategy/risk.ts';
+
+export interface RunRecord {
+  run_id: string;
+  mode: string;
+  seed: number | null;
+  strategy: string;
+  version: string;
+  config: string;
+  started_ms: number;
+  started_wall_ms: number;
+  stopped_ms: number | null;
+  status: 'running' | 'stopped' | 'crashed';
+  pid: number | null;
+  parent_run_id: string | null;
+  restored: string | null;
+  replay_of: string | null;
+  capture_dir: string | null;
+}
+
+/** True if a process with this id exists (signal 0 only checks). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function latestRun(db: Db, mode: string): RunRecord | null {
+  return (db.prepare('SELECT * FROM runs WHERE mode = ? ORDER BY rowid DESC LIMIT 1').get(mode) as RunRecord | undefined) ?? null;
+}
+
+/** Runs marked running whose process is still alive (another Polylab on this data dir). */
+export function liveRuns(db: Db, selfPid: number): RunRecord[] {
+  const running = db.prepare("SELECT * FROM runs WHERE status = 'running'").all() as RunRecord[];
+  return running.filter((r) => r.pid !== null && r.pid !== selfPid && processAlive(r.pid));
+}
+
+/** Whether some later run already continued `runId`. */
+export function hasSuccessor(db: Db, runId: string): boolean {
+  return db.prepare('SELECT 1 FROM runs WHERE parent_run_id = ? LIMIT 1').get(runId) !== undefined;
+}
+
+export function runExists(db: Db, runId: string): boolean {
+  return db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(runId) !== undefined;
+}
+
+/** `base`, or `base.2`, `base.3`, … : the first id the journal does not have yet. */
+export function uniqueRunId(db: Db, base: string): string {
+  if (!runExists(db, base)) return base;
+  for (let n = 2; ; n++) if (!runExists(db, `${base}.${n}`)) return `${base}.${n}`;
+}
+
+function accountEvents(db: Db, runId: string): AccountEvent[] {
+  const rows = db.prepare(`
+    SELECT 'fill' AS kind, event_id, market_id, token_id, outcome, side, qty, fill_px, fee, NULL AS winning_token_id, NULL AS pnl_adjustment FROM fills WHERE run_id = @r
+    UNION ALL
+    SELECT 'settlement', event_id, market_id, NULL, NULL, NULL, NULL, NULL, NULL, winning_token_id, CASE WHEN corrects_outcome IS NULL THEN NULL ELSE coalesce(pnl_adjustment, 0) END FROM settlements WHERE run_id = @r
+    ORDER BY event_id`).all({ r: runId }) as Array<AccountEvent & { event_id: number }>;
+  return rows;
+}
+
+function orderEvents(db: Db, runId: string): OrderEvent[] {
+  const rows = db.prepare(`SELECT body FROM events WHERE run_id = ? AND event_type IN ('paper_intent', 'paper_fill', 'order_expired', 'risk_reject') ORDER BY id`).all(runId) as Array<{ body: string }>;
+  return rows.map((r) => JSON.parse(r.body) as OrderEvent);
+}
+
+function lastTs(db: Db, runId: string, fallback: number): number {
+  const row = db.prepare('SELECT max(ts_unix_ms) AS ts FROM events WHERE run_id = ?').get(runId) as { ts: number | null };
+  return row.ts ?? fallback;
+}
+
+function dayOf(db: Db, run: RunRecord, lastTsMs: number, prior: RestoredDay | null, dailyLossLimitUsd: number): RestoredDay | null {
+  const day = utcDayStartMs(lastTsMs);
+  const equity = db.prepare('SELECT ts_unix_ms, equity FROM equity WHERE run_id = ? AND ts_unix_ms >= ? ORDER BY event_id').all(run.run_id, day) as Array<{ ts_unix_ms: number; equity: number }>;
+  const halts = (db.prepare("SELECT body FROM events WHERE run_id = ? AND event_type = 'risk_reject' AND ts_unix_ms >= ? ORDER BY id").all(run.run_id, day) as Array<{ body: string }>)
+    .map((r) => JSON.parse(r.body) as { reason: string; numbers: Record<string, unknown> })
+    .filter((e) => e.reason === 'daily_loss_limit' && typeof e.numbers.day_start_equity === 'number' && typeof e.numbers.halted_at_ms === 'number')
+    .map((e) => ({ day_start_equity: e.numbers.day_start_equity as number, halted_at_ms: e.numbers.halted_at_ms as number }));
+  return restoreDay({ day_start_ms: day, equity, halts, prior, daily_loss_limit_usd: dailyLossLimitUsd });
+}
+
+/**
+ * The account `run` left behind: its starting account (fresh at `equityUsd`, or what it had
+ * itself restored) plus every fill and settlement it committed, the orders it had working,
+ * and its kill-switch day.
+ */
+export function recoverAccount(db: Db, run: RunRecord, opts: { equityUsd: number; dailyLossLimitUsd: number }): { account: RestoredAccount; inconsistent: number } {
+  const prior = run.restored ? (JSON.parse(run.restored) as RestoredAccount) : null;
+  const start: AccountState = prior ?? freshAccount(startingCash(run, opts.equityUsd));
+  const { account, inconsistent } = rebuildAccount(start, accountEvents(db, run.run_id));
+  const last = lastTs(db, run.run_id, run.started_ms);
+  return {
+    account: { ...account, from_run_id: run.run_id, last_ts_ms: last, day: dayOf(db, run, last, prior?.day ?? null, opts.dailyLossLimitUsd), cancelled_orders: openOrders(orderEvents(db, run.run_id)) },
+    inconsistent,
+  };
+}
+
+/** The starting cash the run was configured with (its POLYLAB_EQUITY), else the caller's. */
+function startingCash(run: RunRecord, fallback: number): number {
+  try {
+    const cfg = JSON.parse(run.config) as { equityUsd?: unknown };
+    return typeof cfg.equityUsd === 'number' ? cfg.equityUsd : fallback;
+  } catch {
+    return fallback;
+  }
+}

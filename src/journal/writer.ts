@@ -1,0 +1,171 @@
+/**
+ * The main thread's side of the journal: a sink for output events that serializes each
+ * event and hands them to the writer worker in batches — every `commitMs`, or sooner when
+ * `maxBatch` events are waiting — so the engine never waits on the disk. A killed process
+ * loses at most the events of the last commit interval; a batch is one transaction.
+ */
+import { Worker } from 'node:worker_threads';
+import type { OutputEvent } from '../core/outputs.ts';
+import type { RunRow } from './store.ts';
+import type { EventMeta, WorkerReply, WorkerRequest } from './protocol.ts';
+
+export interface JournalWriterOptions {
+  dataDir: string;
+  /** Longest time an event waits before it is handed to the writer (default 100 ms). */
+  commitMs?: number;
+  /** Events per batch at most: a larger backlog is cut into batches of this size. */
+  maxBatch?: number;
+  /** A failed write (the lab goes on; the error is reported once per burst by the caller). */
+  onError?: (message: string) => void;
+}
+
+export interface JournalStats {
+  /** Events handed to the journal. */
+  events: number;
+  /** Events committed by the worker. */
+  committed: number;
+  /** Events whose batch failed to commit. */
+  failed: number;
+  batches: number;
+}
+
+export const DEFAULT_COMMIT_MS = 100;
+// Small enough that handing a batch over (join + postMessage) stays well under a millisecond.
+const DEFAULT_MAX_BATCH = 500;
+
+export class JournalWriter {
+  private readonly worker: Worker;
+  private readonly commitMs: number;
+  private readonly maxBatch: number;
+  private readonly timer: NodeJS.Timeout;
+  private lines: string[] = [];
+  private meta: EventMeta = { types: [], ts: [], markets: [] };
+  private runId: string | null = null;
+  private seq = 0;
+  private waiters: Array<() => void> = [];
+  private closed: Promise<void> | null = null;
+  private dead = false;
+  readonly stats: JournalStats = { events: 0, committed: 0, failed: 0, batches: 0 };
+
+  private constructor(worker: Worker, private readonly opts: JournalWriterOptions) {
+    this.worker = worker;
+    this.commitMs = opts.commitMs ?? DEFAULT_COMMIT_MS;
+    this.maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.timer = setInterval(() => this.flush(), this.commitMs);
+    this.timer.unref();
+    worker.on('message', (m: WorkerReply) => this.onReply(m));
+    // A writer thread that dies (it should not) is said once; events are then counted as failed.
+    worker.on('error', (err) => this.opts.onError?.(`journal writer thread failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      this.dead = true;
+      if (!this.closed) this.opts.onError?.(`journal writer thread exited (code ${code}); events are no longer journaled`);
+      this.stats.failed = this.stats.events - this.stats.committed;
+      this.wake();
+    });
+  }
+
+  /** Starts the writer thread; rejects if it cannot open the journal. */
+  static start(opts: JournalWriterOptions): Promise<JournalWriter> {
+    const worker = new Worker(new URL('./worker.boot.mjs', import.meta.url), { workerData: { dataDir: opts.dataDir } });
+    return new Promise((resolve, reject) => {
+      const onFirst = (m: WorkerReply) => {
+        worker.off('error', onError);
+        if (m.type === 'ready') resolve(new JournalWriter(worker, opts));
+        else {
+          void worker.terminate();
+          reject(new Error(m.type === 'error' ? m.message : `journal worker said ${m.type}`));
+        }
+      };
+      const onError = (err: Error) => reject(err);
+      worker.once('message', onFirst);
+      worker.once('error', onError);
+    });
+  }
+
+  /** Records a run; its events follow through `sink`. */
+  beginRun(row: RunRow): void {
+    this.flush();
+    this.runId = row.run_id;
+    this.seq = 0;
+    this.toWorker({ type: 'run', row });
+  }
+
+  /** Subscribe this to the engine's outputs. */
+  readonly sink = (e: OutputEvent): void => {
+    if (this.runId === null || this.closed || this.dead) return;
+    this.lines.push(JSON.stringify(e));
+    this.meta.types.push(e.event_type);
+    this.meta.ts.push(e.ts_unix_ms);
+    this.meta.markets.push('market_id' in e ? e.market_id : e.event_type === 'market_discovered' ? e.market.market_id : null);
+    this.stats.events += 1;
+    if (this.lines.length >= this.maxBatch) this.flush();
+  };
+
+  /** Hands the waiting events to the worker now. */
+  flush(): void {
+    if (this.lines.length === 0 || this.runId === null) return;
+    const lines = this.lines;
+    const meta = this.meta;
+    this.lines = [];
+    this.meta = { types: [], ts: [], markets: [] };
+    this.toWorker({ type: 'batch', runId: this.runId, firstSeq: this.seq, count: lines.length, lines: lines.join('\n'), meta });
+    this.seq += lines.length;
+    this.stats.batches += 1;
+  }
+
+  /** Events handed over but not yet committed (or failed). */
+  backlog(): number {
+    return this.stats.events - this.stats.committed - this.stats.failed;
+  }
+
+  /** Resolves once at most `maxBacklog` events wait for the disk (back-pressure for max-speed runs). */
+  async drain(maxBacklog = 0): Promise<void> {
+    this.flush();
+    while (this.backlog() > maxBacklog && !this.closed && !this.dead) await new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  /** Marks the run stopped (or crashed) once its events are written. */
+  endRun(stoppedMs: number | null, status: 'stopped' | 'crashed' = 'stopped'): void {
+    if (this.runId === null) return;
+    this.flush();
+    this.toWorker({ type: 'stop', runId: this.runId, stoppedMs, status });
+    this.runId = null;
+  }
+
+  /** Marks another run (a crashed predecessor) in the journal. */
+  markRun(runId: string, stoppedMs: number | null, status: 'stopped' | 'crashed'): void {
+    this.toWorker({ type: 'stop', runId, stoppedMs, status });
+  }
+
+  /** Writes everything still waiting, then stops the thread. */
+  close(): Promise<void> {
+    if (this.closed) return this.closed;
+    this.flush();
+    clearInterval(this.timer);
+    this.closed = new Promise<void>((resolve) => {
+      if (this.dead) return resolve();
+      this.worker.once('exit', () => resolve());
+      this.toWorker({ type: 'close' });
+    });
+    return this.closed;
+  }
+
+  private toWorker(m: WorkerRequest): void {
+    if (!this.dead) this.worker.postMessage(m);
+  }
+
+  private wake(): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+
+  private onReply(m: WorkerReply): void {
+    if (m.type === 'committed') this.stats.committed += m.rows;
+    else if (m.type === 'error') {
+      this.stats.failed += m.rows;
+      this.opts.onError?.(m.message);
+    }
+    if (m.type === 'committed' || m.type === 'error') this.wake();
+  }
+}
