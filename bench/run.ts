@@ -1,29 +1,33 @@
 /**
  * `npm run bench`: speed figures as ratios against a baseline measured in the same run,
- * so they mean much the same on any machine. Each bench module prints its own detail and
- * returns its rows (./rows.ts); all rows land in one table printed at the end.
+ * so they mean much the same on any machine. Each bench runs in a process of its own
+ * (./one.ts says why), prints its detail and hands back its rows (./rows.ts); all rows land
+ * in one table printed at the end.
  *
  *   npm run bench                       # every bench, then the table
  *   npm run bench -- engine books       # only those
- *   npm run bench -- --check            # exit 1 when a target is missed (the table names the rows)
+ *   npm run bench -- --check            # exit 1 when a target is missed, naming the rows
  *
- * A bench that throws is a row that fails (the fault is its value), and the run goes on,
- * so the table is always printed; a failed bench also exits 1 without `--check`.
+ * A bench that fails (throws, crashes, exits without rows) is a row that fails, with the
+ * fault as its value, and the run goes on, so the table is always printed; a failed bench
+ * exits 1 with or without `--check`.
  */
-import { benchAnalytics } from './analytics.bench.ts';
-import { benchApi } from './api.bench.ts';
-import { benchBooks } from './books.bench.ts';
-import { benchEngine } from './engine.bench.ts';
-import { benchFills } from './fills.bench.ts';
-import { benchIngest } from './ingest.bench.ts';
+import { fork } from 'node:child_process';
+import { BENCHES } from './registry.ts';
 import { failedRows, parseBenchArgs, printRows, type BenchRow } from './rows.ts';
-import { benchVenues } from './venues.bench.ts';
 
-type Bench = () => Promise<BenchRow[]> | BenchRow[];
+/** Runs `bench/one.ts <name>` with the same Node flags as this process (--expose-gc, the tsx loader). */
+function runBench(name: string): Promise<BenchRow[] | string> {
+  return new Promise((resolve) => {
+    const child = fork(new URL('./one.ts', import.meta.url), [name], { execArgv: process.execArgv, stdio: 'inherit' });
+    let rows: BenchRow[] | null = null;
+    child.on('message', (m) => { rows = m as BenchRow[]; });
+    child.on('error', (err) => resolve(err.message));
+    child.on('exit', (code, signal) => resolve(rows ?? `exited ${signal ?? code} without rows`));
+  });
+}
 
-const benches: Record<string, Bench> = { engine: benchEngine, venues: benchVenues, ingest: benchIngest, fills: benchFills, books: benchBooks, api: benchApi, analytics: benchAnalytics };
-
-const args = parseBenchArgs(process.argv.slice(2), Object.keys(benches));
+const args = parseBenchArgs(process.argv.slice(2), Object.keys(BENCHES));
 if ('error' in args) {
   console.error(args.error);
   process.exit(2);
@@ -32,16 +36,16 @@ if ('error' in args) {
 const rows: BenchRow[] = [];
 let crashed = false;
 const t0 = performance.now();
-for (const [name, fn] of Object.entries(benches)) {
+for (const name of Object.keys(BENCHES)) {
   if (args.only.length > 0 && !args.only.includes(name)) continue;
   console.log(`\n== ${name} ==`);
   const t = performance.now();
-  try {
-    rows.push(...(await fn()));
-  } catch (err) {
+  const got = await runBench(name);
+  if (typeof got === 'string') {
     crashed = true;
-    console.error(err);
-    rows.push({ name: `${name}: the bench itself`, value: `failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 100), target: 'runs to the end', ratio: null, pass: false });
+    rows.push({ name: `${name}: the bench itself`, value: got, target: 'runs to the end', ratio: null, pass: false });
+  } else {
+    rows.push(...got);
   }
   console.log(`[${name}: ${((performance.now() - t) / 1000).toFixed(1)} s]`);
 }
