@@ -49,8 +49,7 @@ export function benchAnalytics(): BenchRow[] {
       if (to === inputs.length) judged = a.report().fills;
     },
   };
-  for (let k = 0; k < WARMUP_PASSES; k++) for (const lane of [engineLane, analyticsLane]) lane.run(0, inputs.length);
-  const times = timeLanes([engineLane, analyticsLane], inputs.length, ROUNDS, CHUNK_INPUTS);
+  const times = timeLanes([engineLane, analyticsLane], inputs.length, ROUNDS, CHUNK_INPUTS, WARMUP_PASSES);
   if (outputs === 0 || judged === 0) throw new Error('the sim hour made no outputs or no fills to judge');
   const ratios = roundRatios(times, 'analytics', 'engine');
   const kps = (lane: string): string => (median(roundRates(times, lane, inputs.length)) / 1e3).toFixed(0);

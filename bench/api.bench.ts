@@ -27,7 +27,7 @@ import { threadCpuMs } from './threadCpu.ts';
 const STREAM_PER_S = 5_000;
 const CLIENTS = 100;
 /** Streaming time with clients (and, separately, without). */
-const STREAM_MS = Number(process.env.BENCH_API_STREAM_MS ?? 10_000);
+const STREAM_MS = Number(process.env.BENCH_API_STREAM_MS ?? 6_000);
 /**
  * The machine may be shared, so the two conditions are interleaved in short slices
  * (A = server without clients, B = server with 100 clients) and compared in total:

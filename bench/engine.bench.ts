@@ -53,10 +53,8 @@ export function benchEngine(): BenchRow[] {
       }
     },
   };
-  for (let k = 0; k < WARMUP_PASSES; k++) for (const lane of [json, step]) lane.run(0, inputs.length);
-  passes.length = 0;
-  const times = timeLanes([json, step], inputs.length, ROUNDS, CHUNK_INPUTS);
-  if (sink === 0 || passes.some((n) => n !== passes[0])) throw new Error(`engine passes differ: ${passes.join(', ')} outputs`);
+  const times = timeLanes([json, step], inputs.length, ROUNDS, CHUNK_INPUTS, WARMUP_PASSES);
+  if (sink === 0 || passes.length !== WARMUP_PASSES + ROUNDS || passes.some((n) => n !== passes[0])) throw new Error(`engine passes differ: ${passes.join(', ')} outputs`);
   const ratios = roundRatios(times, 'engine', 'json');
   const kps = (lane: string): string => (median(roundRates(times, lane, inputs.length)) / 1e3).toFixed(0);
   console.log(`inputs: ${inputs.length} (1 h of simulated market, ${passes[0]} outputs a pass); ${ROUNDS} rounds, lanes rotate in ${CHUNK_INPUTS / 1e3}k-input chunks, CPU time`);
