@@ -1,9 +1,10 @@
 /**
- * The calling thread's scheduler figures, from Linux's `/proc/thread-self/schedstat`
- * (https://docs.kernel.org/scheduler/sched-stats.html, read 2025-06): time on a CPU, and
- * how many times the thread was put on a CPU. Unlike the process's `cpuUsage`, they leave
- * out the bench's other threads (socket servers, WebSocket clients) and other processes.
- * Null where the file cannot be read (not Linux).
+ * The calling thread's scheduler figures, from Linux's `/proc/thread-self/schedstat`:
+ * three numbers, time on a CPU (ns), time waiting on a run queue (ns) and timeslices run
+ * (Documentation/scheduler/sched-stats.rst, https://docs.kernel.org/scheduler/sched-stats.html,
+ * checked 2026-11-30). Unlike the process's `cpuUsage`, they leave out the bench's other
+ * threads (socket servers, WebSocket clients) and other processes. Null where the file
+ * cannot be read (not Linux).
  */
 import { readFileSync } from 'node:fs';
 
