@@ -2,9 +2,18 @@
  * Decision → fill latency of the paper execution: 1M orders (IOC / FOK / GTC, buys and
  * sells) against books of 5 to 100 levels a side, each timed from `submit` (the engine's
  * decision) through `matchDue` at decision + latency (the book walk, fee, portfolio update
- * and output events). Per-order times go into an HDR histogram; the baseline is JSON.parse
- * of a small order frame timed the same way in the same run, so the ratio means the same
- * on any machine. Targets (this machine): p99 ≤ 25 µs, p99.9 ≤ 250 µs.
+ * and output events). Per-order times go into an HDR histogram. The baseline is JSON.parse
+ * of a small order frame, timed the same way in the same run, one parse after every order,
+ * so both see the same caches, garbage collections and machine; each percentile is given
+ * as a ratio to the same percentile of the baseline.
+ * A per-call time can only be taken on the wall clock, which charges a time slice spent
+ * off the CPU to whichever call was running (on a loaded machine that is a millisecond
+ * where the work took a microsecond). So the orders run in chunks, and a chunk in which the
+ * scheduler took the thread off its CPU (./threadCpu.ts) is left out of both histograms;
+ * the share left out is printed. Garbage collection stays in: it is part of the cost.
+ * Targets: p99 ≤ 25 µs and p99.9 ≤ 250 µs were set on a machine where this baseline's p99
+ * and p99.9 measured about 0.5 µs and 1 µs, i.e. ≤ 50× and ≤ 250× of the baseline; as
+ * ratios the targets are ≤ 50× at p99 and ≤ 250× at p99.9.
  */
 import hdr from 'hdr-histogram-js';
 import { OrderBook } from '../src/core/book.ts';
@@ -14,16 +23,21 @@ import { Rng } from '../src/core/rng.ts';
 import { Execution, type OrderRequest } from '../src/paper/execution.ts';
 import { CRYPTO_FEES } from '../src/core/fees.ts';
 import { Portfolio } from '../src/paper/portfolio.ts';
+import type { BenchRow } from './rows.ts';
+import { threadSched } from './threadCpu.ts';
 
 const ORDERS = 1_000_000;
 const WARMUP_ORDERS = 50_000;
 const LATENCY_MS = 250;
 const MIN_LEVELS = 5;
 const MAX_LEVELS = 100;
-const TARGET_P99_US = 25;
-const TARGET_P999_US = 250;
+/** Orders (and as many baseline parses) per chunk; a chunk lasts about a millisecond. */
+const CHUNK_ORDERS = 250;
+const TARGET_P99_RATIO = 50;
+const TARGET_P999_RATIO = 250;
 
 const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3 });
+type Histogram = ReturnType<typeof newHistogram>;
 
 interface Token {
   id: string;
@@ -76,47 +90,76 @@ function randomOrder(rng: Rng, t: Token, i: number): OrderRequest {
   return { intent_id: `i${i}`, market_id: 'bench', token_id: t.id, outcome: 'Up', side, qty, limit_px: limitPx, tif };
 }
 
-function runOrders(count: number, rng: Rng, tokens: Token[], exec: Execution, hist: ReturnType<typeof newHistogram>, startMs: number): number {
+const ORDER_FRAME = JSON.stringify({ intent_id: 'i1', market_id: 'bench', token_id: 't50', side: 'buy', qty: 120, limit_px: 0.512, tif: 'IOC' });
+
+/** The two histograms, the chunks kept and left out, and the order book clock. */
+interface Run {
+  fills: Histogram;
+  parse: Histogram;
+  kept: number;
+  dropped: number;
+  now: number;
+  /** Written by the baseline so that its parse cannot be optimized away. */
+  sink: number;
+}
+
+/**
+ * One chunk: each order from decision to fill, then one baseline parse, each timed alone
+ * into the chunk's buffers; they reach the histograms only if the thread kept its CPU.
+ */
+function runChunk(count: number, rng: Rng, tokens: Token[], exec: Execution, r: Run, bufs: { fill: Float64Array; parse: Float64Array }): void {
   const out: OutputEvent[] = [];
-  let now = startMs;
+  const before = threadSched();
   for (let i = 0; i < count; i++) {
     const t = tokens[rng.int(0, tokens.length - 1)]!;
     const order = randomOrder(rng, t, i);
     out.length = 0;
     const t0 = process.hrtime.bigint();
-    exec.submit(order, now, out);
-    exec.matchDue(now + LATENCY_MS, out, true);
+    exec.submit(order, r.now, out);
+    exec.matchDue(r.now + LATENCY_MS, out, true);
     const t1 = process.hrtime.bigint();
-    hist.recordValue(Number(t1 - t0));
-    now += LATENCY_MS;
+    const o = JSON.parse(ORDER_FRAME) as { qty: number };
+    const t2 = process.hrtime.bigint();
+    r.sink += o.qty;
+    bufs.fill[i] = Number(t1 - t0);
+    bufs.parse[i] = Number(t2 - t1);
+    r.now += LATENCY_MS;
     // A book update that resizes every level gives the next order fresh depth (our
     // consumption stands until its level changes) and lets resting GTC orders check for a
     // trade-through, as the engine does on every book input.
     for (const ladder of [t.book.bids, t.book.asks]) {
-      for (let l = 0; l < ladder.keys.length; l++) t.book.change(ladder.side, ladder.keys[l]! / 1e6, ladder.sizes[l]! + t.flip, now);
+      for (let l = 0; l < ladder.keys.length; l++) t.book.change(ladder.side, ladder.keys[l]! / 1e6, ladder.sizes[l]! + t.flip, r.now);
     }
     t.flip = -t.flip;
-    exec.onBook(t.id, now, out);
+    exec.onBook(t.id, r.now, out);
   }
-  return now;
+  const after = threadSched();
+  if (before !== null && after !== null && after.slices !== before.slices) {
+    r.dropped += count;
+    return;
+  }
+  r.kept += count;
+  for (let i = 0; i < count; i++) {
+    r.fills.recordValue(bufs.fill[i]!);
+    r.parse.recordValue(bufs.parse[i]!);
+  }
 }
 
-function baseline(count: number, hist: ReturnType<typeof newHistogram>): void {
-  const frame = JSON.stringify({ intent_id: 'i1', market_id: 'bench', token_id: 't50', side: 'buy', qty: 120, limit_px: 0.512, tif: 'IOC' });
-  let sink = 0;
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint();
-    const o = JSON.parse(frame) as { qty: number };
-    const t1 = process.hrtime.bigint();
-    sink += o.qty;
-    hist.recordValue(Number(t1 - t0));
-  }
-  if (sink < 0) console.log(sink);
+function runOrders(count: number, rng: Rng, tokens: Token[], exec: Execution, r: Run): void {
+  const bufs = { fill: new Float64Array(CHUNK_ORDERS), parse: new Float64Array(CHUNK_ORDERS) };
+  for (let done = 0; done < count; done += CHUNK_ORDERS) runChunk(Math.min(CHUNK_ORDERS, count - done), rng, tokens, exec, r, bufs);
 }
 
 const us = (ns: number) => (ns / 1000).toFixed(2).padStart(8);
 
-export function benchFills(): void {
+function ratioRow(name: string, r: Run, q: number, max: number): BenchRow {
+  const f = r.fills.getValueAtPercentile(q);
+  const p = r.parse.getValueAtPercentile(q);
+  const ratio = f / p;
+  return { name, value: `${(f / 1000).toFixed(2)} µs, ${ratio.toFixed(1)}× JSON.parse's p${q} (${(p / 1000).toFixed(2)} µs)`, target: `≤ ${max}×`, ratio, pass: ratio <= max };
+}
+
+export function benchFills(): BenchRow[] {
   const startMs = 1_750_000_000_000;
   const rng = new Rng(7);
   const tokens = makeTokens(rng, startMs);
@@ -126,24 +169,22 @@ export function benchFills(): void {
     resolution: { rule: 'end_gte_start', source: 'sim' }, price_to_beat: 100_000, price_to_beat_estimated: false,
   };
   const { exec, counters } = makeExecution(tokens, info);
-  const fills = newHistogram();
-  const parse = newHistogram();
   const wall0 = process.hrtime.bigint();
-  let now = runOrders(WARMUP_ORDERS, rng, tokens, exec, newHistogram(), startMs);
-  baseline(WARMUP_ORDERS, newHistogram());
+  const warm: Run = { fills: newHistogram(), parse: newHistogram(), kept: 0, dropped: 0, now: startMs, sink: 0 };
+  runOrders(WARMUP_ORDERS, rng, tokens, exec, warm);
   const before = { ...counters, expired: exec.expirations };
-  now = runOrders(ORDERS, rng, tokens, exec, fills, now);
-  baseline(ORDERS, parse);
+  const r: Run = { fills: newHistogram(), parse: newHistogram(), kept: 0, dropped: 0, now: warm.now, sink: 0 };
+  runOrders(ORDERS, rng, tokens, exec, r);
   const wallS = Number(process.hrtime.bigint() - wall0) / 1e9;
+  if (r.sink + warm.sink <= 0 || r.kept === 0) throw new Error('no baseline parse or no chunk kept');
 
-  const p = (h: ReturnType<typeof newHistogram>, q: number) => h.getValueAtPercentile(q);
+  const p = (h: Histogram, q: number) => h.getValueAtPercentile(q);
   console.log(`orders: ${ORDERS} (after ${WARMUP_ORDERS} warm-up) on books of ${MIN_LEVELS}-${MAX_LEVELS} levels a side, IOC 70% / FOK 20% / GTC 10%`);
   console.log(`outcomes: ${counters.fills - before.fills} fills, ${counters.rejects - before.rejects} rejects, ${exec.expirations - before.expired} expirations; wall ${wallS.toFixed(1)} s`);
+  console.log(`kept ${r.kept} orders; left out ${r.dropped} (${((100 * r.dropped) / ORDERS).toFixed(0)}%) in ${CHUNK_ORDERS}-order chunks during which the thread lost its CPU`);
   console.log('                     p50 µs   p99 µs  p99.9 µs   max µs');
-  console.log(`decision → fill    ${us(p(fills, 50))} ${us(p(fills, 99))} ${us(p(fills, 99.9))} ${us(fills.maxValue)}`);
-  console.log(`JSON.parse frame   ${us(p(parse, 50))} ${us(p(parse, 99))} ${us(p(parse, 99.9))} ${us(parse.maxValue)}`);
-  console.log(`ratio to JSON.parse: p50 ${(p(fills, 50) / p(parse, 50)).toFixed(1)}×, p99 ${(p(fills, 99) / p(parse, 99)).toFixed(1)}×`);
-  const ok = (v: number, target: number) => (v / 1000 <= target ? 'ok' : 'MISSED');
-  console.log(`targets: p99 ≤ ${TARGET_P99_US} µs ${ok(p(fills, 99), TARGET_P99_US)}; p99.9 ≤ ${TARGET_P999_US} µs ${ok(p(fills, 99.9), TARGET_P999_US)}`);
-  if (now < startMs) console.log('clock went backwards');
+  console.log(`decision → fill    ${us(p(r.fills, 50))} ${us(p(r.fills, 99))} ${us(p(r.fills, 99.9))} ${us(r.fills.maxValue)}`);
+  console.log(`JSON.parse frame   ${us(p(r.parse, 50))} ${us(p(r.parse, 99))} ${us(p(r.parse, 99.9))} ${us(r.parse.maxValue)}`);
+  console.log(`ratio to JSON.parse: p50 ${(p(r.fills, 50) / p(r.parse, 50)).toFixed(1)}×, p99 ${(p(r.fills, 99) / p(r.parse, 99)).toFixed(1)}×, p99.9 ${(p(r.fills, 99.9) / p(r.parse, 99.9)).toFixed(1)}× (targets ≤ ${TARGET_P99_RATIO}× at p99, ≤ ${TARGET_P999_RATIO}× at p99.9)`);
+  return [ratioRow('fills: decision → fill, p99', r, 99, TARGET_P99_RATIO), ratioRow('fills: decision → fill, p99.9', r, 99.9, TARGET_P999_RATIO)];
 }

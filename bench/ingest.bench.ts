@@ -15,7 +15,6 @@
  * means the client, not the sender or the machine, set the pace.
  */
 import { Worker } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import type { InputEvent } from '../src/core/events.ts';
 import { VenueFeed } from '../src/feeds/venueFeed.ts';
@@ -23,6 +22,7 @@ import { TradeFilter } from '../src/pricing/tradeFilter.ts';
 import type { VenueName } from '../src/feeds/venues/index.ts';
 import { PROTOCOLS } from '../test/integration/fakes/venueProtocols.ts';
 import { median, ratioText, type BenchRow } from './rows.ts';
+import { threadCpuMs } from './threadCpu.ts';
 import { buildCorpus, VENUE_BENCH_CASES, type Corpus, type VenueBenchCase } from './venueCases.ts';
 
 const FRAMES_PER_VENUE = 50_000;
@@ -80,15 +80,6 @@ function tradesIn(venues: VenueFrames[]): number {
     }
   }
   return n;
-}
-
-/** CPU time of the calling thread in ms, from Linux's schedstat; null elsewhere. */
-function threadCpuMs(): number | null {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return null;
-  }
 }
 
 /** A timed stretch: wall seconds and CPU seconds of this thread (the wall time again where the CPU time cannot be read). */

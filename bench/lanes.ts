@@ -31,9 +31,12 @@ function cpuSeconds(fn: () => void): number {
   return (c.user + c.system) / 1e6;
 }
 
-export function timeLanes(lanes: Lane[], inputs: number, rounds: number, chunk: number): LaneTimes {
-  // One untimed pass of every lane first, so that no timed round pays for the JIT.
-  for (const l of lanes) l.run(0, inputs);
+/**
+ * `warmups` untimed passes of every lane come first, so that no timed round pays for the
+ * JIT; code with many paths (the engine) keeps getting faster for several passes.
+ */
+export function timeLanes(lanes: Lane[], inputs: number, rounds: number, chunk: number, warmups = 1): LaneTimes {
+  for (let w = 0; w < warmups; w++) for (const l of lanes) l.run(0, inputs);
   const times: LaneTimes = new Map(lanes.map((l) => [l.name, []]));
   for (let round = 0; round < rounds; round++) {
     const total = new Map(lanes.map((l) => [l.name, 0]));

@@ -3,7 +3,8 @@
  * and small helpers to build it. A row is one measured figure against its target: `value`
  * is what to read (with units and the per-round range), `ratio` the number the target is
  * checked on (null when the figure is not a ratio), `pass` null for figures shown without a
- * target.
+ * target. This type is the bench's API: every bench module returns `BenchRow[]`, and
+ * bench/run.ts prints them in one table and gates `--check` on `pass`.
  */
 
 export interface BenchRow {
@@ -42,4 +43,27 @@ export function printRows(rows: BenchRow[], log: (line: string) => void = consol
   log(line(head));
   log(line(widths.map((w) => '-'.repeat(w))));
   for (const c of cells) log(line(c));
+}
+
+/** The rows that missed their target (rows without a target never fail). */
+export function failedRows(rows: BenchRow[]): BenchRow[] {
+  return rows.filter((r) => r.pass === false);
+}
+
+export interface BenchArgs {
+  /** Benches to run; empty for all. */
+  only: string[];
+  /** Exit 1 when a target is missed. */
+  check: boolean;
+}
+
+/** `[<name>…] [--check]`, in any order; an unknown name or flag is an error naming the known ones. */
+export function parseBenchArgs(argv: string[], known: string[]): BenchArgs | { error: string } {
+  const flags = argv.filter((a) => a.startsWith('-'));
+  const only = argv.filter((a) => !a.startsWith('-'));
+  const badFlags = flags.filter((f) => f !== '--check');
+  const badNames = only.filter((n) => !known.includes(n));
+  if (badFlags.length > 0) return { error: `unknown option ${badFlags.join(', ')}; known: --check` };
+  if (badNames.length > 0) return { error: `unknown bench ${badNames.join(', ')}; known: ${known.join(', ')}` };
+  return { only, check: flags.includes('--check') };
 }

@@ -1,0 +1,21 @@
+/**
+ * The benches `npm run bench` knows, by name, in the order they run. Each loads its module
+ * only when it runs (in a process of its own, ./one.ts) and returns its rows (./rows.ts).
+ * A new bench is one line here.
+ */
+import type { BenchRow } from './rows.ts';
+import { toBenchRow } from './figures.ts';
+
+export type Bench = () => Promise<BenchRow[]> | BenchRow[];
+
+export const BENCHES: Record<string, () => Promise<Bench>> = {
+  engine: async () => (await import('./engine.bench.ts')).benchEngine,
+  venues: async () => (await import('./venues.bench.ts')).benchVenues,
+  ingest: async () => (await import('./ingest.bench.ts')).benchIngest,
+  fills: async () => (await import('./fills.bench.ts')).benchFills,
+  books: async () => (await import('./books.bench.ts')).benchBooks,
+  api: async () => (await import('./api.bench.ts')).benchApi,
+  analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics,
+  journal: async () => { const { benchJournal } = await import('./journal.bench.ts'); return async () => (await benchJournal()).map(toBenchRow); },
+  replay: async () => { const { benchReplay } = await import('./replay.bench.ts'); return async () => (await benchReplay()).map(toBenchRow); },
+};
