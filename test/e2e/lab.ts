@@ -3,7 +3,8 @@
  * build of the dashboard first, when web/ changed since the last one).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,8 +40,10 @@ export interface Lab {
 }
 
 export async function startLab(args: string[], env: Record<string, string> = {}): Promise<Lab> {
+  // Each lab has a data dir of its own: a journal is one lab's at a time, and a restart must not continue another test's account.
+  const dataDir = mkdtempSync(join(tmpdir(), 'polylab-e2e-'));
   const proc = spawn(process.execPath, [BIN, 'run', ...args], {
-    cwd: ROOT, env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   let out = '';
