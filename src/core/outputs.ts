@@ -87,6 +87,9 @@ export const QuoteSchema = z.object({
 });
 export type Quote = z.infer<typeof QuoteSchema>;
 
+export const SpotSourceSchema = z.enum(['resolution', 'median']);
+export type SpotSource = z.infer<typeof SpotSourceSchema>;
+
 export const SignalSchema = z.object({
   event_type: z.literal('signal'),
   strategy: z.string(),
@@ -97,6 +100,8 @@ export const SignalSchema = z.object({
   reason: z.string(),
   /** The numbers that justified the signal (fair value, ask, edge, ...). */
   numbers,
+  /** Which price fair value started from: the market's resolution source (live) or the venue median. */
+  spot_source: SpotSourceSchema.optional(),
   ts_unix_ms: tsMs,
 });
 export type Signal = z.infer<typeof SignalSchema>;

@@ -4,7 +4,7 @@
  * the same output sequence in sim, replay and paper-live alike.
  */
 import type { BookDelta, BookSnapshot, InputEvent, MarketResolved, Outcome, VenueStatus } from '../core/events.ts';
-import type { OutputEvent, RunMode, Tif } from '../core/outputs.ts';
+import type { OutputEvent, RunMode, SpotSource, Tif } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
 import { MarketRegistry, type MarketState } from './markets.ts';
 import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
@@ -45,6 +45,9 @@ export interface EngineParams {
   /** The account of a run that died (paper/restore.ts): this run continues it. */
   restore?: RestoredAccount;
 }
+
+/** A resolution-source print at most this old (input time) prices fair value instead of the median. */
+const SOURCE_LIVE_MS = 5_000;
 
 /** Settled markets remembered for late official results. */
 const SETTLED_MEMORY_MAX = 1_024;
@@ -234,24 +237,35 @@ export class Engine {
     }
   }
 
-  private evaluate(m: MarketState, spot: number, out: OutputEvent[]): void {
+  /**
+   * The price fair value starts from: the market's own resolution source when it printed
+   * within SOURCE_LIVE_MS of input time (no basis between the price and its price to beat),
+   * else the venue median. Each signal says which.
+   */
+  private spotFor(m: MarketState, medianPx: number): { px: number; source: SpotSource } {
+    const last = this.markets.latestPrint(m.info.resolution.source);
+    return last && this.now - last.ts_unix_ms <= SOURCE_LIVE_MS ? { px: last.px, source: 'resolution' } : { px: medianPx, source: 'median' };
+  }
+
+  private evaluate(m: MarketState, medianPx: number, out: OutputEvent[]): void {
     const info = m.info;
     if (info.price_to_beat === null) return;
     const timeLeft = info.window_end_ms - this.now;
     const volAnnual = this.vol.annual();
+    const { px: spot, source: spotSource } = this.spotFor(m, medianPx);
     const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, volAnnual);
     const tokens: TokenView[] = info.tokens.map((t) => {
       const book = m.books.get(t.token_id);
       return { token_id: t.token_id, outcome: t.outcome, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null, held_qty: this.execution.sellable(t.token_id), fair: t.outcome === 'Up' ? fairUp : 1 - fairUp };
     });
     for (const d of this.params.strategy.evaluate({ ts_unix_ms: this.now, market: info, time_left_ms: timeLeft, spot, vol_annual: volAnnual, tokens })) {
-      this.decide(m, d, out);
+      this.decide(m, d, spotSource, out);
     }
   }
 
-  private decide(m: MarketState, d: Decision, out: OutputEvent[]): void {
+  private decide(m: MarketState, d: Decision, spotSource: SpotSource, out: OutputEvent[]): void {
     const marketId = m.info.market_id;
-    out.push({ event_type: 'signal', strategy: this.params.strategy.name, market_id: marketId, token_id: d.token_id, outcome: d.outcome, action: d.side, reason: d.reason, numbers: d.numbers, ts_unix_ms: this.now });
+    out.push({ event_type: 'signal', strategy: this.params.strategy.name, market_id: marketId, token_id: d.token_id, outcome: d.outcome, action: d.side, reason: d.reason, numbers: d.numbers, spot_source: spotSource, ts_unix_ms: this.now });
     const intentId = `i${++this.seq}`;
     const order = { intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px };
     const decision = `${marketId}|${d.token_id}|${d.side}`;

@@ -70,6 +70,12 @@ export class MarketRegistry {
     this.refs.add(r);
   }
 
+  /** The newest print of a reference source, or undefined. */
+  latestPrint(source: string): ReferencePrice | undefined {
+    const ps = this.refs.prints(source);
+    return ps[ps.length - 1];
+  }
+
   /** Moves lifecycles forward to `nowMs`: closes ended windows, fixes prices to beat (returned). */
   advance(nowMs: number, medianPx: number | null): MarketInfo[] {
     const fixed: MarketInfo[] = [];

@@ -6,6 +6,8 @@
 // fee-aware divergence, the volatility estimator, and the new summary lines. Merged with
 // the dashboard's sim venue health (issue 14): more inputs and feed_health events, every
 // fill and every PnL figure unchanged (the summaries differ only in their input count).
+// Then issue 15: fair value starts from the market's resolution source (the sim's oracle)
+// when it printed in the last 5 s, the median otherwise, and each signal says which.
 import { describe, expect, it } from 'vitest';
 import { simDigest } from './simRun.ts';
 
@@ -13,9 +15,9 @@ const TWO_HOURS_MS = 2 * 60 * 60_000;
 
 describe('sim runs are pinned byte for byte', () => {
   it.each([
-    [1, 'ca43a4f7506fe305301b7db5764a6d6da8a677b5677b33b5b7438a203940a01f'],
-    [7, '6fcda22ebeb78993d641eb1d1109ffd60e4d8171f90c89cf156c05e5603343d1'],
-    [42, '0b60f3d3adc0f967a8ea705dc179d7752c56968fcfecd78f487e07f367855967'],
+    [1, 'c376392fa814819cc4cc81b7d0280b544d0b13481b7c61cd37d67cebbe431112'],
+    [7, 'c6a6152f947d8b2a75b7b9558f06f1a11a470ce45da8d3e771f94a11676e3049'],
+    [42, 'c11b5b64b9e9d3e311a7cde6da30f8e0eace7923619e1c37f75c77607d6d63c7'],
   ])('seed %i over 2 h prints the pinned summary', async (seed, sha) => {
     const d = await simDigest(seed, TWO_HOURS_MS);
     expect(d.summary).toContain(`Polylab run sim-${seed}`);
@@ -24,13 +26,13 @@ describe('sim runs are pinned byte for byte', () => {
 
   it('seed 7 over 30 min emits the pinned output event stream', async () => {
     const d = await simDigest(7, 30 * 60_000);
-    expect(d.events).toBe(19998);
-    expect(d.eventsSha).toBe('6fa5b04b875bdb574663dd3b560940894d035a1ccbc3f5f43232575360d96187');
+    expect(d.events).toBe(20078);
+    expect(d.eventsSha).toBe('35c49268c6203691d090c77ed1473e013406fad95d59884d0e2744d4e189abfa');
   });
 
   it('seed 7 over 2 h on the noisy sim market prints the pinned summary', async () => {
     const d = await simDigest(7, TWO_HOURS_MS, { POLYLAB_SIM_MARKET: 'noisy' });
     expect(d.summary).toContain('sim market    noisy');
-    expect(d.summarySha, d.summary).toBe('3f1bf76c69aebe9673f8aa17bd6e05dd5dfb6960d6990e30035b66628a0fda79');
+    expect(d.summarySha, d.summary).toBe('a2048c0b6517bc6862bfa4472c7b2745ce574f359d62f98109f0db1e76ce1f85');
   });
 });

@@ -26,15 +26,16 @@ class ErraticSizer implements Strategy {
 }
 
 /**
- * Faults on top of the sim, every 30 minutes of run time: 10 s of silent venues (minute 10), 15 s of
- * frozen books (minute 20), 10 s of a hollowed-out bid side (minute 25) and 5 s of a
- * liquidity vacuum (minute 28:20); plus twin markets.
+ * Faults on top of the sim, every 30 minutes of run time: 40 s of frozen books (minute 6,
+ * before the kill switch of the first day trips), 10 s of silent venues (minute 10), 10 s
+ * of a hollowed-out bid side (minute 25) and 5 s of a liquidity vacuum (minute 28:20);
+ * plus twin markets.
  */
 function* faulty(inputs: Iterable<InputEvent>): Generator<InputEvent> {
   for (const e of inputs) {
     const into = (e.ts_unix_ms - START_MS) % 1_800_000;
     if (e.event_type === 'venue_trade' && into >= 600_000 && into < 610_000) continue;
-    if (e.event_type === 'book_snapshot' && into >= 1_200_000 && into < 1_215_000) continue;
+    if (e.event_type === 'book_snapshot' && into >= 360_000 && into < 400_000) continue;
     if (e.event_type === 'book_snapshot' && into >= 1_500_000 && into < 1_510_000) {
       yield { ...e, bids: e.bids.slice(2) as Level[] };
       continue;

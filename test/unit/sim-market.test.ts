@@ -123,7 +123,7 @@ describe('efficient books', () => {
 
 describe('the world', () => {
   it('is the same path whatever the strategy does: prints, oracle and outcomes do not depend on our fills', async () => {
-    const quiet = await runSim({ seed: 3, durationMs: 40 * 60_000, env: { POLYLAB_STRATEGY: 'fair-value' }, keep: [] });
+    const quiet = await runSim({ seed: 3, durationMs: 40 * 60_000, env: { POLYLAB_STRATEGY: 'fair-value', POLYLAB_EDGE_MIN: '0.5' }, keep: [] });
     const busy = await runSim({ seed: 3, durationMs: 40 * 60_000, strategy: new RandomBuyer(3, 0.5, 50), env: { POLYLAB_RISK_MAX_MARKET_FRACTION: '0.5', POLYLAB_RISK_COOLDOWN_MS: '0' } });
     expect(busy.fills.length).toBeGreaterThan(quiet.fills.length + 50);
     expect([...busy.winners]).toEqual([...quiet.winners]);
