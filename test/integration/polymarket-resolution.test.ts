@@ -55,10 +55,14 @@ async function rig(rtdsFrames: string[]) {
   return { ws, rtds, rest, feeds, step, inputs, outputs };
 }
 
-/** Three venues (the default minimum) at `px`, then a timer: the engine computes a median and evaluates markets. */
+/**
+ * Three venues (the default minimum) and the Chainlink stream at `px`, then a timer: the
+ * engine computes a median and evaluates markets (fair value starts from the live Chainlink price).
+ */
 function tick(step: (e: InputEvent) => void, px: number): void {
   const ts = Date.now();
   for (const venue of ['coinbase', 'kraken', 'bitstamp']) step({ event_type: 'venue_trade', venue, symbol: 'BTC-USD', px, qty: 0.1, side: 'buy', trade_id: `${venue}${ts}`, ts_exchange_ms: ts, ts_unix_ms: ts });
+  step({ event_type: 'reference_price', source: 'chainlink', symbol: 'btc/usd', px, ts_exchange_ms: ts, ts_unix_ms: ts });
   step({ event_type: 'timer', ts_unix_ms: ts });
 }
 
