@@ -75,6 +75,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   try {
     api = await startApiFor(cfg, log, {
       trust: () => analytics.report(),
+      basis: () => analytics.basis.report(),
       strategies: () => [compareRow('main', cfg.strategy, summary.summary(engine.counters.inputs), analytics.report()), ...lanes.map(laneRow)],
     });
   } catch (err) {
