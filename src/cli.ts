@@ -75,6 +75,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   try {
     api = await startApiFor(cfg, log, {
       trust: () => analytics.report(),
+      basis: () => analytics.basis.report(),
       strategies: () => [compareRow('main', cfg.strategy, summary.summary(engine.counters.inputs), analytics.report()), ...lanes.map(laneRow)],
     });
   } catch (err) {
@@ -103,14 +104,14 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const lastTs = mode === 'sim' ? await runSim(cfg, speed, engine, sink, observe, abort.signal, session) : await runPaperLive(cfg, engine, sink, observe, log, abort.signal, session, startMs);
   // run_stopped and the final pnl reach every client: the hub flushes them before it closes.
   for (const e of engine.stop(lastTs)) sink(e);
-  await session.close(lastTs);
   const main = { ...summary.summary(engine.counters.inputs), digest: digest.hex() };
   const trust = analytics.report();
+  for (const l of lanes) l.stop();
+  const rows = lanes.length > 0 ? [compareRow('main', cfg.strategy, main, trust), ...lanes.map(laneRow)] : [];
+  // The journal keeps the final trust figures for `polylab report` (--html included).
+  await session.close(lastTs, { report: trust, range: analytics.rangeSeries, strategies: rows });
   let text = formatSummary(main, trust);
-  if (lanes.length > 0) {
-    for (const l of lanes) l.stop();
-    text += `\n${formatCompare([compareRow('main', cfg.strategy, main, trust), ...lanes.map(laneRow)])}`;
-  }
+  if (rows.length > 0) text += `\n${formatCompare(rows)}`;
   process.stdout.write(`${text}\n`);
   if (flags.html !== undefined) {
     writeFileSync(flags.html, renderTrustHtml({ title: `Polylab run ${runId}`, report: trust, equity: engine.portfolio.equityCurve, range: analytics.rangeSeries, summary: text }));

@@ -14,6 +14,17 @@ import { JournalWriter } from './journal/writer.ts';
 import { CaptureWriter } from './journal/capture.ts';
 import type { RawTap } from './core/capture.ts';
 import { codeVersion } from './version.ts';
+import type { TrustReport } from './analytics/report.ts';
+import type { ModelPrices } from './analytics/fillModels.ts';
+import type { StrategyRow } from './api/trustRoutes.ts';
+
+/** What a run keeps of its trust analytics when it stops (`polylab report` reads it back). */
+export interface FinalTrust {
+  report: TrustReport;
+  range: readonly ({ ts_unix_ms: number } & ModelPrices)[];
+  /** The side-by-side rows (main first), empty without --strategies. */
+  strategies: readonly StrategyRow[];
+}
 
 export type RunMode = 'paper-live' | 'sim' | 'replay';
 
@@ -51,7 +62,8 @@ export interface Session {
   rawTap: RawTap | undefined;
   /** Max-speed runs wait here now and then, so the journal and capture keep up. */
   backpressure: () => Promise<void>;
-  close: (lastTsMs: number) => Promise<void>;
+  /** Stops the run in the journal, keeping its final trust figures when given. */
+  close: (lastTsMs: number, trust?: FinalTrust) => Promise<void>;
 }
 
 /** Marks runs whose process died as crashed, with the time of their last journaled event. */
@@ -122,7 +134,8 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       await journal.drain(10_000);
       await capture?.drain();
     },
-    close: async (lastTsMs) => {
+    close: async (lastTsMs, trust) => {
+      if (trust) journal.saveTrust(lastTsMs, { report: JSON.stringify(trust.report), range: JSON.stringify(trust.range), strategies: JSON.stringify(trust.strategies) });
       journal.endRun(lastTsMs, 'stopped');
       await Promise.all([journal.close(), capture?.close({ ts_unix_ms: lastTsMs })]);
     },

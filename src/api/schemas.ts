@@ -32,6 +32,15 @@ export const ReferenceStateSchema = z.object({
   age_ms: z.number().int().nonnegative().nullable(),
 });
 
+export const FeedWarningSchema = z.object({
+  kind: z.literal('basis'),
+  source: z.string(),
+  last_bps: z.number(),
+  warn_bps: z.number(),
+  message: z.string(),
+});
+export type FeedWarning = z.infer<typeof FeedWarningSchema>;
+
 export const FeedHealthResponseSchema = z.object({
   mode: RunModeSchema,
   sources: z.array(FeedHealthSchema.omit({ event_type: true })),
@@ -52,6 +61,8 @@ export const FeedHealthResponseSchema = z.object({
     live: z.boolean(),
   })),
   ts_unix_ms: tsMs.nullable(),
+  /** Warnings from the trust analytics: each resolution source whose latest basis to the venue median is above the threshold (docs/methodology.md §8). */
+  warnings: z.array(FeedWarningSchema),
 });
 export type FeedHealthResponse = z.infer<typeof FeedHealthResponseSchema>;
 

@@ -14,7 +14,7 @@ import type { LabState } from './state.ts';
 import type { WsHub } from './ws.ts';
 import { registerDashboard } from './static.ts';
 import { registerRequestGuard, type GuardPolicy } from './wsGuard.ts';
-import { registerTrustRoutes, type TrustSources } from './trustRoutes.ts';
+import { basisWarnings, registerTrustRoutes, type TrustSources } from './trustRoutes.ts';
 import type { Db } from '../journal/db.ts';
 import { registerHistoryRoutes } from './journalRoutes.ts';
 import {
@@ -61,6 +61,9 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
   registerRoutes(app, opts);
   registerDashboard(app, opts.webDir);
   registerTrustRoutes(app, opts);
+  const basis = opts.basis;
+  // Feed health (GET /feed/health and the WebSocket snapshot) carries the basis warnings.
+  if (basis) opts.state.warnings = () => basisWarnings(basis());
   registerHistoryRoutes(app, { state: opts.state, journal: opts.journal });
   return app;
 }

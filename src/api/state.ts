@@ -5,7 +5,7 @@
  */
 import type { OutputEvent, OutputOf, PaperFill, Pnl, Position, RiskReject } from '../core/outputs.ts';
 import type { FeedState } from '../core/events.ts';
-import type { FeedHealthResponse, MarketView, ReadyzResponse, RunInfo, RunMode, TokenQuote } from './schemas.ts';
+import type { FeedHealthResponse, FeedWarning, MarketView, ReadyzResponse, RunInfo, RunMode, TokenQuote } from './schemas.ts';
 
 /** A fixed-capacity ring: pushing past capacity drops the oldest item. */
 export class Ring<T> {
@@ -74,6 +74,8 @@ export class LabState {
   private standDownSinceMs: number | null = null;
   private latestTsMs: number | null = null;
   private readonly runsMax: number;
+  /** The trust analytics' current warnings (the basis above its threshold), merged into feed health; none by default. */
+  warnings: () => FeedWarning[] = () => [];
   private readonly referenceMaxAgeMs: number;
   private readonly bookMaxAgeMs: number;
 
@@ -220,6 +222,7 @@ export class LabState {
       books_live: this.booksLive(),
       books: this.bookAges(),
       ts_unix_ms: this.latestTsMs,
+      warnings: this.warnings(),
     };
   }
 

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { TrustReport } from '../analytics/report.ts';
+import type { BasisReport } from '../analytics/basis.ts';
+import type { FeedWarning } from './schemas.ts';
 
 const num = z.number();
 const maybe = num.nullable();
@@ -64,6 +66,16 @@ export interface TrustSources {
   trust?: () => TrustReport;
   /** The main run and its side-by-side configurations; without it GET /strategies answers `[]`. */
   strategies?: () => StrategyRow[];
+  /** The run's basis tracker; its warnings join GET /feed/health (and the WebSocket snapshot). */
+  basis?: () => BasisReport;
+}
+
+/** One warning per resolution source whose latest basis to the venue median is above the threshold. */
+export function basisWarnings(r: BasisReport): FeedWarning[] {
+  return r.sources.filter((b) => b.warning && b.last_bps !== null).map((b) => ({
+    kind: 'basis' as const, source: b.source, last_bps: b.last_bps!, warn_bps: r.warn_bps,
+    message: `venue median vs ${b.source}: ${b.last_bps!.toFixed(1)} bps, above ${r.warn_bps} bps: the outcome may differ from what the median says`,
+  }));
 }
 
 export function registerTrustRoutes(root: FastifyInstance, src: TrustSources): void {

@@ -1,5 +1,5 @@
 /** Messages between the main thread's JournalWriter and the writer worker. */
-import type { RunRow } from './store.ts';
+import type { RunRow, TrustRow } from './store.ts';
 
 /** Per event of a batch, in order. */
 export interface EventMeta {
@@ -16,6 +16,7 @@ export type WorkerRequest =
    * lines that also go to a typed table.
    */
   | { type: 'batch'; runId: string; firstSeq: number; count: number; lines: string; meta: EventMeta }
+  | { type: 'trust'; row: TrustRow }
   | { type: 'stop'; runId: string; stoppedMs: number | null; status: 'stopped' | 'crashed' }
   | { type: 'close' };
 

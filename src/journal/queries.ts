@@ -87,3 +87,14 @@ export function rejectOccurrencesByReason(db: Db, runId: string): Record<string,
 export function iterateEvents(db: Db, runId: string, types: readonly string[]): IterableIterator<{ id: number; body: string }> {
   return db.prepare(`SELECT id, body FROM events WHERE run_id = ? AND event_type IN (${types.map(() => '?').join(',')}) ORDER BY id`).iterate(runId, ...types) as IterableIterator<{ id: number; body: string }>;
 }
+
+/** The trust figures kept when the run stopped (JSON texts), or null (still running, crashed, or stopped before the trust table existed). */
+export function getTrust(db: Db, runId: string): { ts_unix_ms: number; report: string; range: string; strategies: string } | null {
+  const row = db.prepare('SELECT ts_unix_ms, report, range, strategies FROM trust WHERE run_id = ?').get(runId) as { ts_unix_ms: number; report: string; range: string; strategies: string } | undefined;
+  return row ?? null;
+}
+
+/** The run's equity curve as journaled (one point per `pnl` event). */
+export function equityCurve(db: Db, runId: string): Array<{ ts_unix_ms: number; equity: number }> {
+  return db.prepare('SELECT ts_unix_ms, equity FROM equity WHERE run_id = ? ORDER BY event_id').all(runId) as Array<{ ts_unix_ms: number; equity: number }>;
+}

@@ -93,6 +93,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX equity_by_run ON equity (run_id, event_id);
   `,
+  // 2: the trust report of a run that stopped (src/analytics: report, fill-model PnL range
+  // over time, strategies side by side), as JSON, written once when the run stops.
+  `
+  CREATE TABLE trust (
+    run_id      TEXT PRIMARY KEY,
+    ts_unix_ms  INTEGER NOT NULL,
+    report      TEXT NOT NULL,
+    range       TEXT NOT NULL,
+    strategies  TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,6 +26,15 @@ export interface RunRow {
   capture_dir: string | null;
 }
 
+/** One row of `trust`: the run's final trust report, its fill-model range series and side-by-side rows, each as JSON. */
+export interface TrustRow {
+  run_id: string;
+  ts_unix_ms: number;
+  report: string;
+  range: string;
+  strategies: string;
+}
+
 type Row = Record<string, unknown>;
 
 /** Events that also go to a typed table (the only lines the writer parses). */
@@ -40,6 +49,7 @@ export class JournalStore {
   private readonly insertEquity;
   private readonly clearPositions;
   private readonly stopRunStmt;
+  private readonly saveTrustStmt;
   private readonly batchTx;
 
   constructor(private readonly db: Db) {
@@ -56,6 +66,7 @@ export class JournalStore {
       VALUES (@event_id, @run_id, @ts_unix_ms, @equity, @cash, @realized, @unrealized, @fees, @position_value)`);
     this.clearPositions = db.prepare('DELETE FROM positions WHERE run_id = ? AND market_id = ?');
     this.stopRunStmt = db.prepare('UPDATE runs SET stopped_ms = ?, status = ? WHERE run_id = ?');
+    this.saveTrustStmt = db.prepare('INSERT OR REPLACE INTO trust (run_id, ts_unix_ms, report, range, strategies) VALUES (@run_id, @ts_unix_ms, @report, @range, @strategies)');
     this.batchTx = db.transaction((runId: string, firstSeq: number, lines: readonly string[], meta: EventMeta) => {
       for (let i = 0; i < lines.length; i++) this.insertLine(runId, firstSeq + i, lines[i]!, meta.types[i]!, meta.ts[i]!, meta.markets[i] ?? null);
     });
@@ -67,6 +78,10 @@ export class JournalStore {
 
   stopRun(runId: string, stoppedMs: number | null, status: 'stopped' | 'crashed'): void {
     this.stopRunStmt.run(stoppedMs, status, runId);
+  }
+
+  saveTrust(row: TrustRow): void {
+    this.saveTrustStmt.run(row);
   }
 
   /** Writes `lines` (one output event as JSON each) as events firstSeq, firstSeq+1, … in one transaction. */

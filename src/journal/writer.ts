@@ -124,6 +124,13 @@ export class JournalWriter {
     while (this.backlog() > maxBacklog && !this.closed && !this.dead) await new Promise<void>((r) => this.waiters.push(r));
   }
 
+  /** Keeps the run's final trust figures (JSON texts), after its events; call before endRun. */
+  saveTrust(tsMs: number, t: { report: string; range: string; strategies: string }): void {
+    if (this.runId === null) return;
+    this.flush();
+    this.toWorker({ type: 'trust', row: { run_id: this.runId, ts_unix_ms: tsMs, ...t } });
+  }
+
   /** Marks the run stopped (or crashed) once its events are written. */
   endRun(stoppedMs: number | null, status: 'stopped' | 'crashed' = 'stopped'): void {
     if (this.runId === null) return;

@@ -6,9 +6,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchErrors, type Chrome } from './browser.ts';
 import { ensureDashboardBuilt, startLab, type Lab } from './lab.ts';
+import type { TrustReport } from '../../src/analytics/report.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
-const PANELS = ['Feed Health', 'BTC reference', 'Markets', 'Paper Fills', 'Risk', 'Positions & PnL'];
+const PANELS = ['Feed Health', 'BTC reference', 'Markets', 'Paper Fills', 'Risk', 'Positions & PnL', 'Trust'];
 
 let chrome: Chrome;
 const labs: Lab[] = [];
@@ -99,7 +100,7 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     await page.close();
   }, 60_000);
 
-  it('shows a finished run kept up by --serve: the snapshot carries it stopped, with its fills', async () => {
+  it('shows a finished run kept up by --serve: the snapshot carries it stopped, with its fills, and the Trust panel its /trust figures', async () => {
     const l = await lab(['--mode', 'sim', '--speed', 'max', '--duration', '20m', '--serve']);
     await expect.poll(() => l.stderr().includes('stay up'), { timeout: 15_000 }).toBe(true);
     expect(l.stdout()).toContain('summary');
@@ -107,6 +108,24 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     await page.goto(l.url);
     await expect.poll(() => page.locator('#run').textContent()).toContain('stopped at');
     expect(await fillRows(page)).toBeGreaterThan(0);
+    // The Trust panel shows the stopped run's own /trust and /strategies figures.
+    const { trust } = await (await fetch(`${l.url}trust`)).json() as { trust: TrustReport };
+    const { strategies } = await (await fetch(`${l.url}strategies`)).json() as { strategies: Array<{ name: string; fills: number }> };
+    expect(trust.fills).toBeGreaterThan(0);
+    const stat = (label: string) => page.locator(`[data-panel="trust"] .stat:has(.k:text-is("${label}")) .v`).textContent();
+    await expect.poll(() => stat('fills'), { timeout: 10_000 }).toBe(String(trust.fills));
+    const money = (x: number) => `${x > 0 ? '+' : ''}${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const fm = trust.fill_models.pnl;
+    expect(await stat('PnL range')).toBe(`${money(fm.pessimistic)} .. ${money(fm.default)} .. ${money(fm.optimistic)}`);
+    expect(await stat('tape confirmed')).toBe(`${(100 * trust.tape.confirmed_share!).toFixed(1)}% (${trust.tape.confirmed}/${trust.tape.unconfirmed}/${trust.tape.unknown})`);
+    const part = (title: string) => page.locator(`[data-panel="trust"] [data-part="${title}"] tbody tr`);
+    expect(await part('markouts').count()).toBe(trust.markouts.length);
+    expect(await part('markouts').first().locator('td').nth(2).textContent()).toBe(String(trust.markouts[0]!.fills));
+    expect(await part('basis').count()).toBe(Math.max(1, trust.basis.sources.length));
+    expect(await part('strategies').first().locator('td').first().textContent()).toBe(strategies[0]!.name);
+    expect(await part('strategies').first().locator('td').nth(2).textContent()).toBe(String(strategies[0]!.fills));
+    if (trust.calibration.length > 0) expect(await part('calibration').first().locator('td').nth(2).textContent()).toBe(String(trust.calibration[0]!.count));
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-trust.png`, fullPage: true });
     await page.close();
   }, 60_000);
 

@@ -38,12 +38,18 @@ describe('safety: read-only by construction', () => {
     }
   });
 
-  it('gives the dashboard no control and no message but a ping', () => {
+  it('gives the dashboard no control, no message but a ping, and no request but the Trust panel\'s two GETs', () => {
     const web = sources.filter(({ f }) => f.startsWith('web'));
     expect(web.length).toBeGreaterThan(5);
     for (const { f, text } of web) {
       expect(text.match(/<(button|form|input|select|textarea)\b|createElement\(['"](button|form|input|select|textarea)['"]\)|el\(['"](button|form|input|select|textarea)['"]/g), f).toBeNull();
-      expect(text.match(/\bfetch\(|XMLHttpRequest|sendBeacon/g), f).toBeNull();
+      const requests = text.match(/\bfetch\(|XMLHttpRequest|sendBeacon/g);
+      if (f.endsWith('web/src/trustPoll.ts')) {
+        // The Trust panel's one request: a plain GET (no method, no body) of the two read-only report routes.
+        expect(requests, f).toEqual(['fetch(']);
+        expect(text, f).not.toMatch(/\bmethod\s*:|\bbody\s*:/);
+        expect([...text.matchAll(/getJson\('([^']*)'\)/g)].map((m) => m[1]).sort(), f).toEqual(['/strategies', '/trust']);
+      } else expect(requests, f).toBeNull();
       // The socket's only outbound message is the keep-alive ping the server accepts.
       for (const send of text.match(/\.send\([^)]*\)/g) ?? []) expect(send, f).toBe(`.send('{"op":"ping"}')`);
     }

@@ -2,7 +2,8 @@
  * The dashboard: one WebSocket to the lab, a model built from its `connected` snapshot
  * and events, and six panels drawn at most a few times a second (charts take their
  * queued points every frame). It only reads: the page has no control that could place,
- * cancel or route an order, and the lab has no such endpoint.
+ * cancel or route an order, and the lab has no such endpoint. The Trust panel polls
+ * GET /trust and GET /strategies (trustPoll.ts).
  */
 import './zodJitless.ts';
 import { OutputEventSchema } from '../../src/core/outputs.ts';
@@ -16,6 +17,8 @@ import { MarketsPanel } from './panels/markets.ts';
 import { FillsPanel } from './panels/fills.ts';
 import { RiskPanel } from './panels/risk.ts';
 import { PnlPanel } from './panels/pnl.ts';
+import { TrustPanel } from './panels/trust.ts';
+import { pollTrust } from './trustPoll.ts';
 import './style.css';
 
 /** Tables redraw at most this often; a table changing faster cannot be read anyway. */
@@ -107,3 +110,5 @@ new LabConnection(wsUrl, {
   },
 });
 requestAnimationFrame(frame);
+const trust = new TrustPanel(body('trust'));
+pollTrust((d) => trust.render(d), (why) => trust.error(why));

@@ -281,7 +281,7 @@ type OutputOfRun = Extract<OutputEvent, { event_type: 'run_started' }>;
 function emptySnapshot(e: OutputOfRun): WsSnapshot {
   return {
     mode: e.mode, run: null, markets: [], positions: [], recent_fills: [], pnl: null, recent_rejects: [], rejects_by_reason: {},
-    feed_health: { mode: e.mode, sources: [], venues_contributing: 0, reference: { live: false, px_median: null, px_spread_bps: null, venue_count: 0, age_ms: null }, polymarket_state: null, books_live: 0, books: [], ts_unix_ms: e.ts_unix_ms },
+    feed_health: { mode: e.mode, sources: [], venues_contributing: 0, reference: { live: false, px_median: null, px_spread_bps: null, venue_count: 0, age_ms: null }, polymarket_state: null, books_live: 0, books: [], ts_unix_ms: e.ts_unix_ms, warnings: [] },
     history: { last_median: null, median: [], equity: [], rejects: [], settlements: [], intent_ms: {} },
   };
 }
