@@ -23,16 +23,10 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { Origins } from './origins.js';
+import { DENIED_KEYS, DISCRIMINANTS, frameProblem, isReadWord, READ_METHODS } from './readVocabulary.js';
 
-const READ_METHODS = new Set(['GET', 'HEAD']);
-const READ_WORDS = new Set(['subscribe', 'unsubscribe', 'ping', 'pong', 'heartbeat', 'market']);
-const DISCRIMINANTS = new Set(['type', 'op', 'method', 'event', 'action', 'operation']);
-const DENIED_KEYS = new Set(['order', 'orders', 'signature', 'auth', 'apikey', 'api_key', 'secret', 'passphrase', 'owner']);
 const SINK_NAMES = new Set(['fetch', 'request', 'get', 'send', 'write', 'end', 'sendBeacon', 'stream', 'pipeline', 'connect', 'upgrade', 'dispatch']);
 const SOCKET_TYPES = new Set(['Socket', 'TLSSocket', 'ClientRequest', 'ClientHttp2Stream', 'Http2Stream']);
-
-/** `bts:heartbeat` → heartbeat; case does not matter (`SUBSCRIBE`, `PING`). */
-const isReadWord = (s) => READ_WORDS.has(s.toLowerCase().replace(/^[a-z]+:/, ''));
 
 /** What kind of network call a library declaration is, if any. */
 function sinkOf(decl) {
@@ -156,21 +150,7 @@ export default {
       return `${o.node.getText().slice(0, 40)} is not a string`;
     }
 
-    function textProblem(text) {
-      const t = text.trim();
-      if (t.startsWith('{')) {
-        let v;
-        try { v = JSON.parse(t); } catch { return `unparseable frame ${t.slice(0, 40)}`; }
-        const keys = Object.keys(v);
-        const denied = keys.find((k) => DENIED_KEYS.has(k.toLowerCase()));
-        if (denied) return `a frame with a ${denied} field`;
-        const kinds = keys.filter((k) => DISCRIMINANTS.has(k));
-        if (kinds.length === 0) return `frame ${t.slice(0, 40)} does not say what it is`;
-        const bad = kinds.find((k) => typeof v[k] !== 'string' || !isReadWord(v[k]));
-        return bad ? `${bad} ${JSON.stringify(v[bad])} is not a read` : null;
-      }
-      return isReadWord(t) ? null : `"${t.slice(0, 40)}" is not a read`;
-    }
+    const textProblem = frameProblem;
 
     function objectProblem(obj, seen = new Set()) {
       if (seen.has(obj)) return null;

@@ -1,8 +1,8 @@
-// Goal: the per-market exposure cap rejects with a machine-readable reason and accepts inside the cap.
+// Goal: the seed's helper RiskState.checkMarketExposure keeps its contract (reason, numbers, edge, invalid amounts). Production never calls it: the engine's per-market cap is the `market_exposure_cap` gate, tested in risk-gates.test.ts.
 import { describe, expect, it } from 'vitest';
 import { RiskState } from '../../src/strategy/risk.ts';
 
-describe('RiskState.checkMarketExposure', () => {
+describe('RiskState.checkMarketExposure (the seed helper, not the production gate)', () => {
   const risk = new RiskState(100_000, 0.02);
 
   it('rejects an order that takes the market beyond 2% of equity', () => {

@@ -6,6 +6,9 @@ import tseslint from 'typescript-eslint';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import polylab from '../../eslint-rules/index.js';
+import { nonReads } from '../integration/fakes/readOnly.ts';
+import { coinbase } from '../../src/feeds/venues/coinbase.ts';
+import { ADAPTERS } from '../../src/feeds/venues/index.ts';
 
 const PLANTED = 'test/safety/planted';
 
@@ -104,3 +107,16 @@ async function lintSrc(file: string, overrides: Map<string, string>): Promise<st
   const [r] = await eslint.lintText(overrides.get(file) ?? readFileSync(file, 'utf8'), { filePath: file });
   return r!.messages.map((m) => `${file}:${m.line} ${m.ruleId ?? 'parse'}: ${m.message}`);
 }
+
+describe('the runtime net (what the integration fakes received)', () => {
+  it('accepts every subscribe and ping frame the venue adapters build, and GET', () => {
+    const frames = Object.values(ADAPTERS).flatMap((a) => [...a.subscribe(a.defaultSymbol), ...(a.ping ? [a.ping.frame()] : [])]);
+    expect(frames.length).toBeGreaterThanOrEqual(6);
+    expect(nonReads({ methods: ['GET', 'HEAD'], frames })).toEqual([]);
+  });
+
+  it('names every write: a POST, an order frame, an auth field, a frame that does not say what it is', () => {
+    const writes = ['{"op":"order","args":[]}', JSON.stringify({ ...(JSON.parse(coinbase.subscribe('BTC-USD')[0]!) as object), auth: 'k' }), '{"args":[1]}', 'place'];
+    expect(nonReads({ methods: ['GET', 'POST'], frames: writes })).toHaveLength(5);
+  });
+});
