@@ -3,14 +3,15 @@
  * floors (core, pricing, strategy, paper, engine). Left out: tests that read the source
  * text (floors, purity, safety — Stryker instruments that text), edge and integration tests
  * (they do not reach the pure floors' decisions any more closely), and the golden sims
- * (every engine mutant would run two hours of sim three times). docs/testing.md.
+ * (every engine mutant would run two hours of sim three times) and the moving-clock
+ * determinism runs (no mutator reads a clock). docs/testing.md.
  */
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: [
-      'test/unit/{engine,engine-*,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-gates,strategies,topOfBook,tradeFilter,volatility,events,boundaries,determinism}.test.ts',
+      'test/unit/{engine,engine-*,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-gates,strategies,topOfBook,tradeFilter,volatility,events,boundaries}.test.ts',
     ],
     testTimeout: 60_000,
     pool: 'forks',

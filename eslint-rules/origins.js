@@ -194,7 +194,12 @@ export class Origins {
       return next(d.initializer);
     }
     if (ts.isParameter(d)) return this.ofParameter(d, at, mode, next);
-    if (isFunctionLike(d)) return ts.isGetAccessorDeclaration(d) ? this.returnsOf(d).flatMap((r) => next(r)) : [{ kind: 'function', node: d }];
+    if (isFunctionLike(d)) {
+      const self = ts.isGetAccessorDeclaration(d) ? this.returnsOf(d).flatMap((r) => next(r)) : [{ kind: 'function', node: d }];
+      // A class member may be overridden in a subclass: the overrides are values too.
+      const inClass = (ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) && ts.isClassLike(d.parent);
+      return inClass ? [...self, ...this.writersOf(d).filter((w) => w !== d).flatMap((w) => this.ofWriter(w, next))] : self;
+    }
     if (ts.isPropertyAssignment(d)) return [...next(d.initializer), ...this.writersOf(d).filter((w) => w !== d).flatMap((w) => this.ofWriter(w, next))];
     if (ts.isShorthandPropertyAssignment(d)) return this.ofSymbol(this.checker.getShorthandAssignmentValueSymbol(d), at, mode, next);
     if (ts.isPropertyDeclaration(d)) return [...(d.initializer ? next(d.initializer) : []), ...this.writersOf(d).flatMap((w) => this.ofWriter(w, next))];
@@ -222,6 +227,10 @@ export class Origins {
     const index = fn.parameters.indexOf(p);
     const named = ts.isFunctionDeclaration(fn) || (ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent)) || ts.isConstructorDeclaration(fn);
     if (!named || !ts.isIdentifier(p.name) || p.dotDotDotToken) return [{ kind: 'unproven', why: `${at.getText()} is a parameter of a callback`, node: at }];
+    // An overriding method is also called through its base type, whose callers we do not index.
+    if (ts.isMethodDeclaration(fn) && fn.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) {
+      return [{ kind: 'unproven', why: `${fn.name.getText()} may override a method called through its base class`, node: at }];
+    }
     const target = ts.isConstructorDeclaration(fn) ? fn.parent : fn;
     const { refs } = this.build();
     const out = p.initializer ? next(p.initializer) : [];

@@ -56,3 +56,19 @@ export function indirect(): void {
   connect(443, 'x.example').write('order'); // ✗ a raw socket write
   createSocket('udp4').send('order', 53, 'x.example'); // ✗ a datagram
 }
+
+/** An override: the call resolves to the base method, the subclass sends an order. */
+class BaseFeed {
+  frame(): string {
+    return 'ping';
+  }
+  tick(): void {
+    ws.send(this.frame()); // ✗ Orders.frame overrides it
+  }
+}
+class Orders extends BaseFeed {
+  override frame(): string {
+    return '{"op":"order"}';
+  }
+}
+new Orders().tick();
