@@ -81,6 +81,31 @@ describe('risk gates, one by one', () => {
   });
 });
 
+describe('risk state', () => {
+  it('refuses a start without equity or with a market fraction outside [0, 1], and says so', () => {
+    expect(() => new RiskState(0, 0.02)).toThrow(/equity > 0/);
+    expect(() => new RiskState(10_000, -0.01)).toThrow(RangeError);
+    expect(() => new RiskState(10_000, 1.01)).toThrow(RangeError);
+    expect(() => new RiskState(10_000, 0)).not.toThrow();
+    expect(() => new RiskState(10_000, 1)).not.toThrow();
+  });
+
+  it('is not halted before it has seen a day', () => {
+    expect(fresh().halted()).toBe(false);
+  });
+
+  it('a one-sided book has no spread, whichever side is missing', () => {
+    expect(fresh().check(BUY, ctx({ best_bid: null, best_ask: 0.5 }))).toEqual({ ok: false, reason: 'spread_too_wide', numbers: { spread: null, bid: null, ask: 0.5, max_spread: 0.05 } });
+  });
+
+  it('a deeper loss after the kill switch tripped keeps the time it tripped', () => {
+    const r = fresh();
+    r.dayState(T0, 10_000);
+    r.dayState(T0 + 1_000, 9_400);
+    expect(r.dayState(T0 + 2_000, 9_000)).toMatchObject({ haltedAtMs: T0 + 1_000 });
+  });
+});
+
 describe('gate order', () => {
   it('is fixed and documented', () => {
     expect(GATE_ORDER).toEqual([

@@ -66,4 +66,30 @@ describe('TradeFilter', () => {
     expect(f.check(trade('8', 64_000, 10_200), null)).toBeNull();
     expect(f.check(trade('7', 64_000, 10_100), null)?.reason).toBe('duplicate');
   });
+
+  it('says why in the detail: the band, the distance from the reference, how far behind, the id', () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('1', 999, 10_000), null)).toEqual({ reason: 'absurd_px', detail: 'px 999 outside [1000, 10000000]' });
+    expect(f.check(trade('2', 80_000, 10_000), 64_000)).toEqual({ reason: 'absurd_px', detail: 'px 80000 is 25.0% from reference 64000' });
+    expect(f.check(trade('3', 64_000, 10_000), 64_000)).toBeNull();
+    expect(f.check(trade('4', 64_000, 8_000), null)).toEqual({ reason: 'out_of_order', detail: 'exchange time 8000 is 2000 ms before the last accepted trade' });
+    expect(f.check(trade('3', 64_000, 10_000), null)).toEqual({ reason: 'duplicate', detail: 'trade_id 3 seen before' });
+  });
+
+  it('judges no price against a reference of zero', () => {
+    expect(new TradeFilter().check(trade('1', 64_000, 1_000), 0)).toBeNull();
+  });
+
+  it('a trade strictly newer than every accepted one is new, even with a trade_id seen before', () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('7', 64_000, 1_000), null)).toBeNull();
+    expect(f.check(trade('7', 64_000, 1_001), null)).toBeNull();
+  });
+
+  it('remembers a trade exactly one tolerance older than the newest, so its resend is a duplicate', () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('a', 64_000, 9_000), null)).toBeNull();
+    expect(f.check(trade('b', 64_000, 10_000), null)).toBeNull();
+    expect(f.check(trade('a', 64_000, 9_000), null)?.reason).toBe('duplicate');
+  });
 });
