@@ -70,7 +70,7 @@ describe('MarketRegistry', () => {
     const r = new MarketRegistry();
     r.add(market({ price_to_beat: null }));
     expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, null)).toEqual([]);
-    expect(r.get('m1')!.info.price_to_beat).toBeNull();
+    expect(r.get('m1')!.info).toMatchObject({ price_to_beat: null, price_to_beat_estimated: false });
     expect(r.advance(T0 + PRINT_TOLERANCE_MS + 2, 64_321)).toEqual([expect.objectContaining({ price_to_beat: 64_321, price_to_beat_estimated: true })]);
   });
 
@@ -79,6 +79,7 @@ describe('MarketRegistry', () => {
     r.add(market({ price_to_beat: null, resolution: { rule: 'avg60_gte_start', source: 'sim' } }));
     r.observeReference(print(64_000, T0 + 500));
     expect(r.advance(T0 + 1_000, 64_500)).toEqual([]);
+    expect(r.advance(T0 + PRINT_TOLERANCE_MS, 64_500)).toEqual([]);
     expect(r.get('m1')!.info.price_to_beat).toBeNull();
     expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_500)).toEqual([expect.objectContaining({ price_to_beat: 64_500, price_to_beat_estimated: true })]);
   });

@@ -78,6 +78,43 @@ describe('paper execution edges', () => {
     expect(h.events('paper_fill').map((e) => [e.side, e.qty])).toEqual([['buy', 10], ['sell', 10]]);
   });
 
+  it('two sells on one book version share the bid depth', () => {
+    const h = new Harness({ latencyMs: 0 });
+    h.book('up', T0, [[0.5, 40]]);
+    h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
+    h.book('up', T0 + 1, [[0.5, 40]], [[0.49, 15]]);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.49 }, T0 + 2);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.49 }, T0 + 3);
+    expect(h.events('paper_fill').filter((e) => e.side === 'sell').map((e) => e.qty)).toEqual([10, 5]);
+  });
+
+  it('a resting buy and a resting sell filled by one book change each take their own side', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
+    h.book('up', T0, [[0.5, 10]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.book('up', T0 + 300, [[0.7, 100]], [[0.4, 100]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 }, T0 + 300);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.6 }, T0 + 300);
+    h.tick(T0 + 550);
+    expect(h.exec.openOrders).toBe(2);
+    h.book('up', T0 + 1_000, [[0.48, 15]], [[0.62, 15]]);
+    expect(h.events('paper_fill').slice(1).map((e) => [e.side, e.qty, e.liquidity])).toEqual([['buy', 10, 'maker'], ['sell', 10, 'maker']]);
+  });
+
+  it('a sell needs no cash: it fills with an empty account', () => {
+    const probe = new Harness({ latencyMs: 0 }, market(), 1);
+    probe.book('up', T0, [[0.5, 10]]);
+    probe.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    const cost = probe.events('risk_reject')[0]!.numbers.cost as number;
+    const h = new Harness({ latencyMs: 0 }, market(), cost);
+    h.book('up', T0, [[0.5, 10]], [[0.49, 10]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    expect(h.portfolio.cash).toBeCloseTo(0, 9);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.49 }, T0 + 1);
+    expect(h.events('paper_fill').map((e) => e.side)).toEqual(['buy', 'sell']);
+  });
+
   it('depth our fills took comes back when the book changes', () => {
     const h = new Harness({ latencyMs: 0 });
     h.book('up', T0, [[0.5, 10]]);

@@ -18,6 +18,17 @@ describe('RecentTrades', () => {
   });
 });
 
+describe('RecentTrades over many trades', () => {
+  it('keeps exactly the window and the bound as it compacts', () => {
+    const windowed = new RecentTrades(1_000);
+    for (let i = 0; i < 300; i++) windowed.add(`t${i}`, i, i - 10);
+    expect([windowed.has('t299'), windowed.has('t289'), windowed.has('t288'), windowed.has('t0'), windowed.size]).toEqual([true, true, false, false, 11]);
+    const bounded = new RecentTrades(3);
+    for (let i = 0; i < 300; i++) bounded.add(`b${i}`, 1_000, 0);
+    expect([bounded.has('b299'), bounded.has('b297'), bounded.has('b296'), bounded.has('b0'), bounded.size]).toEqual([true, true, false, false, 3]);
+  });
+});
+
 describe('TradeFilter', () => {
   it('accepts normal prints and names the reason for each rejected one', () => {
     let ref: number | null = null;
