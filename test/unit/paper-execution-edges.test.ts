@@ -141,6 +141,31 @@ describe('paper execution edges', () => {
     expect(h.exec.openOrders).toBe(0);
   });
 
+  it('two resting sells share the bid depth that trades through them', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
+    h.book('up', T0, [[0.5, 20]]);
+    h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.book('up', T0 + 300, [[0.7, 100]], [[0.4, 100]]);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.6 }, T0 + 300);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.6 }, T0 + 300);
+    h.tick(T0 + 550);
+    h.book('up', T0 + 1_000, [[0.7, 100]], [[0.62, 15]]);
+    expect(h.events('paper_fill').filter((e) => e.side === 'sell').map((e) => e.qty)).toEqual([10, 5]);
+  });
+
+  it('a partly filled resting order takes only its rest from the next trade-through, leaving the others theirs', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
+    h.book('up', T0, [[0.6, 100]]);
+    const a = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.book('up', T0 + 1_000, [[0.48, 5], [0.6, 100]]);
+    const b = h.order({ side: 'buy', qty: 10, limit_px: 0.5 }, T0 + 1_000);
+    h.tick(T0 + 1_250);
+    h.book('up', T0 + 2_000, [[0.49, 12], [0.6, 100]]);
+    expect(h.events('paper_fill').map((e) => [e.intent_id, e.qty])).toEqual([[a, 5], [a, 5], [b, 7]]);
+  });
+
   it('a book change on one token leaves resting orders on the other token alone', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [[0.6, 100]]);
