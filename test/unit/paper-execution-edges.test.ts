@@ -189,4 +189,19 @@ describe('paper execution edges', () => {
     expect(out.filter((e) => e.event_type === 'order_expired').map((e) => e.event_type === 'order_expired' && e.intent_id)).toEqual(['a']);
     expect(exec.openOrders).toBe(1);
   });
+
+  it('with slippage a taker takes only the levels whose slipped price keeps to its limit, on either side', () => {
+    // 1 % slippage: a buy at 0.50 may take 0.49 (pays 0.4949) but not 0.50 (would pay 0.505);
+    // a sell at 0.50 may take 0.51 (gets 0.5049) but not 0.50 (would get 0.495).
+    const h = new Harness({ latencyMs: 0, slippageBps: 100 });
+    h.book('up', T0, [[0.49, 10], [0.5, 10]], [[0.51, 5], [0.5, 10]]);
+    h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
+    h.order({ side: 'sell', qty: 10, limit_px: 0.5 }, T0 + 1);
+    const [buy, sell] = h.events('paper_fill');
+    expect(buy).toMatchObject({ side: 'buy', qty: 10, levels_consumed: 1, vwap_px: 0.49 });
+    expect(buy!.fill_px).toBeCloseTo(0.4949, 12);
+    expect(sell).toMatchObject({ side: 'sell', qty: 5, levels_consumed: 1, vwap_px: 0.51 });
+    expect(sell!.fill_px).toBeCloseTo(0.5049, 12);
+    expect(h.events('order_expired').map((e) => [e.side, e.remaining_qty])).toEqual([['buy', 10], ['sell', 5]]);
+  });
 });
