@@ -1,7 +1,8 @@
 // Goal: every limit is tested on both sides of its edge — exactly at the limit, and one unit past it — so turning a `<=` into `<` (or `<` into `<=`) anywhere fails a test.
 import { describe, expect, it } from 'vitest';
 import type { VenueTrade } from '../../src/core/events.ts';
-import { decidedAt, openingValue, PRINT_TOLERANCE_MS } from '../../src/core/resolution.ts';
+import { AVG_MIN_PRINTS, AVG_WINDOW_MS, closingValue, decidedAt, openingValue, PRINT_TOLERANCE_MS, trailingAverage } from '../../src/core/resolution.ts';
+import { OrderBook } from '../../src/core/book.ts';
 import { MedianAggregator } from '../../src/pricing/median.ts';
 import { TradeFilter, DEFAULT_TRADE_FILTER } from '../../src/pricing/tradeFilter.ts';
 import { RiskState, type OrderRequest, type RiskContext, type RiskLimits } from '../../src/strategy/risk.ts';
@@ -208,5 +209,63 @@ describe('market lifecycle edges', () => {
     expect(openingValue(info, print(T0 + PRINT_TOLERANCE_MS + 1))).toBeNull();
     expect(decidedAt(print(T0), T0)).toBe(true);
     expect(decidedAt(print(T0 - 1), T0)).toBe(false);
+  });
+});
+
+describe('resolution rules: the edges of each reading', () => {
+  const p = (px: number, ts: number) => ({ event_type: 'reference_price' as const, source: 'sim' as const, symbol: 'btc/usd', px, ts_exchange_ms: ts, ts_unix_ms: ts });
+  const S = T0;
+  const E = T0 + WINDOW_MS;
+
+  it('nearest print: within the tolerance on either side, the nearer one wins, the earlier one on a tie', () => {
+    const info = market();
+    expect(openingValue(info, [p(1, S - PRINT_TOLERANCE_MS)])).toBe(1);
+    expect(openingValue(info, [p(1, S - PRINT_TOLERANCE_MS - 1)])).toBeNull();
+    expect(openingValue(info, [p(1, S - 300), p(2, S + 200), p(3, S + 900)])).toBe(2);
+    expect(openingValue(info, [p(1, S - 200), p(2, S + 200)])).toBe(1);
+    expect(closingValue(info, [p(1, E - 10), p(2, E + 20)])).toBe(1);
+  });
+
+  it('60-second average: prints in (t − 60 s, t], and at least AVG_MIN_PRINTS of them', () => {
+    const prints = (n: number, from: number) => Array.from({ length: n }, (_, i) => p(100 + i, from + i));
+    expect(trailingAverage(prints(AVG_MIN_PRINTS, S - 9), S)).toBeCloseTo(100 + (AVG_MIN_PRINTS - 1) / 2, 12);
+    expect(trailingAverage(prints(AVG_MIN_PRINTS - 1, S - 8), S)).toBeNull();
+    // One print exactly 60 s before t is outside the window; one exactly at t is inside.
+    expect(trailingAverage([p(1_000, S - AVG_WINDOW_MS), ...prints(AVG_MIN_PRINTS, S - 9)], S)).toBeCloseTo(100 + (AVG_MIN_PRINTS - 1) / 2, 12);
+    expect(trailingAverage([...prints(AVG_MIN_PRINTS - 1, S - 9), p(1_000, S + 1)], S)).toBeNull();
+  });
+
+  it('candle: the open is the first print from the start (within the tolerance), the close the last before the end (within it)', () => {
+    const info = market({ resolution: { rule: 'candle_close_gte_open', source: 'sim' } });
+    expect(openingValue(info, [p(1, S - 1), p(2, S + PRINT_TOLERANCE_MS), p(3, S + PRINT_TOLERANCE_MS + 1)])).toBe(2);
+    expect(openingValue(info, [p(3, S + PRINT_TOLERANCE_MS + 1)])).toBeNull();
+    expect(openingValue(info, [p(4, E)])).toBeNull();
+    expect(closingValue(info, [p(1, E - PRINT_TOLERANCE_MS - 1), p(2, E - PRINT_TOLERANCE_MS), p(3, E)])).toBe(2);
+    expect(closingValue(info, [p(1, E - PRINT_TOLERANCE_MS - 1), p(3, E)])).toBeNull();
+    expect(closingValue(info, [p(1, S - 1)])).toBeNull();
+  });
+});
+
+describe('book edges', () => {
+  it('a mid only with both sides, halfway between the touches', () => {
+    const b = new OrderBook(0.01);
+    b.snapshot([[0.4, 1]], [], T0);
+    expect(b.mid()).toBeNull();
+    b.snapshot([], [[0.6, 1]], T0);
+    expect(b.mid()).toBeNull();
+    b.snapshot([[0.4, 1]], [[0.6, 1]], T0);
+    expect(b.mid()).toBeCloseTo(0.5, 12);
+    b.snapshot([[0.41, 1]], [[0.43, 1]], T0);
+    expect(b.mid()).toBeCloseTo(0.42, 12);
+  });
+
+  it('crossed when the best bid reaches the best ask, not before, and never with a side missing', () => {
+    const b = new OrderBook(0.01);
+    b.snapshot([[0.5, 1]], [], T0);
+    expect(b.isCrossed()).toBe(false);
+    b.snapshot([[0.49, 1]], [[0.5, 1]], T0);
+    expect(b.isCrossed()).toBe(false);
+    b.snapshot([[0.5, 1]], [[0.5, 1]], T0);
+    expect(b.isCrossed()).toBe(true);
   });
 });
