@@ -1,8 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import polylab from './eslint-rules/index.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -26,7 +27,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.mjs'],
+    // Safety (README): every outbound request and socket send in src is provably a read.
+    // Type-aware: the rule follows constants, aliases, parameters and members with the
+    // TypeScript checker (eslint-rules/read-only-network.js); test/unit/safety.test.ts keeps
+    // the text checks as a second net, and test/unit/safety-rule.test.ts plants violations.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { polylab },
+    rules: {
+      'polylab/read-only-network': ['error', { scope: ['src'], serverFiles: ['src/api'] }],
+      'no-eval': 'error',
+      'no-new-func': 'error',
+      'no-implied-eval': 'error',
+    },
+  },
+  {
+    files: ['bin/**/*.mjs', 'eslint-rules/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

@@ -54,14 +54,6 @@ describe('REST API on a real server fed by the seeded sim', () => {
     expect(body.reference.px_median).toBeGreaterThan(1000);
   });
 
-  it('lists discovered markets with the latest best bid and ask per token', async () => {
-    const body = MarketsResponseSchema.parse((await getJson(`${h.url}/markets/discovered`)).body);
-    expect(body.markets.length).toBeGreaterThanOrEqual(1);
-    const q = body.markets[0]!.quotes;
-    expect(q).toHaveLength(2);
-    expect(q.some((t) => typeof t.best_ask === 'number')).toBe(true);
-  });
-
   it('serves positions, fills (newest first, limited, filtered), rejects, pnl and runs', async () => {
     const positions = PositionsResponseSchema.parse((await getJson(`${h.url}/positions`)).body);
     expect(positions.positions.length).toBeGreaterThanOrEqual(1);
@@ -94,6 +86,30 @@ describe('REST API on a real server fed by the seeded sim', () => {
     expect(body.occurrences_by_reason.no_reference_price).toBeGreaterThanOrEqual(body.by_reason.no_reference_price!);
     const ready = await getJson(`${h.url}/readyz`);
     expect(ready.status).toBe(503);
+  });
+
+  it('lists discovered markets with the latest best bid and ask per token', async () => {
+    const before = MarketsResponseSchema.parse((await getJson(`${h.url}/markets/discovered`)).body);
+    expect(before.markets.length).toBeGreaterThanOrEqual(1);
+    const m = before.markets[0]!.market;
+    // Serve each token two books in a row (after the stand-down timer of the test above); the API must show the second one's touch.
+    const ts = SIM_START_MS + h.simMs() + 120_000;
+    const served: Record<string, { bid: number; ask: number }> = {};
+    m.tokens.forEach((t, i) => {
+      const bid = 0.31 + 0.1 * i;
+      const ask = bid + 0.03;
+      h.step({ event_type: 'book_snapshot', market_id: m.market_id, token_id: t.token_id, bids: [[0.2, 5]], asks: [[0.9, 5]], ts_exchange_ms: ts, ts_unix_ms: ts });
+      h.step({ event_type: 'book_snapshot', market_id: m.market_id, token_id: t.token_id, bids: [[bid, 40], [bid - 0.01, 90]], asks: [[ask, 25], [ask + 0.02, 60]], ts_exchange_ms: ts, ts_unix_ms: ts });
+      served[t.token_id] = { bid, ask };
+    });
+    const after = MarketsResponseSchema.parse((await getJson(`${h.url}/markets/discovered`)).body);
+    const q = after.markets.find((x) => x.market.market_id === m.market_id)!.quotes;
+    expect(q.map((t) => t.token_id)).toEqual(m.tokens.map((t) => t.token_id));
+    for (const t of q) {
+      expect(t.best_bid).toBeCloseTo(served[t.token_id]!.bid, 12);
+      expect(t.best_ask).toBeCloseTo(served[t.token_id]!.ask, 12);
+      expect(t.ts_unix_ms).toBe(ts);
+    }
   });
 
   it('answers unknown routes with a 404 JSON error', async () => {

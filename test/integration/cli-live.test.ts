@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { closedPortUrl } from './fakes/venueServers.ts';
 import { startLiveFakes } from './fakes/liveLab.ts';
 import { BIN, tempDataDir } from './fakes/cli.ts';
+import { nonReads } from './fakes/readOnly.ts';
 
 interface Proc {
   p: ChildProcess;
@@ -115,11 +116,17 @@ describe('paper-live, as a process', () => {
     expect(median!.venue_count).toBe(3);
     expect(median!.px_median).toBeGreaterThan(63_999);
     expect(median!.px_median).toBeLessThan(64_007);
-    // Read-only: the fakes only ever saw GETs and subscriptions.
-    expect(gamma.requests.every((r) => r.method === 'GET')).toBe(true);
-
     proc.p.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
     expect(proc.stdout).toMatch(/medians\s+[1-9]/);
+    // The banner's promise, checked on the wire: every request and frame any fake received was a read.
+    expect(proc.stdout).toContain('paper trading only: no order was sent anywhere.');
+    const received = {
+      methods: gamma.requests.map((r) => r.method),
+      frames: [...fakes.venues.flatMap((v) => v.received), ...clobWs.received.flat()],
+    };
+    expect(received.methods.length).toBeGreaterThan(0);
+    expect(received.frames.filter((f) => f.includes('subscribe') || f.includes('"type":"market"')).length).toBeGreaterThanOrEqual(4);
+    expect(nonReads(received)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli as run, tempDataDir } from './fakes/cli.ts';
+import { allEndpointsAt, tripwire } from './fakes/readOnly.ts';
 
 describe('polylab CLI', () => {
   it('runs a seeded sim at max speed and prints a summary with fills and PnL', async () => {
@@ -12,7 +13,23 @@ describe('polylab CLI', () => {
     expect(r.stdout).toMatch(/settlements\s+1/);
     expect(r.stdout).toMatch(/realized PnL\s+-?\$\d+\.\d\d/);
     expect(r.stdout).toMatch(/sim market\s+efficient: /);
-    expect(r.stdout).toContain('no order was sent');
+  });
+
+  it('keeps the banner\'s promise in sim: with every venue and Polymarket endpoint pointed at a tripwire, nothing reaches it', async () => {
+    const wire = await tripwire();
+    try {
+      const r = await run(['run', '--mode', 'sim', '--seed', '7', '--duration', '16m'], allEndpointsAt(wire));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/fills\s+[1-9]\d*/);
+      expect(r.stdout).toContain('paper trading only: no order was sent anywhere.');
+      expect(wire.hits).toEqual([]);
+      // The same tripwire does see a paper-live run, so the empty list above means something.
+      const live = await run(['run', '--mode', 'paper-live', '--duration', '2s'], allEndpointsAt(wire));
+      expect(live.code).toBe(0);
+      expect(wire.hits.length).toBeGreaterThan(0);
+    } finally {
+      await wire.close();
+    }
   });
 
   it('runs the noisy sim market with --sim-market and says so in the summary', async () => {

@@ -18,10 +18,15 @@ describe('checkPolymarket', () => {
     const clobWs = await fakeWsServer();
     const rtds = await fakeWsServer((ws, text) => { if (text.includes('crypto_prices_chainlink')) ws.send('{"topic":"crypto_prices_chainlink","type":"subscribe","payload":{}}'); });
     cleanups.push(() => gamma.close(), rest.close, clobWs.close, rtds.close);
+    gamma.delayMs = 200;
+    const t0 = performance.now();
     const rows = await checkPolymarket({ gammaUrl: gamma.url, clobUrl: rest.url, clobWsUrl: clobWs.url, rtdsUrl: rtds.url }, 3_000);
+    const elapsedMs = performance.now() - t0;
     const by = Object.fromEntries(rows.map((r) => [r.source, r]));
     expect(by.gamma).toMatchObject({ ok: true });
-    expect(by.gamma!.latency_ms).toBeGreaterThanOrEqual(0);
+    // Latency is the time to the answer: at least Gamma's 200 ms delay, at most the whole check.
+    expect(by.gamma!.latency_ms!).toBeGreaterThanOrEqual(195);
+    for (const r of rows) expect(r.latency_ms!, r.source).toBeLessThanOrEqual(Math.ceil(elapsedMs));
     expect(gamma.requests[0]).toMatchObject({ method: 'GET', path: '/events' });
     // The fake CLOB has no /time route: the doctor says so instead of pretending.
     expect(by.clob_rest).toMatchObject({ ok: false, detail: 'HTTP 404' });

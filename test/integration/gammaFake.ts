@@ -72,12 +72,17 @@ export class FakeGamma {
   /** Failure for every request (until reset). */
   failAll: FailMode | null = null;
   retryAfter = '2';
+  /** Answer every request this many ms late (a slow server, for latency measurements). */
+  delayMs = 0;
   requests: SeenRequest[] = [];
   url = '';
   private server: Server | null = null;
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createServer((req, res) => {
+      if (this.delayMs > 0) setTimeout(() => this.handle(req, res), this.delayMs);
+      else this.handle(req, res);
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

@@ -49,7 +49,7 @@ describe('Engine + seeded sim', () => {
     expect(a).not.toBe(c);
   });
 
-  it('emits only schema-valid events, medians from several venues, and settles the first window', () => {
+  it('emits only schema-valid events, medians from several venues, and settles the first window paying 1 per winning share held', () => {
     const out = runSim(7, SIM_WINDOW_MS + 10_000);
     for (const e of out) expect(OutputEventSchema.safeParse(e).success).toBe(true);
     const medians = out.filter((e) => e.event_type === 'btc_median');
@@ -58,8 +58,29 @@ describe('Engine + seeded sim', () => {
     const counts = new Set(medians.map((m) => (m.event_type === 'btc_median' ? m.venue_count : 0)));
     expect(Math.max(...counts)).toBe(6);
     expect(Math.min(...counts)).toBeLessThan(6);
-    const settlement = out.find((e) => e.event_type === 'settlement');
-    expect(settlement).toBeDefined();
+    const at = out.findIndex((e) => e.event_type === 'settlement');
+    expect(at).toBeGreaterThan(-1);
+    const settlement = out[at] as Extract<OutputEvent, { event_type: 'settlement' }>;
+    // What was held at settlement, read from the position events before it: the winner pays 1 a share.
+    const held = new Map<string, { qty: number; avg_cost: number }>();
+    for (const e of out.slice(0, at)) if (e.event_type === 'position' && e.market_id === settlement.market_id) held.set(e.token_id, e);
+    expect(held.size).toBeGreaterThan(0);
+    let payout = 0;
+    let pnl = 0;
+    for (const [token, h] of held) {
+      const pays = token === settlement.winning_token_id ? 1 : 0;
+      payout += h.qty * pays;
+      pnl += h.qty * (pays - h.avg_cost);
+    }
+    expect(settlement.payout).toBeCloseTo(payout, 9);
+    expect(settlement.realized_pnl).toBeCloseTo(pnl, 9);
+    // Cash right after = the starting cash, less what the fills cost, plus the payout.
+    const first = out.findIndex((e) => e.event_type === 'pnl');
+    expect(out.slice(0, first).some((e) => e.event_type === 'paper_fill')).toBe(false);
+    let cash = (out[first] as Extract<OutputEvent, { event_type: 'pnl' }>).cash;
+    for (const e of out.slice(0, at)) if (e.event_type === 'paper_fill') cash += (e.side === 'buy' ? -1 : 1) * e.qty * e.fill_px - e.fee;
+    const after = out.slice(at).find((e) => e.event_type === 'pnl') as Extract<OutputEvent, { event_type: 'pnl' }>;
+    expect(after.cash).toBeCloseTo(cash + payout, 6);
   });
 
   it('re-announces a market once its price to beat is fixed at window start', () => {
@@ -81,7 +102,7 @@ describe('Engine + seeded sim', () => {
     expect(out.filter((e) => e.event_type === 'risk_reject' && e.reason === 'naked_short')).toEqual([]);
   });
 
-  it('reads time only from inputs: the same inputs replayed give the same outputs', () => {
+  it('gives the same outputs for the same inputs replayed twice in one process (a moving wall clock: determinism.test.ts)', () => {
     const inputs: InputEvent[] = [];
     for (const e of new SimFeed({ seed: 3 }).events()) {
       if (e.ts_unix_ms - SIM_START_MS > 120_000) break;

@@ -57,5 +57,23 @@ describe('MedianAggregator', () => {
   it('rejects nonsensical parameters', () => {
     expect(() => new MedianAggregator(0, 200)).toThrow(RangeError);
     expect(() => new MedianAggregator(2000, -1)).toThrow(RangeError);
+    expect(() => new MedianAggregator(2000, 0)).toThrow(/outlierBps > 0/);
+    expect(() => new MedianAggregator(2000, 200, 0)).toThrow(/minVenues ≥ 1/);
+    expect(() => new MedianAggregator(1, 1, 1)).not.toThrow();
+  });
+
+  it('ignores a zero price', () => {
+    const m = new MedianAggregator(2000, 200);
+    expect(m.update({ venue: 'a', px: 0, ts_unix_ms: NOW })).toBe(false);
+    expect(m.compute(NOW)).toBeNull();
+  });
+
+  it('judges outliers from the median of the sorted prices, whatever order the venues printed in', () => {
+    // Numerically sorted, the provisional median is 100 000 and all three are within 15 bps.
+    // Unsorted (insertion order) or sorted as strings ("100100" < "99900"), it would be
+    // 99 900 or 100 100 and the far end would be dropped.
+    const m = new MedianAggregator(2000, 15);
+    for (const [v, px] of [['a', 100_100], ['b', 99_900], ['c', 100_000]] as const) m.update({ venue: v, px, ts_unix_ms: NOW });
+    expect(m.compute(NOW)).toMatchObject({ px_median: 100_000, venue_count: 3 });
   });
 });

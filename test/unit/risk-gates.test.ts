@@ -77,8 +77,40 @@ describe('risk gates, one by one', () => {
     expect(fresh().check(BUY, ctx({ open_market_ids: new Set(['m1', 'b']) }))).toEqual({ ok: true });
   });
 
+  it('the production per-market exposure cap (gate market_exposure_cap, what the engine runs — not the seed helper of risk.test.ts): held + pending + order ≤ fraction × equity, exactly at the cap passes', () => {
+    expect(fresh().check(BUY, ctx({ market_exposure_usd: 190 }))).toEqual({ ok: true });
+    expect(fresh().check(BUY, ctx({ market_exposure_usd: 190.01 }))).toEqual({ ok: false, reason: 'market_exposure_cap', numbers: { current: 190.01, incoming: 10, limit: 200 } });
+    // Another market's exposure does not count against this one; it counts only in the total.
+    expect(fresh().check(BUY, ctx({ market_exposure_usd: 0, total_exposure_usd: 500 }))).toEqual({ ok: true });
+  });
+
   it('uses the equity of the moment for the exposure caps', () => {
     expect(fresh().check(BUY, ctx({ equity_usd: 5_000, market_exposure_usd: 95 }))).toEqual({ ok: false, reason: 'market_exposure_cap', numbers: { current: 95, incoming: 10, limit: 100 } });
+  });
+});
+
+describe('risk state', () => {
+  it('refuses a start without equity or with a market fraction outside [0, 1], and says so', () => {
+    expect(() => new RiskState(0, 0.02)).toThrow(/equity > 0/);
+    expect(() => new RiskState(10_000, -0.01)).toThrow(RangeError);
+    expect(() => new RiskState(10_000, 1.01)).toThrow(RangeError);
+    expect(() => new RiskState(10_000, 0)).not.toThrow();
+    expect(() => new RiskState(10_000, 1)).not.toThrow();
+  });
+
+  it('is not halted before it has seen a day', () => {
+    expect(fresh().halted()).toBe(false);
+  });
+
+  it('a one-sided book has no spread, whichever side is missing', () => {
+    expect(fresh().check(BUY, ctx({ best_bid: null, best_ask: 0.5 }))).toEqual({ ok: false, reason: 'spread_too_wide', numbers: { spread: null, bid: null, ask: 0.5, max_spread: 0.05 } });
+  });
+
+  it('a deeper loss after the kill switch tripped keeps the time it tripped', () => {
+    const r = fresh();
+    r.dayState(T0, 10_000);
+    r.dayState(T0 + 1_000, 9_400);
+    expect(r.dayState(T0 + 2_000, 9_000)).toMatchObject({ haltedAtMs: T0 + 1_000 });
   });
 });
 
@@ -127,7 +159,7 @@ describe('daily loss limit (kill switch)', () => {
 });
 
 describe('RiskState seed contract', () => {
-  it('keeps checkMarketExposure on the starting equity', () => {
+  it('keeps the seed helper checkMarketExposure on the starting equity (production uses the market_exposure_cap gate above)', () => {
     expect(new RiskState(100_000, 0.02).checkMarketExposure('btc-up', 10_000, 2_000)).toEqual({ ok: false, reason: 'market_exposure_cap', numbers: { current: 10_000, incoming: 2_000, limit: 2_000 } });
   });
 

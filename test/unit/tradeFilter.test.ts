@@ -18,6 +18,17 @@ describe('RecentTrades', () => {
   });
 });
 
+describe('RecentTrades over many trades', () => {
+  it('keeps exactly the window and the bound as it compacts', () => {
+    const windowed = new RecentTrades(1_000);
+    for (let i = 0; i < 300; i++) windowed.add(`t${i}`, i, i - 10);
+    expect([windowed.has('t299'), windowed.has('t289'), windowed.has('t288'), windowed.has('t0'), windowed.size]).toEqual([true, true, false, false, 11]);
+    const bounded = new RecentTrades(3);
+    for (let i = 0; i < 300; i++) bounded.add(`b${i}`, 1_000, 0);
+    expect([bounded.has('b299'), bounded.has('b297'), bounded.has('b296'), bounded.has('b0'), bounded.size]).toEqual([true, true, false, false, 3]);
+  });
+});
+
 describe('TradeFilter', () => {
   it('accepts normal prints and names the reason for each rejected one', () => {
     let ref: number | null = null;
@@ -65,5 +76,31 @@ describe('TradeFilter', () => {
     expect(f.check(trade('7', 64_000, 10_000), null)).toBeNull();
     expect(f.check(trade('8', 64_000, 10_200), null)).toBeNull();
     expect(f.check(trade('7', 64_000, 10_100), null)?.reason).toBe('duplicate');
+  });
+
+  it('says why in the detail: the band, the distance from the reference, how far behind, the id', () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('1', 999, 10_000), null)).toEqual({ reason: 'absurd_px', detail: 'px 999 outside [1000, 10000000]' });
+    expect(f.check(trade('2', 80_000, 10_000), 64_000)).toEqual({ reason: 'absurd_px', detail: 'px 80000 is 25.0% from reference 64000' });
+    expect(f.check(trade('3', 64_000, 10_000), 64_000)).toBeNull();
+    expect(f.check(trade('4', 64_000, 8_000), null)).toEqual({ reason: 'out_of_order', detail: 'exchange time 8000 is 2000 ms before the last accepted trade' });
+    expect(f.check(trade('3', 64_000, 10_000), null)).toEqual({ reason: 'duplicate', detail: 'trade_id 3 seen before' });
+  });
+
+  it('judges no price against a reference of zero', () => {
+    expect(new TradeFilter().check(trade('1', 64_000, 1_000), 0)).toBeNull();
+  });
+
+  it('a trade strictly newer than every accepted one is new, even with a trade_id seen before', () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('7', 64_000, 1_000), null)).toBeNull();
+    expect(f.check(trade('7', 64_000, 1_001), null)).toBeNull();
+  });
+
+  it('remembers a trade exactly one tolerance older than the newest, so its resend is a duplicate', () => {
+    const f = new TradeFilter();
+    expect(f.check(trade('a', 64_000, 9_000), null)).toBeNull();
+    expect(f.check(trade('b', 64_000, 10_000), null)).toBeNull();
+    expect(f.check(trade('a', 64_000, 9_000), null)?.reason).toBe('duplicate');
   });
 });

@@ -3,10 +3,27 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VenueTradeSchema } from '../../src/core/events.ts';
-import { coinbase, parseCoinbase } from '../../src/feeds/venues/coinbase.ts';
+import { coinbase, parseCoinbase, parseCoinbaseReference, scanCoinbaseMatch } from '../../src/feeds/venues/coinbase.ts';
+import type { ParseResult } from '../../src/feeds/venues/types.ts';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/venues/${name}`, 'utf8');
 const RECV = 1_776_000_000_123;
+
+/**
+ * A fixture frame through both paths: the reference parser (JSON.parse) and the fast scanner.
+ * Fixture files end in a newline, which a socket frame never carries and the scanner
+ * declines, so the scanner gets the frame as the socket would deliver it (trimmed). With
+ * `scanned` false the scanner must decline (it serves only `match` frames) and the reference decides.
+ */
+function bothPaths(raw: string, symbol: string, scanned = true): ParseResult {
+  const ref = parseCoinbaseReference(raw, RECV, symbol);
+  const frame = raw.trim();
+  if (scanned) expect(scanCoinbaseMatch(frame, RECV, symbol), 'the scanner serves this frame').toStrictEqual(ref);
+  else expect(scanCoinbaseMatch(frame, RECV, symbol)).toBeNull();
+  expect(parseCoinbase(frame, RECV, symbol)).toStrictEqual(ref);
+  expect(parseCoinbase(raw, RECV, symbol)).toStrictEqual(ref);
+  return ref;
+}
 
 describe('coinbase adapter', () => {
   it('parses the seed match frame to venue coinbase with px 64001.2', () => {
@@ -21,25 +38,25 @@ describe('coinbase adapter', () => {
     expect(r.seq).toBeUndefined();
   });
 
-  it('maps a captured match: maker side inverted to the aggressor, trade_id as sequence, microseconds truncated', () => {
-    const r = parseCoinbase(fixture('coinbase_match.json'), RECV, 'SKL-USD');
+  it('maps a captured match through the scanner and the reference parser alike: maker side inverted to the aggressor, trade_id as sequence, microseconds truncated', () => {
+    const r = bothPaths(fixture('coinbase_match.json'), 'SKL-USD');
     expect(r).toEqual({
       kind: 'trades', seq: 1568268,
       trades: [{ event_type: 'venue_trade', venue: 'coinbase', symbol: 'SKL-USD', px: 0.791, qty: 450, side: 'buy', trade_id: '1568268', ts_exchange_ms: Date.parse('2021-04-17T16:43:37.121Z'), ts_unix_ms: RECV }],
     });
   });
 
-  it('maps last_match like a match (it is the latest print before we subscribed)', () => {
-    const r = parseCoinbase(fixture('coinbase_exchange_last_match.json'), RECV, 'BAND-GBP');
+  it('maps last_match like a match (it is the latest print before we subscribed); only the reference parser reads it', () => {
+    const r = bothPaths(fixture('coinbase_exchange_last_match.json'), 'BAND-GBP', false);
     expect(r.kind === 'trades' && r.trades[0]).toMatchObject({ px: 14.7775, qty: 0.04, side: 'buy', trade_id: '881613' });
   });
 
   it('reads the heartbeat as control carrying last_trade_id for the gap check', () => {
-    expect(parseCoinbase(fixture('coinbase_exchange_heartbeat_documented.json'), RECV, 'BTC-USD')).toEqual({ kind: 'control', detail: 'heartbeat', seq: 20 });
+    expect(bothPaths(fixture('coinbase_exchange_heartbeat_documented.json'), 'BTC-USD', false)).toEqual({ kind: 'control', detail: 'heartbeat', seq: 20 });
   });
 
   it('acknowledges only a subscriptions reply that lists matches for our product', () => {
-    expect(parseCoinbase(fixture('coinbase_exchange_subscriptions.json'), RECV, 'SKL-USD')).toEqual({ kind: 'ack', detail: 'matches SKL-USD' });
+    expect(bothPaths(fixture('coinbase_exchange_subscriptions.json'), 'SKL-USD', false)).toEqual({ kind: 'ack', detail: 'matches SKL-USD' });
     const other = parseCoinbase(fixture('coinbase_exchange_subscriptions.json'), RECV, 'BTC-USD');
     expect(other).toMatchObject({ kind: 'error', subscription: true });
   });

@@ -3,14 +3,20 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VenueTradeSchema } from '../../src/core/events.ts';
-import { kraken, parseKraken } from '../../src/feeds/venues/kraken.ts';
+import { kraken, parseKraken, parseKrakenReference, scanKrakenUpdate } from '../../src/feeds/venues/kraken.ts';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/venues/${name}`, 'utf8');
 const RECV = 1_790_000_000_000;
 
 describe('kraken adapter', () => {
-  it('maps a captured trade update exactly (taker side, numeric price, trade_id as sequence)', () => {
-    expect(parseKraken(fixture('kraken_v2_trade.json'), RECV, 'BTC/USD')).toEqual({
+  it('maps a captured trade update exactly through the scanner and the reference parser alike (taker side, numeric price, trade_id as sequence)', () => {
+    // The fixture file ends in a newline, which no socket frame carries and the scanner declines: it gets the frame as the socket delivers it.
+    const raw = fixture('kraken_v2_trade.json');
+    const ref = parseKrakenReference(raw, RECV, 'BTC/USD');
+    expect(scanKrakenUpdate(raw.trim(), RECV, 'BTC/USD'), 'the scanner serves this frame').toStrictEqual(ref);
+    expect(parseKraken(raw.trim(), RECV, 'BTC/USD')).toStrictEqual(ref);
+    expect(parseKraken(raw, RECV, 'BTC/USD')).toStrictEqual(ref);
+    expect(ref).toEqual({
       kind: 'trades', seqFirst: 109116693, seq: 109116693,
       trades: [{ event_type: 'venue_trade', venue: 'kraken', symbol: 'BTC/USD', px: 83744.3, qty: 0.0004478, side: 'buy', trade_id: '109116693', ts_exchange_ms: Date.parse('2026-09-25T17:48:26.844Z'), ts_unix_ms: RECV }],
     });

@@ -75,6 +75,8 @@ export interface FakeRest {
   url: string;
   /** Request paths (with query), in order. */
   requests: string[];
+  /** Request methods, in the same order. */
+  methods: string[];
   /** token_id → /book body. */
   books: Map<string, unknown>;
   /** condition id → /markets/<id> body. */
@@ -86,6 +88,7 @@ export interface FakeRest {
 
 export async function fakeClobRest(): Promise<FakeRest> {
   const requests: string[] = [];
+  const methods: string[] = [];
   const books = new Map<string, unknown>();
   const markets = new Map<string, unknown>();
   let limited = 0;
@@ -96,6 +99,7 @@ export async function fakeClobRest(): Promise<FakeRest> {
   };
   const server: Server = createServer((req: IncomingMessage, res) => {
     requests.push(req.url ?? '');
+    methods.push(req.method ?? '');
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method !== 'GET') return json(res, 405, { error: 'method' });
     if (limited > 0) {
@@ -113,7 +117,7 @@ export async function fakeClobRest(): Promise<FakeRest> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, books, markets,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, methods, books, markets,
     rateLimitNext: (n, s = 0) => { limited = n; retryAfter = s; },
     close: async () => {
       server.closeAllConnections();

@@ -17,6 +17,8 @@ export interface FakeVenueOptions {
   heartbeatMs?: number;
   /** Refuse every subscription from the start. */
   reject?: boolean;
+  /** Answer client frames (acks, refusals, pongs) this many ms late. */
+  replyDelayMs?: number;
 }
 
 interface Conn extends ConnState {
@@ -82,7 +84,9 @@ export class FakeVenue {
         conn.topics = reply.subscribe;
         conn.subscribed = true;
       }
-      for (const f of reply.frames) ws.send(f);
+      const send = () => { for (const f of reply.frames) if (ws.readyState === ws.OPEN) ws.send(f); };
+      if (this.opts.replyDelayMs) setTimeout(send, this.opts.replyDelayMs);
+      else send();
     });
   }
 

@@ -1,4 +1,4 @@
-// Goal: the fake OKX, Bybit and Binance servers (used by the generic feed tests once those adapters land) answer the documented requests with fixture-shaped acks, refusals, pongs and trades.
+// Goal: a test of the test fakes — the loopback OKX, Bybit and Binance servers that venue-feeds, doctor and cli-live run against answer the documented requests with acks, refusals, pongs and trades shaped like the captured fixtures, so those tests meet the venues' real formats (Coinbase, Kraken and Bitstamp fakes are held to theirs through the feed tests).
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -23,7 +23,7 @@ async function client(v: VenueName, opts?: { reject?: boolean }, path = '') {
   return { fake, ws, got };
 }
 
-describe('fake venue protocols without an adapter in this branch', () => {
+describe('the fake venue servers speak the fixtures\' protocol', () => {
   it('okx: acks a trades subscription, answers ping with pong, streams trades in the captured shape', async () => {
     const c = await client('okx');
     c.ws.send(JSON.stringify({ op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT' }] }));

@@ -1,0 +1,23 @@
+// Mutation testing of the pure floors: `npm run mutate` (opt-in, not in CI; docs/testing.md).
+// Node 20 is the project's runtime, so StrykerJS stays on 9.x (10.x needs Node 22).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: ['src/core/**/*.ts', 'src/pricing/**/*.ts', 'src/strategy/**/*.ts', 'src/paper/**/*.ts', 'src/engine/**/*.ts'],
+  coverageAnalysis: 'perTest',
+  // Module-level constants would need every test per mutant; they are pinned by the tests that read them.
+  ignoreStatic: true,
+  // The machine has two cores shared with others: one mutant at a time unless told otherwise.
+  concurrency: 1,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // Results are kept in reports/ and reused for mutants whose code and tests did not change.
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
