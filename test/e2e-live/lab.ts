@@ -19,6 +19,8 @@ export interface SourceHealth {
   next_retry_ms?: number | null;
   last_error?: string | null;
   counts?: Record<string, number>;
+  /** Input time of the report this state comes from. */
+  ts_unix_ms: number;
 }
 
 export interface Health {
