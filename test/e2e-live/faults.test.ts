@@ -93,16 +93,27 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
 
   it(`a venue that stalls (connected, silent): reported stale and reconnected within ${(TRADE_STALE_MS + STATUS_MS + 2_000) / 1000} s, live again`, async () => {
     const v = world.venues.kraken;
+    // Venues report every 5 s: stall 3 s after a report, so the next one comes while kraken is silent but not yet caught (at 3 s of silence).
+    const last = (await lab.source('kraken')).ts_unix_ms;
+    await poll('a fresh kraken report', async () => (await lab.source('kraken')).ts_unix_ms !== last, STATUS_MS + 2_000, 100);
+    await new Promise((r) => setTimeout(r, 3_000));
     const before = await lab.source('kraken');
     const connections = v.connections;
-    const stalledAt = Date.now();
+    let stalledAt = Date.now();
+    const lies: string[] = [];
+    const liveReports = new Set<number>();
     times.venue_stall = await runFault(lab, stream, {
       source: 'kraken',
-      inject: () => v.silence(),
+      inject: () => {
+        stalledAt = Date.now();
+        v.silence();
+      },
       // The stall is counted and the connection replaced (the stale state itself lasts until the new connection's first trade).
       shows: (s) => {
-        // Until then, a report that says live says how long kraken has been silent.
-        if (s.state === 'live' && s.ts_unix_ms > stalledAt + 1_000 && s.reconnects === before.reconnects) expect(s.last_message_age_ms ?? 0).toBeGreaterThanOrEqual(s.ts_unix_ms - stalledAt - 500);
+        // Until then, a report that says live says how long kraken has been silent (checked after the step: a throw here would only be retried).
+        const silentMs = s.ts_unix_ms - stalledAt;
+        if (s.state === 'live' && silentMs > 1_000 && s.reconnects === before.reconnects && (s.last_message_age_ms ?? 0) < silentMs - 500) lies.push(`live, last message ${s.last_message_age_ms} ms ago, ${silentMs} ms into the silence`);
+        if (s.state === 'live' && silentMs > 1_000 && s.reconnects === before.reconnects) liveReports.add(s.ts_unix_ms);
         return (s.counts?.trade_stalls ?? 0) > (before.counts?.trade_stalls ?? 0) && s.reconnects > before.reconnects;
       },
       showWithinMs: TRADE_STALE_MS + STATUS_MS + 2_000,
@@ -112,21 +123,24 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
       recoverWithinMs: 5_000,
     });
     expect(v.connections).toBe(connections + 1);
-    expect(Date.now() - stalledAt).toBeGreaterThan(TRADE_STALE_MS);
+    expect(lies).toEqual([]);
+    // The check above had something to judge: at least one report came while kraken was silent and not yet caught.
+    expect(liveReports.size).toBeGreaterThan(0);
   }, 60_000);
 
   it('a venue that sends garbage: every bad frame counted, logged once, the venue still live and in the median', async () => {
     const v = world.venues.okx;
     const before = await lab.source('okx');
-    const logLines = () => lab.stderr.split('\n').filter((l) => l.includes('"msg":"okx: bad frame')).length;
-    const linesBefore = logLines();
+    // The first bad frame of a burst is logged at once; the rest only as one count per 10 s.
+    const logLines = (summary: boolean) => lab.stderr.split('\n').filter((l) => l.includes('"msg":"okx: bad frame') && /more in the last/.test(l) === summary).length;
+    const linesBefore = logLines(false);
     times.venue_garbage = await runFault(lab, stream, {
       source: 'okx',
       inject: () => {
         for (const f of GARBAGE_FRAMES) v.sendRaw(f);
       },
       shows: (s) => s.parse_errors === before.parse_errors + GARBAGE_FRAMES.length,
-      showWithinMs: STATUS_MS + 2_000,
+      showWithinMs: 2 * STATUS_MS + 1_000,
       holdMs: 2_000,
       whileHeld: (s, h) => {
         expect(s.state).toBe('live');
@@ -137,7 +151,8 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
       recovered: (s) => s.state === 'live' && s.trades > before.trades,
       recoverWithinMs: STATUS_MS + 1_000,
     });
-    expect(logLines() - linesBefore).toBe(1);
+    expect(logLines(false) - linesBefore).toBe(1);
+    expect(logLines(true)).toBeLessThanOrEqual(1);
   }, 60_000);
 
   it(`a geo-blocked venue (HTTP 451): shown blocked with the venue's words, retried every ${BLOCKED_RETRY_MS / 1000} s, the others keep the median`, async () => {

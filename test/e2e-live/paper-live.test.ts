@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir } from '../integration/fakes/cli.ts';
-import { digestOf, LabProcess, LabStream, poll, polylab, type Ev } from './lab.ts';
+import { expectFillsIntact } from './faultStep.ts';
+import { digestOf, LabProcess, LabStream, poll, polylab, type Ev, type Health } from './lab.ts';
 import { RTDS_LEVELS, SPOT, startWorld, wholeSecond, type World, type WorldMarket } from './world/world.ts';
 
 /** The current 5-minute window ends this long after the fakes start: enough for the lab to start and trade it. */
@@ -71,11 +72,7 @@ describe('paper-live end to end (the real process against loopback fakes)', () =
 
   it('discovers markets of three families with their own rules, and mirrors their books live', async () => {
     type View = { market: { market_id: string; family: string; resolution: { rule: string; source: string; lookback_s?: number }; price_to_beat: number | null }; quotes: { token_id: string; best_bid: number | null; best_ask: number | null }[] };
-    const ready = await poll('/readyz 200', async () => {
-      const r = await fetch(`${api}/readyz`);
-      return r.status === 200 ? ((await r.json()) as { books_live: number }) : null;
-    }, 30_000);
-    expect(ready.books_live).toBeGreaterThanOrEqual(4);
+    await poll('/readyz 200', async () => (await fetch(`${api}/readyz`)).status === 200, 30_000);
     const markets = await poll('four markets with books', async () => {
       const m = (await lab.json<{ markets: View[] }>('/markets/discovered')).markets;
       return m.length === 4 && m.every((v) => v.quotes.every((q) => q.best_ask !== null)) ? m : null;
@@ -89,11 +86,15 @@ describe('paper-live end to end (the real process against loopback fakes)', () =
     // Each token's quote is the fake's book: the fixture's 0.50 bid and 0.51 ask.
     for (const m of markets) for (const q of m.quotes) expect([q.best_bid, q.best_ask], q.token_id).toEqual([0.5, 0.51]);
     // Polymarket's sources report every 5 s.
-    const health = await poll('Gamma, the market socket and the data socket live', async () => {
+    const tokens = [A, B, C, D].flatMap((m) => [m.up, m.down]).sort();
+    const liveBooks = (h: Health) => h.books.filter((b) => b.live).map((b) => b.token_id).sort();
+    const health = await poll('Gamma, the market socket and the data socket live, and every book', async () => {
       const h = await lab.health();
-      return ['gamma', 'polymarket_ws', 'rtds'].every((s) => h.sources.find((x) => x.source === s)?.state === 'live') ? h : null;
+      const sourcesLive = ['gamma', 'polymarket_ws', 'rtds'].every((s) => h.sources.find((x) => x.source === s)?.state === 'live');
+      return sourcesLive && liveBooks(h).length === tokens.length ? h : null;
     }, 15_000);
-    expect(health.books.filter((b) => b.live).map((b) => b.token_id).sort()).toEqual([A, B, C, D].flatMap((m) => [m.up, m.down]).sort());
+    expect(liveBooks(health)).toEqual(tokens);
+    expect(health.books_live).toBe(4);
     // The data socket was asked for every topic the lab reads.
     expect(world.rtds.topics()).toEqual(['crypto_prices', 'crypto_prices_chainlink', 'crypto_prices_twap_sixty', 'crypto_prices_twap_thirty']);
   }, 60_000);
@@ -193,19 +194,8 @@ describe('paper-live end to end (the real process against loopback fakes)', () =
   });
 });
 
-/** The journal's fills (`GET /fills`) are exactly the stream's: same ids, none twice, none missing. */
+/** The stream was open before the first fill, and the journal holds exactly its fills, each once. */
 async function expectJournalMatchesStream(lab: LabProcess, stream: LabStream): Promise<void> {
-  const snapshot = (stream.of('connected')[0]?.snapshot as { recent_fills: Ev[] } | undefined)?.recent_fills;
-  // The stream was open before the first fill, so it saw every one.
-  expect(snapshot).toEqual([]);
-  const before = stream.of('paper_fill').map((f) => f.fill_id as string);
-  // The journal lags the stream by a commit (50 ms) and the stream the engine by a flush (100 ms): poll until they agree.
-  const journal = await poll('the journal and the stream to agree', async () => {
-    const j = (await lab.journalFills()).map((f) => f.fill_id as string);
-    const s = new Set(stream.of('paper_fill').map((f) => f.fill_id as string));
-    return before.every((id) => j.includes(id)) && j.every((id) => s.has(id)) ? j : null;
-  }, 10_000);
-  expect(new Set(journal).size).toBe(journal.length);
-  const streamed = stream.of('paper_fill').map((f) => f.fill_id as string);
-  expect(new Set(streamed).size).toBe(streamed.length);
+  expect((stream.of('connected')[0]?.snapshot as { recent_fills: Ev[] } | undefined)?.recent_fills).toEqual([]);
+  await expectFillsIntact(lab, stream);
 }
