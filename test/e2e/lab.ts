@@ -3,7 +3,8 @@
  * build of the dashboard first, when web/ changed since the last one).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +41,8 @@ export interface Lab {
 
 export async function startLab(args: string[], env: Record<string, string> = {}): Promise<Lab> {
   const proc = spawn(process.execPath, [BIN, 'run', ...args], {
-    cwd: ROOT, env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    // Each lab its own journal: labs of one test run side by side, and one data dir takes one lab.
+    cwd: ROOT, env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: mkdtempSync(join(tmpdir(), 'polylab-e2e-')), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   let out = '';
