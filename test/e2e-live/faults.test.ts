@@ -112,8 +112,8 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
       shows: (s) => {
         // Until then, a report that says live says how long kraken has been silent (checked after the step: a throw here would only be retried).
         const silentMs = s.ts_unix_ms - stalledAt;
-        const silentReport = s.state === 'live' && silentMs > 500 && s.reconnects === before.reconnects;
-        if (silentReport && (s.last_message_age_ms ?? 0) < silentMs - 300) lies.push(`live, last message ${s.last_message_age_ms} ms ago, ${silentMs} ms into the silence`);
+        const silentReport = s.state === 'live' && silentMs > 1_200 && s.reconnects === before.reconnects;
+        if (silentReport && (s.last_message_age_ms ?? 0) < silentMs - 1_000) lies.push(`live, last message ${s.last_message_age_ms} ms ago, ${silentMs} ms into the silence`);
         if (silentReport) liveReports.add(s.ts_unix_ms);
         return (s.counts?.trade_stalls ?? 0) > (before.counts?.trade_stalls ?? 0) && s.reconnects > before.reconnects;
       },
