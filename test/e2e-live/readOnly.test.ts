@@ -59,6 +59,7 @@ describe('the read-only guard', () => {
 
     expect((await fetch(`${gamma.url}/events`, { method: 'POST', body: '{}' })).status).toBe(405);
     expect((await fetch(`${rest.url}/order`, { method: 'POST', body: '{"side":"BUY"}' })).status).toBe(405);
+    expect((await fetch(venue.url.replace('ws:', 'http:'), { method: 'POST', body: '{}' })).status).toBe(405);
     const ws = new WebSocket(venue.url);
     await new Promise((r) => ws.once('open', r));
     const replies: string[] = [];
@@ -69,6 +70,7 @@ describe('the read-only guard', () => {
     expect(guard.violations()).toEqual([
       { server: 'gamma', what: 'POST /events' },
       { server: 'clob_rest', what: 'POST /order' },
+      { server: 'kraken', what: 'POST /' },
       { server: 'kraken', what: 'method add_order is not a subscription or ping' },
     ]);
     // The venue fake answered nothing but its greeting (the status frame sent on connect).

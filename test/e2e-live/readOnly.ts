@@ -125,16 +125,16 @@ export class ReadOnlyGuard {
   venue(v: FakeVenue): void {
     this.watched.push({
       name: v.venue,
-      violations: () => [...methodViolations(v.venue, v.upgrades), ...this.frames(v.venue, v.received)],
-      seen: () => v.upgrades.length + v.received.length,
+      violations: () => [...methodViolations(v.venue, v.httpRequests), ...this.frames(v.venue, v.received)],
+      seen: () => v.httpRequests.length + v.received.length,
     });
   }
 
   socket(name: 'polymarket_ws' | 'rtds', ws: FakeWs): void {
     this.watched.push({
       name,
-      violations: () => [...methodViolations(name, ws.upgrades), ...this.frames(name, ws.received.flat())],
-      seen: () => ws.upgrades.length + ws.received.flat().length,
+      violations: () => [...methodViolations(name, ws.httpRequests), ...this.frames(name, ws.received.flat())],
+      seen: () => ws.httpRequests.length + ws.received.flat().length,
     });
   }
 

@@ -19,8 +19,8 @@ export interface FakeWs {
   refuseNext: (n: number) => void;
   /** While set, every handshake is answered with this HTTP status (the server down). */
   refuseAll: number | null;
-  /** Every handshake request (method and path): a read-only client only ever sends GET. */
-  upgrades: { method: string; url: string }[];
+  /** Every HTTP request (method and path), handshakes included: a read-only client only ever sends GET. */
+  httpRequests: { method: string; url: string }[];
   /** Sends `text` on every open connection. */
   broadcast: (text: string) => void;
   /** Sends `text` on the connection at `index`. */
@@ -38,7 +38,7 @@ export async function fakeWsServer(onMessage?: (ws: WebSocket, text: string, ind
   const connections: WebSocket[] = [];
   let refuseCount = 0;
   const fake: FakeWs = {
-    url: '', received, connections, refused: 0, refuseAll: null, upgrades: [],
+    url: '', received, connections, refused: 0, refuseAll: null, httpRequests: [],
     refuseNext: (n) => { refuseCount = n; },
     broadcast: (text) => { for (const c of fake.open()) c.send(text); },
     sendTo: (i, text) => connections[i]?.send(text),
@@ -51,8 +51,13 @@ export async function fakeWsServer(onMessage?: (ws: WebSocket, text: string, ind
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+  // A plain HTTP request is recorded and refused: this server only speaks WebSocket.
+  server.on('request', (req, res) => {
+    fake.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
+    res.writeHead(req.method === 'GET' ? 426 : 405).end();
+  });
   server.on('upgrade', (req, socket, head) => {
-    fake.upgrades.push({ method: req.method ?? '', url: req.url ?? '' });
+    fake.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
     if (fake.refuseAll !== null) {
       fake.refused += 1;
       socket.end(`HTTP/1.1 ${fake.refuseAll} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);

@@ -31,8 +31,8 @@ export class FakeVenue {
   reject: boolean;
   /** While set, every WebSocket upgrade is answered with this HTTP status and body (a venue down, or geo-blocking). */
   refuseUpgrades: { status: number; body: string } | null = null;
-  /** Every upgrade request (method and path), refused or not: a read-only client only ever sends GET. */
-  readonly upgrades: { method: string; url: string }[] = [];
+  /** Every HTTP request (method and path), upgrades included, refused or not: a read-only client only ever sends GET. */
+  readonly httpRequests: { method: string; url: string }[] = [];
   private readonly conns = new Set<Conn>();
   private readonly protocol;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -43,8 +43,13 @@ export class FakeVenue {
   constructor(readonly venue: VenueName, private readonly opts: FakeVenueOptions = {}) {
     this.protocol = PROTOCOLS[venue];
     this.reject = opts.reject ?? false;
+    // A plain HTTP request is recorded and refused: this server only speaks WebSocket.
+    this.http.on('request', (req, res) => {
+      this.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
+      res.writeHead(req.method === 'GET' ? 426 : 405).end();
+    });
     this.http.on('upgrade', (req, socket, head) => {
-      this.upgrades.push({ method: req.method ?? '', url: req.url ?? '' });
+      this.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
       const refuse = this.refuseUpgrades;
       if (refuse) {
         socket.end(`HTTP/1.1 ${refuse.status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(refuse.body)}\r\nConnection: close\r\n\r\n${refuse.body}`);
