@@ -1,8 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// `.ci/run` runs test/e2e-live as its own "paper-live integration" step, then `npm test`
+// with PAPER_LIVE_RAN=1 so those files do not run twice; everywhere else `npm test` runs them.
+const paperLiveRan = process.env.PAPER_LIVE_RAN === '1';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...(paperLiveRan ? ['test/e2e-live/**'] : [])],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

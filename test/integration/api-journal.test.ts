@@ -16,7 +16,8 @@ import { tempDataDir } from './fakes/cli.ts';
 async function journaledRun(dataDir: string, runId: string, seed: number, hours: number, extra: (e: OutputEvent) => void = () => undefined) {
   const journal = await JournalWriter.start({ dataDir, commitMs: 20 });
   journal.beginRun({ run_id: runId, mode: 'sim', seed, strategy: 'divergence', version: 'test', config: '{}', started_ms: SIM_START_MS, started_wall_ms: Date.now(), pid: null, parent_run_id: null, restored: null, replay_of: null, capture_dir: null });
-  const engine = buildEngine(loadConfig({ POLYLAB_SIM_MARKET: 'noisy' }), 'sim', runId, seed);
+  // The noisy sim market trades every few seconds: enough fills to page past the in-memory window.
+  const engine = buildEngine(loadConfig({ POLYLAB_MODE: 'sim', POLYLAB_SIM_MARKET: 'noisy' }), 'sim', runId, seed);
   const sink = (e: OutputEvent) => {
     journal.sink(e);
     extra(e);

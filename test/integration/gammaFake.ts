@@ -98,6 +98,8 @@ export class FakeGamma {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const u = new URL(req.url ?? '/', 'http://x');
     this.requests.push({ method: req.method ?? '', path: u.pathname, params: u.searchParams });
+    // Gamma is read-only for us: anything but GET is refused (and stays recorded above).
+    if (req.method !== 'GET') return void res.writeHead(405).end();
     const fail = this.failNext.shift() ?? this.failAll;
     if (fail === 'stall') return; // never answer
     if (fail === '500') return void res.writeHead(500).end('oops');

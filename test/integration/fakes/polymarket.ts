@@ -17,6 +17,10 @@ export interface FakeWs {
   refused: number;
   /** Refuse the next `n` handshakes with HTTP 429. */
   refuseNext: (n: number) => void;
+  /** While set, every handshake is answered with this HTTP status (the server down). */
+  refuseAll: number | null;
+  /** Every HTTP request (method and path), handshakes included: a read-only client only ever sends GET. */
+  httpRequests: { method: string; url: string }[];
   /** Sends `text` on every open connection. */
   broadcast: (text: string) => void;
   /** Sends `text` on the connection at `index`. */
@@ -34,7 +38,7 @@ export async function fakeWsServer(onMessage?: (ws: WebSocket, text: string, ind
   const connections: WebSocket[] = [];
   let refuseCount = 0;
   const fake: FakeWs = {
-    url: '', received, connections, refused: 0,
+    url: '', received, connections, refused: 0, refuseAll: null, httpRequests: [],
     refuseNext: (n) => { refuseCount = n; },
     broadcast: (text) => { for (const c of fake.open()) c.send(text); },
     sendTo: (i, text) => connections[i]?.send(text),
@@ -47,7 +51,18 @@ export async function fakeWsServer(onMessage?: (ws: WebSocket, text: string, ind
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+  // A plain HTTP request is recorded and refused: this server only speaks WebSocket.
+  server.on('request', (req, res) => {
+    fake.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
+    res.writeHead(req.method === 'GET' ? 426 : 405).end();
+  });
   server.on('upgrade', (req, socket, head) => {
+    fake.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
+    if (fake.refuseAll !== null) {
+      fake.refused += 1;
+      socket.end(`HTTP/1.1 ${fake.refuseAll} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      return;
+    }
     if (refuseCount > 0) {
       refuseCount -= 1;
       fake.refused += 1;
@@ -77,6 +92,8 @@ export interface FakeRest {
   requests: string[];
   /** Request methods, in the same order. */
   methods: string[];
+  /** Every request's method and path: anything but GET is answered 405. */
+  seen: { method: string; url: string }[];
   /** token_id → /book body. */
   books: Map<string, unknown>;
   /** condition id → /markets/<id> body. */
@@ -89,6 +106,7 @@ export interface FakeRest {
 export async function fakeClobRest(): Promise<FakeRest> {
   const requests: string[] = [];
   const methods: string[] = [];
+  const seen: { method: string; url: string }[] = [];
   const books = new Map<string, unknown>();
   const markets = new Map<string, unknown>();
   let limited = 0;
@@ -100,6 +118,7 @@ export async function fakeClobRest(): Promise<FakeRest> {
   const server: Server = createServer((req: IncomingMessage, res) => {
     requests.push(req.url ?? '');
     methods.push(req.method ?? '');
+    seen.push({ method: req.method ?? '', url: req.url ?? '' });
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method !== 'GET') return json(res, 405, { error: 'method' });
     if (limited > 0) {
@@ -117,7 +136,7 @@ export async function fakeClobRest(): Promise<FakeRest> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, methods, books, markets,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, methods, seen, books, markets,
     rateLimitNext: (n, s = 0) => { limited = n; retryAfter = s; },
     close: async () => {
       server.closeAllConnections();

@@ -31,17 +31,34 @@ export class FakeVenue {
   connections = 0;
   subscriptions = 0;
   reject: boolean;
+  /** While set, every WebSocket upgrade is answered with this HTTP status and body (a venue down, or geo-blocking). */
+  refuseUpgrades: { status: number; body: string } | null = null;
+  /** Every HTTP request (method and path), upgrades included, refused or not: a read-only client only ever sends GET. */
+  readonly httpRequests: { method: string; url: string }[] = [];
   private readonly conns = new Set<Conn>();
   private readonly protocol;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly http = createServer();
-  private readonly wss = new WebSocketServer({ server: this.http });
+  private readonly wss = new WebSocketServer({ noServer: true });
   url = '';
 
   constructor(readonly venue: VenueName, private readonly opts: FakeVenueOptions = {}) {
     this.protocol = PROTOCOLS[venue];
     this.reject = opts.reject ?? false;
-    this.wss.on('connection', (ws, req) => this.onConnection(ws, req.url ?? '/'));
+    // A plain HTTP request is recorded and refused: this server only speaks WebSocket.
+    this.http.on('request', (req, res) => {
+      this.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
+      res.writeHead(req.method === 'GET' ? 426 : 405).end();
+    });
+    this.http.on('upgrade', (req, socket, head) => {
+      this.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
+      const refuse = this.refuseUpgrades;
+      if (refuse) {
+        socket.end(`HTTP/1.1 ${refuse.status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(refuse.body)}\r\nConnection: close\r\n\r\n${refuse.body}`);
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req.url ?? '/'));
+    });
   }
 
   async listen(): Promise<this> {
@@ -128,6 +145,7 @@ export class FakeVenue {
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const c of this.wss.clients) c.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
+    this.http.closeAllConnections();
     await new Promise<void>((r) => this.http.close(() => r()));
   }
 }
