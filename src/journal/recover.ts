@@ -8,23 +8,12 @@ import {
   freshAccount, openOrders, rebuildAccount, restoreDay, type AccountEvent, type AccountState, type OrderEvent, type RestoredAccount, type RestoredDay,
 } from '../paper/restore.ts';
 import { utcDayStartMs } from '../strategy/risk.ts';
+import type { RunRow } from './store.ts';
 
-export interface RunRecord {
-  run_id: string;
-  mode: string;
-  seed: number | null;
-  strategy: string;
-  version: string;
-  config: string;
-  started_ms: number;
-  started_wall_ms: number;
+/** One row of `runs` as read back: what the writer created, plus how the run ended. */
+export interface RunRecord extends RunRow {
   stopped_ms: number | null;
   status: 'running' | 'stopped' | 'crashed';
-  pid: number | null;
-  parent_run_id: string | null;
-  restored: string | null;
-  replay_of: string | null;
-  capture_dir: string | null;
 }
 
 /** True if a process with this id exists (signal 0 only checks). */
