@@ -8,7 +8,7 @@
  * (fillModels.ts); per decision: a calibration forecast (calibration.ts). Every collection
  * is bounded.
  */
-import type { InputEvent, Level, MarketFamily, MarketInfo, Outcome } from '../core/events.ts';
+import type { InputEvent, MarketInfo, Outcome } from '../core/events.ts';
 import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
 import { CalibrationAccumulator } from './calibration.ts';
@@ -16,6 +16,7 @@ import { contributions, FILL_MODELS, priceTrade, type ModelPrices } from './fill
 import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
 import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
 import { buildReport, thin, type TrustReport } from './report.ts';
+import type { FillRecord, IntentRecord } from './records.ts';
 import { BasisTracker, DEFAULT_BASIS, type BasisOptions } from './basis.ts';
 import { LatencyTracker } from './latency.ts';
 
@@ -32,31 +33,6 @@ export interface AnalyticsOptions {
   basis?: Partial<BasisOptions>;
   /** Fills kept for the report (oldest dropped beyond it, and counted). */
   maxFills?: number;
-}
-
-interface IntentRecord {
-  strategy: string;
-  market_id: string;
-  token_id: string;
-  side: 'buy' | 'sell';
-  limit_px: number;
-  decision_ms: number;
-  /** The touch on the taking side at the decision (optimistic model). */
-  touch_px: number | null;
-  /** The taking side at twice the latency (pessimistic model); null until then. */
-  late_levels: Level[] | null;
-  late_due_ms: number;
-}
-
-export interface FillRecord {
-  strategy: string;
-  family: MarketFamily | null;
-  fill: PaperFill;
-  intent: IntentRecord | null;
-  marks: MarkedFill;
-  tape: TapeEvidence | null;
-  /** Settled contribution to PnL under each fill model; null until the market settles. */
-  pnl: ModelPrices | null;
 }
 
 interface Forecast {

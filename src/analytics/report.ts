@@ -4,7 +4,7 @@
  */
 import type { Side } from '../core/events.ts';
 import type { CalibrationAccumulator, CalibrationScore } from './calibration.ts';
-import type { FillRecord } from './analytics.ts';
+import type { FillRecord } from './records.ts';
 import { FILL_MODELS, type ModelPrices } from './fillModels.ts';
 import { MARKOUT_HORIZONS_MS } from './markouts.ts';
 import type { TapeEvidence } from './tape.ts';

@@ -1,12 +1,5 @@
 /** Messages between the main thread's JournalWriter and the writer worker. */
-import type { RunRow, TrustRow } from './store.ts';
-
-/** Per event of a batch, in order. */
-export interface EventMeta {
-  types: string[];
-  ts: number[];
-  markets: Array<string | null>;
-}
+import type { EventMeta, RunRow, TrustRow } from './store.ts';
 
 export type WorkerRequest =
   | { type: 'run'; row: RunRow }

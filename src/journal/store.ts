@@ -5,7 +5,13 @@
  * transaction. Runs inside the writer worker; synchronous by nature (better-sqlite3).
  */
 import type { Db } from './db.ts';
-import type { EventMeta } from './protocol.ts';
+
+/** Per event of a batch, in order. */
+export interface EventMeta {
+  types: string[];
+  ts: number[];
+  markets: Array<string | null>;
+}
 
 /** One row of `runs` as the writer creates it. */
 export interface RunRow {

@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import type { OutputEvent } from '../core/outputs.ts';
 import type { RunRow } from './store.ts';
-import type { EventMeta, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { WorkerReply, WorkerRequest } from './protocol.ts';
+import type { EventMeta } from './store.ts';
 
 export interface JournalWriterOptions {
   dataDir: string;
