@@ -207,4 +207,20 @@ describe('paper execution edges', () => {
     expect(sell!.fill_px).toBeCloseTo(0.5049, 12);
     expect(h.events('order_expired').map((e) => [e.side, e.remaining_qty])).toEqual([['buy', 10], ['sell', 5]]);
   });
+
+  it('rounds the slipped walk limit toward the order: a level one micro-dollar past the edge is not taken, on either side', () => {
+    // 0.50 / 1.01 = 0.4950495…: a buy may take 0.495049 but not 0.49505 (which would pay 0.5000005).
+    // 0.50 / 0.99 = 0.5050505…: a sell may take 0.505051 but not 0.50505 (which would get 0.4999995).
+    const h = new Harness({ latencyMs: 0, slippageBps: 100 });
+    h.book('up', T0, [[0.49505, 10]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.book('up', T0 + 1, [[0.495049, 10]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 }, T0 + 2);
+    h.book('up', T0 + 3, [], [[0.50505, 10]]);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.5 }, T0 + 4);
+    h.book('up', T0 + 5, [], [[0.505051, 10]]);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.5 }, T0 + 6);
+    expect(h.events('risk_reject').map((e) => [e.intent_id, e.reason])).toEqual([['i1', 'no_liquidity_within_limit'], ['i3', 'no_liquidity_within_limit']]);
+    expect(h.events('paper_fill').map((e) => [e.intent_id, e.side, e.vwap_px])).toEqual([['i2', 'buy', 0.495049], ['i4', 'sell', 0.505051]]);
+  });
 });
