@@ -156,7 +156,7 @@ async function runSim(cfg: Config, speed: Speed, engine: Engine, sink: (e: Outpu
   // The sim's makers see our fills (observe): they react as a real book would.
   const withMakers: Observe = (input, outs) => {
     observe(input, outs);
-    for (const o of outs) sim.observe(o);
+    sim.observeRun(input, outs);
   };
   return drive(engine, sim.events(), sink, { durationMs, speed, signal, observe: withMakers, onInput: session.onInput, backpressure: session.backpressure });
 }

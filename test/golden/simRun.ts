@@ -28,7 +28,7 @@ export async function simDigest(seed: number, durationMs: number, env: Record<st
   for (const e of engine.start(SIM_START_MS)) sink(e);
   // As cli.ts runs it: the configured sim market, its makers fed our fills.
   const sim = new SimFeed({ ...simOptionsFromConfig(cfg), seed });
-  const last = await drive(engine, sim.events(), sink, { durationMs, speed: 'max', observe: (_input, outs) => outs.forEach(sim.observe) });
+  const last = await drive(engine, sim.events(), sink, { durationMs, speed: 'max', observe: sim.observeRun });
   for (const e of engine.stop(last)) sink(e);
   const text = formatSummary(summary.summary(engine.counters.inputs));
   return { summary: text, summarySha: sha(text), eventsSha: events.digest('hex'), events: count };

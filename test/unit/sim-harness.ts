@@ -59,7 +59,7 @@ export async function runSim(o: SimRunOptions): Promise<SimRun> {
     fills.push({ fill: e, truth: e.outcome === 'Up' ? up : 1 - up, bid: q?.bid ?? null, ask: q?.ask ?? null });
   };
   for (const e of engine.start(SIM_START_MS)) sink(e);
-  const last = await drive(engine, sim.events(), sink, { durationMs: o.durationMs, speed: 'max', observe: (_input, outs) => outs.forEach(sim.observe) });
+  const last = await drive(engine, sim.events(), sink, { durationMs: o.durationMs, speed: 'max', observe: sim.observeRun });
   for (const e of engine.stop(last)) sink(e);
   return { fills, winners, summary: summary.summary(engine.counters.inputs), engine, outputs };
 }

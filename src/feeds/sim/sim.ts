@@ -110,6 +110,11 @@ export class SimFeed {
     for (let t = this.startMs; ; t += STEP_MS) yield* this.step(t);
   }
 
+  /** `drive()`'s observe hook: every output of an input reaches `observe` below. */
+  readonly observeRun = (_input: InputEvent, outs: readonly OutputEvent[]): void => {
+    for (const e of outs) this.observe(e);
+  };
+
   /** The run loop's feedback: our taker fills reach the efficient makers. Other events are ignored. */
   readonly observe = (e: OutputEvent): void => {
     if (e.event_type !== 'paper_fill' || e.liquidity !== 'taker') return;
