@@ -11,10 +11,10 @@
  * (the analytics near 0.8 of an engine), so the target fails on a regression that more
  * than doubles their cost.
  */
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/app/config.ts';
 import type { Engine } from '../src/engine/engine.ts';
 import type { Analytics } from '../src/analytics/analytics.ts';
-import { buildAnalytics, buildEngine } from '../src/run.ts';
+import { buildAnalytics, buildEngine } from '../src/app/engineFactory.ts';
 import { roundRates, roundRatios, timeLanes, type Lane } from './lanes.ts';
 import { atLeastRow, median, type BenchRow } from './rows.ts';
 import { SIM_SEED, simHour } from './simHour.ts';

@@ -13,11 +13,11 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
-import { loadConfig, type Config } from '../src/config.ts';
+import { loadConfig, type Config } from '../src/app/config.ts';
 import type { Engine } from '../src/engine/engine.ts';
 import type { InputEvent } from '../src/core/events.ts';
 import type { OutputEvent } from '../src/core/outputs.ts';
-import { buildEngine } from '../src/run.ts';
+import { buildEngine } from '../src/app/engineFactory.ts';
 import { createApiParts, type ApiParts } from '../src/api/start.ts';
 import { buildApi, startApi } from '../src/api/server.ts';
 import type { BenchRow } from './rows.ts';

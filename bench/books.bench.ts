@@ -9,8 +9,8 @@
 import { OrderBook } from '../src/core/book.ts';
 import type { InputEvent } from '../src/core/events.ts';
 import { Rng } from '../src/core/rng.ts';
-import { BookKeeper } from '../src/feeds/polymarket/bookKeeper.ts';
-import { parseClobFrame } from '../src/feeds/polymarket/clobWsMessages.ts';
+import { BookKeeper } from '../src/polymarket/bookKeeper.ts';
+import { parseClobFrame } from '../src/polymarket/wire/clobWsMessages.ts';
 import { roundRates, roundRatios, timeLanes, type Lane } from './lanes.ts';
 import { atLeastRow, median, type BenchRow } from './rows.ts';
 

@@ -9,9 +9,9 @@
  * 0.5× of JSON.parse from raw frames, i.e. parse + map + step in at most two parses, which
  * leaves the step about one. Measured here after warm-up: 1.5–1.7× (rounds 1.2–1.8×).
  */
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/app/config.ts';
 import type { Engine } from '../src/engine/engine.ts';
-import { buildEngine } from '../src/run.ts';
+import { buildEngine } from '../src/app/engineFactory.ts';
 import { roundRates, roundRatios, timeLanes, type Lane } from './lanes.ts';
 import { atLeastRow, median, type BenchRow } from './rows.ts';
 import { SIM_SEED, simHour } from './simHour.ts';

@@ -17,9 +17,9 @@
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import type { InputEvent } from '../src/core/events.ts';
-import { VenueFeed } from '../src/feeds/venueFeed.ts';
+import { VenueFeed } from '../src/venues/venueFeed.ts';
 import { TradeFilter } from '../src/pricing/tradeFilter.ts';
-import type { VenueName } from '../src/feeds/venues/index.ts';
+import type { VenueName } from '../src/venues/index.ts';
 import { PROTOCOLS } from '../test/integration/fakes/venueProtocols.ts';
 import { median, ratioText, type BenchRow } from './rows.ts';
 import { threadCpuMs } from './threadCpu.ts';

@@ -8,15 +8,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { loadConfig, type VenueName } from '../src/config.ts';
+import { loadConfig, type VenueName } from '../src/app/config.ts';
 import type { InputEvent } from '../src/core/events.ts';
 import type { OutputEvent } from '../src/core/outputs.ts';
-import { SIM_START_MS, SimFeed } from '../src/feeds/sim/sim.ts';
-import { ADAPTERS } from '../src/feeds/venues/index.ts';
-import { CaptureWriter } from '../src/journal/capture.ts';
-import { CAPTURE_FORMAT, type CaptureHeader } from '../src/core/capture.ts';
-import { buildEngine } from '../src/run.ts';
-import { settingsOf } from '../src/session.ts';
+import { SIM_START_MS, SimFeed } from '../src/sim/sim.ts';
+import { ADAPTERS } from '../src/venues/index.ts';
+import { CaptureWriter } from '../src/capture/writer.ts';
+import { CAPTURE_FORMAT, type CaptureHeader } from '../src/capture/format.ts';
+import { buildEngine } from '../src/app/engineFactory.ts';
+import { settingsOf } from '../src/app/session.ts';
 import { PROTOCOLS, type ConnState } from '../test/integration/fakes/venueProtocols.ts';
 
 export const cfg = loadConfig({});

@@ -10,11 +10,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CaptureLineParser, openCapture, readCapture, type CaptureRecord } from '../src/feeds/replay/reader.ts';
-import { RawReparser } from '../src/feeds/replay/raw.ts';
+import { CaptureLineParser, openCapture, readCapture, type CaptureRecord } from '../src/capture/reader.ts';
+import { RawReparser } from '../src/capture/reparse.ts';
 import { JournalWriter } from '../src/journal/writer.ts';
-import { replayInto } from '../src/replay.ts';
-import { buildEngine } from '../src/run.ts';
+import { replayInto } from '../src/app/replaySource.ts';
+import { buildEngine } from '../src/app/engineFactory.ts';
 import { captureLines, cfg, rawCapture, simCapture } from './rawCorpus.ts';
 import type { FigureRow as BenchRow } from './figures.ts';
 

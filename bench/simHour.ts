@@ -3,7 +3,7 @@
  * benches: the same inputs in every run, so their figures compare from run to run.
  */
 import type { InputEvent } from '../src/core/events.ts';
-import { SIM_START_MS, SimFeed } from '../src/feeds/sim/sim.ts';
+import { SIM_START_MS, SimFeed } from '../src/sim/sim.ts';
 
 export const SIM_SEED = 7;
 

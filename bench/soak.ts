@@ -12,9 +12,10 @@
  * after a full collection.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadConfig } from '../src/config.ts';
-import { SIM_START_MS, SimFeed } from '../src/feeds/sim/sim.ts';
-import { buildEngine, drive } from '../src/run.ts';
+import { loadConfig } from '../src/app/config.ts';
+import { SIM_START_MS, SimFeed } from '../src/sim/sim.ts';
+import { buildEngine } from '../src/app/engineFactory.ts';
+import { drive } from '../src/app/pacing.ts';
 import { createApiParts } from '../src/api/start.ts';
 
 interface SoakOptions {

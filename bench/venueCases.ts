@@ -10,13 +10,13 @@
  */
 import type { Exchange } from 'tardis-dev';
 import { Rng } from '../src/core/rng.ts';
-import { binance } from '../src/feeds/venues/binance.ts';
-import { bitstamp } from '../src/feeds/venues/bitstamp.ts';
-import { bybit } from '../src/feeds/venues/bybit.ts';
-import { coinbase, parseCoinbaseReference } from '../src/feeds/venues/coinbase.ts';
-import { kraken, parseKrakenReference } from '../src/feeds/venues/kraken.ts';
-import { okx } from '../src/feeds/venues/okx.ts';
-import type { ParseResult, VenueAdapter } from '../src/feeds/venues/types.ts';
+import { binance } from '../src/venues/binance.ts';
+import { bitstamp } from '../src/venues/bitstamp.ts';
+import { bybit } from '../src/venues/bybit.ts';
+import { coinbase, parseCoinbaseReference } from '../src/venues/coinbase.ts';
+import { kraken, parseKrakenReference } from '../src/venues/kraken.ts';
+import { okx } from '../src/venues/okx.ts';
+import type { ParseResult, VenueAdapter } from '../src/venues/types.ts';
 
 /** One venue under test. */
 export interface VenueBenchCase {

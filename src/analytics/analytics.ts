@@ -15,7 +15,7 @@ import { CalibrationAccumulator } from './calibration.ts';
 import { contributions, FILL_MODELS, priceTrade, type ModelPrices } from './fillModels.ts';
 import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
 import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
-import { buildReport, thin, type TrustReport } from './report.ts';
+import { buildReport, thin, type TrustReport } from './trustReport.ts';
 import type { FillRecord, IntentRecord } from './records.ts';
 import { BasisTracker, DEFAULT_BASIS, type BasisOptions } from './basis.ts';
 import { LatencyTracker } from './latency.ts';

@@ -5,7 +5,7 @@
  * series is a bounded ring and is cleared when a new run starts.
  */
 import type { BtcMedian, OutputEvent, Settlement } from '../core/outputs.ts';
-import type { DashboardHistory } from './schemas.ts';
+import type { DashboardHistory } from '../core/wire.ts';
 import { Ring } from './state.ts';
 
 export interface HistoryOptions {

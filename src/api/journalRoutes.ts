@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { PnlSchema, SettlementSchema, type PaperFill, type RiskReject, type Settlement } from '../core/outputs.ts';
 import type { Db } from '../journal/db.ts';
 import { countEvents, eventsPage, getRun, lastRun, listRuns, rejectOccurrencesByReason, rejectsByReason } from '../journal/queries.ts';
-import { ErrorBodySchema, FillsResponseSchema, LIMIT_MAX, RejectsResponseSchema, RunInfoSchema, RunModeSchema, type ErrorBody } from './schemas.ts';
+import { ErrorBodySchema, FillsResponseSchema, LIMIT_MAX, RejectsResponseSchema, RunInfoSchema, RunModeSchema, type ErrorBody } from '../core/wire.ts';
 import type { LabState } from './state.ts';
 
 export const HistoryQuerySchema = z.object({

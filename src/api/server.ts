@@ -20,7 +20,7 @@ import { registerHistoryRoutes } from './journalRoutes.ts';
 import {
   FeedHealthResponseSchema, HealthzResponseSchema, MarketsResponseSchema,
   PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, type ErrorBody,
-} from './schemas.ts';
+} from '../core/wire.ts';
 
 export interface BuildApiOptions extends TrustSources {
   state: LabState;

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { OutputEvent } from '../core/outputs.ts';
 import type { TrustSources } from './trustRoutes.ts';
 import { ApiMetrics } from './metrics.ts';
-import type { RunMode, WsSnapshot } from './schemas.ts';
+import type { RunMode, WsSnapshot } from '../core/wire.ts';
 import { HistorySink } from './history.ts';
 import { buildApi, startApi } from './server.ts';
 import { closeWithin, trackSockets } from './shutdown.ts';

@@ -5,7 +5,7 @@
  */
 import type { OutputEvent, OutputOf, PaperFill, Pnl, Position, RiskReject } from '../core/outputs.ts';
 import type { FeedState } from '../core/events.ts';
-import type { FeedHealthResponse, FeedWarning, MarketView, ReadyzResponse, RunInfo, RunMode, TokenQuote } from './schemas.ts';
+import type { FeedHealthResponse, FeedWarning, MarketView, ReadyzResponse, RunInfo, RunMode, TokenQuote } from '../core/wire.ts';
 
 /** A fixed-capacity ring: pushing past capacity drops the oldest item. */
 export class Ring<T> {

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { TrustReport } from '../analytics/report.ts';
+import type { TrustReport } from '../analytics/trustReport.ts';
 import type { BasisReport } from '../analytics/basis.ts';
-import type { FeedWarning } from './schemas.ts';
+import type { FeedWarning } from '../core/wire.ts';
 
 const num = z.number();
 const maybe = num.nullable();
@@ -49,7 +49,7 @@ export const TrustReportSchema = z.object({
 export const TrustResponseSchema = z.object({ trust: TrustReportSchema.nullable() });
 
 /**
- * One strategy configuration's line of the side-by-side table (src/compare.ts): counts and
+ * One strategy configuration's line of the side-by-side table (src/app/lanes.ts): counts and
  * PnL from its own engine; `pnl_low`/`pnl_high` the fill-model range of its settled trades;
  * `confirmed_share` of its fills; `markout_5s` the quantity-weighted 5 s mid markout over
  * both sides (per share); `brier` over all its scored decisions.

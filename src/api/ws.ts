@@ -22,7 +22,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { OutputEvent } from '../core/outputs.ts';
 import type { ApiMetrics } from './metrics.ts';
-import { WsClientMessageSchema, type WsSnapshot } from './schemas.ts';
+import { WsClientMessageSchema, type WsSnapshot } from '../core/wire.ts';
 
 export interface WsHubOptions {
   /** Upper bound on coalesced (median, quote) flushes per second per client. */

@@ -18,7 +18,7 @@
 import { isIP } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ApiMetrics } from './metrics.ts';
-import type { ErrorBody } from './schemas.ts';
+import type { ErrorBody } from '../core/wire.ts';
 
 export interface GuardPolicy {
   /** The address the server listens on (POLYLAB_HOST). */

@@ -6,15 +6,16 @@
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import type { ConfigKey } from '../config.ts';
+import type { ConfigKey } from '../app/config.ts';
 import type { OutputEvent } from '../core/outputs.ts';
-import { OutputDigest } from '../digest.ts';
-import { CaptureError, openCapture } from '../feeds/replay/reader.ts';
-import { createReparser } from '../feeds/replay/raw.ts';
-import { replayConfig, replayInto, type ReplayResult } from '../replay.ts';
-import { buildEngine, formatSummary, SummarySink } from '../run.ts';
-import { openSession } from '../session.ts';
-import { createProgress } from './progress.ts';
+import { OutputDigest } from '../app/digest.ts';
+import { CaptureError, openCapture } from '../capture/reader.ts';
+import { createReparser } from '../capture/reparse.ts';
+import { replayConfig, replayInto, type ReplayResult } from '../app/replaySource.ts';
+import { buildEngine } from '../app/engineFactory.ts';
+import { formatSummary, SummarySink } from '../app/runSummary.ts';
+import { openSession } from '../app/session.ts';
+import { createProgress } from '../app/progress.ts';
 
 interface ReplayFlags {
   speed?: string;

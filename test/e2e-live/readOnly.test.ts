@@ -1,9 +1,9 @@
 // Goal: the read-only guard of the paper-live tests passes exactly what the lab's own clients send (each venue's subscribe and ping frames, the market channel's and data socket's subscriptions, GETs) and catches anything else — an order-shaped frame, credentials, a POST — which the fake servers refuse.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ADAPTERS, VENUE_NAMES } from '../../src/feeds/venues/index.ts';
-import { CLOB_PING_FRAME, subscribeFrame, updateFrame } from '../../src/feeds/polymarket/clobWsMessages.ts';
-import { RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE, RTDS_PING_FRAME, twapSubscribeFrame } from '../../src/feeds/polymarket/rtdsMessages.ts';
+import { ADAPTERS, VENUE_NAMES } from '../../src/venues/index.ts';
+import { CLOB_PING_FRAME, subscribeFrame, updateFrame } from '../../src/polymarket/wire/clobWsMessages.ts';
+import { RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE, RTDS_PING_FRAME, twapSubscribeFrame } from '../../src/polymarket/wire/rtdsMessages.ts';
 import { fakeClobRest } from '../integration/fakes/polymarket.ts';
 import { startFakeVenue } from '../integration/fakes/venueServers.ts';
 import { FakeGamma } from '../integration/gammaFake.ts';

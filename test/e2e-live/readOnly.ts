@@ -10,7 +10,7 @@
  * fakes never answer a frame their protocol does not know, and the Polymarket socket
  * fakes (world/marketSocket.ts, world/rtds.ts) close a violating connection with 1008.
  *
- * Protocols (the same sources as src/feeds/venues/*.ts and src/feeds/polymarket/*.ts):
+ * Protocols (the same sources as src/venues/*.ts and src/polymarket/*.ts):
  * Coinbase Exchange `{"type":"subscribe"}`, Kraken v2 `{"method":"subscribe"|"ping"}`,
  * Bitstamp `{"event":"bts:subscribe"|"bts:heartbeat"}`, OKX `{"op":"subscribe"}` and bare
  * `ping`, Bybit v5 `{"op":"subscribe"|"ping"}`, Binance `{"method":"SUBSCRIBE"}`; the CLOB

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchErrors, type Chrome } from './browser.ts';
 import { ensureDashboardBuilt, startLab, type Lab } from './lab.ts';
-import type { TrustReport } from '../../src/analytics/report.ts';
+import type { TrustReport } from '../../src/analytics/trustReport.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const PANELS = ['Feed Health', 'BTC reference', 'Markets', 'Paper Fills', 'Risk', 'Positions & PnL', 'Trust'];

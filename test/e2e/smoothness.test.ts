@@ -1,10 +1,10 @@
 // Goal: the dashboard keeps drawing frames while the lab streams the engine's own event mix at the API bench's rate (5,000 events/s); frames per second are measured idle and under load in the same run.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine } from '../../src/run.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts, type ApiParts } from '../../src/api/start.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
 import type { FastifyInstance } from 'fastify';

@@ -3,9 +3,11 @@
  * The golden test pins these so a refactor that claims "no behaviour change" can prove it.
  */
 import { createHash } from 'node:crypto';
-import { loadConfig } from '../../src/config.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine, drive, formatSummary, simOptionsFromConfig, SummarySink } from '../../src/run.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine, simOptionsFromConfig } from '../../src/app/engineFactory.ts';
+import { drive } from '../../src/app/pacing.ts';
+import { formatSummary, SummarySink } from '../../src/app/runSummary.ts';
 
 export interface SimDigest {
   summary: string;

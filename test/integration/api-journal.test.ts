@@ -1,10 +1,10 @@
 // Goal: with a journal, /runs lists every run in the data dir and /fills, /rejects, /settlements and /equity page through a whole run (beyond the in-memory window) by cursor, for any run_id; without one, the journal-only routes say so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine } from '../../src/run.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts } from '../../src/api/start.ts';
 import { buildApi } from '../../src/api/server.ts';
 import { EquityResponseSchema, HistoryFillsResponseSchema, HistoryRejectsResponseSchema, HistoryRunsResponseSchema, SettlementsResponseSchema } from '../../src/api/journalRoutes.ts';

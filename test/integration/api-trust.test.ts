@@ -1,12 +1,12 @@
 // Goal: GET /trust and GET /strategies on a real loopback server return the run's trust report and side-by-side rows (validated by their declared schemas) as computed from the sim run, and empty answers when nothing is wired.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildAnalytics, buildEngine } from '../../src/run.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildAnalytics, buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts } from '../../src/api/start.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
 import { StrategiesResponseSchema, TrustResponseSchema } from '../../src/api/trustRoutes.ts';
-import { compareRow } from '../../src/compare.ts';
+import { compareRow } from '../../src/app/lanes.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

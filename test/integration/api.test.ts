@@ -1,10 +1,10 @@
 // Goal: every REST route of the running API answers with its declared shape, errors are coded JSON, and readiness follows the feeds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIM_START_MS } from '../../src/feeds/sim/sim.ts';
+import { SIM_START_MS } from '../../src/sim/sim.ts';
 import {
   ErrorBodySchema, FeedHealthResponseSchema, FillsResponseSchema, HealthzResponseSchema, MarketsResponseSchema, PnlResponseSchema,
   PositionsResponseSchema, ReadyzResponseSchema, RejectsResponseSchema, RunsResponseSchema,
-} from '../../src/api/schemas.ts';
+} from '../../src/core/wire.ts';
 import { getJson, startHarness, type Harness } from './apiHarness.ts';
 
 let h: Harness;

@@ -4,11 +4,11 @@
  */
 import { WebSocket, type ClientOptions } from 'ws';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { InputEvent } from '../../src/core/events.ts';
 import type { Engine } from '../../src/engine/engine.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine } from '../../src/run.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts, type ApiParts, type ApiPartsOptions } from '../../src/api/start.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
 

@@ -1,6 +1,6 @@
 // Goal: `polylab markets` lists the BTC up/down windows a (loopback) Gamma serves, and explains failure.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { currentAndNextStarts } from '../../src/feeds/polymarket/windows.ts';
+import { currentAndNextStarts } from '../../src/polymarket/windows.ts';
 import { FakeGamma, fixture, gammaEvent } from './gammaFake.ts';
 import { runCli as run } from './fakes/cli.ts';
 

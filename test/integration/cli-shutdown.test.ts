@@ -1,7 +1,7 @@
 // Goal: `polylab run --mode sim` with no duration runs on at 10x until Ctrl-C, and Ctrl-C prints the summary and exits within 2 s even with a client stuck half-way through a request, after WebSocket clients got the run's end.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { SIM_START_MS } from '../../src/feeds/sim/sim.ts';
+import { SIM_START_MS } from '../../src/sim/sim.ts';
 import { runCli } from './fakes/cli.ts';
 import { Recorder } from './apiHarness.ts';
 

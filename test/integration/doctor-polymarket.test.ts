@@ -1,6 +1,6 @@
 // Goal: the Polymarket part of `polylab doctor` reports each source ok or the exact reason, against loopback fakes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkPolymarket } from '../../src/feeds/polymarket/doctor.ts';
+import { checkPolymarket } from '../../src/polymarket/polymarketDoctor.ts';
 import { closedPortUrl } from './fakes/venueServers.ts';
 import { fakeClobRest, fakeWsServer } from './fakes/polymarket.ts';
 import { FakeGamma } from './gammaFake.ts';

@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { loadConfig } from '../../src/config.ts';
-import { checkVenue, formatDoctorTable, runDoctor } from '../../src/feeds/doctor.ts';
-import { kraken } from '../../src/feeds/venues/kraken.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { checkVenue, runDoctor } from '../../src/venues/venueDoctor.ts';
+import { formatDoctorTable } from '../../src/commands/doctor.ts';
+import { kraken } from '../../src/venues/kraken.ts';
 import { closedPortUrl, startFakeVenue } from './fakes/venueServers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

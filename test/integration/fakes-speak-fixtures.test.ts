@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { VenueName } from '../../src/config.ts';
+import type { VenueName } from '../../src/app/config.ts';
 import { until } from './fakes/kit.ts';
 import { startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
 

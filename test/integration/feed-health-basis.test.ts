@@ -1,11 +1,11 @@
 // Goal: GET /feed/health on a real loopback server carries a basis warning for a resolution source whose latest basis to the venue median is above the threshold (a sim with a wide oracle basis), none for a quiet one, and none when no analytics are wired.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildAnalytics, buildEngine, simOptionsFromConfig } from '../../src/run.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SimFeed } from '../../src/sim/sim.ts';
+import { buildAnalytics, buildEngine, simOptionsFromConfig } from '../../src/app/engineFactory.ts';
 import { createApiParts } from '../../src/api/start.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
-import { FeedHealthResponseSchema } from '../../src/api/schemas.ts';
+import { FeedHealthResponseSchema } from '../../src/core/wire.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InputEvent, MarketFamily } from '../../src/core/events.ts';
 import { InputEventSchema } from '../../src/core/events.ts';
-import { discoverOnce } from '../../src/feeds/polymarket/discovery.ts';
-import { GammaRollover } from '../../src/feeds/polymarket/rollover.ts';
-import type { RolloverOptions } from '../../src/feeds/polymarket/rollover.ts';
-import { currentAndNextStarts, windowEndMs } from '../../src/feeds/polymarket/windows.ts';
+import { discoverOnce } from '../../src/polymarket/discovery.ts';
+import { GammaRollover } from '../../src/polymarket/rollover.ts';
+import type { RolloverOptions } from '../../src/polymarket/rollover.ts';
+import { currentAndNextStarts, windowEndMs } from '../../src/polymarket/windows.ts';
 import { FakeGamma, fixture, gammaEvent } from './gammaFake.ts';
 
 const FAMILIES: MarketFamily[] = ['5m', '15m', '1h', '4h', '1d'];

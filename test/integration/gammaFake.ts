@@ -8,8 +8,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { MarketFamily } from '../../src/core/events.ts';
-import { BTC_SERIES_IDS } from '../../src/feeds/polymarket/discovery.ts';
-import { candidateSlugs, familyFromSlug, windowEndMs, windowStartMs } from '../../src/feeds/polymarket/windows.ts';
+import { BTC_SERIES_IDS } from '../../src/polymarket/discovery.ts';
+import { candidateSlugs, familyFromSlug, windowEndMs, windowStartMs } from '../../src/polymarket/windows.ts';
 
 type Json = Record<string, unknown>;
 const FIX = 'test/fixtures/polymarket';

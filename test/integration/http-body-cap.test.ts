@@ -1,10 +1,10 @@
 // Goal: every HTTP body we read (Gamma, CLOB REST, doctor) is streamed with a byte cap: against a loopback server whose body never ends, each read stops at the cap, the connection is dropped, and the process does not grow past the cap.
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GammaClient } from '../../src/feeds/polymarket/gamma.ts';
-import { ClobRest } from '../../src/feeds/polymarket/clobRest.ts';
-import { checkHttp } from '../../src/feeds/polymarket/doctor.ts';
-import { readBodyCapped } from '../../src/feeds/httpBody.ts';
+import { GammaClient } from '../../src/polymarket/gamma.ts';
+import { ClobRest } from '../../src/polymarket/clobRest.ts';
+import { checkHttp } from '../../src/polymarket/polymarketDoctor.ts';
+import { readBodyCapped } from '../../src/net/httpBody.ts';
 import { endlessBodyServer, type EndlessServer } from './fakes/faults.ts';
 import { until } from './fakes/kit.ts';
 

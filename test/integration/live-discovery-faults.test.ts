@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketInfo } from '../../src/core/events.ts';
-import { currentAndNextStarts } from '../../src/feeds/polymarket/windows.ts';
+import { currentAndNextStarts } from '../../src/polymarket/windows.ts';
 import { closedPortUrl } from './fakes/venueServers.ts';
 import { fakeClobRest, fakeWsServer } from './fakes/polymarket.ts';
 import { endlessBodyServer } from './fakes/faults.ts';

@@ -1,12 +1,12 @@
 // Goal: paper-live's venue side end to end — fake venues plus a dead one feed the real Engine, which emits btc_median from the live venues and shows the dead one down with its reason.
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { InputEvent } from '../../src/core/events.ts';
 import { OutputEventSchema, type OutputEvent } from '../../src/core/outputs.ts';
-import { OFFLINE_HINT, startVenueFeeds } from '../../src/feeds/live.ts';
-import { coinbase } from '../../src/feeds/venues/coinbase.ts';
-import { buildEngine } from '../../src/run.ts';
+import { OFFLINE_HINT, startVenueFeeds } from '../../src/venues/venueFeeds.ts';
+import { coinbase } from '../../src/venues/coinbase.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { closedPortUrl, startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
 import { FAST, until } from './fakes/kit.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketInfo, TwapLookback } from '../../src/core/events.ts';
 import type { OutputOf } from '../../src/core/outputs.ts';
-import { TWAP_TOPICS } from '../../src/feeds/polymarket/rtdsMessages.ts';
+import { TWAP_TOPICS } from '../../src/polymarket/wire/rtdsMessages.ts';
 import { closedPortUrl, startFakeVenue } from './fakes/venueServers.ts';
 import { fakeClobRest, fakeWsServer, type FakeWs } from './fakes/polymarket.ts';
 import { eventually, startLiveLab, type LiveLab } from './liveLab.ts';

@@ -1,7 +1,8 @@
 // Goal: against loopback fakes, a venue refused with HTTP 451 shows `blocked` (status, reason, a retry minutes away, logged once) in /feed/health and the doctor while the other venues still make a median, and a venue that sends heartbeats but no trades shows `stale` and is reconnected until it trades again.
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDoctorTable, runDoctor } from '../../src/feeds/doctor.ts';
-import { loadConfig } from '../../src/config.ts';
+import { runDoctor } from '../../src/venues/venueDoctor.ts';
+import { formatDoctorTable } from '../../src/commands/doctor.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import { closedPortUrl, startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
 import { BINANCE_451_BODY, refusingWsServer } from './fakes/faults.ts';
 import { eventually, startLiveLab, type LiveLab } from './liveLab.ts';

@@ -5,13 +5,13 @@
  * and can count log lines (pino to memory).
  */
 import { pino } from 'pino';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { InputEvent } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
 import { createApiParts } from '../../src/api/start.ts';
-import { startLive, type LiveOptions, type LiveRun } from '../../src/live.ts';
-import { buildEngine } from '../../src/run.ts';
+import { startLive, type LiveOptions, type LiveRun } from '../../src/app/paperLive.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 
 export interface SourceView {
   source: string;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BookSnapshot, InputEvent, MarketInfo } from '../../src/core/events.ts';
-import { startPolymarketFeeds, type PolymarketFeeds } from '../../src/feeds/polymarket/feeds.ts';
+import { startPolymarketFeeds, type PolymarketFeeds } from '../../src/polymarket/polymarketFeeds.ts';
 import { fakeClobRest, fakeWsServer, until, type FakeRest, type FakeWs } from './fakes/polymarket.ts';
 
 const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');

@@ -1,11 +1,11 @@
 // Goal: on loopback fakes, the data socket streams Chainlink prices as reference_price inputs that fix the price to beat, and the resolution watcher's official (socket) or own (reference prints) result settles a real Engine position, with a later disagreeing official result recorded.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { InputEvent, MarketInfo } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { startPolymarketFeeds } from '../../src/feeds/polymarket/feeds.ts';
-import { buildEngine } from '../../src/run.ts';
+import { startPolymarketFeeds } from '../../src/polymarket/polymarketFeeds.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { fakeClobRest, fakeWsServer, until } from './fakes/polymarket.ts';
 
 const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClobRest } from '../../src/feeds/polymarket/clobRest.ts';
-import { RtdsFeed } from '../../src/feeds/polymarket/rtds.ts';
+import { ClobRest } from '../../src/polymarket/clobRest.ts';
+import { RtdsFeed } from '../../src/polymarket/rtds.ts';
 import { fakeClobRest, fakeWsServer, until } from './fakes/polymarket.ts';
 
 const fx = (name: string) => JSON.parse(readFileSync(`test/fixtures/polymarket/${name}`, 'utf8')) as Record<string, unknown>;

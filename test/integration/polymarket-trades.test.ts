@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputEventSchema, type InputEvent, type MarketInfo } from '../../src/core/events.ts';
-import { startPolymarketFeeds } from '../../src/feeds/polymarket/feeds.ts';
+import { startPolymarketFeeds } from '../../src/polymarket/polymarketFeeds.ts';
 import { fakeClobRest, fakeWsServer, until } from './fakes/polymarket.ts';
 
 const frame = readFileSync('test/fixtures/polymarket/ws_market_last_trade_price_docs_example.json', 'utf8');

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDataDir } from './fakes/cli.ts';
-import type { TrustReport } from '../../src/analytics/report.ts';
+import type { TrustReport } from '../../src/analytics/trustReport.ts';
 
 /** The lines from the trust heading to the end of the side-by-side table (the run's digest and paper-trading lines left out). */
 const trustBlock = (text: string) => text.slice(text.indexOf('  trust (docs/methodology.md')).trimEnd().split('\n').filter((l) => !/^\s+(digest|paper trading only)/.test(l)).join('\n');

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { backoffDelayMs, ResilientSocket, type ResilientSocketOptions } from '../../src/feeds/socket.ts';
+import { backoffDelayMs, ResilientSocket, type ResilientSocketOptions } from '../../src/net/socket.ts';
 import { until } from './fakes/kit.ts';
 
 interface Fake {

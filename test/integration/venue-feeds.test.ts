@@ -1,11 +1,11 @@
 // Goal: every registered venue feed, against a loopback fake speaking that venue's protocol, streams validated trades and survives drops, silence, garbage, refusals and bad prints.
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { loadConfig, type VenueName } from '../../src/config.ts';
+import { loadConfig, type VenueName } from '../../src/app/config.ts';
 import { VenueTradeSchema, type InputEvent, type VenueStatus, type VenueTrade } from '../../src/core/events.ts';
-import { VenueFeed } from '../../src/feeds/venueFeed.ts';
-import { buildEngine } from '../../src/run.ts';
-import { ADAPTERS } from '../../src/feeds/venues/index.ts';
+import { VenueFeed } from '../../src/venues/venueFeed.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
+import { ADAPTERS } from '../../src/venues/index.ts';
 import { FAST, until } from './fakes/kit.ts';
 import { GARBAGE_FRAMES, startFakeVenue, type FakeVenue } from './fakes/venueServers.ts';
 

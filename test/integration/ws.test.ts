@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaperFillSchema } from '../../src/core/outputs.ts';
-import { WsConnectedSchema } from '../../src/api/schemas.ts';
+import { WsConnectedSchema } from '../../src/core/wire.ts';
 import { Recorder, startHarness, type Harness } from './apiHarness.ts';
 
 let h: Harness | null = null;

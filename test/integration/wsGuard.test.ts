@@ -2,12 +2,12 @@
 import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
-import { loadConfig } from '../../src/config.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine } from '../../src/run.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts, type ApiParts, type ApiPartsOptions } from '../../src/api/start.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
-import { ErrorBodySchema } from '../../src/api/schemas.ts';
+import { ErrorBodySchema } from '../../src/core/wire.ts';
 import type { GuardPolicy } from '../../src/api/wsGuard.ts';
 import { Recorder } from './apiHarness.ts';
 

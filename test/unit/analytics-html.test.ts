@@ -1,9 +1,9 @@
 // Goal: the HTML report is one self-contained page — nothing fetched, no script — with the equity curve, the fill-model band, markout curves, the reliability diagram and the basis chart drawn from the run's figures, and an honest "no data" where a run has none.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildAnalytics, buildEngine } from '../../src/run.ts';
-import { renderTrustHtml } from '../../src/analytics/html.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildAnalytics, buildEngine } from '../../src/app/engineFactory.ts';
+import { renderTrustHtml } from '../../src/analytics/trustHtml.ts';
 
 function simRun(minutes: number) {
   const cfg = loadConfig({ POLYLAB_MODE: 'sim' });

@@ -1,9 +1,10 @@
 // Goal: the trust figures are a pure function of the inputs — the same sim inputs give the same report byte for byte — and they cover every paper fill the engine made.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildAnalytics, buildEngine, formatSummary, SummarySink } from '../../src/run.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildAnalytics, buildEngine } from '../../src/app/engineFactory.ts';
+import { formatSummary, SummarySink } from '../../src/app/runSummary.ts';
 
 function run(seed: number, durationMs: number) {
   const cfg = loadConfig({ POLYLAB_MODE: 'sim', POLYLAB_SIM_MARKET: 'noisy' });

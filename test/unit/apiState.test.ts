@@ -1,6 +1,6 @@
 // Goal: LabState turns the engine's output events into bounded API views (rings, positions, markets, readiness, runs).
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { MarketInfo } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { LabState, Ring } from '../../src/api/state.ts';

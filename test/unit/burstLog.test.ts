@@ -1,7 +1,7 @@
 // Goal: bad-input logging at the edges is throttled per burst: the first line, then one summary per interval.
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { BurstLog } from '../../src/feeds/burstLog.ts';
+import { BurstLog } from '../../src/net/burstLog.ts';
 
 describe('BurstLog', () => {
   it('logs the first bad frame, then one summary per interval', () => {

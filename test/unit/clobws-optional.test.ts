@@ -1,7 +1,7 @@
 // Goal: a market-channel message with a malformed optional field (a book's tick_size, a price change's best_bid/best_ask) keeps its data with the field dropped and flagged for counting, while a malformed required field still makes it invalid.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseClobFrame } from '../../src/feeds/polymarket/clobWsMessages.ts';
+import { parseClobFrame } from '../../src/polymarket/wire/clobWsMessages.ts';
 
 const fx = (name: string) => JSON.parse(readFileSync(`test/fixtures/polymarket/${name}`, 'utf8')) as Record<string, unknown>;
 

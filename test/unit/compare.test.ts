@@ -1,9 +1,10 @@
 // Goal: a strategies file is validated like the environment (errors name the strategy and the setting), and each configuration runs beside the main run on the same inputs — a lane with the main run's settings reproduces its figures exactly, a different strategy does not.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildAnalytics, buildEngine, SummarySink } from '../../src/run.ts';
-import { compareRow, formatCompare, Lane, laneRow, parseStrategiesFile } from '../../src/compare.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildAnalytics, buildEngine } from '../../src/app/engineFactory.ts';
+import { SummarySink } from '../../src/app/runSummary.ts';
+import { compareRow, formatCompare, Lane, laneRow, parseStrategiesFile } from '../../src/app/lanes.ts';
 
 const file = (strategies: unknown) => JSON.stringify({ strategies });
 

@@ -1,7 +1,7 @@
 // Goal: the dashboard's settings (speed auto, --serve, WebSocket origins and limits) parse, default and fail as documented.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { resolveSpeed } from '../../src/run.ts';
+import { ConfigError, loadConfig } from '../../src/app/config.ts';
+import { resolveSpeed } from '../../src/app/pacing.ts';
 
 describe('dashboard and WebSocket settings', () => {
   it('runs a sim without a duration at 10x, and everything else at full speed unless told', () => {

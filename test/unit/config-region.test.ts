@@ -1,9 +1,9 @@
 // Goal: POLYLAB_REGION=us is a documented profile that reads Binance.US instead of Binance and leaves out the venues that refuse the US, explicit settings still win, and the default venue minimums let such a four-venue run actually trade.
 import { describe, expect, it } from 'vitest';
-import { loadConfig, venueMinimumWarnings } from '../../src/config.ts';
+import { loadConfig, venueMinimumWarnings } from '../../src/app/config.ts';
 import type { MarketInfo } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { buildEngine } from '../../src/run.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 
 describe('POLYLAB_REGION', () => {
   it('defaults to the global venue list and endpoints', () => {

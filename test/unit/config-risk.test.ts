@@ -1,8 +1,8 @@
 // Goal: the strategy and risk settings have documented defaults, reach the engine's risk limits, and fail fast naming the variable.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, SETTINGS, loadConfig } from '../../src/config.ts';
-import { riskLimitsFromConfig } from '../../src/run.ts';
+import { ConfigError, SETTINGS, loadConfig } from '../../src/app/config.ts';
+import { riskLimitsFromConfig } from '../../src/app/engineFactory.ts';
 
 const NEW_ENV = [
   'POLYLAB_EDGE_MIN', 'POLYLAB_EDGE_EXIT', 'POLYLAB_RISK_MAX_TOTAL_FRACTION', 'POLYLAB_RISK_MAX_ORDER_QTY', 'POLYLAB_RISK_MAX_ORDER_NOTIONAL',

@@ -1,9 +1,9 @@
 // Goal: the sim market profile and its realism settings load from POLYLAB_SIM_* (empty = the profile's value), reach the simulator, and name the variable when invalid.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { SimFeed } from '../../src/feeds/sim/sim.ts';
-import { SIM_PROFILES } from '../../src/feeds/sim/profile.ts';
-import { simOptionsFromConfig } from '../../src/run.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SimFeed } from '../../src/sim/sim.ts';
+import { SIM_PROFILES } from '../../src/sim/profile.ts';
+import { simOptionsFromConfig } from '../../src/app/engineFactory.ts';
 
 describe('sim market settings', () => {
   it('default to the efficient profile with its own realism values', () => {

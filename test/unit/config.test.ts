@@ -1,6 +1,6 @@
 // Goal: configuration resolves defaults < env < flags and rejects bad values by naming the setting.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDurationMs } from '../../src/config.ts';
+import { ConfigError, loadConfig, parseDurationMs } from '../../src/app/config.ts';
 
 describe('config', () => {
   it('defaults to paper-live on 127.0.0.1:8080', () => {

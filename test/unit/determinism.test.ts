@@ -1,11 +1,11 @@
 // Goal: the sim and the engine read time only from their inputs — replaying the same seed under two wall clocks that start years apart and jump by different amounts between inputs (and under two different Math.random streams) gives byte-identical outputs, and the harness does notice a planted clock or randomness read.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { InputEvent } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine } from '../../src/run.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import type { Decision, MarketView, Strategy } from '../../src/strategy/types.ts';
 
 /** A process clock: where it starts, how far it jumps before each input, what Math.random returns. */

@@ -1,9 +1,9 @@
 // Goal: the engine's handling of the inputs the strategy tests do not reach — feed status into feed_health (with the trade filter's counts), the trade filter's reference age, the pnl interval, market_closed and a late rediscovery of a settled market — pinned to exact outputs.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { InputEvent, VenueStatus } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { buildEngine } from '../../src/run.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { T0, market } from './paper-harness.ts';
 
 const engine = () => buildEngine(loadConfig({ POLYLAB_MEDIAN_MIN_VENUES: '2' }), 'replay', 'r', null);

@@ -1,10 +1,10 @@
 // Goal: the pure engine driven by the seeded sim trades within the first window and is byte-for-byte reproducible.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { InputEvent } from '../../src/core/events.ts';
 import { OutputEventSchema, type OutputEvent } from '../../src/core/outputs.ts';
-import { SIM_START_MS, SIM_WINDOW_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine } from '../../src/run.ts';
+import { SIM_START_MS, SIM_WINDOW_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { T0, WINDOW_MS, market } from './paper-harness.ts';
 
 function runSim(seed: number, durationMs: number, env: Record<string, string> = {}): OutputEvent[] {

@@ -1,4 +1,4 @@
-// Goal: the source keeps its floors — plain model at the bottom, then pricing / strategy / paper, then the engine and analytics, then the feeds and the journal, then the API that serves them, then composition — and no import runs back up a floor or sideways between rooms of one floor.
+// Goal: the source keeps its floors (docs/architecture.md) — plain model at the bottom, then pricing / strategy / paper, then the pure engine, analytics, read model and simulator, then network plumbing, then the venues, Polymarket and the journal, then capture, then the API and history, then the app's wiring, then sweeps, then the commands — and no import runs back up a floor or sideways between rooms of one floor.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,14 +7,17 @@ import { describe, expect, it } from 'vitest';
 const FLOORS: ReadonlyArray<readonly [room: string, floor: number]> = [
   ['src/core', 1],
   ['src/pricing', 2], ['src/strategy', 2], ['src/paper', 2],
-  ['src/engine', 3], ['src/analytics', 3],
-  ['src/feeds', 4], ['src/journal', 4],
-  ['src/api', 5],
-  ['src/config.ts', 6], ['src/run.ts', 6], ['src/live.ts', 6], ['src/cli.ts', 6], ['src/commands', 6], ['src/compare.ts', 6],
-  ['src/replay.ts', 6], ['src/session.ts', 6], ['src/digest.ts', 6], ['src/version.ts', 6],
+  ['src/engine', 3], ['src/analytics', 3], ['src/views', 3], ['src/sim', 3],
+  ['src/net', 4],
+  ['src/venues', 5], ['src/polymarket', 5], ['src/journal', 5],
+  ['src/capture', 6],
+  ['src/api', 7], ['src/history', 7],
+  ['src/app', 8],
+  ['src/sweep', 9],
+  ['src/cli.ts', 10], ['src/commands', 10],
 ];
 /** Composition files wire everything together and may import one another. */
-const COMPOSITION = 6;
+const COMPOSITION = 10;
 
 const roomOf = (file: string): readonly [string, number] | undefined => FLOORS.find(([room]) => file === room || file.startsWith(`${room}/`));
 
@@ -62,13 +65,15 @@ describe('floors', () => {
     expect(floorViolations([
       ['src/core/book.ts', "import { Engine } from '../engine/engine.ts';"],
       ['src/paper/fill.ts', "import type { Strategy } from '../strategy/types.ts';"],
-      ['src/engine/engine.ts', "const m = await import('../feeds/live.ts');"],
-      ['src/feeds/sim/sim.ts', "import { Rng } from '../../core/rng.ts';"],
+      ['src/engine/engine.ts', "const m = await import('../venues/venueFeeds.ts');"],
+      ['src/sim/sim.ts', "import { Rng } from '../core/rng.ts';"],
+      ['src/sim/sim.ts', "import { ADAPTERS } from '../venues/index.ts';"],
       ['src/elsewhere.ts', ''],
     ])).toEqual([
       'src/core/book.ts → src/engine/engine.ts (runs up from floor 1 to 3)',
       'src/paper/fill.ts → src/strategy/types.ts (sideways between rooms of floor 2)',
-      'src/engine/engine.ts → src/feeds/live.ts (runs up from floor 3 to 4)',
+      'src/engine/engine.ts → src/venues/venueFeeds.ts (runs up from floor 3 to 5)',
+      'src/sim/sim.ts → src/venues/index.ts (runs up from floor 3 to 5)',
       'src/elsewhere.ts is in no room of the floors table',
     ]);
   });

@@ -1,8 +1,8 @@
 // Goal: Gamma's optional fields are read tolerantly — numbers sent as numeric strings are accepted, and a malformed optional field is dropped (and reported) instead of losing the whole market or event — while a malformed required field still rejects the market.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mapEvents, mapGammaMarket } from '../../src/feeds/polymarket/discovery.ts';
-import { dropMalformed, OPTIONAL_MARKET_FIELDS } from '../../src/feeds/polymarket/gammaSchemas.ts';
+import { mapEvents, mapGammaMarket } from '../../src/polymarket/discovery.ts';
+import { dropMalformed, OPTIONAL_MARKET_FIELDS } from '../../src/polymarket/wire/gammaSchemas.ts';
 import { gammaEvent } from '../integration/gammaFake.ts';
 
 type Json = Record<string, unknown>;

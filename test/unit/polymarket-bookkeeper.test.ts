@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OrderBook, pxKey } from '../../src/core/book.ts';
 import type { BookDelta, BookSnapshot, InputEvent } from '../../src/core/events.ts';
-import { BookKeeper } from '../../src/feeds/polymarket/bookKeeper.ts';
-import { parseClobFrame } from '../../src/feeds/polymarket/clobWsMessages.ts';
+import { BookKeeper } from '../../src/polymarket/bookKeeper.ts';
+import { parseClobFrame } from '../../src/polymarket/wire/clobWsMessages.ts';
 
 const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');
 const TOKEN = '71321045679252212594626385532706912750332728571942532289631379312455583992563';

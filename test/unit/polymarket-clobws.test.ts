@@ -1,7 +1,7 @@
 // Goal: the market-channel parser turns every real Polymarket frame shape (object, array, text, legacy and current price_change) into the right typed message and counts bad frames instead of throwing.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseClobFrame, subscribeFrame, updateFrame } from '../../src/feeds/polymarket/clobWsMessages.ts';
+import { parseClobFrame, subscribeFrame, updateFrame } from '../../src/polymarket/wire/clobWsMessages.ts';
 
 const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');
 const one = (text: string) => {

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MarketInfo, MarketResolved, ReferencePrice } from '../../src/core/events.ts';
 import { MarketRegistry } from '../../src/engine/markets.ts';
-import { RestMarketSchema, type RestMarket, type RestResult } from '../../src/feeds/polymarket/clobRest.ts';
+import { RestMarketSchema, type RestMarket, type RestResult } from '../../src/polymarket/clobRest.ts';
 import { ownOutcome } from '../../src/core/resolution.ts';
-import { ResolutionWatcher } from '../../src/feeds/polymarket/resolution.ts';
+import { ResolutionWatcher } from '../../src/polymarket/resolutionWatcher.ts';
 
 const T0 = Date.UTC(2026, 2, 12, 9, 20);
 const UP = '104239898038807136052399800151408521467737075933964991162589336683346093173875';

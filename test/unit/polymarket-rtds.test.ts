@@ -1,7 +1,7 @@
 // Goal: the real-time data socket parser turns real Chainlink and Binance frames (updates and subscribe snapshots) into reference_price inputs, ignores other symbols and counts bad frames.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseRtdsFrame, RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE } from '../../src/feeds/polymarket/rtds.ts';
+import { parseRtdsFrame, RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE } from '../../src/polymarket/rtds.ts';
 
 const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');
 

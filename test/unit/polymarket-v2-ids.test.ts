@@ -1,8 +1,8 @@
 // Goal: a Gamma market's outcome ids are chosen by its `version` as Polymarket's V2 migration says — positionIds for "v2", clobTokenIds for "v1" or a legacy market without version — and every ambiguous or malformed case is rejected with a stated reason.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mapGammaMarket } from '../../src/feeds/polymarket/discovery.ts';
-import { selectOutcomeIds } from '../../src/feeds/polymarket/outcomeIds.ts';
+import { mapGammaMarket } from '../../src/polymarket/discovery.ts';
+import { selectOutcomeIds } from '../../src/polymarket/outcomeIds.ts';
 
 type Json = Record<string, unknown>;
 const load = (name: string): Json => JSON.parse(readFileSync(`test/fixtures/polymarket/${name}`, 'utf8')) as Json;

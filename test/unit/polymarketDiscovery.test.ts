@@ -1,9 +1,9 @@
 // Goal: Gamma markets map to the right MarketInfo (family, window, tokens, fees, rule) and window/slug math matches Polymarket's formats.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { detectResolution, mapEvents, mapFee, mapGammaMarket, selectWindows } from '../../src/feeds/polymarket/discovery.ts';
-import { parseRetryAfterMs } from '../../src/feeds/polymarket/gamma.ts';
-import { candidateSlugs, currentAndNextStarts, familyFromSlug, windowEndMs, windowStartMs } from '../../src/feeds/polymarket/windows.ts';
+import { detectResolution, mapEvents, mapFee, mapGammaMarket, selectWindows } from '../../src/polymarket/discovery.ts';
+import { parseRetryAfterMs } from '../../src/polymarket/gamma.ts';
+import { candidateSlugs, currentAndNextStarts, familyFromSlug, windowEndMs, windowStartMs } from '../../src/polymarket/windows.ts';
 import { DAILY_DESCRIPTION, HOURLY_DESCRIPTION, gammaEvent } from '../integration/gammaFake.ts';
 import type { MarketInfo } from '../../src/core/events.ts';
 

@@ -1,6 +1,6 @@
 // Goal: off a terminal, long work reports plain progress lines (events, percent, events/s, ETA) at most every few seconds, and a last line when it ends.
 import { describe, expect, it } from 'vitest';
-import { createProgress } from '../../src/commands/progress.ts';
+import { createProgress } from '../../src/app/progress.ts';
 
 describe('plain progress lines', () => {
   it('writes a line per interval with events, percent, rate and ETA, and one at the end', () => {

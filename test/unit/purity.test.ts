@@ -1,9 +1,9 @@
-// Goal: the pure rooms (core, pricing, strategy, paper), the engine and the analytics never touch the clock, randomness, env or I/O.
+// Goal: the pure rooms (core, pricing, strategy, paper), the engine, the analytics and the simulator never touch the clock, randomness, env or I/O.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper', 'src/engine', 'src/analytics'];
+const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper', 'src/engine', 'src/analytics', 'src/sim'];
 const FORBIDDEN = [
   /Date\.now\(/,
   /new Date\(\s*\)/,
@@ -13,7 +13,7 @@ const FORBIDDEN = [
   /setTimeout\(|setInterval\(/,
   /from ['"](node:)?(fs|net|http|https|child_process|dgram|worker_threads)['"]/,
   /from ['"](ws|fastify|better-sqlite3|pino)['"]/,
-  /from ['"]\.\.\/(feeds|journal|api)\//,
+  /from ['"]\.\.\/(net|venues|polymarket|journal|capture|api|history|app|sweep|commands)\//,
 ];
 
 function files(dir: string): string[] {

@@ -1,7 +1,7 @@
 // Goal: the data-socket parser reads the Chainlink 30 s and 60 s TWAP topics (fixtures in the documented shape) into their own reference sources, tolerates numeric strings and E18 values, refuses a frame whose window disagrees with its topic, and recognises "topic not found".
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseRtdsFrame, TWAP_TOPICS, twapSubscribeFrame } from '../../src/feeds/polymarket/rtdsMessages.ts';
+import { parseRtdsFrame, TWAP_TOPICS, twapSubscribeFrame } from '../../src/polymarket/wire/rtdsMessages.ts';
 
 const fx = (name: string) => readFileSync(`test/fixtures/polymarket/${name}`, 'utf8');
 const frame = (lookback: 30 | 60) => JSON.parse(fx(`rtds_${TWAP_TOPICS[lookback]}_update.json`)) as { payload: Record<string, unknown> };

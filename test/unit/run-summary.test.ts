@@ -1,7 +1,7 @@
 // Goal: the run summary counts trades, win rate, edge paid against the mid, max drawdown and reject episodes with their occurrences from the output stream alone, and says which sim market produced them.
 import { describe, expect, it } from 'vitest';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { formatSummary, SummarySink } from '../../src/run.ts';
+import { formatSummary, SummarySink } from '../../src/app/runSummary.ts';
 
 const T = 1_767_225_600_000;
 const quote = (token: string, bid: number, ask: number, ts: number): OutputEvent => ({

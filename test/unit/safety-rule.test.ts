@@ -7,8 +7,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import polylab from '../../eslint-rules/index.js';
 import { nonReads } from '../integration/fakes/readOnly.ts';
-import { coinbase } from '../../src/feeds/venues/coinbase.ts';
-import { ADAPTERS } from '../../src/feeds/venues/index.ts';
+import { coinbase } from '../../src/venues/coinbase.ts';
+import { ADAPTERS } from '../../src/venues/index.ts';
 
 const PLANTED = 'test/safety/planted';
 
@@ -54,11 +54,11 @@ describe('polylab/read-only-network', () => {
   // The real src, with one frame or request turned into a write in memory: the rule must
   // follow the frame from where it is built (a venue) to where it is sent (the socket).
   const mutations: Array<[string, string, string, string, string]> = [
-    ['an OKX ping becomes POST', 'src/feeds/venues/okx.ts', "frame: () => 'ping'", "frame: () => 'POST'", 'src/feeds/socket.ts'],
-    ['a Coinbase subscribe becomes an order', 'src/feeds/venues/coinbase.ts', "type: 'subscribe'", "type: 'order'", 'src/feeds/socket.ts'],
-    ['the Polymarket subscribe frame gains an auth field', 'src/feeds/polymarket/clobWsMessages.ts', "type: 'market', custom_feature_enabled: true", "type: 'market', auth: 'k', custom_feature_enabled: true", 'src/feeds/socket.ts'],
-    ['a venue reply is built from a computed string', 'src/feeds/venueFeed.ts', 'return { reply: r.reply };', "return { reply: ['PO', 'ST'].join('') };", 'src/feeds/socket.ts'],
-    ['the Gamma GET gains a method constant', 'src/feeds/polymarket/gamma.ts', 'await fetch(url, { signal: ctl.signal,', "await fetch(url, { method: VERB, signal: ctl.signal,", 'src/feeds/polymarket/gamma.ts'],
+    ['an OKX ping becomes POST', 'src/venues/okx.ts', "frame: () => 'ping'", "frame: () => 'POST'", 'src/net/socket.ts'],
+    ['a Coinbase subscribe becomes an order', 'src/venues/coinbase.ts', "type: 'subscribe'", "type: 'order'", 'src/net/socket.ts'],
+    ['the Polymarket subscribe frame gains an auth field', 'src/polymarket/wire/clobWsMessages.ts', "type: 'market', custom_feature_enabled: true", "type: 'market', auth: 'k', custom_feature_enabled: true", 'src/net/socket.ts'],
+    ['a venue reply is built from a computed string', 'src/venues/venueFeed.ts', 'return { reply: r.reply };', "return { reply: ['PO', 'ST'].join('') };", 'src/net/socket.ts'],
+    ['the Gamma GET gains a method constant', 'src/polymarket/gamma.ts', 'await fetch(url, { signal: ctl.signal,', "await fetch(url, { method: VERB, signal: ctl.signal,", 'src/polymarket/gamma.ts'],
   ];
 
   it('passes the socket and Gamma files of src as they are', async () => {

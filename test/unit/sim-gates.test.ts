@@ -4,7 +4,7 @@ import type { InputEvent, Level } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { SimFeed } from '../../src/feeds/sim/sim.ts';
+import { SimFeed } from '../../src/sim/sim.ts';
 import { GATE_ORDER, type RiskLimits } from '../../src/strategy/risk.ts';
 import { FairValueStrategy } from '../../src/strategy/fairValue.ts';
 import type { Decision, MarketView, Strategy } from '../../src/strategy/types.ts';

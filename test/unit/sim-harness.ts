@@ -1,10 +1,12 @@
 // Shared fixture for the sim-market tests: the real engine on the seeded sim (with the makers' feedback hook), every fill measured against the sim's own truth.
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { Outcome } from '../../src/core/events.ts';
 import type { OutputEvent, PaperFill } from '../../src/core/outputs.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import { SIM_START_MS, SimFeed, type SimOptions } from '../../src/feeds/sim/sim.ts';
-import { buildEngine, drive, SummarySink, type RunSummary } from '../../src/run.ts';
+import { SIM_START_MS, SimFeed, type SimOptions } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
+import { drive } from '../../src/app/pacing.ts';
+import { SummarySink, type RunSummary } from '../../src/app/runSummary.ts';
 import { Rng } from '../../src/core/rng.ts';
 import type { Decision, MarketView, Strategy } from '../../src/strategy/types.ts';
 

@@ -1,14 +1,14 @@
 // Goal: the efficient sim market quotes the true probability with thinning depth, moves several times a second, reacts to our fills through the run loop's feedback, keeps the engine's books equal to its own, never lets a strategy change the world, and settles each window by the market's rule on its own oracle prints.
 import { describe, expect, it } from 'vitest';
 import type { InputEvent, MarketInfo, ReferencePrice } from '../../src/core/events.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import { buildEngine } from '../../src/run.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { ownOutcome } from '../../src/core/resolution.ts';
-import { SIM_START_MS, SimFeed, SIM_BOOKS_SOURCE } from '../../src/feeds/sim/sim.ts';
-import { SIM_PROFILES } from '../../src/feeds/sim/profile.ts';
-import { mixtureUp, SimWorld, STEP_MS } from '../../src/feeds/sim/world.ts';
+import { SIM_START_MS, SimFeed, SIM_BOOKS_SOURCE } from '../../src/sim/sim.ts';
+import { SIM_PROFILES } from '../../src/sim/profile.ts';
+import { mixtureUp, SimWorld, STEP_MS } from '../../src/sim/world.ts';
 import { normCdf } from '../../src/pricing/fairValue.ts';
 import { RandomBuyer, runSim } from './sim-harness.ts';
 

@@ -1,9 +1,9 @@
 // Goal: after a warm-up of one window, the volatility the engine estimates from the venue median matches the simulator's true volatility within ±15 %.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { SIM_START_MS, SIM_WINDOW_MS, SimFeed, type SimOptions } from '../../src/feeds/sim/sim.ts';
-import { trueVolAnnual } from '../../src/feeds/sim/profile.ts';
-import { STEP_MS } from '../../src/feeds/sim/world.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { SIM_START_MS, SIM_WINDOW_MS, SimFeed, type SimOptions } from '../../src/sim/sim.ts';
+import { trueVolAnnual } from '../../src/sim/profile.ts';
+import { STEP_MS } from '../../src/sim/world.ts';
 import { MS_PER_YEAR } from '../../src/pricing/fairValue.ts';
 import { MedianAggregator } from '../../src/pricing/median.ts';
 import { EwmaVolatility } from '../../src/pricing/volatility.ts';

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VenueTradeSchema } from '../../src/core/events.ts';
-import { binance } from '../../src/feeds/venues/binance.ts';
-import type { ParseResult } from '../../src/feeds/venues/types.ts';
+import { binance } from '../../src/venues/binance.ts';
+import type { ParseResult } from '../../src/venues/types.ts';
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/venues/${name}`, 'utf8');
 const RECV_MS = 1_700_000_000_123;

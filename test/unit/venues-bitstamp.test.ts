@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VenueTradeSchema } from '../../src/core/events.ts';
-import { bitstamp, parseBitstamp } from '../../src/feeds/venues/bitstamp.ts';
+import { bitstamp, parseBitstamp } from '../../src/venues/bitstamp.ts';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/venues/${name}`, 'utf8');
 const RECV = 1_700_000_000_000;

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VenueTradeSchema } from '../../src/core/events.ts';
-import { coinbase, parseCoinbase, parseCoinbaseReference, scanCoinbaseMatch } from '../../src/feeds/venues/coinbase.ts';
-import type { ParseResult } from '../../src/feeds/venues/types.ts';
+import { coinbase, parseCoinbase, parseCoinbaseReference, scanCoinbaseMatch } from '../../src/venues/coinbase.ts';
+import type { ParseResult } from '../../src/venues/types.ts';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/venues/${name}`, 'utf8');
 const RECV = 1_776_000_000_123;

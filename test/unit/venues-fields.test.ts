@@ -1,7 +1,7 @@
 // Goal: the shared field guards behind the OKX/Bybit/Binance mappers return exactly what Number()/String() would for valid input and reject every other spelling.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { integerString, parseCountString, parseDecimal, symbolMatches } from '../../src/feeds/venues/fields.ts';
+import { integerString, parseCountString, parseDecimal, symbolMatches } from '../../src/venues/fields.ts';
 
 describe('venue field guards', () => {
   it('parses plain decimals to the same double as Number(), including past the exact fast path', () => {

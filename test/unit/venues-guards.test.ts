@@ -1,7 +1,7 @@
 // Goal: the hand-written fast paths behind the Coinbase/Kraken/Bitstamp mappers (ISO-8601 timestamps, decimal strings) return exactly what the regex + Date.parse / Number() reading they replace returns, for real-looking and malformed input alike.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalString, isoMs } from '../../src/feeds/venues/guards.ts';
+import { decimalString, isoMs } from '../../src/venues/guards.ts';
 
 // The readings the fast paths replace, kept here as the oracle.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VenueTradeSchema } from '../../src/core/events.ts';
-import { kraken, parseKraken, parseKrakenReference, scanKrakenUpdate } from '../../src/feeds/venues/kraken.ts';
+import { kraken, parseKraken, parseKrakenReference, scanKrakenUpdate } from '../../src/venues/kraken.ts';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/venues/${name}`, 'utf8');
 const RECV = 1_790_000_000_000;

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCoinbase, parseCoinbaseReference, scanCoinbaseMatch } from '../../src/feeds/venues/coinbase.ts';
-import { parseKraken, parseKrakenReference, scanKrakenUpdate } from '../../src/feeds/venues/kraken.ts';
+import { parseCoinbase, parseCoinbaseReference, scanCoinbaseMatch } from '../../src/venues/coinbase.ts';
+import { parseKraken, parseKrakenReference, scanKrakenUpdate } from '../../src/venues/kraken.ts';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/venues/${name}`, 'utf8').trim();
 const RECV = 1_790_000_000_000;

@@ -1,11 +1,11 @@
 // Goal: the dashboard's model draws a useful state from the `connected` snapshot alone, follows the stream with bounded lists, computes fill latency, fair value (the engine's formula), drawdown, kill switch and stand-down, and starts over on a new run.
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/app/config.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
-import { SIM_START_MS, SimFeed } from '../../src/feeds/sim/sim.ts';
-import { buildEngine } from '../../src/run.ts';
+import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
+import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts } from '../../src/api/start.ts';
-import { WsSnapshotSchema } from '../../src/api/schemas.ts';
+import { WsSnapshotSchema } from '../../src/core/wire.ts';
 import { fairValueUp } from '../../src/pricing/fairValue.ts';
 import { DashboardModel, LIMITS } from '../../web/src/model.ts';
 

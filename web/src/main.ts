@@ -7,7 +7,7 @@
  */
 import './zodJitless.ts';
 import { OutputEventSchema } from '../../src/core/outputs.ts';
-import { WsConnectedSchema } from '../../src/api/schemas.ts';
+import { WsConnectedSchema } from '../../src/core/wire.ts';
 import { DashboardModel, type PanelId } from './model.ts';
 import { LabConnection, type ConnStatus } from './conn.ts';
 import { clock } from './format.ts';

@@ -6,7 +6,7 @@
  */
 import type { BtcMedian, FeedHealth, OutputEvent, PaperFill, Pnl, Position, RiskReject, Settlement } from '../../src/core/outputs.ts';
 import type { MarketInfo } from '../../src/core/events.ts';
-import type { RunInfo, RunMode, WsSnapshot } from '../../src/api/schemas.ts';
+import type { RunInfo, RunMode, WsSnapshot } from '../../src/core/wire.ts';
 import { fairValueUp } from '../../src/pricing/fairValue.ts';
 
 export type PanelId = 'feed' | 'reference' | 'markets' | 'fills' | 'risk' | 'pnl' | 'header';

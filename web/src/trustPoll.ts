@@ -5,7 +5,7 @@
  * when the lab is away).
  */
 import { StrategiesResponseSchema, TrustResponseSchema, type StrategyRow } from '../../src/api/trustRoutes.ts';
-import type { TrustReport } from '../../src/analytics/report.ts';
+import type { TrustReport } from '../../src/analytics/trustReport.ts';
 
 export const TRUST_POLL_MS = 3_000;
 

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { MarketFamily } from '../../../src/core/events.ts';
-import { VENUES, type VenueName } from '../../../src/config.ts';
+import { VENUES, type VenueName } from '../../../src/app/config.ts';
 import { fakeClobRest, type FakeRest } from '../../integration/fakes/polymarket.ts';
 import { startFakeVenue, type FakeVenue } from '../../integration/fakes/venueServers.ts';
 import { FakeGamma, gammaEvent } from '../../integration/gammaFake.ts';

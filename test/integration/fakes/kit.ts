@@ -1,5 +1,5 @@
 /** Shared knobs for the feed integration tests: short timeouts and a polling wait. */
-import type { VenueFeedTuning } from '../../../src/feeds/venueFeed.ts';
+import type { VenueFeedTuning } from '../../../src/venues/venueFeed.ts';
 
 /** Production defaults are seconds; these keep each scenario well under a second. */
 export const FAST: Partial<VenueFeedTuning> = {

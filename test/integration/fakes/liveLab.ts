@@ -5,7 +5,7 @@
  * sending a Chainlink print, and CLOB REST. `env` points `polylab run` at them.
  */
 import { readFileSync } from 'node:fs';
-import { currentAndNextStarts } from '../../../src/feeds/polymarket/windows.ts';
+import { currentAndNextStarts } from '../../../src/polymarket/windows.ts';
 import { FakeGamma, gammaEvent } from '../gammaFake.ts';
 import { fakeClobRest, fakeWsServer, type FakeWs } from './polymarket.ts';
 import { startFakeVenue, type FakeVenue } from './venueServers.ts';

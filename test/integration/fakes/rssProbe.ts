@@ -4,7 +4,7 @@
  * every 2 ms (collecting garbage between reads), and prints one JSON line: the RSS growth
  * over the GC'd baseline at its peak, and each read's outcome. A separate process, so the test runner's own heap is not measured.
  */
-import { GammaClient } from '../../../src/feeds/polymarket/gamma.ts';
+import { GammaClient } from '../../../src/polymarket/gamma.ts';
 
 const [baseUrl, capText, readsText] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;

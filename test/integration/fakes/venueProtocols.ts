@@ -5,7 +5,7 @@
  * values changed, so the fakes speak the shapes the parsers will meet live.
  */
 import { readFileSync } from 'node:fs';
-import type { VenueName } from '../../../src/config.ts';
+import type { VenueName } from '../../../src/app/config.ts';
 
 export interface FakeTrade {
   px: number;

@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { VenueName } from '../../../src/config.ts';
+import type { VenueName } from '../../../src/app/config.ts';
 import { PROTOCOLS, type ConnState, type FakeTrade } from './venueProtocols.ts';
 
 export type { FakeTrade } from './venueProtocols.ts';

@@ -1,0 +1,184 @@
+/**
+ * Read-only CLOB REST client: GET /book?token_id=… (a token's full book, used to resync
+ * the WebSocket mirror) and GET /markets/<condition_id> (a market's tokens with `winner`
+ * once resolved). Plain GETs, no keys. Every body is validated with zod; a timeout, an
+ * HTTP error or a bad body is a typed failure, never a throw. HTTP 429 blocks every call
+ * of this client until the server's Retry-After (or a doubling backoff) has passed, so a
+ * burst of resyncs cannot stampede the venue.
+ *
+ * Shapes: docs.polymarket.com/trading/orderbook ("Response" example),
+ * nautilus_trader test_data/clob_book_response.json and clob_market_closed_*.json (see
+ * test/fixtures/polymarket/SOURCES.md). In /book every number is a string; bids come
+ * ascending and asks descending (best last) — order does not matter to us.
+ */
+import { z } from 'zod';
+import type { RawTap } from '../net/tap.ts';
+import type { Level } from '../core/events.ts';
+import { CLOB_BODY_MAX_BYTES, readBodyCapped } from '../net/httpBody.ts';
+
+const decimal = z.string().regex(/^\d*\.?\d+$/).transform(Number);
+const LevelSchema = z.object({ price: decimal, size: decimal });
+
+/**
+ * The live API sends `timestamp` as a ms string; the docs example shows an ISO date, so
+ * both are read (an unreadable one fails the body).
+ */
+const timestampMs = z.string().transform((s, ctx) => {
+  const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: `bad timestamp ${s}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+export const RestBookSchema = z.object({
+  market: z.string(),
+  asset_id: z.string().min(1),
+  timestamp: timestampMs,
+  bids: z.array(LevelSchema),
+  asks: z.array(LevelSchema),
+  tick_size: decimal.optional(),
+  min_order_size: decimal.optional(),
+  hash: z.string().optional(),
+});
+
+export interface RestBook {
+  assetId: string;
+  market: string;
+  tsMs: number;
+  bids: Level[];
+  asks: Level[];
+  tickSize: number | null;
+  hash: string | null;
+}
+
+/** A validated /book body as the book keeper takes it (also used when replaying captured bodies). */
+export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
+  return {
+    assetId: b.asset_id, market: b.market, tsMs: b.timestamp, tickSize: b.tick_size ?? null, hash: b.hash ?? null,
+    bids: b.bids.map((l) => [l.price, l.size] as Level), asks: b.asks.map((l) => [l.price, l.size] as Level),
+  };
+}
+
+export const RestMarketSchema = z.object({
+  condition_id: z.string().min(1),
+  closed: z.boolean(),
+  tokens: z.array(z.object({ token_id: z.string().min(1), outcome: z.string(), winner: z.boolean().optional(), price: z.number().optional() })),
+});
+export type RestMarket = z.infer<typeof RestMarketSchema>;
+
+export type RestResult<T> = { ok: true; value: T } | { ok: false; error: string; status: number | null; retryAfterMs: number | null };
+
+export interface ClobRestOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  now?: () => number;
+  /** First pause after a 429 without Retry-After; doubles on each further 429, capped. */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Largest body read; a bigger (or endless) one is cut here and counted as a bad body. */
+  bodyMaxBytes?: number;
+  /** Sees every response body with its path and status (capture). */
+  tap?: RawTap;
+}
+
+export interface ClobRestStats {
+  requests: number;
+  failures: number;
+  rateLimited: number;
+  badBodies: number;
+  blockedUntilMs: number;
+  /** The outcome of the latest request: null before any, else its error (or null when it succeeded). */
+  lastError: string | null;
+  lastOkMs: number | null;
+}
+
+export class ClobRest {
+  private blockedUntilMs = 0;
+  private backoffMs: number;
+  private readonly now: () => number;
+  readonly stats: ClobRestStats = { requests: 0, failures: 0, rateLimited: 0, badBodies: 0, blockedUntilMs: 0, lastError: null, lastOkMs: null };
+
+  constructor(private readonly opts: ClobRestOptions) {
+    this.now = opts.now ?? Date.now;
+    this.backoffMs = opts.backoffInitialMs ?? 1_000;
+  }
+
+  /** Milliseconds until requests are allowed again (0 = now). */
+  waitMs(): number {
+    return Math.max(0, this.blockedUntilMs - this.now());
+  }
+
+  async book(tokenId: string): Promise<RestResult<RestBook>> {
+    const r = await this.getJson(`/book?token_id=${encodeURIComponent(tokenId)}`, RestBookSchema);
+    if (!r.ok) return r;
+    return { ok: true, value: toRestBook(r.value) };
+  }
+
+  async market(conditionId: string): Promise<RestResult<RestMarket>> {
+    return this.getJson(`/markets/${encodeURIComponent(conditionId)}`, RestMarketSchema);
+  }
+
+  private async getJson<S extends z.ZodType>(path: string, schema: S): Promise<RestResult<z.infer<S>>> {
+    const r = await this.request(path, schema);
+    if (r.ok) {
+      this.stats.lastError = null;
+      this.stats.lastOkMs = this.now();
+    } else {
+      this.stats.lastError = r.error;
+    }
+    return r;
+  }
+
+  private async request<S extends z.ZodType>(path: string, schema: S): Promise<RestResult<z.infer<S>>> {
+    const wait = this.waitMs();
+    if (wait > 0) return { ok: false, error: 'rate limited (backing off)', status: 429, retryAfterMs: wait };
+    this.stats.requests += 1;
+    let res: Response;
+    try {
+      res = await fetch(this.opts.baseUrl.replace(/\/$/, '') + path, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000), headers: { accept: 'application/json' } });
+    } catch (err) {
+      this.stats.failures += 1;
+      return { ok: false, error: err instanceof Error ? err.message : String(err), status: null, retryAfterMs: null };
+    }
+    if (res.status === 429) return this.onRateLimited(res);
+    if (!res.ok) {
+      this.stats.failures += 1;
+      await res.body?.cancel();
+      return { ok: false, error: `HTTP ${res.status}`, status: res.status, retryAfterMs: null };
+    }
+    this.backoffMs = this.opts.backoffInitialMs ?? 1_000;
+    let body: unknown;
+    try {
+      // Streamed with a byte cap: an endless body must not grow the process.
+      const capped = await readBodyCapped(res, this.opts.bodyMaxBytes ?? CLOB_BODY_MAX_BYTES);
+      if (!capped.ok) {
+        this.stats.badBodies += 1;
+        return { ok: false, error: capped.message, status: res.status, retryAfterMs: null };
+      }
+      this.opts.tap?.('clob_rest', this.now(), capped.text, { url: path, status: res.status });
+      body = JSON.parse(capped.text);
+    } catch (err) {
+      this.stats.badBodies += 1;
+      return { ok: false, error: err instanceof SyntaxError ? 'bad JSON body' : `body: ${err instanceof Error ? err.message : String(err)}`, status: res.status, retryAfterMs: null };
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      this.stats.badBodies += 1;
+      return { ok: false, error: `unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`, status: res.status, retryAfterMs: null };
+    }
+    return { ok: true, value: parsed.data as z.infer<S> };
+  }
+
+  private async onRateLimited(res: Response): Promise<RestResult<never>> {
+    await res.body?.cancel();
+    this.stats.rateLimited += 1;
+    const header = Number(res.headers.get('retry-after'));
+    const waitMs = Number.isFinite(header) && header > 0 ? header * 1_000 : this.backoffMs;
+    this.backoffMs = Math.min(this.opts.backoffMaxMs ?? 60_000, this.backoffMs * 2);
+    this.blockedUntilMs = this.now() + waitMs;
+    this.stats.blockedUntilMs = this.blockedUntilMs;
+    return { ok: false, error: 'HTTP 429', status: 429, retryAfterMs: waitMs };
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Polymarket Gamma REST client (read-only GETs) and the zod schemas of the Gamma
+ * responses discovery reads.
+ *
+ * Endpoints (docs.polymarket.com/developers/gamma-markets-api/get-markets and
+ * docs.polymarket.com/api-reference/events/list-events): `GET /events?slug=…` returns a
+ * JSON array of events, each with its full `markets[]`; list filters `active`, `closed`,
+ * `limit`, `offset`, `order`, `ascending`; recurring markets are grouped in series
+ * (`series[]` on an event, `GET /events?series_id=…`). Rate limits
+ * (docs.polymarket.com/api-reference/rate-limits): `/events` 500 req / 10 s — throttled
+ * requests may come back as HTTP 429.
+ *
+ * Response schemas: gammaSchemas.ts.
+ */
+import { GAMMA_BODY_MAX_BYTES, readBodyCapped } from '../net/httpBody.ts';
+import type { RawTap } from '../net/tap.ts';
+
+export * from './wire/gammaSchemas.ts';
+
+// ------------------------------------------------------------------ client
+
+export interface GammaCounters {
+  requests: number;
+  errors: number;
+  rate_limited: number;
+  /** Distinct BTC up/down markets rejected (each counted once), and by reason code. */
+  invalid_markets: number;
+  rejected_by: Record<string, number>;
+  /** Distinct optional fields dropped as malformed (the market or event kept without them). */
+  optional_dropped: number;
+  /** Distinct markets read from Protocol V2 `positionIds`. */
+  v2_markets: number;
+  /** Bodies cut at the byte cap. */
+  too_large: number;
+  last_rejected: string | null;
+  last_success_ms: number | null;
+  last_error: string | null;
+}
+
+export function newCounters(): GammaCounters {
+  return { requests: 0, errors: 0, rate_limited: 0, invalid_markets: 0, rejected_by: {}, optional_dropped: 0, v2_markets: 0, too_large: 0, last_rejected: null, last_success_ms: null, last_error: null };
+}
+
+/** Keys remembered for `firstSighting` (bounded: the oldest are forgotten). */
+const SEEN_MAX = 4_096;
+
+export type GammaFailure = 'http' | 'timeout' | 'rate_limited' | 'bad_json' | 'bad_shape' | 'too_large' | 'network' | 'aborted';
+export type GammaResult = { ok: true; data: unknown[] } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null };
+
+export interface GammaClientOptions {
+  baseUrl: string;
+  nowMs: () => number;
+  /** Per-request deadline. */
+  timeoutMs?: number;
+  /** Aborts in-flight requests when the owner stops. */
+  signal?: AbortSignal;
+  counters?: GammaCounters;
+  /** Largest body read; a bigger (or endless) one is cut at this many bytes and counted as an error. */
+  bodyMaxBytes?: number;
+  /** Sees every response body with its path and status (capture). */
+  tap?: RawTap;
+}
+
+const RETRY_AFTER_MAX_MS = 600_000;
+
+/** `Retry-After` is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfterMs(header: string | null, nowMs: number): number | null {
+  if (header === null || header.trim() === '') return null;
+  const text = header.trim();
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - nowMs;
+  if (!Number.isFinite(ms)) return null;
+  return Math.min(RETRY_AFTER_MAX_MS, Math.max(0, Math.round(ms)));
+}
+
+export class GammaClient {
+  readonly counters: GammaCounters;
+  private readonly seen = new Set<string>();
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: GammaClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.counters = opts.counters ?? newCounters();
+  }
+
+  /** True the first time `key` is seen by this client (bounded memory). */
+  firstSighting(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+
+  /** `GET /events?…` → the array of events, or a classified failure. Never throws. */
+  events(params: Record<string, string>): Promise<GammaResult> {
+    return this.getArray('/events', params);
+  }
+
+  private async getArray(path: string, params: Record<string, string>): Promise<GammaResult> {
+    const url = `${this.baseUrl}${path}?${new URLSearchParams(params).toString()}`;
+    this.counters.requests++;
+    const res = await this.fetchText(url);
+    if (!res.ok) return this.fail(res.kind, res.message, res.retryAfterMs);
+    let body: unknown;
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      return this.fail('bad_json', `${path}: body is not JSON`, null);
+    }
+    if (!Array.isArray(body)) return this.fail('bad_shape', `${path}: expected a JSON array`, null);
+    this.counters.last_success_ms = this.opts.nowMs();
+    return { ok: true, data: body };
+  }
+
+  private async fetchText(url: string): Promise<{ ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null }> {
+    // One controller per request, linked to the deadline and to the owner's stop signal
+    // by listeners removed in `finally`: AbortSignal.any() on a long-lived stop signal
+    // accumulates dependents in Node 20, which a days-long poll loop must not do.
+    const ctl = new AbortController();
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const abort = () => ctl.abort();
+    timeout.addEventListener('abort', abort);
+    this.opts.signal?.addEventListener('abort', abort);
+    if (this.opts.signal?.aborted) ctl.abort();
+    try {
+      const resp = await fetch(url, { signal: ctl.signal, headers: { accept: 'application/json' } });
+      if (resp.status === 429) {
+        await resp.body?.cancel();
+        return { ok: false, kind: 'rate_limited', message: 'HTTP 429', retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
+      }
+      if (!resp.ok) {
+        await resp.body?.cancel();
+        return { ok: false, kind: 'http', message: `HTTP ${resp.status}`, retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
+      }
+      // Streamed with a byte cap: an endless body must not grow the process.
+      const body = await readBodyCapped(resp, this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES);
+      this.opts.tap?.('gamma', this.opts.nowMs(), body.ok ? body.text : '', { url: url.slice(this.baseUrl.length), status: resp.status });
+      if (!body.ok) return { ok: false, kind: 'too_large', message: body.message, retryAfterMs: null };
+      return { ok: true, text: body.text };
+    } catch (err) {
+      if (this.opts.signal?.aborted) return { ok: false, kind: 'aborted', message: 'stopped', retryAfterMs: null };
+      if (timeout.aborted) return { ok: false, kind: 'timeout', message: `timed out after ${this.timeoutMs} ms`, retryAfterMs: null };
+      return { ok: false, kind: 'network', message: err instanceof Error ? err.message : String(err), retryAfterMs: null };
+    } finally {
+      timeout.removeEventListener('abort', abort);
+      this.opts.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  private fail(kind: GammaFailure, message: string, retryAfterMs: number | null): GammaResult {
+    if (kind === 'rate_limited') this.counters.rate_limited++;
+    else if (kind !== 'aborted') this.counters.errors++;
+    if (kind === 'too_large') this.counters.too_large++;
+    this.counters.last_error = `${kind}: ${message}`;
+    return { ok: false, kind, message, retryAfterMs };
+  }
+}

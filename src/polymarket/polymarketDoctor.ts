@@ -1,0 +1,85 @@
+/**
+ * `polylab doctor`, Polymarket part: one plain GET to Gamma and to the CLOB REST API, and
+ * one connection to the CLOB market socket and to the real-time data socket (subscribed to
+ * Chainlink BTC/USD, waiting for its first message). Rows share the venue doctor's shape.
+ */
+import WebSocket from 'ws';
+import { onRefusedUpgrade, type DoctorRow } from '../net/refusal.ts';
+import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
+import { describeError } from '../net/errors.ts';
+import { readBodyCapped } from '../net/httpBody.ts';
+
+/** The doctor reads at most this much of an HTTP answer. */
+const DOCTOR_BODY_MAX_BYTES = 1024 * 1024;
+
+
+/** GET `url`; ok when the answer is HTTP 200 with a JSON body. Never rejects. */
+export async function checkHttp(source: string, url: string, timeoutMs: number): Promise<DoctorRow> {
+  const t0 = performance.now();
+  const latency = () => Math.round(performance.now() - t0);
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      const retry = res.headers.get('retry-after');
+      const what = res.status === 429 ? `rate limited: HTTP 429${retry ? ` (Retry-After ${retry})` : ''}` : `HTTP ${res.status}`;
+      return { source, ok: false, detail: what, latency_ms: latency(), ...(res.status === 451 || res.status === 403 ? { blocked: true } : {}) };
+    }
+    const body = await readBodyCapped(res, DOCTOR_BODY_MAX_BYTES);
+    if (!body.ok) return { source, ok: false, detail: body.message, latency_ms: latency() };
+    JSON.parse(body.text);
+    return { source, ok: true, detail: `HTTP 200, ${body.bytes} bytes`, latency_ms: latency() };
+  } catch (err) {
+    const detail = err instanceof SyntaxError ? 'HTTP 200 but not JSON' : err instanceof DOMException && err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : describeError(err);
+    return { source, ok: false, detail, latency_ms: null };
+  }
+}
+
+/** Opens a socket, sends `hello`, and is ok on the first message (or on open if `okOnOpen`). */
+export function checkSocket(source: string, url: string, hello: string | null, okOnOpen: boolean, timeoutMs: number): Promise<DoctorRow> {
+  const t0 = performance.now();
+  return new Promise<DoctorRow>((resolve) => {
+    let ws: WebSocket | null = null;
+    const done = (ok: boolean, detail: string, blocked = false) => {
+      clearTimeout(timer);
+      if (ws) {
+        ws.removeAllListeners();
+        ws.on('error', () => undefined);
+        ws.terminate();
+      }
+      resolve({ source, ok, detail, latency_ms: Math.round(performance.now() - t0), ...(blocked ? { blocked } : {}) });
+    };
+    const timer = setTimeout(() => done(false, `timeout after ${timeoutMs} ms`), timeoutMs);
+    try {
+      ws = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+    } catch (err) {
+      return done(false, describeError(err));
+    }
+    ws.on('open', () => {
+      if (hello !== null) ws!.send(hello);
+      if (okOnOpen) done(true, 'connected');
+    });
+    ws.on('message', (d) => done(true, `first message: ${d.toString().slice(0, 60)}`));
+    ws.on('unexpected-response', (_req, res) => onRefusedUpgrade(res, done));
+    ws.on('error', (err) => done(false, describeError(err)));
+    ws.on('close', (code) => done(false, `closed by server (${code})`));
+  });
+}
+
+export interface PolymarketEndpoints {
+  gammaUrl: string;
+  clobUrl: string;
+  clobWsUrl: string;
+  rtdsUrl: string;
+}
+
+export function checkPolymarket(e: PolymarketEndpoints, timeoutMs: number): Promise<DoctorRow[]> {
+  const base = (u: string) => u.replace(/\/+$/, '');
+  return Promise.all([
+    checkHttp('gamma', `${base(e.gammaUrl)}/events?limit=1&closed=false`, timeoutMs),
+    checkHttp('clob_rest', `${base(e.clobUrl)}/time`, timeoutMs),
+    // An empty market subscription: the socket accepts it and stays quiet, so open = ok.
+    checkSocket('polymarket_ws', e.clobWsUrl, JSON.stringify({ assets_ids: [], type: 'market' }), true, timeoutMs),
+    checkSocket('rtds', e.rtdsUrl, RTDS_CHAINLINK_SUBSCRIBE, false, timeoutMs),
+  ]);
+}
