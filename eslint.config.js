@@ -16,14 +16,41 @@ export default tseslint.config(
     // The pure rooms (and the engine, analytics and simulator above them) never read the clock, randomness, env, or do I/O (docs/architecture.md).
     files: ['src/core/**', 'src/pricing/**', 'src/strategy/**', 'src/paper/**', 'src/engine/**', 'src/analytics/**', 'src/sim/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'http', 'https', 'ws', 'fastify', 'better-sqlite3', '*/net/*', '*/venues/*', '*/polymarket/*', '*/journal/*', '*/capture/*', '*/api/*', '*/history/*', '*/app/*', '*/sweep/*'] }],
-      'no-restricted-properties': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'net',
+            'http',
+            'https',
+            'ws',
+            'fastify',
+            'better-sqlite3',
+            '*/net/*',
+            '*/venues/*',
+            '*/polymarket/*',
+            '*/journal/*',
+            '*/capture/*',
+            '*/api/*',
+            '*/history/*',
+            '*/app/*',
+            '*/sweep/*',
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
         { object: 'Date', property: 'now', message: 'core is clock-free: take time from inputs' },
         { object: 'Math', property: 'random', message: 'core is deterministic: use a seeded PRNG' },
         { object: 'process', property: 'env', message: 'config is read in cli.ts only' },
         { object: 'performance', property: 'now', message: 'core is clock-free' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core is clock-free' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core is clock-free' },
+      ],
     },
   },
   {

@@ -53,7 +53,9 @@ export function benchAnalytics(): BenchRow[] {
   if (outputs === 0 || judged === 0) throw new Error('the sim hour made no outputs or no fills to judge');
   const ratios = roundRatios(times, 'analytics', 'engine');
   const kps = (lane: string): string => (median(roundRates(times, lane, inputs.length)) / 1e3).toFixed(0);
-  console.log(`inputs: ${inputs.length} (1 h of simulated market, ${judged} paper fills judged); ${ROUNDS} rounds, lanes rotate in ${CHUNK_INPUTS / 1e3}k-input chunks, CPU time`);
+  console.log(
+    `inputs: ${inputs.length} (1 h of simulated market, ${judged} paper fills judged); ${ROUNDS} rounds, lanes rotate in ${CHUNK_INPUTS / 1e3}k-input chunks, CPU time`,
+  );
   console.log(`engine.step alone:  ${kps('engine')} k inputs per CPU second`);
   console.log(`engine + analytics: ${kps('analytics')} k inputs per CPU second`);
   const row = atLeastRow('analytics: engine + analytics', ratios, MIN_RATIO, 'the engine alone');

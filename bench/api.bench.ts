@@ -37,8 +37,18 @@ const SLICE_MS = 1_000;
 const SETTLE_MS = 100;
 const CHUNK_INPUTS = 500;
 
-interface Server { parts: ApiParts; close: () => Promise<void>; wsUrl: string }
-interface Totals { inputs: number; ms: number; cpuMs: number; published: number; fills: number }
+interface Server {
+  parts: ApiParts;
+  close: () => Promise<void>;
+  wsUrl: string;
+}
+interface Totals {
+  inputs: number;
+  ms: number;
+  cpuMs: number;
+  published: number;
+  fills: number;
+}
 
 function record(): { inputs: InputEvent[]; mix: OutputEvent[] } {
   const inputs = simHour();
@@ -49,7 +59,12 @@ function record(): { inputs: InputEvent[]; mix: OutputEvent[] } {
 
 async function server(): Promise<Server> {
   const cfg = loadConfig({});
-  const parts = createApiParts({ mode: 'sim', wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs });
+  const parts = createApiParts({
+    mode: 'sim',
+    wsMaxRateHz: cfg.wsMaxRateHz,
+    wsMaxBufferBytes: cfg.wsMaxBufferBytes,
+    wsFlushMs: cfg.wsFlushMs,
+  });
   const app = await buildApi(parts);
   const url = await startApi(app, '127.0.0.1', 0);
   const close = async () => {
@@ -79,12 +94,18 @@ function report(w: Worker): Promise<{ frames: number[]; fills: number[]; closes:
 class EngineLoop {
   private engine: Engine;
   private next = 0;
-  constructor(private readonly inputs: InputEvent[], private readonly cfg: Config) {
+  constructor(
+    private readonly inputs: InputEvent[],
+    private readonly cfg: Config,
+  ) {
     this.engine = buildEngine(cfg, 'sim', 'bench', SIM_SEED);
   }
   run(n: number, sink: (e: OutputEvent) => void): void {
     for (let k = 0; k < n; k++) {
-      if (this.next === this.inputs.length) { this.engine = buildEngine(this.cfg, 'sim', 'bench', 7); this.next = 0; }
+      if (this.next === this.inputs.length) {
+        this.engine = buildEngine(this.cfg, 'sim', 'bench', 7);
+        this.next = 0;
+      }
       for (const out of this.engine.step(this.inputs[this.next++]!)) sink(out);
     }
   }
@@ -93,7 +114,10 @@ class EngineLoop {
 /** One slice: the stream goes to `target`'s hub at 5,000 events/s while the engine runs flat out into its state. */
 async function slice(target: Server, engine: EngineLoop, mix: OutputEvent[], t: Totals, measure: boolean): Promise<void> {
   const parts = target.parts;
-  const engineSink = (e: OutputEvent) => { parts.state.apply(e); parts.metrics.apply(e); };
+  const engineSink = (e: OutputEvent) => {
+    parts.state.apply(e);
+    parts.metrics.apply(e);
+  };
   const t0 = performance.now();
   const cpu0 = threadCpuMs();
   let published = 0;
@@ -123,7 +147,9 @@ export async function benchApi(): Promise<BenchRow[]> {
   const { inputs, mix } = record();
   const cfg = loadConfig({});
   const exact = mix.filter((e) => e.event_type !== 'btc_median' && e.event_type !== 'quote').length;
-  console.log(`stream: ${STREAM_PER_S} events/s, engine output mix of 1 sim hour (${((100 * exact) / mix.length).toFixed(0)}% never coalesced); ${CLIENTS} clients for ${STREAM_MS / 1000} s, interleaved ${SLICE_MS} ms slices with a client-less server`);
+  console.log(
+    `stream: ${STREAM_PER_S} events/s, engine output mix of 1 sim hour (${((100 * exact) / mix.length).toFixed(0)}% never coalesced); ${CLIENTS} clients for ${STREAM_MS / 1000} s, interleaved ${SLICE_MS} ms slices with a client-less server`,
+  );
   const a = await server();
   const b = await server();
   const worker = await startClients(b.wsUrl, CLIENTS);
@@ -147,9 +173,15 @@ export async function benchApi(): Promise<BenchRow[]> {
   console.log(`                              per wall second      per CPU-second of the engine thread`);
   console.log(`engine without clients:      ${k(rateA)}     ${k(cpuA)}`);
   console.log(`engine with ${CLIENTS} WS clients:  ${k(rateB)}     ${k(cpuB)}`);
-  console.log(`ratio (target ≥ 0.9×):        ${(rateB / rateA).toFixed(2)}×                 ${(cpuB / cpuA).toFixed(2)}×   (engine thread busy ${(100 * ta.cpuMs / ta.ms).toFixed(0)}% / ${(100 * tb.cpuMs / tb.ms).toFixed(0)}% of wall time)`);
-  console.log(`events published to the clients' server: ${tb.published}; frames delivered ${delivered} (${(delivered / (tb.ms / 1000) / 1e3).toFixed(1)} k frames/s), fewest to one client ${Math.min(...got.frames)}`);
-  console.log(`paper_fill published ${tb.fills}, fewest received by a client ${Math.min(...got.fills)}; clients closed: ${got.closes.length}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
+  console.log(
+    `ratio (target ≥ 0.9×):        ${(rateB / rateA).toFixed(2)}×                 ${(cpuB / cpuA).toFixed(2)}×   (engine thread busy ${((100 * ta.cpuMs) / ta.ms).toFixed(0)}% / ${((100 * tb.cpuMs) / tb.ms).toFixed(0)}% of wall time)`,
+  );
+  console.log(
+    `events published to the clients' server: ${tb.published}; frames delivered ${delivered} (${(delivered / (tb.ms / 1000) / 1e3).toFixed(1)} k frames/s), fewest to one client ${Math.min(...got.frames)}`,
+  );
+  console.log(
+    `paper_fill published ${tb.fills}, fewest received by a client ${Math.min(...got.fills)}; clients closed: ${got.closes.length}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`,
+  );
   await a.close();
   await b.close();
   return [ratioRow(cpuB / cpuA, rateB / rateA), deliveryRow(tb.fills, got)];
@@ -161,8 +193,16 @@ const MIN_RATIO = 0.9;
 function ratioRow(cpuRatio: number, wallRatio: number): BenchRow {
   const byCpu = Number.isFinite(cpuRatio);
   const ratio = byCpu ? cpuRatio : wallRatio;
-  const value = byCpu ? `${cpuRatio.toFixed(2)}× of no clients (CPU time; ${wallRatio.toFixed(2)}× by wall time)` : `${wallRatio.toFixed(2)}× of no clients (wall time)`;
-  return { name: `api: engine with ${CLIENTS} WS clients at ${STREAM_PER_S / 1e3}k events/s`, value, target: `≥ ${MIN_RATIO.toFixed(2)}×`, ratio, pass: ratio >= MIN_RATIO };
+  const value = byCpu
+    ? `${cpuRatio.toFixed(2)}× of no clients (CPU time; ${wallRatio.toFixed(2)}× by wall time)`
+    : `${wallRatio.toFixed(2)}× of no clients (wall time)`;
+  return {
+    name: `api: engine with ${CLIENTS} WS clients at ${STREAM_PER_S / 1e3}k events/s`,
+    value,
+    target: `≥ ${MIN_RATIO.toFixed(2)}×`,
+    ratio,
+    pass: ratio >= MIN_RATIO,
+  };
 }
 
 function deliveryRow(published: number, got: { fills: number[]; closes: string[] }): BenchRow {
@@ -170,6 +210,8 @@ function deliveryRow(published: number, got: { fills: number[]; closes: string[]
   return {
     name: 'api: paper fills reach every client',
     value: `fewest ${fewest} of ${published} published; ${got.closes.length} clients cut off`,
-    target: 'all, none cut off', ratio: null, pass: published > 0 && fewest === published && got.closes.length === 0,
+    target: 'all, none cut off',
+    ratio: null,
+    pass: published > 0 && fewest === published && got.closes.length === 0,
   };
 }

@@ -40,13 +40,20 @@ function makeFrames(seed: number): { frames: string[]; books: OrderBook[] } {
     b.change(bid ? 'bid' : 'ask', px, size, n);
     const bb = b.bestBid() ?? 0;
     const ba = b.bestAsk() ?? 1;
-    frames.push(`{"market":"${MARKET}","price_changes":[{"asset_id":"${tokenId(i)}","price":"${px}","size":"${size}","side":"${bid ? 'BUY' : 'SELL'}","hash":"56621a121a47ed9333273e21c83b660cff37ae50","best_bid":"${bb}","best_ask":"${ba}"}],"timestamp":"${1757908892351 + n}","event_type":"price_change"}`);
+    frames.push(
+      `{"market":"${MARKET}","price_changes":[{"asset_id":"${tokenId(i)}","price":"${px}","size":"${size}","side":"${bid ? 'BUY' : 'SELL'}","hash":"56621a121a47ed9333273e21c83b660cff37ae50","best_bid":"${bb}","best_ask":"${ba}"}],"timestamp":"${1757908892351 + n}","event_type":"price_change"}`,
+    );
   }
   return { frames, books: truth };
 }
 
 function freshKeeper(sink: (e: InputEvent) => void): BookKeeper {
-  const k = new BookKeeper({ emit: sink, requestResync: () => { throw new Error('bench frames must stay consistent'); } });
+  const k = new BookKeeper({
+    emit: sink,
+    requestResync: () => {
+      throw new Error('bench frames must stay consistent');
+    },
+  });
   for (let i = 0; i < TOKENS; i++) {
     k.track(MARKET, tokenId(i), 0.01);
     const bids: [number, number][] = [];
@@ -81,7 +88,9 @@ export function benchBooks(): BenchRow[] {
     run(from, to) {
       if (from === 0) {
         emitted = 0;
-        keeper = freshKeeper(() => { emitted++; });
+        keeper = freshKeeper(() => {
+          emitted++;
+        });
       }
       const k = keeper as BookKeeper | null;
       if (!k) throw new Error('no keeper');
@@ -94,13 +103,16 @@ export function benchBooks(): BenchRow[] {
   for (let i = 0; i < TOKENS; i++) {
     const mirror = k?.bookOf(tokenId(i));
     const truth = books[i]!;
-    if (!mirror || mirror.bids.keys.join() !== truth.bids.keys.join() || mirror.asks.keys.join() !== truth.asks.keys.join()) throw new Error(`book ${i} diverged`);
+    if (!mirror || mirror.bids.keys.join() !== truth.bids.keys.join() || mirror.asks.keys.join() !== truth.asks.keys.join())
+      throw new Error(`book ${i} diverged`);
   }
   if (sink === 0) throw new Error('no frame parsed');
   const ratios = roundRatios(times, 'apply', 'json');
   const kps = (lane: string): string => (median(roundRates(times, lane, frames.length)) / 1e3).toFixed(0);
   const row = atLeastRow('books: Polymarket price_change, parse + check + apply', ratios, MIN_RATIO);
-  console.log(`frames: ${frames.length} price_change deltas over ${TOKENS} tokens (${emitted - TOKENS} applied); ${ROUNDS} rounds, lanes rotate in ${CHUNK / 1e3}k-frame chunks, CPU time`);
+  console.log(
+    `frames: ${frames.length} price_change deltas over ${TOKENS} tokens (${emitted - TOKENS} applied); ${ROUNDS} rounds, lanes rotate in ${CHUNK / 1e3}k-frame chunks, CPU time`,
+  );
   console.log(`JSON.parse baseline:   ${kps('json')} k frames per CPU second`);
   console.log(`parse + check + apply: ${kps('apply')} k frames per CPU second`);
   console.log(`ratio: ${row.value} (target ${row.target})`);

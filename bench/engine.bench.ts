@@ -54,10 +54,13 @@ export function benchEngine(): BenchRow[] {
     },
   };
   const times = timeLanes([json, step], inputs.length, ROUNDS, CHUNK_INPUTS, WARMUP_PASSES);
-  if (sink === 0 || passes.length !== WARMUP_PASSES + ROUNDS || passes.some((n) => n !== passes[0])) throw new Error(`engine passes differ: ${passes.join(', ')} outputs`);
+  if (sink === 0 || passes.length !== WARMUP_PASSES + ROUNDS || passes.some((n) => n !== passes[0]))
+    throw new Error(`engine passes differ: ${passes.join(', ')} outputs`);
   const ratios = roundRatios(times, 'engine', 'json');
   const kps = (lane: string): string => (median(roundRates(times, lane, inputs.length)) / 1e3).toFixed(0);
-  console.log(`inputs: ${inputs.length} (1 h of simulated market, ${passes[0]} outputs a pass); ${ROUNDS} rounds, lanes rotate in ${CHUNK_INPUTS / 1e3}k-input chunks, CPU time`);
+  console.log(
+    `inputs: ${inputs.length} (1 h of simulated market, ${passes[0]} outputs a pass); ${ROUNDS} rounds, lanes rotate in ${CHUNK_INPUTS / 1e3}k-input chunks, CPU time`,
+  );
   console.log(`JSON.parse baseline: ${kps('json')} k inputs per CPU second`);
   console.log(`engine.step:         ${kps('engine')} k inputs per CPU second`);
   const row = atLeastRow('engine: step on sim inputs', ratios, MIN_RATIO);

@@ -36,7 +36,8 @@ const CHUNK_ORDERS = 250;
 const TARGET_P99_RATIO = 50;
 const TARGET_P999_RATIO = 250;
 
-const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3 });
+const newHistogram = () =>
+  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3 });
 type Histogram = ReturnType<typeof newHistogram>;
 
 interface Token {
@@ -64,7 +65,10 @@ function makeTokens(rng: Rng, startMs: number): Token[] {
   return tokens;
 }
 
-function makeExecution(tokens: Token[], info: MarketInfo): { exec: Execution; counters: { intents: number; fills: number; rejects: number } } {
+function makeExecution(
+  tokens: Token[],
+  info: MarketInfo,
+): { exec: Execution; counters: { intents: number; fills: number; rejects: number } } {
   const byId = new Map(tokens.map((t) => [t.id, t.book]));
   // Deep pockets and a large inventory per token, so cash and position checks pass and sells can walk too.
   const portfolio = new Portfolio(1e15);
@@ -90,7 +94,15 @@ function randomOrder(rng: Rng, t: Token, i: number): OrderRequest {
   return { intent_id: `i${i}`, market_id: 'bench', token_id: t.id, outcome: 'Up', side, qty, limit_px: limitPx, tif };
 }
 
-const ORDER_FRAME = JSON.stringify({ intent_id: 'i1', market_id: 'bench', token_id: 't50', side: 'buy', qty: 120, limit_px: 0.512, tif: 'IOC' });
+const ORDER_FRAME = JSON.stringify({
+  intent_id: 'i1',
+  market_id: 'bench',
+  token_id: 't50',
+  side: 'buy',
+  qty: 120,
+  limit_px: 0.512,
+  tif: 'IOC',
+});
 
 /** The two histograms, the chunks kept and left out, and the order book clock. */
 interface Run {
@@ -107,7 +119,14 @@ interface Run {
  * One chunk: each order from decision to fill, then one baseline parse, each timed alone
  * into the chunk's buffers; they reach the histograms only if the thread kept its CPU.
  */
-function runChunk(count: number, rng: Rng, tokens: Token[], exec: Execution, r: Run, bufs: { fill: Float64Array; parse: Float64Array }): void {
+function runChunk(
+  count: number,
+  rng: Rng,
+  tokens: Token[],
+  exec: Execution,
+  r: Run,
+  bufs: { fill: Float64Array; parse: Float64Array },
+): void {
   const out: OutputEvent[] = [];
   const before = threadSched();
   for (let i = 0; i < count; i++) {
@@ -156,7 +175,13 @@ function ratioRow(name: string, r: Run, q: number, max: number): BenchRow {
   const f = r.fills.getValueAtPercentile(q);
   const p = r.parse.getValueAtPercentile(q);
   const ratio = f / p;
-  return { name, value: `${(f / 1000).toFixed(2)} µs, ${ratio.toFixed(1)}× JSON.parse's p${q} (${(p / 1000).toFixed(2)} µs)`, target: `≤ ${max}×`, ratio, pass: ratio <= max };
+  return {
+    name,
+    value: `${(f / 1000).toFixed(2)} µs, ${ratio.toFixed(1)}× JSON.parse's p${q} (${(p / 1000).toFixed(2)} µs)`,
+    target: `≤ ${max}×`,
+    ratio,
+    pass: ratio <= max,
+  };
 }
 
 export function benchFills(): BenchRow[] {
@@ -164,9 +189,22 @@ export function benchFills(): BenchRow[] {
   const rng = new Rng(7);
   const tokens = makeTokens(rng, startMs);
   const info: MarketInfo = {
-    market_id: 'bench', slug: 'bench', question: 'bench', family: '1d', window_start_ms: startMs, window_end_ms: Number.MAX_SAFE_INTEGER,
-    tokens: [{ token_id: 't5', outcome: 'Up' }, { token_id: 't6', outcome: 'Down' }], tick_size: 0.001, min_size: 5, fee: CRYPTO_FEES,
-    resolution: { rule: 'end_gte_start', source: 'sim' }, price_to_beat: 100_000, price_to_beat_estimated: false,
+    market_id: 'bench',
+    slug: 'bench',
+    question: 'bench',
+    family: '1d',
+    window_start_ms: startMs,
+    window_end_ms: Number.MAX_SAFE_INTEGER,
+    tokens: [
+      { token_id: 't5', outcome: 'Up' },
+      { token_id: 't6', outcome: 'Down' },
+    ],
+    tick_size: 0.001,
+    min_size: 5,
+    fee: CRYPTO_FEES,
+    resolution: { rule: 'end_gte_start', source: 'sim' },
+    price_to_beat: 100_000,
+    price_to_beat_estimated: false,
   };
   const { exec, counters } = makeExecution(tokens, info);
   const wall0 = process.hrtime.bigint();
@@ -179,12 +217,23 @@ export function benchFills(): BenchRow[] {
   if (r.sink + warm.sink <= 0 || r.kept === 0) throw new Error('no baseline parse or no chunk kept');
 
   const p = (h: Histogram, q: number) => h.getValueAtPercentile(q);
-  console.log(`orders: ${ORDERS} (after ${WARMUP_ORDERS} warm-up) on books of ${MIN_LEVELS}-${MAX_LEVELS} levels a side, IOC 70% / FOK 20% / GTC 10%`);
-  console.log(`outcomes: ${counters.fills - before.fills} fills, ${counters.rejects - before.rejects} rejects, ${exec.expirations - before.expired} expirations; wall ${wallS.toFixed(1)} s`);
-  console.log(`kept ${r.kept} orders; left out ${r.dropped} (${((100 * r.dropped) / ORDERS).toFixed(0)}%) in ${CHUNK_ORDERS}-order chunks during which the thread lost its CPU`);
+  console.log(
+    `orders: ${ORDERS} (after ${WARMUP_ORDERS} warm-up) on books of ${MIN_LEVELS}-${MAX_LEVELS} levels a side, IOC 70% / FOK 20% / GTC 10%`,
+  );
+  console.log(
+    `outcomes: ${counters.fills - before.fills} fills, ${counters.rejects - before.rejects} rejects, ${exec.expirations - before.expired} expirations; wall ${wallS.toFixed(1)} s`,
+  );
+  console.log(
+    `kept ${r.kept} orders; left out ${r.dropped} (${((100 * r.dropped) / ORDERS).toFixed(0)}%) in ${CHUNK_ORDERS}-order chunks during which the thread lost its CPU`,
+  );
   console.log('                     p50 µs   p99 µs  p99.9 µs   max µs');
   console.log(`decision → fill    ${us(p(r.fills, 50))} ${us(p(r.fills, 99))} ${us(p(r.fills, 99.9))} ${us(r.fills.maxValue)}`);
   console.log(`JSON.parse frame   ${us(p(r.parse, 50))} ${us(p(r.parse, 99))} ${us(p(r.parse, 99.9))} ${us(r.parse.maxValue)}`);
-  console.log(`ratio to JSON.parse: p50 ${(p(r.fills, 50) / p(r.parse, 50)).toFixed(1)}×, p99 ${(p(r.fills, 99) / p(r.parse, 99)).toFixed(1)}×, p99.9 ${(p(r.fills, 99.9) / p(r.parse, 99.9)).toFixed(1)}× (targets ≤ ${TARGET_P99_RATIO}× at p99, ≤ ${TARGET_P999_RATIO}× at p99.9)`);
-  return [ratioRow('fills: decision → fill, p99', r, 99, TARGET_P99_RATIO), ratioRow('fills: decision → fill, p99.9', r, 99.9, TARGET_P999_RATIO)];
+  console.log(
+    `ratio to JSON.parse: p50 ${(p(r.fills, 50) / p(r.parse, 50)).toFixed(1)}×, p99 ${(p(r.fills, 99) / p(r.parse, 99)).toFixed(1)}×, p99.9 ${(p(r.fills, 99.9) / p(r.parse, 99.9)).toFixed(1)}× (targets ≤ ${TARGET_P99_RATIO}× at p99, ≤ ${TARGET_P999_RATIO}× at p99.9)`,
+  );
+  return [
+    ratioRow('fills: decision → fill, p99', r, 99, TARGET_P99_RATIO),
+    ratioRow('fills: decision → fill, p99.9', r, 99.9, TARGET_P999_RATIO),
+  ];
 }

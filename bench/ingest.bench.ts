@@ -106,7 +106,9 @@ async function ingestRound(venues: VenueFrames[], urls: string[], tradesExpected
   let trades = 0;
   let stop: () => Cost = () => ({ wallS: 0, cpuS: 0 });
   let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { done = resolve; });
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
   // The engine's trade filter (duplicates, out-of-order, absurd prices) is part of the path a trade takes to the median.
   const filter = new TradeFilter();
   let refused = 0;
@@ -116,17 +118,25 @@ async function ingestRound(venues: VenueFrames[], urls: string[], tradesExpected
     if (filter.check(e, null) !== null) refused++;
     if (++trades === tradesExpected) done();
   };
-  const feeds = venues.map(({ c }, i) => new VenueFeed({ adapter: c.adapter, url: urls[i] as string, symbol: c.symbol, emit, log: log.child({ venue: c.adapter.venue }) }));
+  const feeds = venues.map(
+    ({ c }, i) =>
+      new VenueFeed({ adapter: c.adapter, url: urls[i] as string, symbol: c.symbol, emit, log: log.child({ venue: c.adapter.venue }) }),
+  );
   for (const f of feeds) f.start();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(resolve, ROUND_TIMEOUT_MS, 'timeout'); });
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(resolve, ROUND_TIMEOUT_MS, 'timeout');
+  });
   const outcome = await Promise.race([finished, timeout]);
   const cost = stop();
   clearTimeout(timer);
   const stats = feeds.map((f) => f.stats());
   await Promise.all(feeds.map((f) => f.stop()));
   const faults = stats.filter((x) => x.parse_errors + x.seq_gaps + x.reconnects > 0);
-  if (outcome === 'timeout' || faults.length > 0 || refused > 0) throw new Error(`ingest round failed (${trades}/${tradesExpected} trades, ${refused} refused by the trade filter): ${JSON.stringify(faults.length > 0 ? faults : stats)}`);
+  if (outcome === 'timeout' || faults.length > 0 || refused > 0)
+    throw new Error(
+      `ingest round failed (${trades}/${tradesExpected} trades, ${refused} refused by the trade filter): ${JSON.stringify(faults.length > 0 ? faults : stats)}`,
+    );
   return cost;
 }
 
@@ -173,9 +183,23 @@ export async function benchIngest(): Promise<BenchRow[]> {
   const kps = (median(rounds.map((r) => frames / r.e2e.wallS)) / 1e3).toFixed(0);
   const kpcs = (median(rounds.map((r) => frames / r.e2e.cpuS)) / 1e3).toFixed(0);
   const shares = rounds.map((r) => r.e2e.cpuS / r.e2e.wallS);
-  console.log(`six loopback venues at once, ${FRAMES_PER_VENUE / 1e3}k frames each (${tradesExpected} trades) per round, ${ROUNDS} rounds; median (min–max) over rounds`);
-  console.log(`socket → parser → input events → trade filter: ${kps} k frames/s wall, ${kpcs} k frames per CPU second of the client thread, which was on a CPU ${(Math.min(...shares) * 100).toFixed(0)}–${(Math.max(...shares) * 100).toFixed(0)}% of the window`);
-  console.log(`ratio to JSON.parse of the same frames: ${ratioText(ratios)} by CPU time (target ≥ ${MIN_RATIO.toFixed(2)}×), ${ratioText(wallRatios)} by wall time`);
+  console.log(
+    `six loopback venues at once, ${FRAMES_PER_VENUE / 1e3}k frames each (${tradesExpected} trades) per round, ${ROUNDS} rounds; median (min–max) over rounds`,
+  );
+  console.log(
+    `socket → parser → input events → trade filter: ${kps} k frames/s wall, ${kpcs} k frames per CPU second of the client thread, which was on a CPU ${(Math.min(...shares) * 100).toFixed(0)}–${(Math.max(...shares) * 100).toFixed(0)}% of the window`,
+  );
+  console.log(
+    `ratio to JSON.parse of the same frames: ${ratioText(ratios)} by CPU time (target ≥ ${MIN_RATIO.toFixed(2)}×), ${ratioText(wallRatios)} by wall time`,
+  );
   const ratio = median(ratios);
-  return [{ name: 'ingest: six venues, socket to input events', value: `${kps} k frames/s, ${ratioText(ratios)} of JSON.parse (CPU time)`, target: `≥ ${MIN_RATIO.toFixed(2)}×`, ratio, pass: ratio >= MIN_RATIO }];
+  return [
+    {
+      name: 'ingest: six venues, socket to input events',
+      value: `${kps} k frames/s, ${ratioText(ratios)} of JSON.parse (CPU time)`,
+      target: `≥ ${MIN_RATIO.toFixed(2)}×`,
+      ratio,
+      pass: ratio >= MIN_RATIO,
+    },
+  ];
 }

@@ -18,7 +18,20 @@ import type { FigureRow as BenchRow } from './figures.ts';
 const STALL_RATE_PER_MS = 50;
 const STALL_MS = 3_000;
 
-const runRow = { mode: 'sim', seed: 7, strategy: 'divergence', version: 'bench', config: '{}', started_ms: 0, started_wall_ms: 0, pid: null, parent_run_id: null, restored: null, replay_of: null, capture_dir: null };
+const runRow = {
+  mode: 'sim',
+  seed: 7,
+  strategy: 'divergence',
+  version: 'bench',
+  config: '{}',
+  started_ms: 0,
+  started_wall_ms: 0,
+  pid: null,
+  parent_run_id: null,
+  restored: null,
+  replay_of: null,
+  capture_dir: null,
+};
 
 async function writer(dataDir: string, runId: string): Promise<JournalWriter> {
   const w = await JournalWriter.start({ dataDir, commitMs: 100 });
@@ -41,8 +54,17 @@ async function rowsPerSecond(dataDir: string, events: OutputEvent[]): Promise<Be
   await w.close();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   const rate = events.length / s;
-  console.log(`journal: ${events.length} events committed in ${s.toFixed(2)} s (${(rate / 1e3).toFixed(0)} k rows/s); JSON.parse of the same events ${(events.length / parseS / 1e3).toFixed(0)} k/s`);
-  return { name: 'journal sustained rows/s (batched)', value: rate / 1e3, unit: 'k rows/s', target: '≥ 100 k rows/s', ratio: parseS / s, pass: rate >= 100_000 };
+  console.log(
+    `journal: ${events.length} events committed in ${s.toFixed(2)} s (${(rate / 1e3).toFixed(0)} k rows/s); JSON.parse of the same events ${(events.length / parseS / 1e3).toFixed(0)} k/s`,
+  );
+  return {
+    name: 'journal sustained rows/s (batched)',
+    value: rate / 1e3,
+    unit: 'k rows/s',
+    target: '≥ 100 k rows/s',
+    ratio: parseS / s,
+    pass: rate >= 100_000,
+  };
 }
 
 /** Feeds `events` at STALL_RATE_PER_MS per 1 ms tick for STALL_MS into `sink`; returns the loop delay max and p99 (ms). */
@@ -88,14 +110,23 @@ async function stallRows(dataDir: string, events: OutputEvent[]): Promise<BenchR
     w.endRun(0);
     await w.close();
     rounds.push({ base: base.maxMs, journal: withJournal.maxMs, call: longestCallMs });
-    console.log(`round ${round + 1} at ${STALL_RATE_PER_MS}k events/s: loop delay max ${base.maxMs.toFixed(2)} ms without journal (p99 ${base.p99Ms.toFixed(2)}), ${withJournal.maxMs.toFixed(2)} ms with (p99 ${withJournal.p99Ms.toFixed(2)}); longest journal call ${longestCallMs.toFixed(3)} ms`);
+    console.log(
+      `round ${round + 1} at ${STALL_RATE_PER_MS}k events/s: loop delay max ${base.maxMs.toFixed(2)} ms without journal (p99 ${base.p99Ms.toFixed(2)}), ${withJournal.maxMs.toFixed(2)} ms with (p99 ${withJournal.p99Ms.toFixed(2)}); longest journal call ${longestCallMs.toFixed(3)} ms`,
+    );
   }
   const call = median(rounds.map((r) => r.call));
   const base = median(rounds.map((r) => r.base));
   const journal = median(rounds.map((r) => r.journal));
   return [
     { name: 'journal: longest main-thread call (median of 3)', value: call, unit: 'ms', target: '≤ 1 ms', ratio: null, pass: call <= 1 },
-    { name: 'event-loop delay max with journal (median of 3)', value: journal, unit: 'ms', target: '(shown; vs without)', ratio: base > 0 ? journal / base : null, pass: true },
+    {
+      name: 'event-loop delay max with journal (median of 3)',
+      value: journal,
+      unit: 'ms',
+      target: '(shown; vs without)',
+      ratio: base > 0 ? journal / base : null,
+      pass: true,
+    },
   ];
 }
 

@@ -23,7 +23,6 @@ export interface Lane {
 /** CPU seconds per lane name, one total per round. */
 export type LaneTimes = Map<string, number[]>;
 
-
 function cpuSeconds(fn: () => void): number {
   const c0 = process.cpuUsage();
   fn();

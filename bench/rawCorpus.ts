@@ -22,7 +22,17 @@ import { PROTOCOLS, type ConnState } from '../test/integration/fakes/venueProtoc
 export const cfg = loadConfig({});
 
 function header(runId: string, sources: string[]): Omit<CaptureHeader, 'polylab_capture' | 'file_index' | 'hour_start_ms'> {
-  return { run_id: runId, mode: 'sim', code_version: 'bench', created_wall_ms: 0, sources, settings: settingsOf(cfg), start_ms: SIM_START_MS, seed: 7, restore: null };
+  return {
+    run_id: runId,
+    mode: 'sim',
+    code_version: 'bench',
+    created_wall_ms: 0,
+    sources,
+    settings: settingsOf(cfg),
+    start_ms: SIM_START_MS,
+    seed: 7,
+    restore: null,
+  };
 }
 
 /** Writes `hours` of the seed-7 sim as the lab's own capture into `dir`; returns the engine's outputs if asked. */
@@ -64,15 +74,45 @@ function rawLines(e: InputEvent, conns: Map<VenueName, ConnState>, id: () => num
   switch (e.event_type) {
     case 'venue_trade': {
       const venue = e.venue as VenueName;
-      const trade = { px: e.px, id: id(), qty: e.qty, tsMs: e.ts_exchange_ms, side: e.side === 'sell' ? 'sell' as const : 'buy' as const };
+      const trade = {
+        px: e.px,
+        id: id(),
+        qty: e.qty,
+        tsMs: e.ts_exchange_ms,
+        side: e.side === 'sell' ? ('sell' as const) : ('buy' as const),
+      };
       return PROTOCOLS[venue].trade(trade, conns.get(venue)!).map((f) => raw(venue, f));
     }
     case 'book_snapshot': {
       const levels = (ls: [number, number][]) => ls.map(([p, s]) => ({ price: px2(p), size: String(s) }));
-      return [raw('polymarket_ws#0', JSON.stringify([{ event_type: 'book', market: e.market_id, asset_id: e.token_id, bids: levels(e.bids), asks: levels(e.asks), timestamp: String(e.ts_exchange_ms) }]))];
+      return [
+        raw(
+          'polymarket_ws#0',
+          JSON.stringify([
+            {
+              event_type: 'book',
+              market: e.market_id,
+              asset_id: e.token_id,
+              bids: levels(e.bids),
+              asks: levels(e.asks),
+              timestamp: String(e.ts_exchange_ms),
+            },
+          ]),
+        ),
+      ];
     }
     case 'reference_price':
-      return [raw('rtds', JSON.stringify({ topic: 'crypto_prices_chainlink', type: 'update', timestamp: e.ts_unix_ms, payload: { symbol: 'btc/usd', timestamp: e.ts_exchange_ms, value: e.px } }))];
+      return [
+        raw(
+          'rtds',
+          JSON.stringify({
+            topic: 'crypto_prices_chainlink',
+            type: 'update',
+            timestamp: e.ts_unix_ms,
+            payload: { symbol: 'btc/usd', timestamp: e.ts_exchange_ms, value: e.px },
+          }),
+        ),
+      ];
     default:
       return [JSON.stringify(e)];
   }
@@ -82,7 +122,14 @@ function rawLines(e: InputEvent, conns: Map<VenueName, ConnState>, id: () => num
 export function rawCapture(dir: string, hours: number): { file: string; lines: number } {
   const conns = new Map(Object.keys(PROTOCOLS).map((v) => [v as VenueName, subscribed(v as VenueName)]));
   let next = 1;
-  const lines = [JSON.stringify({ polylab_capture: CAPTURE_FORMAT, ...header('bench-raw', ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance', 'polymarket_ws', 'rtds']), file_index: 0, hour_start_ms: SIM_START_MS })];
+  const lines = [
+    JSON.stringify({
+      polylab_capture: CAPTURE_FORMAT,
+      ...header('bench-raw', ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance', 'polymarket_ws', 'rtds']),
+      file_index: 0,
+      hour_start_ms: SIM_START_MS,
+    }),
+  ];
   for (const e of new SimFeed({ seed: 7 }).events()) {
     if (e.ts_unix_ms - SIM_START_MS > hours * 3_600_000) break;
     lines.push(...rawLines(e, conns, () => next++));

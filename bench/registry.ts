@@ -16,6 +16,12 @@ export const BENCHES: Record<string, () => Promise<Bench>> = {
   books: async () => (await import('./books.bench.ts')).benchBooks,
   api: async () => (await import('./api.bench.ts')).benchApi,
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics,
-  journal: async () => { const { benchJournal } = await import('./journal.bench.ts'); return async () => (await benchJournal()).map(toBenchRow); },
-  replay: async () => { const { benchReplay } = await import('./replay.bench.ts'); return async () => (await benchReplay()).map(toBenchRow); },
+  journal: async () => {
+    const { benchJournal } = await import('./journal.bench.ts');
+    return async () => (await benchJournal()).map(toBenchRow);
+  },
+  replay: async () => {
+    const { benchReplay } = await import('./replay.bench.ts');
+    return async () => (await benchReplay()).map(toBenchRow);
+  },
 };

@@ -33,7 +33,10 @@ function parseAll(lines: readonly string[]): number {
 }
 
 /** Median of 5 interleaved rounds: a read pipeline against JSON.parse of `baseline` (texts of the same records). */
-async function versusParse(baseline: readonly string[], read: () => Promise<number>): Promise<{ events: number; rate: number; ratio: number; parseRate: number }> {
+async function versusParse(
+  baseline: readonly string[],
+  read: () => Promise<number>,
+): Promise<{ events: number; rate: number; ratio: number; parseRate: number }> {
   const reads: number[] = [];
   const parses: number[] = [];
   let events = 0;
@@ -57,8 +60,17 @@ async function normalizedRow(dir: string): Promise<BenchRow> {
     for await (const batch of readCapture(capture, { raw: false, strict: false })) n += batch.length;
     return n;
   });
-  console.log(`normalized: ${r.events} inputs; JSON.parse ${(r.parseRate / 1e3).toFixed(0)} k lines/s, read ${(r.rate / 1e3).toFixed(0)} k inputs/s`);
-  return { name: 'replay from normalized inputs', value: r.rate / 1e3, unit: 'k ev/s', target: '≥ 250 k ev/s', ratio: r.ratio, pass: r.rate >= 250_000 };
+  console.log(
+    `normalized: ${r.events} inputs; JSON.parse ${(r.parseRate / 1e3).toFixed(0)} k lines/s, read ${(r.rate / 1e3).toFixed(0)} k inputs/s`,
+  );
+  return {
+    name: 'replay from normalized inputs',
+    value: r.rate / 1e3,
+    unit: 'k ev/s',
+    target: '≥ 250 k ev/s',
+    ratio: r.ratio,
+    pass: r.rate >= 250_000,
+  };
 }
 
 /** Lines → inputs, as `replay --raw` does after decompression: line parse, frame re-parse, guards, book keeper. */
@@ -88,10 +100,26 @@ async function rawRows(dir: string): Promise<BenchRow[]> {
   const texts = lines.map((l) => (l.startsWith('{"raw":') ? (JSON.parse(l) as { data: string }).data : l));
   const vsFrames = await versusParse(texts, () => Promise.resolve(reparseLines(lines)));
   const vsLines = await versusParse(lines, () => Promise.resolve(reparseLines(lines)));
-  console.log(`raw: ${lines.length} lines → ${vsFrames.events} inputs, ${(vsFrames.rate / 1e3).toFixed(0)} k/s; JSON.parse of the frames ${(vsFrames.parseRate / 1e3).toFixed(0)} k/s, of the capture lines ${(vsLines.parseRate / 1e3).toFixed(0)} k/s`);
+  console.log(
+    `raw: ${lines.length} lines → ${vsFrames.events} inputs, ${(vsFrames.rate / 1e3).toFixed(0)} k/s; JSON.parse of the frames ${(vsFrames.parseRate / 1e3).toFixed(0)} k/s, of the capture lines ${(vsLines.parseRate / 1e3).toFixed(0)} k/s`,
+  );
   return [
-    { name: 'replay --raw vs JSON.parse of the frames', value: vsFrames.rate / 1e3, unit: 'k ev/s', target: '≥ 0.5×', ratio: vsFrames.ratio, pass: vsFrames.ratio >= 0.5 },
-    { name: 'replay --raw vs JSON.parse of the capture lines', value: vsLines.rate / 1e3, unit: 'k ev/s', target: '(shown)', ratio: vsLines.ratio, pass: true },
+    {
+      name: 'replay --raw vs JSON.parse of the frames',
+      value: vsFrames.rate / 1e3,
+      unit: 'k ev/s',
+      target: '≥ 0.5×',
+      ratio: vsFrames.ratio,
+      pass: vsFrames.ratio >= 0.5,
+    },
+    {
+      name: 'replay --raw vs JSON.parse of the capture lines',
+      value: vsLines.rate / 1e3,
+      unit: 'k ev/s',
+      target: '(shown)',
+      ratio: vsLines.ratio,
+      pass: true,
+    },
   ];
 }
 
@@ -101,7 +129,21 @@ async function dayRows(dir: string): Promise<BenchRow[]> {
   const capture = await openCapture(dir);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-bench-journal-'));
   const journal = await JournalWriter.start({ dataDir, commitMs: 100 });
-  journal.beginRun({ run_id: 'bench-replay', mode: 'replay', seed: 7, strategy: cfg.strategy, version: 'bench', config: '{}', started_ms: capture.header.start_ms, started_wall_ms: Date.now(), pid: null, parent_run_id: null, restored: null, replay_of: 'bench-sim', capture_dir: null });
+  journal.beginRun({
+    run_id: 'bench-replay',
+    mode: 'replay',
+    seed: 7,
+    strategy: cfg.strategy,
+    version: 'bench',
+    config: '{}',
+    started_ms: capture.header.start_ms,
+    started_wall_ms: Date.now(),
+    pid: null,
+    parent_run_id: null,
+    restored: null,
+    replay_of: 'bench-sim',
+    capture_dir: null,
+  });
   const engine = buildEngine(cfg, 'replay', 'bench-replay', 7);
   let warm: number | null = null;
   let peak = 0;
@@ -113,7 +155,9 @@ async function dayRows(dir: string): Promise<BenchRow[]> {
   const t = await seconds(async () => {
     for (const e of engine.start(capture.header.start_ms)) sink(e);
     await replayInto(capture, engine, sink, {
-      raw: null, strict: false, speed: 'max',
+      raw: null,
+      strict: false,
+      speed: 'max',
       backpressure: async () => {
         await journal.drain(10_000);
         if (warm === null && bytesRead >= warmAfterBytes) {
@@ -131,7 +175,9 @@ async function dayRows(dir: string): Promise<BenchRow[]> {
   const end = process.memoryUsage().rss;
   // Growth = the highest RSS seen after warm-up (or at the end) above the warm-up level.
   const growthMb = warm === null ? NaN : (Math.max(peak, end) - warm) / 2 ** 20;
-  console.log(`24 h sim: capture written in ${made.toFixed(1)} s (${(capture.bytes / 2 ** 20).toFixed(0)} MB gzip); replayed with journal in ${t.toFixed(1)} s; RSS after warm-up ${warm === null ? '?' : (warm / 2 ** 20).toFixed(0)} MB, peak ${(peak / 2 ** 20).toFixed(0)} MB, end ${(end / 2 ** 20).toFixed(0)} MB`);
+  console.log(
+    `24 h sim: capture written in ${made.toFixed(1)} s (${(capture.bytes / 2 ** 20).toFixed(0)} MB gzip); replayed with journal in ${t.toFixed(1)} s; RSS after warm-up ${warm === null ? '?' : (warm / 2 ** 20).toFixed(0)} MB, peak ${(peak / 2 ** 20).toFixed(0)} MB, end ${(end / 2 ** 20).toFixed(0)} MB`,
+  );
   fs.rmSync(dataDir, { recursive: true, force: true });
   return [
     { name: '24 h sim replay (engine + journal)', value: t, unit: 's', target: '≤ 60 s', ratio: null, pass: t <= 60 },

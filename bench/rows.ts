@@ -39,7 +39,11 @@ export function printRows(rows: BenchRow[], log: (line: string) => void = consol
   const cells = rows.map((r) => [r.name, r.value, r.target, r.pass === null ? '—' : r.pass ? 'pass' : 'FAIL']);
   const head = ['benchmark', 'measured', 'target', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (c: string[]): string => c.map((x, i) => pad(x, widths[i] as number)).join('  ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((x, i) => pad(x, widths[i] as number))
+      .join('  ')
+      .trimEnd();
   log(line(head));
   log(line(widths.map((w) => '-'.repeat(w))));
   for (const c of cells) log(line(c));

@@ -21,7 +21,9 @@ function runBench(name: string): Promise<BenchRow[] | string> {
   return new Promise((resolve) => {
     const child = fork(new URL('./one.ts', import.meta.url), [name], { execArgv: process.execArgv, stdio: 'inherit' });
     let rows: BenchRow[] | null = null;
-    child.on('message', (m) => { rows = m as BenchRow[]; });
+    child.on('message', (m) => {
+      rows = m as BenchRow[];
+    });
     child.on('error', (err) => resolve(err.message));
     child.on('exit', (code, signal) => resolve(rows ?? `exited ${signal ?? code} without rows`));
   });
@@ -56,7 +58,10 @@ const failed = failedRows(rows);
 if (args.check) {
   const gated = rows.filter((r) => r.pass !== null).length;
   // The exact ratio, since a median just under its line prints as equal to it at two decimals.
-  if (failed.length > 0) console.error(`\n--check: ${failed.length} of ${gated} targets missed: ${failed.map((r) => (r.ratio === null ? r.name : `${r.name} (${r.ratio.toFixed(3)}, target ${r.target})`)).join('; ')}`);
+  if (failed.length > 0)
+    console.error(
+      `\n--check: ${failed.length} of ${gated} targets missed: ${failed.map((r) => (r.ratio === null ? r.name : `${r.name} (${r.ratio.toFixed(3)}, target ${r.target})`)).join('; ')}`,
+    );
   else console.log(`\n--check: all ${gated} targets met`);
 }
 if (crashed || (args.check && failed.length > 0)) process.exitCode = 1;

@@ -56,7 +56,12 @@ function heapNow(): number {
 export async function soak(opts: SoakOptions): Promise<SoakReport> {
   const cfg = loadConfig({ POLYLAB_MODE: 'sim' });
   const engine = buildEngine(cfg, 'sim', `soak-${opts.seed}`, opts.seed);
-  const api = createApiParts({ mode: 'sim', wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs });
+  const api = createApiParts({
+    mode: 'sim',
+    wsMaxRateHz: cfg.wsMaxRateHz,
+    wsMaxBufferBytes: cfg.wsMaxBufferBytes,
+    wsFlushMs: cfg.wsFlushMs,
+  });
   let outputs = 0;
   const sink = (e: Parameters<typeof api.sink>[0]) => {
     outputs += 1;
@@ -71,19 +76,26 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
   let warm: { heap: number; rss: number } | null = null;
   const t0 = Date.now();
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  const sampler = setInterval(() => {
-    const elapsed = Date.now() - t0;
-    if (elapsed >= wallMs) return abort.abort();
-    if (elapsed < warmAtMs) return;
-    // Only the warm-up point forces a collection: a forced GC inside the measured span would
-    // show up as event-loop delay that the lab itself never causes.
-    if (!warm) {
-      warm = { heap: heapNow(), rss: process.memoryUsage().rss };
-      delay.reset();
-      delay.enable();
-    } else samples.push({ heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss });
-  }, Math.max(200, wallMs / 40));
-  const last = await drive(engine, new SimFeed({ seed: opts.seed }).events(), sink, { durationMs: 30 * 86_400_000, speed: 'max', signal: abort.signal });
+  const sampler = setInterval(
+    () => {
+      const elapsed = Date.now() - t0;
+      if (elapsed >= wallMs) return abort.abort();
+      if (elapsed < warmAtMs) return;
+      // Only the warm-up point forces a collection: a forced GC inside the measured span would
+      // show up as event-loop delay that the lab itself never causes.
+      if (!warm) {
+        warm = { heap: heapNow(), rss: process.memoryUsage().rss };
+        delay.reset();
+        delay.enable();
+      } else samples.push({ heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss });
+    },
+    Math.max(200, wallMs / 40),
+  );
+  const last = await drive(engine, new SimFeed({ seed: opts.seed }).events(), sink, {
+    durationMs: 30 * 86_400_000,
+    speed: 'max',
+    signal: abort.signal,
+  });
   clearInterval(sampler);
   delay.disable();
   for (const e of engine.stop(last)) sink(e);
@@ -128,9 +140,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const report = await soak({ seconds: Math.min(arg('seconds', 60), 3_600), seed: arg('seed', 7) });
   if (process.argv.includes('--json')) console.log(JSON.stringify(report));
   else {
-    console.log(`soak: ${report.wall_s} s wall, ${report.sim_hours} h of sim, ${report.inputs} inputs (${report.inputs_per_s}/s), ${report.outputs} outputs`);
+    console.log(
+      `soak: ${report.wall_s} s wall, ${report.sim_hours} h of sim, ${report.inputs} inputs (${report.inputs_per_s}/s), ${report.outputs} outputs`,
+    );
     console.log(`event-loop delay: p99 ${report.loop_delay_p99_ms} ms, max ${report.loop_delay_max_ms} ms`);
-    console.log(`heap after warm-up ${report.heap_warm_mb} MB → ${report.heap_end_mb} MB (growth ${report.heap_growth_mb} MB, limit ${HEAP_GROWTH_LIMIT_MB}); RSS ${report.rss_warm_mb} → ${report.rss_end_mb} MB`);
+    console.log(
+      `heap after warm-up ${report.heap_warm_mb} MB → ${report.heap_end_mb} MB (growth ${report.heap_growth_mb} MB, limit ${HEAP_GROWTH_LIMIT_MB}); RSS ${report.rss_warm_mb} → ${report.rss_end_mb} MB`,
+    );
     console.log(report.pass ? 'soak: pass' : 'soak: FAIL (memory kept growing)');
   }
   if (process.argv.includes('--check') && !report.pass) process.exitCode = 1;

@@ -48,7 +48,14 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '123
  */
 function krakenV1(frame: string): string {
   const m = JSON.parse(frame) as { data: { side: string; price: number; qty: number; timestamp: string }[] };
-  const trades = m.data.map((t) => [String(t.price), String(t.qty), (Date.parse(t.timestamp) / 1000).toFixed(6), t.side === 'buy' ? 'b' : 's', 'l', '']);
+  const trades = m.data.map((t) => [
+    String(t.price),
+    String(t.qty),
+    (Date.parse(t.timestamp) / 1000).toFixed(6),
+    t.side === 'buy' ? 'b' : 's',
+    'l',
+    '',
+  ]);
   return JSON.stringify([0, trades, 'trade', 'XBT/USD']);
 }
 
@@ -113,7 +120,9 @@ export const VENUE_BENCH_CASES: VenueBenchCase[] = [
       const n = rng.next() < 0.8 ? 1 : 2 + Math.floor(rng.next() * 3);
       const items: string[] = [];
       for (let k = 0; k < n; k++) {
-        items.push(`{"T":${BASE_TS_MS + i},"s":"BTCUSDT","S":"${rng.next() < 0.5 ? 'Buy' : 'Sell'}","v":"${qty(rng)}","p":"${px(rng)}","L":"PlusTick","i":"22900000000${50_703_789 + i * 8 + k}","BT":false,"seq":${1_783_284_617 + i}}`);
+        items.push(
+          `{"T":${BASE_TS_MS + i},"s":"BTCUSDT","S":"${rng.next() < 0.5 ? 'Buy' : 'Sell'}","v":"${qty(rng)}","p":"${px(rng)}","L":"PlusTick","i":"22900000000${50_703_789 + i * 8 + k}","BT":false,"seq":${1_783_284_617 + i}}`,
+        );
       }
       return `{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":${BASE_TS_MS + i + 2},"data":[${items.join(',')}]}`;
     },

@@ -88,7 +88,11 @@ function lanesFor(k: Corpus, mapper: PeerMapper): Lane[] {
   const lanes: Lane[] = [];
   for (const buf of [false, true]) {
     const s = buf ? '/buf' : '';
-    lanes.push(jsonLane(`json${s}`, k.flat, k.bufs, buf), polylabLane(`polylab${s}`, k, c.adapter.parse, buf), tardisLane(`tardis${s}`, k, mapper, buf));
+    lanes.push(
+      jsonLane(`json${s}`, k.flat, k.bufs, buf),
+      polylabLane(`polylab${s}`, k, c.adapter.parse, buf),
+      tardisLane(`tardis${s}`, k, mapper, buf),
+    );
     if (c.toPeer) lanes.push(jsonLane(`json-peer${s}`, k.peerFlat, k.peerBufs, buf));
   }
   if (c.reference) lanes.push(polylabLane('reference', k, c.reference, false));
@@ -106,12 +110,14 @@ function sameReads(k: Corpus, mapper: PeerMapper): { frames: number; trades: num
     const m: unknown = JSON.parse(k.peerFlat[i] as string);
     const theirs = mapper.canHandle(m) ? [...(mapper.map(m, new Date(RECV_MS)) ?? [])] : [];
     const mine = ours.kind === 'trades' ? ours.trades : [];
-    if (mine.length === 0 || mine.length !== theirs.length) diffs.push(`${k.c.adapter.venue} frame ${i}: ${mine.length} trades vs ${theirs.length}`);
+    if (mine.length === 0 || mine.length !== theirs.length)
+      diffs.push(`${k.c.adapter.venue} frame ${i}: ${mine.length} trades vs ${theirs.length}`);
     for (let j = 0; j < Math.min(mine.length, theirs.length); j++) {
       const a = mine[j]!;
       const b = theirs[j]!;
       trades++;
-      if (a.px !== b.price || a.qty !== b.amount || a.side !== b.side) diffs.push(`${k.c.adapter.venue} frame ${i} trade ${j}: ${a.px}/${a.qty}/${a.side} vs ${b.price}/${b.amount}/${b.side}`);
+      if (a.px !== b.price || a.qty !== b.amount || a.side !== b.side)
+        diffs.push(`${k.c.adapter.venue} frame ${i} trade ${j}: ${a.px}/${a.qty}/${a.side} vs ${b.price}/${b.amount}/${b.side}`);
     }
   }
   return { frames, trades, diffs };
@@ -140,10 +146,19 @@ function measureVenue(c: VenueBenchCase): VenueResult {
   const rows: BenchRow[] = [
     atLeastRow(`venues ${v}: Polylab, flat frames`, ours, MIN_RATIO),
     {
-      name: `venues ${v}: Polylab vs tardis-dev`, value: `${median(ours).toFixed(2)}× vs ${median(theirs).toFixed(2)}× of JSON.parse, ahead in ${ahead}/${ROUNDS} rounds`,
-      target: 'ahead every round', ratio: median(ours.map((r, i) => r / (theirs[i] as number))), pass: ahead === ROUNDS,
+      name: `venues ${v}: Polylab vs tardis-dev`,
+      value: `${median(ours).toFixed(2)}× vs ${median(theirs).toFixed(2)}× of JSON.parse, ahead in ${ahead}/${ROUNDS} rounds`,
+      target: 'ahead every round',
+      ratio: median(ours.map((r, i) => r / (theirs[i] as number))),
+      pass: ahead === ROUNDS,
     },
-    { name: `venues ${v}: from Buffer, Polylab | tardis-dev`, value: `${ratioText(oursBuf)} | ${ratioText(theirsBuf)}`, target: '—', ratio: median(oursBuf), pass: null },
+    {
+      name: `venues ${v}: from Buffer, Polylab | tardis-dev`,
+      value: `${ratioText(oursBuf)} | ${ratioText(theirsBuf)}`,
+      target: '—',
+      ratio: median(oursBuf),
+      pass: null,
+    },
   ];
   const col = (s: string, n: number): string => s.padEnd(n);
   const line = `${col(v, 9)} ${col(c.formats ?? 'same', 15)} ${kps('json').padStart(6)}  ${col(ratioText(ours), 19)} ${col(ratioText(theirs), 19)} ${`${ahead}/${ROUNDS}`.padEnd(6)} ${kps('json/buf').padStart(6)}  ${col(ratioText(oursBuf), 19)} ${ratioText(theirsBuf)}`;
@@ -151,7 +166,13 @@ function measureVenue(c: VenueBenchCase): VenueResult {
   if (c.reference) {
     const ref = roundRatios(times, 'reference', 'json');
     const margin = roundRatios(times, 'polylab', 'reference');
-    rows.push({ name: `venues ${v}: hand scanner vs JSON.parse path`, value: `${ratioText(margin)} as fast`, target: `≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×`, ratio: median(margin), pass: median(margin) >= SCANNER_MARGIN_MIN });
+    rows.push({
+      name: `venues ${v}: hand scanner vs JSON.parse path`,
+      value: `${ratioText(margin)} as fast`,
+      target: `≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×`,
+      ratio: median(margin),
+      pass: median(margin) >= SCANNER_MARGIN_MIN,
+    });
     scanLine = `${col(v, 9)} scanner ${col(ratioText(ours), 19)} JSON.parse + checks ${col(ratioText(ref), 19)} scanner/plain ${ratioText(margin)}`;
   }
   return { rows, line, scanLine, check };
@@ -190,16 +211,28 @@ function memoryRow(): BenchRow {
   if (corpora.length === 0) throw new Error('no corpora');
   const capped = frames < MEMORY_FRAMES ? `, stopped at the ${MEMORY_BUDGET_S} s cap` : '';
   console.log(`heap growth over ${(frames / 1e6).toFixed(1)}M frames${capped}: ${shown} MB  [${elapsedS.toFixed(1)} s]`);
-  return { name: 'venues: heap growth over the mappers', value: `${shown} MB over ${(frames / 1e6).toFixed(1)}M frames${capped}`, target: '≤ 4 MB', ratio: null, pass: growthMb <= 4 };
+  return {
+    name: 'venues: heap growth over the mappers',
+    value: `${shown} MB over ${(frames / 1e6).toFixed(1)}M frames${capped}`,
+    target: '≤ 4 MB',
+    ratio: null,
+    pass: growthMb <= 4,
+  };
 }
 
 export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_CASES): BenchRow[] {
   if (!(globalThis as { gc?: unknown }).gc) console.log('note: run with --expose-gc (npm run bench) for a meaningful heap figure');
-  console.log(`corpus: ${CORPUS_FRAMES / 1e3}k trade frames per venue decoded from UTF-8 Buffers; lanes rotate in ${CHUNK_FRAMES / 1e3}k-frame chunks; ${ROUNDS} rounds`);
+  console.log(
+    `corpus: ${CORPUS_FRAMES / 1e3}k trade frames per venue decoded from UTF-8 Buffers; lanes rotate in ${CHUNK_FRAMES / 1e3}k-frame chunks; ${ROUNDS} rounds`,
+  );
   console.log('timed in CPU seconds; each figure: median round (min–max over rounds); JSON = k frames per CPU second of JSON.parse alone');
-  console.log('ratios are × JSON.parse of the same frames (tardis-dev: of its own format where it differs); target Polylab ≥ 0.80× on flat frames and ahead of tardis-dev in every round');
+  console.log(
+    'ratios are × JSON.parse of the same frames (tardis-dev: of its own format where it differs); target Polylab ≥ 0.80× on flat frames and ahead of tardis-dev in every round',
+  );
   console.log(`${''.padEnd(9)} ${''.padEnd(15)} ${'flat strings'.padEnd(66)} from Buffer (utf-8 decode included)`);
-  console.log(`${'venue'.padEnd(9)} ${'Polylab|tardis'.padEnd(15)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} ${'tardis-dev'.padEnd(19)} ${'ahead'.padEnd(6)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} tardis-dev`);
+  console.log(
+    `${'venue'.padEnd(9)} ${'Polylab|tardis'.padEnd(15)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} ${'tardis-dev'.padEnd(19)} ${'ahead'.padEnd(6)} ${'JSON'.padStart(6)}  ${'Polylab'.padEnd(19)} tardis-dev`,
+  );
   const results = cases.map((c) => {
     const r = measureVenue(c);
     console.log(r.line);
@@ -208,7 +241,9 @@ export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_CASES): BenchR
   const rows = results.flatMap((r) => r.rows);
   const scanLines = results.flatMap((r) => (r.scanLine ? [r.scanLine] : []));
   if (scanLines.length > 0) {
-    console.log(`hand scanners vs the plain JSON.parse-and-check path they fall back to (flat frames; clear margin = ≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×):`);
+    console.log(
+      `hand scanners vs the plain JSON.parse-and-check path they fall back to (flat frames; clear margin = ≥ ${SCANNER_MARGIN_MIN.toFixed(2)}×):`,
+    );
     for (const l of scanLines) console.log(l);
   }
   const frames = results.reduce((n, r) => n + r.check.frames, 0);
@@ -216,7 +251,13 @@ export function benchVenues(cases: VenueBenchCase[] = VENUE_BENCH_CASES): BenchR
   const diffs = results.flatMap((r) => r.check.diffs);
   for (const d of diffs.slice(0, 10)) console.log(`differs: ${d}`);
   console.log(`same reading: ${frames} sampled frames, ${trades} trades, ${diffs.length} differences in price, size or side`);
-  rows.push({ name: 'venues: same price/size/side as tardis-dev', value: `${diffs.length} differences in ${trades} trades (${frames} frames)`, target: '0 differences', ratio: null, pass: diffs.length === 0 && trades > 0 });
+  rows.push({
+    name: 'venues: same price/size/side as tardis-dev',
+    value: `${diffs.length} differences in ${trades} trades (${frames} frames)`,
+    target: '0 differences',
+    ratio: null,
+    pass: diffs.length === 0 && trades > 0,
+  });
   rows.push(memoryRow());
   return rows;
 }

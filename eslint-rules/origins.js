@@ -16,12 +16,24 @@ const MAX_DEPTH = 24;
 
 /** @typedef {{ kind: 'text', text: string, node: ts.Node } | { kind: 'json', arg: ts.Expression | undefined, node: ts.Node } | { kind: 'object', node: ts.ObjectLiteralExpression } | { kind: 'function', node: ts.SignatureDeclaration } | { kind: 'unproven', why: string, node: ts.Node }} Origin */
 
-const isFunctionLike = (n) => ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n);
+const isFunctionLike = (n) =>
+  ts.isArrowFunction(n) ||
+  ts.isFunctionExpression(n) ||
+  ts.isFunctionDeclaration(n) ||
+  ts.isMethodDeclaration(n) ||
+  ts.isGetAccessorDeclaration(n);
 
 /** Parentheses, type assertions and non-null marks do not change a value. */
 export function skipOuter(e) {
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isTypeAssertionExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isSatisfiesExpression(e)
+    )
+      e = e.expression;
     else return e;
   }
 }
@@ -85,7 +97,8 @@ export class Origins {
         for (const h of n.heritageClauses ?? []) {
           for (const t of h.types) {
             const type = c.getTypeAtLocation(t.expression);
-            for (const m of n.members) if (m.name && ts.isIdentifier(m.name)) for (const d of propsOf(type, m.name.text)) push(writers, d, m);
+            for (const m of n.members)
+              if (m.name && ts.isIdentifier(m.name)) for (const d of propsOf(type, m.name.text)) push(writers, d, m);
           }
         }
         for (const m of n.members) if (m.name && ts.isIdentifier(m.name)) push(byName, m.name.text, m);
@@ -111,11 +124,17 @@ export class Origins {
     const name = decl.name && (ts.isIdentifier(decl.name) || ts.isStringLiteral(decl.name)) ? decl.name.text : null;
     const owner = decl.parent;
     if (name !== null && owner && (ts.isInterfaceDeclaration(owner) || ts.isTypeLiteralNode(owner) || ts.isClassLike(owner))) {
-      const ownerType = ts.isClassLike(owner) && owner.name ? this.checker.getDeclaredTypeOfSymbol(this.symbolAt(owner.name)) : this.checker.getTypeAtLocation(owner);
+      const ownerType =
+        ts.isClassLike(owner) && owner.name
+          ? this.checker.getDeclaredTypeOfSymbol(this.symbolAt(owner.name))
+          : this.checker.getTypeAtLocation(owner);
       for (const p of byName.get(name) ?? []) {
         if (out.has(p) || p === decl) continue;
         const holder = p.parent;
-        const holderType = ts.isClassLike(holder) && holder.name ? this.checker.getDeclaredTypeOfSymbol(this.symbolAt(holder.name)) : this.checker.getTypeAtLocation(holder);
+        const holderType =
+          ts.isClassLike(holder) && holder.name
+            ? this.checker.getDeclaredTypeOfSymbol(this.symbolAt(holder.name))
+            : this.checker.getTypeAtLocation(holder);
         if (this.checker.isTypeAssignableTo(holderType, ownerType)) out.add(p);
       }
     }
@@ -137,11 +156,15 @@ export class Origins {
     if (mode === 'elements' && ts.isArrayLiteralExpression(e)) {
       return e.elements.flatMap((el) => (ts.isSpreadElement(el) ? next(el.expression, 'elements') : next(el, 'value')));
     }
-    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return mode === 'value' ? [{ kind: 'text', text: e.text, node: e }] : [{ kind: 'unproven', why: 'a string iterated', node: e }];
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e))
+      return mode === 'value' ? [{ kind: 'text', text: e.text, node: e }] : [{ kind: 'unproven', why: 'a string iterated', node: e }];
     if (ts.isObjectLiteralExpression(e)) return [{ kind: 'object', node: e }];
     if (isFunctionLike(e)) return [{ kind: 'function', node: e }];
     if (ts.isConditionalExpression(e)) return [...next(e.whenTrue), ...next(e.whenFalse)];
-    if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(e.operatorToken.kind)) {
+    if (
+      ts.isBinaryExpression(e) &&
+      [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(e.operatorToken.kind)
+    ) {
       return [...next(e.left), ...next(e.right)];
     }
     if (ts.isCallExpression(e)) return this.ofCall(e, mode, next);
@@ -152,7 +175,10 @@ export class Origins {
   }
 
   ofCall(call, mode, next) {
-    if (this.isJsonStringify(call)) return mode === 'value' ? [{ kind: 'json', arg: call.arguments[0], node: call }] : [{ kind: 'unproven', why: 'a string iterated', node: call }];
+    if (this.isJsonStringify(call))
+      return mode === 'value'
+        ? [{ kind: 'json', arg: call.arguments[0], node: call }]
+        : [{ kind: 'unproven', why: 'a string iterated', node: call }];
     const fns = next(call.expression, 'value');
     return fns.flatMap((o) => {
       if (o.kind === 'unproven') return [o];
@@ -163,7 +189,13 @@ export class Origins {
 
   isJsonStringify(call) {
     const d = this.checker.getResolvedSignature(call)?.declaration;
-    return !!d && d.getSourceFile().isDeclarationFile && d.name?.getText() === 'stringify' && ts.isInterfaceDeclaration(d.parent) && d.parent.name.text === 'JSON';
+    return (
+      !!d &&
+      d.getSourceFile().isDeclarationFile &&
+      d.name?.getText() === 'stringify' &&
+      ts.isInterfaceDeclaration(d.parent) &&
+      d.parent.name.text === 'JSON'
+    );
   }
 
   returnsOf(fn) {
@@ -190,7 +222,8 @@ export class Origins {
     if (ts.isVariableDeclaration(d)) {
       const list = d.parent;
       if (ts.isVariableDeclarationList(list) && ts.isForOfStatement(list.parent)) return next(list.parent.expression, 'elements');
-      if (!(ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const) || !d.initializer || !ts.isIdentifier(d.name)) return [{ kind: 'unproven', why: `${at.getText()} is not a constant`, node: at }];
+      if (!(ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const) || !d.initializer || !ts.isIdentifier(d.name))
+        return [{ kind: 'unproven', why: `${at.getText()} is not a constant`, node: at }];
       return next(d.initializer);
     }
     if (ts.isParameter(d)) return this.ofParameter(d, at, mode, next);
@@ -198,13 +231,28 @@ export class Origins {
       const self = ts.isGetAccessorDeclaration(d) ? this.returnsOf(d).flatMap((r) => next(r)) : [{ kind: 'function', node: d }];
       // A class member may be overridden in a subclass: the overrides are values too.
       const inClass = (ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) && ts.isClassLike(d.parent);
-      return inClass ? [...self, ...this.writersOf(d).filter((w) => w !== d).flatMap((w) => this.ofWriter(w, next))] : self;
+      return inClass
+        ? [
+            ...self,
+            ...this.writersOf(d)
+              .filter((w) => w !== d)
+              .flatMap((w) => this.ofWriter(w, next)),
+          ]
+        : self;
     }
-    if (ts.isPropertyAssignment(d)) return [...next(d.initializer), ...this.writersOf(d).filter((w) => w !== d).flatMap((w) => this.ofWriter(w, next))];
+    if (ts.isPropertyAssignment(d))
+      return [
+        ...next(d.initializer),
+        ...this.writersOf(d)
+          .filter((w) => w !== d)
+          .flatMap((w) => this.ofWriter(w, next)),
+      ];
     if (ts.isShorthandPropertyAssignment(d)) return this.ofSymbol(this.checker.getShorthandAssignmentValueSymbol(d), at, mode, next);
-    if (ts.isPropertyDeclaration(d)) return [...(d.initializer ? next(d.initializer) : []), ...this.writersOf(d).flatMap((w) => this.ofWriter(w, next))];
+    if (ts.isPropertyDeclaration(d))
+      return [...(d.initializer ? next(d.initializer) : []), ...this.writersOf(d).flatMap((w) => this.ofWriter(w, next))];
     if (ts.isPropertySignature(d) || ts.isMethodSignature(d)) return this.writersOf(d).flatMap((w) => this.ofWriter(w, next));
-    if (ts.isFunctionTypeNode(d) && d.parent && (ts.isPropertySignature(d.parent) || ts.isPropertyDeclaration(d.parent))) return this.ofDeclaration(d.parent, at, mode, next);
+    if (ts.isFunctionTypeNode(d) && d.parent && (ts.isPropertySignature(d.parent) || ts.isPropertyDeclaration(d.parent)))
+      return this.ofDeclaration(d.parent, at, mode, next);
     return [{ kind: 'unproven', why: `${at.getText()} is a ${ts.SyntaxKind[d.kind]}`, node: at }];
   }
 
@@ -212,7 +260,8 @@ export class Origins {
   ofWriter(w, next) {
     if (ts.isPropertyAssignment(w)) return next(w.initializer);
     if (ts.isShorthandPropertyAssignment(w)) return next(w.name);
-    if (isFunctionLike(w)) return ts.isGetAccessorDeclaration(w) ? this.returnsOf(w).flatMap((r) => next(r)) : [{ kind: 'function', node: w }];
+    if (isFunctionLike(w))
+      return ts.isGetAccessorDeclaration(w) ? this.returnsOf(w).flatMap((r) => next(r)) : [{ kind: 'function', node: w }];
     if (ts.isPropertyDeclaration(w)) return w.initializer ? next(w.initializer) : [];
     if (ts.isExpression(w)) return next(w);
     return [{ kind: 'unproven', why: `a ${ts.SyntaxKind[w.kind]} member`, node: w }];
@@ -225,8 +274,10 @@ export class Origins {
   ofParameter(p, at, mode, next) {
     const fn = p.parent;
     const index = fn.parameters.indexOf(p);
-    const named = ts.isFunctionDeclaration(fn) || (ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent)) || ts.isConstructorDeclaration(fn);
-    if (!named || !ts.isIdentifier(p.name) || p.dotDotDotToken) return [{ kind: 'unproven', why: `${at.getText()} is a parameter of a callback`, node: at }];
+    const named =
+      ts.isFunctionDeclaration(fn) || (ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent)) || ts.isConstructorDeclaration(fn);
+    if (!named || !ts.isIdentifier(p.name) || p.dotDotDotToken)
+      return [{ kind: 'unproven', why: `${at.getText()} is a parameter of a callback`, node: at }];
     // An overriding method is also called through its base type, whose callers we do not index.
     if (ts.isMethodDeclaration(fn) && fn.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) {
       return [{ kind: 'unproven', why: `${fn.name.getText()} may override a method called through its base class`, node: at }];
@@ -245,14 +296,17 @@ export class Origins {
       const call = callee.parent;
       const direct = call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.expression === callee;
       // A class name used as a type, or in `implements`, is not a value reference.
-      if (!direct && (ts.isTypeReferenceNode(r.parent) || ts.isExpressionWithTypeArguments(r.parent) || ts.isTypeQueryNode(r.parent))) continue;
-      if (!direct) return [{ kind: 'unproven', why: `${target.name?.getText() ?? 'a function'} escapes as a value at ${where(r)}`, node: at }];
+      if (!direct && (ts.isTypeReferenceNode(r.parent) || ts.isExpressionWithTypeArguments(r.parent) || ts.isTypeQueryNode(r.parent)))
+        continue;
+      if (!direct)
+        return [{ kind: 'unproven', why: `${target.name?.getText() ?? 'a function'} escapes as a value at ${where(r)}`, node: at }];
       calls += 1;
       const arg = call.arguments?.[index];
       if (arg) out.push(...next(arg));
     }
     // Called from nowhere we can see: its callers are outside the followed code.
-    if (calls === 0) return [{ kind: 'unproven', why: `${target.name?.getText() ?? 'a function'} has no caller in the followed code`, node: at }];
+    if (calls === 0)
+      return [{ kind: 'unproven', why: `${target.name?.getText() ?? 'a function'} has no caller in the followed code`, node: at }];
     return out;
   }
 }

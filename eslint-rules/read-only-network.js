@@ -25,7 +25,20 @@ import ts from 'typescript';
 import { Origins } from './origins.js';
 import { DENIED_KEYS, DISCRIMINANTS, frameProblem, isReadWord, READ_METHODS } from './readVocabulary.js';
 
-const SINK_NAMES = new Set(['fetch', 'request', 'get', 'send', 'write', 'end', 'sendBeacon', 'stream', 'pipeline', 'connect', 'upgrade', 'dispatch']);
+const SINK_NAMES = new Set([
+  'fetch',
+  'request',
+  'get',
+  'send',
+  'write',
+  'end',
+  'sendBeacon',
+  'stream',
+  'pipeline',
+  'connect',
+  'upgrade',
+  'dispatch',
+]);
 const SOCKET_TYPES = new Set(['Socket', 'TLSSocket', 'ClientRequest', 'ClientHttp2Stream', 'Http2Stream']);
 
 /** What kind of network call a library declaration is, if any. */
@@ -39,7 +52,8 @@ function sinkOf(decl) {
   if (/@types\/node\/(http|https|http2)\.d\.ts$/.test(file) && ['request', 'get', 'connect'].includes(name)) return 'http';
   if (/\/undici(-types)?\//.test(file) && ['request', 'stream', 'pipeline', 'connect', 'upgrade', 'dispatch'].includes(name)) return 'http';
   if (name === 'sendBeacon') return 'forbidden';
-  if (name === 'send' && (/@types\/ws\//.test(file) || /lib\.dom\.d\.ts$/.test(file) || /@types\/node\/dgram\.d\.ts$/.test(file))) return 'socket';
+  if (name === 'send' && (/@types\/ws\//.test(file) || /lib\.dom\.d\.ts$/.test(file) || /@types\/node\/dgram\.d\.ts$/.test(file)))
+    return 'socket';
   return null;
 }
 
@@ -59,11 +73,13 @@ export default {
   meta: {
     type: 'problem',
     docs: { description: 'every outbound request and socket send is provably a read (GET, subscribe, ping)' },
-    schema: [{
-      type: 'object',
-      properties: { scope: { type: 'array', items: { type: 'string' } }, serverFiles: { type: 'array', items: { type: 'string' } } },
-      additionalProperties: false,
-    }],
+    schema: [
+      {
+        type: 'object',
+        properties: { scope: { type: 'array', items: { type: 'string' } }, serverFiles: { type: 'array', items: { type: 'string' } } },
+        additionalProperties: false,
+      },
+    ],
     messages: { notRead: '{{what}} is not provably a read: {{why}}' },
   },
 
@@ -92,7 +108,7 @@ export default {
     function httpProblem(call) {
       for (const arg of call.arguments) {
         const type = checker.getTypeAtLocation(arg);
-        if (type.getCallSignatures().length > 0 || (type.flags & ts.TypeFlags.StringLike)) continue;
+        if (type.getCallSignatures().length > 0 || type.flags & ts.TypeFlags.StringLike) continue;
         if (ts.isObjectLiteralExpression(arg)) {
           for (const p of arg.properties) {
             const name = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : null;
@@ -117,10 +133,12 @@ export default {
       const method = typeOfProp(type, 'method', at);
       if (method) {
         const v = literalValues(method);
-        if (!v || !v.every((m) => READ_METHODS.has(m.toUpperCase()))) return `${at.getText()} carries a method of type ${checker.typeToString(method)}`;
+        if (!v || !v.every((m) => READ_METHODS.has(m.toUpperCase())))
+          return `${at.getText()} carries a method of type ${checker.typeToString(method)}`;
       }
       const body = typeOfProp(type, 'body', at);
-      if (body && !(body.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never))) return `${at.getText()} may carry a body`;
+      if (body && !(body.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never)))
+        return `${at.getText()} may carry a body`;
       return null;
     }
 
@@ -192,14 +210,24 @@ export default {
     function sinkValue(node) {
       const t = checker.getTypeAtLocation(tsOf(node));
       if (t.getCallSignatures().some((s) => sinkOf(s.getDeclaration()))) return true;
-      return node.type === 'MemberExpression' && isSocketType(checker.getTypeAtLocation(tsOf(node.object))) && ['write', 'end'].includes(node.property.name);
+      return (
+        node.type === 'MemberExpression' &&
+        isSocketType(checker.getTypeAtLocation(tsOf(node.object))) &&
+        ['write', 'end'].includes(node.property.name)
+      );
     }
 
     function hasSinkMember(type) {
       if (isSocketType(type)) return true;
       return [...SINK_NAMES].some((n) => {
         const p = checker.getPropertyOfType(type, n);
-        return !!p && checker.getTypeOfSymbol(p).getCallSignatures().some((s) => sinkOf(s.getDeclaration()));
+        return (
+          !!p &&
+          checker
+            .getTypeOfSymbol(p)
+            .getCallSignatures()
+            .some((s) => sinkOf(s.getDeclaration()))
+        );
       });
     }
 
@@ -208,7 +236,14 @@ export default {
       const sig = checker.getResolvedSignature(call);
       let kind = sinkOf(sig?.getDeclaration());
       const callee = node.callee;
-      if (!kind && callee.type === 'MemberExpression' && !callee.computed && ['write', 'end'].includes(callee.property.name) && isSocketType(checker.getTypeAtLocation(tsOf(callee.object)))) kind = 'socket';
+      if (
+        !kind &&
+        callee.type === 'MemberExpression' &&
+        !callee.computed &&
+        ['write', 'end'].includes(callee.property.name) &&
+        isSocketType(checker.getTypeAtLocation(tsOf(callee.object)))
+      )
+        kind = 'socket';
       if (!kind) return;
       const what = `${callee.type === 'MemberExpression' && !callee.computed ? callee.property.name : context.sourceCode.getText(callee)}()`;
       if (kind === 'forbidden') return report(node, what, 'it only ever sends');
@@ -234,23 +269,30 @@ export default {
       },
       MemberExpression(node) {
         if (node.computed && node.property.type !== 'Literal') {
-          if (hasSinkMember(checker.getTypeAtLocation(tsOf(node.object)))) report(node, context.sourceCode.getText(node), 'a computed member of a network object');
+          if (hasSinkMember(checker.getTypeAtLocation(tsOf(node.object))))
+            report(node, context.sourceCode.getText(node), 'a computed member of a network object');
           return;
         }
         const name = node.computed ? String(node.property.value) : node.property.name;
-        if (SINK_NAMES.has(name) && !calledAt(node) && sinkValue(node)) report(node, context.sourceCode.getText(node), 'a network call used as a value');
+        if (SINK_NAMES.has(name) && !calledAt(node) && sinkValue(node))
+          report(node, context.sourceCode.getText(node), 'a network call used as a value');
       },
       Identifier(node) {
         const p = node.parent;
         if (!SINK_NAMES.has(node.name) || calledAt(node)) return;
         if ((p.type === 'MemberExpression' && p.property === node) || (p.type === 'Property' && p.key === node)) return;
-        if (/^(Import|Export)|^TS|Definition$|^(FunctionDeclaration|ClassDeclaration)$/.test(p.type) || (p.type === 'VariableDeclarator' && p.id === node)) return;
+        if (
+          /^(Import|Export)|^TS|Definition$|^(FunctionDeclaration|ClassDeclaration)$/.test(p.type) ||
+          (p.type === 'VariableDeclarator' && p.id === node)
+        )
+          return;
         if (sinkValue(node)) report(node, node.name, 'a network call used as a value');
       },
       'ObjectPattern > Property'(node) {
         const name = node.key.type === 'Identifier' ? node.key.name : node.key.type === 'Literal' ? String(node.key.value) : null;
         if (name === null) return report(node, 'a computed destructuring', 'it could take out a network call');
-        if (SINK_NAMES.has(name) && sinkValue(node.value.type === 'AssignmentPattern' ? node.value.left : node.value)) report(node, name, 'a network call taken out as a value');
+        if (SINK_NAMES.has(name) && sinkValue(node.value.type === 'AssignmentPattern' ? node.value.left : node.value))
+          report(node, name, 'a network call taken out as a value');
       },
       'TSAsExpression, TSTypeAssertion'(node) {
         const ann = node.typeAnnotation;
@@ -260,7 +302,10 @@ export default {
         const forged = lits.find((v) => READ_METHODS.has(v.toUpperCase()) || isReadWord(v));
         if (forged) return report(node, 'a type assertion', `it could forge "${forged}"`);
         const inner = checker.getTypeAtLocation(tsOf(node.expression));
-        if (inner.getCallSignatures().some((s) => sinkOf(s.getDeclaration())) && !target.getCallSignatures().some((s) => sinkOf(s.getDeclaration()))) {
+        if (
+          inner.getCallSignatures().some((s) => sinkOf(s.getDeclaration())) &&
+          !target.getCallSignatures().some((s) => sinkOf(s.getDeclaration()))
+        ) {
           report(node, 'a type assertion', 'it hides a network call');
         } else if (hasSinkMember(inner) && !hasSinkMember(target)) {
           report(node, 'a type assertion', 'it hides a network object');

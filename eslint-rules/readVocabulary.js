@@ -17,7 +17,11 @@ export function frameProblem(text) {
   const t = text.trim();
   if (!t.startsWith('{')) return isReadWord(t) ? null : `"${t.slice(0, 40)}" is not a read`;
   let v;
-  try { v = JSON.parse(t); } catch { return `unparseable frame ${t.slice(0, 40)}`; }
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return `unparseable frame ${t.slice(0, 40)}`;
+  }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return `frame ${t.slice(0, 40)} is not an object`;
   const keys = Object.keys(v);
   const denied = keys.find((k) => DENIED_KEYS.has(k.toLowerCase()));

@@ -96,7 +96,14 @@ export class Analytics {
   report(): TrustReport {
     // Fills still inside their window are judged on what has been seen so far.
     const judged = this.fills.map((f) => ({ ...f, tape: f.tape ?? this.judge(f) }));
-    return buildReport(judged, this.calibration, this.tape.opts.windowMs, this.droppedFills, { basis: this.basis.report(), latency: this.latency.report() }, this.opts.pessimisticLatency ?? 'double');
+    return buildReport(
+      judged,
+      this.calibration,
+      this.tape.opts.windowMs,
+      this.droppedFills,
+      { basis: this.basis.report(), latency: this.latency.report() },
+      this.opts.pessimisticLatency ?? 'double',
+    );
   }
 
   private onInput(input: InputEvent): void {
@@ -129,15 +136,24 @@ export class Analytics {
 
   private onOutput(e: OutputEvent): void {
     switch (e.event_type) {
-      case 'run_started': this.runStrategy = e.strategy; break;
-      case 'market_discovered': this.onMarket(e.market); break;
-      case 'btc_median': this.basis.onMedian(e.px_median, e.ts_unix_ms); break;
-      case 'paper_fill': this.onFill(e); break;
+      case 'run_started':
+        this.runStrategy = e.strategy;
+        break;
+      case 'market_discovered':
+        this.onMarket(e.market);
+        break;
+      case 'btc_median':
+        this.basis.onMedian(e.px_median, e.ts_unix_ms);
+        break;
+      case 'paper_fill':
+        this.onFill(e);
+        break;
       case 'settlement':
         this.onSettlement(e);
         this.forgetBooks(e.market_id);
         break;
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -189,8 +205,15 @@ export class Analytics {
     this.tape.watch(e.token_id, Math.max(e.expires_at_ms ?? 0, e.match_after_ms) + this.tape.opts.windowMs);
     const t = this.touch(e.token_id);
     const rec: IntentRecord = {
-      strategy, market_id: e.market_id, token_id: e.token_id, side: e.side, limit_px: e.limit_px, decision_ms: e.ts_unix_ms,
-      touch_px: e.side === 'buy' ? t.ask : t.bid, late_levels: null, late_due_ms: e.ts_unix_ms + this.pessimisticDelayMs(),
+      strategy,
+      market_id: e.market_id,
+      token_id: e.token_id,
+      side: e.side,
+      limit_px: e.limit_px,
+      decision_ms: e.ts_unix_ms,
+      touch_px: e.side === 'buy' ? t.ask : t.bid,
+      late_levels: null,
+      late_due_ms: e.ts_unix_ms + this.pessimisticDelayMs(),
     };
     this.intents.set(e.intent_id, rec);
     // Kept in due order; with a measured delay a later intent may be due earlier.
@@ -209,7 +232,14 @@ export class Analytics {
   private onFill(f: PaperFill): void {
     const intent = this.intents.get(f.intent_id) ?? null;
     const family = this.markets.get(f.market_id)?.family ?? null;
-    const marks: MarkedFill = { token_id: f.token_id, side: f.side, fill_px: f.fill_px, fill_ms: f.ts_unix_ms, samples: [null, null, null, null], settle: null };
+    const marks: MarkedFill = {
+      token_id: f.token_id,
+      side: f.side,
+      fill_px: f.fill_px,
+      fill_ms: f.ts_unix_ms,
+      samples: [null, null, null, null],
+      settle: null,
+    };
     const rec: FillRecord = { strategy: intent?.strategy ?? this.runStrategy, family, fill: f, intent, marks, tape: null, pnl: null };
     this.tape.watch(f.token_id, f.ts_unix_ms + this.tape.opts.windowMs);
     this.clock.add(marks);
@@ -249,7 +279,15 @@ export class Analytics {
 
   private judge(rec: FillRecord): TapeEvidence {
     const f = rec.fill;
-    return this.tape.judge({ market_id: f.market_id, token_id: f.token_id, side: f.side, qty: f.qty, fill_px: f.fill_px, decision_ms: rec.intent?.decision_ms ?? f.ts_unix_ms, fill_ms: f.ts_unix_ms });
+    return this.tape.judge({
+      market_id: f.market_id,
+      token_id: f.token_id,
+      side: f.side,
+      qty: f.qty,
+      fill_px: f.fill_px,
+      decision_ms: rec.intent?.decision_ms ?? f.ts_unix_ms,
+      fill_ms: f.ts_unix_ms,
+    });
   }
 
   private onSettlement(e: OutputOf<'settlement'>): void {
@@ -261,7 +299,18 @@ export class Analytics {
       if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] -= rec.pnl[k];
       const i = rec.intent;
       const tickSize = this.books.get(rec.fill.token_id)?.tickSize ?? m?.tick_size ?? 0.01;
-      rec.pnl = m ? contributions(priceTrade(rec.fill, { touchPx: i?.touch_px ?? null, limitPx: i?.limit_px ?? null, lateLevels: i?.late_levels ?? null }, tickSize, this.opts.slippageBps), m.fee, payout) : null;
+      rec.pnl = m
+        ? contributions(
+            priceTrade(
+              rec.fill,
+              { touchPx: i?.touch_px ?? null, limitPx: i?.limit_px ?? null, lateLevels: i?.late_levels ?? null },
+              tickSize,
+              this.opts.slippageBps,
+            ),
+            m.fee,
+            payout,
+          )
+        : null;
       if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] += rec.pnl[k];
     }
     this.rangeSeries.push({ ts_unix_ms: e.ts_unix_ms, ...this.rangeTotal });

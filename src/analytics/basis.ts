@@ -18,7 +18,13 @@ export interface BasisOptions {
   flipCheckMs: number;
 }
 
-export const DEFAULT_BASIS: BasisOptions = { maxAgeMs: 5_000, warnBps: 10, seriesIntervalMs: 10_000, seriesMax: 8_640, flipCheckMs: 60_000 };
+export const DEFAULT_BASIS: BasisOptions = {
+  maxAgeMs: 5_000,
+  warnBps: 10,
+  seriesIntervalMs: 10_000,
+  seriesMax: 8_640,
+  flipCheckMs: 60_000,
+};
 
 export interface BasisSource {
   source: string;
@@ -103,7 +109,8 @@ export class BasisTracker {
   private checkFlips(medianPx: number, nowMs: number): void {
     for (const m of this.markets.values()) {
       const k = m.price_to_beat;
-      if (k === null || this.flipped.has(m.market_id) || nowMs < m.window_end_ms - this.opts.flipCheckMs || nowMs > m.window_end_ms) continue;
+      if (k === null || this.flipped.has(m.market_id) || nowMs < m.window_end_ms - this.opts.flipCheckMs || nowMs > m.window_end_ms)
+        continue;
       const s = this.sources.get(m.resolution.source);
       if (!s || nowMs - s.tsMs > this.opts.maxAgeMs) continue;
       if (medianPx >= k !== s.px >= k) {
@@ -115,10 +122,18 @@ export class BasisTracker {
   }
 
   report(): BasisReport {
-    const sources = [...this.sources.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([source, s]) => ({
-      source, samples: s.samples, mean_bps: s.samples > 0 ? s.sum / s.samples : null, max_abs_bps: s.samples > 0 ? s.maxAbs : null,
-      last_bps: s.last, warning: s.last !== null && Math.abs(s.last) > this.opts.warnBps, above_warn: s.aboveWarn, series: [...s.series],
-    }));
+    const sources = [...this.sources.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([source, s]) => ({
+        source,
+        samples: s.samples,
+        mean_bps: s.samples > 0 ? s.sum / s.samples : null,
+        max_abs_bps: s.samples > 0 ? s.maxAbs : null,
+        last_bps: s.last,
+        warning: s.last !== null && Math.abs(s.last) > this.opts.warnBps,
+        above_warn: s.aboveWarn,
+        series: [...s.series],
+      }));
     return { warn_bps: this.opts.warnBps, sources, flip_risk_count: this.flipCount, flip_risk_markets: [...this.flipped].sort() };
   }
 }

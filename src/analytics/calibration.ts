@@ -55,10 +55,14 @@ export class CalibrationAccumulator {
   score(): CalibrationScore {
     const n = this.n;
     const bins: ReliabilityBin[] = this.binCount.map((c, i) => ({
-      lo: i / RELIABILITY_BINS, hi: (i + 1) / RELIABILITY_BINS, count: c,
-      mean_forecast: c > 0 ? this.binForecast[i]! / c : null, observed_rate: c > 0 ? this.binHits[i]! / c : null,
+      lo: i / RELIABILITY_BINS,
+      hi: (i + 1) / RELIABILITY_BINS,
+      count: c,
+      mean_forecast: c > 0 ? this.binForecast[i]! / c : null,
+      observed_rate: c > 0 ? this.binHits[i]! / c : null,
     }));
-    const ece = n > 0 ? bins.reduce((s, b) => (b.count > 0 ? s + (b.count / n) * Math.abs(b.mean_forecast! - b.observed_rate!) : s), 0) : null;
+    const ece =
+      n > 0 ? bins.reduce((s, b) => (b.count > 0 ? s + (b.count / n) * Math.abs(b.mean_forecast! - b.observed_rate!) : s), 0) : null;
     return { count: n, brier: n > 0 ? this.brierSum / n : null, log_loss: n > 0 ? this.logSum / n : null, ece, bins };
   }
 }

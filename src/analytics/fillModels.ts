@@ -98,7 +98,8 @@ export interface PricedTrade {
 
 /** A trade's settled contribution under each model. */
 export function contributions(t: PricedTrade, schedule: FeeSchedule, payout: number): ModelPrices {
-  const one = (m: FillModel) => contribution(t.side, t.qty, t.px[m], modelFee(t.fee, t.qty, t.px[m], t.px.default, schedule, t.taker), payout);
+  const one = (m: FillModel) =>
+    contribution(t.side, t.qty, t.px[m], modelFee(t.fee, t.qty, t.px[m], t.px.default, schedule, t.taker), payout);
   return { optimistic: one('optimistic'), default: one('default'), pessimistic: one('pessimistic') };
 }
 
@@ -115,11 +116,22 @@ export interface DecisionBook {
 export function priceTrade(f: PaperFill, d: DecisionBook, tickSize: number, slippageBps: number): PricedTrade {
   const def = f.fill_px;
   return {
-    side: f.side, qty: f.qty, fee: f.fee, taker: f.liquidity === 'taker',
+    side: f.side,
+    qty: f.qty,
+    fee: f.fee,
+    taker: f.liquidity === 'taker',
     px: {
       optimistic: optimisticPx(f.side, d.touchPx, def),
       default: def,
-      pessimistic: pessimisticPx({ side: f.side, qty: f.qty, limitPx: d.limitPx ?? def, levels: d.lateLevels, tickSize, slippageBps, defaultPx: def }),
+      pessimistic: pessimisticPx({
+        side: f.side,
+        qty: f.qty,
+        limitPx: d.limitPx ?? def,
+        levels: d.lateLevels,
+        tickSize,
+        slippageBps,
+        defaultPx: def,
+      }),
     },
   };
 }

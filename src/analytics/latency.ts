@@ -41,12 +41,16 @@ export function percentile(xs: readonly number[], q: number): number | null {
 
 function sourceOf(input: InputEvent): string | null {
   switch (input.event_type) {
-    case 'venue_trade': return input.venue;
-    case 'reference_price': return input.source;
+    case 'venue_trade':
+      return input.venue;
+    case 'reference_price':
+      return input.source;
     case 'book_snapshot':
     case 'book_delta':
-    case 'market_trade': return 'polymarket_ws';
-    default: return null;
+    case 'market_trade':
+      return 'polymarket_ws';
+    default:
+      return null;
   }
 }
 
@@ -85,9 +89,12 @@ export class LatencyTracker {
       const r = this.receive.get(source)!.xs;
       const d = this.decision.get(source)?.xs ?? [];
       return {
-        source, samples: this.receive.get(source)!.total,
-        exchange_to_receive_p50_ms: percentile(r, 0.5), exchange_to_receive_p99_ms: percentile(r, 0.99),
-        receive_to_decision_p50_ms: percentile(d, 0.5), receive_to_decision_p99_ms: percentile(d, 0.99),
+        source,
+        samples: this.receive.get(source)!.total,
+        exchange_to_receive_p50_ms: percentile(r, 0.5),
+        exchange_to_receive_p99_ms: percentile(r, 0.99),
+        receive_to_decision_p50_ms: percentile(d, 0.5),
+        receive_to_decision_p99_ms: percentile(d, 0.99),
       };
     });
   }

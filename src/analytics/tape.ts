@@ -112,7 +112,8 @@ export class TapeTracker {
     // A buy is confirmed by prints at or below its price, a sell at or above (integer price
     // keys, so "at" is exact on the tick grid).
     const through = (v: Volume) => (q.side === 'buy' ? v.pxKey <= limit : v.pxKey >= limit);
-    const sum = (vs: readonly Volume[] | undefined) => (vs ?? []).reduce((s, v) => (v.tsMs >= q.decision_ms && v.tsMs <= end && through(v) ? s + v.qty : s), 0);
+    const sum = (vs: readonly Volume[] | undefined) =>
+      (vs ?? []).reduce((s, v) => (v.tsMs >= q.decision_ms && v.tsMs <= end && through(v) ? s + v.qty : s), 0);
     const printed = sum(t?.prints);
     // A buy lifts asks, a sell hits bids: that is the side whose depth a real trade removes.
     const removed = sum(q.side === 'buy' ? t?.askRemoved : t?.bidRemoved);

@@ -68,12 +68,21 @@ export function thin<T>(xs: T[]): void {
 }
 
 export function buildReport(
-  fills: readonly Judged[], calibration: ReadonlyMap<string, CalibrationAccumulator>, windowMs: number, dropped: number,
-  feeds: { basis: BasisReport; latency: LatencyRow[] }, pessimisticLatency: FillModelRange['pessimistic_latency'],
+  fills: readonly Judged[],
+  calibration: ReadonlyMap<string, CalibrationAccumulator>,
+  windowMs: number,
+  dropped: number,
+  feeds: { basis: BasisReport; latency: LatencyRow[] },
+  pessimisticLatency: FillModelRange['pessimistic_latency'],
 ): TrustReport {
   return {
-    fills: fills.length, dropped_fills: dropped, tape: tapeSummary(fills, windowMs), markouts: markoutRows(fills),
-    fill_models: { pessimistic_latency: pessimisticLatency, ...fillModelRange(fills) }, calibration: calibrationRows(calibration), ...feeds,
+    fills: fills.length,
+    dropped_fills: dropped,
+    tape: tapeSummary(fills, windowMs),
+    markouts: markoutRows(fills),
+    fill_models: { pessimistic_latency: pessimisticLatency, ...fillModelRange(fills) },
+    calibration: calibrationRows(calibration),
+    ...feeds,
   };
 }
 
@@ -88,8 +97,12 @@ function tapeSummary(fills: readonly Judged[], windowMs: number): TapeSummary {
     if (f.tape.label === 'confirmed') confirmed += f.pnl.default;
   }
   return {
-    window_ms: windowMs, ...n, confirmed_share: fills.length > 0 ? n.confirmed / fills.length : null,
-    settled_pnl: settled, confirmed_pnl: confirmed, confirmed_pnl_share: settled !== 0 ? confirmed / settled : null,
+    window_ms: windowMs,
+    ...n,
+    confirmed_share: fills.length > 0 ? n.confirmed / fills.length : null,
+    settled_pnl: settled,
+    confirmed_pnl: confirmed,
+    confirmed_pnl_share: settled !== 0 ? confirmed / settled : null,
   };
 }
 
@@ -115,15 +128,19 @@ function markoutRows(fills: readonly Judged[]): MarkoutRow[] {
     if (g) g.push(f);
     else groups.set(k, [f]);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => ({
-    strategy: g[0]!.strategy, side: g[0]!.fill.side, fills: g.length,
-    horizons: MARKOUT_HORIZONS_MS.map((h, i) => {
-      const mid = weighted(g.map((f) => [f.marks.samples[i]?.mid ?? null, f.fill.qty] as const));
-      const exit = weighted(g.map((f) => [f.marks.samples[i]?.exit ?? null, f.fill.qty] as const));
-      return { horizon_ms: h, samples: mid.samples, mid: mid.avg, exit: exit.avg };
-    }),
-    settlement: weighted(g.map((f) => [f.marks.settle, f.fill.qty] as const)),
-  }));
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, g]) => ({
+      strategy: g[0]!.strategy,
+      side: g[0]!.fill.side,
+      fills: g.length,
+      horizons: MARKOUT_HORIZONS_MS.map((h, i) => {
+        const mid = weighted(g.map((f) => [f.marks.samples[i]?.mid ?? null, f.fill.qty] as const));
+        const exit = weighted(g.map((f) => [f.marks.samples[i]?.exit ?? null, f.fill.qty] as const));
+        return { horizon_ms: h, samples: mid.samples, mid: mid.avg, exit: exit.avg };
+      }),
+      settlement: weighted(g.map((f) => [f.marks.settle, f.fill.qty] as const)),
+    }));
 }
 
 function fillModelRange(fills: readonly Judged[]): Omit<FillModelRange, 'pessimistic_latency'> {
@@ -134,14 +151,21 @@ function fillModelRange(fills: readonly Judged[]): Omit<FillModelRange, 'pessimi
     n += 1;
     for (const m of FILL_MODELS) pnl[m] += f.pnl[m];
   }
-  return { settled_trades: n, pnl, low: Math.min(pnl.optimistic, pnl.default, pnl.pessimistic), high: Math.max(pnl.optimistic, pnl.default, pnl.pessimistic) };
+  return {
+    settled_trades: n,
+    pnl,
+    low: Math.min(pnl.optimistic, pnl.default, pnl.pessimistic),
+    high: Math.max(pnl.optimistic, pnl.default, pnl.pessimistic),
+  };
 }
 
 function calibrationRows(calibration: ReadonlyMap<string, CalibrationAccumulator>): CalibrationRow[] {
-  return [...calibration.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, acc]) => {
-    const [strategy = '', family = ''] = key.split('|');
-    return { strategy, family, ...acc.score() };
-  });
+  return [...calibration.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, acc]) => {
+      const [strategy = '', family = ''] = key.split('|');
+      return { strategy, family, ...acc.score() };
+    });
 }
 
 const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
@@ -164,13 +188,20 @@ export function formatTrust(r: TrustReport): string[] {
     lines.push(`    markout       ${m.strategy} ${m.side} (${m.fills}): ${hs}, settle ${cents(m.settlement.avg)} per share (mid)`);
   }
   for (const c of r.calibration) {
-    lines.push(`    calibration   ${c.strategy} ${c.family}: n=${c.count} Brier ${num(c.brier)} log loss ${num(c.log_loss)} ECE ${num(c.ece)}`);
+    lines.push(
+      `    calibration   ${c.strategy} ${c.family}: n=${c.count} Brier ${num(c.brier)} log loss ${num(c.log_loss)} ECE ${num(c.ece)}`,
+    );
   }
   for (const b of r.basis.sources) {
     const warn = b.warning ? ` WARNING: last above ${r.basis.warn_bps} bps` : '';
-    lines.push(`    basis         median vs ${b.source}: mean ${num(b.mean_bps, 1)} bps, max |${num(b.max_abs_bps, 1)}| bps over ${b.samples} medians${warn}`);
+    lines.push(
+      `    basis         median vs ${b.source}: mean ${num(b.mean_bps, 1)} bps, max |${num(b.max_abs_bps, 1)}| bps over ${b.samples} medians${warn}`,
+    );
   }
-  if (r.basis.flip_risk_count > 0) lines.push(`    basis flip    ${r.basis.flip_risk_count} market(s) where median and resolution source sat on opposite sides of the price to beat`);
+  if (r.basis.flip_risk_count > 0)
+    lines.push(
+      `    basis flip    ${r.basis.flip_risk_count} market(s) where median and resolution source sat on opposite sides of the price to beat`,
+    );
   const lat = r.latency.map((l) => `${l.source} ${l.exchange_to_receive_p50_ms ?? '-'}/${l.exchange_to_receive_p99_ms ?? '-'}`).join(', ');
   if (lat) lines.push(`    latency       exchange→receive p50/p99 ms: ${lat}`);
   return lines;

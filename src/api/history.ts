@@ -48,18 +48,31 @@ export class HistorySink {
 
   readonly apply = (e: OutputEvent): void => {
     switch (e.event_type) {
-      case 'run_started': this.reset(); break;
-      case 'btc_median': this.onMedian(e); break;
-      case 'pnl': this.equity.push({ ts_unix_ms: e.ts_unix_ms, equity: e.equity, realized: e.realized, fees: e.fees }); break;
-      case 'settlement': this.settlements.push(e); break;
-      case 'paper_intent': this.onIntent(e.intent_id, e.ts_unix_ms); break;
+      case 'run_started':
+        this.reset();
+        break;
+      case 'btc_median':
+        this.onMedian(e);
+        break;
+      case 'pnl':
+        this.equity.push({ ts_unix_ms: e.ts_unix_ms, equity: e.equity, realized: e.realized, fees: e.fees });
+        break;
+      case 'settlement':
+        this.settlements.push(e);
+        break;
+      case 'paper_intent':
+        this.onIntent(e.intent_id, e.ts_unix_ms);
+        break;
       case 'risk_reject':
         this.rejectCounts.set(e.reason, (this.rejectCounts.get(e.reason) ?? 0) + 1);
         this.rejectsDirty = true;
         this.sampleRejects(e.ts_unix_ms);
         break;
-      case 'feed_health': this.sampleRejects(e.ts_unix_ms); break;
-      default: break;
+      case 'feed_health':
+        this.sampleRejects(e.ts_unix_ms);
+        break;
+      default:
+        break;
     }
   };
 

@@ -12,7 +12,15 @@ import { z } from 'zod';
 import { PnlSchema, SettlementSchema, type PaperFill, type RiskReject, type Settlement } from '../core/outputs.ts';
 import type { Db } from '../journal/db.ts';
 import { countEvents, eventsPage, getRun, lastRun, listRuns, rejectOccurrencesByReason, rejectsByReason } from '../journal/queries.ts';
-import { ErrorBodySchema, FillsResponseSchema, LIMIT_MAX, RejectsResponseSchema, RunInfoSchema, RunModeSchema, type ErrorBody } from '../core/wire.ts';
+import {
+  ErrorBodySchema,
+  FillsResponseSchema,
+  LIMIT_MAX,
+  RejectsResponseSchema,
+  RunInfoSchema,
+  RunModeSchema,
+  type ErrorBody,
+} from '../core/wire.ts';
 import type { LabState } from './state.ts';
 
 export const HistoryQuerySchema = z.object({
@@ -35,10 +43,16 @@ const JournalRunSchema = RunInfoSchema.extend({
   replay_of: z.string().nullable(),
   equity: z.number().nullable(),
 });
-export const HistoryRunsResponseSchema = z.object({ runs: z.array(JournalRunSchema.partial({ status: true, parent_run_id: true, replay_of: true, equity: true })) });
+export const HistoryRunsResponseSchema = z.object({
+  runs: z.array(JournalRunSchema.partial({ status: true, parent_run_id: true, replay_of: true, equity: true })),
+});
 export const HistoryFillsResponseSchema = FillsResponseSchema.extend(page);
 export const HistoryRejectsResponseSchema = RejectsResponseSchema.extend(page);
-export const SettlementsResponseSchema = z.object({ settlements: z.array(SettlementSchema), total: z.number().int().nonnegative(), ...page });
+export const SettlementsResponseSchema = z.object({
+  settlements: z.array(SettlementSchema),
+  total: z.number().int().nonnegative(),
+  ...page,
+});
 export const EquityResponseSchema = z.object({ equity: z.array(PnlSchema), ...page });
 
 const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema };
@@ -66,57 +80,148 @@ export function registerHistoryRoutes(root: FastifyInstance, opts: HistoryOption
     return { runId: id };
   };
   const pageOf = <T>(q: HistoryQuery, runId: string | null, type: string) =>
-    runId === null ? { items: [] as T[], next_before: null } : eventsPage<T>(journal!, { runId, eventType: type, limit: q.limit, before: q.before, marketId: q.market_id });
+    runId === null
+      ? { items: [] as T[], next_before: null }
+      : eventsPage<T>(journal!, { runId, eventType: type, limit: q.limit, before: q.before, marketId: q.market_id });
 
-  app.get('/runs', { schema: { description: 'Every run in the data dir (journal), oldest first; without a journal, the runs of this process', response: { 200: HistoryRunsResponseSchema } } }, () => {
-    if (!journal) return { runs: state.runList() };
-    const current = state.currentRun()?.run_id;
-    return {
-      runs: listRuns(journal).map((r) => ({
-        run_id: r.run_id, mode: RunModeSchema.parse(r.mode), seed: r.seed, strategy: r.strategy, started_ms: r.started_ms, stopped_ms: r.stopped_ms,
-        fills: r.fills, rejects: r.rejects, settlements: r.settlements, current: r.run_id === current, status: r.status,
-        parent_run_id: r.parent_run_id, replay_of: r.replay_of, equity: r.equity,
-      })),
-    };
-  });
-
-  app.get('/fills', { schema: { description: 'Paper fills of a run, newest first, paged (limit, before, run_id, market_id)', querystring: HistoryQuerySchema, response: { 200: HistoryFillsResponseSchema, ...errors } } }, (req, reply) => {
-    if (!journal) return { fills: state.recentFills(req.query.limit, req.query.market_id), total: state.fills.total, run_id: state.currentRun()?.run_id ?? null, next_before: null };
-    const run = runOf(req.query);
-    if ('error' in run) return err(reply, 404, run.error);
-    const p = pageOf<PaperFill>(req.query, run.runId, 'paper_fill');
-    return { fills: p.items, total: run.runId === null ? 0 : countEvents(journal, run.runId, 'paper_fill'), run_id: run.runId, next_before: p.next_before };
-  });
-
-  app.get('/rejects', { schema: { description: 'Risk rejects of a run, newest first, paged, and counts by reason', querystring: HistoryQuerySchema, response: { 200: HistoryRejectsResponseSchema, ...errors } } }, (req, reply) => {
-    if (!journal) {
+  app.get(
+    '/runs',
+    {
+      schema: {
+        description: 'Every run in the data dir (journal), oldest first; without a journal, the runs of this process',
+        response: { 200: HistoryRunsResponseSchema },
+      },
+    },
+    () => {
+      if (!journal) return { runs: state.runList() };
+      const current = state.currentRun()?.run_id;
       return {
-        rejects: state.recentRejects(req.query.limit, req.query.market_id), total: state.rejects.total, by_reason: state.rejectCounts(),
-        occurrences: state.rejectOccurrences, occurrences_by_reason: state.rejectOccurrenceCounts(), run_id: state.currentRun()?.run_id ?? null, next_before: null,
+        runs: listRuns(journal).map((r) => ({
+          run_id: r.run_id,
+          mode: RunModeSchema.parse(r.mode),
+          seed: r.seed,
+          strategy: r.strategy,
+          started_ms: r.started_ms,
+          stopped_ms: r.stopped_ms,
+          fills: r.fills,
+          rejects: r.rejects,
+          settlements: r.settlements,
+          current: r.run_id === current,
+          status: r.status,
+          parent_run_id: r.parent_run_id,
+          replay_of: r.replay_of,
+          equity: r.equity,
+        })),
       };
-    }
-    const run = runOf(req.query);
-    if ('error' in run) return err(reply, 404, run.error);
-    const p = pageOf<RiskReject>(req.query, run.runId, 'risk_reject');
-    const byReason = run.runId === null ? {} : rejectsByReason(journal, run.runId);
-    const occurrences = run.runId === null ? {} : rejectOccurrencesByReason(journal, run.runId);
-    const sum = (m: Record<string, number>) => Object.values(m).reduce((s, n) => s + n, 0);
-    return { rejects: p.items, total: sum(byReason), by_reason: byReason, occurrences: sum(occurrences), occurrences_by_reason: occurrences, run_id: run.runId, next_before: p.next_before };
-  });
+    },
+  );
 
-  app.get('/settlements', { schema: { description: 'Settlements of a run, newest first, paged (journal)', querystring: HistoryQuerySchema, response: { 200: SettlementsResponseSchema, ...errors } } }, (req, reply) => {
-    if (!journal) return err(reply, 503, fail('NOT_READY', 'no journal: settlements are kept in the journal only'));
-    const run = runOf(req.query);
-    if ('error' in run) return err(reply, 404, run.error);
-    const p = pageOf<Settlement>(req.query, run.runId, 'settlement');
-    return { settlements: p.items, total: run.runId === null ? 0 : countEvents(journal, run.runId, 'settlement'), run_id: run.runId, next_before: p.next_before };
-  });
+  app.get(
+    '/fills',
+    {
+      schema: {
+        description: 'Paper fills of a run, newest first, paged (limit, before, run_id, market_id)',
+        querystring: HistoryQuerySchema,
+        response: { 200: HistoryFillsResponseSchema, ...errors },
+      },
+    },
+    (req, reply) => {
+      if (!journal)
+        return {
+          fills: state.recentFills(req.query.limit, req.query.market_id),
+          total: state.fills.total,
+          run_id: state.currentRun()?.run_id ?? null,
+          next_before: null,
+        };
+      const run = runOf(req.query);
+      if ('error' in run) return err(reply, 404, run.error);
+      const p = pageOf<PaperFill>(req.query, run.runId, 'paper_fill');
+      return {
+        fills: p.items,
+        total: run.runId === null ? 0 : countEvents(journal, run.runId, 'paper_fill'),
+        run_id: run.runId,
+        next_before: p.next_before,
+      };
+    },
+  );
 
-  app.get('/equity', { schema: { description: 'Equity curve of a run (its pnl events), newest first, paged (journal)', querystring: HistoryQuerySchema.omit({ market_id: true }), response: { 200: EquityResponseSchema, ...errors } } }, (req, reply) => {
-    if (!journal) return err(reply, 503, fail('NOT_READY', 'no journal: the equity curve is kept in the journal only'));
-    const run = runOf(req.query);
-    if ('error' in run) return err(reply, 404, run.error);
-    const p = pageOf<z.infer<typeof PnlSchema>>({ ...req.query, market_id: undefined }, run.runId, 'pnl');
-    return { equity: p.items, run_id: run.runId, next_before: p.next_before };
-  });
+  app.get(
+    '/rejects',
+    {
+      schema: {
+        description: 'Risk rejects of a run, newest first, paged, and counts by reason',
+        querystring: HistoryQuerySchema,
+        response: { 200: HistoryRejectsResponseSchema, ...errors },
+      },
+    },
+    (req, reply) => {
+      if (!journal) {
+        return {
+          rejects: state.recentRejects(req.query.limit, req.query.market_id),
+          total: state.rejects.total,
+          by_reason: state.rejectCounts(),
+          occurrences: state.rejectOccurrences,
+          occurrences_by_reason: state.rejectOccurrenceCounts(),
+          run_id: state.currentRun()?.run_id ?? null,
+          next_before: null,
+        };
+      }
+      const run = runOf(req.query);
+      if ('error' in run) return err(reply, 404, run.error);
+      const p = pageOf<RiskReject>(req.query, run.runId, 'risk_reject');
+      const byReason = run.runId === null ? {} : rejectsByReason(journal, run.runId);
+      const occurrences = run.runId === null ? {} : rejectOccurrencesByReason(journal, run.runId);
+      const sum = (m: Record<string, number>) => Object.values(m).reduce((s, n) => s + n, 0);
+      return {
+        rejects: p.items,
+        total: sum(byReason),
+        by_reason: byReason,
+        occurrences: sum(occurrences),
+        occurrences_by_reason: occurrences,
+        run_id: run.runId,
+        next_before: p.next_before,
+      };
+    },
+  );
+
+  app.get(
+    '/settlements',
+    {
+      schema: {
+        description: 'Settlements of a run, newest first, paged (journal)',
+        querystring: HistoryQuerySchema,
+        response: { 200: SettlementsResponseSchema, ...errors },
+      },
+    },
+    (req, reply) => {
+      if (!journal) return err(reply, 503, fail('NOT_READY', 'no journal: settlements are kept in the journal only'));
+      const run = runOf(req.query);
+      if ('error' in run) return err(reply, 404, run.error);
+      const p = pageOf<Settlement>(req.query, run.runId, 'settlement');
+      return {
+        settlements: p.items,
+        total: run.runId === null ? 0 : countEvents(journal, run.runId, 'settlement'),
+        run_id: run.runId,
+        next_before: p.next_before,
+      };
+    },
+  );
+
+  app.get(
+    '/equity',
+    {
+      schema: {
+        description: 'Equity curve of a run (its pnl events), newest first, paged (journal)',
+        querystring: HistoryQuerySchema.omit({ market_id: true }),
+        response: { 200: EquityResponseSchema, ...errors },
+      },
+    },
+    (req, reply) => {
+      if (!journal) return err(reply, 503, fail('NOT_READY', 'no journal: the equity curve is kept in the journal only'));
+      const run = runOf(req.query);
+      if ('error' in run) return err(reply, 404, run.error);
+      const p = pageOf<z.infer<typeof PnlSchema>>({ ...req.query, market_id: undefined }, run.runId, 'pnl');
+      return { equity: p.items, run_id: run.runId, next_before: p.next_before };
+    },
+  );
 }

@@ -28,23 +28,51 @@ export class ApiMetrics {
   constructor() {
     const registers = [this.registry];
     this.feed = {
-      messages: new Counter({ name: 'polylab_feed_messages_total', help: 'Messages received per source', labelNames: ['source'], registers }),
-      parse_errors: new Counter({ name: 'polylab_feed_parse_errors_total', help: 'Frames that failed to parse, per source', labelNames: ['source'], registers }),
+      messages: new Counter({
+        name: 'polylab_feed_messages_total',
+        help: 'Messages received per source',
+        labelNames: ['source'],
+        registers,
+      }),
+      parse_errors: new Counter({
+        name: 'polylab_feed_parse_errors_total',
+        help: 'Frames that failed to parse, per source',
+        labelNames: ['source'],
+        registers,
+      }),
       reconnects: new Counter({ name: 'polylab_feed_reconnects_total', help: 'Reconnects per source', labelNames: ['source'], registers }),
     };
     this.fills = new Counter({ name: 'polylab_paper_fills_total', help: 'Paper fills', registers });
     this.rejects = new Counter({ name: 'polylab_risk_rejects_total', help: 'Risk rejects by reason', labelNames: ['reason'], registers });
-    this.events = new Counter({ name: 'polylab_output_events_total', help: 'Engine output events by type', labelNames: ['event_type'], registers });
+    this.events = new Counter({
+      name: 'polylab_output_events_total',
+      help: 'Engine output events by type',
+      labelNames: ['event_type'],
+      registers,
+    });
     this.wsClients = new Gauge({ name: 'polylab_ws_clients', help: 'Connected WebSocket clients', registers });
     this.wsFrames = new Counter({ name: 'polylab_ws_frames_sent_total', help: 'WebSocket frames sent to clients', registers });
-    this.wsDisconnects = new Counter({ name: 'polylab_ws_disconnects_total', help: 'WebSocket clients closed by the server, by reason', labelNames: ['reason'], registers });
-    this.httpRefused = new Counter({ name: 'polylab_http_refused_total', help: 'Requests and WebSocket upgrades refused by the Host/Origin guard, by reason', labelNames: ['reason'], registers });
+    this.wsDisconnects = new Counter({
+      name: 'polylab_ws_disconnects_total',
+      help: 'WebSocket clients closed by the server, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.httpRefused = new Counter({
+      name: 'polylab_http_refused_total',
+      help: 'Requests and WebSocket upgrades refused by the Host/Origin guard, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
     // perf_hooks samples the loop delay in C++ at no cost to the loop itself.
     this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     this.loopDelay.enable();
     const loop = this.loopDelay;
     new Gauge({
-      name: 'polylab_event_loop_lag_seconds', help: 'Event-loop delay since the last scrape', labelNames: ['stat'], registers,
+      name: 'polylab_event_loop_lag_seconds',
+      help: 'Event-loop delay since the last scrape',
+      labelNames: ['stat'],
+      registers,
       collect() {
         // The histogram records whole sampling intervals; the lag is what exceeds the interval.
         const s = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1e3) : 0);

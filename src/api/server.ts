@@ -3,11 +3,22 @@
  * /openapi.json), Prometheus metrics, and the /ws stream. `buildApi` builds the app
  * without listening, so tests can `inject()`; `startApi` listens.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import {
-  hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { ApiMetrics } from './metrics.ts';
 import type { LabState } from './state.ts';
@@ -18,8 +29,13 @@ import { basisWarnings, registerTrustRoutes, type TrustSources } from './trustRo
 import type { Db } from '../journal/db.ts';
 import { registerHistoryRoutes } from './journalRoutes.ts';
 import {
-  FeedHealthResponseSchema, HealthzResponseSchema, MarketsResponseSchema,
-  PnlResponseSchema, PositionsResponseSchema, ReadyzResponseSchema, type ErrorBody,
+  FeedHealthResponseSchema,
+  HealthzResponseSchema,
+  MarketsResponseSchema,
+  PnlResponseSchema,
+  PositionsResponseSchema,
+  ReadyzResponseSchema,
+  type ErrorBody,
 } from '../core/wire.ts';
 
 export interface BuildApiOptions extends TrustSources {
@@ -45,13 +61,20 @@ export async function buildApi(opts: BuildApiOptions): Promise<FastifyInstance> 
   // Per-request lines would flood the log at dashboard polling rates; errors are still logged.
   // forceCloseConnections: close() cuts every HTTP connection, so a client stuck half-way
   // through a request cannot hold up shutdown (WebSocket clients are closed by the hub).
-  const app = Fastify({ loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }), forceCloseConnections: true });
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(onError);
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
   await app.register(fastifySwagger, {
-    openapi: { openapi: '3.1.0', info: { title: 'Polylab API', description: 'Live telemetry of the Polylab paper-trading lab (read-only).', version: '0.1.0' } },
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Polylab API', description: 'Live telemetry of the Polylab paper-trading lab (read-only).', version: '0.1.0' },
+    },
     transform: jsonSchemaTransform,
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxClientMessageBytes ?? 4096, perMessageDeflate: false } });
@@ -72,7 +95,9 @@ function onError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): v
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0]!;
     const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.') || null;
-    reply.code(400).send(errorBody('BAD_REQUEST', `invalid ${err.validationContext ?? 'request'} field "${field ?? '?'}": ${first.message}`, field));
+    reply
+      .code(400)
+      .send(errorBody('BAD_REQUEST', `invalid ${err.validationContext ?? 'request'} field "${field ?? '?'}": ${first.message}`, field));
     return;
   }
   const status = err.statusCode ?? 500;
@@ -88,30 +113,55 @@ function registerRoutes(root: FastifyInstance, opts: BuildApiOptions): void {
   const { state, metrics, hub } = opts;
   const startedMs = Date.now();
 
-  app.get('/feed/health', { schema: { description: 'Mode, per-source feed state and counts, reference price, Polymarket feed state', response: { 200: FeedHealthResponseSchema } } },
-    () => state.feedHealth());
-  app.get('/markets/discovered', { schema: { description: 'Active markets with the latest best bid/ask per token', response: { 200: MarketsResponseSchema } } },
-    () => ({ markets: state.marketList() }));
-  app.get('/positions', { schema: { description: 'Open paper positions', response: { 200: PositionsResponseSchema } } },
-    () => ({ positions: state.positionList() }));
-  app.get('/pnl', { schema: { description: 'Latest PnL', response: { 200: PnlResponseSchema } } },
-    () => ({ pnl: state.pnl() }));
-  app.get('/healthz', { schema: { description: 'Liveness', response: { 200: HealthzResponseSchema } } },
-    () => ({ status: 'ok' as const, uptime_s: (Date.now() - startedMs) / 1000 }));
-  app.get('/readyz', { schema: { description: 'Ready when the reference price and at least one market book are live', response: { 200: ReadyzResponseSchema, 503: ReadyzResponseSchema } } },
+  app.get(
+    '/feed/health',
+    {
+      schema: {
+        description: 'Mode, per-source feed state and counts, reference price, Polymarket feed state',
+        response: { 200: FeedHealthResponseSchema },
+      },
+    },
+    () => state.feedHealth(),
+  );
+  app.get(
+    '/markets/discovered',
+    { schema: { description: 'Active markets with the latest best bid/ask per token', response: { 200: MarketsResponseSchema } } },
+    () => ({ markets: state.marketList() }),
+  );
+  app.get('/positions', { schema: { description: 'Open paper positions', response: { 200: PositionsResponseSchema } } }, () => ({
+    positions: state.positionList(),
+  }));
+  app.get('/pnl', { schema: { description: 'Latest PnL', response: { 200: PnlResponseSchema } } }, () => ({ pnl: state.pnl() }));
+  app.get('/healthz', { schema: { description: 'Liveness', response: { 200: HealthzResponseSchema } } }, () => ({
+    status: 'ok' as const,
+    uptime_s: (Date.now() - startedMs) / 1000,
+  }));
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        description: 'Ready when the reference price and at least one market book are live',
+        response: { 200: ReadyzResponseSchema, 503: ReadyzResponseSchema },
+      },
+    },
     (_req, reply) => {
       const r = state.readiness();
       reply.code(r.ready ? 200 : 503);
       return r;
-    });
+    },
+  );
   app.get('/metrics', { schema: { description: 'Prometheus metrics (text format)' } }, async (_req, reply) => {
     const text = await metrics.registry.metrics();
     return reply.header('content-type', metrics.registry.contentType).send(text);
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => root.swagger());
-  app.get('/ws', { websocket: true, schema: { description: 'WebSocket: `connected` snapshot, then the live event stream' } }, (socket, req) => {
-    hub.add(socket, req.raw.socket);
-  });
+  app.get(
+    '/ws',
+    { websocket: true, schema: { description: 'WebSocket: `connected` snapshot, then the live event stream' } },
+    (socket, req) => {
+      hub.add(socket, req.raw.socket);
+    },
+  );
 }
 
 /** Listens and returns the URL actually bound (port 0 picks a free port). */

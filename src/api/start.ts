@@ -46,13 +46,27 @@ export function createApiParts(opts: ApiPartsOptions): ApiParts {
   const history = new HistorySink();
   const metrics = new ApiMetrics();
   const snapshot = (): WsSnapshot => ({
-    mode: state.mode, run: state.currentRun(), feed_health: state.feedHealth(), markets: state.marketList(),
-    positions: state.positionList(), recent_fills: state.recentFills(50), pnl: state.pnl(),
-    recent_rejects: state.recentRejects(50), rejects_by_reason: state.rejectCounts(), history: history.snapshot(),
+    mode: state.mode,
+    run: state.currentRun(),
+    feed_health: state.feedHealth(),
+    markets: state.marketList(),
+    positions: state.positionList(),
+    recent_fills: state.recentFills(50),
+    pnl: state.pnl(),
+    recent_rejects: state.recentRejects(50),
+    rejects_by_reason: state.rejectCounts(),
+    history: history.snapshot(),
   });
   const hub = new WsHub({
-    maxRateHz: opts.wsMaxRateHz, maxBufferBytes: opts.wsMaxBufferBytes, flushMs: opts.wsFlushMs, metrics, closeGraceMs: opts.closeGraceMs, onDrop: opts.onDrop,
-    maxClients: opts.wsMaxClients, clientMsgsPerS: opts.wsClientMsgsPerS, snapshot,
+    maxRateHz: opts.wsMaxRateHz,
+    maxBufferBytes: opts.wsMaxBufferBytes,
+    flushMs: opts.wsFlushMs,
+    metrics,
+    closeGraceMs: opts.closeGraceMs,
+    onDrop: opts.onDrop,
+    maxClients: opts.wsMaxClients,
+    clientMsgsPerS: opts.wsClientMsgsPerS,
+    snapshot,
   });
   const sink = (e: OutputEvent) => {
     state.apply(e);
@@ -92,8 +106,14 @@ export interface ApiConfig {
 
 export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust: TrustSources = {}): Promise<RunningApi> {
   const parts = createApiParts({
-    mode: cfg.mode, wsMaxRateHz: cfg.wsMaxRateHz, wsMaxBufferBytes: cfg.wsMaxBufferBytes, wsFlushMs: cfg.wsFlushMs, bookMaxAgeMs: cfg.riskMaxBookAgeMs,
-    wsMaxClients: cfg.wsMaxClients, wsClientMsgsPerS: cfg.wsClientMsgsPerS, closeGraceMs: CLOSE_GRACE_MS,
+    mode: cfg.mode,
+    wsMaxRateHz: cfg.wsMaxRateHz,
+    wsMaxBufferBytes: cfg.wsMaxBufferBytes,
+    wsFlushMs: cfg.wsFlushMs,
+    bookMaxAgeMs: cfg.riskMaxBookAgeMs,
+    wsMaxClients: cfg.wsMaxClients,
+    wsClientMsgsPerS: cfg.wsClientMsgsPerS,
+    closeGraceMs: CLOSE_GRACE_MS,
     onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
   });
   // The history routes read the journal the run writes (read-only; it exists once the run's session is open).
@@ -103,7 +123,13 @@ export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust:
   } catch (err) {
     log.warn({ err }, 'API without the journal: /fills, /rejects and /runs show this process only');
   }
-  const app = await buildApi({ ...parts, ...trust, logger: log.child({ component: 'api' }), journal, guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins } });
+  const app = await buildApi({
+    ...parts,
+    ...trust,
+    logger: log.child({ component: 'api' }),
+    journal,
+    guard: { bindHost: cfg.host, allowedOrigins: cfg.wsAllowedOrigins },
+  });
   const sockets = trackSockets(app.server);
   warnIfExposed(cfg.host, log);
   const close = async () => {

@@ -51,7 +51,10 @@ export interface LabStateOptions {
 }
 
 type FeedSource = Omit<OutputOf<'feed_health'>, 'event_type'>;
-interface MarketEntry { view: MarketView; quotes: Map<string, TokenQuote> }
+interface MarketEntry {
+  view: MarketView;
+  quotes: Map<string, TokenQuote>;
+}
 
 /** Source names that belong to Polymarket rather than to a BTC venue. */
 const POLYMARKET_SOURCE = /^(polymarket|clob|gamma|rtds)/;
@@ -92,30 +95,68 @@ export class LabState {
   readonly apply = (e: OutputEvent): void => {
     if (this.latestTsMs === null || e.ts_unix_ms > this.latestTsMs) this.latestTsMs = e.ts_unix_ms;
     switch (e.event_type) {
-      case 'run_started': this.onRunStarted(e); break;
-      case 'run_stopped': this.onRunStopped(e); break;
-      case 'btc_median': this.lastMedian = e; this.standDownSinceMs = null; break;
-      case 'feed_health': { const { event_type: _t, ...rest } = e; this.sources.set(e.source, rest); break; }
-      case 'market_discovered': this.onDiscovered(e); break;
-      case 'quote': this.onQuote(e); break;
+      case 'run_started':
+        this.onRunStarted(e);
+        break;
+      case 'run_stopped':
+        this.onRunStopped(e);
+        break;
+      case 'btc_median':
+        this.lastMedian = e;
+        this.standDownSinceMs = null;
+        break;
+      case 'feed_health': {
+        const { event_type: _t, ...rest } = e;
+        this.sources.set(e.source, rest);
+        break;
+      }
+      case 'market_discovered':
+        this.onDiscovered(e);
+        break;
+      case 'quote':
+        this.onQuote(e);
+        break;
       case 'position':
         if (e.qty > 0) this.positions.set(e.token_id, e);
         else this.positions.delete(e.token_id);
         break;
-      case 'paper_fill': this.fills.push(e); this.bumpRun('fills'); break;
-      case 'risk_reject': this.onReject(e); break;
+      case 'paper_fill':
+        this.fills.push(e);
+        this.bumpRun('fills');
+        break;
+      case 'risk_reject':
+        this.onReject(e);
+        break;
       // Its first occurrence came with the episode's risk_reject.
-      case 'reject_episode_ended': this.occurred(e.reason, e.occurrences - 1); break;
-      case 'settlement': this.onSettlement(e.market_id); break;
-      case 'pnl': this.lastPnl = e; break;
-      default: break;
+      case 'reject_episode_ended':
+        this.occurred(e.reason, e.occurrences - 1);
+        break;
+      case 'settlement':
+        this.onSettlement(e.market_id);
+        break;
+      case 'pnl':
+        this.lastPnl = e;
+        break;
+      default:
+        break;
     }
   };
 
   private onRunStarted(e: OutputOf<'run_started'>): void {
     this.mode = e.mode;
     for (const r of this.runs) r.current = false;
-    this.runs.push({ run_id: e.run_id, mode: e.mode, seed: e.seed, strategy: e.strategy, started_ms: e.ts_unix_ms, stopped_ms: null, fills: 0, rejects: 0, settlements: 0, current: true });
+    this.runs.push({
+      run_id: e.run_id,
+      mode: e.mode,
+      seed: e.seed,
+      strategy: e.strategy,
+      started_ms: e.ts_unix_ms,
+      stopped_ms: null,
+      fills: 0,
+      rejects: 0,
+      settlements: 0,
+      current: true,
+    });
     if (this.runs.length > this.runsMax) this.runs.shift();
   }
 
@@ -142,7 +183,8 @@ export class LabState {
       return;
     }
     const quotes = new Map<string, TokenQuote>();
-    for (const t of e.market.tokens) quotes.set(t.token_id, { token_id: t.token_id, outcome: t.outcome, best_bid: null, best_ask: null, mid: null, ts_unix_ms: null });
+    for (const t of e.market.tokens)
+      quotes.set(t.token_id, { token_id: t.token_id, outcome: t.outcome, best_bid: null, best_ask: null, mid: null, ts_unix_ms: null });
     this.markets.set(e.market.market_id, { view: { market: e.market, quotes: [...quotes.values()], discovered_ms: e.ts_unix_ms }, quotes });
   }
 
@@ -202,7 +244,8 @@ export class LabState {
   /** Input time since the newest book change of any active market, or null when none has a book. */
   private newestBookAgeMs(): number | null {
     let newest: number | null = null;
-    for (const m of this.markets.values()) for (const q of m.view.quotes) if (q.ts_unix_ms !== null) newest = Math.max(newest ?? 0, q.ts_unix_ms);
+    for (const m of this.markets.values())
+      for (const q of m.view.quotes) if (q.ts_unix_ms !== null) newest = Math.max(newest ?? 0, q.ts_unix_ms);
     return newest === null || this.latestTsMs === null ? null : Math.max(0, this.latestTsMs - newest);
   }
 
@@ -217,7 +260,13 @@ export class LabState {
       mode: this.mode,
       sources,
       venues_contributing: live && m ? m.venue_count : 0,
-      reference: { live, px_median: m?.px_median ?? null, px_spread_bps: m?.px_spread_bps ?? null, venue_count: m?.venue_count ?? 0, age_ms: ageMs },
+      reference: {
+        live,
+        px_median: m?.px_median ?? null,
+        px_spread_bps: m?.px_spread_bps ?? null,
+        venue_count: m?.venue_count ?? 0,
+        age_ms: ageMs,
+      },
       polymarket_state: worst,
       books_live: this.booksLive(),
       books: this.bookAges(),
@@ -232,7 +281,15 @@ export class LabState {
     for (const { view } of this.markets.values()) {
       for (const q of view.quotes) {
         const age = q.ts_unix_ms === null || now === null ? null : Math.max(0, now - q.ts_unix_ms);
-        out.push({ market_id: view.market.market_id, slug: view.market.slug, token_id: q.token_id, outcome: q.outcome, last_update_ms: q.ts_unix_ms, age_ms: age, live: this.quoteLive(q) });
+        out.push({
+          market_id: view.market.market_id,
+          slug: view.market.slug,
+          token_id: q.token_id,
+          outcome: q.outcome,
+          last_update_ms: q.ts_unix_ms,
+          age_ms: age,
+          live: this.quoteLive(q),
+        });
       }
     }
     return out;
@@ -250,7 +307,9 @@ export class LabState {
     const ws = this.sources.get('polymarket_ws');
     if (ws && ws.state !== 'live') return `no live market book: polymarket_ws is ${ws.state}${ws.reason ? ` (${ws.reason})` : ''}`;
     const age = this.newestBookAgeMs();
-    return age === null ? 'no live market book' : `no live market book: newest book change ${(age / 1_000).toFixed(1)} s ago (limit ${(this.bookMaxAgeMs / 1_000).toFixed(1)} s)`;
+    return age === null
+      ? 'no live market book'
+      : `no live market book: newest book change ${(age / 1_000).toFixed(1)} s ago (limit ${(this.bookMaxAgeMs / 1_000).toFixed(1)} s)`;
   }
 
   marketList(): MarketView[] {

@@ -30,13 +30,17 @@ const TYPES: Record<string, string> = {
  * lightweight-charts writes style attributes, hence 'unsafe-inline' for styles only (scripts stay 'self').
  */
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'content-security-policy':
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
 };
 
-interface Asset { body: Buffer; type: string }
+interface Asset {
+  body: Buffer;
+  type: string;
+}
 
 /** Every file under `dir`, keyed by its URL path (`/index.html`, `/assets/x.js`). */
 export function loadAssets(dir: string): Map<string, Asset> {
@@ -46,7 +50,11 @@ export function loadAssets(dir: string): Map<string, Asset> {
     for (const name of readdirSync(d)) {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
-      else out.set(`/${relative(dir, path).split(sep).join('/')}`, { body: readFileSync(path), type: TYPES[extname(name)] ?? 'application/octet-stream' });
+      else
+        out.set(`/${relative(dir, path).split(sep).join('/')}`, {
+          body: readFileSync(path),
+          type: TYPES[extname(name)] ?? 'application/octet-stream',
+        });
     }
   };
   walk(dir);
@@ -67,6 +75,9 @@ export function registerDashboard(app: FastifyInstance, dir: string = DEFAULT_WE
     const asset = assets.get(`/assets/${req.params.name}`);
     if (!asset) return reply.callNotFound();
     // Vite puts a content hash in every asset name, so a name never changes meaning.
-    return reply.headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=31536000, immutable' }).type(asset.type).send(asset.body);
+    return reply
+      .headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=31536000, immutable' })
+      .type(asset.type)
+      .send(asset.body);
   });
 }

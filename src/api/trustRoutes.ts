@@ -18,32 +18,71 @@ export const TrustReportSchema = z.object({
   fills: z.number().int().nonnegative(),
   dropped_fills: z.number().int().nonnegative(),
   tape: z.object({
-    window_ms: z.number().int().nonnegative(), confirmed: z.number().int().nonnegative(), unconfirmed: z.number().int().nonnegative(), unknown: z.number().int().nonnegative(),
-    confirmed_share: maybe, settled_pnl: num, confirmed_pnl: num, confirmed_pnl_share: maybe,
+    window_ms: z.number().int().nonnegative(),
+    confirmed: z.number().int().nonnegative(),
+    unconfirmed: z.number().int().nonnegative(),
+    unknown: z.number().int().nonnegative(),
+    confirmed_share: maybe,
+    settled_pnl: num,
+    confirmed_pnl: num,
+    confirmed_pnl_share: maybe,
   }),
-  markouts: z.array(z.object({
-    strategy: z.string(), side: z.enum(['buy', 'sell']), fills: z.number().int().nonnegative(),
-    horizons: z.array(z.object({ horizon_ms: z.number().int().positive(), samples: z.number().int().nonnegative(), mid: maybe, exit: maybe })),
-    settlement: z.object({ samples: z.number().int().nonnegative(), avg: maybe }),
-  })),
-  fill_models: z.object({ pessimistic_latency: z.enum(['double', 'measured_p99']), settled_trades: z.number().int().nonnegative(), pnl: models, low: num, high: num }),
-  calibration: z.array(z.object({
-    strategy: z.string(), family: z.string(), count: num, brier: maybe, log_loss: maybe, ece: maybe,
-    bins: z.array(z.object({ lo: num, hi: num, count: num, mean_forecast: maybe, observed_rate: maybe })),
-  })),
+  markouts: z.array(
+    z.object({
+      strategy: z.string(),
+      side: z.enum(['buy', 'sell']),
+      fills: z.number().int().nonnegative(),
+      horizons: z.array(
+        z.object({ horizon_ms: z.number().int().positive(), samples: z.number().int().nonnegative(), mid: maybe, exit: maybe }),
+      ),
+      settlement: z.object({ samples: z.number().int().nonnegative(), avg: maybe }),
+    }),
+  ),
+  fill_models: z.object({
+    pessimistic_latency: z.enum(['double', 'measured_p99']),
+    settled_trades: z.number().int().nonnegative(),
+    pnl: models,
+    low: num,
+    high: num,
+  }),
+  calibration: z.array(
+    z.object({
+      strategy: z.string(),
+      family: z.string(),
+      count: num,
+      brier: maybe,
+      log_loss: maybe,
+      ece: maybe,
+      bins: z.array(z.object({ lo: num, hi: num, count: num, mean_forecast: maybe, observed_rate: maybe })),
+    }),
+  ),
   basis: z.object({
     warn_bps: num,
-    sources: z.array(z.object({
-      source: z.string(), samples: z.number().int().nonnegative(), mean_bps: maybe, max_abs_bps: maybe, last_bps: maybe, warning: z.boolean(),
-      above_warn: z.number().int().nonnegative(), series: z.array(z.object({ ts_unix_ms: z.number().int(), bps: num })),
-    })),
+    sources: z.array(
+      z.object({
+        source: z.string(),
+        samples: z.number().int().nonnegative(),
+        mean_bps: maybe,
+        max_abs_bps: maybe,
+        last_bps: maybe,
+        warning: z.boolean(),
+        above_warn: z.number().int().nonnegative(),
+        series: z.array(z.object({ ts_unix_ms: z.number().int(), bps: num })),
+      }),
+    ),
     flip_risk_markets: z.array(z.string()),
     flip_risk_count: z.number().int().nonnegative(),
   }),
-  latency: z.array(z.object({
-    source: z.string(), samples: z.number().int().nonnegative(), exchange_to_receive_p50_ms: maybe, exchange_to_receive_p99_ms: maybe,
-    receive_to_decision_p50_ms: maybe, receive_to_decision_p99_ms: maybe,
-  })),
+  latency: z.array(
+    z.object({
+      source: z.string(),
+      samples: z.number().int().nonnegative(),
+      exchange_to_receive_p50_ms: maybe,
+      exchange_to_receive_p99_ms: maybe,
+      receive_to_decision_p50_ms: maybe,
+      receive_to_decision_p99_ms: maybe,
+    }),
+  ),
 }) satisfies z.ZodType<TrustReport>;
 
 export const TrustResponseSchema = z.object({ trust: TrustReportSchema.nullable() });
@@ -55,8 +94,17 @@ export const TrustResponseSchema = z.object({ trust: TrustReportSchema.nullable(
  * both sides (per share); `brier` over all its scored decisions.
  */
 export const StrategyRowSchema = z.object({
-  name: z.string(), strategy: z.string(), fills: z.number().int().nonnegative(), rejects: z.number().int().nonnegative(),
-  realized_pnl: num, equity: num, pnl_low: num, pnl_high: num, confirmed_share: maybe, markout_5s: maybe, brier: maybe,
+  name: z.string(),
+  strategy: z.string(),
+  fills: z.number().int().nonnegative(),
+  rejects: z.number().int().nonnegative(),
+  realized_pnl: num,
+  equity: num,
+  pnl_low: num,
+  pnl_high: num,
+  confirmed_share: maybe,
+  markout_5s: maybe,
+  brier: maybe,
 });
 export type StrategyRow = z.infer<typeof StrategyRowSchema>;
 export const StrategiesResponseSchema = z.object({ strategies: z.array(StrategyRowSchema) });
@@ -72,16 +120,37 @@ export interface TrustSources {
 
 /** One warning per resolution source whose latest basis to the venue median is above the threshold. */
 export function basisWarnings(r: BasisReport): FeedWarning[] {
-  return r.sources.filter((b) => b.warning && b.last_bps !== null).map((b) => ({
-    kind: 'basis' as const, source: b.source, last_bps: b.last_bps!, warn_bps: r.warn_bps,
-    message: `venue median vs ${b.source}: ${b.last_bps!.toFixed(1)} bps, above ${r.warn_bps} bps: the outcome may differ from what the median says`,
-  }));
+  return r.sources
+    .filter((b) => b.warning && b.last_bps !== null)
+    .map((b) => ({
+      kind: 'basis' as const,
+      source: b.source,
+      last_bps: b.last_bps!,
+      warn_bps: r.warn_bps,
+      message: `venue median vs ${b.source}: ${b.last_bps!.toFixed(1)} bps, above ${r.warn_bps} bps: the outcome may differ from what the median says`,
+    }));
 }
 
 export function registerTrustRoutes(root: FastifyInstance, src: TrustSources): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  app.get('/trust', { schema: { description: 'How far to trust the paper PnL: tape confirmation, markouts, fill-model PnL range, calibration, basis, latency', response: { 200: TrustResponseSchema } } },
-    () => ({ trust: src.trust ? src.trust() : null }));
-  app.get('/strategies', { schema: { description: 'The main run and each --strategies configuration side by side on the same inputs', response: { 200: StrategiesResponseSchema } } },
-    () => ({ strategies: src.strategies ? src.strategies() : [] }));
+  app.get(
+    '/trust',
+    {
+      schema: {
+        description: 'How far to trust the paper PnL: tape confirmation, markouts, fill-model PnL range, calibration, basis, latency',
+        response: { 200: TrustResponseSchema },
+      },
+    },
+    () => ({ trust: src.trust ? src.trust() : null }),
+  );
+  app.get(
+    '/strategies',
+    {
+      schema: {
+        description: 'The main run and each --strategies configuration side by side on the same inputs',
+        response: { 200: StrategiesResponseSchema },
+      },
+    },
+    () => ({ strategies: src.strategies ? src.strategies() : [] }),
+  );
 }

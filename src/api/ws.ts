@@ -51,8 +51,17 @@ export interface WsHubOptions {
 
 /** The live stream. `position`, `market_discovered` and `run_stopped` ride along for the dashboard. */
 const FORWARDED = new Set<OutputEvent['event_type']>([
-  'run_started', 'signal', 'paper_intent', 'paper_fill', 'risk_reject', 'settlement', 'pnl', 'feed_health',
-  'position', 'market_discovered', 'run_stopped',
+  'run_started',
+  'signal',
+  'paper_intent',
+  'paper_fill',
+  'risk_reject',
+  'settlement',
+  'pnl',
+  'feed_health',
+  'position',
+  'market_discovered',
+  'run_stopped',
 ]);
 
 interface Client {
@@ -212,7 +221,8 @@ export class WsHub {
     } catch {
       return this.drop(c, CLOSE_INVALID, 'malformed client message: not JSON');
     }
-    if (!WsClientMessageSchema.safeParse(parsed).success) return this.drop(c, CLOSE_INVALID, 'malformed client message: expected {"op":"ping"}');
+    if (!WsClientMessageSchema.safeParse(parsed).success)
+      return this.drop(c, CLOSE_INVALID, 'malformed client message: expected {"op":"ping"}');
     c.ws.send(JSON.stringify({ event_type: 'pong', ts_unix_ms: this.now() }));
   }
 

@@ -59,13 +59,22 @@ export function checkRequest(headers: { host?: string; origin?: string; upgrade?
   const hostname = hostnameOf(hostHeader);
   const knownNames = new Set([bare(policy.bindHost), ...policy.allowedOrigins.map((o) => bare(new URL(o).hostname))]);
   const hostOk = hostname !== null && (isIP(hostname) !== 0 || isLoopbackHost(hostname) || knownNames.has(hostname));
-  if (!hostOk) return { reason: 'host', message: `Host ${JSON.stringify(hostHeader)} is not a name of this server (DNS rebinding guard); list its origin in POLYLAB_WS_ALLOWED_ORIGINS to allow it` };
+  if (!hostOk)
+    return {
+      reason: 'host',
+      message: `Host ${JSON.stringify(hostHeader)} is not a name of this server (DNS rebinding guard); list its origin in POLYLAB_WS_ALLOWED_ORIGINS to allow it`,
+    };
   if (headers.upgrade?.toLowerCase() !== 'websocket' || headers.origin === undefined) return null;
   const origin = headers.origin;
   // "null" (sandboxed or file pages) and garbage do not parse, and are refused.
   const url = URL.canParse(origin) ? new URL(origin) : null;
-  const originOk = url !== null && (url.host === hostHeader.toLowerCase() || isLoopbackHost(url.hostname) || policy.allowedOrigins.includes(origin));
-  if (!originOk) return { reason: 'origin', message: `WebSocket from origin ${JSON.stringify(origin)} refused: only this server's own, loopback or POLYLAB_WS_ALLOWED_ORIGINS origins may connect` };
+  const originOk =
+    url !== null && (url.host === hostHeader.toLowerCase() || isLoopbackHost(url.hostname) || policy.allowedOrigins.includes(origin));
+  if (!originOk)
+    return {
+      reason: 'origin',
+      message: `WebSocket from origin ${JSON.stringify(origin)} refused: only this server's own, loopback or POLYLAB_WS_ALLOWED_ORIGINS origins may connect`,
+    };
   return null;
 }
 
@@ -74,7 +83,10 @@ export function registerRequestGuard(app: FastifyInstance, policy: GuardPolicy, 
   const refused = new Map<string, number>();
   app.addHook('onRequest', (req, reply, done) => {
     const h = req.headers;
-    const refusal = checkRequest({ host: h.host, origin: h.origin, upgrade: typeof h.upgrade === 'string' ? h.upgrade : undefined }, policy);
+    const refusal = checkRequest(
+      { host: h.host, origin: h.origin, upgrade: typeof h.upgrade === 'string' ? h.upgrade : undefined },
+      policy,
+    );
     if (!refusal) return done();
     metrics?.httpRefused.inc({ reason: refusal.reason });
     const n = (refused.get(refusal.reason) ?? 0) + 1;
@@ -91,6 +103,9 @@ const warnedHosts = new Set<string>();
 export function warnIfExposed(host: string, log: Pick<FastifyBaseLogger, 'warn'>): boolean {
   if (isLoopbackHost(host) || warnedHosts.has(host)) return false;
   warnedHosts.add(host);
-  log.warn({ host }, `API bound to ${host}, not loopback: every machine that can reach it can read the lab's state (read-only; WebSocket origins are still checked)`);
+  log.warn(
+    { host },
+    `API bound to ${host}, not loopback: every machine that can reach it can read the lab's state (read-only; WebSocket origins are still checked)`,
+  );
   return true;
 }

@@ -27,14 +27,40 @@ const num = (min: number, max: number) => z.coerce.number().finite().min(min).ma
 const url = z.string().url();
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
     z.array(z.enum(values)).min(1),
   );
-const flag = z.preprocess((v) => (typeof v === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[v.trim().toLowerCase()] ?? v : v), z.boolean());
+const flag = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? (({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[v.trim().toLowerCase()] ?? v)
+      : v,
+  z.boolean(),
+);
 /** Browser origins: `scheme://host[:port]`, exactly as a browser sends them in `Origin` (no path, no trailing slash). */
 const origins = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
-  z.array(z.string().refine((o) => { try { return new URL(o).origin === o; } catch { return false; } })),
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(
+    z.string().refine((o) => {
+      try {
+        return new URL(o).origin === o;
+      } catch {
+        return false;
+      }
+    }),
+  ),
 );
 /** A sim realism setting: null (the default) keeps the market profile's value. */
 const profileNum = (min: number, max: number) => num(min, max).nullable();
@@ -55,26 +81,86 @@ function venueSettings(): Record<string, Setting> {
   const out: Record<string, Setting> = {};
   for (const v of VENUES) {
     const up = v.toUpperCase();
-    out[`${v}WsUrl`] = { env: `POLYLAB_${up}_WS_URL`, schema: url, default: ADAPTERS[v].defaultUrl, regionDefault: (r) => REGION_PROFILES[r].endpoints[v]?.url ?? ADAPTERS[v].defaultUrl };
-    out[`${v}Symbol`] = { env: `POLYLAB_${up}_SYMBOL`, schema: z.string().min(1), default: ADAPTERS[v].defaultSymbol, regionDefault: (r) => REGION_PROFILES[r].endpoints[v]?.symbol ?? ADAPTERS[v].defaultSymbol };
+    out[`${v}WsUrl`] = {
+      env: `POLYLAB_${up}_WS_URL`,
+      schema: url,
+      default: ADAPTERS[v].defaultUrl,
+      regionDefault: (r) => REGION_PROFILES[r].endpoints[v]?.url ?? ADAPTERS[v].defaultUrl,
+    };
+    out[`${v}Symbol`] = {
+      env: `POLYLAB_${up}_SYMBOL`,
+      schema: z.string().min(1),
+      default: ADAPTERS[v].defaultSymbol,
+      regionDefault: (r) => REGION_PROFILES[r].endpoints[v]?.symbol ?? ADAPTERS[v].defaultSymbol,
+    };
   }
   return out;
 }
 
 /** The sim profile's realism settings (README "Configuration", docs/methodology.md §7); null = the profile's value. */
 function simRealismSettings() {
-  const profile = 'or empty for the market profile\'s value';
+  const profile = "or empty for the market profile's value";
   return {
-    simVolAnnual: { env: 'POLYLAB_SIM_VOL', schema: profileNum(0.01, 5), default: null, accepted: `an annualized volatility 0.01-5, ${profile}` },
-    simSpread: { env: 'POLYLAB_SIM_SPREAD', schema: profileNum(0, 0.5), default: null, accepted: `a spread 0-0.5 (price units), ${profile}` },
-    simDepthShares: { env: 'POLYLAB_SIM_DEPTH', schema: profileNum(1, 1e7), default: null, accepted: `shares at the touch 1-1e7, ${profile}` },
-    simDepthDecay: { env: 'POLYLAB_SIM_DEPTH_DECAY', schema: profileNum(0.05, 1), default: null, accepted: `a factor 0.05-1 per level away from the touch, ${profile}` },
-    simBookMs: { env: 'POLYLAB_SIM_BOOK_MS', schema: profileInt(100, 60_000, 100), default: null, accepted: `a multiple of 100 ms, 100-60000, ${profile}` },
-    simMakerReactionMs: { env: 'POLYLAB_SIM_MAKER_REACTION_MS', schema: profileInt(0, 600_000), default: null, accepted: `an integer 0-600000 (ms), ${profile}` },
-    simImpactPerShare: { env: 'POLYLAB_SIM_IMPACT', schema: profileNum(0, 0.01), default: null, accepted: `probability points per share 0-0.01, ${profile}` },
-    simOracleBasisBps: { env: 'POLYLAB_SIM_ORACLE_BASIS_BPS', schema: profileNum(0, 100), default: null, accepted: `bps 0-100, ${profile}` },
-    simOracleLagMs: { env: 'POLYLAB_SIM_ORACLE_LAG_MS', schema: profileInt(0, 60_000, 100), default: null, accepted: `a multiple of 100 ms, 0-60000, ${profile}` },
-    simOutageMs: { env: 'POLYLAB_SIM_OUTAGE_MS', schema: profileInt(0, 60_000), default: null, accepted: `an integer 0-60000 (ms of every minute), ${profile}` },
+    simVolAnnual: {
+      env: 'POLYLAB_SIM_VOL',
+      schema: profileNum(0.01, 5),
+      default: null,
+      accepted: `an annualized volatility 0.01-5, ${profile}`,
+    },
+    simSpread: {
+      env: 'POLYLAB_SIM_SPREAD',
+      schema: profileNum(0, 0.5),
+      default: null,
+      accepted: `a spread 0-0.5 (price units), ${profile}`,
+    },
+    simDepthShares: {
+      env: 'POLYLAB_SIM_DEPTH',
+      schema: profileNum(1, 1e7),
+      default: null,
+      accepted: `shares at the touch 1-1e7, ${profile}`,
+    },
+    simDepthDecay: {
+      env: 'POLYLAB_SIM_DEPTH_DECAY',
+      schema: profileNum(0.05, 1),
+      default: null,
+      accepted: `a factor 0.05-1 per level away from the touch, ${profile}`,
+    },
+    simBookMs: {
+      env: 'POLYLAB_SIM_BOOK_MS',
+      schema: profileInt(100, 60_000, 100),
+      default: null,
+      accepted: `a multiple of 100 ms, 100-60000, ${profile}`,
+    },
+    simMakerReactionMs: {
+      env: 'POLYLAB_SIM_MAKER_REACTION_MS',
+      schema: profileInt(0, 600_000),
+      default: null,
+      accepted: `an integer 0-600000 (ms), ${profile}`,
+    },
+    simImpactPerShare: {
+      env: 'POLYLAB_SIM_IMPACT',
+      schema: profileNum(0, 0.01),
+      default: null,
+      accepted: `probability points per share 0-0.01, ${profile}`,
+    },
+    simOracleBasisBps: {
+      env: 'POLYLAB_SIM_ORACLE_BASIS_BPS',
+      schema: profileNum(0, 100),
+      default: null,
+      accepted: `bps 0-100, ${profile}`,
+    },
+    simOracleLagMs: {
+      env: 'POLYLAB_SIM_ORACLE_LAG_MS',
+      schema: profileInt(0, 60_000, 100),
+      default: null,
+      accepted: `a multiple of 100 ms, 0-60000, ${profile}`,
+    },
+    simOutageMs: {
+      env: 'POLYLAB_SIM_OUTAGE_MS',
+      schema: profileInt(0, 60_000),
+      default: null,
+      accepted: `an integer 0-60000 (ms of every minute), ${profile}`,
+    },
     simOutlierRate: { env: 'POLYLAB_SIM_OUTLIER_RATE', schema: profileNum(0, 1), default: null, accepted: `a share 0-1, ${profile}` },
   } satisfies Record<string, Setting>;
 }
@@ -83,27 +169,94 @@ export const SETTINGS = {
   mode: { env: 'POLYLAB_MODE', schema: z.enum(MODES), default: 'paper-live', accepted: MODES.join(', ') },
   host: { env: 'POLYLAB_HOST', schema: z.string().min(1), default: '127.0.0.1' },
   port: { env: 'POLYLAB_PORT', schema: int(0, 65535), default: 8080, accepted: 'an integer 0-65535 (0 = any free port)' },
-  wsMaxRateHz: { env: 'POLYLAB_WS_MAX_RATE_HZ', schema: num(0.1, 1000), default: 4, accepted: 'a number 0.1-1000 (flushes of btc_median/quote per second per client)' },
-  wsMaxBufferBytes: { env: 'POLYLAB_WS_MAX_BUFFER_BYTES', schema: int(1024, 1 << 30), default: 1 << 20, accepted: 'an integer 1024-1073741824 (unsent bytes before a slow client is cut off)' },
-  wsMaxClients: { env: 'POLYLAB_WS_MAX_CLIENTS', schema: int(1, 10_000), default: 32, accepted: 'an integer 1-10000 (WebSocket clients at once; more are closed with 1013)' },
-  wsClientMsgsPerS: { env: 'POLYLAB_WS_CLIENT_MSGS_PER_S', schema: int(1, 1000), default: 10, accepted: 'an integer 1-1000 (messages a client may send per second before it is closed)' },
-  wsAllowedOrigins: { env: 'POLYLAB_WS_ALLOWED_ORIGINS', schema: origins, default: [], accepted: 'a comma list of origins like https://lab.example.com:8443 (scheme://host[:port])' },
-  wsFlushMs: { env: 'POLYLAB_WS_FLUSH_MS', schema: int(1, 1000), default: 100, accepted: 'an integer 1-1000 (longest wait of a fill or reject before it is written to clients)' },
+  wsMaxRateHz: {
+    env: 'POLYLAB_WS_MAX_RATE_HZ',
+    schema: num(0.1, 1000),
+    default: 4,
+    accepted: 'a number 0.1-1000 (flushes of btc_median/quote per second per client)',
+  },
+  wsMaxBufferBytes: {
+    env: 'POLYLAB_WS_MAX_BUFFER_BYTES',
+    schema: int(1024, 1 << 30),
+    default: 1 << 20,
+    accepted: 'an integer 1024-1073741824 (unsent bytes before a slow client is cut off)',
+  },
+  wsMaxClients: {
+    env: 'POLYLAB_WS_MAX_CLIENTS',
+    schema: int(1, 10_000),
+    default: 32,
+    accepted: 'an integer 1-10000 (WebSocket clients at once; more are closed with 1013)',
+  },
+  wsClientMsgsPerS: {
+    env: 'POLYLAB_WS_CLIENT_MSGS_PER_S',
+    schema: int(1, 1000),
+    default: 10,
+    accepted: 'an integer 1-1000 (messages a client may send per second before it is closed)',
+  },
+  wsAllowedOrigins: {
+    env: 'POLYLAB_WS_ALLOWED_ORIGINS',
+    schema: origins,
+    default: [],
+    accepted: 'a comma list of origins like https://lab.example.com:8443 (scheme://host[:port])',
+  },
+  wsFlushMs: {
+    env: 'POLYLAB_WS_FLUSH_MS',
+    schema: int(1, 1000),
+    default: 100,
+    accepted: 'an integer 1-1000 (longest wait of a fill or reject before it is written to clients)',
+  },
   dataDir: { env: 'POLYLAB_DATA_DIR', schema: z.string().min(1), default: './data' },
-  journalCommitMs: { env: 'POLYLAB_JOURNAL_COMMIT_MS', schema: int(1, 10_000), default: 100, accepted: 'an integer 1-10000 (ms an event may wait before its batch is committed)' },
+  journalCommitMs: {
+    env: 'POLYLAB_JOURNAL_COMMIT_MS',
+    schema: int(1, 10_000),
+    default: 100,
+    accepted: 'an integer 1-10000 (ms an event may wait before its batch is committed)',
+  },
   captureDir: { env: 'POLYLAB_CAPTURE', schema: z.string().min(1).nullable(), default: null, accepted: 'a directory for capture files' },
-  logLevel: { env: 'POLYLAB_LOG_LEVEL', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', accepted: 'trace, debug, info, warn, error, fatal, silent' },
+  logLevel: {
+    env: 'POLYLAB_LOG_LEVEL',
+    schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    default: 'info',
+    accepted: 'trace, debug, info, warn, error, fatal, silent',
+  },
   seed: { env: 'POLYLAB_SEED', schema: int(0, 2 ** 31 - 1), default: 7 },
   durationMs: { env: 'POLYLAB_DURATION', schema: duration, default: null, accepted: 'a duration like 90s, 30m, 2h' },
   speed: { env: 'POLYLAB_SPEED', schema: z.enum(SPEEDS), default: 'auto', accepted: SPEEDS.join(', ') },
   serve: { env: 'POLYLAB_SERVE', schema: flag, default: false, accepted: 'true or false (1/0)' },
   simMarket: { env: 'POLYLAB_SIM_MARKET', schema: z.enum(SIM_MARKETS), default: 'efficient', accepted: SIM_MARKETS.join(', ') },
   ...simRealismSettings(),
-  region: { env: 'POLYLAB_REGION', schema: z.enum(REGIONS), default: 'global', accepted: `${REGIONS.join(', ')} (us: Binance.US instead of Binance, without Bybit and OKX)` },
-  venues: { env: 'POLYLAB_VENUES', schema: list(VENUES), default: [...VENUES], regionDefault: (r) => [...REGION_PROFILES[r].venues], accepted: `a comma list of ${VENUES.join(', ')}` },
-  venueTradeStaleMs: { env: 'POLYLAB_VENUE_TRADE_STALE_MS', schema: int(1_000, 86_400_000), default: 120_000, accepted: 'an integer 1000-86400000 (ms without a trade before a connected venue is stale and reconnected)' },
-  marketSocketStaleMs: { env: 'POLYLAB_MARKET_SOCKET_STALE_MS', schema: int(1_000, 86_400_000), default: 60_000, accepted: 'an integer 1000-86400000 (ms a market-socket connection may carry only PONGs, no book change, before it is stale and reconnected)' },
-  blockedRetryMs: { env: 'POLYLAB_BLOCKED_RETRY_MS', schema: int(1_000, 86_400_000), default: 300_000, accepted: 'an integer 1000-86400000 (ms between retries of a venue that refuses us with HTTP 451/403)' },
+  region: {
+    env: 'POLYLAB_REGION',
+    schema: z.enum(REGIONS),
+    default: 'global',
+    accepted: `${REGIONS.join(', ')} (us: Binance.US instead of Binance, without Bybit and OKX)`,
+  },
+  venues: {
+    env: 'POLYLAB_VENUES',
+    schema: list(VENUES),
+    default: [...VENUES],
+    regionDefault: (r) => [...REGION_PROFILES[r].venues],
+    accepted: `a comma list of ${VENUES.join(', ')}`,
+  },
+  venueTradeStaleMs: {
+    env: 'POLYLAB_VENUE_TRADE_STALE_MS',
+    schema: int(1_000, 86_400_000),
+    default: 120_000,
+    accepted: 'an integer 1000-86400000 (ms without a trade before a connected venue is stale and reconnected)',
+  },
+  marketSocketStaleMs: {
+    env: 'POLYLAB_MARKET_SOCKET_STALE_MS',
+    schema: int(1_000, 86_400_000),
+    default: 60_000,
+    accepted:
+      'an integer 1000-86400000 (ms a market-socket connection may carry only PONGs, no book change, before it is stale and reconnected)',
+  },
+  blockedRetryMs: {
+    env: 'POLYLAB_BLOCKED_RETRY_MS',
+    schema: int(1_000, 86_400_000),
+    default: 300_000,
+    accepted: 'an integer 1000-86400000 (ms between retries of a venue that refuses us with HTTP 451/403)',
+  },
   ...venueSettings(),
   gammaUrl: { env: 'POLYLAB_GAMMA_URL', schema: url, default: 'https://gamma-api.polymarket.com' },
   clobUrl: { env: 'POLYLAB_CLOB_URL', schema: url, default: 'https://clob.polymarket.com' },
@@ -123,23 +276,63 @@ export const SETTINGS = {
   edgeMin: { env: 'POLYLAB_EDGE_MIN', schema: num(0, 1), default: 0.03, accepted: 'a number 0-1 (probability points, net of fees)' },
   edgeExit: { env: 'POLYLAB_EDGE_EXIT', schema: num(-1, 1), default: 0, accepted: 'a number -1..1 (probability points)' },
   riskMaxTotalFraction: { env: 'POLYLAB_RISK_MAX_TOTAL_FRACTION', schema: num(0, 1), default: 0.1, accepted: 'a number 0-1' },
-  riskMaxOrderQtyShares: { env: 'POLYLAB_RISK_MAX_ORDER_QTY', schema: num(0.01, 1e9), default: 500, accepted: 'a number of shares 0.01-1e9' },
-  riskMaxOrderNotionalUsd: { env: 'POLYLAB_RISK_MAX_ORDER_NOTIONAL', schema: num(0.01, 1e12), default: 250, accepted: 'a USD amount 0.01-1e12' },
+  riskMaxOrderQtyShares: {
+    env: 'POLYLAB_RISK_MAX_ORDER_QTY',
+    schema: num(0.01, 1e9),
+    default: 500,
+    accepted: 'a number of shares 0.01-1e9',
+  },
+  riskMaxOrderNotionalUsd: {
+    env: 'POLYLAB_RISK_MAX_ORDER_NOTIONAL',
+    schema: num(0.01, 1e12),
+    default: 250,
+    accepted: 'a USD amount 0.01-1e12',
+  },
   riskMinOrderQtyShares: { env: 'POLYLAB_RISK_MIN_ORDER_QTY', schema: num(0, 1e9), default: 5, accepted: 'a number of shares 0-1e9' },
   riskMaxOpenMarkets: { env: 'POLYLAB_RISK_MAX_OPEN_MARKETS', schema: int(1, 1000), default: 5, accepted: 'an integer 1-1000' },
-  riskDailyLossLimitUsd: { env: 'POLYLAB_RISK_DAILY_LOSS_LIMIT', schema: num(0.01, 1e12), default: 500, accepted: 'a USD amount 0.01-1e12' },
-  riskMaxMedianAgeMs: { env: 'POLYLAB_RISK_MAX_MEDIAN_AGE_MS', schema: int(0, 3_600_000), default: 5000, accepted: 'an integer 0-3600000 (ms)' },
+  riskDailyLossLimitUsd: {
+    env: 'POLYLAB_RISK_DAILY_LOSS_LIMIT',
+    schema: num(0.01, 1e12),
+    default: 500,
+    accepted: 'a USD amount 0.01-1e12',
+  },
+  riskMaxMedianAgeMs: {
+    env: 'POLYLAB_RISK_MAX_MEDIAN_AGE_MS',
+    schema: int(0, 3_600_000),
+    default: 5000,
+    accepted: 'an integer 0-3600000 (ms)',
+  },
   riskMinVenues: { env: 'POLYLAB_RISK_MIN_VENUES', schema: int(1, 20), default: 3, accepted: 'an integer 1-20' },
-  riskMaxBookAgeMs: { env: 'POLYLAB_RISK_MAX_BOOK_AGE_MS', schema: int(0, 86_400_000), default: 10_000, accepted: 'an integer 0-86400000 (ms)' },
+  riskMaxBookAgeMs: {
+    env: 'POLYLAB_RISK_MAX_BOOK_AGE_MS',
+    schema: int(0, 86_400_000),
+    default: 10_000,
+    accepted: 'an integer 0-86400000 (ms)',
+  },
   riskMaxSpread: { env: 'POLYLAB_RISK_MAX_SPREAD', schema: num(0, 1), default: 0.05, accepted: 'a number 0-1 (price units)' },
-  riskNoNewRiskBeforeEndMs: { env: 'POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS', schema: int(0, 86_400_000), default: 30_000, accepted: 'an integer 0-86400000 (ms)' },
+  riskNoNewRiskBeforeEndMs: {
+    env: 'POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS',
+    schema: int(0, 86_400_000),
+    default: 30_000,
+    accepted: 'an integer 0-86400000 (ms)',
+  },
   riskCooldownMs: { env: 'POLYLAB_RISK_COOLDOWN_MS', schema: int(0, 86_400_000), default: 5000, accepted: 'an integer 0-86400000 (ms)' },
   latencyMs: { env: 'POLYLAB_LATENCY_MS', schema: int(0, 60_000), default: 250 },
   slippageBps: { env: 'POLYLAB_SLIPPAGE_BPS', schema: num(0, 1000), default: 0 },
   tif: { env: 'POLYLAB_TIF', schema: z.enum(TIFS), default: 'IOC', accepted: TIFS.join(', ') },
   gtcTtlMs: { env: 'POLYLAB_GTC_TTL_MS', schema: int(1, 86_400_000), default: 30_000 },
-  pessimisticLatency: { env: 'POLYLAB_PESSIMISTIC_LATENCY', schema: z.enum(['double', 'measured_p99']), default: 'double', accepted: 'double, measured_p99' },
-  tapeWindowMs: { env: 'POLYLAB_TAPE_WINDOW_MS', schema: int(0, 3_600_000), default: 5_000, accepted: 'an integer 0-3600000 (ms after a fill in which market prints still confirm it)' },
+  pessimisticLatency: {
+    env: 'POLYLAB_PESSIMISTIC_LATENCY',
+    schema: z.enum(['double', 'measured_p99']),
+    default: 'double',
+    accepted: 'double, measured_p99',
+  },
+  tapeWindowMs: {
+    env: 'POLYLAB_TAPE_WINDOW_MS',
+    schema: int(0, 3_600_000),
+    default: 5_000,
+    accepted: 'an integer 0-3600000 (ms after a fill in which market prints still confirm it)',
+  },
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
@@ -153,7 +346,10 @@ export type ConfigKey = keyof Settings;
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -181,12 +377,19 @@ export function loadConfig(env: Record<string, string | undefined> = {}, flags: 
   const cfg = out as Record<string, unknown>;
   cfg.venueUrl = (v: VenueName) => cfg[`${v}WsUrl`] as string;
   cfg.venueSymbol = (v: VenueName) => cfg[`${v}Symbol`] as string;
-  cfg.venueEndpoints = () => (cfg.venues as VenueName[]).map((venue) => ({ venue, url: cfg[`${venue}WsUrl`] as string, symbol: cfg[`${venue}Symbol`] as string }));
+  cfg.venueEndpoints = () =>
+    (cfg.venues as VenueName[]).map((venue) => ({ venue, url: cfg[`${venue}WsUrl`] as string, symbol: cfg[`${venue}Symbol`] as string }));
   return Object.freeze(cfg) as Config;
 }
 
 /** One setting: flag > environment > `fallback`, validated; a bad value names its variable. */
-function parseSetting(key: string, setting: Setting, env: Record<string, string | undefined>, flags: Partial<Record<ConfigKey, unknown>>, fallback: unknown): unknown {
+function parseSetting(
+  key: string,
+  setting: Setting,
+  env: Record<string, string | undefined>,
+  flags: Partial<Record<ConfigKey, unknown>>,
+  fallback: unknown,
+): unknown {
   const fromFlag = flags[key as ConfigKey];
   const fromEnv = env[setting.env];
   const raw = fromFlag !== undefined ? fromFlag : fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback;
@@ -209,7 +412,10 @@ export function venueMinimumWarnings(cfg: Config): string[] {
   const n = cfg.venues.length;
   const out: string[] = [];
   for (const key of ['medianMinVenues', 'riskMinVenues'] as const) {
-    if (cfg[key] > n) out.push(`${SETTINGS[key].env}=${cfg[key]} but only ${n} venue(s) are configured (POLYLAB_VENUES): no order can be placed; lower it to ${n} or add venues`);
+    if (cfg[key] > n)
+      out.push(
+        `${SETTINGS[key].env}=${cfg[key]} but only ${n} venue(s) are configured (POLYLAB_VENUES): no order can be placed; lower it to ${n} or add venues`,
+      );
   }
   return out;
 }

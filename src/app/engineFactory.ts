@@ -18,7 +18,12 @@ export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: num
     runId,
     mode,
     seed,
-    strategy: createStrategy(cfg.strategy, { divergenceThreshold: cfg.divergenceThreshold, orderQtyShares: cfg.orderQtyShares, edgeMin: cfg.edgeMin, edgeExit: cfg.edgeExit }),
+    strategy: createStrategy(cfg.strategy, {
+      divergenceThreshold: cfg.divergenceThreshold,
+      orderQtyShares: cfg.orderQtyShares,
+      edgeMin: cfg.edgeMin,
+      edgeExit: cfg.edgeExit,
+    }),
     median: { stalenessMs: cfg.medianStalenessMs, outlierBps: cfg.medianOutlierBps, minVenues: cfg.medianMinVenues },
     vol: { halfLifeMs: cfg.volHalfLifeMs, floorAnnual: cfg.volFloorAnnual },
     equityUsd: cfg.equityUsd,
@@ -33,16 +38,30 @@ export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: num
 
 /** The trust analytics (src/analytics) priced with the same latency and slippage as the paper execution. */
 export function buildAnalytics(cfg: Config): Analytics {
-  return new Analytics({ latencyMs: cfg.latencyMs, slippageBps: cfg.slippageBps, pessimisticLatency: cfg.pessimisticLatency, tape: { windowMs: cfg.tapeWindowMs } });
+  return new Analytics({
+    latencyMs: cfg.latencyMs,
+    slippageBps: cfg.slippageBps,
+    pessimisticLatency: cfg.pessimisticLatency,
+    tape: { windowMs: cfg.tapeWindowMs },
+  });
 }
 
 /** The risk limits of strategy/risk.ts from their `POLYLAB_RISK_*` settings. */
 export function riskLimitsFromConfig(cfg: Config): RiskLimits {
   return {
-    maxMarketFraction: cfg.riskMaxMarketFraction, maxTotalFraction: cfg.riskMaxTotalFraction, maxOrderQtyShares: cfg.riskMaxOrderQtyShares,
-    maxOrderNotionalUsd: cfg.riskMaxOrderNotionalUsd, minOrderQtyShares: cfg.riskMinOrderQtyShares, maxOpenMarkets: cfg.riskMaxOpenMarkets,
-    dailyLossLimitUsd: cfg.riskDailyLossLimitUsd, maxMedianAgeMs: cfg.riskMaxMedianAgeMs, minVenues: cfg.riskMinVenues,
-    maxBookAgeMs: cfg.riskMaxBookAgeMs, maxSpread: cfg.riskMaxSpread, noNewRiskBeforeEndMs: cfg.riskNoNewRiskBeforeEndMs, cooldownMs: cfg.riskCooldownMs,
+    maxMarketFraction: cfg.riskMaxMarketFraction,
+    maxTotalFraction: cfg.riskMaxTotalFraction,
+    maxOrderQtyShares: cfg.riskMaxOrderQtyShares,
+    maxOrderNotionalUsd: cfg.riskMaxOrderNotionalUsd,
+    minOrderQtyShares: cfg.riskMinOrderQtyShares,
+    maxOpenMarkets: cfg.riskMaxOpenMarkets,
+    dailyLossLimitUsd: cfg.riskDailyLossLimitUsd,
+    maxMedianAgeMs: cfg.riskMaxMedianAgeMs,
+    minVenues: cfg.riskMinVenues,
+    maxBookAgeMs: cfg.riskMaxBookAgeMs,
+    maxSpread: cfg.riskMaxSpread,
+    noNewRiskBeforeEndMs: cfg.riskNoNewRiskBeforeEndMs,
+    cooldownMs: cfg.riskCooldownMs,
   };
 }
 
@@ -53,9 +72,17 @@ export function simOptionsFromConfig(cfg: Config): SimOptions {
     market: cfg.simMarket,
     venues: VENUE_NAMES,
     realism: {
-      volAnnual: cfg.simVolAnnual, spread: cfg.simSpread, depthShares: cfg.simDepthShares, depthDecay: cfg.simDepthDecay, bookMs: cfg.simBookMs,
-      makerReactionMs: cfg.simMakerReactionMs, impactPerShare: cfg.simImpactPerShare, oracleBasisBps: cfg.simOracleBasisBps,
-      oracleLagMs: cfg.simOracleLagMs, outageMsPerMinute: cfg.simOutageMs, outlierRate: cfg.simOutlierRate,
+      volAnnual: cfg.simVolAnnual,
+      spread: cfg.simSpread,
+      depthShares: cfg.simDepthShares,
+      depthDecay: cfg.simDepthDecay,
+      bookMs: cfg.simBookMs,
+      makerReactionMs: cfg.simMakerReactionMs,
+      impactPerShare: cfg.simImpactPerShare,
+      oracleBasisBps: cfg.simOracleBasisBps,
+      oracleLagMs: cfg.simOracleLagMs,
+      outageMsPerMinute: cfg.simOutageMs,
+      outlierRate: cfg.simOutlierRate,
     },
   };
 }

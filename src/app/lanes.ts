@@ -24,10 +24,15 @@ import type { StrategyRow } from '../api/trustRoutes.ts';
 export const MAX_LANES = 8;
 
 export const StrategiesFileSchema = z.object({
-  strategies: z.array(z.object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (1-40)'),
-    settings: z.record(z.string().regex(/^POLYLAB_[A-Z0-9_]+$/, 'a POLYLAB_* setting'), z.union([z.string(), z.number(), z.boolean()])),
-  })).min(1).max(MAX_LANES),
+  strategies: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (1-40)'),
+        settings: z.record(z.string().regex(/^POLYLAB_[A-Z0-9_]+$/, 'a POLYLAB_* setting'), z.union([z.string(), z.number(), z.boolean()])),
+      }),
+    )
+    .min(1)
+    .max(MAX_LANES),
 });
 
 export interface LaneSpec {
@@ -73,7 +78,13 @@ export class Lane {
   private started = false;
   private lastMs = 0;
 
-  constructor(readonly name: string, readonly cfg: Config, mode: RunMode, runId: string, seed: number | null) {
+  constructor(
+    readonly name: string,
+    readonly cfg: Config,
+    mode: RunMode,
+    runId: string,
+    seed: number | null,
+  ) {
     this.engine = buildEngine(cfg, mode, `${runId}.${name}`, seed);
     this.analytics = buildAnalytics(cfg);
   }
@@ -119,9 +130,17 @@ export function compareRow(name: string, strategy: string, s: RunSummary, t: Tru
     brier += c.brier * c.count;
   }
   return {
-    name, strategy, fills: s.fills, rejects: s.rejects, realized_pnl: s.realized_pnl, equity: s.equity,
-    pnl_low: t.fill_models.low, pnl_high: t.fill_models.high, confirmed_share: t.tape.confirmed_share,
-    markout_5s: w > 0 ? sum / w : null, brier: n > 0 ? brier / n : null,
+    name,
+    strategy,
+    fills: s.fills,
+    rejects: s.rejects,
+    realized_pnl: s.realized_pnl,
+    equity: s.equity,
+    pnl_low: t.fill_models.low,
+    pnl_high: t.fill_models.high,
+    confirmed_share: t.tape.confirmed_share,
+    markout_5s: w > 0 ? sum / w : null,
+    brier: n > 0 ? brier / n : null,
   };
 }
 
@@ -135,10 +154,22 @@ export function formatCompare(rows: readonly CompareRow[]): string {
   const opt = (x: number | null, f: (v: number) => string) => (x === null ? 'n/a' : f(x));
   const head = ['name', 'strategy', 'fills', 'rejects', 'realized', 'equity', 'PnL range', 'confirmed', 'markout 5s', 'Brier'];
   const body = rows.map((r) => [
-    r.name, r.strategy, String(r.fills), String(r.rejects), usd(r.realized_pnl), usd(r.equity), `${usd(r.pnl_low)}..${usd(r.pnl_high)}`,
-    opt(r.confirmed_share, (v) => `${(100 * v).toFixed(1)}%`), opt(r.markout_5s, (v) => `${(100 * v).toFixed(2)}c`), opt(r.brier, (v) => v.toFixed(4)),
+    r.name,
+    r.strategy,
+    String(r.fills),
+    String(r.rejects),
+    usd(r.realized_pnl),
+    usd(r.equity),
+    `${usd(r.pnl_low)}..${usd(r.pnl_high)}`,
+    opt(r.confirmed_share, (v) => `${(100 * v).toFixed(1)}%`),
+    opt(r.markout_5s, (v) => `${(100 * v).toFixed(2)}c`),
+    opt(r.brier, (v) => v.toFixed(4)),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `    ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`;
+  const line = (r: string[]) =>
+    `    ${r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()}`;
   return ['  strategies side by side (same inputs)', line(head), ...body.map(line)].join('\n');
 }

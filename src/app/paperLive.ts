@@ -65,7 +65,8 @@ export function startLive(o: LiveOptions): LiveRun {
     } catch (err) {
       // The core is pure and tested; if it still throws, log and drop this input, never die.
       engineErrors += 1;
-      if (engineErrors === 1 || engineErrors % 1000 === 0) log.error({ err, input_type: input.event_type, count: engineErrors }, 'engine failed on an input');
+      if (engineErrors === 1 || engineErrors % 1000 === 0)
+        log.error({ err, input_type: input.event_type, count: engineErrors }, 'engine failed on an input');
       return;
     }
     o.observe?.(input, outs);
@@ -76,19 +77,42 @@ export function startLive(o: LiveOptions): LiveRun {
   };
 
   const venues = startVenueFeeds({
-    venues: o.cfg.venueEndpoints(), emit, log: log.child({ component: 'venues' }), now, onOffline: o.onOffline, tap: o.tap,
+    venues: o.cfg.venueEndpoints(),
+    emit,
+    log: log.child({ component: 'venues' }),
+    now,
+    onOffline: o.onOffline,
+    tap: o.tap,
     tuning: { tradeStaleAfterMs: o.cfg.venueTradeStaleMs, blockedRetryMs: o.cfg.blockedRetryMs, ...o.venueTuning },
   });
   const polyLog = log.child({ component: 'polymarket' });
-  const polymarket = startPolymarketFeeds({ bookStaleAfterMs: o.cfg.marketSocketStaleMs, ...o.polymarketTuning, clobWsUrl: o.cfg.clobWsUrl, clobUrl: o.cfg.clobUrl, rtdsUrl: o.cfg.rtdsUrl, emit, log: polyLog, now, tap: o.tap });
+  const polymarket = startPolymarketFeeds({
+    bookStaleAfterMs: o.cfg.marketSocketStaleMs,
+    ...o.polymarketTuning,
+    clobWsUrl: o.cfg.clobWsUrl,
+    clobUrl: o.cfg.clobUrl,
+    rtdsUrl: o.cfg.rtdsUrl,
+    emit,
+    log: polyLog,
+    now,
+    tap: o.tap,
+  });
   let knownMarkets = '';
   const rollover = new GammaRollover({
-    baseUrl: o.cfg.gammaUrl, families: o.cfg.markets, nowMs: now, pollIntervalMs: o.gammaPollMs, log: log.child({ component: 'gamma' }), tap: o.tap,
+    baseUrl: o.cfg.gammaUrl,
+    families: o.cfg.markets,
+    nowMs: now,
+    pollIntervalMs: o.gammaPollMs,
+    log: log.child({ component: 'gamma' }),
+    tap: o.tap,
     emit: (e) => {
       emit(e);
       // Books and resolution follow the active set as windows roll.
       const markets = rollover.markets();
-      const key = markets.map((m) => m.market_id).sort().join(',');
+      const key = markets
+        .map((m) => m.market_id)
+        .sort()
+        .join(',');
       if (key !== knownMarkets) {
         knownMarkets = key;
         polymarket.setMarkets(markets);
@@ -102,13 +126,16 @@ export function startLive(o: LiveOptions): LiveRun {
   let gammaState = '';
   const status = setInterval(() => {
     const s = rollover.status(now());
-    if (s.state !== gammaState) log.info({ source: 'gamma', state: s.state, reason: s.reason }, `gamma ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
+    if (s.state !== gammaState)
+      log.info({ source: 'gamma', state: s.state, reason: s.reason }, `gamma ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
     gammaState = s.state;
     emit(s);
   }, o.statusIntervalMs ?? 5_000);
 
   return {
-    venues, polymarket, rollover,
+    venues,
+    polymarket,
+    rollover,
     engineErrors: () => engineErrors,
     async stop(): Promise<number> {
       clearInterval(timer);
@@ -126,18 +153,43 @@ function rejectLogger(log: Logger, now: () => number): (h: Extract<OutputEvent, 
     if (!h.rejected_by) return;
     const total = h.rejected_by.duplicate + h.rejected_by.out_of_order + h.rejected_by.absurd_px;
     let s = seen.get(h.source);
-    if (!s) seen.set(h.source, (s = { count: 0, burst: new BurstLog(log.child({ venue: h.source }), `${h.source}: trades refused by the filter`, REJECT_LOG_INTERVAL_MS, now) }));
-    if (total > s.count) s.burst.note(`duplicate=${h.rejected_by.duplicate} out_of_order=${h.rejected_by.out_of_order} absurd_px=${h.rejected_by.absurd_px}`);
+    if (!s)
+      seen.set(
+        h.source,
+        (s = {
+          count: 0,
+          burst: new BurstLog(log.child({ venue: h.source }), `${h.source}: trades refused by the filter`, REJECT_LOG_INTERVAL_MS, now),
+        }),
+      );
+    if (total > s.count)
+      s.burst.note(`duplicate=${h.rejected_by.duplicate} out_of_order=${h.rejected_by.out_of_order} absurd_px=${h.rejected_by.absurd_px}`);
     s.count = total;
   };
 }
 
 /** Live public data until Ctrl-C / SIGTERM or `--duration` of wall time. */
-export async function runPaperLive(cfg: Config, engine: Engine, sink: (e: OutputEvent) => void, observe: Observe, log: Logger, signal: AbortSignal, session: Session, startMs: number): Promise<number> {
+export async function runPaperLive(
+  cfg: Config,
+  engine: Engine,
+  sink: (e: OutputEvent) => void,
+  observe: Observe,
+  log: Logger,
+  signal: AbortSignal,
+  session: Session,
+  startMs: number,
+): Promise<number> {
   for (const e of engine.start(startMs)) sink(e);
-  process.stderr.write(`paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`);
+  process.stderr.write(
+    `paper-live: ${cfg.venues.length} venues (${cfg.venues.join(', ')}) and Polymarket BTC up/down markets (${cfg.markets.join(', ')}); paper trading only, Ctrl-C to stop\n`,
+  );
   const live = startLive({
-    cfg, engine, sink, log, observe, onInput: session.onInput, tap: session.rawTap,
+    cfg,
+    engine,
+    sink,
+    log,
+    observe,
+    onInput: session.onInput,
+    tap: session.rawTap,
     onOffline: (hint) => process.stderr.write(`polylab: ${hint}\n`),
   });
   await new Promise<void>((resolve) => {

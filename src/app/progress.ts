@@ -10,17 +10,28 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(label: string, total: number, opts: { tty: boolean; write?: (line: string) => void; nowMs?: () => number; everyMs?: number }): Progress {
+export function createProgress(
+  label: string,
+  total: number,
+  opts: { tty: boolean; write?: (line: string) => void; nowMs?: () => number; everyMs?: number },
+): Progress {
   const now = opts.nowMs ?? Date.now;
   const started = now();
   const rate = (events: number) => Math.round(events / Math.max(0.001, (now() - started) / 1000));
   /** Seconds left at the average pace so far (the work's own unit, not events: their total is unknown). */
-  const etaS = (done: number): number | null => (done > 0 && done < total ? Math.round(((now() - started) / 1000) * ((total - done) / done)) : null);
+  const etaS = (done: number): number | null =>
+    done > 0 && done < total ? Math.round(((now() - started) / 1000) * ((total - done) / done)) : null;
   if (opts.tty) {
-    const bar = new cliProgress.SingleBar({
-      format: `${label} |{bar}| {percentage}% | {events} events | {rate} ev/s | ETA {left}`,
-      hideCursor: true, stream: process.stderr, etaBuffer: 50, fps: 5,
-    }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} |{bar}| {percentage}% | {events} events | {rate} ev/s | ETA {left}`,
+        hideCursor: true,
+        stream: process.stderr,
+        etaBuffer: 50,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(Math.max(1, total), 0, { events: 0, rate: 0, left: '-' });
     return {
       update: (done, events) => {

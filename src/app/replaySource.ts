@@ -13,15 +13,35 @@ import type { Reparser } from '../capture/reparse.ts';
 import type { EndRecord } from '../capture/format.ts';
 
 /** Settings that describe this machine or this invocation, never taken from a capture. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set(['mode', 'host', 'port', 'dataDir', 'logLevel', 'wsMaxRateHz', 'wsMaxBufferBytes', 'wsFlushMs', 'durationMs', 'speed', 'captureDir', 'journalCommitMs']);
+const LOCAL_KEYS: ReadonlySet<string> = new Set([
+  'mode',
+  'host',
+  'port',
+  'dataDir',
+  'logLevel',
+  'wsMaxRateHz',
+  'wsMaxBufferBytes',
+  'wsFlushMs',
+  'durationMs',
+  'speed',
+  'captureDir',
+  'journalCommitMs',
+]);
 
 /**
  * Defaults < the capture's settings < environment < flags. A capture setting this build
  * does not know (or no longer accepts) is left out, so an old capture still replays.
  */
-export function replayConfig(captureSettings: Record<string, unknown>, env: Record<string, string | undefined>, flags: Partial<Record<ConfigKey, unknown>>): Config {
+export function replayConfig(
+  captureSettings: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  flags: Partial<Record<ConfigKey, unknown>>,
+): Config {
   const merged: Partial<Record<ConfigKey, unknown>> = {};
-  for (const [key, setting] of Object.entries(SETTINGS) as [ConfigKey, { env: string; schema: { safeParse: (v: unknown) => { success: boolean } } }][]) {
+  for (const [key, setting] of Object.entries(SETTINGS) as [
+    ConfigKey,
+    { env: string; schema: { safeParse: (v: unknown) => { success: boolean } } },
+  ][]) {
     if (LOCAL_KEYS.has(key) || !(key in captureSettings)) continue;
     const fromEnv = env[setting.env];
     if (fromEnv !== undefined && fromEnv !== '') continue;
@@ -83,7 +103,10 @@ export async function replayInto(capture: Capture, engine: Engine, sink: Sink, o
     if (wait > 1) await sleep(wait, o.signal);
   };
   const reader = readCapture(capture, {
-    raw: o.raw !== null, strict: o.strict, onBad: o.onBad, onEnd: (end) => (res.end = end),
+    raw: o.raw !== null,
+    strict: o.strict,
+    onBad: o.onBad,
+    onEnd: (end) => (res.end = end),
     onBytes: (b) => (bytes = b),
   });
   for await (const batch of reader) {

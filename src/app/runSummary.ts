@@ -38,7 +38,12 @@ export interface RunSummary {
   digest?: string;
 }
 
-interface OpenTrade { market_id: string; qty: number; cost: number; proceeds: number }
+interface OpenTrade {
+  market_id: string;
+  qty: number;
+  cost: number;
+  proceeds: number;
+}
 
 /** Collects a summary from the output stream. */
 export class SummarySink {
@@ -51,29 +56,71 @@ export class SummarySink {
 
   constructor(opts: { simMarket?: string | null } = {}) {
     this.s = {
-      run_id: '', inputs: 0, intents: 0, fills: 0, rejects: 0, rejects_by_reason: {}, reject_occurrences: 0, reject_occurrences_by_reason: {}, settlements: 0, medians: 0,
-      realized_pnl: 0, unrealized_pnl: 0, fees: 0, equity: 0, trades: 0, wins: 0, win_rate: null, avg_edge_paid: null, max_drawdown: 0, max_drawdown_frac: 0, sim_market: opts.simMarket ?? null,
+      run_id: '',
+      inputs: 0,
+      intents: 0,
+      fills: 0,
+      rejects: 0,
+      rejects_by_reason: {},
+      reject_occurrences: 0,
+      reject_occurrences_by_reason: {},
+      settlements: 0,
+      medians: 0,
+      realized_pnl: 0,
+      unrealized_pnl: 0,
+      fees: 0,
+      equity: 0,
+      trades: 0,
+      wins: 0,
+      win_rate: null,
+      avg_edge_paid: null,
+      max_drawdown: 0,
+      max_drawdown_frac: 0,
+      sim_market: opts.simMarket ?? null,
     };
   }
 
   readonly sink: Sink = (e) => {
     const s = this.s;
     switch (e.event_type) {
-      case 'run_started': s.run_id = e.run_id; break;
-      case 'btc_median': s.medians += 1; break;
-      case 'paper_intent': s.intents += 1; break;
-      case 'quote': if (e.mid !== null) this.mids.set(e.token_id, e.mid); break;
-      case 'paper_fill': s.fills += 1; this.onFill(e); break;
+      case 'run_started':
+        s.run_id = e.run_id;
+        break;
+      case 'btc_median':
+        s.medians += 1;
+        break;
+      case 'paper_intent':
+        s.intents += 1;
+        break;
+      case 'quote':
+        if (e.mid !== null) this.mids.set(e.token_id, e.mid);
+        break;
+      case 'paper_fill':
+        s.fills += 1;
+        this.onFill(e);
+        break;
       case 'risk_reject':
         s.rejects += 1;
         bump(s.rejects_by_reason, e.reason, 1);
         this.occurred(e.reason, 1);
         break;
       // The first occurrence was counted with its risk_reject.
-      case 'reject_episode_ended': this.occurred(e.reason, e.occurrences - 1); break;
-      case 'settlement': s.settlements += 1; if (e.corrects_outcome === undefined) this.onSettled(e.market_id, e.winning_token_id); break;
-      case 'pnl': s.realized_pnl = e.realized; s.unrealized_pnl = e.unrealized; s.fees = e.fees; s.equity = e.equity; this.onEquity(e.equity); break;
-      default: break;
+      case 'reject_episode_ended':
+        this.occurred(e.reason, e.occurrences - 1);
+        break;
+      case 'settlement':
+        s.settlements += 1;
+        if (e.corrects_outcome === undefined) this.onSettled(e.market_id, e.winning_token_id);
+        break;
+      case 'pnl':
+        s.realized_pnl = e.realized;
+        s.unrealized_pnl = e.unrealized;
+        s.fees = e.fees;
+        s.equity = e.equity;
+        this.onEquity(e.equity);
+        break;
+      default:
+        break;
     }
   };
 
@@ -127,8 +174,12 @@ export class SummarySink {
   summary(inputs: number): RunSummary {
     const s = this.s;
     return {
-      ...s, inputs, rejects_by_reason: { ...s.rejects_by_reason }, reject_occurrences_by_reason: { ...s.reject_occurrences_by_reason },
-      win_rate: s.trades > 0 ? s.wins / s.trades : null, avg_edge_paid: this.edgeShares > 0 ? this.edgePaid / this.edgeShares : null,
+      ...s,
+      inputs,
+      rejects_by_reason: { ...s.rejects_by_reason },
+      reject_occurrences_by_reason: { ...s.reject_occurrences_by_reason },
+      win_rate: s.trades > 0 ? s.wins / s.trades : null,
+      avg_edge_paid: this.edgeShares > 0 ? this.edgePaid / this.edgeShares : null,
     };
   }
 }
@@ -145,7 +196,10 @@ const SIM_MARKET_NOTE: Record<string, string> = {
 
 export function formatSummary(s: RunSummary, trust?: TrustReport): string {
   const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
-  const reasons = Object.keys(s.reject_occurrences_by_reason).sort().map((r) => `${r}=${s.rejects_by_reason[r] ?? 0}/${s.reject_occurrences_by_reason[r]}`).join(', ');
+  const reasons = Object.keys(s.reject_occurrences_by_reason)
+    .sort()
+    .map((r) => `${r}=${s.rejects_by_reason[r] ?? 0}/${s.reject_occurrences_by_reason[r]}`)
+    .join(', ');
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   return [
     `Polylab run ${s.run_id} — summary`,

@@ -68,8 +68,13 @@ export interface Session {
 
 /** Marks runs whose process died as crashed, with the time of their last journaled event. */
 function markCrashed(db: Db): void {
-  const running = db.prepare("SELECT run_id, pid FROM runs WHERE status = 'running'").all() as Array<{ run_id: string; pid: number | null }>;
-  const mark = db.prepare("UPDATE runs SET status = 'crashed', stopped_ms = (SELECT max(ts_unix_ms) FROM events WHERE run_id = @id) WHERE run_id = @id");
+  const running = db.prepare("SELECT run_id, pid FROM runs WHERE status = 'running'").all() as Array<{
+    run_id: string;
+    pid: number | null;
+  }>;
+  const mark = db.prepare(
+    "UPDATE runs SET status = 'crashed', stopped_ms = (SELECT max(ts_unix_ms) FROM events WHERE run_id = @id) WHERE run_id = @id",
+  );
   for (const r of running) if (r.pid === null || r.pid === process.pid || !processAlive(r.pid)) mark.run({ id: r.run_id });
 }
 
@@ -87,7 +92,10 @@ function prepare(o: SessionOptions): Prepared {
     const busy = o.mode === 'replay' ? [] : liveRuns(db, process.pid).filter((r) => r.mode !== 'replay');
     if (busy.length > 0) {
       const r = busy[0]!;
-      throw new JournalError('POLYLAB_DATA_DIR', `POLYLAB_DATA_DIR=${o.cfg.dataDir}: in use by run ${r.run_id} (pid ${r.pid}); stop it first or use another data dir`);
+      throw new JournalError(
+        'POLYLAB_DATA_DIR',
+        `POLYLAB_DATA_DIR=${o.cfg.dataDir}: in use by run ${r.run_id} (pid ${r.pid}); stop it first or use another data dir`,
+      );
     }
     markCrashed(db);
     let restore = o.restore ?? null;
@@ -116,17 +124,44 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   const journal = await JournalWriter.start({ dataDir: o.cfg.dataDir, commitMs: o.cfg.journalCommitMs, onError: o.onJournalError });
   const version = codeVersion();
   journal.beginRun({
-    run_id: p.runId, mode: o.mode, seed: o.seed, strategy: o.strategy, version, config: JSON.stringify(settingsOf(o.cfg)),
-    started_ms: o.startMs, started_wall_ms: Date.now(), pid: process.pid, parent_run_id: o.mode === 'replay' ? null : (p.restore?.from_run_id ?? null),
-    restored: p.restore ? JSON.stringify(p.restore) : null, replay_of: o.replayOf ?? null, capture_dir: o.cfg.captureDir,
+    run_id: p.runId,
+    mode: o.mode,
+    seed: o.seed,
+    strategy: o.strategy,
+    version,
+    config: JSON.stringify(settingsOf(o.cfg)),
+    started_ms: o.startMs,
+    started_wall_ms: Date.now(),
+    pid: process.pid,
+    parent_run_id: o.mode === 'replay' ? null : (p.restore?.from_run_id ?? null),
+    restored: p.restore ? JSON.stringify(p.restore) : null,
+    replay_of: o.replayOf ?? null,
+    capture_dir: o.cfg.captureDir,
   });
-  const capture = o.cfg.captureDir === null ? null : new CaptureWriter({
-    dir: o.cfg.captureDir,
-    identity: { run_id: p.runId, mode: o.mode, code_version: version, created_wall_ms: Date.now(), sources: o.sources, settings: settingsOf(o.cfg), start_ms: o.startMs, seed: o.seed, restore: p.restore },
-    ...(o.onCaptureError ? { onError: o.onCaptureError } : {}),
-  });
+  const capture =
+    o.cfg.captureDir === null
+      ? null
+      : new CaptureWriter({
+          dir: o.cfg.captureDir,
+          identity: {
+            run_id: p.runId,
+            mode: o.mode,
+            code_version: version,
+            created_wall_ms: Date.now(),
+            sources: o.sources,
+            settings: settingsOf(o.cfg),
+            start_ms: o.startMs,
+            seed: o.seed,
+            restore: p.restore,
+          },
+          ...(o.onCaptureError ? { onError: o.onCaptureError } : {}),
+        });
   return {
-    runId: p.runId, restore: p.restore, inconsistent: p.inconsistent, journal, capture,
+    runId: p.runId,
+    restore: p.restore,
+    inconsistent: p.inconsistent,
+    journal,
+    capture,
     sink: journal.sink,
     onInput: capture?.input,
     rawTap: capture?.raw,
@@ -135,7 +170,12 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       await capture?.drain();
     },
     close: async (lastTsMs, trust) => {
-      if (trust) journal.saveTrust(lastTsMs, { report: JSON.stringify(trust.report), range: JSON.stringify(trust.range), strategies: JSON.stringify(trust.strategies) });
+      if (trust)
+        journal.saveTrust(lastTsMs, {
+          report: JSON.stringify(trust.report),
+          range: JSON.stringify(trust.range),
+          strategies: JSON.stringify(trust.strategies),
+        });
       journal.endRun(lastTsMs, 'stopped');
       await Promise.all([journal.close(), capture?.close({ ts_unix_ms: lastTsMs })]);
     },
@@ -157,21 +197,43 @@ export function sourcesOf(cfg: Config, mode: RunMode): string[] {
  * `polylab run`'s session: journal errors are logged once per burst (the lab goes on), and
  * a restored account is announced on stderr with what it carries over.
  */
-export async function openRunSession(cfg: Config, o: { mode: 'paper-live' | 'sim'; baseRunId: string; startMs: number; fresh: boolean; log: RunSessionLog }): Promise<Session> {
+export async function openRunSession(
+  cfg: Config,
+  o: { mode: 'paper-live' | 'sim'; baseRunId: string; startMs: number; fresh: boolean; log: RunSessionLog },
+): Promise<Session> {
   let journalErrors = 0;
   const session = await openSession({
-    cfg, mode: o.mode, baseRunId: o.baseRunId, seed: o.mode === 'sim' ? cfg.seed : null, strategy: cfg.strategy, startMs: o.startMs, fresh: o.fresh,
+    cfg,
+    mode: o.mode,
+    baseRunId: o.baseRunId,
+    seed: o.mode === 'sim' ? cfg.seed : null,
+    strategy: cfg.strategy,
+    startMs: o.startMs,
+    fresh: o.fresh,
     sources: sourcesOf(cfg, o.mode),
     onJournalError: (message) => {
       journalErrors += 1;
-      if (journalErrors === 1 || journalErrors % 100 === 0) o.log.error({ count: journalErrors, error: message }, `journal write failed: ${message}`);
+      if (journalErrors === 1 || journalErrors % 100 === 0)
+        o.log.error({ count: journalErrors, error: message }, `journal write failed: ${message}`);
     },
     onCaptureError: (err) => o.log.error({ err }, `capture stopped: ${err.message}`),
   });
   const r = session.restore;
   if (r) {
     const line = describeRestore(r);
-    o.log.warn({ restored_from: r.from_run_id, cash: r.cash, realized: r.realized, fees: r.fees, positions: r.holdings.length, cancelled_orders: r.cancelled_orders.length, day: r.day, inconsistent: session.inconsistent }, line);
+    o.log.warn(
+      {
+        restored_from: r.from_run_id,
+        cash: r.cash,
+        realized: r.realized,
+        fees: r.fees,
+        positions: r.holdings.length,
+        cancelled_orders: r.cancelled_orders.length,
+        day: r.day,
+        inconsistent: session.inconsistent,
+      },
+      line,
+    );
     process.stderr.write(`polylab: ${line}\n`);
   }
   if (session.capture) process.stderr.write(`polylab: capturing to ${cfg.captureDir}\n`);

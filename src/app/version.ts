@@ -27,16 +27,28 @@ function gitCommit(root: string): string | null {
   try {
     let gitDir = path.join(root, '.git');
     // A worktree or submodule: `.git` is a file naming the real git directory.
-    if (fs.statSync(gitDir).isFile()) gitDir = path.resolve(root, fs.readFileSync(gitDir, 'utf8').replace(/^gitdir:\s*/, '').trim());
+    if (fs.statSync(gitDir).isFile())
+      gitDir = path.resolve(
+        root,
+        fs
+          .readFileSync(gitDir, 'utf8')
+          .replace(/^gitdir:\s*/, '')
+          .trim(),
+      );
     const head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
     if (!head.startsWith('ref:')) return head;
     const ref = head.slice(4).trim();
-    const common = fs.existsSync(path.join(gitDir, 'commondir')) ? path.resolve(gitDir, fs.readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim()) : gitDir;
+    const common = fs.existsSync(path.join(gitDir, 'commondir'))
+      ? path.resolve(gitDir, fs.readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim())
+      : gitDir;
     for (const dir of [gitDir, common]) {
       const file = path.join(dir, ref);
       if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
     }
-    const packed = fs.readFileSync(path.join(common, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
+    const packed = fs
+      .readFileSync(path.join(common, 'packed-refs'), 'utf8')
+      .split('\n')
+      .find((l) => l.endsWith(` ${ref}`));
     return packed ? packed.split(' ')[0]! : null;
   } catch {
     return null;

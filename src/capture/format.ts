@@ -23,7 +23,17 @@ export const RestoredAccountSchema = z.object({
   fees: num,
   holdings: z.array(z.object({ market_id: z.string(), token_id: z.string(), outcome: OutcomeSchema, qty: num, avg_cost: num })),
   day: z.object({ day_start_ms: z.number().int(), start_equity_usd: num, halted_at_ms: z.number().int().nullable() }).nullable(),
-  cancelled_orders: z.array(z.object({ intent_id: z.string(), market_id: z.string(), token_id: z.string(), side: SideSchema, tif: TifSchema, filled_qty: num, remaining_qty: num })),
+  cancelled_orders: z.array(
+    z.object({
+      intent_id: z.string(),
+      market_id: z.string(),
+      token_id: z.string(),
+      side: SideSchema,
+      tif: TifSchema,
+      filled_qty: num,
+      remaining_qty: num,
+    }),
+  ),
 });
 
 export const CaptureHeaderSchema = z.object({
@@ -59,7 +69,12 @@ export const RawRecordSchema = z.object({
 export type RawRecord = z.infer<typeof RawRecordSchema>;
 
 export const EndRecordSchema = z.object({
-  end: z.object({ ts_unix_ms: z.number().int().nonnegative(), inputs: z.number().int().nonnegative(), raw: z.number().int().nonnegative(), dropped: z.number().int().nonnegative() }),
+  end: z.object({
+    ts_unix_ms: z.number().int().nonnegative(),
+    inputs: z.number().int().nonnegative(),
+    raw: z.number().int().nonnegative(),
+    dropped: z.number().int().nonnegative(),
+  }),
 });
 export type EndRecord = z.infer<typeof EndRecordSchema>['end'];
 

@@ -11,7 +11,13 @@ import zlib from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { InputEventSchema, type InputEvent } from '../core/events.ts';
 import {
-  CAPTURE_FORMAT, CAPTURE_SUFFIX, CaptureHeaderSchema, EndRecordSchema, type CaptureHeader, type EndRecord, type RawRecord,
+  CAPTURE_FORMAT,
+  CAPTURE_SUFFIX,
+  CaptureHeaderSchema,
+  EndRecordSchema,
+  type CaptureHeader,
+  type EndRecord,
+  type RawRecord,
 } from './format.ts';
 
 export class CaptureError extends Error {
@@ -51,12 +57,21 @@ export async function openCapture(target: string): Promise<Capture> {
   } catch {
     throw new CaptureError(`${target}: no such file or directory`);
   }
-  const paths = stat.isDirectory() ? fs.readdirSync(target).filter((f) => f.endsWith(CAPTURE_SUFFIX)).sort().map((f) => path.join(target, f)) : [target];
+  const paths = stat.isDirectory()
+    ? fs
+        .readdirSync(target)
+        .filter((f) => f.endsWith(CAPTURE_SUFFIX))
+        .sort()
+        .map((f) => path.join(target, f))
+    : [target];
   if (paths.length === 0) throw new CaptureError(`${target}: no capture files (*${CAPTURE_SUFFIX}) in this directory`);
   const files: CaptureFile[] = [];
   for (const p of paths) files.push({ path: p, header: await readHeader(p), bytes: fs.statSync(p).size });
   const runs = [...new Set(files.map((f) => f.header.run_id))];
-  if (runs.length > 1) throw new CaptureError(`${target}: holds captures of ${runs.length} runs (${runs.join(', ')}); replay one file or move each run's files to its own directory`);
+  if (runs.length > 1)
+    throw new CaptureError(
+      `${target}: holds captures of ${runs.length} runs (${runs.join(', ')}); replay one file or move each run's files to its own directory`,
+    );
   files.sort((a, b) => a.header.file_index - b.header.file_index);
   return { header: files[0]!.header, files, bytes: files.reduce((s, f) => s + f.bytes, 0) };
 }
@@ -66,7 +81,9 @@ async function readHeader(file: string): Promise<CaptureHeader> {
   const decoder = new StringDecoder('utf8');
   let text = '';
   try {
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 16 * 1024 }).pipe(zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH }))) {
+    for await (const chunk of fs
+      .createReadStream(file, { highWaterMark: 16 * 1024 })
+      .pipe(zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH }))) {
       text += decoder.write(chunk as Buffer);
       const nl = text.indexOf('\n');
       if (nl >= 0) {
@@ -87,10 +104,13 @@ async function readHeader(file: string): Promise<CaptureHeader> {
   const version = (raw as { polylab_capture?: unknown } | null)?.polylab_capture;
   if (typeof version !== 'number') throw new CaptureError(`${file}:1: not a Polylab capture (no "polylab_capture" header)`);
   if (version > CAPTURE_FORMAT) {
-    throw new CaptureError(`${file}: capture format ${version} is newer than this Polylab reads (up to ${CAPTURE_FORMAT}); upgrade Polylab to replay it`);
+    throw new CaptureError(
+      `${file}: capture format ${version} is newer than this Polylab reads (up to ${CAPTURE_FORMAT}); upgrade Polylab to replay it`,
+    );
   }
   const parsed = CaptureHeaderSchema.safeParse(raw);
-  if (!parsed.success) throw new CaptureError(`${file}:1: bad header: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new CaptureError(`${file}:1: bad header: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
 
@@ -107,7 +127,10 @@ export async function* readCapture(capture: Capture, opts: ReadOptions): AsyncGe
 /** Parses capture lines one by one (exported for benches and tools that hold lines in memory). */
 export class CaptureLineParser {
   line = 0;
-  constructor(private readonly file: string, private readonly opts: ReadOptions) {}
+  constructor(
+    private readonly file: string,
+    private readonly opts: ReadOptions,
+  ) {}
 
   /** Parses one line into `out` (a bad line is reported, or throws in strict mode). */
   parse(text: string, out: CaptureRecord[]): void {
@@ -142,10 +165,18 @@ export class CaptureLineParser {
       return this.bad('not JSON');
     }
     // Checked by hand, not by RawRecordSchema: this runs once per raw frame of a long capture.
-    if (v === null || typeof v.raw !== 'string' || v.raw.length === 0 || typeof v.data !== 'string' || !Number.isInteger(v.ts) || v.ts! < 0) {
+    if (
+      v === null ||
+      typeof v.raw !== 'string' ||
+      v.raw.length === 0 ||
+      typeof v.data !== 'string' ||
+      !Number.isInteger(v.ts) ||
+      v.ts! < 0
+    ) {
       return this.bad('not a valid raw record (needs "raw", "ts" and "data")');
     }
-    if ((v.url !== undefined && typeof v.url !== 'string') || (v.status !== undefined && !Number.isInteger(v.status))) return this.bad('not a valid raw record (bad "url" or "status")');
+    if ((v.url !== undefined && typeof v.url !== 'string') || (v.status !== undefined && !Number.isInteger(v.status)))
+      return this.bad('not a valid raw record (bad "url" or "status")');
     out.push(v as RawRecord);
   }
 

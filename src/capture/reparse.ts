@@ -57,7 +57,10 @@ export class RawReparser implements Reparser {
   observe(input: InputEvent): void {
     if (input.event_type === 'market_discovered') {
       const m = input.market;
-      this.marketTokens.set(m.market_id, m.tokens.map((t) => t.token_id));
+      this.marketTokens.set(
+        m.market_id,
+        m.tokens.map((t) => t.token_id),
+      );
       for (const t of m.tokens) if (!this.keeper.has(t.token_id)) this.keeper.track(m.market_id, t.token_id, m.tick_size, input.ts_unix_ms);
     } else if (input.event_type === 'market_resolved') {
       for (const id of this.marketTokens.get(input.market_id) ?? []) this.keeper.untrack(id);
@@ -131,7 +134,8 @@ export class RawReparser implements Reparser {
     }
     const b = toRestBook(parsed.data);
     // As the live resyncer: a REST book only replaces a book the socket has not made live again.
-    if (this.keeper.has(b.assetId) && this.keeper.stateOf(b.assetId) !== 'live') this.keeper.applySnapshot(b.assetId, b.bids, b.asks, b.tsMs, rec.ts, b.tickSize);
+    if (this.keeper.has(b.assetId) && this.keeper.stateOf(b.assetId) !== 'live')
+      this.keeper.applySnapshot(b.assetId, b.bids, b.asks, b.tsMs, rec.ts, b.tickSize);
   }
 }
 

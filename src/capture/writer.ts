@@ -34,7 +34,6 @@ export interface CaptureStats {
   files: string[];
 }
 
-
 const CHUNK_CHARS = 256 * 1024;
 
 export class CaptureWriter {
@@ -147,7 +146,12 @@ export class CaptureWriter {
     this.gzip = gzip;
     this.file = file;
     this.stats.files.push(name);
-    const header: CaptureHeader = { polylab_capture: CAPTURE_FORMAT, ...this.opts.identity, file_index: this.fileIndex, hour_start_ms: hour };
+    const header: CaptureHeader = {
+      polylab_capture: CAPTURE_FORMAT,
+      ...this.opts.identity,
+      file_index: this.fileIndex,
+      hour_start_ms: hour,
+    };
     this.push(JSON.stringify(header));
   }
 

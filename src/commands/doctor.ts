@@ -10,9 +10,18 @@ import type { DoctorRow } from '../net/refusal.ts';
 /** A fixed-width table for the terminal. */
 export function formatDoctorTable(rows: readonly DoctorRow[]): string {
   const header = ['source', 'status', 'latency', 'detail'];
-  const cells = rows.map((r) => [r.source, r.ok ? 'ok' : r.blocked ? 'blocked' : 'error', r.latency_ms === null ? '-' : `${r.latency_ms} ms`, r.detail]);
+  const cells = rows.map((r) => [
+    r.source,
+    r.ok ? 'ok' : r.blocked ? 'blocked' : 'error',
+    r.latency_ms === null ? '-' : `${r.latency_ms} ms`,
+    r.detail,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => (i === 3 ? x : i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => (i === 3 ? x : i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const okCount = rows.filter((r) => r.ok).length;
   return [line(header), ...cells.map(line), `${okCount}/${rows.length} sources ok`].join('\n');
 }
@@ -21,7 +30,11 @@ export function formatDoctorTable(rows: readonly DoctorRow[]): string {
 async function doctorCommand(flags: { timeout?: string }): Promise<number> {
   const cfg = loadConfig(process.env);
   const timeoutMs = flags.timeout ? Number(flags.timeout) : 8_000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('--timeout', `Invalid --timeout=${JSON.stringify(flags.timeout)}: accepted values are a positive integer of milliseconds`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new ConfigError(
+      '--timeout',
+      `Invalid --timeout=${JSON.stringify(flags.timeout)}: accepted values are a positive integer of milliseconds`,
+    );
   const [venues, poly] = await Promise.all([runDoctor(cfg.venueEndpoints(), { timeoutMs }), checkPolymarket(cfg, timeoutMs)]);
   const rows = [...venues, ...poly];
   process.stdout.write(`${formatDoctorTable(rows)}\n`);
@@ -31,7 +44,9 @@ async function doctorCommand(flags: { timeout?: string }): Promise<number> {
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('connect to every configured source once (venues, Gamma, CLOB REST and socket, data socket) and print ok / error, reason, latency')
+    .description(
+      'connect to every configured source once (venues, Gamma, CLOB REST and socket, data socket) and print ok / error, reason, latency',
+    )
     .option('--timeout <ms>', 'per-source timeout in milliseconds', '8000')
     .action(async (flags: { timeout?: string }) => {
       process.exitCode = await doctorCommand(flags);

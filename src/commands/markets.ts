@@ -22,13 +22,22 @@ async function marketsCommand(): Promise<number> {
 export function formatMarkets(markets: readonly MarketInfo[]): string {
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const rows = markets.map((m) => [
-    m.family, m.slug, `${iso(m.window_start_ms)} → ${iso(m.window_end_ms)}`, String(m.tick_size), String(m.min_size),
-    m.fee.rate === 0 ? 'free' : `${m.fee.rate}×(p(1-p))^${m.fee.exponent}`, `${m.resolution.rule}${m.resolution.lookback_s ? `(${m.resolution.lookback_s}s)` : ''}/${m.resolution.source}`,
+    m.family,
+    m.slug,
+    `${iso(m.window_start_ms)} → ${iso(m.window_end_ms)}`,
+    String(m.tick_size),
+    String(m.min_size),
+    m.fee.rate === 0 ? 'free' : `${m.fee.rate}×(p(1-p))^${m.fee.exponent}`,
+    `${m.resolution.rule}${m.resolution.lookback_s ? `(${m.resolution.lookback_s}s)` : ''}/${m.resolution.source}`,
     m.price_to_beat === null ? '-' : `${m.price_to_beat}${m.price_to_beat_estimated ? ' (est.)' : ''}`,
   ]);
   const head = ['family', 'slug', 'window (UTC)', 'tick', 'min', 'taker fee', 'resolution', 'price to beat'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 

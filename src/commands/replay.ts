@@ -34,7 +34,15 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
   const cfg = replayConfig(h.settings, process.env, flagSettings);
   const log = pino({ level: cfg.logLevel, base: { app: 'polylab' } }, pino.destination(2));
   const session = await openSession({
-    cfg, mode: 'replay', baseRunId: `replay-${h.run_id}`, seed: h.seed, strategy: cfg.strategy, startMs: h.start_ms, restore: h.restore, replayOf: h.run_id, sources: h.sources,
+    cfg,
+    mode: 'replay',
+    baseRunId: `replay-${h.run_id}`,
+    seed: h.seed,
+    strategy: cfg.strategy,
+    startMs: h.start_ms,
+    restore: h.restore,
+    replayOf: h.run_id,
+    sources: h.sources,
     onJournalError: (message) => log.error({ error: message }, `journal write failed: ${message}`),
   });
   const engine = buildEngine(cfg, 'replay', session.runId, h.seed, h.restore);
@@ -48,7 +56,9 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   process.once('SIGTERM', () => abort.abort());
-  process.stderr.write(`replay ${h.run_id} (${h.mode}, ${capture.files.length} file(s), ${h.code_version}) as run ${session.runId}${flags.raw ? ', re-parsing raw frames' : ''}\n`);
+  process.stderr.write(
+    `replay ${h.run_id} (${h.mode}, ${capture.files.length} file(s), ${h.code_version}) as run ${session.runId}${flags.raw ? ', re-parsing raw frames' : ''}\n`,
+  );
   let bad = 0;
   const onBad = (where: string, reason: string) => {
     bad += 1;
@@ -61,8 +71,13 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
   let failure: string | null = null;
   try {
     result = await replayInto(capture, engine, sink, {
-      raw: reparser, strict: flags.strict === true, speed: cfg.speed === 'auto' ? 'max' : cfg.speed, signal: abort.signal, onBad,
-      onProgress: (bytes, inputs) => progress.update(bytes, inputs), backpressure: session.backpressure,
+      raw: reparser,
+      strict: flags.strict === true,
+      speed: cfg.speed === 'auto' ? 'max' : cfg.speed,
+      signal: abort.signal,
+      onBad,
+      onProgress: (bytes, inputs) => progress.update(bytes, inputs),
+      backpressure: session.backpressure,
     });
   } catch (err) {
     if (!(err instanceof CaptureError)) throw err;
@@ -80,7 +95,9 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
   if (result?.aborted) process.stdout.write(`  stopped early by a signal after ${result.inputs} inputs\n`);
   if (reparser) {
     const c = reparser.counts;
-    process.stdout.write(`  raw frames    ${c.frames} re-parsed (${c.invalid} invalid, ${c.unparsed} of sources taken from normalized lines)\n`);
+    process.stdout.write(
+      `  raw frames    ${c.frames} re-parsed (${c.invalid} invalid, ${c.unparsed} of sources taken from normalized lines)\n`,
+    );
   }
   return failure ? 1 : 0;
 }
@@ -88,9 +105,9 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
 export function registerReplay(program: Command): void {
   program
     .command('replay <capture>')
-    .description('feed a capture (a file, or a directory of one run\'s files) through the engine and journal it as a run of mode replay')
+    .description("feed a capture (a file, or a directory of one run's files) through the engine and journal it as a run of mode replay")
     .option('--speed <s>', 'max | 1x | 10x (POLYLAB_SPEED; default max)')
-    .option('--strategy <name>', 'strategy to replay with (POLYLAB_STRATEGY; default: the capture\'s)')
+    .option('--strategy <name>', "strategy to replay with (POLYLAB_STRATEGY; default: the capture's)")
     .option('--raw', 're-parse the raw frames through the venue and Polymarket parsers instead of the normalized inputs')
     .option('--strict', 'stop at the first bad line instead of skipping it')
     .action(async (target: string, flags: ReplayFlags) => {

@@ -24,7 +24,9 @@ interface ReportFlags {
   html?: string;
 }
 
-const RangeSeriesSchema = z.array(z.object({ ts_unix_ms: z.number(), optimistic: z.number(), default: z.number(), pessimistic: z.number() }));
+const RangeSeriesSchema = z.array(
+  z.object({ ts_unix_ms: z.number(), optimistic: z.number(), default: z.number(), pessimistic: z.number() }),
+);
 
 interface StoredTrust {
   report: TrustReport;
@@ -40,7 +42,9 @@ function storedTrust(db: Db, runId: string): StoredTrust | null {
     const report = TrustReportSchema.safeParse(JSON.parse(row.report));
     const range = RangeSeriesSchema.safeParse(JSON.parse(row.range));
     const strategies = StrategiesResponseSchema.shape.strategies.safeParse(JSON.parse(row.strategies));
-    return report.success && range.success && strategies.success ? { report: report.data, range: range.data, strategies: strategies.data } : null;
+    return report.success && range.success && strategies.success
+      ? { report: report.data, range: range.data, strategies: strategies.data }
+      : null;
   } catch {
     return null;
   }
@@ -73,19 +77,36 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     const runId = flags.run ?? lastRun(db)?.run_id;
     const run = listRuns(db).find((r) => r.run_id === runId);
     if (!run) {
-      process.stderr.write(runId ? `polylab report: no run ${runId} in ${cfg.dataDir} (see \`polylab runs\`)\n` : `polylab report: no run in ${cfg.dataDir} yet\n`);
+      process.stderr.write(
+        runId
+          ? `polylab report: no run ${runId} in ${cfg.dataDir} (see \`polylab runs\`)\n`
+          : `polylab report: no run in ${cfg.dataDir} yet\n`,
+      );
       return 1;
     }
     const report = buildReport(db, run);
     const trust = storedTrust(db, run.run_id);
     const text = reportText(formatReport(report), trust);
-    process.stdout.write(flags.json ? `${JSON.stringify({ ...report, trust: trust?.report ?? null, strategies: trust?.strategies ?? [] }, null, 2)}\n` : `${text}\n`);
+    process.stdout.write(
+      flags.json
+        ? `${JSON.stringify({ ...report, trust: trust?.report ?? null, strategies: trust?.strategies ?? [] }, null, 2)}\n`
+        : `${text}\n`,
+    );
     if (flags.html !== undefined) {
       if (!trust) {
         process.stderr.write(`polylab report: run ${run.run_id} has no journaled trust figures; no --html page written\n`);
         return 1;
       }
-      fs.writeFileSync(flags.html, renderTrustHtml({ title: `Polylab run ${run.run_id}`, report: trust.report, equity: equityCurve(db, run.run_id), range: trust.range, summary: text }));
+      fs.writeFileSync(
+        flags.html,
+        renderTrustHtml({
+          title: `Polylab run ${run.run_id}`,
+          report: trust.report,
+          equity: equityCurve(db, run.run_id),
+          range: trust.range,
+          summary: text,
+        }),
+      );
       process.stderr.write(`polylab report: page of run ${run.run_id} written to ${flags.html}\n`);
     }
     if (flags.csv) {
@@ -101,9 +122,11 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('summary of a journaled run: fills, rejects by reason, settlements, PnL, fees, win rate, edge paid, drawdown, per-market PnL, and how far to trust it')
+    .description(
+      'summary of a journaled run: fills, rejects by reason, settlements, PnL, fees, win rate, edge paid, drawdown, per-market PnL, and how far to trust it',
+    )
     .option('--run <id>', 'the run (default: the latest)')
-    .option('--csv <file>', 'also write the run\'s fills, rejects, expiries, settlements and equity points as CSV')
+    .option('--csv <file>', "also write the run's fills, rejects, expiries, settlements and equity points as CSV")
     .option('--json', 'print the report as JSON (with the trust report and side-by-side rows)')
     .option('--html <file>', 'also write the summary and the trust charts as one self-contained HTML page')
     .action(async (flags: ReportFlags) => {

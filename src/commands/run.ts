@@ -19,14 +19,31 @@ import { openRunSession } from '../app/session.ts';
 import { OutputDigest } from '../app/digest.ts';
 
 type RunFlags = {
-  mode?: string; seed?: string; duration?: string; speed?: string; port?: string; host?: string; serve?: boolean; strategies?: string; html?: string;
-  simMarket?: string; capture?: string; fresh?: boolean;
+  mode?: string;
+  seed?: string;
+  duration?: string;
+  speed?: string;
+  port?: string;
+  host?: string;
+  serve?: boolean;
+  strategies?: string;
+  html?: string;
+  simMarket?: string;
+  capture?: string;
+  fresh?: boolean;
 };
 
 function configFrom(flags: RunFlags): Config {
   const f: Partial<Record<ConfigKey, unknown>> = {
-    mode: flags.mode, seed: flags.seed, durationMs: flags.duration, speed: flags.speed, port: flags.port, host: flags.host, serve: flags.serve,
-    simMarket: flags.simMarket, captureDir: flags.capture,
+    mode: flags.mode,
+    seed: flags.seed,
+    durationMs: flags.duration,
+    speed: flags.speed,
+    port: flags.port,
+    host: flags.host,
+    serve: flags.serve,
+    simMarket: flags.simMarket,
+    captureDir: flags.capture,
   };
   return loadConfig(process.env, f);
 }
@@ -70,10 +87,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     api = await startApiFor(cfg, log, {
       trust: () => analytics.report(),
       basis: () => analytics.basis.report(),
-      strategies: () => [compareRow('main', cfg.strategy, summary.summary(engine.counters.inputs), analytics.report()), ...lanes.map(laneRow)],
+      strategies: () => [
+        compareRow('main', cfg.strategy, summary.summary(engine.counters.inputs), analytics.report()),
+        ...lanes.map(laneRow),
+      ],
     });
   } catch (err) {
-    process.stderr.write(`polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`);
+    process.stderr.write(
+      `polylab: cannot serve the API on ${cfg.host}:${cfg.port} (POLYLAB_HOST/POLYLAB_PORT): ${(err as Error).message}\n`,
+    );
     await session.close(startMs);
     return 2;
   }
@@ -86,8 +108,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (e.event_type === 'run_started' || e.event_type === 'run_stopped') analytics.observeOutputs([e]);
     digest.sink(e);
     api.sink(e);
-    if (e.event_type === 'paper_fill') log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
-    else if (e.event_type === 'settlement') log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
+    if (e.event_type === 'paper_fill')
+      log.debug({ fill: e }, `fill ${e.side} ${e.qty} ${e.outcome} @ ${e.fill_px.toFixed(4)} fee ${e.fee}`);
+    else if (e.event_type === 'settlement')
+      log.info({ settlement: e }, `settled ${e.market_id}: ${e.winning_outcome} won, pnl ${e.realized_pnl.toFixed(2)}`);
   };
   const observe: Observe = (input, outs) => {
     analytics.observe(input, outs);
@@ -95,7 +119,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   };
   const speed = resolveSpeed(cfg);
   log.info({ mode, seed: cfg.seed, speed, durationMs: cfg.durationMs, api: api.url }, `polylab run ${runId} started (${mode})`);
-  const lastTs = mode === 'sim' ? await runSim(cfg, speed, engine, sink, observe, abort.signal, session) : await runPaperLive(cfg, engine, sink, observe, log, abort.signal, session, startMs);
+  const lastTs =
+    mode === 'sim'
+      ? await runSim(cfg, speed, engine, sink, observe, abort.signal, session)
+      : await runPaperLive(cfg, engine, sink, observe, log, abort.signal, session, startMs);
   // run_stopped and the final pnl reach every client: the hub flushes them before it closes.
   for (const e of engine.stop(lastTs)) sink(e);
   const main = { ...summary.summary(engine.counters.inputs), digest: digest.hex() };
@@ -108,7 +135,16 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   if (rows.length > 0) text += `\n${formatCompare(rows)}`;
   process.stdout.write(`${text}\n`);
   if (flags.html !== undefined) {
-    writeFileSync(flags.html, renderTrustHtml({ title: `Polylab run ${runId}`, report: trust, equity: engine.portfolio.equityCurve, range: analytics.rangeSeries, summary: text }));
+    writeFileSync(
+      flags.html,
+      renderTrustHtml({
+        title: `Polylab run ${runId}`,
+        report: trust,
+        equity: engine.portfolio.equityCurve,
+        range: analytics.rangeSeries,
+        summary: text,
+      }),
+    );
     process.stderr.write(`report written to ${flags.html}\n`);
   }
   if (cfg.serve && !abort.signal.aborted) {
@@ -127,7 +163,6 @@ export async function runCommand(flags: RunFlags): Promise<number> {
 
 const aborted = (signal: AbortSignal) =>
   new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-
 
 /** The side-by-side lanes of `--strategies FILE` (none without it). */
 function lanesFrom(file: string | undefined, mode: Config['mode'], runId: string, seed: number | null): Lane[] {
@@ -154,7 +189,10 @@ export function registerRun(program: Command): void {
     .option('--port <port>', 'API port (POLYLAB_PORT)')
     .option('--serve', 'keep the API and dashboard up after the run ends, until Ctrl-C (POLYLAB_SERVE)')
     .option('--html <file>', 'at the end, also write the summary and the trust charts as one self-contained HTML page')
-    .option('--strategies <file>', 'also run the strategy configurations of this JSON file side by side on the same inputs (e.g. polylab.config.json)')
+    .option(
+      '--strategies <file>',
+      'also run the strategy configurations of this JSON file side by side on the same inputs (e.g. polylab.config.json)',
+    )
     .option('--capture <dir>', 'write every input and raw frame to gzip JSONL files in this directory (POLYLAB_CAPTURE)')
     .option('--fresh', 'start a fresh paper account even if the last run of this mode died')
     .action(async (flags: RunFlags) => {

@@ -12,14 +12,35 @@ export function runsCommand(flags: { json?: boolean }): number {
   try {
     const runs = listRuns(db);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify(runs.map(({ config: _c, restored: _r, ...r }) => r), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          runs.map(({ config: _c, restored: _r, ...r }) => r),
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
     const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
     const head = ['run', 'mode', 'strategy', 'status', 'started (wall, UTC)', 'fills', 'settled', 'equity', 'continues', 'replay of'];
-    const rows = runs.map((r) => [r.run_id, r.mode, r.strategy, r.status, iso(r.started_wall_ms), String(r.fills), String(r.settlements), r.equity === null ? '-' : r.equity.toFixed(2), r.parent_run_id ?? '-', r.replay_of ?? '-']);
+    const rows = runs.map((r) => [
+      r.run_id,
+      r.mode,
+      r.strategy,
+      r.status,
+      iso(r.started_wall_ms),
+      String(r.fills),
+      String(r.settlements),
+      r.equity === null ? '-' : r.equity.toFixed(2),
+      r.parent_run_id ?? '-',
+      r.replay_of ?? '-',
+    ]);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
     process.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
     if (runs.length === 0) process.stdout.write(`(no runs in ${cfg.dataDir} yet)\n`);
     return 0;

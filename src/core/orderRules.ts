@@ -35,9 +35,11 @@ export type OrderRuleViolation = { reason: OrderRuleReason; numbers: Record<stri
 
 /** The first rule the order breaks, or null when it may go to the book. */
 export function orderRuleViolation(o: OrderTerms, c: OrderRuleContext): OrderRuleViolation | null {
-  if (!(Number.isFinite(o.qty) && o.qty > 0 && o.limit_px > 0 && o.limit_px < 1)) return { reason: 'invalid_order', numbers: { qty: o.qty, limit_px: o.limit_px } };
+  if (!(Number.isFinite(o.qty) && o.qty > 0 && o.limit_px > 0 && o.limit_px < 1))
+    return { reason: 'invalid_order', numbers: { qty: o.qty, limit_px: o.limit_px } };
   if (!onTickGrid(o.limit_px, c.tick_size)) return { reason: 'price_off_tick', numbers: { limit_px: o.limit_px, tick_size: c.tick_size } };
-  if (o.side === 'sell' && o.qty > c.sellable_qty + QTY_EPS) return { reason: 'naked_short', numbers: { qty: o.qty, held_qty: c.sellable_qty } };
+  if (o.side === 'sell' && o.qty > c.sellable_qty + QTY_EPS)
+    return { reason: 'naked_short', numbers: { qty: o.qty, held_qty: c.sellable_qty } };
   if (o.qty < c.min_qty - QTY_EPS) return { reason: 'min_order_qty', numbers: { qty: o.qty, min_qty: c.min_qty } };
   return null;
 }

@@ -56,7 +56,13 @@ export const FeedHealthSchema = z.object({
   seq_gaps: z.number().int().nonnegative().optional(),
   last_error: z.string().nullable().optional(),
   /** A venue's trades refused by the engine's trade filter, by reason (present once any was). */
-  rejected_by: z.object({ duplicate: z.number().int().nonnegative(), out_of_order: z.number().int().nonnegative(), absurd_px: z.number().int().nonnegative() }).optional(),
+  rejected_by: z
+    .object({
+      duplicate: z.number().int().nonnegative(),
+      out_of_order: z.number().int().nonnegative(),
+      absurd_px: z.number().int().nonnegative(),
+    })
+    .optional(),
   /** While the source waits to retry: ms until its next attempt (see VenueStatus). */
   next_retry_ms: z.number().int().nonnegative().nullable().optional(),
   /** The source's named counters (see VenueStatus). */

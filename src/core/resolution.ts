@@ -53,7 +53,12 @@ export class ReferenceBuffer {
 
 const nearest = (ps: readonly ReferencePrice[], tMs: number): number | null => {
   let best: ReferencePrice | null = null;
-  for (const p of ps) if (Math.abs(p.ts_exchange_ms - tMs) <= PRINT_TOLERANCE_MS && (!best || Math.abs(p.ts_exchange_ms - tMs) < Math.abs(best.ts_exchange_ms - tMs))) best = p;
+  for (const p of ps)
+    if (
+      Math.abs(p.ts_exchange_ms - tMs) <= PRINT_TOLERANCE_MS &&
+      (!best || Math.abs(p.ts_exchange_ms - tMs) < Math.abs(best.ts_exchange_ms - tMs))
+    )
+      best = p;
   return best?.px ?? null;
 };
 
@@ -61,7 +66,11 @@ const nearest = (ps: readonly ReferencePrice[], tMs: number): number | null => {
 export const trailingAverage = (ps: readonly ReferencePrice[], tMs: number): number | null => {
   let sum = 0;
   let n = 0;
-  for (const p of ps) if (p.ts_exchange_ms > tMs - AVG_WINDOW_MS && p.ts_exchange_ms <= tMs) { sum += p.px; n++; }
+  for (const p of ps)
+    if (p.ts_exchange_ms > tMs - AVG_WINDOW_MS && p.ts_exchange_ms <= tMs) {
+      sum += p.px;
+      n++;
+    }
   return n >= AVG_MIN_PRINTS ? sum / n : null;
 };
 
@@ -84,9 +93,13 @@ export function openingValue(m: MarketInfo, prints: readonly ReferencePrice[]): 
   const s = m.window_start_ms;
   switch (m.resolution.rule) {
     // For a TWAP market `prints` are its TWAP topic's (readOpening also knows the fallback).
-    case 'end_gte_start': case 'twap_gte_start': return nearest(prints, s);
-    case 'avg60_gte_start': return trailingAverage(prints, s);
-    case 'candle_close_gte_open': return candleOpen(prints, s, m.window_end_ms);
+    case 'end_gte_start':
+    case 'twap_gte_start':
+      return nearest(prints, s);
+    case 'avg60_gte_start':
+      return trailingAverage(prints, s);
+    case 'candle_close_gte_open':
+      return candleOpen(prints, s, m.window_end_ms);
   }
 }
 
@@ -94,9 +107,13 @@ export function openingValue(m: MarketInfo, prints: readonly ReferencePrice[]): 
 export function closingValue(m: MarketInfo, prints: readonly ReferencePrice[]): number | null {
   const e = m.window_end_ms;
   switch (m.resolution.rule) {
-    case 'end_gte_start': case 'twap_gte_start': return nearest(prints, e);
-    case 'avg60_gte_start': return trailingAverage(prints, e);
-    case 'candle_close_gte_open': return candleClose(prints, m.window_start_ms, e);
+    case 'end_gte_start':
+    case 'twap_gte_start':
+      return nearest(prints, e);
+    case 'avg60_gte_start':
+      return trailingAverage(prints, e);
+    case 'candle_close_gte_open':
+      return candleClose(prints, m.window_start_ms, e);
   }
 }
 
@@ -142,7 +159,11 @@ export function primarySource(m: MarketInfo): ReferenceSource {
 export function trailingMean(ps: readonly ReferencePrice[], tMs: number, windowMs: number): number | null {
   let sum = 0;
   let n = 0;
-  for (const p of ps) if (p.ts_exchange_ms > tMs - windowMs && p.ts_exchange_ms <= tMs) { sum += p.px; n++; }
+  for (const p of ps)
+    if (p.ts_exchange_ms > tMs - windowMs && p.ts_exchange_ms <= tMs) {
+      sum += p.px;
+      n++;
+    }
   return n >= Math.max(1, Math.floor(windowMs / 6_000)) ? sum / n : null;
 }
 
@@ -173,7 +194,10 @@ export function readableAt(m: MarketInfo, refs: PrintSource, tMs: number, nowMs:
 }
 
 /** Our own outcome of `m` from its sources; `estimated` if either edge came from the fallback. */
-export function readOutcome(m: MarketInfo, refs: PrintSource): { outcome: Outcome; startPx: number; endPx: number; estimated: boolean } | null {
+export function readOutcome(
+  m: MarketInfo,
+  refs: PrintSource,
+): { outcome: Outcome; startPx: number; endPx: number; estimated: boolean } | null {
   const start = readOpening(m, refs);
   const end = readClosing(m, refs);
   if (start === null || end === null) return null;
@@ -205,7 +229,11 @@ export interface OfficialClaim {
  * if it says Up or Down, that token's outcome), and the window must have ended at `nowMs` within
  * OFFICIAL_CLOCK_TOLERANCE_MS. Anything else is refused with the reason.
  */
-export function checkOfficialResult(m: MarketInfo | undefined, c: OfficialClaim, nowMs: number): { ok: true; outcome: Outcome } | { ok: false; reason: OfficialRefusal } {
+export function checkOfficialResult(
+  m: MarketInfo | undefined,
+  c: OfficialClaim,
+  nowMs: number,
+): { ok: true; outcome: Outcome } | { ok: false; reason: OfficialRefusal } {
   if (!m || m.market_id !== c.market_id) return { ok: false, reason: 'unknown_market' };
   const ids = m.tokens.map((t) => t.token_id);
   if (c.token_ids.length !== 2 || !ids.every((id) => c.token_ids.includes(id))) return { ok: false, reason: 'token_mismatch' };

@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import { RUN_MODES } from './outputs.ts';
 import { FeedStateSchema, MarketInfoSchema, OutcomeSchema } from './events.ts';
-import { BtcMedianSchema, FeedHealthSchema, PaperFillSchema, PnlSchema, PositionSchema, RiskRejectSchema, SettlementSchema } from './outputs.ts';
+import {
+  BtcMedianSchema,
+  FeedHealthSchema,
+  PaperFillSchema,
+  PnlSchema,
+  PositionSchema,
+  RiskRejectSchema,
+  SettlementSchema,
+} from './outputs.ts';
 
 const tsMs = z.number().int().nonnegative();
 export const RunModeSchema = z.enum(RUN_MODES);
@@ -50,16 +58,18 @@ export const FeedHealthResponseSchema = z.object({
   polymarket_state: FeedStateSchema.nullable(),
   books_live: z.number().int().nonnegative(),
   /** Per token of every active market: when its book last changed and how long ago (input time). */
-  books: z.array(z.object({
-    market_id: z.string(),
-    slug: z.string(),
-    token_id: z.string(),
-    outcome: OutcomeSchema,
-    last_update_ms: tsMs.nullable(),
-    age_ms: z.number().int().nonnegative().nullable(),
-    /** Shows a bid or ask, changed within the book age limit, and the market socket is live. */
-    live: z.boolean(),
-  })),
+  books: z.array(
+    z.object({
+      market_id: z.string(),
+      slug: z.string(),
+      token_id: z.string(),
+      outcome: OutcomeSchema,
+      last_update_ms: tsMs.nullable(),
+      age_ms: z.number().int().nonnegative().nullable(),
+      /** Shows a bid or ask, changed within the book age limit, and the market socket is live. */
+      live: z.boolean(),
+    }),
+  ),
   ts_unix_ms: tsMs.nullable(),
   /** Warnings from the trust analytics: each resolution source whose latest basis to the venue median is above the threshold (docs/methodology.md §8). */
   warnings: z.array(FeedWarningSchema),

@@ -97,7 +97,11 @@ export class Engine {
     this.portfolio = new Portfolio(params.equityUsd);
     this.execution = new Execution(
       {
-        latencyMs: params.latencyMs, slippageBps: params.slippageBps, tif: params.tif, gtcTtlMs: params.gtcTtlMs, maxOpenOrders: params.maxPendingIntents,
+        latencyMs: params.latencyMs,
+        slippageBps: params.slippageBps,
+        tif: params.tif,
+        gtcTtlMs: params.gtcTtlMs,
+        maxOpenOrders: params.maxPendingIntents,
         minOrderQtyShares: this.risk.limits.minOrderQtyShares,
       },
       { book: (id) => this.markets.bookOf(id), market: (id) => this.markets.get(id)?.info },
@@ -113,7 +117,14 @@ export class Engine {
   start(tsMs: number): OutputEvent[] {
     this.now = tsMs;
     const p = this.params;
-    const started: OutputEvent = { event_type: 'run_started', run_id: p.runId, mode: p.mode, seed: p.seed, strategy: p.strategy.name, ts_unix_ms: tsMs };
+    const started: OutputEvent = {
+      event_type: 'run_started',
+      run_id: p.runId,
+      mode: p.mode,
+      seed: p.seed,
+      strategy: p.strategy.name,
+      ts_unix_ms: tsMs,
+    };
     if (!p.restore) return [started];
     return [{ ...started, restored_from: p.restore.from_run_id }, ...restoredEvents(p.restore, tsMs)];
   }
@@ -123,7 +134,21 @@ export class Engine {
     const out: OutputEvent[] = [];
     this.episodes.closeAll(this.now, out);
     const pnl = this.pnlEvent();
-    return [...out, pnl, { event_type: 'run_stopped', run_id: this.params.runId, fills: this.counters.fills, rejects: this.counters.rejects, settlements: this.counters.settlements, equity: pnl.equity, realized: pnl.realized, fees: pnl.fees, ts_unix_ms: this.now }];
+    return [
+      ...out,
+      pnl,
+      {
+        event_type: 'run_stopped',
+        run_id: this.params.runId,
+        fills: this.counters.fills,
+        rejects: this.counters.rejects,
+        settlements: this.counters.settlements,
+        equity: pnl.equity,
+        realized: pnl.realized,
+        fees: pnl.fees,
+        ts_unix_ms: this.now,
+      },
+    ];
   }
 
   step(input: InputEvent): OutputEvent[] {
@@ -135,7 +160,8 @@ export class Engine {
     this.execution.matchDue(this.now, out, false);
     switch (input.event_type) {
       case 'venue_trade':
-        if (this.tradeFilter.check(input, this.freshReferencePx()) === null) this.median.update({ venue: input.venue, px: input.px, ts_unix_ms: input.ts_unix_ms });
+        if (this.tradeFilter.check(input, this.freshReferencePx()) === null)
+          this.median.update({ venue: input.venue, px: input.px, ts_unix_ms: input.ts_unix_ms });
         break;
       case 'venue_status':
         out.push(this.health(input));
@@ -180,15 +206,23 @@ export class Engine {
     const by = this.tradeFilter.rejectedBy(s.source);
     const filtered = by.duplicate + by.out_of_order + by.absurd_px;
     return {
-      event_type: 'feed_health', source: s.source, state: s.state, reason: s.reason, messages: s.messages, trades: s.trades,
-      parse_errors: s.parse_errors, rejected: s.rejected + filtered, reconnects: s.reconnects,
+      event_type: 'feed_health',
+      source: s.source,
+      state: s.state,
+      reason: s.reason,
+      messages: s.messages,
+      trades: s.trades,
+      parse_errors: s.parse_errors,
+      rejected: s.rejected + filtered,
+      reconnects: s.reconnects,
       ...(filtered > 0 ? { rejected_by: by } : {}),
       last_message_age_ms: s.last_message_ts_ms === null ? null : Math.max(0, s.ts_unix_ms - s.last_message_ts_ms),
       ...(s.seq_gaps !== undefined ? { seq_gaps: s.seq_gaps } : {}),
       ...(s.last_error !== undefined ? { last_error: s.last_error } : {}),
       ...(s.next_retry_ms !== undefined ? { next_retry_ms: s.next_retry_ms } : {}),
       ...(s.counts !== undefined ? { counts: s.counts } : {}),
-      venues_contributing: this.reference?.live ? this.reference.med.venue_count : 0, ts_unix_ms: this.now,
+      venues_contributing: this.reference?.live ? this.reference.med.venue_count : 0,
+      ts_unix_ms: this.now,
     };
   }
 
@@ -205,8 +239,16 @@ export class Engine {
     if (input.event_type === 'book_snapshot') book.snapshot(input.bids, input.asks, input.ts_unix_ms);
     else for (const c of input.changes) book.change(c.side, c.px, c.size, input.ts_unix_ms);
     out.push({
-      event_type: 'quote', market_id: m.info.market_id, token_id: token.token_id, outcome: token.outcome,
-      best_bid: book.bestBid(), best_ask: book.bestAsk(), mid: book.mid(), bid_depth: book.bids.depth(), ask_depth: book.asks.depth(), ts_unix_ms: this.now,
+      event_type: 'quote',
+      market_id: m.info.market_id,
+      token_id: token.token_id,
+      outcome: token.outcome,
+      best_bid: book.bestBid(),
+      best_ask: book.bestAsk(),
+      mid: book.mid(),
+      bid_depth: book.bids.depth(),
+      ask_depth: book.asks.depth(),
+      ts_unix_ms: this.now,
     });
     this.execution.onBook(token.token_id, this.now, out);
   }
@@ -217,13 +259,28 @@ export class Engine {
     if (med) {
       this.reference = { med, tsMs: this.now, live: true };
       this.vol.update(med.px_median, this.now);
-      out.push({ event_type: 'btc_median', px_median: med.px_median, px_spread_bps: med.px_spread_bps, venue_count: med.venue_count, vol_annual: this.vol.annual(), venue_px: med.venue_px, ts_unix_ms: this.now });
+      out.push({
+        event_type: 'btc_median',
+        px_median: med.px_median,
+        px_spread_bps: med.px_spread_bps,
+        venue_count: med.venue_count,
+        vol_annual: this.vol.annual(),
+        venue_px: med.venue_px,
+        ts_unix_ms: this.now,
+      });
     }
     // A market whose price to beat was just fixed is announced again, so sinks see it.
-    for (const info of this.markets.advance(this.now, med?.px_median ?? null)) out.push({ event_type: 'market_discovered', market: info, ts_unix_ms: this.now });
+    for (const info of this.markets.advance(this.now, med?.px_median ?? null))
+      out.push({ event_type: 'market_discovered', market: info, ts_unix_ms: this.now });
     // Without a fresh reference price the strategy stands down: one notice per episode. New
     // orders in the meantime are refused by the stale-reference gate with the median's age.
-    if (!med) this.rejectDecision(out, '|no_reference_price', { reason: 'no_reference_price', market_id: null, intent_id: null, numbers: { min_venues: this.params.median.minVenues } }, () => this.reference?.live !== true);
+    if (!med)
+      this.rejectDecision(
+        out,
+        '|no_reference_price',
+        { reason: 'no_reference_price', market_id: null, intent_id: null, numbers: { min_venues: this.params.median.minVenues } },
+        () => this.reference?.live !== true,
+      );
     // The kill switch's day is observed on every tick, so a day starts at its first tick.
     this.risk.dayState(this.now, this.equityNow());
     // Without a fresh median the strategy still runs on the last one: the stale-reference
@@ -244,7 +301,9 @@ export class Engine {
    */
   private spotFor(m: MarketState, medianPx: number): { px: number; source: SpotSource } {
     const last = this.markets.latestPrint(m.info.resolution.source);
-    return last && this.now - last.ts_unix_ms <= SOURCE_LIVE_MS ? { px: last.px, source: 'resolution' } : { px: medianPx, source: 'median' };
+    return last && this.now - last.ts_unix_ms <= SOURCE_LIVE_MS
+      ? { px: last.px, source: 'resolution' }
+      : { px: medianPx, source: 'median' };
   }
 
   private evaluate(m: MarketState, medianPx: number, out: OutputEvent[]): void {
@@ -256,23 +315,61 @@ export class Engine {
     const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, volAnnual);
     const tokens: TokenView[] = info.tokens.map((t) => {
       const book = m.books.get(t.token_id);
-      return { token_id: t.token_id, outcome: t.outcome, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null, held_qty: this.execution.sellable(t.token_id), fair: t.outcome === 'Up' ? fairUp : 1 - fairUp };
+      return {
+        token_id: t.token_id,
+        outcome: t.outcome,
+        best_bid: book?.bestBid() ?? null,
+        best_ask: book?.bestAsk() ?? null,
+        held_qty: this.execution.sellable(t.token_id),
+        fair: t.outcome === 'Up' ? fairUp : 1 - fairUp,
+      };
     });
-    for (const d of this.params.strategy.evaluate({ ts_unix_ms: this.now, market: info, time_left_ms: timeLeft, spot, vol_annual: volAnnual, tokens })) {
+    for (const d of this.params.strategy.evaluate({
+      ts_unix_ms: this.now,
+      market: info,
+      time_left_ms: timeLeft,
+      spot,
+      vol_annual: volAnnual,
+      tokens,
+    })) {
       this.decide(m, d, spotSource, out);
     }
   }
 
   private decide(m: MarketState, d: Decision, spotSource: SpotSource, out: OutputEvent[]): void {
     const marketId = m.info.market_id;
-    out.push({ event_type: 'signal', strategy: this.params.strategy.name, market_id: marketId, token_id: d.token_id, outcome: d.outcome, action: d.side, reason: d.reason, numbers: d.numbers, spot_source: spotSource, ts_unix_ms: this.now });
+    out.push({
+      event_type: 'signal',
+      strategy: this.params.strategy.name,
+      market_id: marketId,
+      token_id: d.token_id,
+      outcome: d.outcome,
+      action: d.side,
+      reason: d.reason,
+      numbers: d.numbers,
+      spot_source: spotSource,
+      ts_unix_ms: this.now,
+    });
     const intentId = `i${++this.seq}`;
-    const order = { intent_id: intentId, market_id: marketId, token_id: d.token_id, outcome: d.outcome, side: d.side, qty: d.qty, limit_px: d.limit_px };
+    const order = {
+      intent_id: intentId,
+      market_id: marketId,
+      token_id: d.token_id,
+      outcome: d.outcome,
+      side: d.side,
+      qty: d.qty,
+      limit_px: d.limit_px,
+    };
     const decision = `${marketId}|${d.token_id}|${d.side}`;
     const bad = this.refusal(m, order);
     if (bad) {
       const holds = () => this.markets.get(marketId) === m && this.refusal(m, order)?.reason === bad.reason;
-      return this.rejectDecision(out, decision, { reason: bad.reason, market_id: marketId, intent_id: intentId, numbers: bad.numbers }, holds);
+      return this.rejectDecision(
+        out,
+        decision,
+        { reason: bad.reason, market_id: marketId, intent_id: intentId, numbers: bad.numbers },
+        holds,
+      );
     }
     this.episodes.passed(decision, this.now, out);
     if (this.execution.submit(order, this.now, out)) this.risk.recordAccepted(marketId, d.side, this.now);
@@ -292,9 +389,16 @@ export class Engine {
     const book = m.books.get(tokenId);
     const ref = this.reference;
     return {
-      ts_unix_ms: this.now, equity_usd: this.equityNow(), market_exposure_usd: x.market_exposure_usd, total_exposure_usd: x.total_exposure_usd,
-      open_market_ids: x.open_market_ids, median_age_ms: ref ? this.now - ref.tsMs : null, median_venues: ref?.med.venue_count ?? 0,
-      book_age_ms: book ? this.now - book.lastUpdateMs : null, best_bid: book?.bestBid() ?? null, best_ask: book?.bestAsk() ?? null,
+      ts_unix_ms: this.now,
+      equity_usd: this.equityNow(),
+      market_exposure_usd: x.market_exposure_usd,
+      total_exposure_usd: x.total_exposure_usd,
+      open_market_ids: x.open_market_ids,
+      median_age_ms: ref ? this.now - ref.tsMs : null,
+      median_venues: ref?.med.venue_count ?? 0,
+      book_age_ms: book ? this.now - book.lastUpdateMs : null,
+      best_bid: book?.bestBid() ?? null,
+      best_ask: book?.bestAsk() ?? null,
       time_left_ms: m.info.window_end_ms - this.now,
     };
   }
@@ -312,12 +416,27 @@ export class Engine {
     this.execution.cancelMarket(r.market_id, this.now, out);
     const res = this.portfolio.settle(r.market_id, r.winning_token_id);
     this.counters.settlements += 1;
-    out.push({ event_type: 'settlement', market_id: r.market_id, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, source: r.source, payout: res.payout, realized_pnl: res.realized_pnl, ...(r.estimated ? { estimated: true } : {}), ts_unix_ms: this.now });
+    out.push({
+      event_type: 'settlement',
+      market_id: r.market_id,
+      winning_token_id: r.winning_token_id,
+      winning_outcome: r.winning_outcome,
+      source: r.source,
+      payout: res.payout,
+      realized_pnl: res.realized_pnl,
+      ...(r.estimated ? { estimated: true } : {}),
+      ts_unix_ms: this.now,
+    });
     out.push(this.pnlEvent());
     // A settled market leaves the active set; its open orders ended above. What it settled
     // on is kept (bounded) so a later official result can confirm or correct it.
     this.markets.remove(r.market_id);
-    this.settled.set(r.market_id, { source: r.source, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, lots: res.lots });
+    this.settled.set(r.market_id, {
+      source: r.source,
+      winning_token_id: r.winning_token_id,
+      winning_outcome: r.winning_outcome,
+      lots: res.lots,
+    });
     if (this.settled.size > SETTLED_MEMORY_MAX) this.settled.delete(this.settled.keys().next().value!);
   }
 
@@ -333,8 +452,16 @@ export class Engine {
     const before = this.portfolio.realized;
     const res = this.portfolio.correctSettlement(prior.lots, prior.winning_token_id, r.winning_token_id);
     out.push({
-      event_type: 'settlement', market_id: r.market_id, winning_token_id: r.winning_token_id, winning_outcome: r.winning_outcome, source: 'official',
-      payout: res.payout, realized_pnl: res.realized_pnl, corrects_outcome: prior.winning_outcome, pnl_adjustment: this.portfolio.realized - before, ts_unix_ms: this.now,
+      event_type: 'settlement',
+      market_id: r.market_id,
+      winning_token_id: r.winning_token_id,
+      winning_outcome: r.winning_outcome,
+      source: 'official',
+      payout: res.payout,
+      realized_pnl: res.realized_pnl,
+      corrects_outcome: prior.winning_outcome,
+      pnl_adjustment: this.portfolio.realized - before,
+      ts_unix_ms: this.now,
     });
     prior.winning_token_id = r.winning_token_id;
     prior.winning_outcome = r.winning_outcome;
@@ -351,6 +478,15 @@ export class Engine {
     const p = this.portfolio;
     const positionValue = p.positionValue(bidOf);
     p.recordEquity(this.now, p.cash + positionValue);
-    return { event_type: 'pnl', cash: p.cash, equity: p.cash + positionValue, realized: p.realized, unrealized: p.unrealized(bidOf), fees: p.fees, position_value: positionValue, ts_unix_ms: this.now };
+    return {
+      event_type: 'pnl',
+      cash: p.cash,
+      equity: p.cash + positionValue,
+      realized: p.realized,
+      unrealized: p.unrealized(bidOf),
+      fees: p.fees,
+      position_value: positionValue,
+      ts_unix_ms: this.now,
+    };
   }
 }

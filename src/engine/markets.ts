@@ -41,7 +41,9 @@ export class MarketRegistry {
     const cur = this.byId.get(info.market_id);
     if (cur) {
       const keepPtb = cur.info.price_to_beat !== null && info.price_to_beat === null;
-      cur.info = keepPtb ? { ...info, price_to_beat: cur.info.price_to_beat, price_to_beat_estimated: cur.info.price_to_beat_estimated } : info;
+      cur.info = keepPtb
+        ? { ...info, price_to_beat: cur.info.price_to_beat, price_to_beat_estimated: cur.info.price_to_beat_estimated }
+        : info;
       return false;
     }
     this.byId.set(info.market_id, { info, books: new Map(), closed: false, settled: false });

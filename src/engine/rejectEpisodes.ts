@@ -65,7 +65,15 @@ export class RejectEpisodes {
     if (this.open.size >= MAX_OPEN) this.close(this.open.keys().next().value!, nowMs, out);
     const id = `e${++this.seq}`;
     this.open.set(key, { id, reject: r, occurrences: 1, firstMs: nowMs, lastMs: nowMs, lastNumbers: r.numbers, tick: this.tick, holds });
-    out.push({ event_type: 'risk_reject', reason: r.reason, market_id: r.market_id, intent_id: r.intent_id, numbers: r.numbers, episode_id: id, ts_unix_ms: nowMs });
+    out.push({
+      event_type: 'risk_reject',
+      reason: r.reason,
+      market_id: r.market_id,
+      intent_id: r.intent_id,
+      numbers: r.numbers,
+      episode_id: id,
+      ts_unix_ms: nowMs,
+    });
     return true;
   }
 
@@ -89,8 +97,15 @@ export class RejectEpisodes {
     const ep = this.open.get(key)!;
     this.open.delete(key);
     out.push({
-      event_type: 'reject_episode_ended', episode_id: ep.id, reason: ep.reject.reason, market_id: ep.reject.market_id, occurrences: ep.occurrences,
-      first_ts_ms: ep.firstMs, last_ts_ms: ep.lastMs, last_numbers: ep.lastNumbers, ts_unix_ms: nowMs,
+      event_type: 'reject_episode_ended',
+      episode_id: ep.id,
+      reason: ep.reject.reason,
+      market_id: ep.reject.market_id,
+      occurrences: ep.occurrences,
+      first_ts_ms: ep.firstMs,
+      last_ts_ms: ep.lastMs,
+      last_numbers: ep.lastNumbers,
+      ts_unix_ms: nowMs,
     });
   }
 }

@@ -14,7 +14,10 @@ export type Db = Database.Database;
 /** A journal that cannot be used; `setting` names the variable to look at. */
 export class JournalError extends Error {
   readonly code = 'JOURNAL_UNUSABLE';
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'JournalError';
   }
@@ -52,15 +55,24 @@ function inspect(file: string, dataDir: string): number {
     const version = db.pragma('user_version', { simple: true }) as number;
     const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
     if (appId !== APPLICATION_ID && tables > 0) {
-      throw new JournalError(DATA_DIR_VAR, `${DATA_DIR_VAR}=${dataDir}: ${file} is a SQLite database of another program (application id ${appId}); refusing to touch it`);
+      throw new JournalError(
+        DATA_DIR_VAR,
+        `${DATA_DIR_VAR}=${dataDir}: ${file} is a SQLite database of another program (application id ${appId}); refusing to touch it`,
+      );
     }
     if (version > SCHEMA_VERSION) {
-      throw new JournalError(DATA_DIR_VAR, `${DATA_DIR_VAR}=${dataDir}: ${file} has journal schema ${version}, newer than this Polylab knows (${SCHEMA_VERSION}); upgrade Polylab or use another data dir`);
+      throw new JournalError(
+        DATA_DIR_VAR,
+        `${DATA_DIR_VAR}=${dataDir}: ${file} has journal schema ${version}, newer than this Polylab knows (${SCHEMA_VERSION}); upgrade Polylab or use another data dir`,
+      );
     }
     return appId === APPLICATION_ID ? version : 0;
   } catch (err) {
     if (err instanceof JournalError) throw err;
-    throw new JournalError(DATA_DIR_VAR, `${DATA_DIR_VAR}=${dataDir}: ${file} is not a usable journal (${(err as Error).message}); it was left untouched`);
+    throw new JournalError(
+      DATA_DIR_VAR,
+      `${DATA_DIR_VAR}=${dataDir}: ${file} is not a usable journal (${(err as Error).message}); it was left untouched`,
+    );
   } finally {
     db?.close();
   }
@@ -108,9 +120,14 @@ function migrate(db: Db, from: number): void {
 /** A read-only connection for reports, the API and crash recovery (WAL: never blocks the writer). */
 export function openJournalReadonly(dataDir: string): Db {
   const file = journalPath(dataDir);
-  if (!fs.existsSync(file)) throw new JournalError(DATA_DIR_VAR, `${DATA_DIR_VAR}=${dataDir}: no journal here (${file}); run \`polylab run\` first`);
+  if (!fs.existsSync(file))
+    throw new JournalError(DATA_DIR_VAR, `${DATA_DIR_VAR}=${dataDir}: no journal here (${file}); run \`polylab run\` first`);
   const version = inspect(file, dataDir);
-  if (version < SCHEMA_VERSION) throw new JournalError(DATA_DIR_VAR, `${DATA_DIR_VAR}=${dataDir}: ${file} has journal schema ${version}; open it once with \`polylab run\` to migrate it`);
+  if (version < SCHEMA_VERSION)
+    throw new JournalError(
+      DATA_DIR_VAR,
+      `${DATA_DIR_VAR}=${dataDir}: ${file} has journal schema ${version}; open it once with \`polylab run\` to migrate it`,
+    );
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   return db;

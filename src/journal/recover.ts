@@ -5,7 +5,15 @@
  */
 import type { Db } from './db.ts';
 import {
-  freshAccount, openOrders, rebuildAccount, restoreDay, type AccountEvent, type AccountState, type OrderEvent, type RestoredAccount, type RestoredDay,
+  freshAccount,
+  openOrders,
+  rebuildAccount,
+  restoreDay,
+  type AccountEvent,
+  type AccountState,
+  type OrderEvent,
+  type RestoredAccount,
+  type RestoredDay,
 } from '../paper/restore.ts';
 import { utcDayStartMs } from '../strategy/risk.ts';
 import type { RunRow } from './store.ts';
@@ -52,16 +60,24 @@ export function uniqueRunId(db: Db, base: string): string {
 }
 
 function accountEvents(db: Db, runId: string): AccountEvent[] {
-  const rows = db.prepare(`
+  const rows = db
+    .prepare(
+      `
     SELECT 'fill' AS kind, event_id, market_id, token_id, outcome, side, qty, fill_px, fee, NULL AS winning_token_id, NULL AS pnl_adjustment FROM fills WHERE run_id = @r
     UNION ALL
     SELECT 'settlement', event_id, market_id, NULL, NULL, NULL, NULL, NULL, NULL, winning_token_id, CASE WHEN corrects_outcome IS NULL THEN NULL ELSE coalesce(pnl_adjustment, 0) END FROM settlements WHERE run_id = @r
-    ORDER BY event_id`).all({ r: runId }) as Array<AccountEvent & { event_id: number }>;
+    ORDER BY event_id`,
+    )
+    .all({ r: runId }) as Array<AccountEvent & { event_id: number }>;
   return rows;
 }
 
 function orderEvents(db: Db, runId: string): OrderEvent[] {
-  const rows = db.prepare(`SELECT body FROM events WHERE run_id = ? AND event_type IN ('paper_intent', 'paper_fill', 'order_expired', 'risk_reject') ORDER BY id`).all(runId) as Array<{ body: string }>;
+  const rows = db
+    .prepare(
+      `SELECT body FROM events WHERE run_id = ? AND event_type IN ('paper_intent', 'paper_fill', 'order_expired', 'risk_reject') ORDER BY id`,
+    )
+    .all(runId) as Array<{ body: string }>;
   return rows.map((r) => JSON.parse(r.body) as OrderEvent);
 }
 
@@ -72,10 +88,19 @@ function lastTs(db: Db, runId: string, fallback: number): number {
 
 function dayOf(db: Db, run: RunRecord, lastTsMs: number, prior: RestoredDay | null, dailyLossLimitUsd: number): RestoredDay | null {
   const day = utcDayStartMs(lastTsMs);
-  const equity = db.prepare('SELECT ts_unix_ms, equity FROM equity WHERE run_id = ? AND ts_unix_ms >= ? ORDER BY event_id').all(run.run_id, day) as Array<{ ts_unix_ms: number; equity: number }>;
-  const halts = (db.prepare("SELECT body FROM events WHERE run_id = ? AND event_type = 'risk_reject' AND ts_unix_ms >= ? ORDER BY id").all(run.run_id, day) as Array<{ body: string }>)
+  const equity = db
+    .prepare('SELECT ts_unix_ms, equity FROM equity WHERE run_id = ? AND ts_unix_ms >= ? ORDER BY event_id')
+    .all(run.run_id, day) as Array<{ ts_unix_ms: number; equity: number }>;
+  const halts = (
+    db
+      .prepare("SELECT body FROM events WHERE run_id = ? AND event_type = 'risk_reject' AND ts_unix_ms >= ? ORDER BY id")
+      .all(run.run_id, day) as Array<{ body: string }>
+  )
     .map((r) => JSON.parse(r.body) as { reason: string; numbers: Record<string, unknown> })
-    .filter((e) => e.reason === 'daily_loss_limit' && typeof e.numbers.day_start_equity === 'number' && typeof e.numbers.halted_at_ms === 'number')
+    .filter(
+      (e) =>
+        e.reason === 'daily_loss_limit' && typeof e.numbers.day_start_equity === 'number' && typeof e.numbers.halted_at_ms === 'number',
+    )
     .map((e) => ({ day_start_equity: e.numbers.day_start_equity as number, halted_at_ms: e.numbers.halted_at_ms as number }));
   return restoreDay({ day_start_ms: day, equity, halts, prior, daily_loss_limit_usd: dailyLossLimitUsd });
 }
@@ -85,13 +110,23 @@ function dayOf(db: Db, run: RunRecord, lastTsMs: number, prior: RestoredDay | nu
  * itself restored) plus every fill and settlement it committed, the orders it had working,
  * and its kill-switch day.
  */
-export function recoverAccount(db: Db, run: RunRecord, opts: { equityUsd: number; dailyLossLimitUsd: number }): { account: RestoredAccount; inconsistent: number } {
+export function recoverAccount(
+  db: Db,
+  run: RunRecord,
+  opts: { equityUsd: number; dailyLossLimitUsd: number },
+): { account: RestoredAccount; inconsistent: number } {
   const prior = run.restored ? (JSON.parse(run.restored) as RestoredAccount) : null;
   const start: AccountState = prior ?? freshAccount(startingCash(run, opts.equityUsd));
   const { account, inconsistent } = rebuildAccount(start, accountEvents(db, run.run_id));
   const last = lastTs(db, run.run_id, run.started_ms);
   return {
-    account: { ...account, from_run_id: run.run_id, last_ts_ms: last, day: dayOf(db, run, last, prior?.day ?? null, opts.dailyLossLimitUsd), cancelled_orders: openOrders(orderEvents(db, run.run_id)) },
+    account: {
+      ...account,
+      from_run_id: run.run_id,
+      last_ts_ms: last,
+      day: dayOf(db, run, last, prior?.day ?? null, opts.dailyLossLimitUsd),
+      cancelled_orders: openOrders(orderEvents(db, run.run_id)),
+    },
     inconsistent,
   };
 }

@@ -61,7 +61,11 @@ interface Acc {
 
 function market(acc: Acc, id: string) {
   let m = acc.markets.get(id);
-  if (!m) acc.markets.set(id, (m = { market_id: id, fills: 0, fees: 0, net_cash: 0, open_qty: 0, winning_outcome: null, pnl: null, held: new Map() }));
+  if (!m)
+    acc.markets.set(
+      id,
+      (m = { market_id: id, fills: 0, fees: 0, net_cash: 0, open_qty: 0, winning_outcome: null, pnl: null, held: new Map() }),
+    );
   return m;
 }
 
@@ -97,7 +101,18 @@ function onSettlement(acc: Acc, e: Ev): void {
 
 /** Walks the run's decision and account events once. */
 function accumulate(db: Db, runId: string): Acc {
-  const acc: Acc = { markets: new Map(), fairOfIntent: new Map(), lastFair: null, edgeSum: 0, edgeQty: 0, buys: 0, sells: 0, volume: 0, fees: 0, fills: 0 };
+  const acc: Acc = {
+    markets: new Map(),
+    fairOfIntent: new Map(),
+    lastFair: null,
+    edgeSum: 0,
+    edgeQty: 0,
+    buys: 0,
+    sells: 0,
+    volume: 0,
+    fees: 0,
+    fills: 0,
+  };
   for (const row of iterateEvents(db, runId, ['signal', 'paper_intent', 'paper_fill', 'settlement'])) {
     const e = JSON.parse(row.body) as Ev;
     if (e.event_type === 'signal') {
@@ -116,7 +131,9 @@ function drawdown(db: Db, runId: string): { usd: number; frac: number } {
   let peak = -Infinity;
   let usd = 0;
   let frac = 0;
-  for (const p of db.prepare('SELECT equity FROM equity WHERE run_id = ? ORDER BY event_id').iterate(runId) as IterableIterator<{ equity: number }>) {
+  for (const p of db.prepare('SELECT equity FROM equity WHERE run_id = ? ORDER BY event_id').iterate(runId) as IterableIterator<{
+    equity: number;
+  }>) {
     peak = Math.max(peak, p.equity);
     if (peak - p.equity > usd) {
       usd = peak - p.equity;
@@ -128,7 +145,9 @@ function drawdown(db: Db, runId: string): { usd: number; frac: number } {
 
 export function buildReport(db: Db, run: RunSummaryRow): RunReport {
   const acc = accumulate(db, run.run_id);
-  const last = db.prepare('SELECT realized, unrealized, equity FROM equity WHERE run_id = ? ORDER BY event_id DESC LIMIT 1').get(run.run_id) as { realized: number; unrealized: number; equity: number } | undefined;
+  const last = db
+    .prepare('SELECT realized, unrealized, equity FROM equity WHERE run_id = ? ORDER BY event_id DESC LIMIT 1')
+    .get(run.run_id) as { realized: number; unrealized: number; equity: number } | undefined;
   const markets = [...acc.markets.values()].map(({ held, ...m }) => {
     const open = [...held.values()].reduce((s, q) => s + Math.max(0, q), 0);
     return { ...m, open_qty: open, pnl: m.winning_outcome !== null || open <= 1e-9 ? m.net_cash : null };
@@ -140,11 +159,25 @@ export function buildReport(db: Db, run: RunSummaryRow): RunReport {
   const rejects = rejectsByReason(db, run.run_id);
   const { fills: _f, rejects: _r, settlements, equity: _e, realized: _re, fees: _fe, ...record } = run;
   return {
-    run: record, fills: acc.fills, buys: acc.buys, sells: acc.sells, volume_usd: acc.volume, fees: acc.fees,
-    rejects: Object.values(rejects).reduce((s, n) => s + n, 0), rejects_by_reason: rejects, settlements, wins, losses,
+    run: record,
+    fills: acc.fills,
+    buys: acc.buys,
+    sells: acc.sells,
+    volume_usd: acc.volume,
+    fees: acc.fees,
+    rejects: Object.values(rejects).reduce((s, n) => s + n, 0),
+    rejects_by_reason: rejects,
+    settlements,
+    wins,
+    losses,
     win_rate: wins + losses > 0 ? wins / (wins + losses) : null,
-    realized_pnl: last?.realized ?? null, unrealized_pnl: last?.unrealized ?? null, equity: last?.equity ?? null,
-    avg_edge_paid: acc.edgeQty > 0 ? acc.edgeSum / acc.edgeQty : null, max_drawdown_usd: dd.usd, max_drawdown_frac: dd.frac, markets,
+    realized_pnl: last?.realized ?? null,
+    unrealized_pnl: last?.unrealized ?? null,
+    equity: last?.equity ?? null,
+    avg_edge_paid: acc.edgeQty > 0 ? acc.edgeSum / acc.edgeQty : null,
+    max_drawdown_usd: dd.usd,
+    max_drawdown_frac: dd.frac,
+    markets,
   };
 }
 
@@ -153,7 +186,9 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
 
 export function formatReport(r: RunReport, maxMarkets = 30): string {
   const run = r.run;
-  const reasons = Object.entries(r.rejects_by_reason).map(([k, n]) => `${k}=${n}`).join(', ');
+  const reasons = Object.entries(r.rejects_by_reason)
+    .map(([k, n]) => `${k}=${n}`)
+    .join(', ');
   const lines = [
     `Polylab report — run ${run.run_id} (${run.mode}, ${run.strategy}${run.seed === null ? '' : `, seed ${run.seed}`}, ${run.status})`,
     `  input time    ${iso(run.started_ms)} → ${iso(run.stopped_ms)}${run.parent_run_id ? `  (continues ${run.parent_run_id})` : ''}${run.replay_of ? `  (replay of ${run.replay_of})` : ''}`,
@@ -171,7 +206,10 @@ export function formatReport(r: RunReport, maxMarkets = 30): string {
     lines.push(`  per market (${shown.length} of ${r.markets.length}, largest first):`);
     const w = Math.max(...shown.map((m) => m.market_id.length));
     for (const m of shown) {
-      const state = m.pnl === null ? `open ${m.open_qty} sh, net cash ${usd(m.net_cash)}` : `pnl ${usd(m.pnl)}${m.winning_outcome ? ` (${m.winning_outcome} won)` : ''}`;
+      const state =
+        m.pnl === null
+          ? `open ${m.open_qty} sh, net cash ${usd(m.net_cash)}`
+          : `pnl ${usd(m.pnl)}${m.winning_outcome ? ` (${m.winning_outcome} won)` : ''}`;
       lines.push(`    ${m.market_id.padEnd(w)}  ${String(m.fills).padStart(4)} fills  fees ${usd(m.fees).padStart(8)}  ${state}`);
     }
   }
@@ -179,7 +217,24 @@ export function formatReport(r: RunReport, maxMarkets = 30): string {
 }
 
 /** The CSV columns: the required ones first, then context. */
-export const CSV_COLUMNS = ['run_id', 'ts_unix_ms', 'event_type', 'market_id', 'token_id', 'side', 'qty', 'fill_px', 'fee', 'pnl', 'outcome', 'reason', 'intent_id', 'liquidity', 'equity', 'cash'] as const;
+export const CSV_COLUMNS = [
+  'run_id',
+  'ts_unix_ms',
+  'event_type',
+  'market_id',
+  'token_id',
+  'side',
+  'qty',
+  'fill_px',
+  'fee',
+  'pnl',
+  'outcome',
+  'reason',
+  'intent_id',
+  'liquidity',
+  'equity',
+  'cash',
+] as const;
 const CSV_TYPES = ['paper_fill', 'risk_reject', 'order_expired', 'settlement', 'pnl'] as const;
 
 function csvCell(v: unknown): string {
@@ -196,9 +251,22 @@ export function* csvLines(db: Db, runId: string): Generator<string> {
     const pnl = e.event_type === 'settlement' ? (e.pnl_adjustment ?? e.realized_pnl) : e.event_type === 'pnl' ? e.realized : null;
     const outcome = e.outcome ?? e.winning_outcome;
     const rec: Record<(typeof CSV_COLUMNS)[number], unknown> = {
-      run_id: runId, ts_unix_ms: e.ts_unix_ms, event_type: e.event_type, market_id: e.market_id, token_id: e.token_id ?? e.winning_token_id, side: e.side,
-      qty: e.qty ?? e.remaining_qty, fill_px: e.fill_px, fee: e.fee ?? (e.event_type === 'pnl' ? e.fees : null), pnl, outcome, reason: e.reason,
-      intent_id: e.intent_id, liquidity: e.liquidity, equity: e.equity, cash: e.cash,
+      run_id: runId,
+      ts_unix_ms: e.ts_unix_ms,
+      event_type: e.event_type,
+      market_id: e.market_id,
+      token_id: e.token_id ?? e.winning_token_id,
+      side: e.side,
+      qty: e.qty ?? e.remaining_qty,
+      fill_px: e.fill_px,
+      fee: e.fee ?? (e.event_type === 'pnl' ? e.fees : null),
+      pnl,
+      outcome,
+      reason: e.reason,
+      intent_id: e.intent_id,
+      liquidity: e.liquidity,
+      equity: e.equity,
+      cash: e.cash,
     };
     yield CSV_COLUMNS.map((c) => csvCell(rec[c])).join(',');
   }

@@ -59,22 +59,30 @@ export class JournalStore {
   private readonly batchTx;
 
   constructor(private readonly db: Db) {
-    this.insertRunStmt = db.prepare(`INSERT INTO runs (run_id, mode, seed, strategy, version, config, started_ms, started_wall_ms, status, pid, parent_run_id, restored, replay_of, capture_dir)
+    this.insertRunStmt =
+      db.prepare(`INSERT INTO runs (run_id, mode, seed, strategy, version, config, started_ms, started_wall_ms, status, pid, parent_run_id, restored, replay_of, capture_dir)
       VALUES (@run_id, @mode, @seed, @strategy, @version, @config, @started_ms, @started_wall_ms, 'running', @pid, @parent_run_id, @restored, @replay_of, @capture_dir)`);
     this.insertEvent = db.prepare('INSERT INTO events (run_id, seq, ts_unix_ms, event_type, market_id, body) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertFill = db.prepare(`INSERT INTO fills (event_id, run_id, ts_unix_ms, fill_id, intent_id, market_id, token_id, outcome, side, qty, fill_px, fee, liquidity)
+    this.insertFill =
+      db.prepare(`INSERT INTO fills (event_id, run_id, ts_unix_ms, fill_id, intent_id, market_id, token_id, outcome, side, qty, fill_px, fee, liquidity)
       VALUES (@event_id, @run_id, @ts_unix_ms, @fill_id, @intent_id, @market_id, @token_id, @outcome, @side, @qty, @fill_px, @fee, @liquidity)`);
-    this.upsertPosition = db.prepare(`INSERT INTO positions (run_id, token_id, market_id, outcome, qty, avg_cost, ts_unix_ms) VALUES (@run_id, @token_id, @market_id, @outcome, @qty, @avg_cost, @ts_unix_ms)
+    this.upsertPosition =
+      db.prepare(`INSERT INTO positions (run_id, token_id, market_id, outcome, qty, avg_cost, ts_unix_ms) VALUES (@run_id, @token_id, @market_id, @outcome, @qty, @avg_cost, @ts_unix_ms)
       ON CONFLICT (run_id, token_id) DO UPDATE SET qty = excluded.qty, avg_cost = excluded.avg_cost, ts_unix_ms = excluded.ts_unix_ms`);
-    this.insertSettlement = db.prepare(`INSERT INTO settlements (event_id, run_id, ts_unix_ms, market_id, winning_token_id, winning_outcome, source, payout, realized_pnl, corrects_outcome, pnl_adjustment)
+    this.insertSettlement =
+      db.prepare(`INSERT INTO settlements (event_id, run_id, ts_unix_ms, market_id, winning_token_id, winning_outcome, source, payout, realized_pnl, corrects_outcome, pnl_adjustment)
       VALUES (@event_id, @run_id, @ts_unix_ms, @market_id, @winning_token_id, @winning_outcome, @source, @payout, @realized_pnl, @corrects_outcome, @pnl_adjustment)`);
-    this.insertEquity = db.prepare(`INSERT INTO equity (event_id, run_id, ts_unix_ms, equity, cash, realized, unrealized, fees, position_value)
+    this.insertEquity =
+      db.prepare(`INSERT INTO equity (event_id, run_id, ts_unix_ms, equity, cash, realized, unrealized, fees, position_value)
       VALUES (@event_id, @run_id, @ts_unix_ms, @equity, @cash, @realized, @unrealized, @fees, @position_value)`);
     this.clearPositions = db.prepare('DELETE FROM positions WHERE run_id = ? AND market_id = ?');
     this.stopRunStmt = db.prepare('UPDATE runs SET stopped_ms = ?, status = ? WHERE run_id = ?');
-    this.saveTrustStmt = db.prepare('INSERT OR REPLACE INTO trust (run_id, ts_unix_ms, report, range, strategies) VALUES (@run_id, @ts_unix_ms, @report, @range, @strategies)');
+    this.saveTrustStmt = db.prepare(
+      'INSERT OR REPLACE INTO trust (run_id, ts_unix_ms, report, range, strategies) VALUES (@run_id, @ts_unix_ms, @report, @range, @strategies)',
+    );
     this.batchTx = db.transaction((runId: string, firstSeq: number, lines: readonly string[], meta: EventMeta) => {
-      for (let i = 0; i < lines.length; i++) this.insertLine(runId, firstSeq + i, lines[i]!, meta.types[i]!, meta.ts[i]!, meta.markets[i] ?? null);
+      for (let i = 0; i < lines.length; i++)
+        this.insertLine(runId, firstSeq + i, lines[i]!, meta.types[i]!, meta.ts[i]!, meta.markets[i] ?? null);
     });
   }
 
@@ -101,21 +109,62 @@ export class JournalStore {
     const e = JSON.parse(line) as Row;
     switch (type) {
       case 'paper_fill':
-        this.insertFill.run({ event_id: id, run_id: runId, ts_unix_ms: ts, fill_id: e.fill_id, intent_id: e.intent_id, market_id: e.market_id, token_id: e.token_id, outcome: e.outcome, side: e.side, qty: e.qty, fill_px: e.fill_px, fee: e.fee, liquidity: e.liquidity });
+        this.insertFill.run({
+          event_id: id,
+          run_id: runId,
+          ts_unix_ms: ts,
+          fill_id: e.fill_id,
+          intent_id: e.intent_id,
+          market_id: e.market_id,
+          token_id: e.token_id,
+          outcome: e.outcome,
+          side: e.side,
+          qty: e.qty,
+          fill_px: e.fill_px,
+          fee: e.fee,
+          liquidity: e.liquidity,
+        });
         break;
       case 'position':
-        this.upsertPosition.run({ run_id: runId, token_id: e.token_id, market_id: e.market_id, outcome: e.outcome, qty: e.qty, avg_cost: e.avg_cost, ts_unix_ms: ts });
+        this.upsertPosition.run({
+          run_id: runId,
+          token_id: e.token_id,
+          market_id: e.market_id,
+          outcome: e.outcome,
+          qty: e.qty,
+          avg_cost: e.avg_cost,
+          ts_unix_ms: ts,
+        });
         break;
       case 'settlement':
         // Settlement pays out every holding of the market: none of them is open any more.
         this.clearPositions.run(runId, e.market_id);
         this.insertSettlement.run({
-          event_id: id, run_id: runId, ts_unix_ms: ts, market_id: e.market_id, winning_token_id: e.winning_token_id, winning_outcome: e.winning_outcome, source: e.source,
-          payout: e.payout, realized_pnl: e.realized_pnl, corrects_outcome: e.corrects_outcome ?? null, pnl_adjustment: e.pnl_adjustment ?? null,
+          event_id: id,
+          run_id: runId,
+          ts_unix_ms: ts,
+          market_id: e.market_id,
+          winning_token_id: e.winning_token_id,
+          winning_outcome: e.winning_outcome,
+          source: e.source,
+          payout: e.payout,
+          realized_pnl: e.realized_pnl,
+          corrects_outcome: e.corrects_outcome ?? null,
+          pnl_adjustment: e.pnl_adjustment ?? null,
         });
         break;
       case 'pnl':
-        this.insertEquity.run({ event_id: id, run_id: runId, ts_unix_ms: ts, equity: e.equity, cash: e.cash, realized: e.realized, unrealized: e.unrealized, fees: e.fees, position_value: e.position_value ?? null });
+        this.insertEquity.run({
+          event_id: id,
+          run_id: runId,
+          ts_unix_ms: ts,
+          equity: e.equity,
+          cash: e.cash,
+          realized: e.realized,
+          unrealized: e.unrealized,
+          fees: e.fees,
+          position_value: e.position_value ?? null,
+        });
         break;
       default:
         break;

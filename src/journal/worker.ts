@@ -18,10 +18,19 @@ try {
   port.on('message', (m: WorkerRequest) => {
     try {
       switch (m.type) {
-        case 'run': store.insertRun(m.row); break;
-        case 'batch': store.insertBatch(m.runId, m.firstSeq, m.lines.split('\n'), m.meta); reply({ type: 'committed', rows: m.count }); break;
-        case 'trust': store.saveTrust(m.row); break;
-        case 'stop': store.stopRun(m.runId, m.stoppedMs, m.status); break;
+        case 'run':
+          store.insertRun(m.row);
+          break;
+        case 'batch':
+          store.insertBatch(m.runId, m.firstSeq, m.lines.split('\n'), m.meta);
+          reply({ type: 'committed', rows: m.count });
+          break;
+        case 'trust':
+          store.saveTrust(m.row);
+          break;
+        case 'stop':
+          store.stopRun(m.runId, m.stoppedMs, m.status);
+          break;
         case 'close':
           db.close();
           reply({ type: 'closed' });

@@ -48,7 +48,10 @@ export class JournalWriter {
   private dead = false;
   readonly stats: JournalStats = { events: 0, committed: 0, failed: 0, batches: 0 };
 
-  private constructor(worker: Worker, private readonly opts: JournalWriterOptions) {
+  private constructor(
+    worker: Worker,
+    private readonly opts: JournalWriterOptions,
+  ) {
     this.worker = worker;
     this.commitMs = opts.commitMs ?? DEFAULT_COMMIT_MS;
     this.maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;

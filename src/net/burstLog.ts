@@ -16,7 +16,12 @@ export class BurstLog {
   private suppressed = 0;
   private lastReason = '';
 
-  constructor(private readonly log: WarnLogger, private readonly what: string, private readonly intervalMs: number, private readonly now: () => number) {}
+  constructor(
+    private readonly log: WarnLogger,
+    private readonly what: string,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {}
 
   note(reason: string, extra: Record<string, unknown> = {}): void {
     const now = this.now();
@@ -34,7 +39,10 @@ export class BurstLog {
   /** Reports what was suppressed, if the interval has passed (called from a periodic tick). */
   flush(): void {
     if (this.suppressed === 0 || this.now() - this.lastLogMs < this.intervalMs) return;
-    this.log.warn({ suppressed: this.suppressed, reason: this.lastReason }, `${this.what}: ${this.suppressed} more in the last ${Math.round((this.now() - this.lastLogMs) / 1000)} s (latest: ${this.lastReason})`);
+    this.log.warn(
+      { suppressed: this.suppressed, reason: this.lastReason },
+      `${this.what}: ${this.suppressed} more in the last ${Math.round((this.now() - this.lastLogMs) / 1000)} s (latest: ${this.lastReason})`,
+    );
     this.lastLogMs = this.now();
     this.suppressed = 0;
   }

@@ -40,7 +40,8 @@ export function readSmall(res: IncomingMessage, maxBytes: number): Promise<strin
 }
 
 /** What to do about a venue that refuses us where we connect from (told by the venue feeds and the doctor). */
-export const BLOCKED_HINT = 'the venue refuses connections from here: use POLYLAB_REGION=us (Binance.US) or remove it from POLYLAB_VENUES — see README "Blocked venues"';
+export const BLOCKED_HINT =
+  'the venue refuses connections from here: use POLYLAB_REGION=us (Binance.US) or remove it from POLYLAB_VENUES — see README "Blocked venues"';
 
 /** One source's line of `polylab doctor`. */
 export interface DoctorRow {
@@ -55,7 +56,8 @@ export interface DoctorRow {
 /** The detail of a refused WebSocket upgrade: blocked (451/403: the venue's message and what to do) or the status. */
 export function refusedUpgradeDetail(status: number, body: string): { detail: string; blocked: boolean } {
   const text = refusalText(body);
-  if (BLOCKED_STATUSES.includes(status)) return { detail: `blocked: HTTP ${status} on connect${text ? ` (${text})` : ''} — ${BLOCKED_HINT}`, blocked: true };
+  if (BLOCKED_STATUSES.includes(status))
+    return { detail: `blocked: HTTP ${status} on connect${text ? ` (${text})` : ''} — ${BLOCKED_HINT}`, blocked: true };
   return { detail: `HTTP ${status} on connect`, blocked: false };
 }
 

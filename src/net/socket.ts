@@ -111,7 +111,19 @@ export class ResilientSocket {
   private readonly backoff: BackoffOptions;
   private readonly now: () => number;
   private readonly random: () => number;
-  readonly stats: SocketStats = { state: 'down', reason: 'not started', messages: 0, reconnects: 0, connects: 0, refusals: 0, lastMessageMs: null, lastConnectMs: null, lastError: null, nextRetryMs: null, refusedStatus: null };
+  readonly stats: SocketStats = {
+    state: 'down',
+    reason: 'not started',
+    messages: 0,
+    reconnects: 0,
+    connects: 0,
+    refusals: 0,
+    lastMessageMs: null,
+    lastConnectMs: null,
+    lastError: null,
+    nextRetryMs: null,
+    refusedStatus: null,
+  };
 
   constructor(private readonly opts: ResilientSocketOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
@@ -154,8 +166,14 @@ export class ResilientSocket {
     this.setState('down', 'stopped');
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => { ws.terminate(); resolve(); }, 1_000);
-      ws.once('close', () => { clearTimeout(t); resolve(); });
+      const t = setTimeout(() => {
+        ws.terminate();
+        resolve();
+      }, 1_000);
+      ws.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
       if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
       else ws.close(1000, 'client shutdown');
     });

@@ -93,7 +93,11 @@ export class Execution {
     private readonly portfolio: Portfolio,
     private readonly counters: ExecutionCounters,
   ) {
-    this.pricing = { slippageBps: params.slippageBps, fee: { rate: 0, exponent: 1, taker_only: true }, feeBpsOverride: params.feeBpsOverride ?? null };
+    this.pricing = {
+      slippageBps: params.slippageBps,
+      fee: { rate: 0, exponent: 1, taker_only: true },
+      feeBpsOverride: params.feeBpsOverride ?? null,
+    };
   }
 
   get openOrders(): number {
@@ -103,7 +107,8 @@ export class Execution {
   /** Orders still working (waiting for their latency or resting), with their unfilled size. */
   *workingOrders(): IterableIterator<{ market_id: string; token_id: string; side: Side; qty: number; limit_px: number }> {
     for (const list of [this.pending, this.resting]) {
-      for (const o of list) yield { market_id: o.market_id, token_id: o.token_id, side: o.side, qty: o.qty - o.filled, limit_px: o.limit_px };
+      for (const o of list)
+        yield { market_id: o.market_id, token_id: o.token_id, side: o.side, qty: o.qty - o.filled, limit_px: o.limit_px };
     }
   }
 
@@ -121,15 +126,35 @@ export class Execution {
     const touch = req.side === 'buy' ? book?.asks.keys[0] : book?.bids.keys[0];
     const deadline = nowMs + (this.params.gtcTtlMs ?? DEFAULT_GTC_TTL_MS);
     const order: WorkingOrder = {
-      intent_id: req.intent_id, market_id: req.market_id, token_id: req.token_id, outcome: req.outcome, side: req.side, qty: req.qty, limit_px: req.limit_px,
-      tif, match_after_ms: nowMs + this.params.latencyMs, touch_key: touch ?? null, filled: 0,
-      expires_at_ms: tif === 'GTC' ? Math.min(deadline, window) : null, expiry_reason: deadline < window ? 'deadline' : 'window_end',
+      intent_id: req.intent_id,
+      market_id: req.market_id,
+      token_id: req.token_id,
+      outcome: req.outcome,
+      side: req.side,
+      qty: req.qty,
+      limit_px: req.limit_px,
+      tif,
+      match_after_ms: nowMs + this.params.latencyMs,
+      touch_key: touch ?? null,
+      filled: 0,
+      expires_at_ms: tif === 'GTC' ? Math.min(deadline, window) : null,
+      expiry_reason: deadline < window ? 'deadline' : 'window_end',
     };
     this.counters.intents += 1;
     this.pending.push(order);
     out.push({
-      event_type: 'paper_intent', intent_id: req.intent_id, market_id: req.market_id, token_id: req.token_id, outcome: req.outcome, side: req.side,
-      qty: req.qty, limit_px: req.limit_px, tif, match_after_ms: order.match_after_ms, expires_at_ms: order.expires_at_ms, ts_unix_ms: nowMs,
+      event_type: 'paper_intent',
+      intent_id: req.intent_id,
+      market_id: req.market_id,
+      token_id: req.token_id,
+      outcome: req.outcome,
+      side: req.side,
+      qty: req.qty,
+      limit_px: req.limit_px,
+      tif,
+      match_after_ms: order.match_after_ms,
+      expires_at_ms: order.expires_at_ms,
+      ts_unix_ms: nowMs,
     });
     if (this.params.latencyMs === 0) this.matchDue(nowMs, out, true);
     return true;
@@ -143,7 +168,11 @@ export class Execution {
     return this.violation(req, this.lookup.market(req.market_id), this.lookup.book(req.token_id));
   }
 
-  private violation(req: OrderRequest, info: MarketInfo | undefined, book: OrderBook | undefined): { reason: string; numbers: Numbers } | null {
+  private violation(
+    req: OrderRequest,
+    info: MarketInfo | undefined,
+    book: OrderBook | undefined,
+  ): { reason: string; numbers: Numbers } | null {
     if (!info) return { reason: 'unknown_market', numbers: {} };
     const bad = orderRuleViolation(req, {
       tick_size: book?.tickSize ?? info.tick_size,
@@ -151,7 +180,8 @@ export class Execution {
       sellable_qty: this.sellable(req.token_id),
     });
     if (bad) return bad;
-    if (this.openOrders >= (this.params.maxOpenOrders ?? 1000)) return { reason: 'too_many_pending_intents', numbers: { pending: this.openOrders } };
+    if (this.openOrders >= (this.params.maxOpenOrders ?? 1000))
+      return { reason: 'too_many_pending_intents', numbers: { pending: this.openOrders } };
     return null;
   }
 
@@ -187,7 +217,10 @@ export class Execution {
     const book = this.lookup.book(o.token_id);
     if (!info || !book) return this.reject(out, nowMs, 'no_book', o.market_id, o.intent_id, {});
     if (o.match_after_ms >= info.window_end_ms) {
-      return this.reject(out, nowMs, 'window_ended', o.market_id, o.intent_id, { match_after_ms: o.match_after_ms, window_end_ms: info.window_end_ms });
+      return this.reject(out, nowMs, 'window_ended', o.market_id, o.intent_id, {
+        match_after_ms: o.match_after_ms,
+        window_end_ms: info.window_end_ms,
+      });
     }
     const ladder = o.side === 'buy' ? book.asks : book.bids;
     const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
@@ -196,7 +229,8 @@ export class Execution {
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
     if (walk.qty > 0 && o.touch_key !== null) walk.vwapKey = noBetterThanTouch(o.side, walk.vwapKey, o.touch_key, limitKey);
     const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
-    if (o.tif === 'FOK' && walk.qty < o.qty - QTY_EPS) return this.reject(out, nowMs, 'fok_insufficient_depth', o.market_id, o.intent_id, numbers);
+    if (o.tif === 'FOK' && walk.qty < o.qty - QTY_EPS)
+      return this.reject(out, nowMs, 'fok_insufficient_depth', o.market_id, o.intent_id, numbers);
     if (walk.qty > 0) {
       this.pricing.fee = info.fee;
       const fill = priceFill(o.side, walk, this.pricing, 'taker', undefined, o.limit_px);
@@ -257,14 +291,41 @@ export class Execution {
 
   private applyFill(o: WorkingOrder, fill: BookFill, nowMs: number, out: OutputEvent[]): void {
     o.filled += fill.qty;
-    const pos = this.portfolio.apply({ market_id: o.market_id, token_id: o.token_id, outcome: o.outcome }, o.side, fill.qty, fill.fill_px, fill.fee);
+    const pos = this.portfolio.apply(
+      { market_id: o.market_id, token_id: o.token_id, outcome: o.outcome },
+      o.side,
+      fill.qty,
+      fill.fill_px,
+      fill.fee,
+    );
     this.counters.fills += 1;
     out.push({
-      event_type: 'paper_fill', fill_id: `f${this.counters.fills}`, intent_id: o.intent_id, market_id: o.market_id, token_id: o.token_id,
-      outcome: o.outcome, side: o.side, qty: fill.qty, fill_px: fill.fill_px, fee: fill.fee, liquidity: fill.liquidity,
-      requested_qty: o.qty, levels_consumed: fill.levels, vwap_px: fill.vwap_px, tif: o.tif, ts_unix_ms: nowMs,
+      event_type: 'paper_fill',
+      fill_id: `f${this.counters.fills}`,
+      intent_id: o.intent_id,
+      market_id: o.market_id,
+      token_id: o.token_id,
+      outcome: o.outcome,
+      side: o.side,
+      qty: fill.qty,
+      fill_px: fill.fill_px,
+      fee: fill.fee,
+      liquidity: fill.liquidity,
+      requested_qty: o.qty,
+      levels_consumed: fill.levels,
+      vwap_px: fill.vwap_px,
+      tif: o.tif,
+      ts_unix_ms: nowMs,
     });
-    out.push({ event_type: 'position', market_id: pos.market_id, token_id: pos.token_id, outcome: pos.outcome, qty: pos.qty, avg_cost: pos.avg_cost, ts_unix_ms: nowMs });
+    out.push({
+      event_type: 'position',
+      market_id: pos.market_id,
+      token_id: pos.token_id,
+      outcome: pos.outcome,
+      qty: pos.qty,
+      avg_cost: pos.avg_cost,
+      ts_unix_ms: nowMs,
+    });
   }
 
   private expireResting(nowMs: number, out: OutputEvent[]): void {
@@ -290,11 +351,24 @@ export class Execution {
     for (const t of info?.tokens ?? []) this.overlays.delete(t.token_id);
   }
 
-  private expire(o: WorkingOrder, reason: 'deadline' | 'window_end' | 'market_resolved' | 'ioc_remainder', nowMs: number, out: OutputEvent[]): void {
+  private expire(
+    o: WorkingOrder,
+    reason: 'deadline' | 'window_end' | 'market_resolved' | 'ioc_remainder',
+    nowMs: number,
+    out: OutputEvent[],
+  ): void {
     this.expirations += 1;
     out.push({
-      event_type: 'order_expired', intent_id: o.intent_id, market_id: o.market_id, token_id: o.token_id, side: o.side, tif: o.tif,
-      reason, filled_qty: o.filled, remaining_qty: o.qty - o.filled, ts_unix_ms: nowMs,
+      event_type: 'order_expired',
+      intent_id: o.intent_id,
+      market_id: o.market_id,
+      token_id: o.token_id,
+      side: o.side,
+      tif: o.tif,
+      reason,
+      filled_qty: o.filled,
+      remaining_qty: o.qty - o.filled,
+      ts_unix_ms: nowMs,
     });
   }
 
@@ -313,7 +387,14 @@ export class Execution {
     return ov;
   }
 
-  private reject(out: OutputEvent[], nowMs: number, reason: string, marketId: string | null, intentId: string | null, numbers: Numbers): void {
+  private reject(
+    out: OutputEvent[],
+    nowMs: number,
+    reason: string,
+    marketId: string | null,
+    intentId: string | null,
+    numbers: Numbers,
+  ): void {
     this.counters.rejects += 1;
     out.push({ event_type: 'risk_reject', reason, market_id: marketId, intent_id: intentId, numbers, ts_unix_ms: nowMs });
   }

@@ -106,8 +106,14 @@ export const emptyWalk = (): WalkResult => ({ qty: 0, vwapKey: 0, levels: 0 });
  * The result is written into `into` so the hot path allocates nothing.
  */
 export function walkLadder(
-  ladder: BookLadder, side: Side, qty: number, limitKey: number,
-  consumed: Consumed | null = null, strict = false, commit = false, into: WalkResult = emptyWalk(),
+  ladder: BookLadder,
+  side: Side,
+  qty: number,
+  limitKey: number,
+  consumed: Consumed | null = null,
+  strict = false,
+  commit = false,
+  into: WalkResult = emptyWalk(),
 ): WalkResult {
   const keys = ladder.keys;
   const sizes = ladder.sizes;
@@ -179,7 +185,14 @@ export function takerLimitKey(side: Side, limitKey: number, slippageBps: number)
  * price with neither slippage nor fee. The bps override reproduces the seed's fee on the
  * slipped notional.
  */
-export function priceFill(side: Side, walk: WalkResult, pricing: FillPricing, liquidity: 'taker' | 'maker', makerPx?: number, limitPx?: number): BookFill {
+export function priceFill(
+  side: Side,
+  walk: WalkResult,
+  pricing: FillPricing,
+  liquidity: 'taker' | 'maker',
+  makerPx?: number,
+  limitPx?: number,
+): BookFill {
   const vwapPx = makerPx ?? keyPx(walk.vwapKey);
   const sign = side === 'buy' ? 1 : -1;
   let fillPx = liquidity === 'maker' ? vwapPx : vwapPx * (1 + (sign * pricing.slippageBps) / 10_000);

@@ -104,7 +104,16 @@ export function openOrders(events: Iterable<OrderEvent>): CancelledOrder[] {
   const open = new Map<string, CancelledOrder & { qty: number }>();
   for (const e of events) {
     if (e.event_type === 'paper_intent') {
-      open.set(e.intent_id, { intent_id: e.intent_id, market_id: e.market_id, token_id: e.token_id, side: e.side, tif: e.tif, qty: e.qty, filled_qty: 0, remaining_qty: e.qty });
+      open.set(e.intent_id, {
+        intent_id: e.intent_id,
+        market_id: e.market_id,
+        token_id: e.token_id,
+        side: e.side,
+        tif: e.tif,
+        qty: e.qty,
+        filled_qty: 0,
+        remaining_qty: e.qty,
+      });
       continue;
     }
     if (e.intent_id === null) continue;
@@ -164,10 +173,27 @@ export function restoredEvents(r: RestoredAccount, tsMs: number): OutputEvent[] 
   const out: OutputEvent[] = [];
   for (const o of r.cancelled_orders) {
     out.push({
-      event_type: 'order_expired', intent_id: `${r.from_run_id}/${o.intent_id}`, market_id: o.market_id, token_id: o.token_id, side: o.side, tif: o.tif,
-      reason: 'restart', filled_qty: o.filled_qty, remaining_qty: o.remaining_qty, ts_unix_ms: tsMs,
+      event_type: 'order_expired',
+      intent_id: `${r.from_run_id}/${o.intent_id}`,
+      market_id: o.market_id,
+      token_id: o.token_id,
+      side: o.side,
+      tif: o.tif,
+      reason: 'restart',
+      filled_qty: o.filled_qty,
+      remaining_qty: o.remaining_qty,
+      ts_unix_ms: tsMs,
     });
   }
-  for (const h of r.holdings) out.push({ event_type: 'position', market_id: h.market_id, token_id: h.token_id, outcome: h.outcome, qty: h.qty, avg_cost: h.avg_cost, ts_unix_ms: tsMs });
+  for (const h of r.holdings)
+    out.push({
+      event_type: 'position',
+      market_id: h.market_id,
+      token_id: h.token_id,
+      outcome: h.outcome,
+      qty: h.qty,
+      avg_cost: h.avg_cost,
+      ts_unix_ms: tsMs,
+    });
   return out;
 }

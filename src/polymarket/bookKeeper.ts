@@ -64,13 +64,32 @@ export interface BookKeeperOptions {
 
 export class BookKeeper {
   private readonly tokens = new Map<string, TokenBook>();
-  readonly counters: BookKeeperCounters = { snapshots: 0, deltas: 0, resyncRequests: 0, crossed: 0, offGrid: 0, bestMismatch: 0, bboDisagree: 0, unknownToken: 0, bufferOverflows: 0 };
+  readonly counters: BookKeeperCounters = {
+    snapshots: 0,
+    deltas: 0,
+    resyncRequests: 0,
+    crossed: 0,
+    offGrid: 0,
+    bestMismatch: 0,
+    bboDisagree: 0,
+    unknownToken: 0,
+    bufferOverflows: 0,
+  };
 
   constructor(private readonly opts: BookKeeperOptions) {}
 
   track(marketId: string, tokenId: string, tickSize: number, nowMs = 0): void {
     if (this.tokens.has(tokenId)) return;
-    this.tokens.set(tokenId, { marketId, tokenId, book: new OrderBook(tickSize), state: 'awaiting_snapshot', buffered: [], lastUpdateMs: null, resyncs: 0, trackedAtMs: nowMs });
+    this.tokens.set(tokenId, {
+      marketId,
+      tokenId,
+      book: new OrderBook(tickSize),
+      state: 'awaiting_snapshot',
+      buffered: [],
+      lastUpdateMs: null,
+      resyncs: 0,
+      trackedAtMs: nowMs,
+    });
   }
 
   /** Tokens still without any snapshot `waitMs` after being tracked (the WS sent none). */
@@ -125,7 +144,14 @@ export class BookKeeper {
   }
 
   /** A full book from the WS `book` message or REST /book. Returns false if rejected. */
-  applySnapshot(tokenId: string, bids: readonly Level[], asks: readonly Level[], tsMs: number, recvMs: number, tickSize: number | null): boolean {
+  applySnapshot(
+    tokenId: string,
+    bids: readonly Level[],
+    asks: readonly Level[],
+    tsMs: number,
+    recvMs: number,
+    tickSize: number | null,
+  ): boolean {
     const t = this.tokens.get(tokenId);
     if (!t) {
       this.counters.unknownToken += 1;
@@ -147,8 +173,14 @@ export class BookKeeper {
     t.state = 'live';
     t.lastUpdateMs = recvMs;
     this.opts.emit({
-      event_type: 'book_snapshot', market_id: t.marketId, token_id: tokenId, bids: t.book.bids.levels(), asks: t.book.asks.levels(),
-      tick_size: t.book.tickSize, ts_exchange_ms: tsMs, ts_unix_ms: recvMs,
+      event_type: 'book_snapshot',
+      market_id: t.marketId,
+      token_id: tokenId,
+      bids: t.book.bids.levels(),
+      asks: t.book.asks.levels(),
+      tick_size: t.book.tickSize,
+      ts_exchange_ms: tsMs,
+      ts_unix_ms: recvMs,
     });
     const pending = t.buffered;
     t.buffered = [];
@@ -206,7 +238,14 @@ export class BookKeeper {
       const c = changes[i]!;
       out[i] = { side: c.side, px: c.px, size: c.size };
     }
-    this.opts.emit({ event_type: 'book_delta', market_id: t.marketId, token_id: t.tokenId, changes: out, ts_exchange_ms: tsMs, ts_unix_ms: recvMs });
+    this.opts.emit({
+      event_type: 'book_delta',
+      market_id: t.marketId,
+      token_id: t.tokenId,
+      changes: out,
+      ts_exchange_ms: tsMs,
+      ts_unix_ms: recvMs,
+    });
   }
 
   private onTickSize(tokenId: string, newTick: number, tsMs: number, recvMs: number): void {
@@ -221,7 +260,15 @@ export class BookKeeper {
       this.counters.offGrid += 1;
       return this.resync(t, 'levels off the new tick grid');
     }
-    this.opts.emit({ event_type: 'book_delta', market_id: t.marketId, token_id: tokenId, changes: [], tick_size: newTick, ts_exchange_ms: tsMs, ts_unix_ms: recvMs });
+    this.opts.emit({
+      event_type: 'book_delta',
+      market_id: t.marketId,
+      token_id: tokenId,
+      changes: [],
+      tick_size: newTick,
+      ts_exchange_ms: tsMs,
+      ts_unix_ms: recvMs,
+    });
   }
 
   /** `best_bid_ask` is informational: a disagreement is counted, the deltas' check resyncs. */
@@ -242,8 +289,13 @@ export class BookKeeper {
 
   stats(): TokenBookStats[] {
     return [...this.tokens.values()].map((t) => ({
-      market_id: t.marketId, token_id: t.tokenId, state: t.state, bid_levels: t.book.bids.length, ask_levels: t.book.asks.length,
-      last_update_ms: t.lastUpdateMs, resyncs: t.resyncs,
+      market_id: t.marketId,
+      token_id: t.tokenId,
+      state: t.state,
+      bid_levels: t.book.bids.length,
+      ask_levels: t.book.asks.length,
+      last_update_ms: t.lastUpdateMs,
+      resyncs: t.resyncs,
     }));
   }
 

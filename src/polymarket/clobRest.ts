@@ -16,7 +16,10 @@ import type { RawTap } from '../net/tap.ts';
 import type { Level } from '../core/events.ts';
 import { CLOB_BODY_MAX_BYTES, readBodyCapped } from '../net/httpBody.ts';
 
-const decimal = z.string().regex(/^\d*\.?\d+$/).transform(Number);
+const decimal = z
+  .string()
+  .regex(/^\d*\.?\d+$/)
+  .transform(Number);
 const LevelSchema = z.object({ price: decimal, size: decimal });
 
 /**
@@ -56,15 +59,22 @@ export interface RestBook {
 /** A validated /book body as the book keeper takes it (also used when replaying captured bodies). */
 export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
   return {
-    assetId: b.asset_id, market: b.market, tsMs: b.timestamp, tickSize: b.tick_size ?? null, hash: b.hash ?? null,
-    bids: b.bids.map((l) => [l.price, l.size] as Level), asks: b.asks.map((l) => [l.price, l.size] as Level),
+    assetId: b.asset_id,
+    market: b.market,
+    tsMs: b.timestamp,
+    tickSize: b.tick_size ?? null,
+    hash: b.hash ?? null,
+    bids: b.bids.map((l) => [l.price, l.size] as Level),
+    asks: b.asks.map((l) => [l.price, l.size] as Level),
   };
 }
 
 export const RestMarketSchema = z.object({
   condition_id: z.string().min(1),
   closed: z.boolean(),
-  tokens: z.array(z.object({ token_id: z.string().min(1), outcome: z.string(), winner: z.boolean().optional(), price: z.number().optional() })),
+  tokens: z.array(
+    z.object({ token_id: z.string().min(1), outcome: z.string(), winner: z.boolean().optional(), price: z.number().optional() }),
+  ),
 });
 export type RestMarket = z.infer<typeof RestMarketSchema>;
 
@@ -98,7 +108,15 @@ export class ClobRest {
   private blockedUntilMs = 0;
   private backoffMs: number;
   private readonly now: () => number;
-  readonly stats: ClobRestStats = { requests: 0, failures: 0, rateLimited: 0, badBodies: 0, blockedUntilMs: 0, lastError: null, lastOkMs: null };
+  readonly stats: ClobRestStats = {
+    requests: 0,
+    failures: 0,
+    rateLimited: 0,
+    badBodies: 0,
+    blockedUntilMs: 0,
+    lastError: null,
+    lastOkMs: null,
+  };
 
   constructor(private readonly opts: ClobRestOptions) {
     this.now = opts.now ?? Date.now;
@@ -137,7 +155,10 @@ export class ClobRest {
     this.stats.requests += 1;
     let res: Response;
     try {
-      res = await fetch(this.opts.baseUrl.replace(/\/$/, '') + path, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000), headers: { accept: 'application/json' } });
+      res = await fetch(this.opts.baseUrl.replace(/\/$/, '') + path, {
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
+        headers: { accept: 'application/json' },
+      });
     } catch (err) {
       this.stats.failures += 1;
       return { ok: false, error: err instanceof Error ? err.message : String(err), status: null, retryAfterMs: null };
@@ -161,12 +182,22 @@ export class ClobRest {
       body = JSON.parse(capped.text);
     } catch (err) {
       this.stats.badBodies += 1;
-      return { ok: false, error: err instanceof SyntaxError ? 'bad JSON body' : `body: ${err instanceof Error ? err.message : String(err)}`, status: res.status, retryAfterMs: null };
+      return {
+        ok: false,
+        error: err instanceof SyntaxError ? 'bad JSON body' : `body: ${err instanceof Error ? err.message : String(err)}`,
+        status: res.status,
+        retryAfterMs: null,
+      };
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       this.stats.badBodies += 1;
-      return { ok: false, error: `unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`, status: res.status, retryAfterMs: null };
+      return {
+        ok: false,
+        error: `unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        status: res.status,
+        retryAfterMs: null,
+      };
     }
     return { ok: true, value: parsed.data as z.infer<S> };
   }

@@ -17,7 +17,14 @@
 import { ResilientSocket, type SocketStats } from '../net/socket.ts';
 import type { RawTap } from '../net/tap.ts';
 import type { FeedState } from '../core/events.ts';
-import { CLOB_PING_FRAME, CLOB_PING_INTERVAL_MS, parseClobFrame, subscribeFrame, updateFrame, type ClobMessage } from './wire/clobWsMessages.ts';
+import {
+  CLOB_PING_FRAME,
+  CLOB_PING_INTERVAL_MS,
+  parseClobFrame,
+  subscribeFrame,
+  updateFrame,
+  type ClobMessage,
+} from './wire/clobWsMessages.ts';
 
 export interface ClobWsPoolOptions {
   url: string;
@@ -77,7 +84,15 @@ export class ClobWsPool {
   private nextId = 0;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly counts = { frames: 0, messages: 0, invalid: 0, texts: 0, dataStalls: 0, optionalDropped: 0, lastInvalid: null as string | null };
+  private readonly counts = {
+    frames: 0,
+    messages: 0,
+    invalid: 0,
+    texts: 0,
+    dataStalls: 0,
+    optionalDropped: 0,
+    lastInvalid: null as string | null,
+  };
   private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ClobWsPoolOptions) {}
@@ -138,21 +153,32 @@ export class ClobWsPool {
       fresh.push(this.newShard(batch));
     }
     fresh.forEach((s, k) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        if (!this.closed && this.shards.includes(s)) {
-          s.started = true;
-          s.socket.start();
-        }
-      }, k * (this.opts.shardStaggerMs ?? 250));
+      const t = setTimeout(
+        () => {
+          this.timers.delete(t);
+          if (!this.closed && this.shards.includes(s)) {
+            s.started = true;
+            s.socket.start();
+          }
+        },
+        k * (this.opts.shardStaggerMs ?? 250),
+      );
       this.timers.add(t);
     });
   }
 
   private newShard(assets: string[]): Shard {
     const id = this.nextId++;
-    const shard: Shard = { id, assets: new Set(assets), started: false, socket: null as unknown as ResilientSocket, lastDataMs: null, dataStale: null };
-    if (!this.watchdog) this.watchdog = setInterval(() => this.checkData(), Math.max(50, Math.min(5_000, Math.floor(this.bookStaleMs / 4))));
+    const shard: Shard = {
+      id,
+      assets: new Set(assets),
+      started: false,
+      socket: null as unknown as ResilientSocket,
+      lastDataMs: null,
+      dataStale: null,
+    };
+    if (!this.watchdog)
+      this.watchdog = setInterval(() => this.checkData(), Math.max(50, Math.min(5_000, Math.floor(this.bookStaleMs / 4))));
     shard.socket = new ResilientSocket({
       name: `polymarket_ws#${id}`,
       ...(this.opts.tap ? { tap: (text: string, recvMs: number) => this.opts.tap!(`polymarket_ws#${id}`, recvMs, text) } : {}),
@@ -214,7 +240,8 @@ export class ClobWsPool {
   /** A shard's state as shown: the socket's, except `stale` while it carries only PONGs. */
   private shardView(shard: Shard): { state: FeedState; reason: string | null } {
     const st = shard.socket.stats;
-    if (shard.dataStale !== null && (st.state === 'live' || st.state === 'connecting' || st.state === 'stale')) return { state: 'stale', reason: shard.dataStale };
+    if (shard.dataStale !== null && (st.state === 'live' || st.state === 'connecting' || st.state === 'stale'))
+      return { state: 'stale', reason: shard.dataStale };
     return { state: st.state, reason: st.reason };
   }
 
@@ -223,14 +250,34 @@ export class ClobWsPool {
     const order: FeedState[] = ['down', 'blocked', 'stale', 'rate_limited', 'connecting', 'live'];
     // The pool is as healthy as its worst shard.
     const views = this.shards.map((s) => this.shardView(s));
-    const worst = views.reduce<{ state: FeedState; reason: string | null } | null>((w, s) => (w === null || order.indexOf(s.state) < order.indexOf(w.state) ? s : w), null);
-    const last = per.reduce<number | null>((m, s) => (s.lastMessageMs !== null && (m === null || s.lastMessageMs > m) ? s.lastMessageMs : m), null);
-    const retry = per.reduce<number | null>((m, s) => (s.nextRetryMs !== null && (m === null || s.nextRetryMs < m) ? s.nextRetryMs : m), null);
+    const worst = views.reduce<{ state: FeedState; reason: string | null } | null>(
+      (w, s) => (w === null || order.indexOf(s.state) < order.indexOf(w.state) ? s : w),
+      null,
+    );
+    const last = per.reduce<number | null>(
+      (m, s) => (s.lastMessageMs !== null && (m === null || s.lastMessageMs > m) ? s.lastMessageMs : m),
+      null,
+    );
+    const retry = per.reduce<number | null>(
+      (m, s) => (s.nextRetryMs !== null && (m === null || s.nextRetryMs < m) ? s.nextRetryMs : m),
+      null,
+    );
     return {
-      shards: this.shards.length, assets: this.shards.reduce((n, s) => n + s.assets.size, 0), dataStalls: this.counts.dataStalls, optionalDropped: this.counts.optionalDropped, nextRetryMs: retry,
-      state: worst?.state ?? 'down', reason: worst ? worst.reason : 'no assets subscribed',
-      messages: this.counts.messages, frames: this.counts.frames, invalid: this.counts.invalid, texts: this.counts.texts,
-      reconnects: per.reduce((n, s) => n + s.reconnects, 0), lastMessageMs: last, lastInvalid: this.counts.lastInvalid, perShard: per,
+      shards: this.shards.length,
+      assets: this.shards.reduce((n, s) => n + s.assets.size, 0),
+      dataStalls: this.counts.dataStalls,
+      optionalDropped: this.counts.optionalDropped,
+      nextRetryMs: retry,
+      state: worst?.state ?? 'down',
+      reason: worst ? worst.reason : 'no assets subscribed',
+      messages: this.counts.messages,
+      frames: this.counts.frames,
+      invalid: this.counts.invalid,
+      texts: this.counts.texts,
+      reconnects: per.reduce((n, s) => n + s.reconnects, 0),
+      lastMessageMs: last,
+      lastInvalid: this.counts.lastInvalid,
+      perShard: per,
     };
   }
 

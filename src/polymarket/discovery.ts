@@ -9,7 +9,16 @@
 import type { MarketFamily, MarketInfo } from '../core/events.ts';
 import { MarketInfoSchema } from '../core/events.ts';
 import { detectResolution, isBtcUpDown, mapFee, mapTokens } from './marketRules.ts';
-import { dropMalformed, GammaClient, GammaEventSchema, GammaMarketFlagsSchema, GammaMarketSchema, newCounters, OPTIONAL_EVENT_FIELDS, OPTIONAL_MARKET_FIELDS } from './gamma.ts';
+import {
+  dropMalformed,
+  GammaClient,
+  GammaEventSchema,
+  GammaMarketFlagsSchema,
+  GammaMarketSchema,
+  newCounters,
+  OPTIONAL_EVENT_FIELDS,
+  OPTIONAL_MARKET_FIELDS,
+} from './gamma.ts';
 import type { GammaCounters, GammaEvent, GammaMarket } from './gamma.ts';
 import { selectOutcomeIds } from './outcomeIds.ts';
 import { candidateSlugs, currentAndNextStarts, durationFits, familyFromRecurrence, familyFromSlug } from './windows.ts';
@@ -31,7 +40,16 @@ export const BTC_SERIES_IDS: Readonly<Record<MarketFamily, string>> = Object.fre
 });
 
 /** Why a BTC up/down market was rejected: a code for the counters, a sentence for the log. */
-export type RejectCode = 'malformed' | 'unsupported_version' | 'position_ids_without_version' | 'missing_ids' | 'non_decimal_ids' | 'unmatched_outcomes' | 'unknown_rule' | 'unknown_fee' | 'unknown_window';
+export type RejectCode =
+  | 'malformed'
+  | 'unsupported_version'
+  | 'position_ids_without_version'
+  | 'missing_ids'
+  | 'non_decimal_ids'
+  | 'unmatched_outcomes'
+  | 'unknown_rule'
+  | 'unknown_fee'
+  | 'unknown_window';
 
 export type MapResult =
   /** `dropped`: optional fields that were malformed and left out (the market stands without them). */
@@ -63,7 +81,12 @@ export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): 
 
   const clean = dropMalformed(raw, OPTIONAL_MARKET_FIELDS);
   const parsed = GammaMarketSchema.safeParse(clean.value);
-  if (!parsed.success) return { kind: 'invalid', code: 'malformed', reason: `${f.slug}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return {
+      kind: 'invalid',
+      code: 'malformed',
+      reason: `${f.slug}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    };
   const m = parsed.data;
   const event = parent ?? embeddedEvent(raw);
   const startMs = m.eventStartTime ?? event?.startTime ?? null;
@@ -75,7 +98,12 @@ export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): 
   const ids = selectOutcomeIds(m);
   if (!ids.ok) return { kind: 'invalid', code: ids.code, reason: `${m.slug}: ${ids.reason}` };
   const tokens = mapTokens(m.outcomes, ids.ids);
-  if (!tokens) return { kind: 'invalid', code: 'unmatched_outcomes', reason: `${m.slug}: outcomes and ${ids.version === 'v2' ? 'positionIds' : 'clobTokenIds'} are not one Up and one Down id` };
+  if (!tokens)
+    return {
+      kind: 'invalid',
+      code: 'unmatched_outcomes',
+      reason: `${m.slug}: outcomes and ${ids.version === 'v2' ? 'positionIds' : 'clobTokenIds'} are not one Up and one Down id`,
+    };
   const resolution = detectResolution(m);
   if (!resolution) return { kind: 'invalid', code: 'unknown_rule', reason: `${m.slug}: unknown resolution rule` };
   const fee = mapFee(m);
@@ -96,7 +124,8 @@ export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): 
     price_to_beat: ptb,
     price_to_beat_estimated: false,
   });
-  if (!info.success) return { kind: 'invalid', code: 'malformed', reason: `${m.slug}: ${info.error.issues[0]?.message ?? 'bad market info'}` };
+  if (!info.success)
+    return { kind: 'invalid', code: 'malformed', reason: `${m.slug}: ${info.error.issues[0]?.message ?? 'bad market info'}` };
   return { kind: 'market', market: info.data, closed: false, version: ids.version, dropped: clean.dropped.map((k) => `${m.slug}: ${k}`) };
 }
 
@@ -147,12 +176,19 @@ export function mapEvents(events: readonly unknown[]): EventsMapResult {
  * Per family, the first `perFamily` windows still open at `nowMs` (current + next by
  * default), one market per window — not every future window Gamma lists. Pure.
  */
-export function selectWindows(markets: readonly MarketInfo[], families: readonly MarketFamily[], nowMs: number, perFamily = 2): MarketInfo[] {
+export function selectWindows(
+  markets: readonly MarketInfo[],
+  families: readonly MarketFamily[],
+  nowMs: number,
+  perFamily = 2,
+): MarketInfo[] {
   const byId = new Map<string, MarketInfo>();
   for (const m of markets) byId.set(m.market_id, m);
   const out: MarketInfo[] = [];
   for (const family of families) {
-    const open = [...byId.values()].filter((m) => m.family === family && m.window_end_ms > nowMs).sort((a, b) => a.window_start_ms - b.window_start_ms || a.market_id.localeCompare(b.market_id));
+    const open = [...byId.values()]
+      .filter((m) => m.family === family && m.window_end_ms > nowMs)
+      .sort((a, b) => a.window_start_ms - b.window_start_ms || a.market_id.localeCompare(b.market_id));
     const seenStarts = new Set<number>();
     for (const m of open) {
       if (seenStarts.size >= perFamily) break;
@@ -195,13 +231,26 @@ export function passRequests(families: readonly MarketFamily[], nowMs: number, o
     // `order` takes end_date, `ascending`, `active`, `closed`, `limit`; `end_date_min` is a
     // Gamma list filter as used by public clients — if Gamma ignored it, selectWindows
     // still picks by window, only the series query would then add nothing).
-    reqs.push({ series_id: seriesId, active: 'true', closed: 'false', end_date_min: new Date(nowMs).toISOString(), order: 'end_date', ascending: 'true', limit: String(opts.seriesLimit ?? 4) });
+    reqs.push({
+      series_id: seriesId,
+      active: 'true',
+      closed: 'false',
+      end_date_min: new Date(nowMs).toISOString(),
+      order: 'end_date',
+      ascending: 'true',
+      limit: String(opts.seriesLimit ?? 4),
+    });
   }
   return reqs;
 }
 
 /** One discovery pass against Gamma. Stops early on HTTP 429. Never throws. */
-export async function runDiscoveryPass(client: GammaClient, families: readonly MarketFamily[], nowMs: number, opts: PassOptions = {}): Promise<PassResult> {
+export async function runDiscoveryPass(
+  client: GammaClient,
+  families: readonly MarketFamily[],
+  nowMs: number,
+  opts: PassOptions = {},
+): Promise<PassResult> {
   const found: MarketInfo[] = [];
   const closedIds: string[] = [];
   const invalid: { code: RejectCode; reason: string }[] = [];
@@ -214,7 +263,17 @@ export async function runDiscoveryPass(client: GammaClient, families: readonly M
     if (!res.ok) {
       failures++;
       if (res.retryAfterMs !== null) retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs);
-      if (res.kind === 'rate_limited' || res.kind === 'aborted') return finishPass(client, families, nowMs, { found, closedIds, invalid, dropped, v2, failures, rateLimited: res.kind === 'rate_limited', retryAfterMs });
+      if (res.kind === 'rate_limited' || res.kind === 'aborted')
+        return finishPass(client, families, nowMs, {
+          found,
+          closedIds,
+          invalid,
+          dropped,
+          v2,
+          failures,
+          rateLimited: res.kind === 'rate_limited',
+          retryAfterMs,
+        });
       continue;
     }
     const mapped = mapEvents(res.data);
@@ -253,11 +312,24 @@ function finishPass(client: GammaClient, families: readonly MarketFamily[], nowM
   for (const id of s.v2) if (client.firstSighting(`v2 ${id}`)) c.v2_markets += 1;
   if (s.invalid[0]) c.last_rejected = s.invalid[0].reason;
   if (newRejects[0]) c.last_error = `invalid market: ${newRejects[0].reason}`;
-  return { markets: selectWindows(s.found, families, nowMs), closedIds: s.closedIds, failures: s.failures, rateLimited: s.rateLimited, retryAfterMs: s.retryAfterMs, newRejects, newDropped };
+  return {
+    markets: selectWindows(s.found, families, nowMs),
+    closedIds: s.closedIds,
+    failures: s.failures,
+    rateLimited: s.rateLimited,
+    retryAfterMs: s.retryAfterMs,
+    newRejects,
+    newDropped,
+  };
 }
 
 /** One-shot discovery (for `polylab markets`): the current + next window of each family. */
-export async function discoverOnce(baseUrl: string, families: readonly MarketFamily[], nowMs: number | (() => number), opts: PassOptions & { timeoutMs?: number } = {}): Promise<{ markets: MarketInfo[]; counters: GammaCounters }> {
+export async function discoverOnce(
+  baseUrl: string,
+  families: readonly MarketFamily[],
+  nowMs: number | (() => number),
+  opts: PassOptions & { timeoutMs?: number } = {},
+): Promise<{ markets: MarketInfo[]; counters: GammaCounters }> {
   const clock = typeof nowMs === 'function' ? nowMs : () => nowMs;
   const client = new GammaClient({ baseUrl, nowMs: clock, timeoutMs: opts.timeoutMs, counters: newCounters() });
   const pass = await runDiscoveryPass(client, families, clock(), opts);

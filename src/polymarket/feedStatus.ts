@@ -19,7 +19,14 @@ export interface StatusInputs {
   liveBooks: number;
   trades: number;
   resyncs: { requested: number; throttled: number };
-  resolution: { refused: number; official: number; own: number; own_estimated: number; awaiting: number; refusedBy: Record<string, number> };
+  resolution: {
+    refused: number;
+    official: number;
+    own: number;
+    own_estimated: number;
+    awaiting: number;
+    refusedBy: Record<string, number>;
+  };
 }
 
 const retryIn = (nextMs: number | null, ts: number): number | null => (nextMs === null ? null : Math.max(0, Math.round(nextMs - ts)));
@@ -39,12 +46,29 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
   const refused: Record<string, number> = {};
   for (const [k, v] of Object.entries(i.resolution.refusedBy)) refused[`official_refused_${k}`] = v;
   return {
-    event_type: 'venue_status', source: 'polymarket_ws', state: ws.state, reason: ws.reason ?? booksSummary(i.tokens, i.liveBooks, ts), messages: ws.messages, trades: i.trades,
-    parse_errors: ws.invalid, rejected: c.crossed + c.offGrid + c.bestMismatch + i.resolution.refused, reconnects: ws.reconnects, last_message_ts_ms: ws.lastMessageMs,
+    event_type: 'venue_status',
+    source: 'polymarket_ws',
+    state: ws.state,
+    reason: ws.reason ?? booksSummary(i.tokens, i.liveBooks, ts),
+    messages: ws.messages,
+    trades: i.trades,
+    parse_errors: ws.invalid,
+    rejected: c.crossed + c.offGrid + c.bestMismatch + i.resolution.refused,
+    reconnects: ws.reconnects,
+    last_message_ts_ms: ws.lastMessageMs,
     next_retry_ms: WAITING.includes(ws.state) ? retryIn(ws.nextRetryMs, ts) : null,
     counts: {
-      books_live: i.liveBooks, books_tracked: i.tokens.length, pong_only_stalls: ws.dataStalls, optional_fields_dropped: ws.optionalDropped, resyncs_requested: i.resyncs.requested, resyncs_throttled: i.resyncs.throttled,
-      official_results: i.resolution.official, official_refused: i.resolution.refused, ...refused, own_results: i.resolution.own, own_results_estimated: i.resolution.own_estimated,
+      books_live: i.liveBooks,
+      books_tracked: i.tokens.length,
+      pong_only_stalls: ws.dataStalls,
+      optional_fields_dropped: ws.optionalDropped,
+      resyncs_requested: i.resyncs.requested,
+      resyncs_throttled: i.resyncs.throttled,
+      official_results: i.resolution.official,
+      official_refused: i.resolution.refused,
+      ...refused,
+      own_results: i.resolution.own,
+      own_results_estimated: i.resolution.own_estimated,
       ended_awaiting_result: i.resolution.awaiting,
     },
     ts_unix_ms: ts,
@@ -54,7 +78,11 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
 function rtdsStatus(i: StatusInputs, ts: number): VenueStatus {
   const r = i.rtds;
   const s = r.socket;
-  const counts: Record<string, number> = { chainlink_prices: r.bySource.chainlink ?? 0, binance_prices: r.bySource.binance ?? 0, price_stalls: r.priceStalls };
+  const counts: Record<string, number> = {
+    chainlink_prices: r.bySource.chainlink ?? 0,
+    binance_prices: r.bySource.binance ?? 0,
+    price_stalls: r.priceStalls,
+  };
   for (const t of r.twap) {
     counts[`twap${t.lookback_s}_prices`] = t.prices;
     counts[`twap${t.lookback_s}_topic_not_found`] = t.topic_not_found;
@@ -63,20 +91,49 @@ function rtdsStatus(i: StatusInputs, ts: number): VenueStatus {
   // A degraded TWAP is said in the reason even while the socket itself is live.
   const reason = s.reason ?? i.rtdsTwapSummary;
   return {
-    event_type: 'venue_status', source: 'rtds', state: s.state, reason, messages: s.messages, trades: r.prices, parse_errors: r.invalid, rejected: r.duplicates,
-    reconnects: s.reconnects, last_message_ts_ms: s.lastMessageMs, next_retry_ms: WAITING.includes(s.state) ? retryIn(s.nextRetryMs, ts) : null, counts, ts_unix_ms: ts,
+    event_type: 'venue_status',
+    source: 'rtds',
+    state: s.state,
+    reason,
+    messages: s.messages,
+    trades: r.prices,
+    parse_errors: r.invalid,
+    rejected: r.duplicates,
+    reconnects: s.reconnects,
+    last_message_ts_ms: s.lastMessageMs,
+    next_retry_ms: WAITING.includes(s.state) ? retryIn(s.nextRetryMs, ts) : null,
+    counts,
+    ts_unix_ms: ts,
   };
 }
 
 function restStatus(i: StatusInputs, ts: number): VenueStatus {
   const rest = i.rest;
   // REST is asked on demand: idle before its first request, down when the latest failed.
-  const state: FeedState = i.restWaitMs > 0 ? 'rate_limited' : rest.lastError !== null ? 'down' : rest.requests === 0 ? 'connecting' : 'live';
-  const reason = state === 'rate_limited' ? `HTTP 429: next request in ${(i.restWaitMs / 1_000).toFixed(1)} s` : state === 'down' ? rest.lastError : state === 'connecting' ? 'no request needed yet' : null;
+  const state: FeedState =
+    i.restWaitMs > 0 ? 'rate_limited' : rest.lastError !== null ? 'down' : rest.requests === 0 ? 'connecting' : 'live';
+  const reason =
+    state === 'rate_limited'
+      ? `HTTP 429: next request in ${(i.restWaitMs / 1_000).toFixed(1)} s`
+      : state === 'down'
+        ? rest.lastError
+        : state === 'connecting'
+          ? 'no request needed yet'
+          : null;
   return {
-    event_type: 'venue_status', source: 'clob_rest', state, reason, messages: rest.requests, trades: 0, parse_errors: rest.badBodies, rejected: rest.rateLimited,
-    reconnects: 0, last_message_ts_ms: rest.lastOkMs, next_retry_ms: state === 'rate_limited' ? i.restWaitMs : null,
-    counts: { requests: rest.requests, failures: rest.failures, rate_limited: rest.rateLimited, bad_bodies: rest.badBodies }, ts_unix_ms: ts,
+    event_type: 'venue_status',
+    source: 'clob_rest',
+    state,
+    reason,
+    messages: rest.requests,
+    trades: 0,
+    parse_errors: rest.badBodies,
+    rejected: rest.rateLimited,
+    reconnects: 0,
+    last_message_ts_ms: rest.lastOkMs,
+    next_retry_ms: state === 'rate_limited' ? i.restWaitMs : null,
+    counts: { requests: rest.requests, failures: rest.failures, rate_limited: rest.rateLimited, bad_bodies: rest.badBodies },
+    ts_unix_ms: ts,
   };
 }
 

@@ -38,7 +38,19 @@ export interface GammaCounters {
 }
 
 export function newCounters(): GammaCounters {
-  return { requests: 0, errors: 0, rate_limited: 0, invalid_markets: 0, rejected_by: {}, optional_dropped: 0, v2_markets: 0, too_large: 0, last_rejected: null, last_success_ms: null, last_error: null };
+  return {
+    requests: 0,
+    errors: 0,
+    rate_limited: 0,
+    invalid_markets: 0,
+    rejected_by: {},
+    optional_dropped: 0,
+    v2_markets: 0,
+    too_large: 0,
+    last_rejected: null,
+    last_success_ms: null,
+    last_error: null,
+  };
 }
 
 /** Keys remembered for `firstSighting` (bounded: the oldest are forgotten). */
@@ -113,7 +125,9 @@ export class GammaClient {
     return { ok: true, data: body };
   }
 
-  private async fetchText(url: string): Promise<{ ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null }> {
+  private async fetchText(
+    url: string,
+  ): Promise<{ ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null }> {
     // One controller per request, linked to the deadline and to the owner's stop signal
     // by listeners removed in `finally`: AbortSignal.any() on a long-lived stop signal
     // accumulates dependents in Node 20, which a days-long poll loop must not do.
@@ -127,11 +141,21 @@ export class GammaClient {
       const resp = await fetch(url, { signal: ctl.signal, headers: { accept: 'application/json' } });
       if (resp.status === 429) {
         await resp.body?.cancel();
-        return { ok: false, kind: 'rate_limited', message: 'HTTP 429', retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
+        return {
+          ok: false,
+          kind: 'rate_limited',
+          message: 'HTTP 429',
+          retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()),
+        };
       }
       if (!resp.ok) {
         await resp.body?.cancel();
-        return { ok: false, kind: 'http', message: `HTTP ${resp.status}`, retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()) };
+        return {
+          ok: false,
+          kind: 'http',
+          message: `HTTP ${resp.status}`,
+          retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()),
+        };
       }
       // Streamed with a byte cap: an endless body must not grow the process.
       const body = await readBodyCapped(resp, this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES);

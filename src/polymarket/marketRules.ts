@@ -37,7 +37,8 @@ export function detectResolution(m: Pick<GammaMarket, 'description' | 'resolutio
   // The TWAP fixture has no description, only `data.chain.link/streams/…` as source.
   if (text.includes('chainlink') || text.includes('data.chain.link')) {
     if (!twap) return { rule: 'end_gte_start', source: 'chainlink' };
-    const lookback = cfg?.twapLookbackSeconds ?? (/twap-60s|60-second|60 second/.test(text) ? 60 : /twap-30s|30-second|30 second/.test(text) ? 30 : null);
+    const lookback =
+      cfg?.twapLookbackSeconds ?? (/twap-60s|60-second|60 second/.test(text) ? 60 : /twap-30s|30-second|30 second/.test(text) ? 30 : null);
     return lookback === 60 || lookback === 30 ? { rule: 'twap_gte_start', source: 'chainlink', lookback_s: lookback } : null;
   }
   if (text.includes('binance')) {
@@ -69,5 +70,8 @@ export function mapTokens(outcomes: readonly string[], tokenIds: readonly string
   const upId = tokenIds[up];
   const downId = tokenIds[down];
   if (!upId || !downId || upId === downId) return null;
-  return [{ token_id: upId, outcome: 'Up' }, { token_id: downId, outcome: 'Down' }];
+  return [
+    { token_id: upId, outcome: 'Up' },
+    { token_id: downId, outcome: 'Down' },
+  ];
 }

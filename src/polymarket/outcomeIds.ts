@@ -18,8 +18,7 @@
 export type OutcomeIdsRejection = 'unsupported_version' | 'position_ids_without_version' | 'missing_ids' | 'non_decimal_ids';
 
 export type OutcomeIds =
-  | { ok: true; version: 'v1' | 'v2'; legacy: boolean; ids: string[] }
-  | { ok: false; code: OutcomeIdsRejection; reason: string };
+  { ok: true; version: 'v1' | 'v2'; legacy: boolean; ids: string[] } | { ok: false; code: OutcomeIdsRejection; reason: string };
 
 /** A uint256 written in decimal, without sign or leading zeros. */
 const DECIMAL_ID = /^(0|[1-9][0-9]{0,77})$/;
@@ -42,7 +41,8 @@ function ids(field: 'positionIds' | 'clobTokenIds', v: unknown, version: 'v1' | 
   const list = stringArray(v);
   if (list === null || list.length === 0) return { ok: false, code: 'missing_ids', reason: `${field} is not a list of ids` };
   const bad = list.find((id) => !DECIMAL_ID.test(id));
-  if (bad !== undefined) return { ok: false, code: 'non_decimal_ids', reason: `${field} holds a non-decimal id ${JSON.stringify(bad.slice(0, 80))}` };
+  if (bad !== undefined)
+    return { ok: false, code: 'non_decimal_ids', reason: `${field} holds a non-decimal id ${JSON.stringify(bad.slice(0, 80))}` };
   return { ok: true, version, legacy, ids: list };
 }
 
@@ -51,9 +51,11 @@ export function selectOutcomeIds(m: { version?: unknown; positionIds?: unknown; 
   const version = m.version;
   if (version === 'v2') return ids('positionIds', m.positionIds, 'v2', false);
   if (version === 'v1') return ids('clobTokenIds', m.clobTokenIds, 'v1', false);
-  if (version !== undefined && version !== null) return { ok: false, code: 'unsupported_version', reason: `version ${JSON.stringify(version)} is not supported (v1 or v2)` };
+  if (version !== undefined && version !== null)
+    return { ok: false, code: 'unsupported_version', reason: `version ${JSON.stringify(version)} is not supported (v1 or v2)` };
   // An empty list names no ids, so it is no ambiguity; any id in it is.
-  const positionIds = m.positionIds === undefined || m.positionIds === null ? [] : stringArray(m.positionIds) ?? [m.positionIds];
-  if (positionIds.length > 0) return { ok: false, code: 'position_ids_without_version', reason: 'positionIds without a version: cannot tell which ids trade' };
+  const positionIds = m.positionIds === undefined || m.positionIds === null ? [] : (stringArray(m.positionIds) ?? [m.positionIds]);
+  if (positionIds.length > 0)
+    return { ok: false, code: 'position_ids_without_version', reason: 'positionIds without a version: cannot tell which ids trade' };
   return ids('clobTokenIds', m.clobTokenIds, 'v1', true);
 }

@@ -12,7 +12,6 @@ import { readBodyCapped } from '../net/httpBody.ts';
 /** The doctor reads at most this much of an HTTP answer. */
 const DOCTOR_BODY_MAX_BYTES = 1024 * 1024;
 
-
 /** GET `url`; ok when the answer is HTTP 200 with a JSON body. Never rejects. */
 export async function checkHttp(source: string, url: string, timeoutMs: number): Promise<DoctorRow> {
   const t0 = performance.now();
@@ -23,14 +22,25 @@ export async function checkHttp(source: string, url: string, timeoutMs: number):
       await res.body?.cancel();
       const retry = res.headers.get('retry-after');
       const what = res.status === 429 ? `rate limited: HTTP 429${retry ? ` (Retry-After ${retry})` : ''}` : `HTTP ${res.status}`;
-      return { source, ok: false, detail: what, latency_ms: latency(), ...(res.status === 451 || res.status === 403 ? { blocked: true } : {}) };
+      return {
+        source,
+        ok: false,
+        detail: what,
+        latency_ms: latency(),
+        ...(res.status === 451 || res.status === 403 ? { blocked: true } : {}),
+      };
     }
     const body = await readBodyCapped(res, DOCTOR_BODY_MAX_BYTES);
     if (!body.ok) return { source, ok: false, detail: body.message, latency_ms: latency() };
     JSON.parse(body.text);
     return { source, ok: true, detail: `HTTP 200, ${body.bytes} bytes`, latency_ms: latency() };
   } catch (err) {
-    const detail = err instanceof SyntaxError ? 'HTTP 200 but not JSON' : err instanceof DOMException && err.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : describeError(err);
+    const detail =
+      err instanceof SyntaxError
+        ? 'HTTP 200 but not JSON'
+        : err instanceof DOMException && err.name === 'TimeoutError'
+          ? `timeout after ${timeoutMs} ms`
+          : describeError(err);
     return { source, ok: false, detail, latency_ms: null };
   }
 }

@@ -74,7 +74,12 @@ export interface PolymarketFeedStats {
   rest: ClobRestStats;
   books: BookKeeperCounters & { tracked: number; live: number; resyncs_queued: number; resyncs_throttled: number };
   tokens: TokenHealth[];
-  resolution: ResolutionWatcher['counters'] & { pending: number; subscribed_after_end: number; refused_by: Record<string, number>; recent_disagreements: Disagreement[] };
+  resolution: ResolutionWatcher['counters'] & {
+    pending: number;
+    subscribed_after_end: number;
+    refused_by: Record<string, number>;
+    recent_disagreements: Disagreement[];
+  };
 }
 
 export interface PolymarketFeeds {
@@ -123,9 +128,13 @@ class PolymarketFeedSet implements PolymarketFeeds {
       },
     });
     this.watcher = new ResolutionWatcher({
-      emit: o.emit, now, fetchMarket: (id) => rest.market(id), ...o.resolution,
+      emit: o.emit,
+      now,
+      fetchMarket: (id) => rest.market(id),
+      ...o.resolution,
       onDisagreement: (d) => o.log?.warn({ ...d }, 'official resolution disagrees with our own reading'),
-      onRefused: (r) => this.refusedLog(r.reason, logEveryMs).note(`${r.reason} (${r.via}: market ${r.market_id}, winner ${r.winning_token_id})`, { ...r }),
+      onRefused: (r) =>
+        this.refusedLog(r.reason, logEveryMs).note(`${r.reason} (${r.via}: market ${r.market_id}, winner ${r.winning_token_id})`, { ...r }),
     });
     this.pool = this.buildPool();
     this.rtds = this.buildRtds();
@@ -135,8 +144,15 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const o = this.o;
     const wsLog = stateLogger(o.log, 'polymarket_ws');
     return new ClobWsPool({
-      url: o.clobWsUrl, maxAssetsPerConnection: o.maxAssetsPerConnection, pingIntervalMs: o.clobPingIntervalMs, staleAfterMs: o.staleAfterMs,
-      bookStaleAfterMs: o.bookStaleAfterMs, backoff: o.backoff, now: this.now, onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs), tap: o.tap,
+      url: o.clobWsUrl,
+      maxAssetsPerConnection: o.maxAssetsPerConnection,
+      pingIntervalMs: o.clobPingIntervalMs,
+      staleAfterMs: o.staleAfterMs,
+      bookStaleAfterMs: o.bookStaleAfterMs,
+      backoff: o.backoff,
+      now: this.now,
+      onMessages: (msgs, recvMs) => this.onMessages(msgs, recvMs),
+      tap: o.tap,
       onReconnect: (tokens) => this.keeper.invalidate(tokens, 'reconnected: possible gap'),
       onState: (shard, state, reason) => wsLog(state, reason, { shard }),
     });
@@ -146,8 +162,14 @@ class PolymarketFeedSet implements PolymarketFeeds {
     const o = this.o;
     const rtdsLog = stateLogger(o.log, 'rtds');
     return new RtdsFeed({
-      url: o.rtdsUrl, pingIntervalMs: o.rtdsPingIntervalMs, staleAfterMs: o.staleAfterMs, backoff: o.backoff, now: this.now, tap: o.tap,
-      twapSilenceMs: o.twap?.silenceMs, twapRetryMs: o.twap?.retryMs,
+      url: o.rtdsUrl,
+      pingIntervalMs: o.rtdsPingIntervalMs,
+      staleAfterMs: o.staleAfterMs,
+      backoff: o.backoff,
+      now: this.now,
+      tap: o.tap,
+      twapSilenceMs: o.twap?.silenceMs,
+      twapRetryMs: o.twap?.retryMs,
       emit: (p) => {
         this.watcher.observeReference(p);
         o.emit(p);
@@ -155,47 +177,77 @@ class PolymarketFeedSet implements PolymarketFeeds {
       onState: (state, reason) => rtdsLog(state, reason, {}),
       onTwap: (lookback: TwapLookback, unavailable) => {
         if (unavailable === null) o.log?.info({ lookback_s: lookback }, `rtds: TWAP ${lookback} s available`);
-        else o.log?.warn({ lookback_s: lookback, reason: unavailable }, `rtds: TWAP ${lookback} s unavailable (${unavailable}): TWAP markets read Chainlink spot, flagged estimated`);
+        else
+          o.log?.warn(
+            { lookback_s: lookback, reason: unavailable },
+            `rtds: TWAP ${lookback} s unavailable (${unavailable}): TWAP markets read Chainlink spot, flagged estimated`,
+          );
       },
     });
   }
 
   private refusedLog(reason: string, intervalMs: number): BurstLog {
     let b = this.refusedLogs.get(reason);
-    if (!b) this.refusedLogs.set(reason, (b = new BurstLog({ warn: (obj: object, msg: string) => this.o.log?.warn(obj, msg) }, 'official result ignored', intervalMs, this.now)));
+    if (!b)
+      this.refusedLogs.set(
+        reason,
+        (b = new BurstLog(
+          { warn: (obj: object, msg: string) => this.o.log?.warn(obj, msg) },
+          'official result ignored',
+          intervalMs,
+          this.now,
+        )),
+      );
     return b;
   }
 
   start(): void {
     this.rtds.start();
-    this.timers.push(setInterval(() => {
-      this.watcher.tick();
-      this.applySubscriptions();
-      // The WS normally sends a book right after subscribing; fetch it over REST if not.
-      this.keeper.invalidate(this.keeper.overdue(this.now(), this.o.snapshotWaitMs ?? 5_000), 'no snapshot after subscribing');
-    }, this.o.tickMs ?? 1_000));
-    this.timers.push(setInterval(() => {
-      this.resyncLog.flush();
-      this.droppedLog.flush();
-      const dropped = this.pool.stats().optionalDropped;
-      if (dropped > this.droppedSeen) this.droppedLog.note(`${dropped - this.droppedSeen} more (${dropped} in all): tick_size or best_bid/best_ask`);
-      this.droppedSeen = dropped;
-      for (const b of this.refusedLogs.values()) b.flush();
-      for (const s of this.statuses()) this.o.emit(s);
-    }, this.o.statusIntervalMs ?? 5_000));
+    this.timers.push(
+      setInterval(() => {
+        this.watcher.tick();
+        this.applySubscriptions();
+        // The WS normally sends a book right after subscribing; fetch it over REST if not.
+        this.keeper.invalidate(this.keeper.overdue(this.now(), this.o.snapshotWaitMs ?? 5_000), 'no snapshot after subscribing');
+      }, this.o.tickMs ?? 1_000),
+    );
+    this.timers.push(
+      setInterval(() => {
+        this.resyncLog.flush();
+        this.droppedLog.flush();
+        const dropped = this.pool.stats().optionalDropped;
+        if (dropped > this.droppedSeen)
+          this.droppedLog.note(`${dropped - this.droppedSeen} more (${dropped} in all): tick_size or best_bid/best_ask`);
+        this.droppedSeen = dropped;
+        for (const b of this.refusedLogs.values()) b.flush();
+        for (const s of this.statuses()) this.o.emit(s);
+      }, this.o.statusIntervalMs ?? 5_000),
+    );
   }
 
   private onMessages(msgs: ClobMessage[], recvMs: number): void {
     for (const m of msgs) {
       if (m.kind === 'market_resolved') {
-        this.watcher.onOfficial({ market_id: m.market, token_ids: m.assetIds, winning_token_id: m.winningAssetId, winning_outcome: m.winningOutcome }, 'socket');
+        this.watcher.onOfficial(
+          { market_id: m.market, token_ids: m.assetIds, winning_token_id: m.winningAssetId, winning_outcome: m.winningOutcome },
+          'socket',
+        );
         this.applySubscriptions();
       } else if (m.kind === 'last_trade_price') {
         this.trades += 1;
         // The print feeds tape confirmation (src/analytics); a size-0 print carries no volume.
-        if (m.size > 0) this.o.emit({ event_type: 'market_trade', market_id: m.market, token_id: m.assetId, px: m.px, qty: m.size, side: m.side, ts_exchange_ms: m.tsMs, ts_unix_ms: recvMs });
-      }
-      else this.keeper.onMessage(m, recvMs);
+        if (m.size > 0)
+          this.o.emit({
+            event_type: 'market_trade',
+            market_id: m.market,
+            token_id: m.assetId,
+            px: m.px,
+            qty: m.size,
+            side: m.side,
+            ts_exchange_ms: m.tsMs,
+            ts_unix_ms: recvMs,
+          });
+      } else this.keeper.onMessage(m, recvMs);
     }
   }
 
@@ -208,7 +260,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
   /** Subscribes the active markets plus ended ones still waiting for their official result. */
   private applySubscriptions(): void {
     const byId = new Map<string, MarketInfo>();
-    for (const m of this.watcher.awaitingOfficial(this.o.keepSubscribedAfterEndMs ?? KEEP_SUBSCRIBED_AFTER_END_MS)) byId.set(m.market_id, m);
+    for (const m of this.watcher.awaitingOfficial(this.o.keepSubscribedAfterEndMs ?? KEEP_SUBSCRIBED_AFTER_END_MS))
+      byId.set(m.market_id, m);
     for (const m of this.active) byId.set(m.market_id, m);
     const want = new Set<string>();
     for (const m of byId.values()) for (const t of m.tokens) want.add(t.token_id);
@@ -227,11 +280,29 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private statuses() {
     const { perShard: _perShard, ...ws } = this.pool.stats();
     const w = this.watcher.counters;
-    return polymarketStatuses({
-      ws, rtds: this.rtds.stats(), rtdsTwapSummary: this.rtds.twapSummary(), rest: this.rest.stats, restWaitMs: this.rest.waitMs(), keeper: this.keeper.counters,
-      tokens: this.keeper.stats(), liveBooks: this.keeper.liveCount(), trades: this.trades, resyncs: this.resyncer.counters,
-      resolution: { refused: w.refused, official: w.official, own: w.own, own_estimated: w.own_estimated, awaiting: this.awaitingCount(), refusedBy: { ...this.watcher.refusedBy } },
-    }, this.now());
+    return polymarketStatuses(
+      {
+        ws,
+        rtds: this.rtds.stats(),
+        rtdsTwapSummary: this.rtds.twapSummary(),
+        rest: this.rest.stats,
+        restWaitMs: this.rest.waitMs(),
+        keeper: this.keeper.counters,
+        tokens: this.keeper.stats(),
+        liveBooks: this.keeper.liveCount(),
+        trades: this.trades,
+        resyncs: this.resyncer.counters,
+        resolution: {
+          refused: w.refused,
+          official: w.official,
+          own: w.own,
+          own_estimated: w.own_estimated,
+          awaiting: this.awaitingCount(),
+          refusedBy: { ...this.watcher.refusedBy },
+        },
+      },
+      this.now(),
+    );
   }
 
   private awaitingCount(): number {
@@ -241,13 +312,26 @@ class PolymarketFeedSet implements PolymarketFeeds {
   stats(): PolymarketFeedStats {
     const ts = this.now();
     const { perShard: _perShard, ...ws } = this.pool.stats();
-    const tokens = this.keeper.stats().map((t) => ({ ...t, book_age_ms: t.last_update_ms === null ? null : Math.max(0, ts - t.last_update_ms) }));
+    const tokens = this.keeper
+      .stats()
+      .map((t) => ({ ...t, book_age_ms: t.last_update_ms === null ? null : Math.max(0, ts - t.last_update_ms) }));
     return {
-      ws, rtds: this.rtds.stats(), rest: { ...this.rest.stats },
-      books: { ...this.keeper.counters, tracked: tokens.length, live: this.keeper.liveCount(), resyncs_queued: this.resyncer.queued, resyncs_throttled: this.resyncer.counters.throttled },
+      ws,
+      rtds: this.rtds.stats(),
+      rest: { ...this.rest.stats },
+      books: {
+        ...this.keeper.counters,
+        tracked: tokens.length,
+        live: this.keeper.liveCount(),
+        resyncs_queued: this.resyncer.queued,
+        resyncs_throttled: this.resyncer.counters.throttled,
+      },
       tokens,
       resolution: {
-        ...this.watcher.counters, pending: this.watcher.pending(), subscribed_after_end: this.awaitingCount(), refused_by: { ...this.watcher.refusedBy },
+        ...this.watcher.counters,
+        pending: this.watcher.pending(),
+        subscribed_after_end: this.awaitingCount(),
+        refused_by: { ...this.watcher.refusedBy },
         recent_disagreements: [...this.watcher.disagreements],
       },
     };
@@ -264,7 +348,10 @@ class PolymarketFeedSet implements PolymarketFeeds {
  * Logs a feed's state changes: a new failure reason once at info, the same reason again
  * (every retry of a night without network) at debug.
  */
-function stateLogger(log: FeedLogger | undefined, name: string): (state: FeedState, reason: string | null, extra: Record<string, unknown>) => void {
+function stateLogger(
+  log: FeedLogger | undefined,
+  name: string,
+): (state: FeedState, reason: string | null, extra: Record<string, unknown>) => void {
   let lastReason: string | null = null;
   return (state, reason, extra) => {
     if (!log) return;

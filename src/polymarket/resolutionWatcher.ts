@@ -16,7 +16,14 @@
  * engine decides what to do with it), and any disagreement is recorded and reported.
  */
 import type { MarketInfo, MarketResolved, Outcome, ReferencePrice } from '../core/events.ts';
-import { checkOfficialResult, readableAt, readOutcome, ReferenceBuffer, type OfficialClaim, type OfficialRefusal } from '../core/resolution.ts';
+import {
+  checkOfficialResult,
+  readableAt,
+  readOutcome,
+  ReferenceBuffer,
+  type OfficialClaim,
+  type OfficialRefusal,
+} from '../core/resolution.ts';
 import type { RestMarket, RestResult } from './clobRest.ts';
 
 export interface Disagreement {
@@ -66,7 +73,16 @@ export class ResolutionWatcher {
   private readonly done = new Set<string>();
   readonly refs = new ReferenceBuffer();
   readonly disagreements: Disagreement[] = [];
-  readonly counters = { own: 0, own_estimated: 0, official: 0, officialAfterOwn: 0, disagreements: 0, pollErrors: 0, givenUp: 0, refused: 0 };
+  readonly counters = {
+    own: 0,
+    own_estimated: 0,
+    official: 0,
+    officialAfterOwn: 0,
+    disagreements: 0,
+    pollErrors: 0,
+    givenUp: 0,
+    refused: 0,
+  };
   readonly refusedBy: Partial<Record<OfficialRefusal, number>> = {};
 
   constructor(private readonly opts: ResolutionWatcherOptions) {}
@@ -130,7 +146,8 @@ export class ResolutionWatcher {
   awaitingOfficial(keepMs: number): MarketInfo[] {
     const now = this.opts.now();
     const out: MarketInfo[] = [];
-    for (const w of this.watches.values()) if (w.official === null && now >= w.info.window_end_ms && now < w.info.window_end_ms + keepMs) out.push(w.info);
+    for (const w of this.watches.values())
+      if (w.official === null && now >= w.info.window_end_ms && now < w.info.window_end_ms + keepMs) out.push(w.info);
     return out;
   }
 
@@ -156,7 +173,15 @@ export class ResolutionWatcher {
       }
       const winner = r.value.tokens.find((t) => t.winner === true);
       if (!r.value.closed || !winner) return;
-      this.onOfficial({ market_id: r.value.condition_id, token_ids: r.value.tokens.map((t) => t.token_id), winning_token_id: winner.token_id, winning_outcome: winner.outcome }, 'rest');
+      this.onOfficial(
+        {
+          market_id: r.value.condition_id,
+          token_ids: r.value.tokens.map((t) => t.token_id),
+          winning_token_id: winner.token_id,
+          winning_outcome: winner.outcome,
+        },
+        'rest',
+      );
     });
   }
 
@@ -164,8 +189,13 @@ export class ResolutionWatcher {
     const token = w.info.tokens.find((t) => t.outcome === outcome)!;
     if (w.emitted === null) w.emitted = source;
     this.opts.emit({
-      event_type: 'market_resolved', market_id: w.info.market_id, winning_token_id: token.token_id, winning_outcome: outcome, source,
-      ...(estimated ? { estimated: true } : {}), ts_unix_ms: this.opts.now(),
+      event_type: 'market_resolved',
+      market_id: w.info.market_id,
+      winning_token_id: token.token_id,
+      winning_outcome: outcome,
+      source,
+      ...(estimated ? { estimated: true } : {}),
+      ts_unix_ms: this.opts.now(),
     });
   }
 

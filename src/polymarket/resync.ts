@@ -31,7 +31,11 @@ export interface ResyncerOptions {
 class Bucket {
   private level: number;
   private atMs: number;
-  constructor(private readonly capacity: number, private readonly refillMs: number, nowMs: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly refillMs: number,
+    nowMs: number,
+  ) {
     this.level = capacity;
     this.atMs = nowMs;
   }
@@ -151,7 +155,8 @@ export class Resyncer {
       this.counters.fetched += 1;
       this.failures.delete(tokenId);
       const b = r.value;
-      if (keeper.stateOf(tokenId) !== 'live' && keeper.applySnapshot(tokenId, b.bids, b.asks, b.tsMs, this.opts.now(), b.tickSize)) this.counters.applied += 1;
+      if (keeper.stateOf(tokenId) !== 'live' && keeper.applySnapshot(tokenId, b.bids, b.asks, b.tsMs, this.opts.now(), b.tickSize))
+        this.counters.applied += 1;
     }
     this.pump();
   }

@@ -89,7 +89,14 @@ export class GammaRollover {
     this.backoffMaxMs = opts.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS;
     this.maxActive = opts.maxActive ?? DEFAULT_MAX_ACTIVE;
     this.random = opts.random ?? Math.random;
-    this.client = new GammaClient({ baseUrl: opts.baseUrl, nowMs: opts.nowMs, timeoutMs: opts.timeoutMs, signal: this.stopper.signal, counters: this.counters, tap: opts.tap });
+    this.client = new GammaClient({
+      baseUrl: opts.baseUrl,
+      nowMs: opts.nowMs,
+      timeoutMs: opts.timeoutMs,
+      signal: this.stopper.signal,
+      counters: this.counters,
+      tap: opts.tap,
+    });
   }
 
   /** Markets currently in the active set (a copy). */
@@ -99,8 +106,16 @@ export class GammaRollover {
 
   stats(): RolloverStats {
     return {
-      ...this.counters, rejected_by: { ...this.counters.rejected_by }, active: this.active.size, polls: this.polls, retries: this.retries, consecutive_failures: this.failuresInRow,
-      next_poll_ms: this.nextPollAtMs, overflow: this.overflow, rate_limited_now: this.rateLimitedNow, retry_after_ms: this.retryAfterMs,
+      ...this.counters,
+      rejected_by: { ...this.counters.rejected_by },
+      active: this.active.size,
+      polls: this.polls,
+      retries: this.retries,
+      consecutive_failures: this.failuresInRow,
+      next_poll_ms: this.nextPollAtMs,
+      overflow: this.overflow,
+      rate_limited_now: this.rateLimitedNow,
+      retry_after_ms: this.retryAfterMs,
     };
   }
 
@@ -113,16 +128,47 @@ export class GammaRollover {
     const s = this.stats();
     const waitMs = Math.max(0, Math.round(s.next_poll_ms - nowMs));
     const failing = s.consecutive_failures > 0 || s.last_success_ms === null;
-    const state: FeedState = s.rate_limited_now ? 'rate_limited' : s.last_success_ms === null ? (s.errors > 0 ? 'down' : 'connecting') : failing ? 'stale' : 'live';
-    const reason = state === 'rate_limited'
-      ? `HTTP 429: next poll in ${(waitMs / 1_000).toFixed(1)} s${s.retry_after_ms !== null ? ` (Retry-After ${(s.retry_after_ms / 1_000).toFixed(0)} s)` : ''}`
-      : failing ? s.last_error : `${s.active} markets active`;
-    const counts: Record<string, number> = { active: s.active, polls: s.polls, errors: s.errors, rate_limited: s.rate_limited, rejected_markets: s.invalid_markets, optional_fields_dropped: s.optional_dropped, v2_markets: s.v2_markets, too_large: s.too_large };
+    const state: FeedState = s.rate_limited_now
+      ? 'rate_limited'
+      : s.last_success_ms === null
+        ? s.errors > 0
+          ? 'down'
+          : 'connecting'
+        : failing
+          ? 'stale'
+          : 'live';
+    const reason =
+      state === 'rate_limited'
+        ? `HTTP 429: next poll in ${(waitMs / 1_000).toFixed(1)} s${s.retry_after_ms !== null ? ` (Retry-After ${(s.retry_after_ms / 1_000).toFixed(0)} s)` : ''}`
+        : failing
+          ? s.last_error
+          : `${s.active} markets active`;
+    const counts: Record<string, number> = {
+      active: s.active,
+      polls: s.polls,
+      errors: s.errors,
+      rate_limited: s.rate_limited,
+      rejected_markets: s.invalid_markets,
+      optional_fields_dropped: s.optional_dropped,
+      v2_markets: s.v2_markets,
+      too_large: s.too_large,
+    };
     for (const [code, n] of Object.entries(s.rejected_by)) counts[`rejected_${code}`] = n;
     return {
-      event_type: 'venue_status', source: 'gamma', state, reason, messages: s.requests, trades: 0, parse_errors: s.invalid_markets, rejected: s.rate_limited,
-      reconnects: s.retries, last_message_ts_ms: s.last_success_ms, next_retry_ms: state === 'live' || state === 'connecting' ? null : waitMs,
-      last_error: s.last_error, counts, ts_unix_ms: Math.floor(nowMs),
+      event_type: 'venue_status',
+      source: 'gamma',
+      state,
+      reason,
+      messages: s.requests,
+      trades: 0,
+      parse_errors: s.invalid_markets,
+      rejected: s.rate_limited,
+      reconnects: s.retries,
+      last_message_ts_ms: s.last_success_ms,
+      next_retry_ms: state === 'live' || state === 'connecting' ? null : waitMs,
+      last_error: s.last_error,
+      counts,
+      ts_unix_ms: Math.floor(nowMs),
     };
   }
 
@@ -132,7 +178,8 @@ export class GammaRollover {
     if (this.failuresInRow > 0) this.retries++;
     const startedMs = this.opts.nowMs();
     const pass = await runDiscoveryPass(this.client, this.opts.families, startedMs, this.opts);
-    for (const r of pass.newRejects) this.opts.log?.warn({ code: r.code, reason: r.reason }, `gamma: market rejected (${r.code}): ${r.reason}`);
+    for (const r of pass.newRejects)
+      this.opts.log?.warn({ code: r.code, reason: r.reason }, `gamma: market rejected (${r.code}): ${r.reason}`);
     for (const d of pass.newDropped) this.opts.log?.warn({ field: d }, `gamma: malformed optional field dropped, market kept: ${d}`);
     this.rateLimitedNow = pass.rateLimited;
     this.retryAfterMs = pass.retryAfterMs;
@@ -164,7 +211,10 @@ export class GammaRollover {
     if (found.window_end_ms <= nowMs) return false;
     const cur = this.active.get(found.market_id);
     // A known price to beat is never forgotten because one response lacked it.
-    const m = cur && cur.price_to_beat !== null && found.price_to_beat === null ? { ...found, price_to_beat: cur.price_to_beat, price_to_beat_estimated: cur.price_to_beat_estimated } : found;
+    const m =
+      cur && cur.price_to_beat !== null && found.price_to_beat === null
+        ? { ...found, price_to_beat: cur.price_to_beat, price_to_beat_estimated: cur.price_to_beat_estimated }
+        : found;
     if (cur && JSON.stringify(cur) === JSON.stringify(m)) return false;
     if (!cur && this.active.size >= this.maxActive) {
       this.overflow++;
@@ -203,10 +253,13 @@ export class GammaRollover {
 
   private schedule(delayMs: number): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.inFlight = this.tick().finally(() => (this.inFlight = null));
-    }, Math.max(0, delayMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.inFlight = this.tick().finally(() => (this.inFlight = null));
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   private async tick(): Promise<void> {

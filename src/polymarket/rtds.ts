@@ -16,10 +16,24 @@
  */
 import type { FeedState, ReferencePrice, TwapLookback } from '../core/events.ts';
 import { ResilientSocket, type SocketStats } from '../net/socket.ts';
-import { parseRtdsFrame, RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE, RTDS_PING_FRAME, RTDS_PING_INTERVAL_MS, TWAP_TOPICS, twapSubscribeFrame } from './wire/rtdsMessages.ts';
+import {
+  parseRtdsFrame,
+  RTDS_BINANCE_SUBSCRIBE,
+  RTDS_CHAINLINK_SUBSCRIBE,
+  RTDS_PING_FRAME,
+  RTDS_PING_INTERVAL_MS,
+  TWAP_TOPICS,
+  twapSubscribeFrame,
+} from './wire/rtdsMessages.ts';
 import type { RawTap } from '../net/tap.ts';
 
-export { parseRtdsFrame, RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE, RTDS_PING_FRAME, RTDS_PING_INTERVAL_MS } from './wire/rtdsMessages.ts';
+export {
+  parseRtdsFrame,
+  RTDS_BINANCE_SUBSCRIBE,
+  RTDS_CHAINLINK_SUBSCRIBE,
+  RTDS_PING_FRAME,
+  RTDS_PING_INTERVAL_MS,
+} from './wire/rtdsMessages.ts';
 
 export interface RtdsOptions {
   url: string;
@@ -89,7 +103,15 @@ export class RtdsFeed {
 
   constructor(private readonly opts: RtdsOptions) {
     this.now = opts.now ?? Date.now;
-    this.twap = (opts.twapLookbacks ?? [30, 60]).map((l) => ({ topic: TWAP_TOPICS[l], lookback_s: l, prices: 0, unavailable: null, topic_not_found: 0, sinceMs: 0, lastPriceRecvMs: null }));
+    this.twap = (opts.twapLookbacks ?? [30, 60]).map((l) => ({
+      topic: TWAP_TOPICS[l],
+      lookback_s: l,
+      prices: 0,
+      unavailable: null,
+      topic_not_found: 0,
+      sinceMs: 0,
+      lastPriceRecvMs: null,
+    }));
     this.socket = new ResilientSocket({
       name: 'rtds',
       url: opts.url,
@@ -138,8 +160,14 @@ export class RtdsFeed {
 
   private checkTwap(t: TwapState, now: number): void {
     const silentMs = now - Math.max(t.lastPriceRecvMs ?? 0, t.sinceMs);
-    if (t.unavailable === null && silentMs > (this.opts.twapSilenceMs ?? 30_000)) this.setTwap(t, `no ${t.topic} message for ${Math.round(silentMs / 1_000)} s`);
-    if (t.unavailable !== null && now - t.sinceMs > (this.opts.twapRetryMs ?? 300_000) && this.socket.send(twapSubscribeFrame(t.lookback_s))) t.sinceMs = now;
+    if (t.unavailable === null && silentMs > (this.opts.twapSilenceMs ?? 30_000))
+      this.setTwap(t, `no ${t.topic} message for ${Math.round(silentMs / 1_000)} s`);
+    if (
+      t.unavailable !== null &&
+      now - t.sinceMs > (this.opts.twapRetryMs ?? 300_000) &&
+      this.socket.send(twapSubscribeFrame(t.lookback_s))
+    )
+      t.sinceMs = now;
   }
 
   private setTwap(t: TwapState, unavailable: string | null): void {
@@ -157,7 +185,9 @@ export class RtdsFeed {
       this.counts.ignored += 1;
     } else if (r.kind === 'topic_not_found') {
       // A refusal that names no topic is ours only for the TWAP topics that never delivered.
-      const hit = this.twap.filter((t) => (r.topics.length > 0 ? r.topics.includes(t.topic) : t.lastPriceRecvMs === null || t.lastPriceRecvMs < t.sinceMs));
+      const hit = this.twap.filter((t) =>
+        r.topics.length > 0 ? r.topics.includes(t.topic) : t.lastPriceRecvMs === null || t.lastPriceRecvMs < t.sinceMs,
+      );
       for (const t of hit) {
         t.topic_not_found += 1;
         this.setTwap(t, 'topic not found');
@@ -197,8 +227,17 @@ export class RtdsFeed {
 
   stats(): RtdsStats {
     return {
-      socket: this.socket.stats, ...this.counts, lastPriceMs: Object.fromEntries(this.lastTs), bySource: { ...this.bySource },
-      twap: this.twap.map(({ topic, lookback_s, prices, unavailable, topic_not_found }) => ({ topic, lookback_s, prices, unavailable, topic_not_found })),
+      socket: this.socket.stats,
+      ...this.counts,
+      lastPriceMs: Object.fromEntries(this.lastTs),
+      bySource: { ...this.bySource },
+      twap: this.twap.map(({ topic, lookback_s, prices, unavailable, topic_not_found }) => ({
+        topic,
+        lookback_s,
+        prices,
+        unavailable,
+        topic_not_found,
+      })),
     };
   }
 

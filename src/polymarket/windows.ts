@@ -62,7 +62,7 @@ export function etOffsetMs(tsMs: number): number {
   const p = etParts(tsMs);
   const sec = Math.floor(tsMs / 1000) % 60;
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, sec);
-  return asUtc - (Math.floor(tsMs / 1000) * 1000);
+  return asUtc - Math.floor(tsMs / 1000) * 1000;
 }
 
 /** Floors `tsMs` onto an ET-anchored grid of `stepMs` shifted by `anchorMs` (ET wall time). */
@@ -136,12 +136,20 @@ export function familyFromSlug(slug: string): MarketFamily | null {
 /** Gamma series `recurrence` values seen on BTC up/down series ("5m" in the 5m fixture). */
 export function familyFromRecurrence(recurrence: string | null | undefined): MarketFamily | null {
   switch ((recurrence ?? '').toLowerCase()) {
-    case '5m': return '5m';
-    case '15m': return '15m';
-    case '1h': case 'hourly': return '1h';
-    case '4h': return '4h';
-    case '1d': case 'daily': return '1d';
-    default: return null;
+    case '5m':
+      return '5m';
+    case '15m':
+      return '15m';
+    case '1h':
+    case 'hourly':
+      return '1h';
+    case '4h':
+      return '4h';
+    case '1d':
+    case 'daily':
+      return '1d';
+    default:
+      return null;
   }
 }
 

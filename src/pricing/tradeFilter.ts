@@ -28,7 +28,12 @@ export interface TradeFilterOptions {
 }
 
 export const DEFAULT_TRADE_FILTER: Readonly<TradeFilterOptions> = Object.freeze({
-  minPx: 1_000, maxPx: 10_000_000, maxDeviationFrac: 0.1, outOfOrderToleranceMs: 1_000, recentIdsMax: 4_096, referenceMaxAgeMs: 10_000,
+  minPx: 1_000,
+  maxPx: 10_000_000,
+  maxDeviationFrac: 0.1,
+  outOfOrderToleranceMs: 1_000,
+  recentIdsMax: 4_096,
+  referenceMaxAgeMs: 10_000,
 });
 
 export const TRADE_REJECT_REASONS = ['duplicate', 'out_of_order', 'absurd_px'] as const;
@@ -100,7 +105,10 @@ export class TradeFilter {
     }
     const last = mem.lastExchangeMs;
     if (last !== null && t.ts_exchange_ms < last - o.outOfOrderToleranceMs) {
-      return { reason: 'out_of_order', detail: `exchange time ${t.ts_exchange_ms} is ${last - t.ts_exchange_ms} ms before the last accepted trade` };
+      return {
+        reason: 'out_of_order',
+        detail: `exchange time ${t.ts_exchange_ms} is ${last - t.ts_exchange_ms} ms before the last accepted trade`,
+      };
     }
     if (last !== null && t.ts_exchange_ms <= last && mem.recent.has(t.trade_id)) {
       return { reason: 'duplicate', detail: `trade_id ${t.trade_id} seen before` };
@@ -114,7 +122,15 @@ export class TradeFilter {
 
   private memory(venue: string): VenueMemory {
     let m = this.venues.get(venue);
-    if (!m) this.venues.set(venue, (m = { recent: new RecentTrades(this.opts.recentIdsMax), lastExchangeMs: null, rejectedBy: { duplicate: 0, out_of_order: 0, absurd_px: 0 } }));
+    if (!m)
+      this.venues.set(
+        venue,
+        (m = {
+          recent: new RecentTrades(this.opts.recentIdsMax),
+          lastExchangeMs: null,
+          rejectedBy: { duplicate: 0, out_of_order: 0, absurd_px: 0 },
+        }),
+      );
     return m;
   }
 }

@@ -27,7 +27,11 @@ const MAX_REACTIONS = 64;
 
 type Ladder = Map<number, number>;
 
-interface Reaction { atMs: number; skew: number; refill: number[] }
+interface Reaction {
+  atMs: number;
+  skew: number;
+  refill: number[];
+}
 
 export class MakerBook {
   /** Published Up levels: tick → size. */
@@ -173,7 +177,8 @@ export class MakerBook {
 
   /** The Up book as the makers hold it (best first), published or about to be. */
   upLevels(): { bids: Level[]; asks: Level[] } {
-    const levels = (l: Ladder, desc: boolean) => [...l.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).map(([t, s]): Level => [t / TICKS, s]);
+    const levels = (l: Ladder, desc: boolean) =>
+      [...l.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).map(([t, s]): Level => [t / TICKS, s]);
     return { bids: levels(this.bids, true), asks: levels(this.asks, false) };
   }
 
@@ -183,7 +188,15 @@ export class MakerBook {
     const { bids, asks } = this.upLevels();
     yield { event_type: 'book_snapshot', market_id: m, token_id: up.token_id, bids, asks, ts_exchange_ms: tsMs, ts_unix_ms: tsMs };
     const mirror = (ls: Level[]) => ls.map(([px, s]): Level => [round2(1 - px), s]);
-    yield { event_type: 'book_snapshot', market_id: m, token_id: down.token_id, bids: mirror(asks), asks: mirror(bids), ts_exchange_ms: tsMs, ts_unix_ms: tsMs };
+    yield {
+      event_type: 'book_snapshot',
+      market_id: m,
+      token_id: down.token_id,
+      bids: mirror(asks),
+      asks: mirror(bids),
+      ts_exchange_ms: tsMs,
+      ts_unix_ms: tsMs,
+    };
   }
 
   private *emit(up: BookChange[], tsMs: number): Generator<InputEvent> {

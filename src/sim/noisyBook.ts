@@ -24,10 +24,26 @@ export class NoisyBook {
     const up = this.ladders(Math.min(0.98, Math.max(0.02, fair + this.crowdError)));
     const [upTok, downTok] = this.info.tokens;
     const m = this.info.market_id;
-    yield { event_type: 'book_snapshot', market_id: m, token_id: upTok.token_id, bids: up.bids, asks: up.asks, ts_exchange_ms: nowMs, ts_unix_ms: nowMs };
+    yield {
+      event_type: 'book_snapshot',
+      market_id: m,
+      token_id: upTok.token_id,
+      bids: up.bids,
+      asks: up.asks,
+      ts_exchange_ms: nowMs,
+      ts_unix_ms: nowMs,
+    };
     // The Down book mirrors the Up book: a Down bid at q is an Up ask at 1 − q.
     const mirror = (ls: Level[]): Level[] => ls.map(([px, size]) => [round2(1 - px), size]);
-    yield { event_type: 'book_snapshot', market_id: m, token_id: downTok.token_id, bids: mirror(up.asks), asks: mirror(up.bids), ts_exchange_ms: nowMs, ts_unix_ms: nowMs };
+    yield {
+      event_type: 'book_snapshot',
+      market_id: m,
+      token_id: downTok.token_id,
+      bids: mirror(up.asks),
+      asks: mirror(up.bids),
+      ts_exchange_ms: nowMs,
+      ts_unix_ms: nowMs,
+    };
   }
 
   private ladders(p: number): { bids: Level[]; asks: Level[] } {

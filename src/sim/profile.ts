@@ -50,20 +50,37 @@ const SHARED = { volAnnual: 0.5, oracleBasisBps: 2, oracleLagMs: 1_000, outageMs
 
 export const SIM_PROFILES: Readonly<Record<SimMarketName, Readonly<SimRealism>>> = Object.freeze({
   efficient: Object.freeze({
-    ...SHARED, jumpPerStep: 1 / 6_000, jumpLog: 0.001,
-    spread: 0.01, depthShares: 200, depthDecay: 0.7, depthLevels: 5, bookMs: 200, makerReactionMs: 500, impactPerShare: 0.0002,
+    ...SHARED,
+    jumpPerStep: 1 / 6_000,
+    jumpLog: 0.001,
+    spread: 0.01,
+    depthShares: 200,
+    depthDecay: 0.7,
+    depthLevels: 5,
+    bookMs: 200,
+    makerReactionMs: 500,
+    impactPerShare: 0.0002,
   }),
   // The crowd-error books of the first simulator: whole-book snapshots once a second, random sizes.
   noisy: Object.freeze({
-    ...SHARED, jumpPerStep: 1 / 3_000, jumpLog: 0.003,
-    spread: 0.01, depthShares: 300, depthDecay: 1, depthLevels: 5, bookMs: 1_000, makerReactionMs: 0, impactPerShare: 0,
+    ...SHARED,
+    jumpPerStep: 1 / 3_000,
+    jumpLog: 0.003,
+    spread: 0.01,
+    depthShares: 300,
+    depthDecay: 1,
+    depthLevels: 5,
+    bookMs: 1_000,
+    makerReactionMs: 0,
+    impactPerShare: 0,
   }),
 });
 
 /** A profile with overrides (undefined and null keep the profile's value). */
 export function simRealism(market: SimMarketName, overrides: { [K in keyof SimRealism]?: SimRealism[K] | null } = {}): SimRealism {
   const out: SimRealism = { ...SIM_PROFILES[market] };
-  for (const [k, v] of Object.entries(overrides) as [keyof SimRealism, number | null | undefined][]) if (v !== undefined && v !== null) out[k] = v;
+  for (const [k, v] of Object.entries(overrides) as [keyof SimRealism, number | null | undefined][])
+    if (v !== undefined && v !== null) out[k] = v;
   return out;
 }
 

@@ -169,13 +169,38 @@ export class SimFeed {
     for (const venue of this.venues) {
       const v = this.venueTrades.get(venue) ?? { n: 0, lastMs: null };
       const stale = v.lastMs === null || t - v.lastMs > STALE_AFTER_MS;
-      yield { event_type: 'venue_status', source: venue, state: stale ? 'stale' : 'live', reason: stale ? 'no trade for over 2 s (simulated silence)' : null, messages: v.n, trades: v.n, last_message_ts_ms: v.lastMs, ...base };
+      yield {
+        event_type: 'venue_status',
+        source: venue,
+        state: stale ? 'stale' : 'live',
+        reason: stale ? 'no trade for over 2 s (simulated silence)' : null,
+        messages: v.n,
+        trades: v.n,
+        last_message_ts_ms: v.lastMs,
+        ...base,
+      };
     }
-    yield { event_type: 'venue_status', source: SIM_BOOKS_SOURCE, state: 'live', reason: null, messages: this.bookMsgs, trades: 0, last_message_ts_ms: this.bookMsgs > 0 ? t : null, ...base };
+    yield {
+      event_type: 'venue_status',
+      source: SIM_BOOKS_SOURCE,
+      state: 'live',
+      reason: null,
+      messages: this.bookMsgs,
+      trades: 0,
+      last_message_ts_ms: this.bookMsgs > 0 ? t : null,
+      ...base,
+    };
   }
 
   private oraclePrint(t: number): InputEvent {
-    const p = { event_type: 'reference_price', source: 'sim', symbol: 'btc/usd', px: this.world.oraclePx(), ts_exchange_ms: t, ts_unix_ms: t } as const;
+    const p = {
+      event_type: 'reference_price',
+      source: 'sim',
+      symbol: 'btc/usd',
+      px: this.world.oraclePx(),
+      ts_exchange_ms: t,
+      ts_unix_ms: t,
+    } as const;
     this.prints.push(p);
     return p;
   }
@@ -195,7 +220,14 @@ export class SimFeed {
       this.prune();
       if (!own) continue;
       const winner = m.info.tokens[own.outcome === 'Up' ? 0 : 1];
-      yield { event_type: 'market_resolved', market_id: id, winning_token_id: winner.token_id, winning_outcome: winner.outcome, source: 'official', ts_unix_ms: t };
+      yield {
+        event_type: 'market_resolved',
+        market_id: id,
+        winning_token_id: winner.token_id,
+        winning_outcome: winner.outcome,
+        source: 'official',
+        ts_unix_ms: t,
+      };
     }
   }
 
@@ -218,7 +250,10 @@ export class SimFeed {
       family: f,
       window_start_ms: windowStart,
       window_end_ms: windowStart + this.windowMs,
-      tokens: [{ token_id: `sim-${s}-up`, outcome: 'Up' }, { token_id: `sim-${s}-down`, outcome: 'Down' }],
+      tokens: [
+        { token_id: `sim-${s}-up`, outcome: 'Up' },
+        { token_id: `sim-${s}-down`, outcome: 'Down' },
+      ],
       tick_size: 0.01,
       min_size: 5,
       fee: CRYPTO_FEES,
@@ -226,7 +261,8 @@ export class SimFeed {
       price_to_beat: null,
       price_to_beat_estimated: false,
     };
-    const book = this.market === 'efficient' ? new MakerBook(info, this.realism, this.bookRng) : new NoisyBook(info, this.realism, this.bookRng);
+    const book =
+      this.market === 'efficient' ? new MakerBook(info, this.realism, this.bookRng) : new NoisyBook(info, this.realism, this.bookRng);
     this.markets.set(info.market_id, { info, strike: null, book });
     return { event_type: 'market_discovered', market: info, ts_unix_ms: t };
   }
@@ -247,8 +283,15 @@ export class SimFeed {
         count.lastMs = t;
         this.venueTrades.set(venue, count);
         yield {
-          event_type: 'venue_trade', venue, symbol: 'BTC-USD', px: Math.round(px * 100) / 100, qty: Math.round(rng.exponential(0.05) * 1e6) / 1e6 + 1e-6,
-          side: rng.next() < 0.5 ? 'buy' : 'sell', trade_id: `${venue}-${++this.tradeSeq}`, ts_exchange_ms: t - rng.int(1, 30), ts_unix_ms: t,
+          event_type: 'venue_trade',
+          venue,
+          symbol: 'BTC-USD',
+          px: Math.round(px * 100) / 100,
+          qty: Math.round(rng.exponential(0.05) * 1e6) / 1e6 + 1e-6,
+          side: rng.next() < 0.5 ? 'buy' : 'sell',
+          trade_id: `${venue}-${++this.tradeSeq}`,
+          ts_exchange_ms: t - rng.int(1, 30),
+          ts_unix_ms: t,
         };
       }
       this.nextTrade.set(venue, next);

@@ -32,13 +32,46 @@ export class DivergenceStrategy implements Strategy {
         const s = liveSignal(t.fair, t.best_bid, this.threshold);
         const c = s.action === 'sell' ? crossing(view, t, t.best_bid, t.held_qty) : null;
         if (c && t.best_bid - t.fair > c.fee_per_share + c.half_spread) {
-          out.push({ token_id: t.token_id, outcome: t.outcome, side: 'sell', qty: t.held_qty, limit_px: t.best_bid, reason: 'bid_above_fair', numbers: { fair: t.fair, bid: t.best_bid, divergence: s.divergence, threshold: this.threshold, ...c, held_qty: t.held_qty, spot: view.spot, time_left_ms: view.time_left_ms } });
+          out.push({
+            token_id: t.token_id,
+            outcome: t.outcome,
+            side: 'sell',
+            qty: t.held_qty,
+            limit_px: t.best_bid,
+            reason: 'bid_above_fair',
+            numbers: {
+              fair: t.fair,
+              bid: t.best_bid,
+              divergence: s.divergence,
+              threshold: this.threshold,
+              ...c,
+              held_qty: t.held_qty,
+              spot: view.spot,
+              time_left_ms: view.time_left_ms,
+            },
+          });
         }
       } else if (t.held_qty === 0 && t.best_ask !== null && t.fair > 0) {
         const s = liveSignal(t.fair, t.best_ask, this.threshold);
         const c = s.action === 'buy' ? crossing(view, t, t.best_ask, this.qtyShares) : null;
         if (c && t.fair - t.best_ask > c.fee_per_share + c.half_spread) {
-          out.push({ token_id: t.token_id, outcome: t.outcome, side: 'buy', qty: this.qtyShares, limit_px: t.best_ask, reason: 'ask_below_fair', numbers: { fair: t.fair, ask: t.best_ask, divergence: s.divergence, threshold: this.threshold, ...c, spot: view.spot, time_left_ms: view.time_left_ms } });
+          out.push({
+            token_id: t.token_id,
+            outcome: t.outcome,
+            side: 'buy',
+            qty: this.qtyShares,
+            limit_px: t.best_ask,
+            reason: 'ask_below_fair',
+            numbers: {
+              fair: t.fair,
+              ask: t.best_ask,
+              divergence: s.divergence,
+              threshold: this.threshold,
+              ...c,
+              spot: view.spot,
+              time_left_ms: view.time_left_ms,
+            },
+          });
         }
       }
     }

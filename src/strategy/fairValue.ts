@@ -54,8 +54,23 @@ export class FairValueStrategy implements Strategy {
     const edge = t.fair - t.best_ask - fee;
     if (!(edge > this.edgeMin)) return null;
     return {
-      token_id: t.token_id, outcome: t.outcome, side: 'buy', qty: this.qtyShares, limit_px: t.best_ask, reason: 'edge_above_min',
-      numbers: { fair: t.fair, ask: t.best_ask, fee_per_share: fee, edge, edge_min: this.edgeMin, spot: view.spot, price_to_beat: view.market.price_to_beat ?? 0, time_left_ms: view.time_left_ms, vol_annual: view.vol_annual },
+      token_id: t.token_id,
+      outcome: t.outcome,
+      side: 'buy',
+      qty: this.qtyShares,
+      limit_px: t.best_ask,
+      reason: 'edge_above_min',
+      numbers: {
+        fair: t.fair,
+        ask: t.best_ask,
+        fee_per_share: fee,
+        edge,
+        edge_min: this.edgeMin,
+        spot: view.spot,
+        price_to_beat: view.market.price_to_beat ?? 0,
+        time_left_ms: view.time_left_ms,
+        vol_annual: view.vol_annual,
+      },
     };
   }
 
@@ -66,8 +81,23 @@ export class FairValueStrategy implements Strategy {
     const holdEdge = t.fair - (t.best_bid - fee);
     if (holdEdge > this.exitEdge) return null;
     return {
-      token_id: t.token_id, outcome: t.outcome, side: 'sell', qty: t.held_qty, limit_px: t.best_bid, reason: holdEdge < 0 ? 'edge_reversed' : 'edge_gone',
-      numbers: { fair: t.fair, bid: t.best_bid, fee_per_share: fee, hold_edge: holdEdge, exit_edge: this.exitEdge, held_qty: t.held_qty, spot: view.spot, time_left_ms: view.time_left_ms, vol_annual: view.vol_annual },
+      token_id: t.token_id,
+      outcome: t.outcome,
+      side: 'sell',
+      qty: t.held_qty,
+      limit_px: t.best_bid,
+      reason: holdEdge < 0 ? 'edge_reversed' : 'edge_gone',
+      numbers: {
+        fair: t.fair,
+        bid: t.best_bid,
+        fee_per_share: fee,
+        hold_edge: holdEdge,
+        exit_edge: this.exitEdge,
+        held_qty: t.held_qty,
+        spot: view.spot,
+        time_left_ms: view.time_left_ms,
+        vol_annual: view.vol_annual,
+      },
     };
   }
 }

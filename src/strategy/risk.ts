@@ -66,9 +66,19 @@ export interface RiskLimits {
  * book) counts as infinitely old / wide, so it is refused by any finite limit.
  */
 export const PERMISSIVE_LIMITS: Readonly<RiskLimits> = Object.freeze({
-  maxMarketFraction: 1, maxTotalFraction: Infinity, maxOrderQtyShares: Infinity, maxOrderNotionalUsd: Infinity,
-  minOrderQtyShares: 0, maxOpenMarkets: Infinity, dailyLossLimitUsd: Infinity, maxMedianAgeMs: Infinity, minVenues: 0,
-  maxBookAgeMs: Infinity, maxSpread: Infinity, noNewRiskBeforeEndMs: 0, cooldownMs: 0,
+  maxMarketFraction: 1,
+  maxTotalFraction: Infinity,
+  maxOrderQtyShares: Infinity,
+  maxOrderNotionalUsd: Infinity,
+  minOrderQtyShares: 0,
+  maxOpenMarkets: Infinity,
+  dailyLossLimitUsd: Infinity,
+  maxMedianAgeMs: Infinity,
+  minVenues: 0,
+  maxBookAgeMs: Infinity,
+  maxSpread: Infinity,
+  noNewRiskBeforeEndMs: 0,
+  cooldownMs: 0,
 });
 
 export interface OrderRequest {
@@ -110,42 +120,98 @@ export const utcDayStartMs = (tsMs: number): number => Math.floor(tsMs / MS_PER_
 
 /** The gates, in the order they run: halts, data quality, timing, size, limits. */
 export const GATES: ReadonlyArray<readonly [RiskReason, Gate]> = [
-  ['daily_loss_limit', (o, c, l, s) => {
-    const day = s.dayState(c.ts_unix_ms, c.equity_usd);
-    return isBuy(o) && day.haltedAtMs !== null
-      ? no('daily_loss_limit', { day_start_ms: day.dayStartMs, day_start_equity: day.startEquityUsd, equity: c.equity_usd, day_pnl: c.equity_usd - day.startEquityUsd, limit: l.dailyLossLimitUsd, halted_at_ms: day.haltedAtMs })
-      : OK;
-  }],
-  ['stale_reference', (_o, c, l) =>
-    (c.median_age_ms ?? Infinity) > l.maxMedianAgeMs ? no('stale_reference', { median_age_ms: c.median_age_ms, max_median_age_ms: l.maxMedianAgeMs }) : OK],
-  ['too_few_venues', (_o, c, l) =>
-    c.median_venues < l.minVenues ? no('too_few_venues', { venues: c.median_venues, min_venues: l.minVenues }) : OK],
-  ['stale_book', (_o, c, l) =>
-    (c.book_age_ms ?? Infinity) > l.maxBookAgeMs ? no('stale_book', { book_age_ms: c.book_age_ms, max_book_age_ms: l.maxBookAgeMs }) : OK],
-  ['spread_too_wide', (_o, c, l) => {
-    // A one-sided book has no spread to speak of: treated as infinitely wide (null).
-    const spread = c.best_bid !== null && c.best_ask !== null ? c.best_ask - c.best_bid : null;
-    return (spread ?? Infinity) > l.maxSpread + 1e-9 ? no('spread_too_wide', { spread, bid: c.best_bid, ask: c.best_ask, max_spread: l.maxSpread }) : OK;
-  }],
-  ['too_close_to_end', (o, c, l) =>
-    isBuy(o) && c.time_left_ms < l.noNewRiskBeforeEndMs ? no('too_close_to_end', { time_left_ms: c.time_left_ms, no_new_risk_before_end_ms: l.noNewRiskBeforeEndMs }) : OK],
-  ['cooldown', (o, c, l, s) => {
-    const last = s.lastOrderMs(o.market_id, o.side);
-    return last !== null && c.ts_unix_ms - last < l.cooldownMs ? no('cooldown', { since_last_order_ms: c.ts_unix_ms - last, cooldown_ms: l.cooldownMs }) : OK;
-  }],
-  ['max_order_qty', (o, _c, l) => (isBuy(o) && o.qty > l.maxOrderQtyShares + 1e-9 ? no('max_order_qty', { qty: o.qty, max_qty: l.maxOrderQtyShares }) : OK)],
-  ['max_order_notional', (o, _c, l) => {
-    const notional = o.qty * o.limit_px;
-    return isBuy(o) && notional > l.maxOrderNotionalUsd + 1e-9 ? no('max_order_notional', { notional, qty: o.qty, limit_px: o.limit_px, max_notional: l.maxOrderNotionalUsd }) : OK;
-  }],
-  ['max_open_markets', (o, c, l) => {
-    if (!isBuy(o) || c.open_market_ids.has(o.market_id)) return OK;
-    return c.open_market_ids.size + 1 > l.maxOpenMarkets ? no('max_open_markets', { open_markets: c.open_market_ids.size, max_open_markets: l.maxOpenMarkets }) : OK;
-  }],
-  ['market_exposure_cap', (o, c, l) =>
-    isBuy(o) ? exposureCheck('market_exposure_cap', c.market_exposure_usd, o.qty * o.limit_px, c.equity_usd * l.maxMarketFraction) : OK],
-  ['total_exposure_cap', (o, c, l) =>
-    isBuy(o) ? exposureCheck('total_exposure_cap', c.total_exposure_usd, o.qty * o.limit_px, Math.max(0, c.equity_usd) * l.maxTotalFraction) : OK],
+  [
+    'daily_loss_limit',
+    (o, c, l, s) => {
+      const day = s.dayState(c.ts_unix_ms, c.equity_usd);
+      return isBuy(o) && day.haltedAtMs !== null
+        ? no('daily_loss_limit', {
+            day_start_ms: day.dayStartMs,
+            day_start_equity: day.startEquityUsd,
+            equity: c.equity_usd,
+            day_pnl: c.equity_usd - day.startEquityUsd,
+            limit: l.dailyLossLimitUsd,
+            halted_at_ms: day.haltedAtMs,
+          })
+        : OK;
+    },
+  ],
+  [
+    'stale_reference',
+    (_o, c, l) =>
+      (c.median_age_ms ?? Infinity) > l.maxMedianAgeMs
+        ? no('stale_reference', { median_age_ms: c.median_age_ms, max_median_age_ms: l.maxMedianAgeMs })
+        : OK,
+  ],
+  [
+    'too_few_venues',
+    (_o, c, l) => (c.median_venues < l.minVenues ? no('too_few_venues', { venues: c.median_venues, min_venues: l.minVenues }) : OK),
+  ],
+  [
+    'stale_book',
+    (_o, c, l) =>
+      (c.book_age_ms ?? Infinity) > l.maxBookAgeMs ? no('stale_book', { book_age_ms: c.book_age_ms, max_book_age_ms: l.maxBookAgeMs }) : OK,
+  ],
+  [
+    'spread_too_wide',
+    (_o, c, l) => {
+      // A one-sided book has no spread to speak of: treated as infinitely wide (null).
+      const spread = c.best_bid !== null && c.best_ask !== null ? c.best_ask - c.best_bid : null;
+      return (spread ?? Infinity) > l.maxSpread + 1e-9
+        ? no('spread_too_wide', { spread, bid: c.best_bid, ask: c.best_ask, max_spread: l.maxSpread })
+        : OK;
+    },
+  ],
+  [
+    'too_close_to_end',
+    (o, c, l) =>
+      isBuy(o) && c.time_left_ms < l.noNewRiskBeforeEndMs
+        ? no('too_close_to_end', { time_left_ms: c.time_left_ms, no_new_risk_before_end_ms: l.noNewRiskBeforeEndMs })
+        : OK,
+  ],
+  [
+    'cooldown',
+    (o, c, l, s) => {
+      const last = s.lastOrderMs(o.market_id, o.side);
+      return last !== null && c.ts_unix_ms - last < l.cooldownMs
+        ? no('cooldown', { since_last_order_ms: c.ts_unix_ms - last, cooldown_ms: l.cooldownMs })
+        : OK;
+    },
+  ],
+  [
+    'max_order_qty',
+    (o, _c, l) => (isBuy(o) && o.qty > l.maxOrderQtyShares + 1e-9 ? no('max_order_qty', { qty: o.qty, max_qty: l.maxOrderQtyShares }) : OK),
+  ],
+  [
+    'max_order_notional',
+    (o, _c, l) => {
+      const notional = o.qty * o.limit_px;
+      return isBuy(o) && notional > l.maxOrderNotionalUsd + 1e-9
+        ? no('max_order_notional', { notional, qty: o.qty, limit_px: o.limit_px, max_notional: l.maxOrderNotionalUsd })
+        : OK;
+    },
+  ],
+  [
+    'max_open_markets',
+    (o, c, l) => {
+      if (!isBuy(o) || c.open_market_ids.has(o.market_id)) return OK;
+      return c.open_market_ids.size + 1 > l.maxOpenMarkets
+        ? no('max_open_markets', { open_markets: c.open_market_ids.size, max_open_markets: l.maxOpenMarkets })
+        : OK;
+    },
+  ],
+  [
+    'market_exposure_cap',
+    (o, c, l) =>
+      isBuy(o) ? exposureCheck('market_exposure_cap', c.market_exposure_usd, o.qty * o.limit_px, c.equity_usd * l.maxMarketFraction) : OK,
+  ],
+  [
+    'total_exposure_cap',
+    (o, c, l) =>
+      isBuy(o)
+        ? exposureCheck('total_exposure_cap', c.total_exposure_usd, o.qty * o.limit_px, Math.max(0, c.equity_usd) * l.maxTotalFraction)
+        : OK,
+  ],
 ];
 
 /** The documented order of the gates, for docs and tests. */

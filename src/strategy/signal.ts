@@ -17,7 +17,8 @@ export class SignalInputError extends Error {
 }
 
 export function liveSignal(referencePx: number, marketPx: number, threshold: number): LiveSignal {
-  if (!Number.isFinite(referencePx) || referencePx <= 0) throw new SignalInputError(`referencePx must be finite and > 0, got ${referencePx}`);
+  if (!Number.isFinite(referencePx) || referencePx <= 0)
+    throw new SignalInputError(`referencePx must be finite and > 0, got ${referencePx}`);
   if (!Number.isFinite(marketPx) || marketPx <= 0) throw new SignalInputError(`marketPx must be finite and > 0, got ${marketPx}`);
   if (!Number.isFinite(threshold) || threshold < 0) throw new SignalInputError(`threshold must be finite and ≥ 0, got ${threshold}`);
   const divergence = (referencePx - marketPx) / marketPx;

@@ -55,11 +55,19 @@ function mapTrade(ev: Record<string, unknown>, idKey: 't' | 'a', recvMs: number,
 /** Replies to our SUBSCRIBE request (they carry `id`, never `e`). */
 function parseReply(msg: Record<string, unknown>): ParseResult | undefined {
   const err = msg.error;
-  if (isRecord(err)) return { kind: 'error', message: `binance error ${show(err.code)}: ${typeof err.msg === 'string' ? err.msg : show(err.msg)}`, subscription: true };
-  if (typeof msg.code === 'number' && typeof msg.msg === 'string') return { kind: 'error', message: `binance error ${msg.code}: ${msg.msg}`, subscription: true };
+  if (isRecord(err))
+    return {
+      kind: 'error',
+      message: `binance error ${show(err.code)}: ${typeof err.msg === 'string' ? err.msg : show(err.msg)}`,
+      subscription: true,
+    };
+  if (typeof msg.code === 'number' && typeof msg.msg === 'string')
+    return { kind: 'error', message: `binance error ${msg.code}: ${msg.msg}`, subscription: true };
   if ('result' in msg && 'id' in msg) {
     // `null` is the documented success of SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS.
-    return msg.result === null ? { kind: 'ack', detail: `binance request ${show(msg.id)} ok` } : { kind: 'control', detail: 'binance request result' };
+    return msg.result === null
+      ? { kind: 'ack', detail: `binance request ${show(msg.id)} ok` }
+      : { kind: 'control', detail: 'binance request result' };
   }
   return undefined;
 }

@@ -61,8 +61,15 @@ function parseTrade(m: Json, recvMs: number, symbol: string): ParseResult {
   const tsMs = tradeTimeMs(d);
   if (tsMs === null) return invalid('trade: bad timestamp');
   const trade: VenueTrade = {
-    event_type: 'venue_trade', venue: 'bitstamp', symbol, px, qty, side: type === 0 ? 'buy' : 'sell',
-    trade_id: integerString(id), ts_exchange_ms: tsMs, ts_unix_ms: recvMs,
+    event_type: 'venue_trade',
+    venue: 'bitstamp',
+    symbol,
+    px,
+    qty,
+    side: type === 0 ? 'buy' : 'sell',
+    trade_id: integerString(id),
+    ts_exchange_ms: tsMs,
+    ts_unix_ms: recvMs,
   };
   return { kind: 'trades', trades: [trade] };
 }
@@ -98,7 +105,9 @@ export function parseBitstamp(frame: string, recvMs: number, symbol: string): Pa
       if (m.channel !== channel) return invalid(`trade on unexpected channel ${clip(String(m.channel), 60)}`);
       return parseTrade(m, recvMs, symbol);
     case 'bts:subscription_succeeded':
-      return m.channel === channel ? { kind: 'ack', detail: channel } : { kind: 'control', detail: `subscribed ${clip(String(m.channel), 60)}` };
+      return m.channel === channel
+        ? { kind: 'ack', detail: channel }
+        : { kind: 'control', detail: `subscribed ${clip(String(m.channel), 60)}` };
     case 'bts:unsubscription_succeeded':
       return { kind: 'control', detail: 'unsubscribed' };
     case 'bts:heartbeat':

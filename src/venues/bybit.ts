@@ -80,7 +80,11 @@ function parseOp(msg: Record<string, unknown>): ParseResult {
   const retMsg = typeof msg.ret_msg === 'string' ? msg.ret_msg : '';
   if (op === 'pong') return PONG;
   if (success === false) {
-    return { kind: 'error', message: `bybit ${typeof op === 'string' ? op : show(op)} failed: ${retMsg || show(msg.ret_msg)}`, subscription: op === 'subscribe' };
+    return {
+      kind: 'error',
+      message: `bybit ${typeof op === 'string' ? op : show(op)} failed: ${retMsg || show(msg.ret_msg)}`,
+      subscription: op === 'subscribe',
+    };
   }
   if (success !== true) return invalid(`bybit: op ${show(op)} reply without success flag`);
   if (op === 'ping' && retMsg === 'pong') return PONG;

@@ -53,9 +53,15 @@ function parseMatch(m: Json, recvMs: number, symbol: string): ParseResult {
   const tradeId = rawTradeId === undefined ? null : safeInt(rawTradeId);
   if (rawTradeId !== undefined && tradeId === null) return invalid(`${String(m.type)}: bad trade_id`);
   const trade: VenueTrade = {
-    event_type: 'venue_trade', venue: 'coinbase', symbol, px, qty, side,
+    event_type: 'venue_trade',
+    venue: 'coinbase',
+    symbol,
+    px,
+    qty,
+    side,
     trade_id: tradeId !== null ? integerString(tradeId) : `${String(m.time)}/${String(m.price)}/${String(m.size)}`,
-    ts_exchange_ms: tsMs, ts_unix_ms: recvMs,
+    ts_exchange_ms: tsMs,
+    ts_unix_ms: recvMs,
   };
   return tradeId !== null ? { kind: 'trades', trades: [trade], seq: tradeId } : { kind: 'trades', trades: [trade] };
 }
@@ -127,7 +133,13 @@ const REQUIRED = TRADE_ID | SIDE | SIZE | PRICE | PRODUCT_ID | TIME;
 function matchKey(s: string, i: number): number {
   switch (s.charCodeAt(i + 1)) {
     case 116 /* t */:
-      return scan.keyAt(s, i, '"trade_id":') ? TRADE_ID : scan.keyAt(s, i, '"time":') ? TIME : scan.keyAt(s, i, '"taker_order_id":') ? TAKER_ORDER_ID : 0;
+      return scan.keyAt(s, i, '"trade_id":')
+        ? TRADE_ID
+        : scan.keyAt(s, i, '"time":')
+          ? TIME
+          : scan.keyAt(s, i, '"taker_order_id":')
+            ? TAKER_ORDER_ID
+            : 0;
     case 109 /* m */:
       return scan.keyAt(s, i, '"maker_order_id":') ? MAKER_ORDER_ID : 0;
     case 115 /* s */:
@@ -142,12 +154,21 @@ function matchKey(s: string, i: number): number {
 /** Length of each key with its quotes and colon: where its value starts. */
 function keyChars(key: number): number {
   switch (key) {
-    case TRADE_ID: return 11;
-    case MAKER_ORDER_ID: case TAKER_ORDER_ID: return 17;
-    case SIDE: case SIZE: case TIME: return 7;
-    case PRICE: return 8;
-    case PRODUCT_ID: return 13;
-    default: return 11; // SEQUENCE
+    case TRADE_ID:
+      return 11;
+    case MAKER_ORDER_ID:
+    case TAKER_ORDER_ID:
+      return 17;
+    case SIDE:
+    case SIZE:
+    case TIME:
+      return 7;
+    case PRICE:
+      return 8;
+    case PRODUCT_ID:
+      return 13;
+    default:
+      return 11; // SEQUENCE
   }
 }
 
@@ -203,7 +224,17 @@ export function scanCoinbaseMatch(s: string, recvMs: number, symbol: string): Pa
     if (c !== 44 /* , */) return null;
   }
   if (at !== s.length || (seen & REQUIRED) !== REQUIRED) return null;
-  const trade: VenueTrade = { event_type: 'venue_trade', venue: 'coinbase', symbol, px, qty, side, trade_id: tradeIdText, ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+  const trade: VenueTrade = {
+    event_type: 'venue_trade',
+    venue: 'coinbase',
+    symbol,
+    px,
+    qty,
+    side,
+    trade_id: tradeIdText,
+    ts_exchange_ms: tsMs,
+    ts_unix_ms: recvMs,
+  };
   return { kind: 'trades', trades: [trade], seq: tradeId };
 }
 

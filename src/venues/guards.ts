@@ -74,7 +74,14 @@ export function fastIsoMsAt(s: string, start: number, end: number): number {
   const n = end - start;
   if (n < 20 || n > 30 || s.charCodeAt(end - 1) !== 90 /* Z */) return -1;
   const a = start;
-  if (s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45 || s.charCodeAt(a + 10) !== 84 || s.charCodeAt(a + 13) !== 58 || s.charCodeAt(a + 16) !== 58) return -1;
+  if (
+    s.charCodeAt(a + 4) !== 45 ||
+    s.charCodeAt(a + 7) !== 45 ||
+    s.charCodeAt(a + 10) !== 84 ||
+    s.charCodeAt(a + 13) !== 58 ||
+    s.charCodeAt(a + 16) !== 58
+  )
+    return -1;
   const century = digits2(s, a);
   const yy = digits2(s, a + 2);
   const month = digits2(s, a + 5);

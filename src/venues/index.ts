@@ -35,7 +35,10 @@ export interface RegionProfile {
 
 export const REGION_PROFILES: Readonly<Record<Region, RegionProfile>> = Object.freeze({
   global: { venues: VENUE_NAMES, endpoints: {} },
-  us: { venues: ['coinbase', 'kraken', 'bitstamp', 'binance'], endpoints: { binance: { url: 'wss://stream.binance.us:9443/ws', symbol: 'btcusd' } } },
+  us: {
+    venues: ['coinbase', 'kraken', 'bitstamp', 'binance'],
+    endpoints: { binance: { url: 'wss://stream.binance.us:9443/ws', symbol: 'btcusd' } },
+  },
 });
 
 /** Where one venue is read from: its name, socket URL and traded symbol. */
@@ -44,4 +47,3 @@ export interface VenueEndpoint {
   url: string;
   symbol: string;
 }
-

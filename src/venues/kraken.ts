@@ -41,7 +41,17 @@ function parseTradeItem(d: unknown, recvMs: number, symbol: string): VenueTrade 
   if (side !== 'buy' && side !== 'sell') return 'trade: bad side';
   if (tradeId === null) return 'trade: bad trade_id';
   if (tsMs === null) return 'trade: bad timestamp';
-  return { event_type: 'venue_trade', venue: 'kraken', symbol, px, qty, side, trade_id: integerString(tradeId), ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+  return {
+    event_type: 'venue_trade',
+    venue: 'kraken',
+    symbol,
+    px,
+    qty,
+    side,
+    trade_id: integerString(tradeId),
+    ts_exchange_ms: tsMs,
+    ts_unix_ms: recvMs,
+  };
 }
 
 function parseTrades(m: Json, recvMs: number, symbol: string): ParseResult {
@@ -190,7 +200,17 @@ function scanItem(s: string, i: number, recvMs: number, symbol: string): VenueTr
   }
   if ((seen & REQUIRED) !== REQUIRED) return null;
   itemEnd = at;
-  return { event_type: 'venue_trade', venue: 'kraken', symbol, px, qty, side, trade_id: tradeIdText, ts_exchange_ms: tsMs, ts_unix_ms: recvMs };
+  return {
+    event_type: 'venue_trade',
+    venue: 'kraken',
+    symbol,
+    px,
+    qty,
+    side,
+    trade_id: tradeIdText,
+    ts_exchange_ms: tsMs,
+    ts_unix_ms: recvMs,
+  };
 }
 
 /** A trade update read without JSON.parse, or null when the reference must decide. */

@@ -15,7 +15,6 @@ export interface DoctorOptions {
   adapters?: Partial<Record<VenueName, VenueAdapter>>;
 }
 
-
 /** Checks one venue; never rejects. */
 export function checkVenue(source: string, adapter: VenueAdapter, url: string, symbol: string, timeoutMs: number): Promise<DoctorRow> {
   const t0 = performance.now();
@@ -60,9 +59,12 @@ export function checkVenue(source: string, adapter: VenueAdapter, url: string, s
 /** Checks every configured venue in parallel. */
 export async function runDoctor(venues: readonly VenueEndpoint[], opts: DoctorOptions): Promise<DoctorRow[]> {
   const adapters = opts.adapters ?? ADAPTERS;
-  return Promise.all(venues.map(({ venue, url, symbol }) => {
-    const adapter = adapters[venue];
-    if (!adapter) return Promise.resolve<DoctorRow>({ source: venue, ok: false, detail: `no adapter for ${venue} in this build`, latency_ms: null });
-    return checkVenue(venue, adapter, url, symbol, opts.timeoutMs);
-  }));
+  return Promise.all(
+    venues.map(({ venue, url, symbol }) => {
+      const adapter = adapters[venue];
+      if (!adapter)
+        return Promise.resolve<DoctorRow>({ source: venue, ok: false, detail: `no adapter for ${venue} in this build`, latency_ms: null });
+      return checkVenue(venue, adapter, url, symbol, opts.timeoutMs);
+    }),
+  );
 }

@@ -110,13 +110,25 @@ export class VenueFeed {
     this.gaps = new BurstLog(opts.log, `${a.venue}: sequence gap`, t.badInputLogIntervalMs, this.now);
     const ping = a.ping ? { intervalMs: t.pingIntervalMs ?? a.ping.intervalMs, frame: a.ping.frame } : undefined;
     this.socket = new ResilientSocket({
-      name: a.venue, url: opts.url, subscribe: () => a.subscribe(opts.symbol), acksSubscription: a.acksSubscription,
-      ...(ping ? { ping } : {}), staleAfterMs: t.staleAfterMs, ackTimeoutMs: t.ackTimeoutMs, connectTimeoutMs: t.connectTimeoutMs,
-      backoff: t.backoff, blockedRetryMs: t.blockedRetryMs, onFrame: (text, recvMs) => this.onFrame(text, recvMs), onState: (s, r) => this.onState(s, r),
+      name: a.venue,
+      url: opts.url,
+      subscribe: () => a.subscribe(opts.symbol),
+      acksSubscription: a.acksSubscription,
+      ...(ping ? { ping } : {}),
+      staleAfterMs: t.staleAfterMs,
+      ackTimeoutMs: t.ackTimeoutMs,
+      connectTimeoutMs: t.connectTimeoutMs,
+      backoff: t.backoff,
+      blockedRetryMs: t.blockedRetryMs,
+      onFrame: (text, recvMs) => this.onFrame(text, recvMs),
+      onState: (s, r) => this.onState(s, r),
       // Sequence numbers restart meaningfully per connection: what was missed while
       // disconnected is a reconnect, not a gap.
-      onReconnect: () => { this.lastSeq = this.announcedSeq = null; },
-      now: this.now, ...(opts.random ? { random: opts.random } : {}),
+      onReconnect: () => {
+        this.lastSeq = this.announcedSeq = null;
+      },
+      now: this.now,
+      ...(opts.random ? { random: opts.random } : {}),
       ...(opts.tap ? { tap: (text: string, recvMs: number) => opts.tap!(a.venue, recvMs, text) } : {}),
     });
   }
@@ -141,7 +153,8 @@ export class VenueFeed {
   private view(): { state: FeedState; reason: string | null } {
     const s = this.socket.stats;
     // A socket that is down, blocked or rate limited says so itself.
-    if (this.tradeStale !== null && (s.state === 'live' || s.state === 'connecting' || s.state === 'stale')) return { state: 'stale', reason: this.tradeStale };
+    if (this.tradeStale !== null && (s.state === 'live' || s.state === 'connecting' || s.state === 'stale'))
+      return { state: 'stale', reason: this.tradeStale };
     return { state: s.state, reason: s.reason };
   }
 
@@ -150,10 +163,22 @@ export class VenueFeed {
     const c = this.counts;
     const v = this.view();
     return {
-      venue: this.venue, url: this.opts.url, state: v.state, reason: v.reason, messages: s.messages, trades: c.trades,
-      parse_errors: c.parse_errors, reconnects: s.reconnects, seq_gaps: c.seq_gaps,
-      seq_missing: c.seq_missing, last_error: this.lastError ?? s.lastError, last_message_ts_ms: s.lastMessageMs, ever_live: this.everLive,
-      last_trade_ms: this.lastTradeMs, next_retry_at_ms: s.nextRetryMs, trade_stalls: c.trade_stalls,
+      venue: this.venue,
+      url: this.opts.url,
+      state: v.state,
+      reason: v.reason,
+      messages: s.messages,
+      trades: c.trades,
+      parse_errors: c.parse_errors,
+      reconnects: s.reconnects,
+      seq_gaps: c.seq_gaps,
+      seq_missing: c.seq_missing,
+      last_error: this.lastError ?? s.lastError,
+      last_message_ts_ms: s.lastMessageMs,
+      ever_live: this.everLive,
+      last_trade_ms: this.lastTradeMs,
+      next_retry_at_ms: s.nextRetryMs,
+      trade_stalls: c.trade_stalls,
     };
   }
 
@@ -163,10 +188,21 @@ export class VenueFeed {
     const now = this.now();
     const waiting = s.state !== 'live' && s.state !== 'connecting' && s.next_retry_at_ms !== null;
     return {
-      event_type: 'venue_status', source: s.venue, state: s.state, reason: s.reason, messages: s.messages, trades: s.trades,
-      parse_errors: s.parse_errors, rejected: 0, reconnects: s.reconnects, last_message_ts_ms: s.last_message_ts_ms,
-      seq_gaps: s.seq_gaps, last_error: s.last_error, next_retry_ms: waiting ? Math.max(0, Math.round(s.next_retry_at_ms! - now)) : null,
-      counts: { trade_stalls: s.trade_stalls, last_refused_status: this.socket.stats.refusedStatus ?? 0 }, ts_unix_ms: now,
+      event_type: 'venue_status',
+      source: s.venue,
+      state: s.state,
+      reason: s.reason,
+      messages: s.messages,
+      trades: s.trades,
+      parse_errors: s.parse_errors,
+      rejected: 0,
+      reconnects: s.reconnects,
+      last_message_ts_ms: s.last_message_ts_ms,
+      seq_gaps: s.seq_gaps,
+      last_error: s.last_error,
+      next_retry_ms: waiting ? Math.max(0, Math.round(s.next_retry_at_ms! - now)) : null,
+      counts: { trade_stalls: s.trade_stalls, last_refused_status: this.socket.stats.refusedStatus ?? 0 },
+      ts_unix_ms: now,
     };
   }
 
@@ -210,7 +246,8 @@ export class VenueFeed {
     if ((state === 'down' || state === 'blocked' || state === 'rate_limited') && reason && reason !== 'stopped') this.lastError = reason;
     const s = this.socket.stats;
     const waiting = state === 'down' || state === 'blocked' || state === 'rate_limited';
-    const retry = waiting && reason !== 'stopped' && s.nextRetryMs !== null ? ` (retry in ${((s.nextRetryMs - this.now()) / 1000).toFixed(1)} s)` : '';
+    const retry =
+      waiting && reason !== 'stopped' && s.nextRetryMs !== null ? ` (retry in ${((s.nextRetryMs - this.now()) / 1000).toFixed(1)} s)` : '';
     const line = `${this.venue}: ${state}${reason ? ` — ${reason}` : ''}${retry}`;
     // A venue that keeps failing the same way (no network all night) is logged once per
     // reason at warn; the retries after it go to debug.
@@ -276,7 +313,8 @@ export class VenueFeed {
   /** A frame's first sequence must follow the previous frame's last one. */
   private checkSeq(first: number | undefined, last: number | undefined): void {
     if (first === undefined || last === undefined) return;
-    if (this.lastSeq !== null && first > this.lastSeq + 1) this.noteGap(first - this.lastSeq - 1, `expected ${this.lastSeq + 1}, got ${first}`);
+    if (this.lastSeq !== null && first > this.lastSeq + 1)
+      this.noteGap(first - this.lastSeq - 1, `expected ${this.lastSeq + 1}, got ${first}`);
     this.lastSeq = Math.max(this.lastSeq ?? last, last);
   }
 

@@ -60,15 +60,54 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
     if (!adapter) {
       // Reported like any dead venue, so feed health shows why it never contributes.
       const reason = `no adapter for ${venue} in this build`;
-      missing.push({ venue, url, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, reconnects: 0, seq_gaps: 0, seq_missing: 0, last_error: reason, last_message_ts_ms: null, ever_live: false, last_trade_ms: null, next_retry_at_ms: null, trade_stalls: 0 });
+      missing.push({
+        venue,
+        url,
+        state: 'down',
+        reason,
+        messages: 0,
+        trades: 0,
+        parse_errors: 0,
+        reconnects: 0,
+        seq_gaps: 0,
+        seq_missing: 0,
+        last_error: reason,
+        last_message_ts_ms: null,
+        ever_live: false,
+        last_trade_ms: null,
+        next_retry_at_ms: null,
+        trade_stalls: 0,
+      });
       o.log.warn({ venue }, `${venue}: down — ${reason}`);
-      o.emit({ event_type: 'venue_status', source: venue, state: 'down', reason, messages: 0, trades: 0, parse_errors: 0, rejected: 0, reconnects: 0, last_message_ts_ms: null, seq_gaps: 0, last_error: reason, ts_unix_ms: now() });
+      o.emit({
+        event_type: 'venue_status',
+        source: venue,
+        state: 'down',
+        reason,
+        messages: 0,
+        trades: 0,
+        parse_errors: 0,
+        rejected: 0,
+        reconnects: 0,
+        last_message_ts_ms: null,
+        seq_gaps: 0,
+        last_error: reason,
+        ts_unix_ms: now(),
+      });
       continue;
     }
-    feeds.push(new VenueFeed({
-      adapter, url, symbol, emit, log: o.log.child({ venue }), now, tap: o.tap,
-      ...(o.tuning ? { tuning: o.tuning } : {}),
-    }));
+    feeds.push(
+      new VenueFeed({
+        adapter,
+        url,
+        symbol,
+        emit,
+        log: o.log.child({ venue }),
+        now,
+        tap: o.tap,
+        ...(o.tuning ? { tuning: o.tuning } : {}),
+      }),
+    );
   }
   o.log.info({ venues: feeds.map((f) => f.venue) }, `connecting to ${feeds.length} venue(s): ${feeds.map((f) => f.venue).join(', ')}`);
   for (const f of feeds) f.start();

@@ -41,10 +41,14 @@ const at = (h: Health, source: string): SourceHealth => {
 export async function runFault(lab: LabProcess, stream: LabStream, f: FaultStep): Promise<FaultTimes> {
   const t0 = Date.now();
   await f.inject();
-  await poll(`${f.source}: health showing the fault`, async () => {
-    const h = await lab.health();
-    return f.shows(at(h, f.source), h);
-  }, f.showWithinMs);
+  await poll(
+    `${f.source}: health showing the fault`,
+    async () => {
+      const h = await lab.health();
+      return f.shows(at(h, f.source), h);
+    },
+    f.showWithinMs,
+  );
   const shownMs = Date.now() - t0;
   let samples = 0;
   const holdUntil = Date.now() + f.holdMs;
@@ -56,10 +60,14 @@ export async function runFault(lab: LabProcess, stream: LabStream, f: FaultStep)
   }
   const healedAt = Date.now();
   await f.heal();
-  await poll(`${f.source}: health showing the recovery`, async () => {
-    const h = await lab.health();
-    return f.recovered(at(h, f.source), h);
-  }, f.recoverWithinMs);
+  await poll(
+    `${f.source}: health showing the recovery`,
+    async () => {
+      const h = await lab.health();
+      return f.recovered(at(h, f.source), h);
+    },
+    f.recoverWithinMs,
+  );
   const recoveredMs = Date.now() - healedAt;
   expect(lab.running, 'the lab is still running').toBe(true);
   await expectFillsIntact(lab, stream);
@@ -72,11 +80,15 @@ export async function expectFillsIntact(lab: LabProcess, stream: LabStream, runI
   const before = fills();
   expect(new Set(before).size, 'a fill streamed twice').toBe(before.length);
   // The journal commits within 50 ms and the stream flushes within 100 ms: poll until they agree.
-  const journal = await poll('the journal and the stream to hold the same fills', async () => {
-    const j = (await lab.journalFills(runId)).map((f) => f.fill_id as string);
-    const s = new Set(fills());
-    return before.every((id) => j.includes(id)) && j.every((id) => s.has(id)) ? j : null;
-  }, 10_000);
+  const journal = await poll(
+    'the journal and the stream to hold the same fills',
+    async () => {
+      const j = (await lab.journalFills(runId)).map((f) => f.fill_id as string);
+      const s = new Set(fills());
+      return before.every((id) => j.includes(id)) && j.every((id) => s.has(id)) ? j : null;
+    },
+    10_000,
+  );
   expect(new Set(journal).size, 'a fill journaled twice').toBe(journal.length);
   return journal;
 }

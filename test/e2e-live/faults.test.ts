@@ -36,10 +36,15 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
   const data = tempDataDir('polylab-faults-data-');
   const times: Record<string, unknown> = {};
   const env = () => ({
-    ...world.env, POLYLAB_DATA_DIR: data, POLYLAB_STRATEGY: 'fair-value', POLYLAB_JOURNAL_COMMIT_MS: '50',
-    POLYLAB_VENUE_TRADE_STALE_MS: String(TRADE_STALE_MS), POLYLAB_BLOCKED_RETRY_MS: String(BLOCKED_RETRY_MS),
+    ...world.env,
+    POLYLAB_DATA_DIR: data,
+    POLYLAB_STRATEGY: 'fair-value',
+    POLYLAB_JOURNAL_COMMIT_MS: '50',
+    POLYLAB_VENUE_TRADE_STALE_MS: String(TRADE_STALE_MS),
+    POLYLAB_BLOCKED_RETRY_MS: String(BLOCKED_RETRY_MS),
     // Room for a fill every cooldown on both traded markets for the whole test.
-    POLYLAB_RISK_MAX_MARKET_FRACTION: '0.3', POLYLAB_RISK_MAX_TOTAL_FRACTION: '0.9',
+    POLYLAB_RISK_MAX_MARKET_FRACTION: '0.3',
+    POLYLAB_RISK_MAX_TOTAL_FRACTION: '0.9',
   });
   const start = async () => {
     lab = new LabProcess([], env());
@@ -52,7 +57,11 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
     [A, , C] = world.markets as [WorldMarket, WorldMarket, WorldMarket];
     world.resolveAt(A, 'Up', A.endMs + 1_500);
     await start();
-    await poll('ready and trading', async () => (await fetch(`${await lab.api}/readyz`)).status === 200 && stream.of('paper_fill').length >= 2, 60_000);
+    await poll(
+      'ready and trading',
+      async () => (await fetch(`${await lab.api}/readyz`)).status === 200 && stream.of('paper_fill').length >= 2,
+      60_000,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -112,7 +121,8 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
         // Until then, a report that says live says how long kraken has been silent (checked after the step: a throw here would only be retried).
         const silentMs = s.ts_unix_ms - stalledAt;
         const silentReport = s.state === 'live' && silentMs > 1_200 && s.reconnects === before.reconnects;
-        if (silentReport && (s.last_message_age_ms ?? 0) < silentMs - 1_000) lies.push(`live, last message ${s.last_message_age_ms} ms ago, ${silentMs} ms into the silence`);
+        if (silentReport && (s.last_message_age_ms ?? 0) < silentMs - 1_000)
+          lies.push(`live, last message ${s.last_message_age_ms} ms ago, ${silentMs} ms into the silence`);
         if (silentReport) liveReports.add(s.ts_unix_ms);
         return (s.counts?.trade_stalls ?? 0) > (before.counts?.trade_stalls ?? 0) && s.reconnects > before.reconnects;
       },
@@ -134,7 +144,8 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
     const v = world.venues.okx;
     const before = await lab.source('okx');
     // The first bad frame of a burst is logged at once; the rest only as one count per 10 s.
-    const logLines = (summary: boolean) => lab.stderr.split('\n').filter((l) => l.includes('"msg":"okx: bad frame') && /more in the last/.test(l) === summary).length;
+    const logLines = (summary: boolean) =>
+      lab.stderr.split('\n').filter((l) => l.includes('"msg":"okx: bad frame') && /more in the last/.test(l) === summary).length;
     const linesBefore = logLines(false);
     times.venue_garbage = await runFault(lab, stream, {
       source: 'okx',
@@ -188,7 +199,16 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
   it('the market socket disconnects and stays away while the book moves: shown down, then books resynced to the new prices', async () => {
     const ws = world.clob.ws;
     const restBefore = world.rest.requests.length;
-    const moved: [number, number][][] = [[[0.52, 200], [0.51, 350]], [[0.53, 150], [0.54, 250]]];
+    const moved: [number, number][][] = [
+      [
+        [0.52, 200],
+        [0.51, 350],
+      ],
+      [
+        [0.53, 150],
+        [0.54, 250],
+      ],
+    ];
     times.market_socket = await runFault(lab, stream, {
       source: 'polymarket_ws',
       inject: () => {
@@ -209,14 +229,26 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
     });
     // The books came back from the venue: REST snapshots after the reconnect, and the moved book is the one quoted.
     expect(world.rest.requests.slice(restBefore).filter((r) => r.startsWith('/book?token_id=')).length).toBeGreaterThan(0);
-    const quote = await poll('the moved book quoted', async () => {
-      const m = (await lab.json<{ markets: { quotes: { token_id: string; best_bid: number | null; best_ask: number | null }[] }[] }>('/markets/discovered')).markets;
-      const q = m.flatMap((x) => x.quotes).find((x) => x.token_id === C.down);
-      return q?.best_ask === 0.53 ? q : null;
-    }, 5_000);
+    const quote = await poll(
+      'the moved book quoted',
+      async () => {
+        const m = (
+          await lab.json<{ markets: { quotes: { token_id: string; best_bid: number | null; best_ask: number | null }[] }[] }>(
+            '/markets/discovered',
+          )
+        ).markets;
+        const q = m.flatMap((x) => x.quotes).find((x) => x.token_id === C.down);
+        return q?.best_ask === 0.53 ? q : null;
+      },
+      5_000,
+    );
     expect(quote.best_bid).toBe(0.52);
     // And the lab trades on it: a fill at the new ask.
-    await poll('a fill at the resynced ask', () => stream.of('paper_fill').some((f) => f.token_id === C.down && f.fill_px === 0.53), 15_000);
+    await poll(
+      'a fill at the resynced ask',
+      () => stream.of('paper_fill').some((f) => f.token_id === C.down && f.fill_px === 0.53),
+      15_000,
+    );
   }, 90_000);
 
   it('discovery fails (HTTP 500) then recovers: shown stale with the error, the markets kept and traded meanwhile, live again after the next poll', async () => {
@@ -242,7 +274,7 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
   }, 90_000);
 
   it('SIGKILL mid-trade, then a restart: no fill invented or doubled, none lost outside the last commit, positions restored as journaled, trading resumes', async () => {
-    const deadRun = ((await lab.json<{ runs: { run_id: string; current: boolean }[] }>('/runs')).runs.find((r) => r.current))!.run_id;
+    const deadRun = (await lab.json<{ runs: { run_id: string; current: boolean }[] }>('/runs')).runs.find((r) => r.current)!.run_id;
     // Kill the moment an order is decided: its fill is due 250 ms later (POLYLAB_LATENCY_MS), so it dies in flight.
     const intents = stream.of('paper_intent').length;
     await poll('a new paper intent', () => stream.of('paper_intent').length > intents, 20_000, 10);
@@ -270,23 +302,36 @@ describe('paper-live under faults (the real process against loopback fakes)', ()
 
     // The restored positions are the journaled fills of the markets not settled, share for share.
     const held = new Map<string, number>();
-    for (const f of journaled) if (!settled.has(f.market_id as string)) held.set(f.token_id as string, (held.get(f.token_id as string) ?? 0) + (f.qty as number));
+    for (const f of journaled)
+      if (!settled.has(f.market_id as string)) held.set(f.token_id as string, (held.get(f.token_id as string) ?? 0) + (f.qty as number));
     const restored = (await lab.json<{ positions: { token_id: string; qty: number }[] }>('/positions')).positions;
     expect(held.size).toBeGreaterThan(0);
     expect(new Map(restored.map((p) => [p.token_id, p.qty]))).toEqual(held);
-    const runs = JSON.parse((await polylab(['runs', '--json'], { POLYLAB_DATA_DIR: data })).stdout) as { run_id: string; status: string; fills: number; parent_run_id: string | null }[];
-    expect(runs.map((r) => [r.status, r.parent_run_id])).toEqual([['crashed', null], ['running', deadRun]]);
+    const runs = JSON.parse((await polylab(['runs', '--json'], { POLYLAB_DATA_DIR: data })).stdout) as {
+      run_id: string;
+      status: string;
+      fills: number;
+      parent_run_id: string | null;
+    }[];
+    expect(runs.map((r) => [r.status, r.parent_run_id])).toEqual([
+      ['crashed', null],
+      ['running', deadRun],
+    ]);
     expect(runs[0]!.fills).toBe(journaled.length);
 
     // Trading resumes on the restored account: each new fill adds to the restored position.
     await poll('a fill in the new run', () => stream.of('paper_fill').length > 0, 20_000);
     expect((await expectFillsIntact(lab, stream)).length).toBeGreaterThan(0);
-    await poll('positions equal to the restored ones plus the new fills', async () => {
-      const want = new Map(held);
-      for (const f of stream.of('paper_fill')) want.set(f.token_id as string, (want.get(f.token_id as string) ?? 0) + (f.qty as number));
-      const now = (await lab.json<{ positions: { token_id: string; qty: number }[] }>('/positions')).positions;
-      return now.length === want.size && now.every((p) => Math.abs(p.qty - (want.get(p.token_id) ?? -1)) < 1e-9);
-    }, 5_000);
+    await poll(
+      'positions equal to the restored ones plus the new fills',
+      async () => {
+        const want = new Map(held);
+        for (const f of stream.of('paper_fill')) want.set(f.token_id as string, (want.get(f.token_id as string) ?? 0) + (f.qty as number));
+        const now = (await lab.json<{ positions: { token_id: string; qty: number }[] }>('/positions')).positions;
+        return now.length === want.size && now.every((p) => Math.abs(p.qty - (want.get(p.token_id) ?? -1)) < 1e-9);
+      },
+      5_000,
+    );
     lab.kill('SIGTERM');
     expect(await lab.exited).toBe(0);
   }, 120_000);

@@ -36,7 +36,12 @@ export interface Health {
 export type Ev = Record<string, unknown> & { event_type: string };
 
 /** Polls `fn` every `everyMs` until it returns a value (not null/undefined/false); throws `what` after `timeoutMs`. */
-export async function poll<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, everyMs = 200): Promise<T> {
+export async function poll<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<T> {
   const t0 = Date.now();
   let last: unknown = null;
   for (;;) {
@@ -60,7 +65,10 @@ export class LabProcess {
   private readonly p: ChildProcess;
 
   constructor(args: string[], env: Record<string, string>) {
-    this.p = spawn(process.execPath, [BIN, 'run', ...args], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.p = spawn(process.execPath, [BIN, 'run', ...args], {
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.exited = new Promise((r) => this.p.on('close', (code) => r(code)));
     this.p.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.api = new Promise((resolve, reject) => {
@@ -107,7 +115,10 @@ export class LabProcess {
     let before: string | null = null;
     for (;;) {
       const q: URLSearchParams = new URLSearchParams({ limit: '1000', ...(runId ? { run_id: runId } : {}), ...(before ? { before } : {}) });
-      const page: { fills: Ev[]; next_before: string | number | null } = await this.json<{ fills: Ev[]; next_before: string | number | null }>(`/fills?${q}`);
+      const page: { fills: Ev[]; next_before: string | number | null } = await this.json<{
+        fills: Ev[];
+        next_before: string | number | null;
+      }>(`/fills?${q}`);
       out.push(...page.fills);
       if (page.next_before === null || page.fills.length === 0) return out;
       before = String(page.next_before);
@@ -141,11 +152,20 @@ export class LabStream {
 }
 
 /** Runs a `polylab` command (report, runs, replay) to its end. */
-export function polylab(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function polylab(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ADAPTERS, VENUE_NAMES } from '../../src/venues/index.ts';
 import { CLOB_PING_FRAME, subscribeFrame, updateFrame } from '../../src/polymarket/wire/clobWsMessages.ts';
-import { RTDS_BINANCE_SUBSCRIBE, RTDS_CHAINLINK_SUBSCRIBE, RTDS_PING_FRAME, twapSubscribeFrame } from '../../src/polymarket/wire/rtdsMessages.ts';
+import {
+  RTDS_BINANCE_SUBSCRIBE,
+  RTDS_CHAINLINK_SUBSCRIBE,
+  RTDS_PING_FRAME,
+  twapSubscribeFrame,
+} from '../../src/polymarket/wire/rtdsMessages.ts';
 import { fakeClobRest } from '../integration/fakes/polymarket.ts';
 import { startFakeVenue } from '../integration/fakes/venueServers.ts';
 import { FakeGamma } from '../integration/gammaFake.ts';
@@ -16,20 +21,39 @@ afterEach(async () => {
 });
 
 describe('the read-only guard', () => {
-  it('passes every frame the lab\'s clients send', () => {
+  it("passes every frame the lab's clients send", () => {
     for (const v of VENUE_NAMES) {
       const a = ADAPTERS[v];
       for (const f of a.subscribe(a.defaultSymbol)) expect(frameViolation(v, f), `${v} ${f}`).toBeNull();
       if (a.ping) expect(frameViolation(v, a.ping.frame()), v).toBeNull();
     }
-    for (const f of [subscribeFrame(['1', '2']), updateFrame('subscribe', ['3']), updateFrame('unsubscribe', ['1']), CLOB_PING_FRAME]) expect(frameViolation('polymarket_ws', f), f).toBeNull();
-    for (const f of [RTDS_CHAINLINK_SUBSCRIBE, RTDS_BINANCE_SUBSCRIBE, twapSubscribeFrame(30), twapSubscribeFrame(60), RTDS_PING_FRAME]) expect(frameViolation('rtds', f), f).toBeNull();
+    for (const f of [subscribeFrame(['1', '2']), updateFrame('subscribe', ['3']), updateFrame('unsubscribe', ['1']), CLOB_PING_FRAME])
+      expect(frameViolation('polymarket_ws', f), f).toBeNull();
+    for (const f of [RTDS_CHAINLINK_SUBSCRIBE, RTDS_BINANCE_SUBSCRIBE, twapSubscribeFrame(30), twapSubscribeFrame(60), RTDS_PING_FRAME])
+      expect(frameViolation('rtds', f), f).toBeNull();
   });
 
   it('catches frames that are not subscriptions or pings, or that carry credentials', () => {
     const bad: [string, string][] = [
-      ['kraken', JSON.stringify({ method: 'add_order', params: { order_type: 'limit', side: 'buy', limit_price: 0.5, order_qty: 1, symbol: 'BTC/USD', token: 'x' } })],
-      ['coinbase', JSON.stringify({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['user'], signature: 'abc', key: 'k', passphrase: 'p', timestamp: '1' })],
+      [
+        'kraken',
+        JSON.stringify({
+          method: 'add_order',
+          params: { order_type: 'limit', side: 'buy', limit_price: 0.5, order_qty: 1, symbol: 'BTC/USD', token: 'x' },
+        }),
+      ],
+      [
+        'coinbase',
+        JSON.stringify({
+          type: 'subscribe',
+          product_ids: ['BTC-USD'],
+          channels: ['user'],
+          signature: 'abc',
+          key: 'k',
+          passphrase: 'p',
+          timestamp: '1',
+        }),
+      ],
       ['okx', JSON.stringify({ op: 'order', args: [{ side: 'buy', instId: 'BTC-USDT', ordType: 'market', sz: '1' }] })],
       ['okx', JSON.stringify({ op: 'login', args: [{ apiKey: 'k', passphrase: 'p', timestamp: '1', sign: 's' }] })],
       ['bybit', JSON.stringify({ op: 'auth', args: ['key', 1, 'sig'] })],
@@ -38,7 +62,13 @@ describe('the read-only guard', () => {
       ['polymarket_ws', JSON.stringify({ type: 'user', markets: [], auth: { apiKey: 'k', secret: 's', passphrase: 'p' } })],
       ['polymarket_ws', JSON.stringify({ assets_ids: ['1'], type: 'user' })],
       ['polymarket_ws', 'not a frame'],
-      ['rtds', JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: 'clob_user', type: '*', clob_auth: { key: 'k', secret: 's', passphrase: 'p' } }] })],
+      [
+        'rtds',
+        JSON.stringify({
+          action: 'subscribe',
+          subscriptions: [{ topic: 'clob_user', type: '*', clob_auth: { key: 'k', secret: 's', passphrase: 'p' } }],
+        }),
+      ],
       ['rtds', JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: 'activity', type: 'trades' }] })],
     ];
     for (const [server, frame] of bad) expect(frameViolation(server, frame), `${server} ${frame}`).not.toBeNull();
@@ -49,7 +79,11 @@ describe('the read-only guard', () => {
     await gamma.start();
     const rest = await fakeClobRest();
     const venue = await startFakeVenue('kraken');
-    cleanups.push(() => gamma.close(), rest.close, () => venue.close());
+    cleanups.push(
+      () => gamma.close(),
+      rest.close,
+      () => venue.close(),
+    );
     const guard = new ReadOnlyGuard();
     guard.gamma(gamma);
     guard.rest(rest);

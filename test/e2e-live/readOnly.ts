@@ -95,7 +95,13 @@ export const FRAME_RULES: Readonly<Record<string, FrameRule>> = {
   okx: { keys: ['op', 'args', 'id'], field: 'op', reads: ['subscribe', 'unsubscribe'], text: ['ping'] },
   bybit: { keys: ['op', 'args', 'req_id'], field: 'op', reads: ['subscribe', 'unsubscribe', 'ping'] },
   binance: { keys: ['method', 'params', 'id'], field: 'method', reads: ['SUBSCRIBE', 'UNSUBSCRIBE'] },
-  polymarket_ws: { keys: ['assets_ids', 'type', 'operation', 'custom_feature_enabled', 'initial_dump'], field: 'assets_ids', reads: [], text: ['PING'], check: clobCheck },
+  polymarket_ws: {
+    keys: ['assets_ids', 'type', 'operation', 'custom_feature_enabled', 'initial_dump'],
+    field: 'assets_ids',
+    reads: [],
+    text: ['PING'],
+    check: clobCheck,
+  },
   rtds: { keys: ['action', 'subscriptions'], field: 'action', reads: ['subscribe', 'unsubscribe'], text: ['PING'], check: rtdsCheck },
 };
 
@@ -111,7 +117,8 @@ export function frameViolation(server: string, text: string): string | null {
   const extra = Object.keys(m).filter((k) => !rule.keys.includes(k));
   if (extra.length > 0) return `keys ${extra.join(', ')} in ${text.slice(0, 120)}`;
   // Rules without listed reads (the market channel) are judged by their check alone.
-  if (rule.reads.length > 0 && !rule.reads.includes(String(m[rule.field]))) return `${rule.field} ${String(m[rule.field])} is not a subscription or ping`;
+  if (rule.reads.length > 0 && !rule.reads.includes(String(m[rule.field])))
+    return `${rule.field} ${String(m[rule.field])} is not a subscription or ping`;
   return rule.check?.(m) ?? null;
 }
 
@@ -143,7 +150,15 @@ export class ReadOnlyGuard {
   }
 
   gamma(g: FakeGamma): void {
-    this.watched.push({ name: 'gamma', violations: () => methodViolations('gamma', g.requests.map((r) => ({ method: r.method, url: r.path }))), seen: () => g.requests.length });
+    this.watched.push({
+      name: 'gamma',
+      violations: () =>
+        methodViolations(
+          'gamma',
+          g.requests.map((r) => ({ method: r.method, url: r.path })),
+        ),
+      seen: () => g.requests.length,
+    });
   }
 
   private frames(server: string, texts: readonly string[]): Violation[] {

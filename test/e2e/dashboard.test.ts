@@ -32,16 +32,22 @@ afterAll(async () => {
 
 /** Pixels of a chart's pane (its largest canvas) within ±40 per channel of `rgb`: a series of that colour was drawn. */
 function pixelsOf(page: Page, chart: string, colours: Array<[number, number, number]>): Promise<number> {
-  return page.evaluate(({ chart, colours }) => {
-    const canvases = [...document.querySelectorAll<HTMLCanvasElement>(`[data-chart="${chart}"] canvas`)];
-    const pane = canvases.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
-    const data = pane.getContext('2d')!.getImageData(0, 0, pane.width, pane.height).data;
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (colours.some(([r, g, b]) => Math.abs(data[i]! - r) <= 40 && Math.abs(data[i + 1]! - g) <= 40 && Math.abs(data[i + 2]! - b) <= 40)) n += 1;
-    }
-    return n;
-  }, { chart, colours });
+  return page.evaluate(
+    ({ chart, colours }) => {
+      const canvases = [...document.querySelectorAll<HTMLCanvasElement>(`[data-chart="${chart}"] canvas`)];
+      const pane = canvases.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+      const data = pane.getContext('2d')!.getImageData(0, 0, pane.width, pane.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (
+          colours.some(([r, g, b]) => Math.abs(data[i]! - r) <= 40 && Math.abs(data[i + 1]! - g) <= 40 && Math.abs(data[i + 2]! - b) <= 40)
+        )
+          n += 1;
+      }
+      return n;
+    },
+    { chart, colours },
+  );
 }
 
 const fillRows = (page: Page) => page.locator('[data-panel="fills"] tbody tr td:not(.muted):first-child').count();
@@ -65,7 +71,16 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     // Charts: the median (accent blue), equity (teal) and a reject line (first palette colours) are drawn.
     await expect.poll(() => pixelsOf(page, 'reference', [[41, 98, 255]]), { timeout: 10_000 }).toBeGreaterThan(50);
     await expect.poll(() => pixelsOf(page, 'equity', [[38, 166, 154]]), { timeout: 15_000 }).toBeGreaterThan(20);
-    await expect.poll(() => pixelsOf(page, 'risk', [[230, 25, 75], [60, 180, 75]]), { timeout: 15_000 }).toBeGreaterThan(20);
+    await expect
+      .poll(
+        () =>
+          pixelsOf(page, 'risk', [
+            [230, 25, 75],
+            [60, 180, 75],
+          ]),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(20);
     await page.screenshot({ path: `${ARTIFACTS}dashboard.png`, fullPage: true });
     // The theme follows the system setting, charts included (dark panel: #171b21).
     const body = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -109,22 +124,26 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     await expect.poll(() => page.locator('#run').textContent()).toContain('stopped at');
     expect(await fillRows(page)).toBeGreaterThan(0);
     // The Trust panel shows the stopped run's own /trust and /strategies figures.
-    const { trust } = await (await fetch(`${l.url}trust`)).json() as { trust: TrustReport };
-    const { strategies } = await (await fetch(`${l.url}strategies`)).json() as { strategies: Array<{ name: string; fills: number }> };
+    const { trust } = (await (await fetch(`${l.url}trust`)).json()) as { trust: TrustReport };
+    const { strategies } = (await (await fetch(`${l.url}strategies`)).json()) as { strategies: Array<{ name: string; fills: number }> };
     expect(trust.fills).toBeGreaterThan(0);
     const stat = (label: string) => page.locator(`[data-panel="trust"] .stat:has(.k:text-is("${label}")) .v`).textContent();
     await expect.poll(() => stat('fills'), { timeout: 10_000 }).toBe(String(trust.fills));
-    const money = (x: number) => `${x > 0 ? '+' : ''}${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const money = (x: number) =>
+      `${x > 0 ? '+' : ''}${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     const fm = trust.fill_models.pnl;
     expect(await stat('PnL range')).toBe(`${money(fm.pessimistic)} .. ${money(fm.default)} .. ${money(fm.optimistic)}`);
-    expect(await stat('tape confirmed')).toBe(`${(100 * trust.tape.confirmed_share!).toFixed(1)}% (${trust.tape.confirmed}/${trust.tape.unconfirmed}/${trust.tape.unknown})`);
+    expect(await stat('tape confirmed')).toBe(
+      `${(100 * trust.tape.confirmed_share!).toFixed(1)}% (${trust.tape.confirmed}/${trust.tape.unconfirmed}/${trust.tape.unknown})`,
+    );
     const part = (title: string) => page.locator(`[data-panel="trust"] [data-part="${title}"] tbody tr`);
     expect(await part('markouts').count()).toBe(trust.markouts.length);
     expect(await part('markouts').first().locator('td').nth(2).textContent()).toBe(String(trust.markouts[0]!.fills));
     expect(await part('basis').count()).toBe(Math.max(1, trust.basis.sources.length));
     expect(await part('strategies').first().locator('td').first().textContent()).toBe(strategies[0]!.name);
     expect(await part('strategies').first().locator('td').nth(2).textContent()).toBe(String(strategies[0]!.fills));
-    if (trust.calibration.length > 0) expect(await part('calibration').first().locator('td').nth(2).textContent()).toBe(String(trust.calibration[0]!.count));
+    if (trust.calibration.length > 0)
+      expect(await part('calibration').first().locator('td').nth(2).textContent()).toBe(String(trust.calibration[0]!.count));
     await page.screenshot({ path: `${ARTIFACTS}dashboard-trust.png`, fullPage: true });
     await page.close();
   }, 60_000);
@@ -133,17 +152,23 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     const l = await lab(['--mode', 'sim']);
     // A foreign site on loopback: the browser resolves evil.example to 127.0.0.1, so its own
     // private-network rules do not step in and only the lab's guard decides.
-    const foreign = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
+    const foreign = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'),
+    );
     await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', r));
     const evil = await launchChromium({ loopbackNames: ['evil.example'] });
     try {
       const page = await evil.context.newPage();
       await page.goto(`http://evil.example:${(foreign.address() as AddressInfo).port}/`);
-      const outcome = await page.evaluate((wsUrl) => new Promise<string>((resolve) => {
-        const ws = new WebSocket(wsUrl);
-        ws.onopen = () => resolve('open');
-        ws.onclose = (e) => resolve(`closed ${e.code}`);
-      }), `ws://127.0.0.1:${l.port}/ws`);
+      const outcome = await page.evaluate(
+        (wsUrl) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(wsUrl);
+            ws.onopen = () => resolve('open');
+            ws.onclose = (e) => resolve(`closed ${e.code}`);
+          }),
+        `ws://127.0.0.1:${l.port}/ws`,
+      );
       expect(outcome).toBe('closed 1006');
       // DNS rebinding: the lab reached under a foreign name answers 403, not the dashboard.
       const rebound = await page.goto(`http://evil.example:${l.port}/`);

@@ -26,7 +26,10 @@ export function ensureDashboardBuilt(): void {
   const index = join(ROOT, 'web/dist/index.html');
   const sources = Math.max(newestMs(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
 }
 
 export interface Lab {
@@ -43,7 +46,9 @@ export async function startLab(args: string[], env: Record<string, string> = {})
   // Each lab has a data dir of its own: a journal is one lab's at a time, and a restart must not continue another test's account.
   const dataDir = mkdtempSync(join(tmpdir(), 'polylab-e2e-'));
   const proc = spawn(process.execPath, [BIN, 'run', ...args], {
-    cwd: ROOT, env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   let out = '';
@@ -62,7 +67,11 @@ export async function startLab(args: string[], env: Record<string, string> = {})
     proc.on('close', () => reject(new Error(`polylab exited early: ${err}`)));
   });
   return {
-    url, port: Number(new URL(url).port), proc, stderr: () => err, stdout: () => out,
+    url,
+    port: Number(new URL(url).port),
+    proc,
+    stderr: () => err,
+    stdout: () => out,
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGINT');
       return exited;

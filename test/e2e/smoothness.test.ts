@@ -49,24 +49,31 @@ afterAll(async () => {
   parts?.metrics.close();
 });
 
-interface FrameStats { fps: number; worstFrameMs: number }
+interface FrameStats {
+  fps: number;
+  worstFrameMs: number;
+}
 
 /** Counts animation frames for `ms` inside the page. */
 function measureFrames(page: Page, ms: number): Promise<FrameStats> {
-  return page.evaluate((ms) => new Promise<FrameStats>((resolve) => {
-    const t0 = performance.now();
-    let frames = 0;
-    let last = t0;
-    let worst = 0;
-    const step = (t: number) => {
-      frames += 1;
-      worst = Math.max(worst, t - last);
-      last = t;
-      if (t - t0 < ms) requestAnimationFrame(step);
-      else resolve({ fps: (frames * 1000) / (t - t0), worstFrameMs: worst });
-    };
-    requestAnimationFrame(step);
-  }), ms);
+  return page.evaluate(
+    (ms) =>
+      new Promise<FrameStats>((resolve) => {
+        const t0 = performance.now();
+        let frames = 0;
+        let last = t0;
+        let worst = 0;
+        const step = (t: number) => {
+          frames += 1;
+          worst = Math.max(worst, t - last);
+          last = t;
+          if (t - t0 < ms) requestAnimationFrame(step);
+          else resolve({ fps: (frames * 1000) / (t - t0), worstFrameMs: worst });
+        };
+        requestAnimationFrame(step);
+      }),
+    ms,
+  );
 }
 
 /** Publishes the mix at EVENTS_PER_S from this process until stopped (catching up on late timer ticks); returns how many went out. */
@@ -96,7 +103,9 @@ describe('dashboard smoothness', () => {
     const loaded = await measureFrames(page, MEASURE_MS);
     const { sent, seconds } = s.stop();
     const fillsShown = await page.locator('[data-panel="fills"] tbody tr td:not(.muted):first-child').count();
-    console.log(`dashboard frames: idle ${idle.fps.toFixed(1)} fps (worst ${idle.worstFrameMs.toFixed(0)} ms), at ${EVENTS_PER_S}/s ${loaded.fps.toFixed(1)} fps (worst ${loaded.worstFrameMs.toFixed(0)} ms); ${sent} events in ${seconds.toFixed(1)} s`);
+    console.log(
+      `dashboard frames: idle ${idle.fps.toFixed(1)} fps (worst ${idle.worstFrameMs.toFixed(0)} ms), at ${EVENTS_PER_S}/s ${loaded.fps.toFixed(1)} fps (worst ${loaded.worstFrameMs.toFixed(0)} ms); ${sent} events in ${seconds.toFixed(1)} s`,
+    );
     expect(sent / seconds).toBeGreaterThan(EVENTS_PER_S * 0.9);
     // The page really took the stream: fills from it are on screen.
     expect(fillsShown).toBeGreaterThan(0);

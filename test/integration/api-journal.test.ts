@@ -7,15 +7,41 @@ import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
 import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts } from '../../src/api/start.ts';
 import { buildApi } from '../../src/api/server.ts';
-import { EquityResponseSchema, HistoryFillsResponseSchema, HistoryRejectsResponseSchema, HistoryRunsResponseSchema, SettlementsResponseSchema } from '../../src/api/journalRoutes.ts';
+import {
+  EquityResponseSchema,
+  HistoryFillsResponseSchema,
+  HistoryRejectsResponseSchema,
+  HistoryRunsResponseSchema,
+  SettlementsResponseSchema,
+} from '../../src/api/journalRoutes.ts';
 import { openJournalReadonly, type Db } from '../../src/journal/db.ts';
 import { JournalWriter } from '../../src/journal/writer.ts';
 import { tempDataDir } from './fakes/cli.ts';
 
 /** Runs a seeded sim for `hours` into the journal (and `extra` sinks); returns the engine's counters. */
-async function journaledRun(dataDir: string, runId: string, seed: number, hours: number, extra: (e: OutputEvent) => void = () => undefined) {
+async function journaledRun(
+  dataDir: string,
+  runId: string,
+  seed: number,
+  hours: number,
+  extra: (e: OutputEvent) => void = () => undefined,
+) {
   const journal = await JournalWriter.start({ dataDir, commitMs: 20 });
-  journal.beginRun({ run_id: runId, mode: 'sim', seed, strategy: 'divergence', version: 'test', config: '{}', started_ms: SIM_START_MS, started_wall_ms: Date.now(), pid: null, parent_run_id: null, restored: null, replay_of: null, capture_dir: null });
+  journal.beginRun({
+    run_id: runId,
+    mode: 'sim',
+    seed,
+    strategy: 'divergence',
+    version: 'test',
+    config: '{}',
+    started_ms: SIM_START_MS,
+    started_wall_ms: Date.now(),
+    pid: null,
+    parent_run_id: null,
+    restored: null,
+    replay_of: null,
+    capture_dir: null,
+  });
   // The noisy sim market trades every few seconds: enough fills to page past the in-memory window.
   const engine = buildEngine(loadConfig({ POLYLAB_MODE: 'sim', POLYLAB_SIM_MARKET: 'noisy' }), 'sim', runId, seed);
   const sink = (e: OutputEvent) => {
@@ -61,7 +87,10 @@ describe('API from the journal', () => {
 
   it('lists every run in the data dir', async () => {
     const runs = HistoryRunsResponseSchema.parse((await get('/runs')).body).runs;
-    expect(runs.map((r) => [r.run_id, r.current, r.status, r.fills])).toEqual([['older-run', false, 'stopped', other.fills], ['current-run', true, 'stopped', counters.fills]]);
+    expect(runs.map((r) => [r.run_id, r.current, r.status, r.fills])).toEqual([
+      ['older-run', false, 'stopped', other.fills],
+      ['current-run', true, 'stopped', counters.fills],
+    ]);
   });
 
   it('pages through every fill of the current run, past the in-memory window', async () => {

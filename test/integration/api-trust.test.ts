@@ -18,7 +18,36 @@ async function serve(withTrust: boolean) {
   const engine = buildEngine(cfg, 'sim', 'trust-7', 7);
   const analytics = buildAnalytics(cfg);
   const parts = createApiParts({ mode: 'sim', wsMaxRateHz: 4, wsMaxBufferBytes: 1 << 20 });
-  const strategies = () => [compareRow('main', cfg.strategy, { run_id: 'trust-7', inputs: 0, intents: 0, fills: engine.counters.fills, rejects: engine.counters.rejects, rejects_by_reason: {}, reject_occurrences: 0, reject_occurrences_by_reason: {}, settlements: 0, medians: 0, realized_pnl: engine.portfolio.realized, unrealized_pnl: 0, fees: 0, equity: 0, trades: 0, wins: 0, win_rate: null, avg_edge_paid: null, max_drawdown: 0, max_drawdown_frac: 0, sim_market: null }, analytics.report())];
+  const strategies = () => [
+    compareRow(
+      'main',
+      cfg.strategy,
+      {
+        run_id: 'trust-7',
+        inputs: 0,
+        intents: 0,
+        fills: engine.counters.fills,
+        rejects: engine.counters.rejects,
+        rejects_by_reason: {},
+        reject_occurrences: 0,
+        reject_occurrences_by_reason: {},
+        settlements: 0,
+        medians: 0,
+        realized_pnl: engine.portfolio.realized,
+        unrealized_pnl: 0,
+        fees: 0,
+        equity: 0,
+        trades: 0,
+        wins: 0,
+        win_rate: null,
+        avg_edge_paid: null,
+        max_drawdown: 0,
+        max_drawdown_frac: 0,
+        sim_market: null,
+      },
+      analytics.report(),
+    ),
+  ];
   const app = await buildApi({ ...parts, ...(withTrust ? { trust: () => analytics.report(), strategies } : {}) });
   const url = await startApi(app, '127.0.0.1', 0);
   closers.push(async () => {
@@ -51,7 +80,13 @@ describe('GET /trust', () => {
     expect(body.trust!.markouts.map((m) => m.side).sort()).toEqual(['buy', 'sell']);
     const rows = StrategiesResponseSchema.parse(await (await fetch(`${url}/strategies`)).json()).strategies;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ name: 'main', strategy: 'divergence', fills, pnl_low: body.trust!.fill_models.low, pnl_high: body.trust!.fill_models.high });
+    expect(rows[0]).toMatchObject({
+      name: 'main',
+      strategy: 'divergence',
+      fills,
+      pnl_low: body.trust!.fill_models.low,
+      pnl_high: body.trust!.fill_models.high,
+    });
   });
 
   it('answers null and an empty list without analytics', async () => {

@@ -2,8 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_START_MS } from '../../src/sim/sim.ts';
 import {
-  ErrorBodySchema, FeedHealthResponseSchema, FillsResponseSchema, HealthzResponseSchema, MarketsResponseSchema, PnlResponseSchema,
-  PositionsResponseSchema, ReadyzResponseSchema, RejectsResponseSchema, RunsResponseSchema,
+  ErrorBodySchema,
+  FeedHealthResponseSchema,
+  FillsResponseSchema,
+  HealthzResponseSchema,
+  MarketsResponseSchema,
+  PnlResponseSchema,
+  PositionsResponseSchema,
+  ReadyzResponseSchema,
+  RejectsResponseSchema,
+  RunsResponseSchema,
 } from '../../src/core/wire.ts';
 import { getJson, startHarness, type Harness } from './apiHarness.ts';
 
@@ -39,7 +47,18 @@ describe('REST API on a real server fed by the seeded sim', () => {
 
   it('reports feed health per source, including a Polymarket source, and the venues contributing', async () => {
     const ts = SIM_START_MS + h.simMs();
-    const status = { event_type: 'venue_status', state: 'live', reason: null, messages: 120, trades: 100, parse_errors: 2, rejected: 1, reconnects: 3, last_message_ts_ms: ts, ts_unix_ms: ts } as const;
+    const status = {
+      event_type: 'venue_status',
+      state: 'live',
+      reason: null,
+      messages: 120,
+      trades: 100,
+      parse_errors: 2,
+      rejected: 1,
+      reconnects: 3,
+      last_message_ts_ms: ts,
+      ts_unix_ms: ts,
+    } as const;
     h.step({ ...status, source: 'coinbase' });
     h.step({ ...status, source: 'polymarket_ws', state: 'stale', reason: 'no message for 30 s' });
     const res = await getJson(`${h.url}/feed/health`);
@@ -47,8 +66,22 @@ describe('REST API on a real server fed by the seeded sim', () => {
     const body = FeedHealthResponseSchema.parse(res.body);
     expect(body.mode).toBe('sim');
     // The sim's own reports (six venues and its books) plus the two injected above.
-    expect(body.sources.map((s) => s.source).sort()).toEqual(['binance', 'bitstamp', 'bybit', 'coinbase', 'kraken', 'okx', 'polymarket_sim', 'polymarket_ws']);
-    expect(body.sources.find((s) => s.source === 'coinbase')).toMatchObject({ messages: 120, parse_errors: 2, reconnects: 3, state: 'live' });
+    expect(body.sources.map((s) => s.source).sort()).toEqual([
+      'binance',
+      'bitstamp',
+      'bybit',
+      'coinbase',
+      'kraken',
+      'okx',
+      'polymarket_sim',
+      'polymarket_ws',
+    ]);
+    expect(body.sources.find((s) => s.source === 'coinbase')).toMatchObject({
+      messages: 120,
+      parse_errors: 2,
+      reconnects: 3,
+      state: 'live',
+    });
     expect(body.polymarket_state).toBe('stale');
     expect(body.venues_contributing).toBeGreaterThanOrEqual(2);
     expect(body.reference.px_median).toBeGreaterThan(1000);
@@ -74,7 +107,14 @@ describe('REST API on a real server fed by the seeded sim', () => {
     expect(pnl.pnl?.fees).toBeGreaterThan(0);
     const runs = RunsResponseSchema.parse((await getJson(`${h.url}/runs`)).body);
     expect(runs.runs).toHaveLength(1);
-    expect(runs.runs[0]).toMatchObject({ run_id: 'test-run-7', mode: 'sim', seed: 7, current: true, stopped_ms: null, fills: h.engine.counters.fills });
+    expect(runs.runs[0]).toMatchObject({
+      run_id: 'test-run-7',
+      mode: 'sim',
+      seed: 7,
+      current: true,
+      stopped_ms: null,
+      fills: h.engine.counters.fills,
+    });
   });
 
   it('counts rejects by reason', async () => {
@@ -98,8 +138,30 @@ describe('REST API on a real server fed by the seeded sim', () => {
     m.tokens.forEach((t, i) => {
       const bid = 0.31 + 0.1 * i;
       const ask = bid + 0.03;
-      h.step({ event_type: 'book_snapshot', market_id: m.market_id, token_id: t.token_id, bids: [[0.2, 5]], asks: [[0.9, 5]], ts_exchange_ms: ts, ts_unix_ms: ts });
-      h.step({ event_type: 'book_snapshot', market_id: m.market_id, token_id: t.token_id, bids: [[bid, 40], [bid - 0.01, 90]], asks: [[ask, 25], [ask + 0.02, 60]], ts_exchange_ms: ts, ts_unix_ms: ts });
+      h.step({
+        event_type: 'book_snapshot',
+        market_id: m.market_id,
+        token_id: t.token_id,
+        bids: [[0.2, 5]],
+        asks: [[0.9, 5]],
+        ts_exchange_ms: ts,
+        ts_unix_ms: ts,
+      });
+      h.step({
+        event_type: 'book_snapshot',
+        market_id: m.market_id,
+        token_id: t.token_id,
+        bids: [
+          [bid, 40],
+          [bid - 0.01, 90],
+        ],
+        asks: [
+          [ask, 25],
+          [ask + 0.02, 60],
+        ],
+        ts_exchange_ms: ts,
+        ts_unix_ms: ts,
+      });
       served[t.token_id] = { bid, ask };
     });
     const after = MarketsResponseSchema.parse((await getJson(`${h.url}/markets/discovered`)).body);
@@ -135,8 +197,16 @@ describe('REST API on a real server fed by the seeded sim', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    for (const name of ['polylab_feed_messages_total', 'polylab_feed_parse_errors_total', 'polylab_feed_reconnects_total', 'polylab_paper_fills_total',
-      'polylab_risk_rejects_total', 'polylab_event_loop_lag_seconds', 'polylab_ws_clients']) expect(text).toContain(name);
+    for (const name of [
+      'polylab_feed_messages_total',
+      'polylab_feed_parse_errors_total',
+      'polylab_feed_reconnects_total',
+      'polylab_paper_fills_total',
+      'polylab_risk_rejects_total',
+      'polylab_event_loop_lag_seconds',
+      'polylab_ws_clients',
+    ])
+      expect(text).toContain(name);
     expect(text).toContain('polylab_feed_parse_errors_total{source="coinbase"} 2');
     expect(text).toContain('polylab_risk_rejects_total{reason="no_reference_price"}');
     expect(text).toMatch(new RegExp(`polylab_paper_fills_total ${h.engine.counters.fills}\\b`));
@@ -147,7 +217,18 @@ describe('REST API on a real server fed by the seeded sim', () => {
     expect(res.status).toBe(200);
     const doc = res.body as { openapi: string; paths: Record<string, { get?: { responses?: Record<string, unknown> } }> };
     expect(doc.openapi).toMatch(/^3\./);
-    for (const p of ['/feed/health', '/markets/discovered', '/positions', '/fills', '/rejects', '/pnl', '/runs', '/healthz', '/readyz', '/metrics']) {
+    for (const p of [
+      '/feed/health',
+      '/markets/discovered',
+      '/positions',
+      '/fills',
+      '/rejects',
+      '/pnl',
+      '/runs',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ]) {
       expect(doc.paths[p], p).toBeDefined();
     }
     expect(JSON.stringify(doc.paths['/fills']!.get!.responses!['200'])).toContain('fill_px');

@@ -47,8 +47,11 @@ export async function startHarness(opts: Partial<ApiPartsOptions> & { maxClientM
     for (let chunkEnd = fedMs + chunkMs; ; chunkEnd += chunkMs) {
       const stopAt = Math.min(chunkEnd, until);
       for (;;) {
-        const input = pending ?? inputs.next().value as InputEvent;
-        if (input.ts_unix_ms - SIM_START_MS > stopAt) { pending = input; break; }
+        const input = pending ?? (inputs.next().value as InputEvent);
+        if (input.ts_unix_ms - SIM_START_MS > stopAt) {
+          pending = input;
+          break;
+        }
         pending = null;
         step(input);
       }
@@ -58,7 +61,14 @@ export async function startHarness(opts: Partial<ApiPartsOptions> & { maxClientM
     }
   };
   return {
-    url, wsUrl: url.replace(/^http/, 'ws') + '/ws', app, parts, engine, simMs: () => fedMs, pump, step,
+    url,
+    wsUrl: url.replace(/^http/, 'ws') + '/ws',
+    app,
+    parts,
+    engine,
+    simMs: () => fedMs,
+    pump,
+    step,
     close: async () => {
       parts.hub.close();
       await app.close();
@@ -67,7 +77,10 @@ export async function startHarness(opts: Partial<ApiPartsOptions> & { maxClientM
   };
 }
 
-export interface Frame { at: number; msg: Record<string, unknown> & { event_type: string } }
+export interface Frame {
+  at: number;
+  msg: Record<string, unknown> & { event_type: string };
+}
 
 /** A real `ws` client that records every frame it receives, with its arrival time. */
 export class Recorder {
@@ -115,7 +128,10 @@ export class Recorder {
       if (left <= 0) throw new Error('timed out waiting for WebSocket frames');
       await new Promise<void>((r) => {
         const t = setTimeout(r, Math.min(left, 100));
-        this.waiters.push(() => { clearTimeout(t); r(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
       });
     }
   }

@@ -16,8 +16,17 @@ interface Proc {
 }
 
 function start(env: Record<string, string>): Proc {
-  const p = spawn(process.execPath, [BIN, 'run'], { env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: tempDataDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc: Proc = { p, stdout: '', stderr: '', apiUrl: Promise.resolve(''), exited: new Promise((r) => p.on('close', (code) => r(code))) };
+  const p = spawn(process.execPath, [BIN, 'run'], {
+    env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: tempDataDir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const proc: Proc = {
+    p,
+    stdout: '',
+    stderr: '',
+    apiUrl: Promise.resolve(''),
+    exited: new Promise((r) => p.on('close', (code) => r(code))),
+  };
   proc.apiUrl = new Promise((resolve) => {
     p.stderr!.on('data', (d: Buffer) => {
       proc.stderr += d.toString();
@@ -48,20 +57,32 @@ async function poll<T>(fn: () => Promise<T | null>, timeoutMs: number): Promise<
   }
 }
 
-interface Health { mode: string; sources: { source: string; state: string; reason: string | null }[] }
+interface Health {
+  mode: string;
+  sources: { source: string; state: string; reason: string | null }[];
+}
 
 describe('paper-live, as a process', () => {
   it('stays up with every feed down and its reason, says once how to run sim, and stops cleanly', async () => {
     const dead = await closedPortUrl();
     const deadHttp = dead.replace('ws://', 'http://');
-    const env: Record<string, string> = { POLYLAB_GAMMA_URL: deadHttp, POLYLAB_CLOB_URL: deadHttp, POLYLAB_CLOB_WS_URL: dead, POLYLAB_RTDS_URL: dead };
+    const env: Record<string, string> = {
+      POLYLAB_GAMMA_URL: deadHttp,
+      POLYLAB_CLOB_URL: deadHttp,
+      POLYLAB_CLOB_WS_URL: dead,
+      POLYLAB_RTDS_URL: dead,
+    };
     for (const v of ['COINBASE', 'KRAKEN', 'BITSTAMP', 'OKX', 'BYBIT', 'BINANCE']) env[`POLYLAB_${v}_WS_URL`] = dead;
     const proc = start(env);
     const api = await proc.apiUrl;
     const health = await poll(async () => {
       const h = (await (await fetch(`${api}/feed/health`)).json()) as Health;
       const venues = h.sources.filter((s) => ['coinbase', 'kraken', 'bitstamp', 'okx', 'bybit', 'binance'].includes(s.source));
-      return venues.length === 6 && venues.every((s) => s.state === 'down' || s.state === 'connecting') && h.sources.some((s) => s.source === 'gamma') ? h : null;
+      return venues.length === 6 &&
+        venues.every((s) => s.state === 'down' || s.state === 'connecting') &&
+        h.sources.some((s) => s.source === 'gamma')
+        ? h
+        : null;
     }, 20_000);
     expect(health.mode).toBe('paper-live');
     for (const s of health.sources.filter((x) => x.source !== 'polymarket_ws' && x.source !== 'clob_rest')) {
@@ -92,13 +113,19 @@ describe('paper-live, as a process', () => {
     }, 25_000);
     expect(ready).toMatchObject({ ready: true });
 
-    type View = { market: { slug: string; tick_size: number; min_size: number }; quotes: { best_bid: number | null; best_ask: number | null }[] };
+    type View = {
+      market: { slug: string; tick_size: number; min_size: number };
+      quotes: { best_bid: number | null; best_ask: number | null }[];
+    };
     const discovered = (await (await fetch(`${api}/markets/discovered`)).json()) as { markets: View[] };
     const current = discovered.markets.find((m) => m.market.slug === `btc-updown-15m-${cur / 1000}`);
     expect(current).toBeDefined();
     expect(current!.market).toMatchObject({ tick_size: 0.01, min_size: 5 });
     // The fixture book: bids 0.50 / 0.49, asks 0.51 / 0.52 on each token.
-    expect(current!.quotes.map((q) => [q.best_bid, q.best_ask])).toEqual([[0.5, 0.51], [0.5, 0.51]]);
+    expect(current!.quotes.map((q) => [q.best_bid, q.best_ask])).toEqual([
+      [0.5, 0.51],
+      [0.5, 0.51],
+    ]);
     // The client subscribed to the discovered tokens with one market-channel frame.
     expect(clobWs.received.flat().some((f) => f.includes('"type":"market"'))).toBe(true);
 

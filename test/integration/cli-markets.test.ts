@@ -27,8 +27,22 @@ describe('polylab markets', () => {
     expect(head).toEqual(['family', 'slug', 'window (UTC)', 'tick', 'min', 'taker fee', 'resolution', 'price to beat']);
     expect(lines).toHaveLength(3);
     const cols = (line: string) => Object.fromEntries(line.split(/\s{2,}/).map((c, i) => [head[i]!, c]));
-    expect(cols(lines[1]!)).toMatchObject({ family: '15m', slug: `btc-updown-15m-${cur! / 1000}`, tick: '0.001', min: '15', 'taker fee': 'free', resolution: 'end_gte_start/chainlink' });
-    expect(cols(lines[2]!)).toMatchObject({ family: '15m', slug: `btc-updown-15m-${next! / 1000}`, tick: '0.01', min: '5', 'taker fee': `${twap.rate}×(p(1-p))^${twap.exponent}`, resolution: 'end_gte_start/chainlink' });
+    expect(cols(lines[1]!)).toMatchObject({
+      family: '15m',
+      slug: `btc-updown-15m-${cur! / 1000}`,
+      tick: '0.001',
+      min: '15',
+      'taker fee': 'free',
+      resolution: 'end_gte_start/chainlink',
+    });
+    expect(cols(lines[2]!)).toMatchObject({
+      family: '15m',
+      slug: `btc-updown-15m-${next! / 1000}`,
+      tick: '0.01',
+      min: '5',
+      'taker fee': `${twap.rate}×(p(1-p))^${twap.exponent}`,
+      resolution: 'end_gte_start/chainlink',
+    });
     expect(gamma.requests.length).toBeGreaterThan(0);
     expect(gamma.requests.every((q) => q.method === 'GET')).toBe(true);
   });

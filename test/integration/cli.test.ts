@@ -15,7 +15,7 @@ describe('polylab CLI', () => {
     expect(r.stdout).toMatch(/sim market\s+efficient: /);
   });
 
-  it('keeps the banner\'s promise in sim: with every venue and Polymarket endpoint pointed at a tripwire, nothing reaches it', async () => {
+  it("keeps the banner's promise in sim: with every venue and Polymarket endpoint pointed at a tripwire, nothing reaches it", async () => {
     const wire = await tripwire();
     try {
       const r = await run(['run', '--mode', 'sim', '--seed', '7', '--duration', '16m'], allEndpointsAt(wire));

@@ -6,7 +6,8 @@ import { BIN, tempDataDir } from './fakes/cli.ts';
 describe('polylab run serves the API', () => {
   it('prints the bound URL, answers /feed/health and /readyz while running at 1x, and exits 0 on SIGTERM', async () => {
     const p = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--speed', '1x', '--port', '0'], {
-      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: tempDataDir() }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: tempDataDir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     let stdout = '';
@@ -17,7 +18,10 @@ describe('polylab run serves the API', () => {
       p.stderr.on('data', (d) => {
         stderr += d;
         const m = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-        if (m) { clearTimeout(t); resolve(m[1]!); }
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]!);
+        }
       });
     });
     try {

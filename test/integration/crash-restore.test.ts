@@ -30,10 +30,23 @@ function query<T = Row>(dir: string, sql: string, ...params: unknown[]): T[] {
  */
 function expectedAccount(dir: string, runId: string, start: Account): Account {
   const acc: Account = { cash: start.cash, fees: start.fees, holdings: new Map([...start.holdings].map(([k, v]) => [k, { ...v }])) };
-  const rows = query<{ kind: string; market_id: string; token_id: string | null; side: string | null; qty: number | null; fill_px: number | null; fee: number | null; winner: string | null }>(dir, `
+  const rows = query<{
+    kind: string;
+    market_id: string;
+    token_id: string | null;
+    side: string | null;
+    qty: number | null;
+    fill_px: number | null;
+    fee: number | null;
+    winner: string | null;
+  }>(
+    dir,
+    `
     SELECT 'fill' AS kind, event_id, market_id, token_id, side, qty, fill_px, fee, NULL AS winner FROM fills WHERE run_id = @r
     UNION ALL SELECT 'settle', event_id, market_id, NULL, NULL, NULL, NULL, NULL, winning_token_id FROM settlements WHERE run_id = @r AND corrects_outcome IS NULL
-    ORDER BY event_id`, { r: runId });
+    ORDER BY event_id`,
+    { r: runId },
+  );
   for (const r of rows) {
     if (r.kind === 'fill') {
       const h = acc.holdings.get(r.token_id!) ?? { market_id: r.market_id, qty: 0 };
@@ -56,7 +69,8 @@ function expectedAccount(dir: string, runId: string, start: Account): Account {
 
 function startRun(dir: string): { pid: number; exited: Promise<number | null> } {
   const p = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--duration', '24h', '--port', '0'], {
-    env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir, POLYLAB_JOURNAL_COMMIT_MS: '50' }, stdio: 'ignore',
+    env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir, POLYLAB_JOURNAL_COMMIT_MS: '50' },
+    stdio: 'ignore',
   });
   return { pid: p.pid!, exited: new Promise((r) => p.on('exit', (code) => r(code))) };
 }
@@ -83,36 +97,60 @@ describe('crash safety', () => {
 
       expect(query(dir, 'PRAGMA integrity_check')[0]).toEqual({ integrity_check: 'ok' });
       // Never a half-written fill: every fill row has its event, every fill event its row.
-      const [orphans] = query<{ a: number; b: number }>(dir, `SELECT
+      const [orphans] = query<{ a: number; b: number }>(
+        dir,
+        `SELECT
         (SELECT count(*) FROM fills f LEFT JOIN events e ON e.id = f.event_id WHERE e.event_type IS NOT 'paper_fill') AS a,
-        (SELECT count(*) FROM events e LEFT JOIN fills f ON f.event_id = e.id WHERE e.event_type = 'paper_fill' AND f.event_id IS NULL) AS b`);
+        (SELECT count(*) FROM events e LEFT JOIN fills f ON f.event_id = e.id WHERE e.event_type = 'paper_fill' AND f.event_id IS NULL) AS b`,
+      );
       expect(orphans).toEqual({ a: 0, b: 0 });
       account = expectedAccount(dir, runId, account);
-      if (round > 0) expect(query(dir, 'SELECT parent_run_id FROM runs WHERE run_id = ?', runId)[0]).toEqual({ parent_run_id: ids[round - 1] });
+      if (round > 0)
+        expect(query(dir, 'SELECT parent_run_id FROM runs WHERE run_id = ?', runId)[0]).toEqual({ parent_run_id: ids[round - 1] });
     }
 
     // A last, short run continues the third dead run and stops cleanly.
     const last = await runCli(['run', '--mode', 'sim', '--duration', '10s'], { POLYLAB_DATA_DIR: dir });
     expect(last.code).toBe(0);
     expect(last.stderr).toContain('run sim-7.3 did not stop cleanly: continuing its account');
-    const runs = query<{ run_id: string; status: string; restored: string | null }>(dir, 'SELECT run_id, status, restored FROM runs ORDER BY rowid');
-    expect(runs.map((r) => [r.run_id, r.status])).toEqual([['sim-7', 'crashed'], ['sim-7.2', 'crashed'], ['sim-7.3', 'crashed'], ['sim-7.4', 'stopped']]);
-    const restored = JSON.parse(runs[3]!.restored!) as { cash: number; fees: number; holdings: Array<{ token_id: string; qty: number }>; cancelled_orders: unknown[] };
+    const runs = query<{ run_id: string; status: string; restored: string | null }>(
+      dir,
+      'SELECT run_id, status, restored FROM runs ORDER BY rowid',
+    );
+    expect(runs.map((r) => [r.run_id, r.status])).toEqual([
+      ['sim-7', 'crashed'],
+      ['sim-7.2', 'crashed'],
+      ['sim-7.3', 'crashed'],
+      ['sim-7.4', 'stopped'],
+    ]);
+    const restored = JSON.parse(runs[3]!.restored!) as {
+      cash: number;
+      fees: number;
+      holdings: Array<{ token_id: string; qty: number }>;
+      cancelled_orders: unknown[];
+    };
     expect(restored.cash).toBeCloseTo(account.cash, 6);
     expect(restored.fees).toBeCloseTo(account.fees, 6);
     expect(new Map(restored.holdings.map((h) => [h.token_id, h.qty]))).toEqual(new Map([...account.holdings].map(([t, h]) => [t, h.qty])));
 
     // The new run says what it took over: one position event per holding, one restart expiry per open order.
-    const firsts = query<{ event_type: string; body: string }>(dir, "SELECT event_type, body FROM events WHERE run_id = 'sim-7.4' ORDER BY id LIMIT ?", 1 + restored.holdings.length + restored.cancelled_orders.length);
+    const firsts = query<{ event_type: string; body: string }>(
+      dir,
+      "SELECT event_type, body FROM events WHERE run_id = 'sim-7.4' ORDER BY id LIMIT ?",
+      1 + restored.holdings.length + restored.cancelled_orders.length,
+    );
     expect(JSON.parse(firsts[0]!.body)).toMatchObject({ event_type: 'run_started', restored_from: 'sim-7.3' });
     expect(firsts.filter((e) => e.event_type === 'position')).toHaveLength(restored.holdings.length);
-    expect(firsts.filter((e) => e.event_type === 'order_expired').map((e) => JSON.parse(e.body).reason)).toEqual(restored.cancelled_orders.map(() => 'restart'));
+    expect(firsts.filter((e) => e.event_type === 'order_expired').map((e) => JSON.parse(e.body).reason)).toEqual(
+      restored.cancelled_orders.map(() => 'restart'),
+    );
   }, 180_000);
 
   it('refuses a second lab on a data dir in use, naming the running one', async () => {
     const dir = tempDataDir();
     const first = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--speed', '1x', '--port', '0'], {
-      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise((r) => first.on('exit', r));
     try {

@@ -16,7 +16,9 @@ describe('checkPolymarket', () => {
     await gamma.start();
     const rest = await fakeClobRest();
     const clobWs = await fakeWsServer();
-    const rtds = await fakeWsServer((ws, text) => { if (text.includes('crypto_prices_chainlink')) ws.send('{"topic":"crypto_prices_chainlink","type":"subscribe","payload":{}}'); });
+    const rtds = await fakeWsServer((ws, text) => {
+      if (text.includes('crypto_prices_chainlink')) ws.send('{"topic":"crypto_prices_chainlink","type":"subscribe","payload":{}}');
+    });
     cleanups.push(() => gamma.close(), rest.close, clobWs.close, rtds.close);
     gamma.delayMs = 200;
     const t0 = performance.now();
@@ -40,7 +42,10 @@ describe('checkPolymarket', () => {
     const dead = await closedPortUrl();
     const silent = await fakeWsServer();
     cleanups.push(silent.close);
-    const rows = await checkPolymarket({ gammaUrl: dead.replace('ws:', 'http:'), clobUrl: dead.replace('ws:', 'http:'), clobWsUrl: dead, rtdsUrl: silent.url }, 800);
+    const rows = await checkPolymarket(
+      { gammaUrl: dead.replace('ws:', 'http:'), clobUrl: dead.replace('ws:', 'http:'), clobWsUrl: dead, rtdsUrl: silent.url },
+      800,
+    );
     const by = Object.fromEntries(rows.map((r) => [r.source, r]));
     expect(by.gamma!.ok).toBe(false);
     expect(by.gamma!.detail).toMatch(/ECONNREFUSED|fetch failed/);

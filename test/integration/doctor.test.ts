@@ -18,12 +18,24 @@ describe('doctor', () => {
   it('connects to each configured venue once and reports ok, refused and unreachable', async () => {
     const cb = await startFakeVenue('coinbase', { replyDelayMs: 150 });
     const kr = await startFakeVenue('kraken', { reject: true });
-    cleanups.push(() => cb.close(), () => kr.close());
-    const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,kraken,bitstamp', POLYLAB_COINBASE_WS_URL: cb.url, POLYLAB_KRAKEN_WS_URL: kr.url, POLYLAB_BITSTAMP_WS_URL: await closedPortUrl() });
+    cleanups.push(
+      () => cb.close(),
+      () => kr.close(),
+    );
+    const cfg = loadConfig({
+      POLYLAB_VENUES: 'coinbase,kraken,bitstamp',
+      POLYLAB_COINBASE_WS_URL: cb.url,
+      POLYLAB_KRAKEN_WS_URL: kr.url,
+      POLYLAB_BITSTAMP_WS_URL: await closedPortUrl(),
+    });
     const t0 = performance.now();
     const rows = await runDoctor(cfg.venueEndpoints(), { timeoutMs: 2_000 });
     const elapsedMs = performance.now() - t0;
-    expect(rows.map((r) => [r.source, r.ok])).toEqual([['coinbase', true], ['kraken', false], ['bitstamp', false]]);
+    expect(rows.map((r) => [r.source, r.ok])).toEqual([
+      ['coinbase', true],
+      ['kraken', false],
+      ['bitstamp', false],
+    ]);
     expect(rows[0]!.detail).toBe('subscribed (matches BTC-USD)');
     expect(rows[1]!.detail).toBe('venue error: subscribe: Currency pair not supported BTC/USD');
     expect(rows[2]!.detail).toMatch(/ECONNREFUSED/);

@@ -19,11 +19,14 @@ async function client(v: VenueName, opts?: { reject?: boolean }, path = '') {
   const got: string[] = [];
   ws.on('message', (d) => got.push(d.toString()));
   await new Promise((r) => ws.once('open', r));
-  cleanups.push(() => fake.close(), () => ws.terminate());
+  cleanups.push(
+    () => fake.close(),
+    () => ws.terminate(),
+  );
   return { fake, ws, got };
 }
 
-describe('the fake venue servers speak the fixtures\' protocol', () => {
+describe("the fake venue servers speak the fixtures' protocol", () => {
   it('okx: acks a trades subscription, answers ping with pong, streams trades in the captured shape', async () => {
     const c = await client('okx');
     c.ws.send(JSON.stringify({ op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT' }] }));
@@ -36,7 +39,10 @@ describe('the fake venue servers speak the fixtures\' protocol', () => {
     await until(() => c.got.length === 3);
     const trade = JSON.parse(c.got[2]!) as { arg: unknown; data: Record<string, unknown>[] };
     expect(keys(trade.data[0])).toEqual(keys((fixture('okx_trades_documented.json').data as unknown[])[0]));
-    expect(trade).toMatchObject({ arg: { channel: 'trades', instId: 'BTC-USDT' }, data: [{ px: '64000.5', side: 'sell', tradeId: '7', ts: '1700000000000' }] });
+    expect(trade).toMatchObject({
+      arg: { channel: 'trades', instId: 'BTC-USDT' },
+      data: [{ px: '64000.5', side: 'sell', tradeId: '7', ts: '1700000000000' }],
+    });
   });
 
   it('okx: refuses with an error event when told to', async () => {

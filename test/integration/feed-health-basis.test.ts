@@ -44,7 +44,9 @@ describe('GET /feed/health basis warnings', () => {
     const { health, basis } = await serve(60);
     const warned = basis.sources.filter((s) => s.warning);
     expect(warned.length).toBeGreaterThan(0);
-    expect(health.warnings.map((w) => [w.kind, w.source, w.last_bps, w.warn_bps])).toEqual(warned.map((s) => ['basis', s.source, s.last_bps, basis.warn_bps]));
+    expect(health.warnings.map((w) => [w.kind, w.source, w.last_bps, w.warn_bps])).toEqual(
+      warned.map((s) => ['basis', s.source, s.last_bps, basis.warn_bps]),
+    );
     for (const w of health.warnings) {
       expect(Math.abs(w.last_bps)).toBeGreaterThan(w.warn_bps);
       expect(w.message).toContain(`above ${w.warn_bps} bps`);

@@ -32,7 +32,16 @@ function listThreeWindows(families: MarketFamily[], nowMs: number): void {
 }
 
 function rollover(clock: { t: number }, emitted: InputEvent[], over: Partial<RolloverOptions> = {}): GammaRollover {
-  const r = new GammaRollover({ baseUrl: gamma.url, families: ['5m'], nowMs: () => clock.t, emit: (e) => emitted.push(e), pollIntervalMs: 1_000, timeoutMs: 2_000, random: () => 0.5, ...over });
+  const r = new GammaRollover({
+    baseUrl: gamma.url,
+    families: ['5m'],
+    nowMs: () => clock.t,
+    emit: (e) => emitted.push(e),
+    pollIntervalMs: 1_000,
+    timeoutMs: 2_000,
+    random: () => 0.5,
+    ...over,
+  });
   rollovers.push(r);
   return r;
 }
@@ -47,7 +56,13 @@ describe('discoverOnce against a loopback Gamma', () => {
       expect(markets.filter((m) => m.family === f).map((m) => m.window_start_ms)).toEqual([cur, next]);
     }
     const rules = Object.fromEntries(markets.map((m) => [m.family, `${m.resolution.rule}/${m.resolution.source}`]));
-    expect(rules).toEqual({ '5m': 'end_gte_start/chainlink', '15m': 'end_gte_start/chainlink', '4h': 'end_gte_start/chainlink', '1h': 'candle_close_gte_open/binance', '1d': 'end_gte_start/binance' });
+    expect(rules).toEqual({
+      '5m': 'end_gte_start/chainlink',
+      '15m': 'end_gte_start/chainlink',
+      '4h': 'end_gte_start/chainlink',
+      '1h': 'candle_close_gte_open/binance',
+      '1d': 'end_gte_start/binance',
+    });
     expect(counters).toMatchObject({ errors: 0, rate_limited: 0, invalid_markets: 0 });
     expect(gamma.requests.every((r) => r.method === 'GET' && r.path === '/events')).toBe(true);
     expect(gamma.requests.some((r) => r.params.get('slug') === 'bitcoin-up-or-down-november-25-2026-6am-et')).toBe(true);
@@ -65,7 +80,10 @@ describe('discoverOnce against a loopback Gamma', () => {
     const [cur] = currentAndNextStarts('5m', NOW);
     gamma.listed.push(gammaEvent('5m', cur, { market: { outcomes: '["Down", "Up"]', clobTokenIds: '["2002", "1001"]' } }));
     const { markets } = await discoverOnce(gamma.url, ['5m'], NOW);
-    expect(markets[0]!.tokens).toEqual([{ token_id: '1001', outcome: 'Up' }, { token_id: '2002', outcome: 'Down' }]);
+    expect(markets[0]!.tokens).toEqual([
+      { token_id: '1001', outcome: 'Up' },
+      { token_id: '2002', outcome: 'Down' },
+    ]);
   });
 
   it('drops non-BTC, closed, not-accepting and no-orderbook markets and counts malformed ones', async () => {
@@ -106,7 +124,12 @@ describe('GammaRollover', () => {
     expect(second).toMatchObject({ ok: true, discovered: 1, closed: 1 });
     expect(emitted[0]).toEqual({ event_type: 'market_closed', market_id: idA, ts_unix_ms: b + 1_000 });
     expect(emitted[1]!.event_type === 'market_discovered' && emitted[1]!.market.window_start_ms).toBe(c);
-    expect(r.markets().map((m) => m.window_start_ms).sort()).toEqual([b, c]);
+    expect(
+      r
+        .markets()
+        .map((m) => m.window_start_ms)
+        .sort(),
+    ).toEqual([b, c]);
     for (const e of emitted) expect(InputEventSchema.safeParse(e).success).toBe(true);
   });
 

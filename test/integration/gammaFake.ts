@@ -51,7 +51,17 @@ export function gammaEvent(family: MarketFamily, startMs: number, over: { market
     ...over.market,
   };
   const series = { ...((baseEvent.series as Json[])[0] as Json), id: BTC_SERIES_IDS[family], recurrence: RECURRENCE[family] };
-  return { ...baseEvent, id: String(n), slug, ticker: slug, startTime: new Date(startMs).toISOString(), endDate: new Date(endMs).toISOString(), series: [series], markets: [market], ...over.event };
+  return {
+    ...baseEvent,
+    id: String(n),
+    slug,
+    ticker: slug,
+    startTime: new Date(startMs).toISOString(),
+    endDate: new Date(endMs).toISOString(),
+    series: [series],
+    markets: [market],
+    ...over.event,
+  };
 }
 
 export type FailMode = '500' | 'badjson' | '429' | 'stall';
@@ -124,7 +134,9 @@ export class FakeGamma {
     const minEnd = Date.parse(q.get('end_date_min') ?? '1970-01-01T00:00:00Z');
     const limit = Number(q.get('limit') ?? 100);
     return this.listed
-      .filter((e) => (e.series as Json[] | undefined)?.[0]?.id === seriesId && Date.parse(e.endDate as string) > minEnd && e.closed !== true)
+      .filter(
+        (e) => (e.series as Json[] | undefined)?.[0]?.id === seriesId && Date.parse(e.endDate as string) > minEnd && e.closed !== true,
+      )
       .sort((a, b) => Date.parse(a.endDate as string) - Date.parse(b.endDate as string))
       .slice(0, limit);
   }

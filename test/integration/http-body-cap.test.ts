@@ -13,10 +13,15 @@ const PROBE = new URL('./fakes/rssProbe.ts', import.meta.url).pathname;
 /** Runs the RSS probe in its own Node process (with --expose-gc) against `url`. */
 function probe(url: string, capBytes: number, reads: number): Promise<{ gc: boolean; peakGrowthBytes: number; kinds: string[] }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--expose-gc', '--import', 'tsx', PROBE, url, String(capBytes), String(reads)], { timeout: 50_000 }, (err, stdout) => {
-      if (err) return reject(err);
-      resolve(JSON.parse(stdout) as { gc: boolean; peakGrowthBytes: number; kinds: string[] });
-    });
+    execFile(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', PROBE, url, String(capBytes), String(reads)],
+      { timeout: 50_000 },
+      (err, stdout) => {
+        if (err) return reject(err);
+        resolve(JSON.parse(stdout) as { gc: boolean; peakGrowthBytes: number; kinds: string[] });
+      },
+    );
   });
 }
 
@@ -82,7 +87,13 @@ describe('bodies read with a byte cap', () => {
     expect(declared).toMatchObject({ ok: false, kind: 'too_large', bytes: 0 });
     // Multi-byte characters split across chunks decode correctly.
     const euro = new TextEncoder().encode('€€');
-    const stream = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(euro.slice(0, 2)); c.enqueue(euro.slice(2)); c.close(); } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(euro.slice(0, 2));
+        c.enqueue(euro.slice(2));
+        c.close();
+      },
+    });
     expect(await readBodyCapped(new Response(stream), 16)).toEqual({ ok: true, text: '€€', bytes: 6 });
   });
 });

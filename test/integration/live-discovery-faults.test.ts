@@ -21,9 +21,17 @@ afterEach(async () => {
 
 async function lab(env: Record<string, string>, tuning: Parameters<typeof startLiveLab>[1] = {}): Promise<LiveLab> {
   const dead = await closedPortUrl();
-  const l = await startLiveLab({
-    POLYLAB_VENUES: 'coinbase', POLYLAB_COINBASE_WS_URL: dead, POLYLAB_CLOB_URL: dead.replace('ws://', 'http://'), POLYLAB_CLOB_WS_URL: dead, POLYLAB_RTDS_URL: dead, ...env,
-  }, tuning);
+  const l = await startLiveLab(
+    {
+      POLYLAB_VENUES: 'coinbase',
+      POLYLAB_COINBASE_WS_URL: dead,
+      POLYLAB_CLOB_URL: dead.replace('ws://', 'http://'),
+      POLYLAB_CLOB_WS_URL: dead,
+      POLYLAB_RTDS_URL: dead,
+      ...env,
+    },
+    tuning,
+  );
   cleanups.push(() => l.close());
   return l;
 }
@@ -43,9 +51,13 @@ describe('discovery of Protocol V2 and malformed markets', () => {
     const [c15, n15] = currentAndNextStarts('15m', now);
     const [c1h] = currentAndNextStarts('1h', now);
     const v2 = {
-      version: 'v2', positionIds: POSITION_IDS, clobTokenIds: V2.clobTokenIds, resolutionSource: V2.resolutionSource,
+      version: 'v2',
+      positionIds: POSITION_IDS,
+      clobTokenIds: V2.clobTokenIds,
+      resolutionSource: V2.resolutionSource,
       // Numbers as numeric strings are read; a malformed optional field is dropped, the market kept.
-      feeSchedule: { rate: '0.07', exponent: '1', takerOnly: true }, cryptoMarketConfig: 'not an object',
+      feeSchedule: { rate: '0.07', exponent: '1', takerOnly: true },
+      cryptoMarketConfig: 'not an object',
     };
     g.listed.push(
       gammaEvent('5m', c5, { market: v2 }),
@@ -62,7 +74,10 @@ describe('discovery of Protocol V2 and malformed markets', () => {
     });
     const rest = await fakeClobRest();
     cleanups.push(clob.close, rest.close);
-    const l = await lab({ POLYLAB_GAMMA_URL: g.url, POLYLAB_MARKETS: '5m,15m,1h', POLYLAB_CLOB_WS_URL: clob.url, POLYLAB_CLOB_URL: rest.url }, { gammaPollMs: 300 });
+    const l = await lab(
+      { POLYLAB_GAMMA_URL: g.url, POLYLAB_MARKETS: '5m,15m,1h', POLYLAB_CLOB_WS_URL: clob.url, POLYLAB_CLOB_URL: rest.url },
+      { gammaPollMs: 300 },
+    );
 
     type View = { market: MarketInfo; quotes: { token_id: string; best_bid: number | null }[] };
     const current = await eventually(async () => {
@@ -70,11 +85,17 @@ describe('discovery of Protocol V2 and malformed markets', () => {
       const m = d.markets.find((x) => x.market.slug === `btc-updown-5m-${c5! / 1000}`);
       return m && m.quotes.every((q) => q.best_bid !== null) ? m : null;
     });
-    expect(current.market.tokens).toEqual([{ token_id: POSITION_IDS[0], outcome: 'Up' }, { token_id: POSITION_IDS[1], outcome: 'Down' }]);
+    expect(current.market.tokens).toEqual([
+      { token_id: POSITION_IDS[0], outcome: 'Up' },
+      { token_id: POSITION_IDS[1], outcome: 'Down' },
+    ]);
     expect(current.market.resolution).toEqual({ rule: 'twap_gte_start', source: 'chainlink', lookback_s: 60 });
     expect(current.market.fee).toEqual({ rate: 0.07, exponent: 1, taker_only: true });
     // Subscribed by positionIds, never by the v1 clobTokenIds the market also carries.
-    const subscribed = clob.received.flat().filter((f) => f.startsWith('{')).flatMap((f) => (JSON.parse(f) as { assets_ids: string[] }).assets_ids);
+    const subscribed = clob.received
+      .flat()
+      .filter((f) => f.startsWith('{'))
+      .flatMap((f) => (JSON.parse(f) as { assets_ids: string[] }).assets_ids);
     expect(subscribed.sort()).toEqual([...POSITION_IDS].sort());
     expect(subscribed.some((id) => CLOB_TOKEN_IDS.includes(id))).toBe(false);
     await eventually(async () => (await l.health()).books_live === 1);
@@ -83,12 +104,20 @@ describe('discovery of Protocol V2 and malformed markets', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     const gammaHealth = await l.source('gamma');
     expect(gammaHealth!.counts).toMatchObject({
-      v2_markets: 1, rejected_markets: 4, rejected_unsupported_version: 1, rejected_position_ids_without_version: 1, rejected_non_decimal_ids: 1,
-      rejected_unmatched_outcomes: 1, optional_fields_dropped: 1,
+      v2_markets: 1,
+      rejected_markets: 4,
+      rejected_unsupported_version: 1,
+      rejected_position_ids_without_version: 1,
+      rejected_non_decimal_ids: 1,
+      rejected_unmatched_outcomes: 1,
+      optional_fields_dropped: 1,
     });
     const rejects = l.logs.filter((x) => x.msg.startsWith('gamma: market rejected'));
     expect(rejects.map((x) => x.msg.slice(0, x.msg.indexOf(')') + 1)).sort()).toEqual([
-      'gamma: market rejected (non_decimal_ids)', 'gamma: market rejected (position_ids_without_version)', 'gamma: market rejected (unmatched_outcomes)', 'gamma: market rejected (unsupported_version)',
+      'gamma: market rejected (non_decimal_ids)',
+      'gamma: market rejected (position_ids_without_version)',
+      'gamma: market rejected (unmatched_outcomes)',
+      'gamma: market rejected (unsupported_version)',
     ]);
     expect(rejects.find((x) => x.msg.includes('unsupported_version'))!.msg).toContain('version "v3" is not supported');
     expect(l.logs.filter((x) => x.msg.startsWith('gamma: malformed optional field dropped'))).toHaveLength(1);

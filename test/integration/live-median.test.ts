@@ -32,7 +32,12 @@ describe('startVenueFeeds → Engine', () => {
   it('emits btc_median from the live venues while the dead one shows down with a reason', async () => {
     const [cb, kr] = [await fake('coinbase'), await fake('kraken')];
     const dead = await closedPortUrl();
-    const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,kraken,bitstamp', POLYLAB_COINBASE_WS_URL: cb.url, POLYLAB_KRAKEN_WS_URL: kr.url, POLYLAB_BITSTAMP_WS_URL: dead });
+    const cfg = loadConfig({
+      POLYLAB_VENUES: 'coinbase,kraken,bitstamp',
+      POLYLAB_COINBASE_WS_URL: cb.url,
+      POLYLAB_KRAKEN_WS_URL: kr.url,
+      POLYLAB_BITSTAMP_WS_URL: dead,
+    });
     const engine = buildEngine(cfg, 'paper-live', 'e2e', null);
     const out: OutputEvent[] = [...engine.start(Date.now())];
     const step = (e: InputEvent) => {
@@ -45,9 +50,12 @@ describe('startVenueFeeds → Engine', () => {
     stream(cb, 64_000);
     stream(kr, 64_010);
 
-    await until(() => out.some((o) => o.event_type === 'btc_median' && o.venue_count === 2)
-      && out.some((o) => o.event_type === 'feed_health' && o.source === 'bitstamp' && o.state === 'down')
-      && out.some((o) => o.event_type === 'feed_health' && o.venues_contributing === 2));
+    await until(
+      () =>
+        out.some((o) => o.event_type === 'btc_median' && o.venue_count === 2) &&
+        out.some((o) => o.event_type === 'feed_health' && o.source === 'bitstamp' && o.state === 'down') &&
+        out.some((o) => o.event_type === 'feed_health' && o.venues_contributing === 2),
+    );
     for (const o of out) OutputEventSchema.parse(o);
     const medians = out.filter((o): o is Extract<OutputEvent, { event_type: 'btc_median' }> => o.event_type === 'btc_median');
     expect(medians.every((m) => m.venue_count <= 2)).toBe(true);
@@ -65,9 +73,16 @@ describe('startVenueFeeds → Engine', () => {
     const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,kraken', POLYLAB_COINBASE_WS_URL: urls[0], POLYLAB_KRAKEN_WS_URL: urls[1] });
     const statuses: InputEvent[] = [];
     const hints: string[] = [];
-    const feeds = startVenueFeeds({ venues: cfg.venueEndpoints(), emit: (e) => statuses.push(e), log: silent, tuning: FAST, onOffline: (h) => hints.push(h) });
+    const feeds = startVenueFeeds({
+      venues: cfg.venueEndpoints(),
+      emit: (e) => statuses.push(e),
+      log: silent,
+      tuning: FAST,
+      onOffline: (h) => hints.push(h),
+    });
     cleanups.push(() => feeds.stop());
-    const connecting = (v: string) => statuses.filter((s) => s.event_type === 'venue_status' && s.source === v && s.state === 'connecting').length;
+    const connecting = (v: string) =>
+      statuses.filter((s) => s.event_type === 'venue_status' && s.source === v && s.state === 'connecting').length;
     await until(() => connecting('coinbase') >= 3 && connecting('kraken') >= 3);
     expect(hints).toEqual([OFFLINE_HINT]);
     expect(OFFLINE_HINT).toMatch(/--mode sim/);
@@ -78,7 +93,13 @@ describe('startVenueFeeds → Engine', () => {
     const cb = await fake('coinbase');
     const cfg = loadConfig({ POLYLAB_VENUES: 'coinbase,okx', POLYLAB_COINBASE_WS_URL: cb.url });
     const statuses: InputEvent[] = [];
-    const feeds = startVenueFeeds({ venues: cfg.venueEndpoints(), emit: (e) => statuses.push(e), log: silent, tuning: FAST, adapters: { coinbase } });
+    const feeds = startVenueFeeds({
+      venues: cfg.venueEndpoints(),
+      emit: (e) => statuses.push(e),
+      log: silent,
+      tuning: FAST,
+      adapters: { coinbase },
+    });
     cleanups.push(() => feeds.stop());
     await until(() => feeds.stats().find((s) => s.venue === 'coinbase')!.state === 'live');
     expect(feeds.stats().find((s) => s.venue === 'okx')).toMatchObject({ state: 'down', reason: 'no adapter for okx in this build' });

@@ -15,9 +15,22 @@ const COND = '0x2eea28aa905ace2f5cace17ea2b9e0e7b85a27f32ee14ed292f02fa104956bc4
 
 function market(startMs: number, endMs: number, lookback: TwapLookback): MarketInfo {
   return {
-    market_id: COND, slug: `btc-updown-5m-${startMs / 1000}`, question: 'Bitcoin Up or Down', family: '5m', window_start_ms: startMs, window_end_ms: endMs,
-    tokens: [{ token_id: UP, outcome: 'Up' }, { token_id: DOWN, outcome: 'Down' }], tick_size: 0.01, min_size: 5, fee: { rate: 0.07, exponent: 1, taker_only: true },
-    resolution: { rule: 'twap_gte_start', source: 'chainlink', lookback_s: lookback }, price_to_beat: null, price_to_beat_estimated: false,
+    market_id: COND,
+    slug: `btc-updown-5m-${startMs / 1000}`,
+    question: 'Bitcoin Up or Down',
+    family: '5m',
+    window_start_ms: startMs,
+    window_end_ms: endMs,
+    tokens: [
+      { token_id: UP, outcome: 'Up' },
+      { token_id: DOWN, outcome: 'Down' },
+    ],
+    tick_size: 0.01,
+    min_size: 5,
+    fee: { rate: 0.07, exponent: 1, taker_only: true },
+    resolution: { rule: 'twap_gte_start', source: 'chainlink', lookback_s: lookback },
+    price_to_beat: null,
+    price_to_beat_estimated: false,
   };
 }
 
@@ -37,27 +50,47 @@ function spot(tsMs: number, px: number): string {
 }
 
 const resolvedFrame = (marketId: string, assets: string[], winner: string, outcome: string) =>
-  JSON.stringify({ ...(JSON.parse(fx('ws_market_market_resolved.json')) as object), market: marketId, assets_ids: assets, winning_asset_id: winner, winning_outcome: outcome, timestamp: String(Date.now()) });
+  JSON.stringify({
+    ...(JSON.parse(fx('ws_market_market_resolved.json')) as object),
+    market: marketId,
+    assets_ids: assets,
+    winning_asset_id: winner,
+    winning_outcome: outcome,
+    timestamp: String(Date.now()),
+  });
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function lab(clob: FakeWs, rtds: FakeWs, extraEnv: Record<string, string> = {}, tuning: Parameters<typeof startLiveLab>[1] = {}): Promise<LiveLab> {
+async function lab(
+  clob: FakeWs,
+  rtds: FakeWs,
+  extraEnv: Record<string, string> = {},
+  tuning: Parameters<typeof startLiveLab>[1] = {},
+): Promise<LiveLab> {
   const dead = await closedPortUrl();
   const rest = await fakeClobRest();
   cleanups.push(rest.close);
   const env: Record<string, string> = {
-    POLYLAB_VENUES: 'coinbase', POLYLAB_COINBASE_WS_URL: dead, POLYLAB_GAMMA_URL: dead.replace('ws://', 'http://'), POLYLAB_CLOB_URL: rest.url,
-    POLYLAB_CLOB_WS_URL: clob.url, POLYLAB_RTDS_URL: rtds.url, ...extraEnv,
+    POLYLAB_VENUES: 'coinbase',
+    POLYLAB_COINBASE_WS_URL: dead,
+    POLYLAB_GAMMA_URL: dead.replace('ws://', 'http://'),
+    POLYLAB_CLOB_URL: rest.url,
+    POLYLAB_CLOB_WS_URL: clob.url,
+    POLYLAB_RTDS_URL: rtds.url,
+    ...extraEnv,
   };
   const l = await startLiveLab(env, { ...tuning, polymarketTuning: { tickMs: 50, statusIntervalMs: 100, ...tuning.polymarketTuning } });
   cleanups.push(() => l.close());
   return l;
 }
 
-async function servers(onRtds: (ws: import('ws').WebSocket, text: string) => void, onClob?: (ws: import('ws').WebSocket, text: string) => void) {
+async function servers(
+  onRtds: (ws: import('ws').WebSocket, text: string) => void,
+  onClob?: (ws: import('ws').WebSocket, text: string) => void,
+) {
   const rtds = await fakeWsServer(onRtds);
   const clob = await fakeWsServer(onClob);
   cleanups.push(rtds.close, clob.close);
@@ -73,12 +106,16 @@ describe('a market resolving on the Chainlink 60 s TWAP', () => {
     const start = Date.now() - 3_000;
     const end = Date.now() + 7_000;
     const m = market(start, end, 60);
-    const { rtds, clob } = await servers((ws, text) => { if (text.includes(TWAP_TOPICS[60])) ws.send(twap(60, start, 65_000)); });
+    const { rtds, clob } = await servers((ws, text) => {
+      if (text.includes(TWAP_TOPICS[60])) ws.send(twap(60, start, 65_000));
+    });
     const l = await lab(clob, rtds, {}, { polymarketTuning: { resolution: { settleDelayMs: 2_000, pollIntervalMs: 60_000 } } });
     l.inject({ event_type: 'market_discovered', market: m, ts_unix_ms: Date.now() });
     l.live.polymarket.setMarkets([m]);
 
-    const view = await eventually(async () => ((await l.get('/markets/discovered')) as Discovered).markets.find((x) => x.market.price_to_beat !== null));
+    const view = await eventually(async () =>
+      ((await l.get('/markets/discovered')) as Discovered).markets.find((x) => x.market.price_to_beat !== null),
+    );
     expect(view.market).toMatchObject({ price_to_beat: 65_000, price_to_beat_estimated: false });
     await eventually(async () => clob.received[0]?.some((f) => f.includes(UP)));
 
@@ -90,10 +127,17 @@ describe('a market resolving on the Chainlink 60 s TWAP', () => {
       const s = await l.source('polymarket_ws');
       return s?.counts?.official_refused === 3 ? s : null;
     });
-    expect(ws.counts).toMatchObject({ official_refused_unknown_market: 1, official_refused_token_mismatch: 1, official_refused_window_not_ended: 1, official_results: 0 });
+    expect(ws.counts).toMatchObject({
+      official_refused_unknown_market: 1,
+      official_refused_token_mismatch: 1,
+      official_refused_window_not_ended: 1,
+      official_results: 0,
+    });
     expect(settlements(l)).toEqual([]);
     expect(l.logs.filter((x) => x.msg.startsWith('official result ignored')).map((x) => x.msg.split(' (')[0])).toEqual([
-      'official result ignored: unknown_market', 'official result ignored: token_mismatch', 'official result ignored: window_not_ended',
+      'official result ignored: unknown_market',
+      'official result ignored: token_mismatch',
+      'official result ignored: window_not_ended',
     ]);
 
     await sleepUntil(end + 100);
@@ -122,18 +166,33 @@ describe('a 30 s TWAP market whose topic is missing', () => {
     const start = Date.now() - 6_000;
     const end = Date.now() + 1_000;
     const m = market(start, end, 30);
-    const snapshot = JSON.stringify({ topic: 'crypto_prices_chainlink', type: 'subscribe', timestamp: Date.now(), payload: { symbol: 'btc/usd', data: Array.from({ length: 30 }, (_, k) => ({ timestamp: start - 29_000 + k * 1_000, value: 65_000 + k })) } });
+    const snapshot = JSON.stringify({
+      topic: 'crypto_prices_chainlink',
+      type: 'subscribe',
+      timestamp: Date.now(),
+      payload: {
+        symbol: 'btc/usd',
+        data: Array.from({ length: 30 }, (_, k) => ({ timestamp: start - 29_000 + k * 1_000, value: 65_000 + k })),
+      },
+    });
     const { rtds, clob } = await servers((ws, text) => {
       if (text.includes(TWAP_TOPICS[30])) ws.send(JSON.stringify({ topic: TWAP_TOPICS[30], type: 'error', message: 'topic not found' }));
       if (text.includes('crypto_prices_chainlink')) ws.send(snapshot);
     });
     const ticker = setInterval(() => rtds.broadcast(spot(Date.now(), 65_500)), 250);
     cleanups.push(async () => clearInterval(ticker));
-    const l = await lab(clob, rtds, {}, { polymarketTuning: { resolution: { settleDelayMs: 300, pollIntervalMs: 60_000 }, twap: { silenceMs: 500 } } });
+    const l = await lab(
+      clob,
+      rtds,
+      {},
+      { polymarketTuning: { resolution: { settleDelayMs: 300, pollIntervalMs: 60_000 }, twap: { silenceMs: 500 } } },
+    );
     l.inject({ event_type: 'market_discovered', market: m, ts_unix_ms: Date.now() });
     l.live.polymarket.setMarkets([m]);
 
-    const view = await eventually(async () => ((await l.get('/markets/discovered')) as Discovered).markets.find((x) => x.market.price_to_beat !== null));
+    const view = await eventually(async () =>
+      ((await l.get('/markets/discovered')) as Discovered).markets.find((x) => x.market.price_to_beat !== null),
+    );
     // The mean of the 30 spot prints in the 30 s before the start (65,000 … 65,029).
     expect(view.market).toMatchObject({ price_to_beat: 65_014.5, price_to_beat_estimated: true });
     const r = await eventually(async () => {
@@ -160,17 +219,32 @@ describe('a market socket that answers PONG but sends no book change', () => {
     const book = JSON.parse(fx('ws_market_book.json')) as Record<string, unknown>;
     let booksSent = 0;
     // One book on the first connection, then nothing but PONGs (fakeWsServer answers PING).
-    const { rtds, clob } = await servers(() => undefined, (ws, text) => {
-      if (text.startsWith('{') && booksSent++ === 0) ws.send(JSON.stringify({ ...book, asset_id: UP, timestamp: String(Date.now()) }));
-    });
+    const { rtds, clob } = await servers(
+      () => undefined,
+      (ws, text) => {
+        if (text.startsWith('{') && booksSent++ === 0) ws.send(JSON.stringify({ ...book, asset_id: UP, timestamp: String(Date.now()) }));
+      },
+    );
     const venues = await Promise.all([startFakeVenue('coinbase'), startFakeVenue('kraken')]);
-    cleanups.push(async () => { await Promise.all(venues.map((v) => v.close())); });
+    cleanups.push(async () => {
+      await Promise.all(venues.map((v) => v.close()));
+    });
     let id = 1;
-    const t = setInterval(() => { for (const v of venues) v.sendTrade({ px: 64_000, id: id++ }); }, 100);
+    const t = setInterval(() => {
+      for (const v of venues) v.sendTrade({ px: 64_000, id: id++ });
+    }, 100);
     cleanups.push(async () => clearInterval(t));
-    const l = await lab(clob, rtds, {
-      POLYLAB_VENUES: 'coinbase,kraken', POLYLAB_COINBASE_WS_URL: venues[0]!.url, POLYLAB_KRAKEN_WS_URL: venues[1]!.url, POLYLAB_RISK_MAX_BOOK_AGE_MS: '1000',
-    }, { polymarketTuning: { clobPingIntervalMs: 100, bookStaleAfterMs: 1_500 } });
+    const l = await lab(
+      clob,
+      rtds,
+      {
+        POLYLAB_VENUES: 'coinbase,kraken',
+        POLYLAB_COINBASE_WS_URL: venues[0]!.url,
+        POLYLAB_KRAKEN_WS_URL: venues[1]!.url,
+        POLYLAB_RISK_MAX_BOOK_AGE_MS: '1000',
+      },
+      { polymarketTuning: { clobPingIntervalMs: 100, bookStaleAfterMs: 1_500 } },
+    );
     l.inject({ event_type: 'market_discovered', market: m, ts_unix_ms: Date.now() });
     l.live.polymarket.setMarkets([m]);
 

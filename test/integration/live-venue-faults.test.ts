@@ -15,20 +15,29 @@ afterEach(async () => {
 
 async function venues(names: readonly ('coinbase' | 'kraken' | 'bitstamp')[]): Promise<FakeVenue[]> {
   const fakes = await Promise.all(names.map((v) => startFakeVenue(v)));
-  cleanups.push(async () => { await Promise.all(fakes.map((f) => f.close())); });
+  cleanups.push(async () => {
+    await Promise.all(fakes.map((f) => f.close()));
+  });
   return fakes;
 }
 
 /** Trades on the given fakes every 100 ms. */
 function stream(fakes: FakeVenue[]): void {
   let id = 1;
-  const t = setInterval(() => { for (const f of fakes) f.sendTrade({ px: 64_000 + (id % 5), id: id++ }); }, 100);
+  const t = setInterval(() => {
+    for (const f of fakes) f.sendTrade({ px: 64_000 + (id % 5), id: id++ });
+  }, 100);
   cleanups.push(async () => clearInterval(t));
 }
 
 async function polymarketDown(): Promise<Record<string, string>> {
   const dead = await closedPortUrl();
-  return { POLYLAB_GAMMA_URL: dead.replace('ws://', 'http://'), POLYLAB_CLOB_URL: dead.replace('ws://', 'http://'), POLYLAB_CLOB_WS_URL: dead, POLYLAB_RTDS_URL: dead };
+  return {
+    POLYLAB_GAMMA_URL: dead.replace('ws://', 'http://'),
+    POLYLAB_CLOB_URL: dead.replace('ws://', 'http://'),
+    POLYLAB_CLOB_WS_URL: dead,
+    POLYLAB_RTDS_URL: dead,
+  };
 }
 
 async function lab(env: Record<string, string>, tuning: Parameters<typeof startLiveLab>[1] = {}): Promise<LiveLab> {
@@ -43,10 +52,17 @@ describe('a venue that refuses our region', () => {
     stream([cb!, kr!, bs!]);
     const binance = await refusingWsServer(451, BINANCE_451_BODY);
     cleanups.push(binance.close);
-    const l = await lab({
-      ...(await polymarketDown()), POLYLAB_VENUES: 'coinbase,kraken,bitstamp,binance',
-      POLYLAB_COINBASE_WS_URL: cb!.url, POLYLAB_KRAKEN_WS_URL: kr!.url, POLYLAB_BITSTAMP_WS_URL: bs!.url, POLYLAB_BINANCE_WS_URL: binance.url,
-    }, { venueTuning: { ...FAST, blockedRetryMs: 240_000 } });
+    const l = await lab(
+      {
+        ...(await polymarketDown()),
+        POLYLAB_VENUES: 'coinbase,kraken,bitstamp,binance',
+        POLYLAB_COINBASE_WS_URL: cb!.url,
+        POLYLAB_KRAKEN_WS_URL: kr!.url,
+        POLYLAB_BITSTAMP_WS_URL: bs!.url,
+        POLYLAB_BINANCE_WS_URL: binance.url,
+      },
+      { venueTuning: { ...FAST, blockedRetryMs: 240_000 } },
+    );
 
     const blocked = await eventually(async () => {
       const s = await l.source('binance');
@@ -85,9 +101,15 @@ describe('a venue that sends heartbeats but no trades', () => {
   it('is stale and reconnected until a trade arrives, then live again', async () => {
     const [cb, kr] = await venues(['coinbase', 'kraken']);
     stream([cb!]); // Kraken only heartbeats (every 100 ms)
-    const l = await lab({
-      ...(await polymarketDown()), POLYLAB_VENUES: 'coinbase,kraken', POLYLAB_COINBASE_WS_URL: cb!.url, POLYLAB_KRAKEN_WS_URL: kr!.url,
-    }, { venueTuning: { ...FAST, tradeStaleAfterMs: 700 } });
+    const l = await lab(
+      {
+        ...(await polymarketDown()),
+        POLYLAB_VENUES: 'coinbase,kraken',
+        POLYLAB_COINBASE_WS_URL: cb!.url,
+        POLYLAB_KRAKEN_WS_URL: kr!.url,
+      },
+      { venueTuning: { ...FAST, tradeStaleAfterMs: 700 } },
+    );
 
     const stale = await eventually(async () => {
       const s = await l.source('kraken');

@@ -61,12 +61,28 @@ export async function startLiveLab(env: Record<string, string>, tuning: LabTunin
     parts.sink(e);
   };
   for (const e of engine.start(Date.now())) sink(e);
-  const live = startLive({ cfg, engine, sink, log, statusIntervalMs: 100, timerMs: 200, ...tuning, polymarketTuning: { statusIntervalMs: 100, ...tuning.polymarketTuning } });
+  const live = startLive({
+    cfg,
+    engine,
+    sink,
+    log,
+    statusIntervalMs: 100,
+    timerMs: 200,
+    ...tuning,
+    polymarketTuning: { statusIntervalMs: 100, ...tuning.polymarketTuning },
+  });
   const get = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<unknown>;
   const health = () => get('/feed/health') as Promise<HealthView>;
   return {
-    url, live, outputs, logs, health, get,
-    inject: (e) => { for (const out of engine.step(e)) sink(out); },
+    url,
+    live,
+    outputs,
+    logs,
+    health,
+    get,
+    inject: (e) => {
+      for (const out of engine.step(e)) sink(out);
+    },
     source: async (name) => (await health()).sources.find((s) => s.source === name),
     readyz: async () => {
       const r = await fetch(`${url}/readyz`);

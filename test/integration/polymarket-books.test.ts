@@ -13,9 +13,22 @@ const COND = '0xdd22472e552920b8438158ea7238bfadfa4f736aa4cee91a6b86c39ead110917
 function market(id: string, up: string, down: string): MarketInfo {
   const now = Date.now();
   return {
-    market_id: id, slug: `btc-updown-5m-${id}`, question: 'Bitcoin Up or Down', family: '5m', window_start_ms: now - 1_000, window_end_ms: now + 300_000,
-    tokens: [{ token_id: up, outcome: 'Up' }, { token_id: down, outcome: 'Down' }], tick_size: 0.01, min_size: 5,
-    fee: { rate: 0.07, exponent: 1, taker_only: true }, resolution: { rule: 'end_gte_start', source: 'chainlink' }, price_to_beat: null, price_to_beat_estimated: false,
+    market_id: id,
+    slug: `btc-updown-5m-${id}`,
+    question: 'Bitcoin Up or Down',
+    family: '5m',
+    window_start_ms: now - 1_000,
+    window_end_ms: now + 300_000,
+    tokens: [
+      { token_id: up, outcome: 'Up' },
+      { token_id: down, outcome: 'Down' },
+    ],
+    tick_size: 0.01,
+    min_size: 5,
+    fee: { rate: 0.07, exponent: 1, taker_only: true },
+    resolution: { rule: 'end_gte_start', source: 'chainlink' },
+    price_to_beat: null,
+    price_to_beat_estimated: false,
   };
 }
 
@@ -41,14 +54,23 @@ async function rig(extra: { maxAssetsPerConnection?: number } = {}) {
   const rest = await fakeClobRest();
   const events: InputEvent[] = [];
   const feeds = startPolymarketFeeds({
-    clobWsUrl: ws.url, clobUrl: rest.url, rtdsUrl: rtds.url, emit: (e) => events.push(e),
-    clobPingIntervalMs: 100, statusIntervalMs: 100, tickMs: 50, snapshotWaitMs: 60_000, backoff: { initialMs: 20, maxMs: 400 }, ...extra,
+    clobWsUrl: ws.url,
+    clobUrl: rest.url,
+    rtdsUrl: rtds.url,
+    emit: (e) => events.push(e),
+    clobPingIntervalMs: 100,
+    statusIntervalMs: 100,
+    tickMs: 50,
+    snapshotWaitMs: 60_000,
+    backoff: { initialMs: 20, maxMs: 400 },
+    ...extra,
   });
   cleanups.push(ws.close, rtds.close, rest.close, () => feeds.close());
   return { ws, rtds, rest, events, feeds };
 }
 
-const snapshots = (events: InputEvent[], token: string) => events.filter((e): e is BookSnapshot => e.event_type === 'book_snapshot' && e.token_id === token);
+const snapshots = (events: InputEvent[], token: string) =>
+  events.filter((e): e is BookSnapshot => e.event_type === 'book_snapshot' && e.token_id === token);
 
 async function liveBook(ws: FakeWs, feeds: PolymarketFeeds, events: InputEvent[]) {
   feeds.setMarkets([market(COND, UP, DOWN)]);
@@ -117,7 +139,10 @@ describe('Polymarket market-channel feed', () => {
     feeds.setMarkets([market('B', 'b1', 'b2'), market('C', 'c1', 'c2')]);
     await until(() => ws.received[0]!.filter((f) => f.includes('operation')).length === 2);
     const ops = ws.received[0]!.filter((f) => f.includes('operation')).map((f) => JSON.parse(f) as object);
-    expect(ops).toEqual([{ assets_ids: ['a1', 'a2'], operation: 'unsubscribe' }, { assets_ids: ['c1', 'c2'], operation: 'subscribe', custom_feature_enabled: true }]);
+    expect(ops).toEqual([
+      { assets_ids: ['a1', 'a2'], operation: 'unsubscribe' },
+      { assets_ids: ['c1', 'c2'], operation: 'subscribe', custom_feature_enabled: true },
+    ]);
     expect(feeds.stats().ws).toMatchObject({ shards: 2, assets: 4 });
     expect(events.filter((e) => e.event_type === 'book_snapshot')).toHaveLength(0);
   });
@@ -139,7 +164,15 @@ describe('Polymarket market-channel feed', () => {
     const rest: FakeRest = await fakeClobRest();
     rest.books.set(DOWN, restBook(DOWN));
     const events: InputEvent[] = [];
-    const feeds = startPolymarketFeeds({ clobWsUrl: ws.url, clobUrl: rest.url, rtdsUrl: rtds.url, emit: (e) => events.push(e), tickMs: 50, snapshotWaitMs: 200, backoff: { initialMs: 20, maxMs: 400 } });
+    const feeds = startPolymarketFeeds({
+      clobWsUrl: ws.url,
+      clobUrl: rest.url,
+      rtdsUrl: rtds.url,
+      emit: (e) => events.push(e),
+      tickMs: 50,
+      snapshotWaitMs: 200,
+      backoff: { initialMs: 20, maxMs: 400 },
+    });
     cleanups.push(ws.close, rtds.close, rest.close, () => feeds.close());
     feeds.setMarkets([market(COND, UP, DOWN)]);
     await until(() => (ws.received[0]?.length ?? 0) > 0);

@@ -15,9 +15,22 @@ const COND = '0xdd22472e552920b8438158ea7238bfadfa4f736aa4cee91a6b86c39ead110917
 
 function market(startMs: number, endMs: number): MarketInfo {
   return {
-    market_id: COND, slug: 'btc-updown-5m-x', question: 'Bitcoin Up or Down', family: '5m', window_start_ms: startMs, window_end_ms: endMs,
-    tokens: [{ token_id: UP, outcome: 'Up' }, { token_id: DOWN, outcome: 'Down' }], tick_size: 0.01, min_size: 5,
-    fee: { rate: 0.07, exponent: 1, taker_only: true }, resolution: { rule: 'end_gte_start', source: 'chainlink' }, price_to_beat: null, price_to_beat_estimated: false,
+    market_id: COND,
+    slug: 'btc-updown-5m-x',
+    question: 'Bitcoin Up or Down',
+    family: '5m',
+    window_start_ms: startMs,
+    window_end_ms: endMs,
+    tokens: [
+      { token_id: UP, outcome: 'Up' },
+      { token_id: DOWN, outcome: 'Down' },
+    ],
+    tick_size: 0.01,
+    min_size: 5,
+    fee: { rate: 0.07, exponent: 1, taker_only: true },
+    resolution: { rule: 'end_gte_start', source: 'chainlink' },
+    price_to_beat: null,
+    price_to_beat_estimated: false,
   };
 }
 
@@ -48,8 +61,15 @@ async function rig(rtdsFrames: string[]) {
     outputs.push(...engine.step(e));
   };
   const feeds = startPolymarketFeeds({
-    clobWsUrl: ws.url, clobUrl: rest.url, rtdsUrl: rtds.url, emit: step, rtdsPingIntervalMs: 100, tickMs: 50, snapshotWaitMs: 60_000,
-    backoff: { initialMs: 20, maxMs: 400 }, resolution: { settleDelayMs: 200, pollIntervalMs: 100 },
+    clobWsUrl: ws.url,
+    clobUrl: rest.url,
+    rtdsUrl: rtds.url,
+    emit: step,
+    rtdsPingIntervalMs: 100,
+    tickMs: 50,
+    snapshotWaitMs: 60_000,
+    backoff: { initialMs: 20, maxMs: 400 },
+    resolution: { settleDelayMs: 200, pollIntervalMs: 100 },
   });
   cleanups.push(ws.close, rtds.close, rest.close, () => feeds.close());
   return { ws, rtds, rest, feeds, step, inputs, outputs };
@@ -61,22 +81,47 @@ async function rig(rtdsFrames: string[]) {
  */
 function tick(step: (e: InputEvent) => void, px: number): void {
   const ts = Date.now();
-  for (const venue of ['coinbase', 'kraken', 'bitstamp']) step({ event_type: 'venue_trade', venue, symbol: 'BTC-USD', px, qty: 0.1, side: 'buy', trade_id: `${venue}${ts}`, ts_exchange_ms: ts, ts_unix_ms: ts });
+  for (const venue of ['coinbase', 'kraken', 'bitstamp'])
+    step({
+      event_type: 'venue_trade',
+      venue,
+      symbol: 'BTC-USD',
+      px,
+      qty: 0.1,
+      side: 'buy',
+      trade_id: `${venue}${ts}`,
+      ts_exchange_ms: ts,
+      ts_unix_ms: ts,
+    });
   step({ event_type: 'reference_price', source: 'chainlink', symbol: 'btc/usd', px, ts_exchange_ms: ts, ts_unix_ms: ts });
   step({ event_type: 'timer', ts_unix_ms: ts });
 }
 
-const of = <T extends OutputEvent['event_type']>(out: OutputEvent[], t: T) => out.filter((e): e is Extract<OutputEvent, { event_type: T }> => e.event_type === t);
+const of = <T extends OutputEvent['event_type']>(out: OutputEvent[], t: T) =>
+  out.filter((e): e is Extract<OutputEvent, { event_type: T }> => e.event_type === t);
 
 describe('Polymarket reference prices and resolution', () => {
   it('streams Chainlink prices from the data socket, pings it, and reports its health', async () => {
     const t = Date.now();
-    const { rtds, inputs, feeds } = await rig([fx('rtds_chainlink_snapshot_test.json'), chainlink(t, 65_000.5), chainlink(t, 65_000.5), fx('rtds_crypto_prices_update.json')]);
+    const { rtds, inputs, feeds } = await rig([
+      fx('rtds_chainlink_snapshot_test.json'),
+      chainlink(t, 65_000.5),
+      chainlink(t, 65_000.5),
+      fx('rtds_crypto_prices_update.json'),
+    ]);
     await until(() => inputs.filter((e) => e.event_type === 'reference_price').length === 4);
     await until(() => rtds.received[0]!.includes('PING'));
-    expect(rtds.received[0]!.slice(0, 2).map((f) => JSON.parse(f) as object)).toEqual([JSON.parse(fx('rtds_subscribe_chainlink_btc.json')), { action: 'subscribe', subscriptions: [{ topic: 'crypto_prices', type: 'update' }] }]);
+    expect(rtds.received[0]!.slice(0, 2).map((f) => JSON.parse(f) as object)).toEqual([
+      JSON.parse(fx('rtds_subscribe_chainlink_btc.json')),
+      { action: 'subscribe', subscriptions: [{ topic: 'crypto_prices', type: 'update' }] },
+    ]);
     const refs = inputs.filter((e) => e.event_type === 'reference_price');
-    expect(refs.map((r) => [r.source, r.px])).toEqual([['chainlink', 1], ['chainlink', 2], ['chainlink', 65_000.5], ['binance', 61035.86]]);
+    expect(refs.map((r) => [r.source, r.px])).toEqual([
+      ['chainlink', 1],
+      ['chainlink', 2],
+      ['chainlink', 65_000.5],
+      ['binance', 61035.86],
+    ]);
     expect(feeds.stats().rtds).toMatchObject({ prices: 4, duplicates: 1, invalid: 0 });
   });
 
@@ -91,7 +136,7 @@ describe('Polymarket reference prices and resolution', () => {
     await until(() => of(outputs, 'quote').length === 1);
     tick(step, 70_000); // spot far above the price to beat: Up is worth ~1, its ask is 0.51
     expect(of(outputs, 'risk_reject')).toEqual([]);
-    expect(of(outputs, "paper_intent")).toHaveLength(1);
+    expect(of(outputs, 'paper_intent')).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300));
     tick(step, 70_000);
     const fill = of(outputs, 'paper_fill')[0]!;
@@ -106,7 +151,13 @@ describe('Polymarket reference prices and resolution', () => {
     await until(() => Date.now() >= m.window_end_ms - 5_000 + 50, 10_000);
     ws.sendTo(0, official);
     await until(() => of(outputs, 'settlement').length === 1);
-    expect(of(outputs, 'settlement')[0]).toMatchObject({ market_id: COND, winning_token_id: UP, winning_outcome: 'Up', source: 'official', payout: 20 });
+    expect(of(outputs, 'settlement')[0]).toMatchObject({
+      market_id: COND,
+      winning_token_id: UP,
+      winning_outcome: 'Up',
+      source: 'official',
+      payout: 20,
+    });
     // Fees are booked at the fill; the settlement realizes payout minus cost.
     expect(of(outputs, 'settlement')[0]!.realized_pnl).toBeCloseTo(20 - 20 * 0.51, 9);
   });
@@ -116,12 +167,23 @@ describe('Polymarket reference prices and resolution', () => {
     const start = end - 300_000;
     const m = market(start, end);
     const { rest, step, inputs, outputs, feeds } = await rig([chainlink(start, 60_000), chainlink(end, 60_010)]);
-    const body = JSON.parse(fx('clob_market_closed_resolved_tokens_winner.json')) as { condition_id: string; tokens: { token_id: string; winner: boolean }[] };
+    const body = JSON.parse(fx('clob_market_closed_resolved_tokens_winner.json')) as {
+      condition_id: string;
+      tokens: { token_id: string; winner: boolean }[];
+    };
     body.condition_id = COND;
     body.tokens[0]!.token_id = DOWN; // the fixture's winner (index 0) becomes Down
     body.tokens[1]!.token_id = UP;
     step({ event_type: 'market_discovered', market: m, ts_unix_ms: Date.now() });
-    step({ event_type: 'book_snapshot', market_id: COND, token_id: UP, bids: [[0.5, 100]], asks: [[0.51, 100]], ts_exchange_ms: start, ts_unix_ms: Date.now() });
+    step({
+      event_type: 'book_snapshot',
+      market_id: COND,
+      token_id: UP,
+      bids: [[0.5, 100]],
+      asks: [[0.51, 100]],
+      ts_exchange_ms: start,
+      ts_unix_ms: Date.now(),
+    });
     feeds.setMarkets([m]);
     await until(() => of(outputs, 'settlement').length === 1);
     expect(of(outputs, 'settlement')[0]).toMatchObject({ source: 'own', winning_outcome: 'Up', winning_token_id: UP });
@@ -129,7 +191,10 @@ describe('Polymarket reference prices and resolution', () => {
     await until(() => feeds.stats().resolution.disagreements === 1);
     expect(feeds.stats().resolution.recent_disagreements[0]).toMatchObject({ market_id: COND, own: 'Up', official: 'Down' });
     const resolvedInputs = inputs.filter((e) => e.event_type === 'market_resolved');
-    expect(resolvedInputs.map((e) => (e.event_type === 'market_resolved' ? [e.source, e.winning_outcome] : null))).toEqual([['own', 'Up'], ['official', 'Down']]);
+    expect(resolvedInputs.map((e) => (e.event_type === 'market_resolved' ? [e.source, e.winning_outcome] : null))).toEqual([
+      ['own', 'Up'],
+      ['official', 'Down'],
+    ]);
     expect(rest.requests.some((r) => r === `/markets/${COND}`)).toBe(true);
     // The official result wins: the engine re-settles and records what it corrected.
     const settlements = of(outputs, 'settlement');

@@ -22,9 +22,42 @@ describe('ClobRest', () => {
     srv.books.set('c', fx('clob_book_live_shape_btc_updown.json'));
     const rest = new ClobRest({ baseUrl: srv.url });
     const a = await rest.book('a');
-    expect(a).toMatchObject({ ok: true, value: { tsMs: Date.parse('2023-10-21T08:00:00Z'), tickSize: 0.01, bids: [[0.48, 1000], [0.47, 2500]], hash: '0xabc123...' } });
-    expect(await rest.book('b')).toMatchObject({ ok: true, value: { tsMs: 1703875200000, tickSize: null, asks: [[0.51, 120], [0.52, 180], [0.53, 90]] } });
-    expect(await rest.book('c')).toMatchObject({ ok: true, value: { tsMs: 1789485400000, bids: [[0.01, 9836.63], [0.02, 1873.64], [0.73, 474], [0.74, 668]] } });
+    expect(a).toMatchObject({
+      ok: true,
+      value: {
+        tsMs: Date.parse('2023-10-21T08:00:00Z'),
+        tickSize: 0.01,
+        bids: [
+          [0.48, 1000],
+          [0.47, 2500],
+        ],
+        hash: '0xabc123...',
+      },
+    });
+    expect(await rest.book('b')).toMatchObject({
+      ok: true,
+      value: {
+        tsMs: 1703875200000,
+        tickSize: null,
+        asks: [
+          [0.51, 120],
+          [0.52, 180],
+          [0.53, 90],
+        ],
+      },
+    });
+    expect(await rest.book('c')).toMatchObject({
+      ok: true,
+      value: {
+        tsMs: 1789485400000,
+        bids: [
+          [0.01, 9836.63],
+          [0.02, 1873.64],
+          [0.73, 474],
+          [0.74, 668],
+        ],
+      },
+    });
     expect(srv.requests).toEqual(['/book?token_id=a', '/book?token_id=b', '/book?token_id=c']);
   });
 
@@ -48,7 +81,10 @@ describe('ClobRest', () => {
     expect(rest.stats.badBodies).toBe(1);
     const slow = createServer(() => undefined);
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
-    cleanups.push(async () => { slow.closeAllConnections(); await new Promise<void>((r) => slow.close(() => r())); });
+    cleanups.push(async () => {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    });
     const r = await new ClobRest({ baseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`, timeoutMs: 100 }).book('x');
     expect(r).toMatchObject({ ok: false, status: null });
   });
@@ -73,7 +109,13 @@ describe('RtdsFeed', () => {
   it('reconnects when the connection keeps answering pings but carries no prices', async () => {
     const srv = await fakeWsServer();
     cleanups.push(srv.close);
-    const feed = new RtdsFeed({ url: srv.url, emit: () => undefined, pingIntervalMs: 50, pricesStaleAfterMs: 300, backoff: { initialMs: 20, maxMs: 100 } });
+    const feed = new RtdsFeed({
+      url: srv.url,
+      emit: () => undefined,
+      pingIntervalMs: 50,
+      pricesStaleAfterMs: 300,
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
     cleanups.push(() => feed.close());
     feed.start();
     await until(() => srv.connections.length >= 2, 3_000);

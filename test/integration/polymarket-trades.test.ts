@@ -11,9 +11,22 @@ const fields = JSON.parse(frame) as { asset_id: string; market: string };
 function market(): MarketInfo {
   const now = Date.now();
   return {
-    market_id: fields.market, slug: 'btc-updown-5m-x', question: 'Bitcoin Up or Down', family: '5m', window_start_ms: now - 1_000, window_end_ms: now + 300_000,
-    tokens: [{ token_id: fields.asset_id, outcome: 'Up' }, { token_id: 'other-token', outcome: 'Down' }], tick_size: 0.001, min_size: 5,
-    fee: { rate: 0.07, exponent: 1, taker_only: true }, resolution: { rule: 'end_gte_start', source: 'chainlink' }, price_to_beat: null, price_to_beat_estimated: false,
+    market_id: fields.market,
+    slug: 'btc-updown-5m-x',
+    question: 'Bitcoin Up or Down',
+    family: '5m',
+    window_start_ms: now - 1_000,
+    window_end_ms: now + 300_000,
+    tokens: [
+      { token_id: fields.asset_id, outcome: 'Up' },
+      { token_id: 'other-token', outcome: 'Down' },
+    ],
+    tick_size: 0.001,
+    min_size: 5,
+    fee: { rate: 0.07, exponent: 1, taker_only: true },
+    resolution: { rule: 'end_gte_start', source: 'chainlink' },
+    price_to_beat: null,
+    price_to_beat_estimated: false,
   };
 }
 
@@ -28,7 +41,14 @@ describe('Polymarket trade prints', () => {
     const rtds = await fakeWsServer();
     const rest = await fakeClobRest();
     const events: InputEvent[] = [];
-    const feeds = startPolymarketFeeds({ clobWsUrl: ws.url, clobUrl: rest.url, rtdsUrl: rtds.url, emit: (e) => events.push(e), snapshotWaitMs: 60_000, backoff: { initialMs: 20, maxMs: 400 } });
+    const feeds = startPolymarketFeeds({
+      clobWsUrl: ws.url,
+      clobUrl: rest.url,
+      rtdsUrl: rtds.url,
+      emit: (e) => events.push(e),
+      snapshotWaitMs: 60_000,
+      backoff: { initialMs: 20, maxMs: 400 },
+    });
     cleanups.push(ws.close, rtds.close, rest.close, () => feeds.close());
     feeds.setMarkets([market()]);
     await until(() => (ws.received[0]?.length ?? 0) > 0);
@@ -36,7 +56,14 @@ describe('Polymarket trade prints', () => {
     await until(() => events.some((e) => e.event_type === 'market_trade'));
     const trades = events.filter((e) => e.event_type === 'market_trade');
     expect(trades).toHaveLength(1);
-    expect(trades[0]).toMatchObject({ market_id: fields.market, token_id: fields.asset_id, px: 0.456, qty: 219.217767, side: 'buy', ts_exchange_ms: 1750428146322 });
+    expect(trades[0]).toMatchObject({
+      market_id: fields.market,
+      token_id: fields.asset_id,
+      px: 0.456,
+      qty: 219.217767,
+      side: 'buy',
+      ts_exchange_ms: 1750428146322,
+    });
     expect(InputEventSchema.safeParse(trades[0]).success).toBe(true);
   });
 });

@@ -18,7 +18,16 @@ afterEach(async () => {
 });
 
 function socket(url: string, extra: Partial<ConstructorParameters<typeof ResilientSocket>[0]> = {}): ResilientSocket {
-  const s = new ResilientSocket({ name: 't', url, subscribe: () => [], acksSubscription: false, staleAfterMs: 5_000, backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 }, onFrame: () => undefined, ...extra });
+  const s = new ResilientSocket({
+    name: 't',
+    url,
+    subscribe: () => [],
+    acksSubscription: false,
+    staleAfterMs: 5_000,
+    backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0 },
+    onFrame: () => undefined,
+    ...extra,
+  });
   cleanups.push(() => s.close());
   return s;
 }
@@ -41,7 +50,10 @@ describe('refused upgrades', () => {
   it('HTTP 429 is rate_limited and waits at least Retry-After', async () => {
     const http = createServer();
     let upgrades = 0;
-    http.on('upgrade', (_req, sock) => { upgrades++; sock.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n'); });
+    http.on('upgrade', (_req, sock) => {
+      upgrades++;
+      sock.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n');
+    });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => http.close(() => r())));
     const s = socket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
@@ -66,9 +78,22 @@ describe('REST resync pacing', () => {
     const now = Date.now();
     const UP = '71321045679252212594626385532706912750332728571942532289631379312455583992563';
     const m: MarketInfo = {
-      market_id: '0xdd', slug: 'btc-updown-5m-x', question: 'Bitcoin Up or Down', family: '5m', window_start_ms: now - 1_000, window_end_ms: now + 300_000,
-      tokens: [{ token_id: UP, outcome: 'Up' }, { token_id: '5', outcome: 'Down' }], tick_size: 0.01, min_size: 5,
-      fee: { rate: 0.07, exponent: 1, taker_only: true }, resolution: { rule: 'end_gte_start', source: 'chainlink' }, price_to_beat: null, price_to_beat_estimated: false,
+      market_id: '0xdd',
+      slug: 'btc-updown-5m-x',
+      question: 'Bitcoin Up or Down',
+      family: '5m',
+      window_start_ms: now - 1_000,
+      window_end_ms: now + 300_000,
+      tokens: [
+        { token_id: UP, outcome: 'Up' },
+        { token_id: '5', outcome: 'Down' },
+      ],
+      tick_size: 0.01,
+      min_size: 5,
+      fee: { rate: 0.07, exponent: 1, taker_only: true },
+      resolution: { rule: 'end_gte_start', source: 'chainlink' },
+      price_to_beat: null,
+      price_to_beat_estimated: false,
     };
     const ws = await fakeWsServer();
     const rtds = await fakeWsServer();
@@ -77,13 +102,25 @@ describe('REST resync pacing', () => {
     const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as { msg: string }) });
     const events: InputEvent[] = [];
     const feeds = startPolymarketFeeds({
-      clobWsUrl: ws.url, clobUrl: rest.url, rtdsUrl: rtds.url, emit: (e) => events.push(e), log, tickMs: 50, snapshotWaitMs: 60_000, statusIntervalMs: 100,
+      clobWsUrl: ws.url,
+      clobUrl: rest.url,
+      rtdsUrl: rtds.url,
+      emit: (e) => events.push(e),
+      log,
+      tickMs: 50,
+      snapshotWaitMs: 60_000,
+      statusIntervalMs: 100,
       resync: { minIntervalMs: 10, tokenBurst: 3, tokenRefillMs: 60_000 },
     });
     cleanups.push(ws.close, rtds.close, rest.close, () => feeds.close());
     feeds.setMarkets([m]);
     await until(() => (ws.received[0]?.length ?? 0) > 0);
-    const crossed = { ...(JSON.parse(fx('ws_market_book.json')) as object), asset_id: UP, bids: [{ price: '0.6', size: '10' }], asks: [{ price: '0.4', size: '10' }] };
+    const crossed = {
+      ...(JSON.parse(fx('ws_market_book.json')) as object),
+      asset_id: UP,
+      bids: [{ price: '0.6', size: '10' }],
+      asks: [{ price: '0.4', size: '10' }],
+    };
     // 200 crossed books in a second: each asks for a REST resync.
     for (let i = 0; i < 200; i++) {
       ws.sendTo(0, JSON.stringify(crossed));

@@ -19,7 +19,8 @@ describe('paper-live capture and raw replay', () => {
   beforeAll(async () => {
     fakes = await startLiveFakes();
     const p = spawn(process.execPath, [BIN, 'run', '--capture', capture], {
-      env: { ...process.env, ...fakes.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: data }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...fakes.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_PORT: '0', POLYLAB_DATA_DIR: data },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     p.stdout.on('data', (d) => (live.stdout += d));
     const exited = new Promise<number | null>((r) => p.on('close', r));
@@ -27,23 +28,35 @@ describe('paper-live capture and raw replay', () => {
     await new Promise((r) => setTimeout(r, 6_000));
     p.kill('SIGTERM');
     live.code = await exited;
-    lines = fs.readdirSync(capture).flatMap((f) => zlib.gunzipSync(fs.readFileSync(path.join(capture, f))).toString('utf8').split('\n').filter(Boolean));
+    lines = fs.readdirSync(capture).flatMap((f) =>
+      zlib
+        .gunzipSync(fs.readFileSync(path.join(capture, f)))
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean),
+    );
   }, 60_000);
   afterAll(() => fakes.close());
 
   it('captures normalized inputs and the raw frames of every source', () => {
     expect(live.code).toBe(0);
     const header = JSON.parse(lines[0]!) as { mode: string; sources: string[] };
-    expect(header).toMatchObject({ mode: 'paper-live', sources: ['coinbase', 'kraken', 'okx', 'polymarket_ws', 'rtds', 'gamma', 'clob_rest'] });
-    const raws = lines.filter((l) => l.startsWith('{"raw":')).map((l) => JSON.parse(l) as { raw: string; data: string; url?: string; status?: number });
+    expect(header).toMatchObject({
+      mode: 'paper-live',
+      sources: ['coinbase', 'kraken', 'okx', 'polymarket_ws', 'rtds', 'gamma', 'clob_rest'],
+    });
+    const raws = lines
+      .filter((l) => l.startsWith('{"raw":'))
+      .map((l) => JSON.parse(l) as { raw: string; data: string; url?: string; status?: number });
     const sources = new Set(raws.map((r) => r.raw));
     for (const s of ['coinbase', 'kraken', 'okx', 'polymarket_ws#0', 'rtds', 'gamma']) expect(sources, s).toContain(s);
     expect(raws.find((r) => r.raw === 'gamma')).toMatchObject({ status: 200, url: expect.stringMatching(/^\/events\?/) });
     const inputs = lines.filter((l) => l.startsWith('{"event_type"')).map((l) => (JSON.parse(l) as { event_type: string }).event_type);
-    for (const t of ['venue_trade', 'book_snapshot', 'reference_price', 'market_discovered', 'timer', 'venue_status']) expect(inputs, t).toContain(t);
+    for (const t of ['venue_trade', 'book_snapshot', 'reference_price', 'market_discovered', 'timer', 'venue_status'])
+      expect(inputs, t).toContain(t);
   });
 
-  it('replays the normalized inputs to the live run\'s digest', async () => {
+  it("replays the normalized inputs to the live run's digest", async () => {
     const r = await runCli(['replay', capture], { POLYLAB_DATA_DIR: data });
     expect(r.code).toBe(0);
     expect(digestOf(r.stdout)).toBe(digestOf(live.stdout));
@@ -60,7 +73,11 @@ describe('paper-live capture and raw replay', () => {
   it('takes trades from the frames under --raw: without its raw lines the capture gives no median', async () => {
     const dir = tempDataDir('polylab-noraw-');
     for (const f of fs.readdirSync(capture)) {
-      const kept = zlib.gunzipSync(fs.readFileSync(path.join(capture, f))).toString('utf8').split('\n').filter((l) => !l.startsWith('{"raw":'));
+      const kept = zlib
+        .gunzipSync(fs.readFileSync(path.join(capture, f)))
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('{"raw":'));
       fs.writeFileSync(path.join(dir, f), zlib.gzipSync(kept.join('\n')));
     }
     const raw = await runCli(['replay', dir, '--raw'], { POLYLAB_DATA_DIR: data });

@@ -13,7 +13,9 @@ const digestOf = (stdout: string) => /digest\s+([0-9a-f]{64})/.exec(stdout)?.[1]
 function bodies(dataDir: string, runId: string): string[] {
   const db = new Database(`${dataDir}/polylab.db`, { readonly: true });
   try {
-    const rows = db.prepare("SELECT body FROM events WHERE run_id = ? AND event_type NOT IN ('run_started', 'run_stopped') ORDER BY id").all(runId) as Array<{ body: string }>;
+    const rows = db
+      .prepare("SELECT body FROM events WHERE run_id = ? AND event_type NOT IN ('run_started', 'run_stopped') ORDER BY id")
+      .all(runId) as Array<{ body: string }>;
     return rows.map((r) => r.body);
   } finally {
     db.close();
@@ -31,14 +33,25 @@ describe('capture and replay', () => {
 
   beforeAll(async () => {
     sim = await runCli(['run', '--mode', 'sim', '--seed', '11', '--duration', '75m', '--capture', capture], { POLYLAB_DATA_DIR: data });
-    files = fs.readdirSync(capture).sort().map((f) => path.join(capture, f));
+    files = fs
+      .readdirSync(capture)
+      .sort()
+      .map((f) => path.join(capture, f));
   }, 60_000);
 
   it('writes hourly gzip JSONL files, each starting with a header', () => {
     expect(sim.code).toBe(0);
     expect(files.map((f) => path.basename(f))).toEqual(['sim-11.20260101T00Z.jsonl.gz', 'sim-11.20260101T01Z.jsonl.gz']);
     const [first, second] = files.map((f) => JSON.parse(gunzipLines(f)[0]!));
-    expect(first).toMatchObject({ polylab_capture: 1, run_id: 'sim-11', mode: 'sim', sources: ['sim'], file_index: 0, seed: 11, settings: { strategy: 'divergence', seed: 11 } });
+    expect(first).toMatchObject({
+      polylab_capture: 1,
+      run_id: 'sim-11',
+      mode: 'sim',
+      sources: ['sim'],
+      file_index: 0,
+      seed: 11,
+      settings: { strategy: 'divergence', seed: 11 },
+    });
     expect(second).toMatchObject({ file_index: 1, hour_start_ms: Date.UTC(2026, 0, 1, 1) });
     const lastLines = gunzipLines(files[1]!).filter(Boolean);
     expect(JSON.parse(lastLines.at(-1)!)).toMatchObject({ end: { dropped: 0 } });
@@ -93,7 +106,8 @@ describe('capture and replay', () => {
     const dir = tempDataDir();
     const cap = tempDataDir('polylab-capture-');
     const dying = spawn(process.execPath, [BIN, 'run', '--mode', 'sim', '--duration', '24h', '--port', '0'], {
-      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir }, stdio: 'ignore',
+      env: { ...process.env, POLYLAB_LOG_LEVEL: 'warn', POLYLAB_DATA_DIR: dir },
+      stdio: 'ignore',
     });
     const died = new Promise((r) => dying.on('exit', r));
     const fills = () => {
@@ -114,7 +128,9 @@ describe('capture and replay', () => {
     const restored = await runCli(['run', '--mode', 'sim', '--duration', '20m', '--capture', cap], { POLYLAB_DATA_DIR: dir });
     expect(restored.code).toBe(0);
     expect(restored.stderr).toContain('run sim-7 did not stop cleanly');
-    const header = JSON.parse(gunzipLines(path.join(cap, fs.readdirSync(cap)[0]!))[0]!) as { restore: { from_run_id: string; cash: number } | null };
+    const header = JSON.parse(gunzipLines(path.join(cap, fs.readdirSync(cap)[0]!))[0]!) as {
+      restore: { from_run_id: string; cash: number } | null;
+    };
     expect(header.restore).toMatchObject({ from_run_id: 'sim-7' });
     expect(header.restore!.cash).not.toBe(10_000);
     const replayed = await runCli(['replay', cap], { POLYLAB_DATA_DIR: dir });

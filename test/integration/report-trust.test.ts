@@ -7,9 +7,16 @@ import { runCli, tempDataDir } from './fakes/cli.ts';
 import type { TrustReport } from '../../src/analytics/trustReport.ts';
 
 /** The lines from the trust heading to the end of the side-by-side table (the run's digest and paper-trading lines left out). */
-const trustBlock = (text: string) => text.slice(text.indexOf('  trust (docs/methodology.md')).trimEnd().split('\n').filter((l) => !/^\s+(digest|paper trading only)/.test(l)).join('\n');
+const trustBlock = (text: string) =>
+  text
+    .slice(text.indexOf('  trust (docs/methodology.md'))
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !/^\s+(digest|paper trading only)/.test(l))
+    .join('\n');
 /** Each `<figure>…</figure>` of a page, by caption. */
-const figures = (html: string) => new Map([...html.matchAll(/<figure><figcaption>([^<]*)<\/figcaption>[\s\S]*?<\/figure>/g)].map((m) => [m[1]!, m[0]]));
+const figures = (html: string) =>
+  new Map([...html.matchAll(/<figure><figcaption>([^<]*)<\/figcaption>[\s\S]*?<\/figure>/g)].map((m) => [m[1]!, m[0]]));
 
 describe('report of a journaled run: trust figures', () => {
   const data = tempDataDir();
@@ -19,7 +26,24 @@ describe('report of a journaled run: trust figures', () => {
   beforeAll(async () => {
     const lanes = path.join(out, 'polylab.config.json');
     fs.writeFileSync(lanes, JSON.stringify({ strategies: [{ name: 'fv', settings: { POLYLAB_STRATEGY: 'fair-value' } }] }));
-    sim = await runCli(['run', '--mode', 'sim', '--seed', '5', '--duration', '40m', '--speed', 'max', '--strategies', lanes, '--html', path.join(out, 'run.html')], { POLYLAB_DATA_DIR: data });
+    sim = await runCli(
+      [
+        'run',
+        '--mode',
+        'sim',
+        '--seed',
+        '5',
+        '--duration',
+        '40m',
+        '--speed',
+        'max',
+        '--strategies',
+        lanes,
+        '--html',
+        path.join(out, 'run.html'),
+      ],
+      { POLYLAB_DATA_DIR: data },
+    );
     expect(sim.code).toBe(0);
   }, 90_000);
 
@@ -41,7 +65,7 @@ describe('report of a journaled run: trust figures', () => {
     expect(json.strategies[0]!.fills).toBe(json.fills);
   }, 30_000);
 
-  it('writes with --html a self-contained page whose trust charts are the run\'s own', async () => {
+  it("writes with --html a self-contained page whose trust charts are the run's own", async () => {
     const file = path.join(out, 'report.html');
     const r = await runCli(['report', '--html', file], { POLYLAB_DATA_DIR: data });
     expect(r.code).toBe(0);

@@ -18,7 +18,10 @@ describe('report and runs', () => {
     const r = await runCli(['runs'], { POLYLAB_DATA_DIR: data });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sim-5\s+sim\s+divergence\s+stopped/m);
-    const json = JSON.parse((await runCli(['runs', '--json'], { POLYLAB_DATA_DIR: data })).stdout) as Array<{ run_id: string; fills: number }>;
+    const json = JSON.parse((await runCli(['runs', '--json'], { POLYLAB_DATA_DIR: data })).stdout) as Array<{
+      run_id: string;
+      fills: number;
+    }>;
     expect(json.map((x) => [x.run_id, x.fills])).toEqual([['sim-5', num(sim.stdout, 'fills')]]);
   });
 
@@ -36,7 +39,18 @@ describe('report and runs', () => {
 
     const [header, ...rows] = fs.readFileSync(csv, 'utf8').trim().split('\n');
     const cols = header!.split(',');
-    expect(cols.slice(0, 10)).toEqual(['run_id', 'ts_unix_ms', 'event_type', 'market_id', 'token_id', 'side', 'qty', 'fill_px', 'fee', 'pnl']);
+    expect(cols.slice(0, 10)).toEqual([
+      'run_id',
+      'ts_unix_ms',
+      'event_type',
+      'market_id',
+      'token_id',
+      'side',
+      'qty',
+      'fill_px',
+      'fee',
+      'pnl',
+    ]);
     const fills = rows.map((l) => l.split(',')).filter((c) => c[2] === 'paper_fill');
     expect(fills).toHaveLength(num(sim.stdout, 'fills'));
     const fee = fills.reduce((s, c) => s + Number(c[cols.indexOf('fee')]), 0);
@@ -46,7 +60,12 @@ describe('report and runs', () => {
 
   it('prints JSON for scripts, and says so when the run does not exist', async () => {
     const r = await runCli(['report', '--json', '--run', 'sim-5'], { POLYLAB_DATA_DIR: data });
-    const report = JSON.parse(r.stdout) as { fills: number; settlements: number; rejects_by_reason: Record<string, number>; markets: unknown[] };
+    const report = JSON.parse(r.stdout) as {
+      fills: number;
+      settlements: number;
+      rejects_by_reason: Record<string, number>;
+      markets: unknown[];
+    };
     expect(report.fills).toBe(num(sim.stdout, 'fills'));
     expect(report.settlements).toBe(num(sim.stdout, 'settlements'));
     expect(report.markets.length).toBeGreaterThan(0);

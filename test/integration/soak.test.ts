@@ -8,7 +8,11 @@ const run = promisify(execFile);
 
 describe('short soak', () => {
   it('runs hours of sim in seconds without unbounded memory growth', async () => {
-    const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/soak.ts', '--seconds', '6', '--check', '--json'], { timeout: 60_000 });
+    const { stdout } = await run(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', 'bench/soak.ts', '--seconds', '6', '--check', '--json'],
+      { timeout: 60_000 },
+    );
     const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as SoakReport;
     expect(r.inputs).toBeGreaterThan(100_000);
     expect(r.sim_hours).toBeGreaterThan(1);

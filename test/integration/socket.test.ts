@@ -27,7 +27,10 @@ async function fakeServer(onConnection: (ws: WebSocket, n: number) => void, http
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}`, wss, received, connections,
+    url: `ws://127.0.0.1:${port}`,
+    wss,
+    received,
+    connections,
     close: async () => {
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
@@ -45,7 +48,11 @@ function client(url: string, extra: Partial<ResilientSocketOptions> = {}) {
   const frames: string[] = [];
   const states: string[] = [];
   const sock = new ResilientSocket({
-    name: 'test', url, subscribe: () => ['{"op":"subscribe"}'], acksSubscription: true, staleAfterMs: 2_000,
+    name: 'test',
+    url,
+    subscribe: () => ['{"op":"subscribe"}'],
+    acksSubscription: true,
+    staleAfterMs: 2_000,
     backoff: { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 },
     onFrame: (text) => {
       frames.push(text);
@@ -63,7 +70,13 @@ function client(url: string, extra: Partial<ResilientSocketOptions> = {}) {
 
 describe('ResilientSocket', () => {
   it('subscribes, waits for the ack, goes live and streams', async () => {
-    const srv = await fakeServer((ws) => ws.on('message', () => { ws.send('ack'); ws.send('t1'); ws.send('t2'); }));
+    const srv = await fakeServer((ws) =>
+      ws.on('message', () => {
+        ws.send('ack');
+        ws.send('t1');
+        ws.send('t2');
+      }),
+    );
     cleanups.push(srv.close);
     const c = client(srv.url);
     c.sock.start();
@@ -74,7 +87,13 @@ describe('ResilientSocket', () => {
   });
 
   it('reconnects and resubscribes after the server closes mid-stream', async () => {
-    const srv = await fakeServer((ws, n) => ws.on('message', () => { ws.send('ack'); ws.send(`t${n}`); if (n === 1) setTimeout(() => ws.close(1011, 'bye'), 20); }));
+    const srv = await fakeServer((ws, n) =>
+      ws.on('message', () => {
+        ws.send('ack');
+        ws.send(`t${n}`);
+        if (n === 1) setTimeout(() => ws.close(1011, 'bye'), 20);
+      }),
+    );
     cleanups.push(srv.close);
     let reconnects = 0;
     const c = client(srv.url, { onReconnect: () => reconnects++ });
@@ -118,7 +137,14 @@ describe('ResilientSocket', () => {
   });
 
   it('answers application-level pings with the reply the handler gives', async () => {
-    const srv = await fakeServer((ws) => ws.on('message', (d) => { if (d.toString() !== 'pong') { ws.send('ack'); ws.send('ping'); } }));
+    const srv = await fakeServer((ws) =>
+      ws.on('message', (d) => {
+        if (d.toString() !== 'pong') {
+          ws.send('ack');
+          ws.send('ping');
+        }
+      }),
+    );
     cleanups.push(srv.close);
     const c = client(srv.url);
     c.sock.start();
@@ -127,9 +153,15 @@ describe('ResilientSocket', () => {
   });
 
   it('backs off on HTTP 429 during the handshake instead of stampeding', async () => {
-    const http = createServer((_req, res) => { res.writeHead(429); res.end(); });
+    const http = createServer((_req, res) => {
+      res.writeHead(429);
+      res.end();
+    });
     let upgrades = 0;
-    http.on('upgrade', (_req, socket) => { upgrades++; socket.end('HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n'); });
+    http.on('upgrade', (_req, socket) => {
+      upgrades++;
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n');
+    });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => http.close(() => r())));
     const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -26,11 +26,20 @@ function harness(v: VenueName, fake: FakeVenue) {
   const events: InputEvent[] = [];
   const lines: string[] = [];
   const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) });
-  const feed = new VenueFeed({ adapter: ADAPTERS[v]!, url: fake.url, symbol: defaults.venueSymbol(v), emit: (e) => events.push(e), log: log.child({ venue: v }), tuning: FAST });
+  const feed = new VenueFeed({
+    adapter: ADAPTERS[v]!,
+    url: fake.url,
+    symbol: defaults.venueSymbol(v),
+    emit: (e) => events.push(e),
+    log: log.child({ venue: v }),
+    tuning: FAST,
+  });
   cleanups.push(() => feed.stop());
   feed.start();
   return {
-    feed, events, lines,
+    feed,
+    events,
+    lines,
     trades: () => events.filter((e): e is VenueTrade => e.event_type === 'venue_trade'),
     statuses: () => events.filter((e): e is VenueStatus => e.event_type === 'venue_status'),
   };
@@ -127,7 +136,17 @@ describe.each(venues)('%s feed against its fake venue', (v) => {
     // The engine's trade filter judges absurd prices against its own median; give it one.
     const engine = buildEngine(loadConfig({ POLYLAB_MEDIAN_MIN_VENUES: '1' }), 'paper-live', 'filter', null);
     const t0 = Date.now();
-    engine.step({ event_type: 'venue_trade', venue: 'other', symbol: 'BTC-USD', px: 64_000, qty: 1, side: 'buy', trade_id: 'x', ts_exchange_ms: t0, ts_unix_ms: t0 });
+    engine.step({
+      event_type: 'venue_trade',
+      venue: 'other',
+      symbol: 'BTC-USD',
+      px: 64_000,
+      qty: 1,
+      side: 'buy',
+      trade_id: 'x',
+      ts_exchange_ms: t0,
+      ts_unix_ms: t0,
+    });
     expect(engine.step({ event_type: 'timer', ts_unix_ms: t0 }).some((o) => o.event_type === 'btc_median')).toBe(true);
     fake.sendTrade({ px: 64_000, id: 1, tsMs: t0 });
     fake.sendTrade({ px: 64_010, id: 2, tsMs: t0 + 10 });
@@ -151,7 +170,9 @@ describe('venue-specific feed behaviour', () => {
     for (const id of [1, 2, 5]) fake.sendTrade({ px: 64_000 + id, id });
     await until(() => h.trades().length === 3);
     expect(h.feed.stats()).toMatchObject({ seq_gaps: 1, seq_missing: 2 });
-    fake.sendRaw(JSON.stringify({ type: 'heartbeat', sequence: 99, last_trade_id: 9, product_id: 'BTC-USD', time: new Date().toISOString() }));
+    fake.sendRaw(
+      JSON.stringify({ type: 'heartbeat', sequence: 99, last_trade_id: 9, product_id: 'BTC-USD', time: new Date().toISOString() }),
+    );
     await until(() => h.feed.stats().seq_gaps === 2);
     expect(h.feed.stats().seq_missing).toBe(6);
     await until(() => h.statuses().some((s) => s.seq_gaps === 2));

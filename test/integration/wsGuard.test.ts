@@ -11,7 +11,13 @@ import { ErrorBodySchema } from '../../src/core/wire.ts';
 import type { GuardPolicy } from '../../src/api/wsGuard.ts';
 import { Recorder } from './apiHarness.ts';
 
-interface Server { url: string; wsUrl: string; port: number; parts: ApiParts; close: () => Promise<void> }
+interface Server {
+  url: string;
+  wsUrl: string;
+  port: number;
+  parts: ApiParts;
+  close: () => Promise<void>;
+}
 const servers: Server[] = [];
 const recorders: Recorder[] = [];
 
@@ -20,7 +26,10 @@ async function serve(opts: Partial<ApiPartsOptions> = {}, guard?: GuardPolicy): 
   const app = await buildApi({ ...parts, guard });
   const url = await startApi(app, '127.0.0.1', 0);
   const s: Server = {
-    url, wsUrl: `${url.replace('http', 'ws')}/ws`, port: Number(new URL(url).port), parts,
+    url,
+    wsUrl: `${url.replace('http', 'ws')}/ws`,
+    port: Number(new URL(url).port),
+    parts,
     close: async () => {
       parts.hub.close();
       await app.close();

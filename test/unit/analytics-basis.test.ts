@@ -4,8 +4,17 @@ import type { InputEvent } from '../../src/core/events.ts';
 import { percentile } from '../../src/analytics/latency.ts';
 import { T0, Tape, market } from './analytics-harness.ts';
 
-const ref = (ts: number, px: number): InputEvent => ({ event_type: 'reference_price', source: 'sim', symbol: 'btc/usd', px, ts_exchange_ms: ts - 40, ts_unix_ms: ts });
-const median = (ts: number, px: number) => [{ event_type: 'btc_median' as const, px_median: px, px_spread_bps: 1, venue_count: 5, ts_unix_ms: ts }];
+const ref = (ts: number, px: number): InputEvent => ({
+  event_type: 'reference_price',
+  source: 'sim',
+  symbol: 'btc/usd',
+  px,
+  ts_exchange_ms: ts - 40,
+  ts_unix_ms: ts,
+});
+const median = (ts: number, px: number) => [
+  { event_type: 'btc_median' as const, px_median: px, px_spread_bps: 1, venue_count: 5, ts_unix_ms: ts },
+];
 
 describe('basis', () => {
   it('measures the median against the resolution source in bps and warns above the threshold', () => {
@@ -41,12 +50,27 @@ describe('measured latency', () => {
   it('takes exchange → receive and receive → decision percentiles per source', () => {
     const t = new Tape();
     for (let i = 1; i <= 100; i++) {
-      t.step({ event_type: 'venue_trade', venue: 'kraken', symbol: 'XBT/USD', px: 100_000, qty: 1, side: 'buy', trade_id: `k${i}`, ts_exchange_ms: T0 + 1_000 * i - i, ts_unix_ms: T0 + 1_000 * i });
+      t.step({
+        event_type: 'venue_trade',
+        venue: 'kraken',
+        symbol: 'XBT/USD',
+        px: 100_000,
+        qty: 1,
+        side: 'buy',
+        trade_id: `k${i}`,
+        ts_exchange_ms: T0 + 1_000 * i - i,
+        ts_unix_ms: T0 + 1_000 * i,
+      });
     }
     t.trade('up', 'buy', 5, 0.5, 0.5, T0 + 100_300);
     const row = t.a.report().latency.find((l) => l.source === 'kraken');
     // Lags 1..100 ms: the nearest-rank p50 is 50 and p99 is 99; the decision came 300 ms after the last print.
-    expect(row).toMatchObject({ samples: 100, exchange_to_receive_p50_ms: 50, exchange_to_receive_p99_ms: 99, receive_to_decision_p50_ms: 300 });
+    expect(row).toMatchObject({
+      samples: 100,
+      exchange_to_receive_p50_ms: 50,
+      exchange_to_receive_p99_ms: 99,
+      receive_to_decision_p50_ms: 300,
+    });
     expect(percentile([], 0.5)).toBeNull();
     expect(percentile([3, 1, 2], 1)).toBe(3);
   });

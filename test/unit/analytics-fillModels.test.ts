@@ -19,16 +19,28 @@ function generated(rng: Rng) {
   const levels: Level[] = [];
   // The late book may have moved either way since the decision.
   let px = round(touch + sign * tick * rng.int(-3, 3), tick);
-  for (let i = rng.int(0, 4); i > 0 && px > 0 && px < 1; i--, px = round(px + sign * tick * rng.int(1, 3), tick)) levels.push([px, 1 + 200 * rng.next()]);
+  for (let i = rng.int(0, 4); i > 0 && px > 0 && px < 1; i--, px = round(px + sign * tick * rng.int(1, 3), tick))
+    levels.push([px, 1 + 200 * rng.next()]);
   const qty = 1 + 100 * rng.next();
   const taker = rng.next() < 0.8;
   const fee = taker ? takerFee(qty, defaultPx, CRYPTO_FEES) : 0;
   const trade = {
-    side, qty, fee, taker,
+    side,
+    qty,
+    fee,
+    taker,
     px: {
       optimistic: optimisticPx(side, rng.next() < 0.1 ? null : round(touch + sign * tick * rng.int(-2, 2), tick), defaultPx),
       default: defaultPx,
-      pessimistic: pessimisticPx({ side, qty, limitPx, levels: rng.next() < 0.1 ? null : levels, tickSize: tick, slippageBps: rng.int(0, 50), defaultPx }),
+      pessimistic: pessimisticPx({
+        side,
+        qty,
+        limitPx,
+        levels: rng.next() < 0.1 ? null : levels,
+        tickSize: tick,
+        slippageBps: rng.int(0, 50),
+        defaultPx,
+      }),
     },
   };
   return { trade, limitPx, payout: rng.next() < 0.5 ? 1 : 0 };
@@ -50,22 +62,68 @@ describe('fill-model range', () => {
 
   it('prices the pessimistic model on half the depth, one tick worse, the rest one tick past the limit', () => {
     // 10 shares against asks 0.50×8 and 0.51×100: half depth 4 @ 0.51, then 6 @ 0.52.
-    expect(pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.6, levels: [[0.5, 8], [0.51, 100]], tickSize: 0.01, slippageBps: 0, defaultPx: 0.5 })).toBeCloseTo((4 * 0.51 + 6 * 0.52) / 10, 12);
+    expect(
+      pessimisticPx({
+        side: 'buy',
+        qty: 10,
+        limitPx: 0.6,
+        levels: [
+          [0.5, 8],
+          [0.51, 100],
+        ],
+        tickSize: 0.01,
+        slippageBps: 0,
+        defaultPx: 0.5,
+      }),
+    ).toBeCloseTo((4 * 0.51 + 6 * 0.52) / 10, 12);
     // A strategy bidding the touch still pays the extra tick: 1 share (half of 2) at 0.51 + 0.01, 9 at 0.52 + 0.01.
-    expect(pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.51, levels: [[0.51, 2], [0.52, 100]], tickSize: 0.01, slippageBps: 0, defaultPx: 0.51 })).toBeCloseTo((0.52 + 9 * 0.52) / 10, 12);
+    expect(
+      pessimisticPx({
+        side: 'buy',
+        qty: 10,
+        limitPx: 0.51,
+        levels: [
+          [0.51, 2],
+          [0.52, 100],
+        ],
+        tickSize: 0.01,
+        slippageBps: 0,
+        defaultPx: 0.51,
+      }),
+    ).toBeCloseTo((0.52 + 9 * 0.52) / 10, 12);
     // Without a book at all, everything is charged one tick past the limit.
-    expect(pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.51, levels: null, tickSize: 0.01, slippageBps: 0, defaultPx: 0.51 })).toBeCloseTo(0.52, 12);
-    expect(pessimisticPx({ side: 'sell', qty: 4, limitPx: 0.4, levels: [[0.48, 100]], tickSize: 0.01, slippageBps: 100, defaultPx: 0.48 })).toBeCloseTo(0.47 * 0.99, 12);
+    expect(
+      pessimisticPx({ side: 'buy', qty: 10, limitPx: 0.51, levels: null, tickSize: 0.01, slippageBps: 0, defaultPx: 0.51 }),
+    ).toBeCloseTo(0.52, 12);
+    expect(
+      pessimisticPx({ side: 'sell', qty: 4, limitPx: 0.4, levels: [[0.48, 100]], tickSize: 0.01, slippageBps: 100, defaultPx: 0.48 }),
+    ).toBeCloseTo(0.47 * 0.99, 12);
     expect(optimisticPx('buy', 0.49, 0.5)).toBe(0.49);
     expect(optimisticPx('buy', 0.52, 0.5)).toBe(0.5);
   });
 
   it('reports the range of a run: touch at the decision, the engine fill, the book at twice the latency', () => {
     const t = new Tape();
-    t.book('up', T0, [[0.5, 20], [0.52, 100]], [[0.48, 100]]);
+    t.book(
+      'up',
+      T0,
+      [
+        [0.5, 20],
+        [0.52, 100],
+      ],
+      [[0.48, 100]],
+    );
     const fee = takerFee(10, 0.51, CRYPTO_FEES);
     t.trade('up', 'buy', 10, 0.55, 0.51, T0 + 1_000, { fee }); // the engine paid 0.51 after its latency
-    t.book('up', T0 + 1_400, [[0.53, 8], [0.54, 100]], [[0.48, 100]]); // the book at +500 ms (2 × 250)
+    t.book(
+      'up',
+      T0 + 1_400,
+      [
+        [0.53, 8],
+        [0.54, 100],
+      ],
+      [[0.48, 100]],
+    ); // the book at +500 ms (2 × 250)
     t.settle(T0 + 300_000, 'Up');
     const fm = t.a.report().fill_models;
     expect(fm.settled_trades).toBe(1);
@@ -82,7 +140,16 @@ describe('fill-model range', () => {
     const pessimistic = (mode: 'double' | 'measured_p99') => {
       const t = new Tape({ pessimisticLatency: mode });
       // Book frames arrive 900 ms after the exchange stamped them.
-      const lagged = (ts: number, asks: [number, number][]) => t.step({ event_type: 'book_snapshot', market_id: 'm1', token_id: 'up', asks, bids: [[0.4, 100]], ts_exchange_ms: ts - 900, ts_unix_ms: ts });
+      const lagged = (ts: number, asks: [number, number][]) =>
+        t.step({
+          event_type: 'book_snapshot',
+          market_id: 'm1',
+          token_id: 'up',
+          asks,
+          bids: [[0.4, 100]],
+          ts_exchange_ms: ts - 900,
+          ts_unix_ms: ts,
+        });
       lagged(T0, [[0.5, 100]]);
       t.trade('up', 'buy', 10, 0.6, 0.5, T0 + 1_000);
       lagged(T0 + 1_400, [[0.52, 100]]); // what twice the latency (500 ms) sees

@@ -22,7 +22,13 @@ const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
 describe('HTML trust report', () => {
   it('draws the five charts of a run inline and loads nothing from anywhere', () => {
     const { engine, analytics } = simRun(50);
-    const html = renderTrustHtml({ title: 'run <sim-7> & co', report: analytics.report(), equity: engine.portfolio.equityCurve, range: analytics.rangeSeries, summary: 'summary <text>' });
+    const html = renderTrustHtml({
+      title: 'run <sim-7> & co',
+      report: analytics.report(),
+      equity: engine.portfolio.equityCurve,
+      range: analytics.rangeSeries,
+      summary: 'summary <text>',
+    });
     expect(count(html, /<figure>/g)).toBe(5);
     expect(count(html, /<svg /g)).toBe(5);
     expect(html).not.toMatch(/<script|https?:|\bsrc=|\bhref=|@import|url\(/i);

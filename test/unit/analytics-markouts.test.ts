@@ -36,7 +36,10 @@ describe('markouts', () => {
     around(t, T0 + 1_500, 0.6);
     t.timer(T0 + 100_000);
     const rows = t.a.report().markouts;
-    expect(rows.map((r) => [r.side, r.fills])).toEqual([['buy', 2], ['sell', 1]]);
+    expect(rows.map((r) => [r.side, r.fills])).toEqual([
+      ['buy', 2],
+      ['sell', 1],
+    ]);
     expect(rows[0]!.horizons[1]!.mid).toBeCloseTo(0.6 - 0.51, 12);
     expect(rows[0]!.horizons[1]!.samples).toBe(2);
     expect(rows[1]!.horizons[1]!.mid).toBeCloseTo(0.49 - 0.6, 12);

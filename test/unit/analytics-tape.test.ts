@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { T0, Tape } from './analytics-harness.ts';
 
-const ASKS: [number, number][] = [[0.5, 100], [0.52, 100]];
+const ASKS: [number, number][] = [
+  [0.5, 100],
+  [0.52, 100],
+];
 const BIDS: [number, number][] = [[0.48, 100]];
 const labels = (t: Tape) => t.a.report().tape;
 
@@ -11,7 +14,9 @@ describe('tape confirmation', () => {
     const t = new Tape().book('up', T0, ASKS, BIDS);
     t.trade('up', 'buy', 10, 0.5, 0.5, T0 + 1_000);
     // 6 at our price and 4 through it count; a print above our price and one after the window do not.
-    t.print('up', T0 + 1_100, 0.5, 6).print('up', T0 + 2_000, 0.52, 50).print('up', T0 + 3_000, 0.49, 4);
+    t.print('up', T0 + 1_100, 0.5, 6)
+      .print('up', T0 + 2_000, 0.52, 50)
+      .print('up', T0 + 3_000, 0.49, 4);
     t.timer(T0 + 10_000);
     expect(labels(t)).toMatchObject({ confirmed: 1, unconfirmed: 0, unknown: 0, confirmed_share: 1 });
   });

@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { HistorySink } from '../../src/api/history.ts';
 
-const median = (ts: number, px = 64_000) => ({ event_type: 'btc_median', px_median: px, px_spread_bps: 1, venue_count: 5, ts_unix_ms: ts }) as const;
-const reject = (ts: number, reason: string) => ({ event_type: 'risk_reject', reason, market_id: null, intent_id: null, numbers: {}, ts_unix_ms: ts }) as const;
+const median = (ts: number, px = 64_000) =>
+  ({ event_type: 'btc_median', px_median: px, px_spread_bps: 1, venue_count: 5, ts_unix_ms: ts }) as const;
+const reject = (ts: number, reason: string) =>
+  ({ event_type: 'risk_reject', reason, market_id: null, intent_id: null, numbers: {}, ts_unix_ms: ts }) as const;
 
 describe('HistorySink', () => {
   it('samples the median at most once per second of input time and keeps the newest points, oldest first', () => {
@@ -19,7 +21,20 @@ describe('HistorySink', () => {
     h.apply(reject(0, 'cooldown'));
     h.apply(reject(1_000, 'cooldown'));
     h.apply(reject(2_000, 'stale_book'));
-    h.apply({ event_type: 'feed_health', source: 'okx', state: 'live', reason: null, messages: 1, trades: 1, parse_errors: 0, rejected: 0, reconnects: 0, last_message_age_ms: 0, venues_contributing: 5, ts_unix_ms: 10_000 });
+    h.apply({
+      event_type: 'feed_health',
+      source: 'okx',
+      state: 'live',
+      reason: null,
+      messages: 1,
+      trades: 1,
+      parse_errors: 0,
+      rejected: 0,
+      reconnects: 0,
+      last_message_age_ms: 0,
+      venues_contributing: 5,
+      ts_unix_ms: 10_000,
+    });
     expect(h.snapshot().rejects).toEqual([
       { ts_unix_ms: 0, by_reason: { cooldown: 1 } },
       { ts_unix_ms: 10_000, by_reason: { cooldown: 2, stale_book: 1 } },
@@ -28,7 +43,20 @@ describe('HistorySink', () => {
 
   it('remembers a bounded number of intents for latency, forgetting the oldest', () => {
     const h = new HistorySink({ intents: 2 });
-    for (const id of ['i1', 'i2', 'i3']) h.apply({ event_type: 'paper_intent', intent_id: id, market_id: 'm', token_id: 't', outcome: 'Up', side: 'buy', qty: 5, limit_px: 0.5, tif: 'IOC', match_after_ms: 1, ts_unix_ms: Number(id.slice(1)) });
+    for (const id of ['i1', 'i2', 'i3'])
+      h.apply({
+        event_type: 'paper_intent',
+        intent_id: id,
+        market_id: 'm',
+        token_id: 't',
+        outcome: 'Up',
+        side: 'buy',
+        qty: 5,
+        limit_px: 0.5,
+        tif: 'IOC',
+        match_after_ms: 1,
+        ts_unix_ms: Number(id.slice(1)),
+      });
     expect(h.snapshot().intent_ms).toEqual({ i2: 2, i3: 3 });
   });
 

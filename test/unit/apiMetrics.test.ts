@@ -4,8 +4,18 @@ import { ApiMetrics } from '../../src/api/metrics.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 
 const health = (messages: number, reconnects: number): OutputEvent => ({
-  event_type: 'feed_health', source: 'kraken', state: 'live', reason: null, messages, trades: 0, parse_errors: 0, rejected: 0, reconnects,
-  last_message_age_ms: 0, venues_contributing: 3, ts_unix_ms: 1,
+  event_type: 'feed_health',
+  source: 'kraken',
+  state: 'live',
+  reason: null,
+  messages,
+  trades: 0,
+  parse_errors: 0,
+  rejected: 0,
+  reconnects,
+  last_message_age_ms: 0,
+  venues_contributing: 3,
+  ts_unix_ms: 1,
 });
 
 let m: ApiMetrics | null = null;
@@ -28,7 +38,9 @@ describe('ApiMetrics', () => {
     m = new ApiMetrics();
     await new Promise((r) => setTimeout(r, 50));
     const t0 = Date.now();
-    while (Date.now() - t0 < 120) { /* block the loop on purpose */ }
+    while (Date.now() - t0 < 120) {
+      /* block the loop on purpose */
+    }
     await new Promise((r) => setTimeout(r, 30));
     const max = /polylab_event_loop_lag_seconds\{stat="max"\} ([\d.e-]+)/.exec(await m.registry.metrics());
     expect(Number(max?.[1])).toBeGreaterThan(0.08);

@@ -6,13 +6,38 @@ import type { OutputEvent } from '../../src/core/outputs.ts';
 import { LabState, Ring } from '../../src/api/state.ts';
 
 const market: MarketInfo = {
-  market_id: 'm1', slug: 'btc-updown-15m', question: 'BTC up or down?', family: '15m', window_start_ms: 0, window_end_ms: 900_000,
-  tokens: [{ token_id: 'up', outcome: 'Up' }, { token_id: 'down', outcome: 'Down' }], tick_size: 0.01, min_size: 5,
-  fee: { rate: 0, exponent: 1, taker_only: true }, resolution: { rule: 'end_gte_start', source: 'sim' }, price_to_beat: null, price_to_beat_estimated: false,
+  market_id: 'm1',
+  slug: 'btc-updown-15m',
+  question: 'BTC up or down?',
+  family: '15m',
+  window_start_ms: 0,
+  window_end_ms: 900_000,
+  tokens: [
+    { token_id: 'up', outcome: 'Up' },
+    { token_id: 'down', outcome: 'Down' },
+  ],
+  tick_size: 0.01,
+  min_size: 5,
+  fee: { rate: 0, exponent: 1, taker_only: true },
+  resolution: { rule: 'end_gte_start', source: 'sim' },
+  price_to_beat: null,
+  price_to_beat_estimated: false,
 };
 const fill = (i: number, marketId = 'm1'): OutputEvent => ({
-  event_type: 'paper_fill', fill_id: `f${i}`, intent_id: `i${i}`, market_id: marketId, token_id: 'up', outcome: 'Up', side: 'buy', qty: 1,
-  fill_px: 0.5, fee: 0, liquidity: 'taker', requested_qty: 1, levels_consumed: 1, ts_unix_ms: 1000 + i,
+  event_type: 'paper_fill',
+  fill_id: `f${i}`,
+  intent_id: `i${i}`,
+  market_id: marketId,
+  token_id: 'up',
+  outcome: 'Up',
+  side: 'buy',
+  qty: 1,
+  fill_px: 0.5,
+  fee: 0,
+  liquidity: 'taker',
+  requested_qty: 1,
+  levels_consumed: 1,
+  ts_unix_ms: 1000 + i,
 });
 
 describe('Ring', () => {
@@ -39,7 +64,18 @@ describe('LabState', () => {
   it('tracks quotes per token, and forgets a market and its positions at settlement', () => {
     const s = new LabState({ mode: 'sim' });
     s.apply({ event_type: 'market_discovered', market, ts_unix_ms: 1 });
-    s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'up', outcome: 'Up', best_bid: 0.48, best_ask: 0.5, mid: 0.49, bid_depth: 10, ask_depth: 10, ts_unix_ms: 2 });
+    s.apply({
+      event_type: 'quote',
+      market_id: 'm1',
+      token_id: 'up',
+      outcome: 'Up',
+      best_bid: 0.48,
+      best_ask: 0.5,
+      mid: 0.49,
+      bid_depth: 10,
+      ask_depth: 10,
+      ts_unix_ms: 2,
+    });
     expect(s.marketList()[0]!.quotes.find((q) => q.token_id === 'up')).toMatchObject({ best_bid: 0.48, best_ask: 0.5 });
     expect(s.booksLive()).toBe(1);
     expect(s.feedHealth().books).toEqual([
@@ -48,7 +84,16 @@ describe('LabState', () => {
     ]);
     s.apply({ event_type: 'position', market_id: 'm1', token_id: 'up', outcome: 'Up', qty: 20, avg_cost: 0.5, ts_unix_ms: 2 });
     s.apply({ event_type: 'position', market_id: 'm2', token_id: 'other', outcome: 'Up', qty: 5, avg_cost: 0.5, ts_unix_ms: 2 });
-    s.apply({ event_type: 'settlement', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'official', payout: 0, realized_pnl: 0, ts_unix_ms: 3 });
+    s.apply({
+      event_type: 'settlement',
+      market_id: 'm1',
+      winning_token_id: 'up',
+      winning_outcome: 'Up',
+      source: 'official',
+      payout: 0,
+      realized_pnl: 0,
+      ts_unix_ms: 3,
+    });
     expect(s.marketList()).toEqual([]);
     // The engine sends no qty-0 position at settlement: the payout closed them.
     expect(s.positionList().map((p) => p.token_id)).toEqual(['other']);
@@ -58,8 +103,23 @@ describe('LabState', () => {
   it('updates a re-announced market (price to beat fixed) without losing its quotes', () => {
     const s = new LabState({ mode: 'sim' });
     s.apply({ event_type: 'market_discovered', market, ts_unix_ms: 1 });
-    s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'up', outcome: 'Up', best_bid: 0.48, best_ask: 0.5, mid: 0.49, bid_depth: 10, ask_depth: 10, ts_unix_ms: 2 });
-    s.apply({ event_type: 'market_discovered', market: { ...market, price_to_beat: 64_000, price_to_beat_estimated: true }, ts_unix_ms: 3 });
+    s.apply({
+      event_type: 'quote',
+      market_id: 'm1',
+      token_id: 'up',
+      outcome: 'Up',
+      best_bid: 0.48,
+      best_ask: 0.5,
+      mid: 0.49,
+      bid_depth: 10,
+      ask_depth: 10,
+      ts_unix_ms: 2,
+    });
+    s.apply({
+      event_type: 'market_discovered',
+      market: { ...market, price_to_beat: 64_000, price_to_beat_estimated: true },
+      ts_unix_ms: 3,
+    });
     const [view] = s.marketList();
     expect(view!.market).toMatchObject({ price_to_beat: 64_000, price_to_beat_estimated: true });
     expect(view!.discovered_ms).toBe(1);
@@ -69,8 +129,33 @@ describe('LabState', () => {
   it('counts no book live while the Polymarket market socket reports it is not live', () => {
     const s = new LabState({ mode: 'paper-live' });
     s.apply({ event_type: 'market_discovered', market, ts_unix_ms: 1 });
-    s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'up', outcome: 'Up', best_bid: 0.48, best_ask: 0.5, mid: 0.49, bid_depth: 10, ask_depth: 10, ts_unix_ms: 2 });
-    const ws = (state: 'live' | 'down') => ({ event_type: 'feed_health', source: 'polymarket_ws', state, reason: null, messages: 1, trades: 0, parse_errors: 0, rejected: 0, reconnects: 0, last_message_age_ms: 0, venues_contributing: 0, ts_unix_ms: 3 }) as const;
+    s.apply({
+      event_type: 'quote',
+      market_id: 'm1',
+      token_id: 'up',
+      outcome: 'Up',
+      best_bid: 0.48,
+      best_ask: 0.5,
+      mid: 0.49,
+      bid_depth: 10,
+      ask_depth: 10,
+      ts_unix_ms: 2,
+    });
+    const ws = (state: 'live' | 'down') =>
+      ({
+        event_type: 'feed_health',
+        source: 'polymarket_ws',
+        state,
+        reason: null,
+        messages: 1,
+        trades: 0,
+        parse_errors: 0,
+        rejected: 0,
+        reconnects: 0,
+        last_message_age_ms: 0,
+        venues_contributing: 0,
+        ts_unix_ms: 3,
+      }) as const;
     s.apply(ws('live'));
     expect(s.booksLive()).toBe(1);
     s.apply(ws('down'));
@@ -92,7 +177,18 @@ describe('LabState', () => {
     s.apply({ event_type: 'btc_median', px_median: 64_000, px_spread_bps: 1, venue_count: 5, ts_unix_ms: 10_000 });
     expect(s.readiness()).toMatchObject({ ready: false, reason: 'no live market book' });
     s.apply({ event_type: 'market_discovered', market, ts_unix_ms: 10_000 });
-    s.apply({ event_type: 'quote', market_id: 'm1', token_id: 'down', outcome: 'Down', best_bid: null, best_ask: 0.6, mid: null, bid_depth: 0, ask_depth: 3, ts_unix_ms: 10_000 });
+    s.apply({
+      event_type: 'quote',
+      market_id: 'm1',
+      token_id: 'down',
+      outcome: 'Down',
+      best_bid: null,
+      best_ask: 0.6,
+      mid: null,
+      bid_depth: 0,
+      ask_depth: 3,
+      ts_unix_ms: 10_000,
+    });
     expect(s.readiness()).toMatchObject({ ready: true, reason: null, books_live: 1 });
     expect(s.feedHealth().venues_contributing).toBe(5);
     // Input time moves on without a new median: the reference goes stale.
@@ -106,10 +202,35 @@ describe('LabState', () => {
 
   it('counts reject episodes and their occurrences by reason', () => {
     const s = new LabState({ mode: 'sim' });
-    s.apply({ event_type: 'risk_reject', reason: 'cooldown', market_id: 'm1', intent_id: 'i2', numbers: {}, episode_id: 'e1', ts_unix_ms: 1_000 });
-    s.apply({ event_type: 'risk_reject', reason: 'no_liquidity_within_limit', market_id: 'm1', intent_id: 'i3', numbers: {}, ts_unix_ms: 1_250 });
+    s.apply({
+      event_type: 'risk_reject',
+      reason: 'cooldown',
+      market_id: 'm1',
+      intent_id: 'i2',
+      numbers: {},
+      episode_id: 'e1',
+      ts_unix_ms: 1_000,
+    });
+    s.apply({
+      event_type: 'risk_reject',
+      reason: 'no_liquidity_within_limit',
+      market_id: 'm1',
+      intent_id: 'i3',
+      numbers: {},
+      ts_unix_ms: 1_250,
+    });
     expect(s.rejectOccurrenceCounts()).toEqual({ cooldown: 1, no_liquidity_within_limit: 1 });
-    s.apply({ event_type: 'reject_episode_ended', episode_id: 'e1', reason: 'cooldown', market_id: 'm1', occurrences: 4, first_ts_ms: 1_000, last_ts_ms: 4_000, last_numbers: {}, ts_unix_ms: 5_000 });
+    s.apply({
+      event_type: 'reject_episode_ended',
+      episode_id: 'e1',
+      reason: 'cooldown',
+      market_id: 'm1',
+      occurrences: 4,
+      first_ts_ms: 1_000,
+      last_ts_ms: 4_000,
+      last_numbers: {},
+      ts_unix_ms: 5_000,
+    });
     expect(s.rejectCounts()).toEqual({ cooldown: 1, no_liquidity_within_limit: 1 });
     expect(s.rejectOccurrenceCounts()).toEqual({ cooldown: 4, no_liquidity_within_limit: 1 });
     expect([s.rejects.total, s.rejectOccurrences]).toEqual([2, 5]);
@@ -119,10 +240,23 @@ describe('LabState', () => {
     const s = new LabState({ mode: 'paper-live' });
     s.apply({ event_type: 'run_started', run_id: 'a', mode: 'sim', seed: 1, strategy: 'divergence', ts_unix_ms: 1 });
     s.apply(fill(1));
-    s.apply({ event_type: 'run_stopped', run_id: 'a', fills: 1, rejects: 0, settlements: 0, equity: 1, realized: 0, fees: 0, ts_unix_ms: 5 });
+    s.apply({
+      event_type: 'run_stopped',
+      run_id: 'a',
+      fills: 1,
+      rejects: 0,
+      settlements: 0,
+      equity: 1,
+      realized: 0,
+      fees: 0,
+      ts_unix_ms: 5,
+    });
     s.apply({ event_type: 'run_started', run_id: 'b', mode: 'sim', seed: 2, strategy: 'divergence', ts_unix_ms: 6 });
     expect(s.mode).toBe('sim');
-    expect(s.runList().map((r) => [r.run_id, r.current, r.stopped_ms, r.fills])).toEqual([['a', false, 5, 1], ['b', true, null, 0]]);
+    expect(s.runList().map((r) => [r.run_id, r.current, r.stopped_ms, r.fills])).toEqual([
+      ['a', false, 5, 1],
+      ['b', true, null, 0],
+    ]);
   });
 });
 

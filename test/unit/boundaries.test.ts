@@ -1,7 +1,15 @@
 // Goal: every limit is tested on both sides of its edge — exactly at the limit, and one unit past it — so turning a `<=` into `<` (or `<` into `<=`) anywhere fails a test.
 import { describe, expect, it } from 'vitest';
 import type { VenueTrade } from '../../src/core/events.ts';
-import { AVG_MIN_PRINTS, AVG_WINDOW_MS, closingValue, decidedAt, openingValue, PRINT_TOLERANCE_MS, trailingAverage } from '../../src/core/resolution.ts';
+import {
+  AVG_MIN_PRINTS,
+  AVG_WINDOW_MS,
+  closingValue,
+  decidedAt,
+  openingValue,
+  PRINT_TOLERANCE_MS,
+  trailingAverage,
+} from '../../src/core/resolution.ts';
 import { OrderBook } from '../../src/core/book.ts';
 import { MedianAggregator } from '../../src/pricing/median.ts';
 import { TradeFilter, DEFAULT_TRADE_FILTER } from '../../src/pricing/tradeFilter.ts';
@@ -23,10 +31,20 @@ describe('median: staleness and outlier band', () => {
   it('accepts a print exactly outlierBps from the provisional median, drops one a dollar farther', () => {
     // 100 bps of 100 000 is exactly 1 000 in binary floating point, so the edge is exact.
     const at = new MedianAggregator(10_000, 100);
-    for (const [v, px] of [['a', 100_000], ['b', 100_000], ['c', 101_000]] as const) at.update({ venue: v, px, ts_unix_ms: NOW });
+    for (const [v, px] of [
+      ['a', 100_000],
+      ['b', 100_000],
+      ['c', 101_000],
+    ] as const)
+      at.update({ venue: v, px, ts_unix_ms: NOW });
     expect(at.compute(NOW)).toMatchObject({ venue_count: 3, px_median: 100_000 });
     const past = new MedianAggregator(10_000, 100);
-    for (const [v, px] of [['a', 100_000], ['b', 100_000], ['c', 101_001]] as const) past.update({ venue: v, px, ts_unix_ms: NOW });
+    for (const [v, px] of [
+      ['a', 100_000],
+      ['b', 100_000],
+      ['c', 101_001],
+    ] as const)
+      past.update({ venue: v, px, ts_unix_ms: NOW });
     expect(past.compute(NOW)).toMatchObject({ venue_count: 2, venues: ['a', 'b'] });
   });
 
@@ -47,17 +65,38 @@ describe('median: staleness and outlier band', () => {
 });
 
 const LIMITS: RiskLimits = {
-  maxMarketFraction: 0.02, maxTotalFraction: 0.1, maxOrderQtyShares: 500, maxOrderNotionalUsd: 250, minOrderQtyShares: 5,
-  maxOpenMarkets: 2, dailyLossLimitUsd: 500, maxMedianAgeMs: 5_000, minVenues: 3, maxBookAgeMs: 10_000, maxSpread: 0.05,
-  noNewRiskBeforeEndMs: 30_000, cooldownMs: 5_000,
+  maxMarketFraction: 0.02,
+  maxTotalFraction: 0.1,
+  maxOrderQtyShares: 500,
+  maxOrderNotionalUsd: 250,
+  minOrderQtyShares: 5,
+  maxOpenMarkets: 2,
+  dailyLossLimitUsd: 500,
+  maxMedianAgeMs: 5_000,
+  minVenues: 3,
+  maxBookAgeMs: 10_000,
+  maxSpread: 0.05,
+  noNewRiskBeforeEndMs: 30_000,
+  cooldownMs: 5_000,
 };
 const T = Date.UTC(2026, 0, 1, 12);
 const BUY: OrderRequest = { market_id: 'm1', side: 'buy', qty: 20, limit_px: 0.5 };
 const ctx = (over: Partial<RiskContext> = {}): RiskContext => ({
-  ts_unix_ms: T, equity_usd: 10_000, market_exposure_usd: 0, total_exposure_usd: 0, open_market_ids: new Set(),
-  median_age_ms: 0, median_venues: 6, book_age_ms: 0, best_bid: 0.5, best_ask: 0.5, time_left_ms: 600_000, ...over,
+  ts_unix_ms: T,
+  equity_usd: 10_000,
+  market_exposure_usd: 0,
+  total_exposure_usd: 0,
+  open_market_ids: new Set(),
+  median_age_ms: 0,
+  median_venues: 6,
+  book_age_ms: 0,
+  best_bid: 0.5,
+  best_ask: 0.5,
+  time_left_ms: 600_000,
+  ...over,
 });
-const check = (order: OrderRequest, over: Partial<RiskContext>, state = new RiskState(10_000, 0.02, LIMITS)) => state.check(order, ctx(over));
+const check = (order: OrderRequest, over: Partial<RiskContext>, state = new RiskState(10_000, 0.02, LIMITS)) =>
+  state.check(order, ctx(over));
 
 describe('risk gates: at the limit passes, one unit past it rejects', () => {
   // [gate, order at the limit, context at the limit, order one past, context one past]
@@ -68,7 +107,13 @@ describe('risk gates: at the limit passes, one unit past it rejects', () => {
     ['spread_too_wide', BUY, { best_bid: 0.45, best_ask: 0.5 }, BUY, { best_bid: 0.44, best_ask: 0.5 }],
     ['too_close_to_end', BUY, { time_left_ms: 30_000 }, BUY, { time_left_ms: 29_999 }],
     ['max_order_qty', { ...BUY, qty: 500, limit_px: 0.01 }, {}, { ...BUY, qty: 501, limit_px: 0.01 }, {}],
-    ['max_order_notional', { ...BUY, qty: 500, limit_px: 0.5 }, { equity_usd: 1e6 }, { ...BUY, qty: 500, limit_px: 0.502 }, { equity_usd: 1e6 }],
+    [
+      'max_order_notional',
+      { ...BUY, qty: 500, limit_px: 0.5 },
+      { equity_usd: 1e6 },
+      { ...BUY, qty: 500, limit_px: 0.502 },
+      { equity_usd: 1e6 },
+    ],
     ['max_open_markets', BUY, { open_market_ids: new Set(['a']) }, BUY, { open_market_ids: new Set(['a', 'b']) }],
     ['market_exposure_cap', BUY, { market_exposure_usd: 190 }, BUY, { market_exposure_usd: 191 }],
     ['total_exposure_cap', BUY, { total_exposure_usd: 990 }, BUY, { total_exposure_usd: 991 }],
@@ -95,7 +140,17 @@ describe('risk gates: at the limit passes, one unit past it rejects', () => {
 });
 
 describe('trade filter edges', () => {
-  const trade = (id: string, px: number, tsMs: number): VenueTrade => ({ event_type: 'venue_trade', venue: 'kraken', symbol: 'BTC/USD', px, qty: 0.01, side: 'sell', trade_id: id, ts_exchange_ms: tsMs, ts_unix_ms: tsMs });
+  const trade = (id: string, px: number, tsMs: number): VenueTrade => ({
+    event_type: 'venue_trade',
+    venue: 'kraken',
+    symbol: 'BTC/USD',
+    px,
+    qty: 0.01,
+    side: 'sell',
+    trade_id: id,
+    ts_exchange_ms: tsMs,
+    ts_unix_ms: tsMs,
+  });
 
   it('accepts a print exactly outOfOrderToleranceMs behind the newest, refuses one a millisecond older', () => {
     const f = new TradeFilter();
@@ -165,7 +220,9 @@ describe('GTC time to live and the window end', () => {
     atEnd.book('up', T0, [[0.5, 100]]);
     atEnd.order({ side: 'buy', qty: 10, limit_px: 0.5 }, T0 + WINDOW_MS - 250);
     atEnd.tick(T0 + WINDOW_MS);
-    expect(atEnd.events('risk_reject')).toEqual([expect.objectContaining({ reason: 'window_ended', numbers: { match_after_ms: T0 + WINDOW_MS, window_end_ms: T0 + WINDOW_MS } })]);
+    expect(atEnd.events('risk_reject')).toEqual([
+      expect.objectContaining({ reason: 'window_ended', numbers: { match_after_ms: T0 + WINDOW_MS, window_end_ms: T0 + WINDOW_MS } }),
+    ]);
   });
 });
 
@@ -191,20 +248,33 @@ describe('market lifecycle edges', () => {
     r.add(market({ price_to_beat: null }));
     r.advance(T0 + PRINT_TOLERANCE_MS, 64_000);
     expect(r.get('m1')!.info.price_to_beat).toBeNull();
-    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_000)).toEqual([expect.objectContaining({ price_to_beat: 64_000, price_to_beat_estimated: true })]);
+    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_000)).toEqual([
+      expect.objectContaining({ price_to_beat: 64_000, price_to_beat_estimated: true }),
+    ]);
   });
 
   it('waits the whole tolerance for a print after the start before settling for one just before it', () => {
     const r = new MarketRegistry();
     r.add(market({ price_to_beat: null }));
-    r.observeReference({ event_type: 'reference_price', source: 'sim', symbol: 'btc/usd', px: 64_100, ts_exchange_ms: T0 - 100, ts_unix_ms: T0 - 100 });
+    r.observeReference({
+      event_type: 'reference_price',
+      source: 'sim',
+      symbol: 'btc/usd',
+      px: 64_100,
+      ts_exchange_ms: T0 - 100,
+      ts_unix_ms: T0 - 100,
+    });
     expect(r.advance(T0 + PRINT_TOLERANCE_MS, 64_000)).toEqual([]);
-    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_000)).toEqual([expect.objectContaining({ price_to_beat: 64_100, price_to_beat_estimated: false })]);
+    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_000)).toEqual([
+      expect.objectContaining({ price_to_beat: 64_100, price_to_beat_estimated: false }),
+    ]);
   });
 
   it('takes an opening print exactly PRINT_TOLERANCE_MS after the start, not one a millisecond later', () => {
     const info = market({ price_to_beat: null });
-    const print = (ts: number) => [{ event_type: 'reference_price' as const, source: 'sim' as const, symbol: 'btc/usd', px: 64_123, ts_exchange_ms: ts, ts_unix_ms: ts }];
+    const print = (ts: number) => [
+      { event_type: 'reference_price' as const, source: 'sim' as const, symbol: 'btc/usd', px: 64_123, ts_exchange_ms: ts, ts_unix_ms: ts },
+    ];
     expect(openingValue(info, print(T0 + PRINT_TOLERANCE_MS))).toBe(64_123);
     expect(openingValue(info, print(T0 + PRINT_TOLERANCE_MS + 1))).toBeNull();
     expect(decidedAt(print(T0), T0)).toBe(true);
@@ -213,7 +283,14 @@ describe('market lifecycle edges', () => {
 });
 
 describe('resolution rules: the edges of each reading', () => {
-  const p = (px: number, ts: number) => ({ event_type: 'reference_price' as const, source: 'sim' as const, symbol: 'btc/usd', px, ts_exchange_ms: ts, ts_unix_ms: ts });
+  const p = (px: number, ts: number) => ({
+    event_type: 'reference_price' as const,
+    source: 'sim' as const,
+    symbol: 'btc/usd',
+    px,
+    ts_exchange_ms: ts,
+    ts_unix_ms: ts,
+  });
   const S = T0;
   const E = T0 + WINDOW_MS;
 
@@ -231,7 +308,10 @@ describe('resolution rules: the edges of each reading', () => {
     expect(trailingAverage(prints(AVG_MIN_PRINTS, S - 9), S)).toBeCloseTo(100 + (AVG_MIN_PRINTS - 1) / 2, 12);
     expect(trailingAverage(prints(AVG_MIN_PRINTS - 1, S - 8), S)).toBeNull();
     // One print exactly 60 s before t is outside the window; one exactly at t is inside.
-    expect(trailingAverage([p(1_000, S - AVG_WINDOW_MS), ...prints(AVG_MIN_PRINTS, S - 9)], S)).toBeCloseTo(100 + (AVG_MIN_PRINTS - 1) / 2, 12);
+    expect(trailingAverage([p(1_000, S - AVG_WINDOW_MS), ...prints(AVG_MIN_PRINTS, S - 9)], S)).toBeCloseTo(
+      100 + (AVG_MIN_PRINTS - 1) / 2,
+      12,
+    );
     expect(trailingAverage([...prints(AVG_MIN_PRINTS - 1, S - 9), p(1_000, S + 1)], S)).toBeNull();
   });
 

@@ -15,7 +15,10 @@ describe('BurstLog', () => {
     now = 10_000;
     b.flush();
     expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[1]!)).toMatchObject({ suppressed: 50, msg: 'kraken: bad frame: 50 more in the last 10 s (latest: malformed JSON)' });
+    expect(JSON.parse(lines[1]!)).toMatchObject({
+      suppressed: 50,
+      msg: 'kraken: bad frame: 50 more in the last 10 s (latest: malformed JSON)',
+    });
     now = 25_000;
     b.note('bad price');
     expect(JSON.parse(lines[2]!)).toMatchObject({ suppressed: 0, msg: 'kraken: bad frame: bad price' });

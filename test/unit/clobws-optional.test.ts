@@ -10,7 +10,10 @@ describe('optional market-channel fields', () => {
     const [m] = parseClobFrame(JSON.stringify({ ...fx('ws_market_book.json'), tick_size: 'one cent' }));
     expect(m).toMatchObject({ kind: 'book', tickSize: null, dropped: true });
     expect(m!.kind === 'book' && m!.bids.length).toBeGreaterThan(0);
-    expect(parseClobFrame(JSON.stringify({ ...fx('ws_market_book.json'), tick_size: '0.01' }))[0]).toMatchObject({ kind: 'book', tickSize: 0.01 });
+    expect(parseClobFrame(JSON.stringify({ ...fx('ws_market_book.json'), tick_size: '0.01' }))[0]).toMatchObject({
+      kind: 'book',
+      tickSize: 0.01,
+    });
     expect(parseClobFrame(JSON.stringify({ ...fx('ws_market_book.json'), tick_size: '0.01' }))[0]).not.toHaveProperty('dropped');
   });
 

@@ -10,17 +10,35 @@ const file = (strategies: unknown) => JSON.stringify({ strategies });
 
 describe('strategies file', () => {
   it('builds one validated config per strategy on top of the environment', () => {
-    const lanes = parseStrategiesFile(file([
-      { name: 'fv', settings: { POLYLAB_STRATEGY: 'fair-value', POLYLAB_EDGE_MIN: 0.04 } },
-      { name: 'div', settings: {} },
-    ]), { POLYLAB_MODE: 'sim', POLYLAB_ORDER_QTY: '7' });
-    expect(lanes.map((l) => [l.name, l.cfg.strategy, l.cfg.edgeMin, l.cfg.orderQtyShares])).toEqual([['fv', 'fair-value', 0.04, 7], ['div', 'divergence', 0.03, 7]]);
+    const lanes = parseStrategiesFile(
+      file([
+        { name: 'fv', settings: { POLYLAB_STRATEGY: 'fair-value', POLYLAB_EDGE_MIN: 0.04 } },
+        { name: 'div', settings: {} },
+      ]),
+      { POLYLAB_MODE: 'sim', POLYLAB_ORDER_QTY: '7' },
+    );
+    expect(lanes.map((l) => [l.name, l.cfg.strategy, l.cfg.edgeMin, l.cfg.orderQtyShares])).toEqual([
+      ['fv', 'fair-value', 0.04, 7],
+      ['div', 'divergence', 0.03, 7],
+    ]);
   });
 
   it('names the strategy and the setting of a bad value, and refuses bad files', () => {
-    expect(() => parseStrategiesFile(file([{ name: 'x', settings: { POLYLAB_EDGE_MIN: 5 } }]), {})).toThrow(/strategy "x": Invalid POLYLAB_EDGE_MIN=/);
-    expect(() => parseStrategiesFile(file([{ name: 'x', settings: { EDGE: 1 } }]), {})).toThrow(/strategies\.0\.settings\.EDGE: .*POLYLAB_\* setting/);
-    expect(() => parseStrategiesFile(file([{ name: 'a', settings: {} }, { name: 'a', settings: {} }]), {})).toThrow(/"a" is used twice/);
+    expect(() => parseStrategiesFile(file([{ name: 'x', settings: { POLYLAB_EDGE_MIN: 5 } }]), {})).toThrow(
+      /strategy "x": Invalid POLYLAB_EDGE_MIN=/,
+    );
+    expect(() => parseStrategiesFile(file([{ name: 'x', settings: { EDGE: 1 } }]), {})).toThrow(
+      /strategies\.0\.settings\.EDGE: .*POLYLAB_\* setting/,
+    );
+    expect(() =>
+      parseStrategiesFile(
+        file([
+          { name: 'a', settings: {} },
+          { name: 'a', settings: {} },
+        ]),
+        {},
+      ),
+    ).toThrow(/"a" is used twice/);
     expect(() => parseStrategiesFile(file([]), {})).toThrow(/strategies/);
     expect(() => parseStrategiesFile('{', {})).toThrow(/not JSON/);
   });
@@ -32,7 +50,13 @@ describe('lanes side by side', () => {
     const engine = buildEngine(cfg, 'sim', 'cmp', 7);
     const analytics = buildAnalytics(cfg);
     const summary = new SummarySink();
-    const specs = parseStrategiesFile(file([{ name: 'same', settings: {} }, { name: 'fv', settings: { POLYLAB_STRATEGY: 'fair-value' } }]), { POLYLAB_MODE: 'sim' });
+    const specs = parseStrategiesFile(
+      file([
+        { name: 'same', settings: {} },
+        { name: 'fv', settings: { POLYLAB_STRATEGY: 'fair-value' } },
+      ]),
+      { POLYLAB_MODE: 'sim' },
+    );
     const lanes = specs.map((s) => new Lane(s.name, s.cfg, 'sim', 'cmp', 7));
     const start = engine.start(SIM_START_MS);
     analytics.observeOutputs(start);

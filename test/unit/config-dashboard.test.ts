@@ -22,7 +22,10 @@ describe('dashboard and WebSocket settings', () => {
 
   it('takes allowed origins as a comma list of exact origins and refuses anything else, naming the variable', () => {
     expect(loadConfig({}).wsAllowedOrigins).toEqual([]);
-    expect(loadConfig({ POLYLAB_WS_ALLOWED_ORIGINS: 'https://lab.example.com, http://10.0.0.5:8080' }).wsAllowedOrigins).toEqual(['https://lab.example.com', 'http://10.0.0.5:8080']);
+    expect(loadConfig({ POLYLAB_WS_ALLOWED_ORIGINS: 'https://lab.example.com, http://10.0.0.5:8080' }).wsAllowedOrigins).toEqual([
+      'https://lab.example.com',
+      'http://10.0.0.5:8080',
+    ]);
     for (const bad of ['lab.example.com', 'https://lab.example.com/', 'https://lab.example.com/path', '*']) {
       expect(() => loadConfig({ POLYLAB_WS_ALLOWED_ORIGINS: bad })).toThrowError(ConfigError);
     }

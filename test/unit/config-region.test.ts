@@ -16,12 +16,21 @@ describe('POLYLAB_REGION', () => {
   it('us: Binance.US URL and BTCUSD, without Bybit and OKX', () => {
     const c = loadConfig({ POLYLAB_REGION: 'us' });
     expect(c.venues).toEqual(['coinbase', 'kraken', 'bitstamp', 'binance']);
-    expect(c.venueEndpoints().find((e) => e.venue === 'binance')).toEqual({ venue: 'binance', url: 'wss://stream.binance.us:9443/ws', symbol: 'btcusd' });
+    expect(c.venueEndpoints().find((e) => e.venue === 'binance')).toEqual({
+      venue: 'binance',
+      url: 'wss://stream.binance.us:9443/ws',
+      symbol: 'btcusd',
+    });
     expect(venueMinimumWarnings(c)).toEqual([]);
   });
 
   it('lets explicit settings win over the profile', () => {
-    const c = loadConfig({ POLYLAB_REGION: 'us', POLYLAB_VENUES: 'coinbase,kraken,okx', POLYLAB_BINANCE_WS_URL: 'wss://example.test/ws', POLYLAB_BINANCE_SYMBOL: 'btcusdt' });
+    const c = loadConfig({
+      POLYLAB_REGION: 'us',
+      POLYLAB_VENUES: 'coinbase,kraken,okx',
+      POLYLAB_BINANCE_WS_URL: 'wss://example.test/ws',
+      POLYLAB_BINANCE_SYMBOL: 'btcusdt',
+    });
     expect(c.venues).toEqual(['coinbase', 'kraken', 'okx']);
     expect(c.venueUrl('binance')).toBe('wss://example.test/ws');
     expect(c.venueSymbol('binance')).toBe('btcusdt');
@@ -45,14 +54,51 @@ describe('a four-venue run (POLYLAB_REGION=us) with the default minimums', () =>
     const engine = buildEngine(cfg, 'paper-live', 'us', null);
     const T0 = Date.UTC(2026, 0, 1, 12);
     const m: MarketInfo = {
-      market_id: 'm1', slug: 'btc-updown-15m-x', question: 'Bitcoin Up or Down', family: '15m', window_start_ms: T0 - 60_000, window_end_ms: T0 + 840_000,
-      tokens: [{ token_id: '1', outcome: 'Up' }, { token_id: '2', outcome: 'Down' }], tick_size: 0.01, min_size: 5, fee: { rate: 0.07, exponent: 1, taker_only: true },
-      resolution: { rule: 'end_gte_start', source: 'chainlink' }, price_to_beat: 60_000, price_to_beat_estimated: false,
+      market_id: 'm1',
+      slug: 'btc-updown-15m-x',
+      question: 'Bitcoin Up or Down',
+      family: '15m',
+      window_start_ms: T0 - 60_000,
+      window_end_ms: T0 + 840_000,
+      tokens: [
+        { token_id: '1', outcome: 'Up' },
+        { token_id: '2', outcome: 'Down' },
+      ],
+      tick_size: 0.01,
+      min_size: 5,
+      fee: { rate: 0.07, exponent: 1, taker_only: true },
+      resolution: { rule: 'end_gte_start', source: 'chainlink' },
+      price_to_beat: 60_000,
+      price_to_beat_estimated: false,
     };
     const out: OutputEvent[] = [];
     out.push(...engine.step({ event_type: 'market_discovered', market: m, ts_unix_ms: T0 - 1_000 }));
-    out.push(...engine.step({ event_type: 'book_snapshot', market_id: 'm1', token_id: '1', bids: [[0.5, 100]], asks: [[0.51, 100]], ts_exchange_ms: T0, ts_unix_ms: T0 }));
-    cfg.venues.forEach((venue, i) => out.push(...engine.step({ event_type: 'venue_trade', venue, symbol: cfg.venueSymbol(venue), px: 70_000 + i, qty: 0.1, side: 'buy', trade_id: `t${i}`, ts_exchange_ms: T0, ts_unix_ms: T0 })));
+    out.push(
+      ...engine.step({
+        event_type: 'book_snapshot',
+        market_id: 'm1',
+        token_id: '1',
+        bids: [[0.5, 100]],
+        asks: [[0.51, 100]],
+        ts_exchange_ms: T0,
+        ts_unix_ms: T0,
+      }),
+    );
+    cfg.venues.forEach((venue, i) =>
+      out.push(
+        ...engine.step({
+          event_type: 'venue_trade',
+          venue,
+          symbol: cfg.venueSymbol(venue),
+          px: 70_000 + i,
+          qty: 0.1,
+          side: 'buy',
+          trade_id: `t${i}`,
+          ts_exchange_ms: T0,
+          ts_unix_ms: T0,
+        }),
+      ),
+    );
     out.push(...engine.step({ event_type: 'timer', ts_unix_ms: T0 }));
     expect(out.find((e) => e.event_type === 'btc_median')).toMatchObject({ venue_count: 4 });
     expect(out.filter((e) => e.event_type === 'risk_reject')).toEqual([]);

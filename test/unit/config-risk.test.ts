@@ -5,9 +5,20 @@ import { ConfigError, SETTINGS, loadConfig } from '../../src/app/config.ts';
 import { riskLimitsFromConfig } from '../../src/app/engineFactory.ts';
 
 const NEW_ENV = [
-  'POLYLAB_EDGE_MIN', 'POLYLAB_EDGE_EXIT', 'POLYLAB_RISK_MAX_TOTAL_FRACTION', 'POLYLAB_RISK_MAX_ORDER_QTY', 'POLYLAB_RISK_MAX_ORDER_NOTIONAL',
-  'POLYLAB_RISK_MIN_ORDER_QTY', 'POLYLAB_RISK_MAX_OPEN_MARKETS', 'POLYLAB_RISK_DAILY_LOSS_LIMIT', 'POLYLAB_RISK_MAX_MEDIAN_AGE_MS',
-  'POLYLAB_RISK_MIN_VENUES', 'POLYLAB_RISK_MAX_BOOK_AGE_MS', 'POLYLAB_RISK_MAX_SPREAD', 'POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS', 'POLYLAB_RISK_COOLDOWN_MS',
+  'POLYLAB_EDGE_MIN',
+  'POLYLAB_EDGE_EXIT',
+  'POLYLAB_RISK_MAX_TOTAL_FRACTION',
+  'POLYLAB_RISK_MAX_ORDER_QTY',
+  'POLYLAB_RISK_MAX_ORDER_NOTIONAL',
+  'POLYLAB_RISK_MIN_ORDER_QTY',
+  'POLYLAB_RISK_MAX_OPEN_MARKETS',
+  'POLYLAB_RISK_DAILY_LOSS_LIMIT',
+  'POLYLAB_RISK_MAX_MEDIAN_AGE_MS',
+  'POLYLAB_RISK_MIN_VENUES',
+  'POLYLAB_RISK_MAX_BOOK_AGE_MS',
+  'POLYLAB_RISK_MAX_SPREAD',
+  'POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS',
+  'POLYLAB_RISK_COOLDOWN_MS',
 ];
 
 describe('strategy and risk settings', () => {
@@ -21,11 +32,27 @@ describe('strategy and risk settings', () => {
   });
 
   it('map every POLYLAB_RISK_* variable onto the engine risk limits', () => {
-    const cfg = loadConfig({ POLYLAB_RISK_MAX_SPREAD: '0.04', POLYLAB_RISK_COOLDOWN_MS: '0', POLYLAB_RISK_MIN_VENUES: '4', POLYLAB_STRATEGY: 'fair-value' });
+    const cfg = loadConfig({
+      POLYLAB_RISK_MAX_SPREAD: '0.04',
+      POLYLAB_RISK_COOLDOWN_MS: '0',
+      POLYLAB_RISK_MIN_VENUES: '4',
+      POLYLAB_STRATEGY: 'fair-value',
+    });
     expect(cfg.strategy).toBe('fair-value');
     expect(riskLimitsFromConfig(cfg)).toEqual({
-      maxMarketFraction: 0.02, maxTotalFraction: 0.1, maxOrderQtyShares: 500, maxOrderNotionalUsd: 250, minOrderQtyShares: 5, maxOpenMarkets: 5,
-      dailyLossLimitUsd: 500, maxMedianAgeMs: 5_000, minVenues: 4, maxBookAgeMs: 10_000, maxSpread: 0.04, noNewRiskBeforeEndMs: 30_000, cooldownMs: 0,
+      maxMarketFraction: 0.02,
+      maxTotalFraction: 0.1,
+      maxOrderQtyShares: 500,
+      maxOrderNotionalUsd: 250,
+      minOrderQtyShares: 5,
+      maxOpenMarkets: 5,
+      dailyLossLimitUsd: 500,
+      maxMedianAgeMs: 5_000,
+      minVenues: 4,
+      maxBookAgeMs: 10_000,
+      maxSpread: 0.04,
+      noNewRiskBeforeEndMs: 30_000,
+      cooldownMs: 0,
     });
   });
 

@@ -16,7 +16,10 @@ describe('sim market settings', () => {
   });
 
   it('override one realism value at a time, from env or flag, and leave the rest to the profile', () => {
-    const cfg = loadConfig({ POLYLAB_SIM_MARKET: 'noisy', POLYLAB_SIM_ORACLE_LAG_MS: '2000', POLYLAB_SIM_SPREAD: '', POLYLAB_SIM_OUTLIER_RATE: '0' }, { simMarket: 'efficient' });
+    const cfg = loadConfig(
+      { POLYLAB_SIM_MARKET: 'noisy', POLYLAB_SIM_ORACLE_LAG_MS: '2000', POLYLAB_SIM_SPREAD: '', POLYLAB_SIM_OUTLIER_RATE: '0' },
+      { simMarket: 'efficient' },
+    );
     const sim = new SimFeed(simOptionsFromConfig(cfg));
     expect(sim.market).toBe('efficient');
     expect(sim.realism).toEqual({ ...SIM_PROFILES.efficient, oracleLagMs: 2_000, outlierRate: 0 });

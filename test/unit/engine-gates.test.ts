@@ -11,9 +11,19 @@ const T0 = Date.UTC(2026, 0, 1, 12);
 const VENUES = ['coinbase', 'kraken', 'okx', 'bybit'];
 
 const LIMITS: RiskLimits = {
-  maxMarketFraction: 0.02, maxTotalFraction: 0.1, maxOrderQtyShares: 500, maxOrderNotionalUsd: 250, minOrderQtyShares: 5,
-  maxOpenMarkets: 5, dailyLossLimitUsd: 500, maxMedianAgeMs: 5_000, minVenues: 3, maxBookAgeMs: 10_000, maxSpread: 0.05,
-  noNewRiskBeforeEndMs: 30_000, cooldownMs: 5_000,
+  maxMarketFraction: 0.02,
+  maxTotalFraction: 0.1,
+  maxOrderQtyShares: 500,
+  maxOrderNotionalUsd: 250,
+  minOrderQtyShares: 5,
+  maxOpenMarkets: 5,
+  dailyLossLimitUsd: 500,
+  maxMedianAgeMs: 5_000,
+  minVenues: 3,
+  maxBookAgeMs: 10_000,
+  maxSpread: 0.05,
+  noNewRiskBeforeEndMs: 30_000,
+  cooldownMs: 5_000,
 };
 
 type Plan = (view: MarketView) => Array<Partial<Decision>>;
@@ -24,16 +34,36 @@ class Scripted implements Strategy {
   constructor(private readonly plan: Plan) {}
   evaluate(view: MarketView): Decision[] {
     return this.plan(view).map((d) => ({
-      token_id: view.market.tokens[0].token_id, outcome: 'Up', side: 'buy', qty: 20, limit_px: view.tokens[0]!.best_ask ?? 0.5, reason: 'scripted', numbers: {}, ...d,
+      token_id: view.market.tokens[0].token_id,
+      outcome: 'Up',
+      side: 'buy',
+      qty: 20,
+      limit_px: view.tokens[0]!.best_ask ?? 0.5,
+      reason: 'scripted',
+      numbers: {},
+      ...d,
     }));
   }
 }
 
 function market(id: string, startMs: number, endMs: number): MarketInfo {
   return {
-    market_id: id, slug: id, question: id, family: '15m', window_start_ms: startMs, window_end_ms: endMs,
-    tokens: [{ token_id: `${id}-up`, outcome: 'Up' }, { token_id: `${id}-down`, outcome: 'Down' }], tick_size: 0.01, min_size: 5,
-    fee: FEE_FREE, resolution: { rule: 'end_gte_start', source: 'sim' }, price_to_beat: 64_000, price_to_beat_estimated: false,
+    market_id: id,
+    slug: id,
+    question: id,
+    family: '15m',
+    window_start_ms: startMs,
+    window_end_ms: endMs,
+    tokens: [
+      { token_id: `${id}-up`, outcome: 'Up' },
+      { token_id: `${id}-down`, outcome: 'Down' },
+    ],
+    tick_size: 0.01,
+    min_size: 5,
+    fee: FEE_FREE,
+    resolution: { rule: 'end_gte_start', source: 'sim' },
+    price_to_beat: 64_000,
+    price_to_beat_estimated: false,
   };
 }
 
@@ -44,9 +74,18 @@ class Harness {
 
   constructor(plan: Plan, limits: Partial<RiskLimits> = {}, extra: Partial<EngineParams> = {}) {
     this.engine = new Engine({
-      runId: 't', mode: 'replay', seed: null, strategy: new Scripted(plan), median: { stalenessMs: 2_000, outlierBps: 200, minVenues: 2 },
-      vol: { halfLifeMs: 60_000, floorAnnual: 0.5 }, equityUsd: 10_000, riskMaxMarketFraction: LIMITS.maxMarketFraction, latencyMs: 250, slippageBps: 0,
-      risk: { ...LIMITS, ...limits }, ...extra,
+      runId: 't',
+      mode: 'replay',
+      seed: null,
+      strategy: new Scripted(plan),
+      median: { stalenessMs: 2_000, outlierBps: 200, minVenues: 2 },
+      vol: { halfLifeMs: 60_000, floorAnnual: 0.5 },
+      equityUsd: 10_000,
+      riskMaxMarketFraction: LIMITS.maxMarketFraction,
+      latencyMs: 250,
+      slippageBps: 0,
+      risk: { ...LIMITS, ...limits },
+      ...extra,
     });
   }
 
@@ -60,15 +99,43 @@ class Harness {
   }
 
   prints(ts: number, venues = VENUES, px = 64_000): this {
-    return this.step(...venues.map((venue): InputEvent => ({ event_type: 'venue_trade', venue, symbol: 'BTC-USD', px, qty: 0.1, side: 'buy', trade_id: `${venue}-${++this.seq}`, ts_exchange_ms: ts, ts_unix_ms: ts })));
+    return this.step(
+      ...venues.map((venue): InputEvent => ({
+        event_type: 'venue_trade',
+        venue,
+        symbol: 'BTC-USD',
+        px,
+        qty: 0.1,
+        side: 'buy',
+        trade_id: `${venue}-${++this.seq}`,
+        ts_exchange_ms: ts,
+        ts_unix_ms: ts,
+      })),
+    );
   }
 
   book(ts: number, m: MarketInfo, bid: number, ask: number, size = 1_000): this {
     const [up, down] = m.tokens;
     const r = (x: number) => Math.round(x * 100) / 100;
     return this.step(
-      { event_type: 'book_snapshot', market_id: m.market_id, token_id: up.token_id, bids: [[bid, size]], asks: [[ask, size]], ts_exchange_ms: ts, ts_unix_ms: ts },
-      { event_type: 'book_snapshot', market_id: m.market_id, token_id: down.token_id, bids: [[r(1 - ask), size]], asks: [[r(1 - bid), size]], ts_exchange_ms: ts, ts_unix_ms: ts },
+      {
+        event_type: 'book_snapshot',
+        market_id: m.market_id,
+        token_id: up.token_id,
+        bids: [[bid, size]],
+        asks: [[ask, size]],
+        ts_exchange_ms: ts,
+        ts_unix_ms: ts,
+      },
+      {
+        event_type: 'book_snapshot',
+        market_id: m.market_id,
+        token_id: down.token_id,
+        bids: [[r(1 - ask), size]],
+        asks: [[r(1 - bid), size]],
+        ts_exchange_ms: ts,
+        ts_unix_ms: ts,
+      },
     );
   }
 
@@ -95,8 +162,25 @@ class Harness {
 const M1 = market('m1', T0, T0 + 900_000);
 const M2 = market('m2', T0, T0 + 900_000);
 /** A decision's reject: it opens a reject episode (engine/rejectEpisodes.ts). */
-const reject = (reason: string, market_id: string | null, intent_id: string | null, numbers: Record<string, number | null>, ts: number): RiskReject => ({ event_type: 'risk_reject', reason, market_id, intent_id, numbers, episode_id: expect.any(String) as unknown as string, ts_unix_ms: ts });
-const once = (d: Array<Partial<Decision>>): Plan => { let done = false; return () => (done ? [] : ((done = true), d)); };
+const reject = (
+  reason: string,
+  market_id: string | null,
+  intent_id: string | null,
+  numbers: Record<string, number | null>,
+  ts: number,
+): RiskReject => ({
+  event_type: 'risk_reject',
+  reason,
+  market_id,
+  intent_id,
+  numbers,
+  episode_id: expect.any(String) as unknown as string,
+  ts_unix_ms: ts,
+});
+const once = (d: Array<Partial<Decision>>): Plan => {
+  let done = false;
+  return () => (done ? [] : ((done = true), d));
+};
 
 describe('Engine risk gates (crafted inputs)', () => {
   it('accepts an ordinary buy: signal, then paper_intent, no reject', () => {
@@ -130,7 +214,11 @@ describe('Engine risk gates (crafted inputs)', () => {
   });
 
   it('too_few_venues: a median from two venues is published but not traded on', () => {
-    const h = new Harness(once([{}])).discover(M1, T0 - 1_000).prints(T0, ['coinbase', 'kraken']).book(T0, M1, 0.49, 0.5).timer(T0);
+    const h = new Harness(once([{}]))
+      .discover(M1, T0 - 1_000)
+      .prints(T0, ['coinbase', 'kraken'])
+      .book(T0, M1, 0.49, 0.5)
+      .timer(T0);
     expect(h.count('btc_median')).toBe(1);
     expect(h.rejects()).toEqual([reject('too_few_venues', 'm1', 'i1', { venues: 2, min_venues: 3 }, T0)]);
   });
@@ -144,23 +232,35 @@ describe('Engine risk gates (crafted inputs)', () => {
 
   it('spread_too_wide: best ask − best bid above the limit', () => {
     const h = new Harness(once([{}])).discover(M1, T0 - 1_000).tick(T0, [M1], 0.4, 0.5);
-    expect(h.rejects()).toEqual([reject('spread_too_wide', 'm1', 'i1', { spread: 0.09999999999999998, bid: 0.4, ask: 0.5, max_spread: 0.05 }, T0)]);
+    expect(h.rejects()).toEqual([
+      reject('spread_too_wide', 'm1', 'i1', { spread: 0.09999999999999998, bid: 0.4, ask: 0.5, max_spread: 0.05 }, T0),
+    ]);
   });
 
   it('too_close_to_end: no new risk in the last 30 s of the window', () => {
     const end = M1.window_end_ms;
-    const h = new Harness((v) => (v.time_left_ms < 30_000 ? [{}] : [])).discover(M1, T0 - 1_000).tick(T0, [M1]).tick(end - 10_000, [M1]);
-    expect(h.rejects()).toEqual([reject('too_close_to_end', 'm1', 'i1', { time_left_ms: 10_000, no_new_risk_before_end_ms: 30_000 }, end - 10_000)]);
+    const h = new Harness((v) => (v.time_left_ms < 30_000 ? [{}] : []))
+      .discover(M1, T0 - 1_000)
+      .tick(T0, [M1])
+      .tick(end - 10_000, [M1]);
+    expect(h.rejects()).toEqual([
+      reject('too_close_to_end', 'm1', 'i1', { time_left_ms: 10_000, no_new_risk_before_end_ms: 30_000 }, end - 10_000),
+    ]);
   });
 
   it('cooldown: a second order on the same market one second after the first', () => {
-    const h = new Harness(() => [{}]).discover(M1, T0 - 1_000).tick(T0, [M1]).tick(T0 + 1_000, [M1]);
+    const h = new Harness(() => [{}])
+      .discover(M1, T0 - 1_000)
+      .tick(T0, [M1])
+      .tick(T0 + 1_000, [M1]);
     expect(h.count('paper_intent')).toBe(1);
     expect(h.rejects()).toEqual([reject('cooldown', 'm1', 'i2', { since_last_order_ms: 1_000, cooldown_ms: 5_000 }, T0 + 1_000)]);
   });
 
   it('min_order_qty, max_order_qty and max_order_notional: order-size limits', () => {
-    const h = new Harness(once([{ qty: 4 }, { qty: 501, limit_px: 0.01 }, { qty: 400, limit_px: 0.7 }]), { cooldownMs: 0 }).discover(M1, T0 - 1_000).tick(T0, [M1]);
+    const h = new Harness(once([{ qty: 4 }, { qty: 501, limit_px: 0.01 }, { qty: 400, limit_px: 0.7 }]), { cooldownMs: 0 })
+      .discover(M1, T0 - 1_000)
+      .tick(T0, [M1]);
     expect(h.rejects()).toEqual([
       reject('min_order_qty', 'm1', 'i1', { qty: 4, min_qty: 5 }, T0),
       reject('max_order_qty', 'm1', 'i2', { qty: 501, max_qty: 500 }, T0),
@@ -175,9 +275,15 @@ describe('Engine risk gates (crafted inputs)', () => {
 
   it('total_exposure_cap and max_open_markets: limits across markets', () => {
     const plan: Plan = (v) => (v.market.market_id === 'm1' ? [{ qty: 380 }] : [{ qty: 300 }]);
-    const h1 = new Harness(plan, { maxTotalFraction: 0.03, maxMarketFraction: 1 }).discover(M1, T0 - 1_000).discover(M2, T0 - 1_000).tick(T0, [M1, M2]);
+    const h1 = new Harness(plan, { maxTotalFraction: 0.03, maxMarketFraction: 1 })
+      .discover(M1, T0 - 1_000)
+      .discover(M2, T0 - 1_000)
+      .tick(T0, [M1, M2]);
     expect(h1.rejects()).toEqual([reject('total_exposure_cap', 'm2', 'i2', { current: 190, incoming: 150, limit: 300 }, T0)]);
-    const h2 = new Harness(plan, { maxOpenMarkets: 1, maxMarketFraction: 1 }).discover(M1, T0 - 1_000).discover(M2, T0 - 1_000).tick(T0, [M1, M2]);
+    const h2 = new Harness(plan, { maxOpenMarkets: 1, maxMarketFraction: 1 })
+      .discover(M1, T0 - 1_000)
+      .discover(M2, T0 - 1_000)
+      .tick(T0, [M1, M2]);
     expect(h2.rejects()).toEqual([reject('max_open_markets', 'm2', 'i2', { open_markets: 1, max_open_markets: 1 }, T0)]);
   });
 
@@ -185,15 +291,31 @@ describe('Engine risk gates (crafted inputs)', () => {
     // A 20-minute window across midnight UTC; buy 400 Up at 0.50, then the Up bid collapses.
     const start = Date.UTC(2026, 0, 1, 23, 50);
     const m = market('late', start, start + 20 * 60_000);
-    const h = new Harness(() => [{ qty: 400 }], { dailyLossLimitUsd: 100, maxMarketFraction: 1, cooldownMs: 0 }, { latencyMs: 0 }).discover(m, start - 1_000);
+    const h = new Harness(() => [{ qty: 400 }], { dailyLossLimitUsd: 100, maxMarketFraction: 1, cooldownMs: 0 }, { latencyMs: 0 }).discover(
+      m,
+      start - 1_000,
+    );
     h.tick(start, [m]);
     expect(h.count('paper_fill')).toBe(1);
     h.tick(start + 60_000, [m], 0.2, 0.21);
     const tripped = h.rejects().at(-1)!;
     // Equity = 10 000 − 400 × 0.50 (cash) + 400 × 0.20 (bid) = 9 880: down 120 ≥ 100.
-    expect(tripped).toEqual(reject('daily_loss_limit', 'late', expect.any(String) as unknown as string, {
-      day_start_ms: Date.UTC(2026, 0, 1), day_start_equity: 10_000, equity: 9_880, day_pnl: -120, limit: 100, halted_at_ms: start + 60_000,
-    }, start + 60_000));
+    expect(tripped).toEqual(
+      reject(
+        'daily_loss_limit',
+        'late',
+        expect.any(String) as unknown as string,
+        {
+          day_start_ms: Date.UTC(2026, 0, 1),
+          day_start_equity: 10_000,
+          equity: 9_880,
+          day_pnl: -120,
+          limit: 100,
+          halted_at_ms: start + 60_000,
+        },
+        start + 60_000,
+      ),
+    );
     // The book recovers; still halted until midnight UTC: the same episode goes on, no new event.
     h.tick(start + 5 * 60_000, [m], 0.49, 0.5);
     expect(h.rejects().at(-1)).toBe(tripped);
@@ -202,7 +324,11 @@ describe('Engine risk gates (crafted inputs)', () => {
     expect(h.count('paper_fill')).toBe(fillsBefore + 1);
     expect(h.rejects().at(-1)).toBe(tripped);
     expect(h.out.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({
-      episode_id: tripped.episode_id, reason: 'daily_loss_limit', occurrences: 2, first_ts_ms: start + 60_000, last_ts_ms: start + 5 * 60_000,
+      episode_id: tripped.episode_id,
+      reason: 'daily_loss_limit',
+      occurrences: 2,
+      first_ts_ms: start + 60_000,
+      last_ts_ms: start + 5 * 60_000,
     });
   });
 });
@@ -214,25 +340,56 @@ describe('reject episodes', () => {
     // An intent at T0, cooldown refusals at +1, +2, +3 s, the next intent at +4 s, refused again at +5 s.
     expect(h.count('paper_intent')).toBe(2);
     const rejects = h.rejects();
-    expect(rejects.map((r) => [r.reason, r.ts_unix_ms])).toEqual([['cooldown', T0 + 1_000], ['cooldown', T0 + 5_000]]);
+    expect(rejects.map((r) => [r.reason, r.ts_unix_ms])).toEqual([
+      ['cooldown', T0 + 1_000],
+      ['cooldown', T0 + 5_000],
+    ]);
     const ended = h.out.filter((e) => e.event_type === 'reject_episode_ended');
-    expect(ended).toEqual([{
-      event_type: 'reject_episode_ended', episode_id: rejects[0]!.episode_id, reason: 'cooldown', market_id: 'm1', occurrences: 3,
-      first_ts_ms: T0 + 1_000, last_ts_ms: T0 + 3_000, last_numbers: { since_last_order_ms: 3_000, cooldown_ms: 3_500 }, ts_unix_ms: T0 + 4_000,
-    }]);
+    expect(ended).toEqual([
+      {
+        event_type: 'reject_episode_ended',
+        episode_id: rejects[0]!.episode_id,
+        reason: 'cooldown',
+        market_id: 'm1',
+        occurrences: 3,
+        first_ts_ms: T0 + 1_000,
+        last_ts_ms: T0 + 3_000,
+        last_numbers: { since_last_order_ms: 3_000, cooldown_ms: 3_500 },
+        ts_unix_ms: T0 + 4_000,
+      },
+    ]);
     expect(h.engine.counters.rejects).toBe(2);
     expect(h.engine.episodes.occurrences).toBe(4);
     // The run stops: the open episode closes with what it counted.
     const stop = h.engine.stop(T0 + 6_000);
-    expect(stop.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({ episode_id: rejects[1]!.episode_id, occurrences: 1, ts_unix_ms: T0 + 6_000 });
+    expect(stop.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({
+      episode_id: rejects[1]!.episode_id,
+      occurrences: 1,
+      ts_unix_ms: T0 + 6_000,
+    });
   });
 
   it('another reason or another decision on the same market is another episode', () => {
     let n = 0;
-    const h = new Harness(() => (++n <= 2 ? [{ qty: 4 }] : [{ qty: 501, limit_px: 0.01 }, { outcome: 'Down', token_id: 'm1-down', qty: 501, limit_px: 0.01 }])).discover(M1, T0 - 1_000);
+    const h = new Harness(() =>
+      ++n <= 2
+        ? [{ qty: 4 }]
+        : [
+            { qty: 501, limit_px: 0.01 },
+            { outcome: 'Down', token_id: 'm1-down', qty: 501, limit_px: 0.01 },
+          ],
+    ).discover(M1, T0 - 1_000);
     for (let s = 0; s < 4; s++) h.tick(T0 + s * 1_000, [M1]);
-    expect(h.rejects().map((r) => [r.reason, r.ts_unix_ms])).toEqual([['min_order_qty', T0], ['max_order_qty', T0 + 2_000], ['max_order_qty', T0 + 2_000]]);
-    expect(h.out.filter((e) => e.event_type === 'reject_episode_ended').map((e) => e.event_type === 'reject_episode_ended' && [e.reason, e.occurrences])).toEqual([['min_order_qty', 2]]);
+    expect(h.rejects().map((r) => [r.reason, r.ts_unix_ms])).toEqual([
+      ['min_order_qty', T0],
+      ['max_order_qty', T0 + 2_000],
+      ['max_order_qty', T0 + 2_000],
+    ]);
+    expect(
+      h.out
+        .filter((e) => e.event_type === 'reject_episode_ended')
+        .map((e) => e.event_type === 'reject_episode_ended' && [e.reason, e.occurrences]),
+    ).toEqual([['min_order_qty', 2]]);
   });
 
   it('the stand-down notice is an episode too: one notice while the median is missing, closed when it is back', () => {
@@ -240,6 +397,10 @@ describe('reject episodes', () => {
     for (let s = 3; s <= 6; s++) h.timer(T0 + s * 1_000);
     h.tick(T0 + 7_000, [M1]);
     expect(h.rejects()).toEqual([reject('no_reference_price', null, null, { min_venues: 2 }, T0 + 3_000)]);
-    expect(h.out.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({ reason: 'no_reference_price', occurrences: 4, ts_unix_ms: T0 + 7_000 });
+    expect(h.out.find((e) => e.event_type === 'reject_episode_ended')).toMatchObject({
+      reason: 'no_reference_price',
+      occurrences: 4,
+      ts_unix_ms: T0 + 7_000,
+    });
   });
 });

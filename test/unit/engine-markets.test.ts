@@ -6,7 +6,14 @@ import { PRINT_TOLERANCE_MS } from '../../src/core/resolution.ts';
 import { MarketRegistry } from '../../src/engine/markets.ts';
 import { T0, WINDOW_MS, market } from './paper-harness.ts';
 
-const print = (px: number, ts: number): ReferencePrice => ({ event_type: 'reference_price', source: 'sim', symbol: 'btc/usd', px, ts_exchange_ms: ts, ts_unix_ms: ts });
+const print = (px: number, ts: number): ReferencePrice => ({
+  event_type: 'reference_price',
+  source: 'sim',
+  symbol: 'btc/usd',
+  px,
+  ts_exchange_ms: ts,
+  ts_unix_ms: ts,
+});
 
 describe('MarketRegistry', () => {
   it('adds a market once; a refresh takes the new info but keeps a price to beat already fixed', () => {
@@ -42,7 +49,7 @@ describe('MarketRegistry', () => {
     expect([...r.tradable(T0 + 1)]).toHaveLength(0);
   });
 
-  it('finds a token\'s book while its market is known, and nothing after the market is removed', () => {
+  it("finds a token's book while its market is known, and nothing after the market is removed", () => {
     const r = new MarketRegistry();
     r.add(market());
     const book = new OrderBook(0.01);
@@ -58,7 +65,16 @@ describe('MarketRegistry', () => {
   it('fixes a price to beat from the print at the window start, not before the start, and never replaces one it has', () => {
     const r = new MarketRegistry();
     r.add(market({ price_to_beat: null }));
-    r.add(market({ market_id: 'm2', tokens: [{ token_id: 'u2', outcome: 'Up' }, { token_id: 'd2', outcome: 'Down' }], price_to_beat: 100_000 }));
+    r.add(
+      market({
+        market_id: 'm2',
+        tokens: [
+          { token_id: 'u2', outcome: 'Up' },
+          { token_id: 'd2', outcome: 'Down' },
+        ],
+        price_to_beat: 100_000,
+      }),
+    );
     r.observeReference(print(64_000, T0 - 1));
     expect(r.advance(T0 - 1, 64_500)).toEqual([]);
     r.observeReference(print(64_010, T0));
@@ -71,7 +87,9 @@ describe('MarketRegistry', () => {
     r.add(market({ price_to_beat: null }));
     expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, null)).toEqual([]);
     expect(r.get('m1')!.info).toMatchObject({ price_to_beat: null, price_to_beat_estimated: false });
-    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 2, 64_321)).toEqual([expect.objectContaining({ price_to_beat: 64_321, price_to_beat_estimated: true })]);
+    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 2, 64_321)).toEqual([
+      expect.objectContaining({ price_to_beat: 64_321, price_to_beat_estimated: true }),
+    ]);
   });
 
   it('a 60-second-average market whose start is decided but short of prints waits out the tolerance before estimating', () => {
@@ -81,7 +99,9 @@ describe('MarketRegistry', () => {
     expect(r.advance(T0 + 1_000, 64_500)).toEqual([]);
     expect(r.advance(T0 + PRINT_TOLERANCE_MS, 64_500)).toEqual([]);
     expect(r.get('m1')!.info.price_to_beat).toBeNull();
-    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_500)).toEqual([expect.objectContaining({ price_to_beat: 64_500, price_to_beat_estimated: true })]);
+    expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_500)).toEqual([
+      expect.objectContaining({ price_to_beat: 64_500, price_to_beat_estimated: true }),
+    ]);
   });
 
   it('forgets an unresolved market six hours after its window, not before', () => {

@@ -30,7 +30,9 @@ describe('Engine + seeded sim', () => {
       const fill = fills.find((f) => f.intent_id === intent.intent_id);
       if (!fill) {
         // An IOC at the touch the book moved away from during the latency: refused, with the numbers.
-        expect(out.find((e) => e.event_type === 'risk_reject' && e.intent_id === intent.intent_id)).toMatchObject({ reason: 'no_liquidity_within_limit' });
+        expect(out.find((e) => e.event_type === 'risk_reject' && e.intent_id === intent.intent_id)).toMatchObject({
+          reason: 'no_liquidity_within_limit',
+        });
         continue;
       }
       expect(out.indexOf(fill)).toBeGreaterThan(out.indexOf(intent));
@@ -91,7 +93,9 @@ describe('Engine + seeded sim', () => {
     const fixed = announced.find((e) => e.event_type === 'market_discovered' && e.market.price_to_beat !== null);
     expect(first.event_type === 'market_discovered' && first.market.price_to_beat).toBeNull();
     // The sim's own reference print at window start is the official source: not estimated.
-    expect(fixed).toMatchObject({ market: { market_id: first.event_type === 'market_discovered' ? first.market.market_id : '', price_to_beat_estimated: false } });
+    expect(fixed).toMatchObject({
+      market: { market_id: first.event_type === 'market_discovered' ? first.market.market_id : '', price_to_beat_estimated: false },
+    });
   });
 
   it('never offers to sell shares already promised to a working sell (no false naked_short)', () => {

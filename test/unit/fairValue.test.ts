@@ -26,11 +26,22 @@ describe('normCdf', () => {
   });
 
   it('is exactly symmetric: Φ(x) + Φ(−x) = 1', () => {
-    fc.assert(fc.property(fc.double({ min: -40, max: 40, noNaN: true }), (x) => normCdf(x) + normCdf(-x) === 1 || Math.abs(normCdf(x) + normCdf(-x) - 1) <= 2 ** -52));
+    fc.assert(
+      fc.property(
+        fc.double({ min: -40, max: 40, noNaN: true }),
+        (x) => normCdf(x) + normCdf(-x) === 1 || Math.abs(normCdf(x) + normCdf(-x) - 1) <= 2 ** -52,
+      ),
+    );
   });
 
   it('is non-decreasing everywhere and has the right limits', () => {
-    fc.assert(fc.property(fc.double({ min: -40, max: 40, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), (x, dx) => normCdf(x) <= normCdf(x + dx)));
+    fc.assert(
+      fc.property(
+        fc.double({ min: -40, max: 40, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (x, dx) => normCdf(x) <= normCdf(x + dx),
+      ),
+    );
     expect(normCdf(-Infinity)).toBe(0);
     expect(normCdf(Infinity)).toBe(1);
     expect(normCdf(-50)).toBe(0);
@@ -53,20 +64,30 @@ describe('fairValueUp', () => {
   });
 
   it('stays in the open interval (0, 1) with time left, for any finite inputs', () => {
-    fc.assert(fc.property(
-      fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
-      fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
-      fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
-      fc.double({ min: -Number.MAX_VALUE, max: Number.MAX_VALUE, noNaN: true }),
-      (s, k, t, v) => {
-        const p = fairValueUp(s, k, t, v);
-        return Number.isFinite(p) && p >= FAIR_VALUE_EPS && p <= 1 - FAIR_VALUE_EPS;
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
+        fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
+        fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
+        fc.double({ min: -Number.MAX_VALUE, max: Number.MAX_VALUE, noNaN: true }),
+        (s, k, t, v) => {
+          const p = fairValueUp(s, k, t, v);
+          return Number.isFinite(p) && p >= FAIR_VALUE_EPS && p <= 1 - FAIR_VALUE_EPS;
+        },
+      ),
+    );
   });
 
   it('is the payoff at or after expiry: 1 at or above the strike, else 0', () => {
-    fc.assert(fc.property(price, price, fc.double({ min: -1e9, max: 0, noNaN: true }), vol, (s, k, t, v) => fairValueUp(s, k, t, v) === (s >= k ? 1 : 0)));
+    fc.assert(
+      fc.property(
+        price,
+        price,
+        fc.double({ min: -1e9, max: 0, noNaN: true }),
+        vol,
+        (s, k, t, v) => fairValueUp(s, k, t, v) === (s >= k ? 1 : 0),
+      ),
+    );
     expect(fairValueUp(64_000, 64_000, 0, 0.5)).toBe(1);
   });
 
@@ -83,7 +104,16 @@ describe('fairValueUp', () => {
   });
 
   it('is non-decreasing in the spot price', () => {
-    fc.assert(fc.property(price, price, fc.double({ min: 0, max: 0.1, noNaN: true }), timeMs, vol, (s, k, bump, t, v) => fairValueUp(s, k, t, v) <= fairValueUp(s * (1 + bump), k, t, v)));
+    fc.assert(
+      fc.property(
+        price,
+        price,
+        fc.double({ min: 0, max: 0.1, noNaN: true }),
+        timeMs,
+        vol,
+        (s, k, bump, t, v) => fairValueUp(s, k, t, v) <= fairValueUp(s * (1 + bump), k, t, v),
+      ),
+    );
   });
 
   it('strictly increases in the spot price near the strike with little time left', () => {
@@ -93,19 +123,23 @@ describe('fairValueUp', () => {
   });
 
   it('moves toward 0.5 as time left grows (decreasing above the strike, increasing below)', () => {
-    fc.assert(fc.property(price, price, timeMs, fc.double({ min: 1, max: 100, noNaN: true }), vol, (s, k, t, f, v) => {
-      const near = fairValueUp(s, k, t, v);
-      const far = fairValueUp(s, k, t * f, v);
-      // Within a few ulps (f can be 1 + 4e-16, where rounding, not the model, decides the order).
-      const ulps = 4 * Number.EPSILON;
-      if (s > k) return far <= near + ulps && far >= 0.5;
-      if (s < k) return far >= near - ulps && far <= 0.5;
-      return near === 0.5 && far === 0.5;
-    }));
+    fc.assert(
+      fc.property(price, price, timeMs, fc.double({ min: 1, max: 100, noNaN: true }), vol, (s, k, t, f, v) => {
+        const near = fairValueUp(s, k, t, v);
+        const far = fairValueUp(s, k, t * f, v);
+        // Within a few ulps (f can be 1 + 4e-16, where rounding, not the model, decides the order).
+        const ulps = 4 * Number.EPSILON;
+        if (s > k) return far <= near + ulps && far >= 0.5;
+        if (s < k) return far >= near - ulps && far <= 0.5;
+        return near === 0.5 && far === 0.5;
+      }),
+    );
   });
 
   it('is symmetric between Up and Down: fairValueUp(S, K) + fairValueUp(K, S) = 1', () => {
-    fc.assert(fc.property(price, price, timeMs, vol, (s, k, t, v) => Math.abs(fairValueUp(s, k, t, v) + fairValueUp(k, s, t, v) - 1) <= 2 ** -52));
+    fc.assert(
+      fc.property(price, price, timeMs, vol, (s, k, t, v) => Math.abs(fairValueUp(s, k, t, v) + fairValueUp(k, s, t, v) - 1) <= 2 ** -52),
+    );
   });
 
   it('refuses prices that are not finite and positive', () => {

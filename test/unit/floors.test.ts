@@ -6,20 +6,30 @@ import { describe, expect, it } from 'vitest';
 /** Each room (a folder, or a composition file) and its floor, bottom = 1. */
 const FLOORS: ReadonlyArray<readonly [room: string, floor: number]> = [
   ['src/core', 1],
-  ['src/pricing', 2], ['src/strategy', 2], ['src/paper', 2],
-  ['src/engine', 3], ['src/analytics', 3], ['src/views', 3], ['src/sim', 3],
+  ['src/pricing', 2],
+  ['src/strategy', 2],
+  ['src/paper', 2],
+  ['src/engine', 3],
+  ['src/analytics', 3],
+  ['src/views', 3],
+  ['src/sim', 3],
   ['src/net', 4],
-  ['src/venues', 5], ['src/polymarket', 5], ['src/journal', 5],
+  ['src/venues', 5],
+  ['src/polymarket', 5],
+  ['src/journal', 5],
   ['src/capture', 6],
-  ['src/api', 7], ['src/history', 7],
+  ['src/api', 7],
+  ['src/history', 7],
   ['src/app', 8],
   ['src/sweep', 9],
-  ['src/cli.ts', 10], ['src/commands', 10],
+  ['src/cli.ts', 10],
+  ['src/commands', 10],
 ];
 /** Composition files wire everything together and may import one another. */
 const COMPOSITION = 10;
 
-const roomOf = (file: string): readonly [string, number] | undefined => FLOORS.find(([room]) => file === room || file.startsWith(`${room}/`));
+const roomOf = (file: string): readonly [string, number] | undefined =>
+  FLOORS.find(([room]) => file === room || file.startsWith(`${room}/`));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -62,14 +72,16 @@ describe('floors', () => {
   });
 
   it('names both files of an upward, sideways or unplaced import', () => {
-    expect(floorViolations([
-      ['src/core/book.ts', "import { Engine } from '../engine/engine.ts';"],
-      ['src/paper/fill.ts', "import type { Strategy } from '../strategy/types.ts';"],
-      ['src/engine/engine.ts', "const m = await import('../venues/venueFeeds.ts');"],
-      ['src/sim/sim.ts', "import { Rng } from '../core/rng.ts';"],
-      ['src/sim/sim.ts', "import { ADAPTERS } from '../venues/index.ts';"],
-      ['src/elsewhere.ts', ''],
-    ])).toEqual([
+    expect(
+      floorViolations([
+        ['src/core/book.ts', "import { Engine } from '../engine/engine.ts';"],
+        ['src/paper/fill.ts', "import type { Strategy } from '../strategy/types.ts';"],
+        ['src/engine/engine.ts', "const m = await import('../venues/venueFeeds.ts');"],
+        ['src/sim/sim.ts', "import { Rng } from '../core/rng.ts';"],
+        ['src/sim/sim.ts', "import { ADAPTERS } from '../venues/index.ts';"],
+        ['src/elsewhere.ts', ''],
+      ]),
+    ).toEqual([
       'src/core/book.ts → src/engine/engine.ts (runs up from floor 1 to 3)',
       'src/paper/fill.ts → src/strategy/types.ts (sideways between rooms of floor 2)',
       'src/engine/engine.ts → src/venues/venueFeeds.ts (runs up from floor 3 to 5)',

@@ -11,10 +11,21 @@ const TWAP = load('gamma_market_btc_updown_5m_twap_feeSchedule.json');
 
 describe('tolerant Gamma fields', () => {
   it('accepts fee rate and exponent, tick, minimum size and TWAP lookback as numeric strings', () => {
-    const raw = { ...TWAP, feeSchedule: { rate: '0.07', exponent: '1', takerOnly: true }, orderPriceMinTickSize: '0.01', orderMinSize: '5', cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: '30' } };
+    const raw = {
+      ...TWAP,
+      feeSchedule: { rate: '0.07', exponent: '1', takerOnly: true },
+      orderPriceMinTickSize: '0.01',
+      orderMinSize: '5',
+      cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: '30' },
+    };
     const r = mapGammaMarket(raw);
     expect(r).toMatchObject({ kind: 'market', dropped: [] });
-    expect(r.kind === 'market' && r.market).toMatchObject({ fee: { rate: 0.07, exponent: 1, taker_only: true }, tick_size: 0.01, min_size: 5, resolution: { lookback_s: 30 } });
+    expect(r.kind === 'market' && r.market).toMatchObject({
+      fee: { rate: 0.07, exponent: 1, taker_only: true },
+      tick_size: 0.01,
+      min_size: 5,
+      resolution: { lookback_s: 30 },
+    });
   });
 
   it('drops a malformed fee schedule and falls back to the fee type, keeping the market and saying what it dropped', () => {
@@ -47,7 +58,10 @@ describe('tolerant Gamma fields', () => {
 
   it('dropMalformed keeps well-formed and null optional fields and leaves the input untouched', () => {
     const raw = { description: null, feeType: 7, resolutionSource: 'x' };
-    expect(dropMalformed(raw, OPTIONAL_MARKET_FIELDS)).toEqual({ value: { description: null, resolutionSource: 'x' }, dropped: ['feeType'] });
+    expect(dropMalformed(raw, OPTIONAL_MARKET_FIELDS)).toEqual({
+      value: { description: null, resolutionSource: 'x' },
+      dropped: ['feeType'],
+    });
     expect(raw.feeType).toBe(7);
   });
 });

@@ -12,13 +12,15 @@ import { getTrust } from '../../src/journal/queries.ts';
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-trust-db-'));
 
 describe('journal trust table', () => {
-  it('migrates a schema-1 journal, keeping its runs, and stores a run\'s trust figures', () => {
+  it("migrates a schema-1 journal, keeping its runs, and stores a run's trust figures", () => {
     const dir = tmp();
     const v1 = new Database(path.join(dir, JOURNAL_FILE));
     v1.exec(MIGRATIONS[0]!);
     v1.pragma(`application_id = ${APPLICATION_ID}`);
     v1.pragma('user_version = 1');
-    v1.prepare("INSERT INTO runs (run_id, mode, strategy, version, config, started_ms, started_wall_ms, status) VALUES ('old', 'sim', 'divergence', 'v', '{}', 1, 1, 'stopped')").run();
+    v1.prepare(
+      "INSERT INTO runs (run_id, mode, strategy, version, config, started_ms, started_wall_ms, status) VALUES ('old', 'sim', 'divergence', 'v', '{}', 1, 1, 'stopped')",
+    ).run();
     v1.close();
     expect(() => openJournalReadonly(dir)).toThrow(/journal schema 1; open it once/);
 
@@ -26,7 +28,13 @@ describe('journal trust table', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT run_id FROM runs').all()).toEqual([{ run_id: 'old' }]);
     const store = new JournalStore(db);
-    const row = { run_id: 'new', ts_unix_ms: 42, report: '{"fills":3}', range: '[{"ts_unix_ms":1,"optimistic":1,"default":0,"pessimistic":-1}]', strategies: '[]' };
+    const row = {
+      run_id: 'new',
+      ts_unix_ms: 42,
+      report: '{"fills":3}',
+      range: '[{"ts_unix_ms":1,"optimistic":1,"default":0,"pessimistic":-1}]',
+      strategies: '[]',
+    };
     store.saveTrust(row);
     store.saveTrust({ ...row, report: '{"fills":4}' });
     db.close();

@@ -21,7 +21,13 @@ describe('MedianAggregator', () => {
 
   it('averages the middle two for an even count', () => {
     const m = new MedianAggregator(2000, 200);
-    for (const [v, px] of [['a', 100], ['b', 101], ['c', 102], ['d', 103]] as const) m.update({ venue: v, px, ts_unix_ms: NOW });
+    for (const [v, px] of [
+      ['a', 100],
+      ['b', 101],
+      ['c', 102],
+      ['d', 103],
+    ] as const)
+      m.update({ venue: v, px, ts_unix_ms: NOW });
     expect(m.compute(NOW)).toMatchObject({ px_median: 101.5, venue_count: 4 });
   });
 
@@ -73,7 +79,12 @@ describe('MedianAggregator', () => {
     // Unsorted (insertion order) or sorted as strings ("100100" < "99900"), it would be
     // 99 900 or 100 100 and the far end would be dropped.
     const m = new MedianAggregator(2000, 15);
-    for (const [v, px] of [['a', 100_100], ['b', 99_900], ['c', 100_000]] as const) m.update({ venue: v, px, ts_unix_ms: NOW });
+    for (const [v, px] of [
+      ['a', 100_100],
+      ['b', 99_900],
+      ['c', 100_000],
+    ] as const)
+      m.update({ venue: v, px, ts_unix_ms: NOW });
     expect(m.compute(NOW)).toMatchObject({ px_median: 100_000, venue_count: 3 });
   });
 });

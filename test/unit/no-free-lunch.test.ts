@@ -16,7 +16,13 @@ const FIVE_MINUTE_WINDOWS = { windowMs: 300_000 };
 const NO_KILL_SWITCH = { POLYLAB_RISK_DAILY_LOSS_LIMIT: '1000000' };
 
 async function measure(o: { strategy?: RandomBuyer; env?: Record<string, string>; market?: 'efficient' | 'noisy' }): Promise<EdgeStats> {
-  const run = await runSim({ seed: 1, durationMs: HOURS_12, strategy: o.strategy, env: { ...NO_KILL_SWITCH, ...o.env }, sim: { ...FIVE_MINUTE_WINDOWS, market: o.market ?? 'efficient' } });
+  const run = await runSim({
+    seed: 1,
+    durationMs: HOURS_12,
+    strategy: o.strategy,
+    env: { ...NO_KILL_SWITCH, ...o.env },
+    sim: { ...FIVE_MINUTE_WINDOWS, market: o.market ?? 'efficient' },
+  });
   const s = edgeStats(run);
   expect(s.windows).toBeGreaterThanOrEqual(140);
   return s;
@@ -56,9 +62,13 @@ describe('no free lunch on the efficient sim market (12 h of 5-minute windows, s
     losesHalfSpreadPlusFee(await measure({ strategy: new RandomBuyer(2, 0.05, 20, 'Up') }), 0.015);
   }, 120_000);
 
-  it.each(['divergence', 'fair-value'])('%s shows no significant edge', async (strategy) => {
-    noSignificantEdge(await measure({ env: { POLYLAB_STRATEGY: strategy } }));
-  }, 120_000);
+  it.each(['divergence', 'fair-value'])(
+    '%s shows no significant edge',
+    async (strategy) => {
+      noSignificantEdge(await measure({ env: { POLYLAB_STRATEGY: strategy } }));
+    },
+    120_000,
+  );
 
   it('the same measure flags the noisy market, where divergence wins by construction', async () => {
     const s = await measure({ env: { POLYLAB_STRATEGY: 'divergence' }, market: 'noisy' });

@@ -12,20 +12,53 @@ function scripted(decisions: Decision[]): Strategy {
   return { name: 'scripted', evaluate: () => (queue.length > 0 ? [queue.shift()!] : []) };
 }
 
-const buyUp = (qty: number, limitPx: number): Decision => ({ token_id: 'up', outcome: 'Up', side: 'buy', qty, limit_px: limitPx, reason: 'test', numbers: {} });
+const buyUp = (qty: number, limitPx: number): Decision => ({
+  token_id: 'up',
+  outcome: 'Up',
+  side: 'buy',
+  qty,
+  limit_px: limitPx,
+  reason: 'test',
+  numbers: {},
+});
 
 function engine(strategy: Strategy, over: Partial<EngineParams> = {}): Engine {
   return new Engine({
-    runId: 't', mode: 'sim', seed: null, strategy,
-    median: { stalenessMs: 2000, outlierBps: 200, minVenues: 2 }, vol: { halfLifeMs: 300_000, floorAnnual: 0.2 },
-    equityUsd: 10_000, riskMaxMarketFraction: 0.5, latencyMs: 250, slippageBps: 0, ...over,
+    runId: 't',
+    mode: 'sim',
+    seed: null,
+    strategy,
+    median: { stalenessMs: 2000, outlierBps: 200, minVenues: 2 },
+    vol: { halfLifeMs: 300_000, floorAnnual: 0.2 },
+    equityUsd: 10_000,
+    riskMaxMarketFraction: 0.5,
+    latencyMs: 250,
+    slippageBps: 0,
+    ...over,
   });
 }
 
 const trades = (ts: number): InputEvent[] =>
-  ['coinbase', 'kraken'].map((venue, i) => ({ event_type: 'venue_trade', venue, symbol: 'BTC-USD', px: 100_000, qty: 1, side: 'buy', trade_id: `${venue}-${ts}-${i}`, ts_exchange_ms: ts, ts_unix_ms: ts }));
+  ['coinbase', 'kraken'].map((venue, i) => ({
+    event_type: 'venue_trade',
+    venue,
+    symbol: 'BTC-USD',
+    px: 100_000,
+    qty: 1,
+    side: 'buy',
+    trade_id: `${venue}-${ts}-${i}`,
+    ts_exchange_ms: ts,
+    ts_unix_ms: ts,
+  }));
 const book = (ts: number, tokenId: string, asks: Level[], bids: Level[] = [], tickSize?: number): InputEvent => ({
-  event_type: 'book_snapshot', market_id: 'm1', token_id: tokenId, bids, asks, ts_exchange_ms: ts, ts_unix_ms: ts, ...(tickSize ? { tick_size: tickSize } : {}),
+  event_type: 'book_snapshot',
+  market_id: 'm1',
+  token_id: tokenId,
+  bids,
+  asks,
+  ts_exchange_ms: ts,
+  ts_unix_ms: ts,
+  ...(tickSize ? { tick_size: tickSize } : {}),
 });
 
 function run(e: Engine, inputs: InputEvent[]): OutputEvent[] {
@@ -46,11 +79,7 @@ function opening(asks: Level[], bids: Level[] = [[0.4, 100]]): InputEvent[] {
 describe('engine matching', () => {
   it('holds the intent and fills against the first book state at or after decision + latency', () => {
     const e = engine(scripted([buyUp(10, 0.6)]));
-    const out = run(e, [
-      ...opening([[0.5, 100]]),
-      book(T0 + 1100, 'up', [[0.55, 100]]),
-      book(T0 + 1400, 'up', [[0.59, 100]]),
-    ]);
+    const out = run(e, [...opening([[0.5, 100]]), book(T0 + 1100, 'up', [[0.55, 100]]), book(T0 + 1400, 'up', [[0.59, 100]])]);
     const [intent] = only(out, 'paper_intent');
     expect(intent).toMatchObject({ ts_unix_ms: T0 + 1000, match_after_ms: T0 + 1250, tif: 'IOC' });
     const [fill] = only(out, 'paper_fill');
@@ -61,7 +90,11 @@ describe('engine matching', () => {
 
   it('rests a GTC order from config and expires it at its TTL', () => {
     const e = engine(scripted([buyUp(10, 0.45)]), { tif: 'GTC', gtcTtlMs: 2000 });
-    const out = run(e, [...opening([[0.5, 100]]), { event_type: 'timer', ts_unix_ms: T0 + 2000 }, { event_type: 'timer', ts_unix_ms: T0 + 3000 }]);
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      { event_type: 'timer', ts_unix_ms: T0 + 2000 },
+      { event_type: 'timer', ts_unix_ms: T0 + 3000 },
+    ]);
     expect(only(out, 'paper_fill')).toHaveLength(0);
     expect(only(out, 'order_expired')[0]).toMatchObject({ reason: 'deadline', remaining_qty: 10, ts_unix_ms: T0 + 3000 });
   });
@@ -81,31 +114,45 @@ describe('engine matching', () => {
 });
 
 describe('engine settlement', () => {
-  it.each([
-    ['up', 'Up', 10, 10 - 5] as const,
-    ['down', 'Down', 0, -5] as const,
-  ])('settles when %s wins: payout %d, realized %d, with fees kept apart', (winner, outcome, payout, pnl) => {
-    const e = engine(scripted([buyUp(10, 0.5)]));
-    const out = run(e, [
-      ...opening([[0.5, 100]]),
-      book(T0 + 1300, 'up', [[0.5, 100]]),
-      { event_type: 'market_resolved', market_id: 'm1', winning_token_id: winner, winning_outcome: outcome, source: 'official', ts_unix_ms: T0 + 400_000 },
-    ]);
-    const [fill] = only(out, 'paper_fill');
-    // 10 × 0.07 × 0.5 × 0.5 = 0.175
-    expect(fill?.fee).toBe(0.175);
-    expect(only(out, 'settlement')[0]).toMatchObject({ payout, realized_pnl: pnl });
-    const pnlEvent = only(out, 'pnl').at(-1)!;
-    expect(pnlEvent.realized).toBeCloseTo(pnl - 0.175, 12);
-    expect(pnlEvent.fees).toBe(0.175);
-    expect(pnlEvent.equity).toBeCloseTo(10_000 + pnl - 0.175, 9);
-    expect(pnlEvent.position_value).toBe(0);
-    expect(e.portfolio.equityCurve.at(-1)?.equity).toBeCloseTo(pnlEvent.equity, 12);
-  });
+  it.each([['up', 'Up', 10, 10 - 5] as const, ['down', 'Down', 0, -5] as const])(
+    'settles when %s wins: payout %d, realized %d, with fees kept apart',
+    (winner, outcome, payout, pnl) => {
+      const e = engine(scripted([buyUp(10, 0.5)]));
+      const out = run(e, [
+        ...opening([[0.5, 100]]),
+        book(T0 + 1300, 'up', [[0.5, 100]]),
+        {
+          event_type: 'market_resolved',
+          market_id: 'm1',
+          winning_token_id: winner,
+          winning_outcome: outcome,
+          source: 'official',
+          ts_unix_ms: T0 + 400_000,
+        },
+      ]);
+      const [fill] = only(out, 'paper_fill');
+      // 10 × 0.07 × 0.5 × 0.5 = 0.175
+      expect(fill?.fee).toBe(0.175);
+      expect(only(out, 'settlement')[0]).toMatchObject({ payout, realized_pnl: pnl });
+      const pnlEvent = only(out, 'pnl').at(-1)!;
+      expect(pnlEvent.realized).toBeCloseTo(pnl - 0.175, 12);
+      expect(pnlEvent.fees).toBe(0.175);
+      expect(pnlEvent.equity).toBeCloseTo(10_000 + pnl - 0.175, 9);
+      expect(pnlEvent.position_value).toBe(0);
+      expect(e.portfolio.equityCurve.at(-1)?.equity).toBeCloseTo(pnlEvent.equity, 12);
+    },
+  );
 
   it('lets the official result override our own earlier reading and records the disagreement', () => {
     const e = engine(scripted([buyUp(10, 0.5)]));
-    const resolved = (winner: 'up' | 'down', outcome: 'Up' | 'Down', source: 'own' | 'official', ts: number): InputEvent => ({ event_type: 'market_resolved', market_id: 'm1', winning_token_id: winner, winning_outcome: outcome, source, ts_unix_ms: ts });
+    const resolved = (winner: 'up' | 'down', outcome: 'Up' | 'Down', source: 'own' | 'official', ts: number): InputEvent => ({
+      event_type: 'market_resolved',
+      market_id: 'm1',
+      winning_token_id: winner,
+      winning_outcome: outcome,
+      source,
+      ts_unix_ms: ts,
+    });
     const out = run(e, [
       ...opening([[0.5, 100]]),
       book(T0 + 1300, 'up', [[0.5, 100]]),
@@ -118,7 +165,14 @@ describe('engine settlement', () => {
     const settlements = only(out, 'settlement');
     expect(settlements).toHaveLength(2);
     expect(settlements[0]).toMatchObject({ source: 'own', winning_outcome: 'Up', payout: 10, realized_pnl: 5 });
-    expect(settlements[1]).toMatchObject({ source: 'official', winning_outcome: 'Down', corrects_outcome: 'Up', payout: 0, realized_pnl: -5, pnl_adjustment: -10 });
+    expect(settlements[1]).toMatchObject({
+      source: 'official',
+      winning_outcome: 'Down',
+      corrects_outcome: 'Up',
+      payout: 0,
+      realized_pnl: -5,
+      pnl_adjustment: -10,
+    });
     const last = only(out, 'pnl').at(-1)!;
     expect(last.realized).toBeCloseTo(-5 - 0.175, 12);
     expect(last.cash).toBeCloseTo(10_000 - 5 - 0.175, 12);
@@ -129,8 +183,22 @@ describe('engine settlement', () => {
     const out = run(e, [
       ...opening([[0.5, 100]]),
       book(T0 + 1300, 'up', [[0.5, 100]]),
-      { event_type: 'market_resolved', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'own', ts_unix_ms: T0 + 300_500 },
-      { event_type: 'market_resolved', market_id: 'm1', winning_token_id: 'up', winning_outcome: 'Up', source: 'official', ts_unix_ms: T0 + 330_000 },
+      {
+        event_type: 'market_resolved',
+        market_id: 'm1',
+        winning_token_id: 'up',
+        winning_outcome: 'Up',
+        source: 'own',
+        ts_unix_ms: T0 + 300_500,
+      },
+      {
+        event_type: 'market_resolved',
+        market_id: 'm1',
+        winning_token_id: 'up',
+        winning_outcome: 'Up',
+        source: 'official',
+        ts_unix_ms: T0 + 330_000,
+      },
     ]);
     expect(only(out, 'settlement')).toHaveLength(1);
     expect(only(out, 'pnl').at(-1)!.realized).toBeCloseTo(5 - 0.175, 12);

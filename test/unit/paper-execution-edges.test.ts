@@ -25,7 +25,9 @@ describe('paper execution edges', () => {
     h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     const third = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
-    expect(h.events('risk_reject')).toEqual([expect.objectContaining({ intent_id: third, reason: 'too_many_pending_intents', numbers: { pending: 2 } })]);
+    expect(h.events('risk_reject')).toEqual([
+      expect.objectContaining({ intent_id: third, reason: 'too_many_pending_intents', numbers: { pending: 2 } }),
+    ]);
     expect(h.exec.openOrders).toBe(2);
     expect(h.counters.intents).toBe(2);
   });
@@ -37,7 +39,10 @@ describe('paper execution edges', () => {
     h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     h.tick(T0 + 250);
     expect(h.events('paper_intent').map((e) => e.expires_at_ms)).toEqual([null, null]);
-    expect(h.events('paper_fill').map((e) => [e.fill_id, e.qty])).toEqual([['f1', 10], ['f2', 5]]);
+    expect(h.events('paper_fill').map((e) => [e.fill_id, e.qty])).toEqual([
+      ['f1', 10],
+      ['f2', 5],
+    ]);
     expect(h.exec.expirations).toBe(1);
   });
 
@@ -75,7 +80,10 @@ describe('paper execution edges', () => {
     h.book('up', T0, [[0.5, 10]], [[0.49, 10]]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     h.order({ side: 'sell', qty: 10, limit_px: 0.49 });
-    expect(h.events('paper_fill').map((e) => [e.side, e.qty])).toEqual([['buy', 10], ['sell', 10]]);
+    expect(h.events('paper_fill').map((e) => [e.side, e.qty])).toEqual([
+      ['buy', 10],
+      ['sell', 10],
+    ]);
   });
 
   it('two sells on one book version share the bid depth', () => {
@@ -85,7 +93,12 @@ describe('paper execution edges', () => {
     h.book('up', T0 + 1, [[0.5, 40]], [[0.49, 15]]);
     h.order({ side: 'sell', qty: 10, limit_px: 0.49 }, T0 + 2);
     h.order({ side: 'sell', qty: 10, limit_px: 0.49 }, T0 + 3);
-    expect(h.events('paper_fill').filter((e) => e.side === 'sell').map((e) => e.qty)).toEqual([10, 5]);
+    expect(
+      h
+        .events('paper_fill')
+        .filter((e) => e.side === 'sell')
+        .map((e) => e.qty),
+    ).toEqual([10, 5]);
   });
 
   it('a resting buy and a resting sell filled by one book change each take their own side', () => {
@@ -99,7 +112,15 @@ describe('paper execution edges', () => {
     h.tick(T0 + 550);
     expect(h.exec.openOrders).toBe(2);
     h.book('up', T0 + 1_000, [[0.48, 15]], [[0.62, 15]]);
-    expect(h.events('paper_fill').slice(1).map((e) => [e.side, e.qty, e.liquidity])).toEqual([['buy', 10, 'maker'], ['sell', 10, 'maker']]);
+    expect(
+      h
+        .events('paper_fill')
+        .slice(1)
+        .map((e) => [e.side, e.qty, e.liquidity]),
+    ).toEqual([
+      ['buy', 10, 'maker'],
+      ['sell', 10, 'maker'],
+    ]);
   });
 
   it('a sell needs no cash: it fills with an empty account', () => {
@@ -135,8 +156,14 @@ describe('paper execution edges', () => {
     const a = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     const b = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     h.tick(T0 + 250);
-    h.book('up', T0 + 1_000, [[0.48, 15], [0.7, 100]]);
-    expect(h.events('paper_fill').map((e) => [e.intent_id, e.qty, e.liquidity])).toEqual([[a, 10, 'maker'], [b, 5, 'maker']]);
+    h.book('up', T0 + 1_000, [
+      [0.48, 15],
+      [0.7, 100],
+    ]);
+    expect(h.events('paper_fill').map((e) => [e.intent_id, e.qty, e.liquidity])).toEqual([
+      [a, 10, 'maker'],
+      [b, 5, 'maker'],
+    ]);
     expect(h.exec.openOrders).toBe(1);
     expect([...h.exec.workingOrders()]).toEqual([{ market_id: 'm1', token_id: 'up', side: 'buy', qty: 5, limit_px: 0.5 }]);
     h.book('up', T0 + 2_000, [[0.49, 100]]);
@@ -154,7 +181,12 @@ describe('paper execution edges', () => {
     h.order({ side: 'sell', qty: 10, limit_px: 0.6 }, T0 + 300);
     h.tick(T0 + 550);
     h.book('up', T0 + 1_000, [[0.7, 100]], [[0.62, 15]]);
-    expect(h.events('paper_fill').filter((e) => e.side === 'sell').map((e) => e.qty)).toEqual([10, 5]);
+    expect(
+      h
+        .events('paper_fill')
+        .filter((e) => e.side === 'sell')
+        .map((e) => e.qty),
+    ).toEqual([10, 5]);
   });
 
   it('a partly filled resting order takes only its rest from the next trade-through, leaving the others theirs', () => {
@@ -162,11 +194,21 @@ describe('paper execution edges', () => {
     h.book('up', T0, [[0.6, 100]]);
     const a = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     h.tick(T0 + 250);
-    h.book('up', T0 + 1_000, [[0.48, 5], [0.6, 100]]);
+    h.book('up', T0 + 1_000, [
+      [0.48, 5],
+      [0.6, 100],
+    ]);
     const b = h.order({ side: 'buy', qty: 10, limit_px: 0.5 }, T0 + 1_000);
     h.tick(T0 + 1_250);
-    h.book('up', T0 + 2_000, [[0.49, 12], [0.6, 100]]);
-    expect(h.events('paper_fill').map((e) => [e.intent_id, e.qty])).toEqual([[a, 5], [a, 5], [b, 7]]);
+    h.book('up', T0 + 2_000, [
+      [0.49, 12],
+      [0.6, 100],
+    ]);
+    expect(h.events('paper_fill').map((e) => [e.intent_id, e.qty])).toEqual([
+      [a, 5],
+      [a, 5],
+      [b, 7],
+    ]);
   });
 
   it('a book change on one token leaves resting orders on the other token alone', () => {
@@ -181,11 +223,25 @@ describe('paper execution edges', () => {
 
   it('resolution ends the orders of the resolved market only', () => {
     const m1 = market();
-    const m2 = market({ market_id: 'm2', tokens: [{ token_id: 'u2', outcome: 'Up' }, { token_id: 'd2', outcome: 'Down' }] });
-    const books = new Map([['up', new OrderBook(0.01)], ['u2', new OrderBook(0.01)]]);
+    const m2 = market({
+      market_id: 'm2',
+      tokens: [
+        { token_id: 'u2', outcome: 'Up' },
+        { token_id: 'd2', outcome: 'Down' },
+      ],
+    });
+    const books = new Map([
+      ['up', new OrderBook(0.01)],
+      ['u2', new OrderBook(0.01)],
+    ]);
     for (const b of books.values()) b.snapshot([], [[0.6, 100]], T0);
     const out: OutputEvent[] = [];
-    const exec = new Execution({ latencyMs: 0, slippageBps: 0, tif: 'GTC', gtcTtlMs: 60_000 }, { book: (id) => books.get(id), market: (id) => [m1, m2].find((m) => m.market_id === id) }, new Portfolio(1_000), { intents: 0, fills: 0, rejects: 0 });
+    const exec = new Execution(
+      { latencyMs: 0, slippageBps: 0, tif: 'GTC', gtcTtlMs: 60_000 },
+      { book: (id) => books.get(id), market: (id) => [m1, m2].find((m) => m.market_id === id) },
+      new Portfolio(1_000),
+      { intents: 0, fills: 0, rejects: 0 },
+    );
     exec.submit({ intent_id: 'a', market_id: 'm1', token_id: 'up', outcome: 'Up', side: 'buy', qty: 10, limit_px: 0.5 }, T0, out);
     exec.submit({ intent_id: 'b', market_id: 'm2', token_id: 'u2', outcome: 'Up', side: 'buy', qty: 10, limit_px: 0.5 }, T0, out);
     exec.cancelMarket('m1', T0 + 1, out);
@@ -197,7 +253,18 @@ describe('paper execution edges', () => {
     // 1 % slippage: a buy at 0.50 may take 0.49 (pays 0.4949) but not 0.50 (would pay 0.505);
     // a sell at 0.50 may take 0.51 (gets 0.5049) but not 0.50 (would get 0.495).
     const h = new Harness({ latencyMs: 0, slippageBps: 100 });
-    h.book('up', T0, [[0.49, 10], [0.5, 10]], [[0.51, 5], [0.5, 10]]);
+    h.book(
+      'up',
+      T0,
+      [
+        [0.49, 10],
+        [0.5, 10],
+      ],
+      [
+        [0.51, 5],
+        [0.5, 10],
+      ],
+    );
     h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
     h.order({ side: 'sell', qty: 10, limit_px: 0.5 }, T0 + 1);
     const [buy, sell] = h.events('paper_fill');
@@ -205,7 +272,10 @@ describe('paper execution edges', () => {
     expect(buy!.fill_px).toBeCloseTo(0.4949, 12);
     expect(sell).toMatchObject({ side: 'sell', qty: 5, levels_consumed: 1, vwap_px: 0.51 });
     expect(sell!.fill_px).toBeCloseTo(0.5049, 12);
-    expect(h.events('order_expired').map((e) => [e.side, e.remaining_qty])).toEqual([['buy', 10], ['sell', 5]]);
+    expect(h.events('order_expired').map((e) => [e.side, e.remaining_qty])).toEqual([
+      ['buy', 10],
+      ['sell', 5],
+    ]);
   });
 
   it('rounds the slipped walk limit toward the order: a level one micro-dollar past the edge is not taken, on either side', () => {
@@ -220,7 +290,13 @@ describe('paper execution edges', () => {
     h.order({ side: 'sell', qty: 10, limit_px: 0.5 }, T0 + 4);
     h.book('up', T0 + 5, [], [[0.505051, 10]]);
     h.order({ side: 'sell', qty: 10, limit_px: 0.5 }, T0 + 6);
-    expect(h.events('risk_reject').map((e) => [e.intent_id, e.reason])).toEqual([['i1', 'no_liquidity_within_limit'], ['i3', 'no_liquidity_within_limit']]);
-    expect(h.events('paper_fill').map((e) => [e.intent_id, e.side, e.vwap_px])).toEqual([['i2', 'buy', 0.495049], ['i4', 'sell', 0.505051]]);
+    expect(h.events('risk_reject').map((e) => [e.intent_id, e.reason])).toEqual([
+      ['i1', 'no_liquidity_within_limit'],
+      ['i3', 'no_liquidity_within_limit'],
+    ]);
+    expect(h.events('paper_fill').map((e) => [e.intent_id, e.side, e.vwap_px])).toEqual([
+      ['i2', 'buy', 0.495049],
+      ['i4', 'sell', 0.505051],
+    ]);
   });
 });

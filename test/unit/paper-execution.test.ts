@@ -4,7 +4,11 @@ import { paperFillBuy } from '../../src/paper/topOfBook.ts';
 import { FEE_FREE } from '../../src/core/fees.ts';
 import { Harness, T0, WINDOW_MS, market } from './paper-harness.ts';
 
-const ASKS3: [number, number][] = [[0.5, 10], [0.51, 20], [0.53, 30]];
+const ASKS3: [number, number][] = [
+  [0.5, 10],
+  [0.51, 20],
+  [0.53, 30],
+];
 
 describe('latency', () => {
   it('matches the book in force at decision + latency, not the one at the decision', () => {
@@ -40,7 +44,14 @@ describe('time in force', () => {
     h.book('up', T0, ASKS3);
     const id = h.order({ side: 'buy', qty: 50, limit_px: 0.51 });
     h.tick(T0 + 250);
-    expect(h.events('paper_fill')[0]).toMatchObject({ intent_id: id, qty: 30, requested_qty: 50, levels_consumed: 2, liquidity: 'taker', tif: 'IOC' });
+    expect(h.events('paper_fill')[0]).toMatchObject({
+      intent_id: id,
+      qty: 30,
+      requested_qty: 50,
+      levels_consumed: 2,
+      liquidity: 'taker',
+      tif: 'IOC',
+    });
     expect(h.events('order_expired')[0]).toMatchObject({ intent_id: id, reason: 'ioc_remainder', filled_qty: 30, remaining_qty: 20 });
     expect(h.portfolio.held('up')).toBe(30);
   });
@@ -50,7 +61,11 @@ describe('time in force', () => {
     h.book('up', T0, ASKS3);
     const refused = h.order({ side: 'buy', qty: 61, limit_px: 0.53 });
     h.tick(T0 + 250);
-    expect(h.events('risk_reject')[0]).toMatchObject({ intent_id: refused, reason: 'fok_insufficient_depth', numbers: { requested: 61, available: 60 } });
+    expect(h.events('risk_reject')[0]).toMatchObject({
+      intent_id: refused,
+      reason: 'fok_insufficient_depth',
+      numbers: { requested: 61, available: 60 },
+    });
     expect(h.events('paper_fill')).toHaveLength(0);
     h.order({ side: 'buy', qty: 60, limit_px: 0.53 });
     h.tick(T0 + 500);
@@ -67,15 +82,24 @@ describe('time in force', () => {
 
   it('GTC takes what crosses, rests, and fills as a maker only when the asks trade through its price', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
-    h.book('up', T0, [[0.5, 10], [0.52, 50]]);
+    h.book('up', T0, [
+      [0.5, 10],
+      [0.52, 50],
+    ]);
     const id = h.order({ side: 'buy', qty: 30, limit_px: 0.5 });
     h.tick(T0 + 250);
     expect(h.events('paper_fill')[0]).toMatchObject({ intent_id: id, qty: 10, liquidity: 'taker' });
     // Asks arriving at our price do not fill us: no queue priority is assumed.
-    h.book('up', T0 + 1000, [[0.5, 40], [0.52, 50]]);
+    h.book('up', T0 + 1000, [
+      [0.5, 40],
+      [0.52, 50],
+    ]);
     expect(h.events('paper_fill')).toHaveLength(1);
     // An ask below our price means the market traded through it: we fill at our own price, fee-free.
-    h.book('up', T0 + 2000, [[0.48, 15], [0.49, 100]]);
+    h.book('up', T0 + 2000, [
+      [0.48, 15],
+      [0.49, 100],
+    ]);
     const maker = h.events('paper_fill')[1]!;
     expect(maker).toMatchObject({ intent_id: id, qty: 20, fill_px: 0.5, fee: 0, liquidity: 'maker', tif: 'GTC' });
     expect(h.exec.openOrders).toBe(0);
@@ -122,7 +146,10 @@ describe('time in force', () => {
 describe('our own consumed depth', () => {
   it('is offered again only when that price level changes, not when the book is re-sent or another level moves', () => {
     const h = new Harness();
-    h.book('up', T0, [[0.5, 10], [0.51, 10]]);
+    h.book('up', T0, [
+      [0.5, 10],
+      [0.51, 10],
+    ]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.51 });
     h.order({ side: 'buy', qty: 10, limit_px: 0.51 });
     h.tick(T0 + 250);
@@ -133,12 +160,20 @@ describe('our own consumed depth', () => {
     h.tick(T0 + 500);
     expect(h.events('risk_reject')[0]?.reason).toBe('no_liquidity_within_limit');
     // The same levels re-sent, and a new level further out: what we took is still taken.
-    h.book('up', T0 + 600, [[0.5, 10], [0.51, 10], [0.52, 40]]);
+    h.book('up', T0 + 600, [
+      [0.5, 10],
+      [0.51, 10],
+      [0.52, 40],
+    ]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.51 });
     h.tick(T0 + 850);
     expect(h.events('risk_reject')[1]).toMatchObject({ reason: 'no_liquidity_within_limit', numbers: { available: 0 } });
     // The 0.50 level is resized: it alone is offered again, at its new size.
-    h.book('up', T0 + 900, [[0.5, 12], [0.51, 10], [0.52, 40]]);
+    h.book('up', T0 + 900, [
+      [0.5, 12],
+      [0.51, 10],
+      [0.52, 40],
+    ]);
     h.order({ side: 'buy', qty: 20, limit_px: 0.51 });
     h.tick(T0 + 1150);
     expect(h.events('paper_fill')[2]).toMatchObject({ qty: 12, fill_px: 0.5 });

@@ -38,7 +38,7 @@ describe('taker fee', () => {
 
   it('truncates to 5 decimals instead of rounding half up, without losing exact values to binary noise', () => {
     expect(roundFee(0.053475)).toBe(0.05347);
-    expect(roundFee(0.0724999740)).toBe(0.07249);
+    expect(roundFee(0.072499974)).toBe(0.07249);
     expect(roundFee(0.07392)).toBe(0.07392);
     expect(roundFee(0.000035)).toBe(0.00003);
   });

@@ -22,7 +22,11 @@ function fillAgainstLadder(l: BookLadder, side: Side, qty: number, limitPx: numb
 }
 
 describe('walking the book', () => {
-  const asks = ladder('ask', [[0.5, 10], [0.51, 20], [0.53, 30]]);
+  const asks = ladder('ask', [
+    [0.5, 10],
+    [0.51, 20],
+    [0.53, 30],
+  ]);
 
   it('walks three ask levels and pays their VWAP with the fee at that VWAP', () => {
     // 10 × 0.50 + 20 × 0.51 + 10 × 0.53 = 20.5 for 40 shares → VWAP 0.5125.
@@ -44,7 +48,11 @@ describe('walking the book', () => {
   });
 
   it('walks the bids downwards for a sell', () => {
-    const bids = ladder('bid', [[0.48, 5], [0.47, 5], [0.4, 100]]);
+    const bids = ladder('bid', [
+      [0.48, 5],
+      [0.47, 5],
+      [0.4, 100],
+    ]);
     const f = fillAgainstLadder(bids, 'sell', 8, 0.47, pricing)!;
     expect(f.qty).toBe(8);
     expect(f.vwap_px).toBeCloseTo((5 * 0.48 + 3 * 0.47) / 8, 12);
@@ -74,7 +82,12 @@ describe('the seed rule on a one-level book', () => {
     // The seed rule has no limit; any limit the slipped price respects (here 0.63) gives
     // the same fill. With the seed's bps fee as an override the whole result matches.
     const walk = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.63, { slippageBps: 10, fee: CRYPTO_FEES, feeBpsOverride: 2 })!;
-    expect({ qty: walk.qty, fill_px: walk.fill_px, notional: walk.notional, fee: walk.fee }).toEqual({ qty: seed.qty, fill_px: seed.fill_px, notional: seed.notional, fee: seed.fee });
+    expect({ qty: walk.qty, fill_px: walk.fill_px, notional: walk.notional, fee: walk.fee }).toEqual({
+      qty: seed.qty,
+      fill_px: seed.fill_px,
+      notional: seed.notional,
+      fee: seed.fee,
+    });
     // With the market's schedule only the fee differs: 5 × 0.07 × 0.62 × 0.38 = 0.08246.
     const scheduled = fillAgainstLadder(ladder('ask', [[0.62, 50]]), 'buy', 5, 0.63, { slippageBps: 10, fee: CRYPTO_FEES })!;
     expect(scheduled.fill_px).toBe(seed.fill_px);
@@ -92,37 +105,52 @@ describe('the seed rule on a one-level book', () => {
 /** A ladder of distinct prices on the 0.01 grid with positive sizes. */
 const ladderArb = fc
   .uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 99 })
-  .chain((cents) => fc.tuple(fc.constant(cents), fc.array(fc.double({ min: 0.01, max: 1000, noNaN: true }), { minLength: cents.length, maxLength: cents.length })))
+  .chain((cents) =>
+    fc.tuple(
+      fc.constant(cents),
+      fc.array(fc.double({ min: 0.01, max: 1000, noNaN: true }), { minLength: cents.length, maxLength: cents.length }),
+    ),
+  )
   .map(([cents, sizes]) => cents.map((c, i) => [c / 100, sizes[i]!] as Level));
 
 describe('book-walk properties', () => {
   it('a buy never fills below the best ask nor above its limit, nor more than the visible depth', () => {
     fc.assert(
-      fc.property(ladderArb, fc.integer({ min: 1, max: 99 }), fc.double({ min: 0.01, max: 5000, noNaN: true }), (levels, limitCents, qty) => {
-        const asks = ladder('ask', levels);
-        const f = fillAgainstLadder(asks, 'buy', qty, limitCents / 100, pricing);
-        const best = asks.bestPx()!;
-        if (best > limitCents / 100) return f === null;
-        expect(f).not.toBeNull();
-        expect(f!.fill_px).toBeGreaterThanOrEqual(best);
-        expect(f!.fill_px).toBeLessThanOrEqual(limitCents / 100);
-        expect(f!.qty).toBeLessThanOrEqual(Math.min(qty, asks.depth()) + 1e-9);
-        return true;
-      }),
+      fc.property(
+        ladderArb,
+        fc.integer({ min: 1, max: 99 }),
+        fc.double({ min: 0.01, max: 5000, noNaN: true }),
+        (levels, limitCents, qty) => {
+          const asks = ladder('ask', levels);
+          const f = fillAgainstLadder(asks, 'buy', qty, limitCents / 100, pricing);
+          const best = asks.bestPx()!;
+          if (best > limitCents / 100) return f === null;
+          expect(f).not.toBeNull();
+          expect(f!.fill_px).toBeGreaterThanOrEqual(best);
+          expect(f!.fill_px).toBeLessThanOrEqual(limitCents / 100);
+          expect(f!.qty).toBeLessThanOrEqual(Math.min(qty, asks.depth()) + 1e-9);
+          return true;
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('a sell never fills above the best bid nor below its limit', () => {
     fc.assert(
-      fc.property(ladderArb, fc.integer({ min: 1, max: 99 }), fc.double({ min: 0.01, max: 5000, noNaN: true }), (levels, limitCents, qty) => {
-        const bids = ladder('bid', levels);
-        const f = fillAgainstLadder(bids, 'sell', qty, limitCents / 100, pricing);
-        if (bids.bestPx()! < limitCents / 100) return f === null;
-        expect(f!.fill_px).toBeLessThanOrEqual(bids.bestPx()!);
-        expect(f!.fill_px).toBeGreaterThanOrEqual(limitCents / 100);
-        return true;
-      }),
+      fc.property(
+        ladderArb,
+        fc.integer({ min: 1, max: 99 }),
+        fc.double({ min: 0.01, max: 5000, noNaN: true }),
+        (levels, limitCents, qty) => {
+          const bids = ladder('bid', levels);
+          const f = fillAgainstLadder(bids, 'sell', qty, limitCents / 100, pricing);
+          if (bids.bestPx()! < limitCents / 100) return f === null;
+          expect(f!.fill_px).toBeLessThanOrEqual(bids.bestPx()!);
+          expect(f!.fill_px).toBeGreaterThanOrEqual(limitCents / 100);
+          return true;
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -142,22 +170,37 @@ describe('book-walk properties', () => {
 
   it('with slippage, the price paid never crosses the limit nor beats the book', () => {
     fc.assert(
-      fc.property(ladderArb, fc.integer({ min: 1, max: 99 }), fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), (levels, limitCents, qty, bps) => {
-        const asks = ladder('ask', levels);
-        const limit = limitCents / 100;
-        const f = fillAgainstLadder(asks, 'buy', qty, limit, { slippageBps: bps, fee: CRYPTO_FEES });
-        if (f === null) return;
-        expect(f.fill_px).toBeLessThanOrEqual(limit);
-        expect(f.fill_px).toBeGreaterThanOrEqual(f.vwap_px);
-        expect(f.vwap_px).toBeGreaterThanOrEqual(asks.bestPx()!);
-      }),
+      fc.property(
+        ladderArb,
+        fc.integer({ min: 1, max: 99 }),
+        fc.double({ min: 0.01, max: 500, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (levels, limitCents, qty, bps) => {
+          const asks = ladder('ask', levels);
+          const limit = limitCents / 100;
+          const f = fillAgainstLadder(asks, 'buy', qty, limit, { slippageBps: bps, fee: CRYPTO_FEES });
+          if (f === null) return;
+          expect(f.fill_px).toBeLessThanOrEqual(limit);
+          expect(f.fill_px).toBeGreaterThanOrEqual(f.vwap_px);
+          expect(f.vwap_px).toBeGreaterThanOrEqual(asks.bestPx()!);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('with slippage, a level whose slipped price would cross the limit is not taken', () => {
     // 0.50 × 1.05 = 0.525 ≤ 0.53, but 0.51 × 1.05 = 0.5355 > 0.53.
-    const f = fillAgainstLadder(ladder('ask', [[0.5, 10], [0.51, 10]]), 'buy', 20, 0.53, { slippageBps: 500, fee: CRYPTO_FEES })!;
+    const f = fillAgainstLadder(
+      ladder('ask', [
+        [0.5, 10],
+        [0.51, 10],
+      ]),
+      'buy',
+      20,
+      0.53,
+      { slippageBps: 500, fee: CRYPTO_FEES },
+    )!;
     expect(f).toMatchObject({ qty: 10, vwap_px: 0.5, levels: 1 });
     expect(f.fill_px).toBeCloseTo(0.525, 12);
     // Sells mirror: 0.55 × 0.95 = 0.5225 < 0.53 is refused.

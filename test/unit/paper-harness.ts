@@ -11,11 +11,23 @@ export const WINDOW_MS = 300_000;
 
 export function market(over: Partial<MarketInfo> = {}): MarketInfo {
   return {
-    market_id: 'm1', slug: 'btc-updown-5m', question: 'BTC up or down?', family: '5m',
-    window_start_ms: T0, window_end_ms: T0 + WINDOW_MS,
-    tokens: [{ token_id: 'up', outcome: 'Up' }, { token_id: 'down', outcome: 'Down' }],
-    tick_size: 0.01, min_size: 5, fee: CRYPTO_FEES, resolution: { rule: 'end_gte_start', source: 'sim' },
-    price_to_beat: 100_000, price_to_beat_estimated: false, ...over,
+    market_id: 'm1',
+    slug: 'btc-updown-5m',
+    question: 'BTC up or down?',
+    family: '5m',
+    window_start_ms: T0,
+    window_end_ms: T0 + WINDOW_MS,
+    tokens: [
+      { token_id: 'up', outcome: 'Up' },
+      { token_id: 'down', outcome: 'Down' },
+    ],
+    tick_size: 0.01,
+    min_size: 5,
+    fee: CRYPTO_FEES,
+    resolution: { rule: 'end_gte_start', source: 'sim' },
+    price_to_beat: 100_000,
+    price_to_beat_estimated: false,
+    ...over,
   };
 }
 

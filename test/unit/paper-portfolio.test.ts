@@ -67,12 +67,29 @@ describe('Portfolio', () => {
   });
 });
 
-const levelsArb = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 0, maxLength: 8 }).chain((cents) =>
-  fc.array(fc.integer({ min: 1, max: 400 }), { minLength: cents.length, maxLength: cents.length }).map((sizes) => cents.map((c, i) => [c / 100, sizes[i]!] as Level)),
-);
+const levelsArb = fc
+  .uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 0, maxLength: 8 })
+  .chain((cents) =>
+    fc
+      .array(fc.integer({ min: 1, max: 400 }), { minLength: cents.length, maxLength: cents.length })
+      .map((sizes) => cents.map((c, i) => [c / 100, sizes[i]!] as Level)),
+  );
 const opArb = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('book' as const), token: fc.constantFrom('up', 'down'), asks: levelsArb, bids: levelsArb }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('order' as const), token: fc.constantFrom('up', 'down'), side: fc.constantFrom('buy' as const, 'sell' as const), qty: fc.integer({ min: 5, max: 60 }), limitCents: fc.integer({ min: 1, max: 99 }), tif: fc.constantFrom('IOC' as const, 'FOK' as const, 'GTC' as const) }), weight: 4 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('book' as const), token: fc.constantFrom('up', 'down'), asks: levelsArb, bids: levelsArb }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('order' as const),
+      token: fc.constantFrom('up', 'down'),
+      side: fc.constantFrom('buy' as const, 'sell' as const),
+      qty: fc.integer({ min: 5, max: 60 }),
+      limitCents: fc.integer({ min: 1, max: 99 }),
+      tif: fc.constantFrom('IOC' as const, 'FOK' as const, 'GTC' as const),
+    }),
+    weight: 4,
+  },
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), dtMs: fc.integer({ min: 1, max: 2000 }) }), weight: 1 },
 );
 
@@ -100,7 +117,18 @@ describe('accounting property', () => {
           t += 300;
           if (op.kind === 'book') h.book(op.token, t, op.asks, op.bids);
           else if (op.kind === 'tick') h.tick((t += op.dtMs));
-          else h.order({ token_id: op.token, outcome: op.token === 'up' ? 'Up' : 'Down', side: op.side, qty: op.qty, limit_px: op.limitCents / 100, tif: op.tif }, t);
+          else
+            h.order(
+              {
+                token_id: op.token,
+                outcome: op.token === 'up' ? 'Up' : 'Down',
+                side: op.side,
+                qty: op.qty,
+                limit_px: op.limitCents / 100,
+                tif: op.tif,
+              },
+              t,
+            );
           check();
         }
         h.tick((t += 1000));

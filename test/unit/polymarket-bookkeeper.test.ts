@@ -16,7 +16,9 @@ function setup() {
   const resyncs: string[] = [];
   const keeper = new BookKeeper({ emit: (e) => events.push(e), requestResync: (_t, reason) => resyncs.push(reason) });
   keeper.track(MARKET, TOKEN, 0.01);
-  const feed = (text: string, recvMs = 1_000) => { for (const m of parseClobFrame(text)) keeper.onMessage(m, recvMs); };
+  const feed = (text: string, recvMs = 1_000) => {
+    for (const m of parseClobFrame(text)) keeper.onMessage(m, recvMs);
+  };
   return { events, resyncs, keeper, feed };
 }
 
@@ -50,7 +52,11 @@ describe('BookKeeper', () => {
     const snap = events[0] as BookSnapshot;
     expect(snap).toMatchObject({ market_id: MARKET, token_id: TOKEN, ts_exchange_ms: 1703875200000, ts_unix_ms: 1_000, tick_size: 0.01 });
     const book = engineBook(events);
-    expect(book.bids.levels()).toEqual([[0.51, 150], [0.5, 200], [0.49, 350]]);
+    expect(book.bids.levels()).toEqual([
+      [0.51, 150],
+      [0.5, 200],
+      [0.49, 350],
+    ]);
     expect(book.asks.levels()).toEqual([[0.52, 250]]);
     expect(keeper.bookOf(TOKEN)!.bids.levels()).toEqual(book.bids.levels());
   });
@@ -65,10 +71,26 @@ describe('BookKeeper', () => {
     feed(change('BUY', '0.49', '100', '0.51', '0.52', '1703875203000'));
     expect(events.filter((e) => e.event_type === 'book_delta')).toHaveLength(0);
     // The REST snapshot (ts 1703875202000) is older than the buffered delta: it is replayed.
-    expect(keeper.applySnapshot(TOKEN, [[0.51, 150], [0.5, 200]], [[0.52, 250]], 1703875202000, 2_000, null)).toBe(true);
+    expect(
+      keeper.applySnapshot(
+        TOKEN,
+        [
+          [0.51, 150],
+          [0.5, 200],
+        ],
+        [[0.52, 250]],
+        1703875202000,
+        2_000,
+        null,
+      ),
+    ).toBe(true);
     expect(keeper.stateOf(TOKEN)).toBe('live');
     const book = engineBook(events.slice(1));
-    expect(book.bids.levels()).toEqual([[0.51, 150], [0.5, 200], [0.49, 100]]);
+    expect(book.bids.levels()).toEqual([
+      [0.51, 150],
+      [0.5, 200],
+      [0.49, 100],
+    ]);
   });
 
   it('resyncs when our best prices differ from the best prices the venue reports', () => {
@@ -84,7 +106,10 @@ describe('BookKeeper', () => {
     feed(fx('ws_market_book.json'));
     feed(change('BUY', '0.495', '10', '0.50', '0.51'));
     expect(resyncs).toHaveLength(1);
-    expect(keeper.bookOf(TOKEN)!.bids.levels()).toEqual([[0.5, 200], [0.49, 350]]);
+    expect(keeper.bookOf(TOKEN)!.bids.levels()).toEqual([
+      [0.5, 200],
+      [0.49, 350],
+    ]);
     expect(keeper.applySnapshot(TOKEN, [[0.405, 1]], [[0.6, 1]], 1, 2, null)).toBe(false);
     expect(keeper.counters.offGrid).toBe(2);
     expect(events).toHaveLength(1);
@@ -107,30 +132,49 @@ describe('BookKeeper', () => {
   it('applies the legacy price_change shape, and counts messages for untracked tokens', () => {
     const { events, feed, keeper } = setup();
     feed(fx('ws_market_book.json'));
-    feed('{"asset_id":"' + TOKEN + '","changes":[{"price":"0.52","side":"SELL","size":"0"}],"event_type":"price_change","market":"m","timestamp":"1703875201000","hash":"h"}');
+    feed(
+      '{"asset_id":"' +
+        TOKEN +
+        '","changes":[{"price":"0.52","side":"SELL","size":"0"}],"event_type":"price_change","market":"m","timestamp":"1703875201000","hash":"h"}',
+    );
     expect(engineBook(events).asks.levels()).toEqual([[0.51, 150]]);
     feed(fx('ws_market_price_change_new_two_assets_no_event_type.json'));
     expect(keeper.counters.unknownToken).toBe(1);
   });
 
   it('keeps the emitted book equal to the mirror for any sequence of on-grid deltas', () => {
-    fc.assert(fc.property(
-      fc.array(fc.record({ side: fc.constantFrom('BUY', 'SELL'), tick: fc.integer({ min: 1, max: 99 }), size: fc.integer({ min: 0, max: 500 }) }), { maxLength: 60 }),
-      (deltas) => {
-        const { events, keeper } = setup();
-        keeper.applySnapshot(TOKEN, [[0.3, 10]], [[0.7, 10]], 1, 1, 0.01);
-        for (const d of deltas) {
-          const px = (d.tick / 100).toFixed(2);
-          for (const m of parseClobFrame(`{"event_type":"price_change","market":"m","timestamp":"2","asset_id":"${TOKEN}","changes":[{"price":"${px}","side":"${d.side}","size":"${d.size}"}]}`)) keeper.onMessage(m, 2);
-          if (keeper.stateOf(TOKEN) !== 'live') keeper.applySnapshot(TOKEN, [[0.3, 10]], [[0.7, 10]], 3, 3, null);
-        }
-        const mirror = keeper.bookOf(TOKEN)!;
-        const emitted = engineBook(events);
-        expect(mirror.isCrossed()).toBe(false);
-        expect(emitted.bids.levels()).toEqual(mirror.bids.levels());
-        expect(emitted.asks.levels()).toEqual(mirror.asks.levels());
-        expect(events.every((e) => e.event_type !== 'book_delta' || (e as BookDelta).changes.every((c) => pxKey(c.px) % pxKey(0.01) === 0))).toBe(true);
-      },
-    ), { seed: 42, numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            side: fc.constantFrom('BUY', 'SELL'),
+            tick: fc.integer({ min: 1, max: 99 }),
+            size: fc.integer({ min: 0, max: 500 }),
+          }),
+          { maxLength: 60 },
+        ),
+        (deltas) => {
+          const { events, keeper } = setup();
+          keeper.applySnapshot(TOKEN, [[0.3, 10]], [[0.7, 10]], 1, 1, 0.01);
+          for (const d of deltas) {
+            const px = (d.tick / 100).toFixed(2);
+            for (const m of parseClobFrame(
+              `{"event_type":"price_change","market":"m","timestamp":"2","asset_id":"${TOKEN}","changes":[{"price":"${px}","side":"${d.side}","size":"${d.size}"}]}`,
+            ))
+              keeper.onMessage(m, 2);
+            if (keeper.stateOf(TOKEN) !== 'live') keeper.applySnapshot(TOKEN, [[0.3, 10]], [[0.7, 10]], 3, 3, null);
+          }
+          const mirror = keeper.bookOf(TOKEN)!;
+          const emitted = engineBook(events);
+          expect(mirror.isCrossed()).toBe(false);
+          expect(emitted.bids.levels()).toEqual(mirror.bids.levels());
+          expect(emitted.asks.levels()).toEqual(mirror.asks.levels());
+          expect(
+            events.every((e) => e.event_type !== 'book_delta' || (e as BookDelta).changes.every((c) => pxKey(c.px) % pxKey(0.01) === 0)),
+          ).toBe(true);
+        },
+      ),
+      { seed: 42, numRuns: 200 },
+    );
   });
 });

@@ -11,15 +11,27 @@ const one = (text: string) => {
 };
 
 /** The legacy price_change, verbatim from docs.polymarket.com market-channel-migration-guide ("Before"). */
-const LEGACY_PRICE_CHANGE = '{"asset_id":"71321045679252212594626385532706912750332728571942532289631379312455583992563","changes":[{"price":"0.4","side":"SELL","size":"3300"}],"event_type":"price_change","market":"0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1","timestamp":"1729084877448","hash":"3cd4d61e042c81560c9037ece0c61f3b1a8fbbdd"}';
+const LEGACY_PRICE_CHANGE =
+  '{"asset_id":"71321045679252212594626385532706912750332728571942532289631379312455583992563","changes":[{"price":"0.4","side":"SELL","size":"3300"}],"event_type":"price_change","market":"0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1","timestamp":"1729084877448","hash":"3cd4d61e042c81560c9037ece0c61f3b1a8fbbdd"}';
 
 describe('parseClobFrame', () => {
   it('parses a book snapshot with string numbers into levels and a ms timestamp', () => {
     const m = one(fx('ws_market_book.json'));
     expect(m).toEqual({
-      kind: 'book', market: '0xdd22472e552920b8438158ea7238bfadfa4f736aa4cee91a6b86c39ead110917',
+      kind: 'book',
+      market: '0xdd22472e552920b8438158ea7238bfadfa4f736aa4cee91a6b86c39ead110917',
       assetId: '71321045679252212594626385532706912750332728571942532289631379312455583992563',
-      bids: [[0.5, 200], [0.49, 350]], asks: [[0.51, 150], [0.52, 250]], tsMs: 1703875200000, hash: null, tickSize: null,
+      bids: [
+        [0.5, 200],
+        [0.49, 350],
+      ],
+      asks: [
+        [0.51, 150],
+        [0.52, 250],
+      ],
+      tsMs: 1703875200000,
+      hash: null,
+      tickSize: null,
     });
   });
 
@@ -43,31 +55,78 @@ describe('parseClobFrame', () => {
     expect(m).toMatchObject({ kind: 'price_change', tsMs: 1757908892351 });
     if (m.kind !== 'price_change') return;
     expect(m.changes).toEqual([
-      { assetId: '71321045679252212594626385532706912750332728571942532289631379312455583992563', side: 'bid', px: 0.5, size: 200, hash: '56621a121a47ed9333273e21c83b660cff37ae50', bestBid: 0.5, bestAsk: 1 },
-      { assetId: '52114319501245915516055106046884209969926127482827954674443846427813813222426', side: 'ask', px: 0.5, size: 200, hash: '1895759e4df7a796bf4f1c5a5950b748306923e2', bestBid: 0, bestAsk: 0.5 },
+      {
+        assetId: '71321045679252212594626385532706912750332728571942532289631379312455583992563',
+        side: 'bid',
+        px: 0.5,
+        size: 200,
+        hash: '56621a121a47ed9333273e21c83b660cff37ae50',
+        bestBid: 0.5,
+        bestAsk: 1,
+      },
+      {
+        assetId: '52114319501245915516055106046884209969926127482827954674443846427813813222426',
+        side: 'ask',
+        px: 0.5,
+        size: 200,
+        hash: '1895759e4df7a796bf4f1c5a5950b748306923e2',
+        bestBid: 0,
+        bestAsk: 0.5,
+      },
     ]);
   });
 
   it('recognises a price_change without event_type by its price_changes array', () => {
     const m = one(fx('ws_market_price_change_new_two_assets_no_event_type.json'));
-    expect(m.kind === 'price_change' && m.changes.map((c) => [c.side, c.px, c.size])).toEqual([['bid', 0.51, 150], ['ask', 0.49, 100]]);
+    expect(m.kind === 'price_change' && m.changes.map((c) => [c.side, c.px, c.size])).toEqual([
+      ['bid', 0.51, 150],
+      ['ask', 0.49, 100],
+    ]);
   });
 
   it('parses the legacy price_change shape (root asset_id, changes[], root hash)', () => {
     const m = one(LEGACY_PRICE_CHANGE);
     expect(m.kind === 'price_change' && m.changes).toEqual([
-      { assetId: '71321045679252212594626385532706912750332728571942532289631379312455583992563', side: 'ask', px: 0.4, size: 3300, hash: '3cd4d61e042c81560c9037ece0c61f3b1a8fbbdd', bestBid: null, bestAsk: null },
+      {
+        assetId: '71321045679252212594626385532706912750332728571942532289631379312455583992563',
+        side: 'ask',
+        px: 0.4,
+        size: 3300,
+        hash: '3cd4d61e042c81560c9037ece0c61f3b1a8fbbdd',
+        bestBid: null,
+        bestAsk: null,
+      },
     ]);
   });
 
   it('parses tick_size_change, last_trade_price, best_bid_ask, market_resolved and new_market', () => {
-    expect(one(fx('ws_market_tick_size_change_docs_example.json'))).toMatchObject({ kind: 'tick_size_change', oldTick: 0.01, newTick: 0.001, tsMs: 100000000 });
-    expect(one(fx('ws_market_last_trade_price_docs_example.json'))).toMatchObject({ kind: 'last_trade_price', px: 0.456, size: 219.217767, side: 'buy' });
-    expect(one(fx('ws_market_best_bid_ask.json'))).toMatchObject({ kind: 'best_bid_ask', bestBid: 0.73, bestAsk: 0.77, tsMs: 1766789469958 });
-    expect(one(fx('ws_market_market_resolved.json'))).toMatchObject({
-      kind: 'market_resolved', winningAssetId: '76043073756653678226373981964075571318267289248134717369284518995922789326425', winningOutcome: 'Yes',
+    expect(one(fx('ws_market_tick_size_change_docs_example.json'))).toMatchObject({
+      kind: 'tick_size_change',
+      oldTick: 0.01,
+      newTick: 0.001,
+      tsMs: 100000000,
     });
-    expect(one(fx('ws_market_new_market.json'))).toMatchObject({ kind: 'new_market', assetIds: expect.arrayContaining(['31690934263385727664202099278545688007799199447969475608906331829650099442770']) });
+    expect(one(fx('ws_market_last_trade_price_docs_example.json'))).toMatchObject({
+      kind: 'last_trade_price',
+      px: 0.456,
+      size: 219.217767,
+      side: 'buy',
+    });
+    expect(one(fx('ws_market_best_bid_ask.json'))).toMatchObject({
+      kind: 'best_bid_ask',
+      bestBid: 0.73,
+      bestAsk: 0.77,
+      tsMs: 1766789469958,
+    });
+    expect(one(fx('ws_market_market_resolved.json'))).toMatchObject({
+      kind: 'market_resolved',
+      winningAssetId: '76043073756653678226373981964075571318267289248134717369284518995922789326425',
+      winningOutcome: 'Yes',
+    });
+    expect(one(fx('ws_market_new_market.json'))).toMatchObject({
+      kind: 'new_market',
+      assetIds: expect.arrayContaining(['31690934263385727664202099278545688007799199447969475608906331829650099442770']),
+    });
   });
 
   it('splits a JSON array frame into one message per element, bad elements included', () => {

@@ -11,14 +11,38 @@ const T0 = Date.UTC(2026, 2, 12, 9, 20);
 const UP = '104239898038807136052399800151408521467737075933964991162589336683346093173875';
 const DOWN = '71183960810705820955071415844881728181970340514894896943812046065452395013351';
 
-function market(rule: MarketInfo['resolution']['rule'] = 'end_gte_start', source: MarketInfo['resolution']['source'] = 'chainlink', lenMs = 300_000): MarketInfo {
+function market(
+  rule: MarketInfo['resolution']['rule'] = 'end_gte_start',
+  source: MarketInfo['resolution']['source'] = 'chainlink',
+  lenMs = 300_000,
+): MarketInfo {
   return {
-    market_id: '0x78443f961b9a65869dcb39359de9960165c7e5cbad0904eac7f29cd77872a63b', slug: 'btc-updown-5m-1773307200', question: 'Bitcoin Up or Down', family: '5m',
-    window_start_ms: T0, window_end_ms: T0 + lenMs, tokens: [{ token_id: UP, outcome: 'Up' }, { token_id: DOWN, outcome: 'Down' }],
-    tick_size: 0.01, min_size: 5, fee: { rate: 0.07, exponent: 1, taker_only: true }, resolution: { rule, source }, price_to_beat: null, price_to_beat_estimated: false,
+    market_id: '0x78443f961b9a65869dcb39359de9960165c7e5cbad0904eac7f29cd77872a63b',
+    slug: 'btc-updown-5m-1773307200',
+    question: 'Bitcoin Up or Down',
+    family: '5m',
+    window_start_ms: T0,
+    window_end_ms: T0 + lenMs,
+    tokens: [
+      { token_id: UP, outcome: 'Up' },
+      { token_id: DOWN, outcome: 'Down' },
+    ],
+    tick_size: 0.01,
+    min_size: 5,
+    fee: { rate: 0.07, exponent: 1, taker_only: true },
+    resolution: { rule, source },
+    price_to_beat: null,
+    price_to_beat_estimated: false,
   };
 }
-const print = (tsMs: number, px: number, source: ReferencePrice['source'] = 'chainlink'): ReferencePrice => ({ event_type: 'reference_price', source, symbol: 'BTC/USD', px, ts_exchange_ms: tsMs, ts_unix_ms: tsMs + 500 });
+const print = (tsMs: number, px: number, source: ReferencePrice['source'] = 'chainlink'): ReferencePrice => ({
+  event_type: 'reference_price',
+  source,
+  symbol: 'BTC/USD',
+  px,
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs + 500,
+});
 const series = (fromMs: number, toMs: number, px: (t: number) => number, source: ReferencePrice['source'] = 'chainlink') => {
   const out: ReferencePrice[] = [];
   for (let t = fromMs; t <= toMs; t += 1_000) out.push(print(t, px(t), source));
@@ -46,7 +70,13 @@ describe('ownOutcome', () => {
 
   it('reads a Binance 1-hour candle as close ≥ open from the first and last prints of the hour', () => {
     const m = market('candle_close_gte_open', 'binance', 3_600_000);
-    const ps = [print(T0 - 1_000, 50, 'binance'), print(T0 + 400, 100, 'binance'), print(T0 + 1_800_000, 120, 'binance'), print(T0 + 3_599_000, 99, 'binance'), print(T0 + 3_600_000, 200, 'binance')];
+    const ps = [
+      print(T0 - 1_000, 50, 'binance'),
+      print(T0 + 400, 100, 'binance'),
+      print(T0 + 1_800_000, 120, 'binance'),
+      print(T0 + 3_599_000, 99, 'binance'),
+      print(T0 + 3_600_000, 200, 'binance'),
+    ];
     expect(ownOutcome(m, ps)).toEqual({ outcome: 'Down', startPx: 100, endPx: 99 });
   });
 });
@@ -77,14 +107,25 @@ describe('MarketRegistry price to beat', () => {
 });
 
 /** The market channel's `market_resolved` for market() naming `winner`. */
-const claim = (winner: string) => ({ market_id: market().market_id, token_ids: [UP, DOWN], winning_token_id: winner, winning_outcome: winner === UP ? 'Up' : 'Down' });
+const claim = (winner: string) => ({
+  market_id: market().market_id,
+  token_ids: [UP, DOWN],
+  winning_token_id: winner,
+  winning_outcome: winner === UP ? 'Up' : 'Down',
+});
 
 describe('ResolutionWatcher', () => {
   function watcher(fetchMarket?: (id: string) => Promise<RestResult<RestMarket>>) {
     let now = T0;
     const out: MarketResolved[] = [];
     const w = new ResolutionWatcher({ emit: (e) => out.push(e), now: () => now, fetchMarket, settleDelayMs: 2_000, pollIntervalMs: 1_000 });
-    return { w, out, setNow: (t: number) => { now = t; } };
+    return {
+      w,
+      out,
+      setNow: (t: number) => {
+        now = t;
+      },
+    };
   }
 
   it('emits our own result after the window ends, then the disagreeing official one, and records the disagreement', () => {
@@ -97,7 +138,16 @@ describe('ResolutionWatcher', () => {
     expect(out).toEqual([]);
     setNow(T0 + 302_500);
     w.tick();
-    expect(out).toEqual([{ event_type: 'market_resolved', market_id: market().market_id, winning_token_id: UP, winning_outcome: 'Up', source: 'own', ts_unix_ms: T0 + 302_500 }]);
+    expect(out).toEqual([
+      {
+        event_type: 'market_resolved',
+        market_id: market().market_id,
+        winning_token_id: UP,
+        winning_outcome: 'Up',
+        source: 'own',
+        ts_unix_ms: T0 + 302_500,
+      },
+    ]);
     expect(w.onOfficial(claim(DOWN), 'socket')).toBe(true);
     expect(out[1]).toMatchObject({ source: 'official', winning_outcome: 'Down', winning_token_id: DOWN });
     expect(w.counters).toMatchObject({ own: 1, official: 1, officialAfterOwn: 1, disagreements: 1 });
@@ -120,12 +170,18 @@ describe('ResolutionWatcher', () => {
   });
 
   it('polls CLOB /markets after window end and takes tokens[].winner as the official result', async () => {
-    const body = JSON.parse(readFileSync('test/fixtures/polymarket/clob_market_closed_resolved_tokens_winner.json', 'utf8')) as { condition_id: string; tokens: { token_id: string }[] };
+    const body = JSON.parse(readFileSync('test/fixtures/polymarket/clob_market_closed_resolved_tokens_winner.json', 'utf8')) as {
+      condition_id: string;
+      tokens: { token_id: string }[];
+    };
     body.condition_id = market().market_id;
     body.tokens[0]!.token_id = DOWN;
     body.tokens[1]!.token_id = UP;
     const asked: string[] = [];
-    const { w, out, setNow } = watcher(async (id) => { asked.push(id); return { ok: true, value: RestMarketSchema.parse(body) }; });
+    const { w, out, setNow } = watcher(async (id) => {
+      asked.push(id);
+      return { ok: true, value: RestMarketSchema.parse(body) };
+    });
     w.setMarkets([market()]);
     setNow(T0 + 299_000);
     w.tick();

@@ -51,12 +51,22 @@ describe('mapGammaMarket with Protocol V2 markets', () => {
   it('maps the v2 fixture to tokens named by positionIds, matched to outcomes', () => {
     const r = mapGammaMarket(V2);
     expect(r).toMatchObject({ kind: 'market', version: 'v2', dropped: [] });
-    expect(r.kind === 'market' && r.market.tokens).toEqual([{ token_id: POSITION_IDS[0], outcome: 'Up' }, { token_id: POSITION_IDS[1], outcome: 'Down' }]);
+    expect(r.kind === 'market' && r.market.tokens).toEqual([
+      { token_id: POSITION_IDS[0], outcome: 'Up' },
+      { token_id: POSITION_IDS[1], outcome: 'Down' },
+    ]);
   });
 
   it('rejects unmatched outcomes with the field it read', () => {
-    expect(mapGammaMarket({ ...V2, outcomes: '["Yes", "No"]' })).toEqual({ kind: 'invalid', code: 'unmatched_outcomes', reason: 'btc-updown-5m-1787414400: outcomes and positionIds are not one Up and one Down id' });
-    expect(mapGammaMarket({ ...V2, positionIds: [POSITION_IDS[0], POSITION_IDS[0]] })).toMatchObject({ kind: 'invalid', code: 'unmatched_outcomes' });
+    expect(mapGammaMarket({ ...V2, outcomes: '["Yes", "No"]' })).toEqual({
+      kind: 'invalid',
+      code: 'unmatched_outcomes',
+      reason: 'btc-updown-5m-1787414400: outcomes and positionIds are not one Up and one Down id',
+    });
+    expect(mapGammaMarket({ ...V2, positionIds: [POSITION_IDS[0], POSITION_IDS[0]] })).toMatchObject({
+      kind: 'invalid',
+      code: 'unmatched_outcomes',
+    });
   });
 
   it('maps the 30 s TWAP fixture to the 30 s TWAP rule', () => {

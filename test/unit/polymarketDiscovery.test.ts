@@ -108,10 +108,22 @@ describe('what discovery drops and what it counts as invalid', () => {
     ['missing token ids', (m: Json) => delete m.clobTokenIds],
     ['token ids not JSON', (m: Json) => (m.clobTokenIds = '[123, oops')],
     ['outcomes not Up/Down', (m: Json) => (m.outcomes = '["Yes", "No"]')],
-    ['no eventStartTime (startDate is not a window start)', (m: Json) => { delete m.eventStartTime; delete m.events; }],
+    [
+      'no eventStartTime (startDate is not a window start)',
+      (m: Json) => {
+        delete m.eventStartTime;
+        delete m.events;
+      },
+    ],
     ['tick size missing', (m: Json) => delete m.orderPriceMinTickSize],
     ['window length that does not fit the slug family', (m: Json) => (m.endDate = '2026-03-12T09:35:00Z')],
-    ['unknown resolution source', (m: Json) => { m.description = 'Resolves by vibes.'; m.resolutionSource = ''; }],
+    [
+      'unknown resolution source',
+      (m: Json) => {
+        m.description = 'Resolves by vibes.';
+        m.resolutionSource = '';
+      },
+    ],
   ])('counts a BTC market with %s as invalid', (_name, mutate) => {
     const raw = load('gamma_market_btc_updown_5m.json');
     mutate(raw);
@@ -119,9 +131,23 @@ describe('what discovery drops and what it counts as invalid', () => {
   });
 
   it('accepts both TWAP lookbacks (30 s and 60 s) and rejects any other', () => {
-    expect(detectResolution({ description: 'Chainlink', resolutionSource: null, cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: 30 } })).toEqual({ rule: 'twap_gte_start', source: 'chainlink', lookback_s: 30 });
-    expect(detectResolution({ description: 'Chainlink', resolutionSource: null, cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: 45 } })).toBeNull();
-    expect(detectResolution({ description: HOURLY_DESCRIPTION, resolutionSource: null, cryptoMarketConfig: null })?.rule).toBe('candle_close_gte_open');
+    expect(
+      detectResolution({
+        description: 'Chainlink',
+        resolutionSource: null,
+        cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: 30 },
+      }),
+    ).toEqual({ rule: 'twap_gte_start', source: 'chainlink', lookback_s: 30 });
+    expect(
+      detectResolution({
+        description: 'Chainlink',
+        resolutionSource: null,
+        cryptoMarketConfig: { twapEnabled: true, twapLookbackSeconds: 45 },
+      }),
+    ).toBeNull();
+    expect(detectResolution({ description: HOURLY_DESCRIPTION, resolutionSource: null, cryptoMarketConfig: null })?.rule).toBe(
+      'candle_close_gte_open',
+    );
     expect(detectResolution({ description: DAILY_DESCRIPTION, resolutionSource: null, cryptoMarketConfig: null })?.source).toBe('binance');
   });
 });
@@ -130,9 +156,15 @@ describe('window math and slugs', () => {
   it('names windows the way Polymarket does', () => {
     expect(candidateSlugs('5m', Date.parse('2026-03-12T09:20:00Z'))).toEqual(['btc-updown-5m-1773307200']);
     expect(candidateSlugs('4h', windowStartMs('4h', Date.parse('2026-05-28T05:30:00Z')))).toEqual(['btc-updown-4h-1779940800']);
-    expect(candidateSlugs('1h', Date.parse('2026-04-05T05:00:00Z'))).toEqual(['bitcoin-up-or-down-april-5-2026-1am-et', 'bitcoin-up-or-down-april-5-1am-et']);
+    expect(candidateSlugs('1h', Date.parse('2026-04-05T05:00:00Z'))).toEqual([
+      'bitcoin-up-or-down-april-5-2026-1am-et',
+      'bitcoin-up-or-down-april-5-1am-et',
+    ]);
     expect(candidateSlugs('1h', Date.parse('2026-07-07T04:00:00Z'))[0]).toBe('bitcoin-up-or-down-july-7-2026-12am-et');
-    expect(candidateSlugs('1d', windowStartMs('1d', Date.parse('2026-05-17T10:00:00Z')))).toEqual(['bitcoin-up-or-down-on-may-17-2026', 'bitcoin-up-or-down-on-may-17']);
+    expect(candidateSlugs('1d', windowStartMs('1d', Date.parse('2026-05-17T10:00:00Z')))).toEqual([
+      'bitcoin-up-or-down-on-may-17-2026',
+      'bitcoin-up-or-down-on-may-17',
+    ]);
   });
 
   it('detects families from every slug format', () => {

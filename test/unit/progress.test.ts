@@ -15,9 +15,6 @@ describe('plain progress lines', () => {
     now = 6_000;
     p.update(300, 300_000);
     p.stop();
-    expect(lines).toEqual([
-      'replay: 250000 events, 25%, 50000 ev/s ETA 15 s',
-      'replay: 300000 events, 30%, 50000 ev/s ETA 14 s',
-    ]);
+    expect(lines).toEqual(['replay: 250000 events, 25%, 50000 ev/s ETA 15 s', 'replay: 300000 events, 30%, 50000 ev/s ETA 14 s']);
   });
 });

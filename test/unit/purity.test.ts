@@ -29,7 +29,13 @@ describe('pure rooms', () => {
     expect(all.length).toBeGreaterThan(8);
   });
   it.each(all)('%s uses no clock, randomness, env or I/O', (file) => {
-    const code = readFileSync(file, 'utf8').split('\n').filter((l) => !l.trim().startsWith('//') && !l.trim().startsWith('*'));
-    for (const re of FORBIDDEN) expect(code.filter((l) => re.test(l)), `${file} matches ${re}`).toEqual([]);
+    const code = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('//') && !l.trim().startsWith('*'));
+    for (const re of FORBIDDEN)
+      expect(
+        code.filter((l) => re.test(l)),
+        `${file} matches ${re}`,
+      ).toEqual([]);
   });
 });

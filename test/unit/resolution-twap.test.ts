@@ -1,7 +1,15 @@
 // Goal: the one resolution module reads TWAP markets from the Chainlink TWAP topic of their lookback (30 s or 60 s) for both the engine's price to beat and our own outcome, falls back to Chainlink spot averaged over the lookback flagged estimated, and lets an official result settle only its own, ended market.
 import { describe, expect, it } from 'vitest';
 import type { MarketInfo, ReferencePrice, TwapLookback } from '../../src/core/events.ts';
-import { checkOfficialResult, OFFICIAL_CLOCK_TOLERANCE_MS, primarySource, readableAt, readOpening, readOutcome, ReferenceBuffer } from '../../src/core/resolution.ts';
+import {
+  checkOfficialResult,
+  OFFICIAL_CLOCK_TOLERANCE_MS,
+  primarySource,
+  readableAt,
+  readOpening,
+  readOutcome,
+  ReferenceBuffer,
+} from '../../src/core/resolution.ts';
 import { MarketRegistry } from '../../src/engine/markets.ts';
 
 const T0 = Date.UTC(2026, 7, 22, 16, 0);
@@ -9,25 +17,55 @@ const END = T0 + 300_000;
 const UP = '11';
 const DOWN = '22';
 const market = (lookback: TwapLookback): MarketInfo => ({
-  market_id: '0xabc', slug: 'btc-updown-5m-x', question: 'Bitcoin Up or Down', family: '5m', window_start_ms: T0, window_end_ms: END,
-  tokens: [{ token_id: UP, outcome: 'Up' }, { token_id: DOWN, outcome: 'Down' }], tick_size: 0.01, min_size: 5, fee: { rate: 0.07, exponent: 1, taker_only: true },
-  resolution: { rule: 'twap_gte_start', source: 'chainlink', lookback_s: lookback }, price_to_beat: null, price_to_beat_estimated: false,
+  market_id: '0xabc',
+  slug: 'btc-updown-5m-x',
+  question: 'Bitcoin Up or Down',
+  family: '5m',
+  window_start_ms: T0,
+  window_end_ms: END,
+  tokens: [
+    { token_id: UP, outcome: 'Up' },
+    { token_id: DOWN, outcome: 'Down' },
+  ],
+  tick_size: 0.01,
+  min_size: 5,
+  fee: { rate: 0.07, exponent: 1, taker_only: true },
+  resolution: { rule: 'twap_gte_start', source: 'chainlink', lookback_s: lookback },
+  price_to_beat: null,
+  price_to_beat_estimated: false,
 });
-const print = (source: ReferencePrice['source'], tsMs: number, px: number): ReferencePrice => ({ event_type: 'reference_price', source, symbol: 'BTC/USD', px, ts_exchange_ms: tsMs, ts_unix_ms: tsMs + 1_500 });
+const print = (source: ReferencePrice['source'], tsMs: number, px: number): ReferencePrice => ({
+  event_type: 'reference_price',
+  source,
+  symbol: 'BTC/USD',
+  px,
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs + 1_500,
+});
 const refs = (...ps: ReferencePrice[]) => {
   const b = new ReferenceBuffer();
   for (const p of [...ps].sort((a, c) => a.ts_exchange_ms - c.ts_exchange_ms)) b.add(p);
   return b;
 };
 /** Chainlink spot once a second over (t − n s, t]. */
-const spots = (t: number, n: number, px: (k: number) => number) => Array.from({ length: n }, (_, k) => print('chainlink', t - (n - 1 - k) * 1_000, px(k)));
+const spots = (t: number, n: number, px: (k: number) => number) =>
+  Array.from({ length: n }, (_, k) => print('chainlink', t - (n - 1 - k) * 1_000, px(k)));
 
 describe('TWAP markets read their TWAP topic', () => {
-  it.each([[30, 'chainlink_twap30'], [60, 'chainlink_twap60']] as const)('a %i s market reads %s at each edge, not spot', (lookback, source) => {
+  it.each([
+    [30, 'chainlink_twap30'],
+    [60, 'chainlink_twap60'],
+  ] as const)('a %i s market reads %s at each edge, not spot', (lookback, source) => {
     const m = market(lookback);
     expect(primarySource(m)).toBe(source);
     const other = source === 'chainlink_twap30' ? 'chainlink_twap60' : 'chainlink_twap30';
-    const b = refs(print(source, T0 + 1_000, 65_000), print(source, END, 64_990), print(other, T0, 1), print(other, END, 99_999), ...spots(END, 60, () => 70_000));
+    const b = refs(
+      print(source, T0 + 1_000, 65_000),
+      print(source, END, 64_990),
+      print(other, T0, 1),
+      print(other, END, 99_999),
+      ...spots(END, 60, () => 70_000),
+    );
     expect(readOpening(m, b)).toEqual({ px: 65_000, estimated: false });
     expect(readOutcome(m, b)).toEqual({ outcome: 'Down', startPx: 65_000, endPx: 64_990, estimated: false });
   });
@@ -69,7 +107,7 @@ describe('TWAP markets read their TWAP topic', () => {
 describe('checkOfficialResult', () => {
   const m = market(60);
   const claim = { market_id: '0xabc', token_ids: [DOWN, UP], winning_token_id: UP, winning_outcome: 'Up' };
-  it('accepts the market\'s own tokens after its window (within the clock tolerance)', () => {
+  it("accepts the market's own tokens after its window (within the clock tolerance)", () => {
     expect(checkOfficialResult(m, claim, END)).toEqual({ ok: true, outcome: 'Up' });
     expect(checkOfficialResult(m, claim, END - OFFICIAL_CLOCK_TOLERANCE_MS)).toEqual({ ok: true, outcome: 'Up' });
     expect(checkOfficialResult(m, { ...claim, winning_outcome: 'Yes' }, END)).toEqual({ ok: true, outcome: 'Up' });

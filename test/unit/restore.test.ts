@@ -40,16 +40,31 @@ describe('rebuildAccount', () => {
 
 describe('openOrders', () => {
   it('keeps intents not filled in full, expired or rejected, with what they filled', () => {
-    const intent = (id: string, qty: number) => ({ event_type: 'paper_intent' as const, intent_id: id, market_id: 'm1', token_id: 'm1-up', side: 'buy' as const, qty, tif: 'GTC' as const });
+    const intent = (id: string, qty: number) => ({
+      event_type: 'paper_intent' as const,
+      intent_id: id,
+      market_id: 'm1',
+      token_id: 'm1-up',
+      side: 'buy' as const,
+      qty,
+      tif: 'GTC' as const,
+    });
     const open = openOrders([
-      intent('i1', 20), intent('i2', 20), intent('i3', 20), intent('i4', 20), intent('i5', 20),
+      intent('i1', 20),
+      intent('i2', 20),
+      intent('i3', 20),
+      intent('i4', 20),
+      intent('i5', 20),
       { event_type: 'paper_fill', intent_id: 'i1', qty: 20 },
       { event_type: 'paper_fill', intent_id: 'i2', qty: 5 },
       { event_type: 'order_expired', intent_id: 'i3' },
       { event_type: 'risk_reject', intent_id: 'i4' },
       { event_type: 'risk_reject', intent_id: null },
     ]);
-    expect(open.map((o) => [o.intent_id, o.filled_qty, o.remaining_qty])).toEqual([['i2', 5, 15], ['i5', 0, 20]]);
+    expect(open.map((o) => [o.intent_id, o.filled_qty, o.remaining_qty])).toEqual([
+      ['i2', 5, 15],
+      ['i5', 0, 20],
+    ]);
   });
 });
 
@@ -58,32 +73,67 @@ describe('restoreDay', () => {
   const base = { day_start_ms: day, halts: [], prior: null, daily_loss_limit_usd: 100 };
 
   it('takes the exact start equity and halt time from a daily_loss_limit reject', () => {
-    expect(restoreDay({ ...base, equity: [{ ts_unix_ms: day + 5_000, equity: 990 }], halts: [{ day_start_equity: 1_000, halted_at_ms: day + 60_000 }] }))
-      .toEqual({ day_start_ms: day, start_equity_usd: 1_000, halted_at_ms: day + 60_000 });
+    expect(
+      restoreDay({
+        ...base,
+        equity: [{ ts_unix_ms: day + 5_000, equity: 990 }],
+        halts: [{ day_start_equity: 1_000, halted_at_ms: day + 60_000 }],
+      }),
+    ).toEqual({ day_start_ms: day, start_equity_usd: 1_000, halted_at_ms: day + 60_000 });
   });
 
   it('otherwise starts the day at its first equity point and trips on a point the limit below it', () => {
-    const equity = [{ ts_unix_ms: day + 1_000, equity: 1_000 }, { ts_unix_ms: day + 11_000, equity: 950 }, { ts_unix_ms: day + 21_000, equity: 899 }, { ts_unix_ms: day + 31_000, equity: 990 }];
+    const equity = [
+      { ts_unix_ms: day + 1_000, equity: 1_000 },
+      { ts_unix_ms: day + 11_000, equity: 950 },
+      { ts_unix_ms: day + 21_000, equity: 899 },
+      { ts_unix_ms: day + 31_000, equity: 990 },
+    ];
     expect(restoreDay({ ...base, equity })).toEqual({ day_start_ms: day, start_equity_usd: 1_000, halted_at_ms: day + 21_000 });
     expect(restoreDay({ ...base, equity: equity.slice(0, 2) })).toEqual({ day_start_ms: day, start_equity_usd: 1_000, halted_at_ms: null });
   });
 
   it('keeps the day a restored run inherited, and has none without evidence', () => {
     const prior = { day_start_ms: day, start_equity_usd: 1_200, halted_at_ms: null };
-    expect(restoreDay({ ...base, prior, equity: [{ ts_unix_ms: day + 1, equity: 1_050 }] })).toEqual({ day_start_ms: day, start_equity_usd: 1_200, halted_at_ms: day + 1 });
+    expect(restoreDay({ ...base, prior, equity: [{ ts_unix_ms: day + 1, equity: 1_050 }] })).toEqual({
+      day_start_ms: day,
+      start_equity_usd: 1_200,
+      halted_at_ms: day + 1,
+    });
     expect(restoreDay({ ...base, equity: [] })).toBeNull();
   });
 });
 
 describe('restoredEvents', () => {
   it('says which orders the restart cancelled (ids of the dead run) and which positions it took over', () => {
-    const events = restoredEvents({
-      from_run_id: 'sim-7', last_ts_ms: 5, cash: 90, realized: 0, fees: 0, day: null,
-      holdings: [{ ...other, qty: 7, avg_cost: 0.31 }],
-      cancelled_orders: [{ intent_id: 'i9', market_id: 'm2', token_id: 'm2-up', side: 'buy', tif: 'GTC', filled_qty: 2, remaining_qty: 18 }],
-    }, 1_000);
+    const events = restoredEvents(
+      {
+        from_run_id: 'sim-7',
+        last_ts_ms: 5,
+        cash: 90,
+        realized: 0,
+        fees: 0,
+        day: null,
+        holdings: [{ ...other, qty: 7, avg_cost: 0.31 }],
+        cancelled_orders: [
+          { intent_id: 'i9', market_id: 'm2', token_id: 'm2-up', side: 'buy', tif: 'GTC', filled_qty: 2, remaining_qty: 18 },
+        ],
+      },
+      1_000,
+    );
     expect(events).toEqual([
-      { event_type: 'order_expired', intent_id: 'sim-7/i9', market_id: 'm2', token_id: 'm2-up', side: 'buy', tif: 'GTC', reason: 'restart', filled_qty: 2, remaining_qty: 18, ts_unix_ms: 1_000 },
+      {
+        event_type: 'order_expired',
+        intent_id: 'sim-7/i9',
+        market_id: 'm2',
+        token_id: 'm2-up',
+        side: 'buy',
+        tif: 'GTC',
+        reason: 'restart',
+        filled_qty: 2,
+        remaining_qty: 18,
+        ts_unix_ms: 1_000,
+      },
       { event_type: 'position', ...other, qty: 7, avg_cost: 0.31, ts_unix_ms: 1_000 },
     ]);
   });

@@ -7,9 +7,19 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1, 12);
 
 const LIMITS: RiskLimits = {
-  maxMarketFraction: 0.02, maxTotalFraction: 0.1, maxOrderQtyShares: 500, maxOrderNotionalUsd: 250, minOrderQtyShares: 5,
-  maxOpenMarkets: 2, dailyLossLimitUsd: 500, maxMedianAgeMs: 5_000, minVenues: 3, maxBookAgeMs: 10_000, maxSpread: 0.05,
-  noNewRiskBeforeEndMs: 30_000, cooldownMs: 5_000,
+  maxMarketFraction: 0.02,
+  maxTotalFraction: 0.1,
+  maxOrderQtyShares: 500,
+  maxOrderNotionalUsd: 250,
+  minOrderQtyShares: 5,
+  maxOpenMarkets: 2,
+  dailyLossLimitUsd: 500,
+  maxMedianAgeMs: 5_000,
+  minVenues: 3,
+  maxBookAgeMs: 10_000,
+  maxSpread: 0.05,
+  noNewRiskBeforeEndMs: 30_000,
+  cooldownMs: 5_000,
 };
 
 const BUY: OrderRequest = { market_id: 'm1', side: 'buy', qty: 20, limit_px: 0.5 };
@@ -17,8 +27,18 @@ const SELL: OrderRequest = { market_id: 'm1', side: 'sell', qty: 20, limit_px: 0
 
 function ctx(over: Partial<RiskContext> = {}): RiskContext {
   return {
-    ts_unix_ms: T0, equity_usd: 10_000, market_exposure_usd: 0, total_exposure_usd: 0, open_market_ids: new Set(),
-    median_age_ms: 0, median_venues: 6, book_age_ms: 500, best_bid: 0.49, best_ask: 0.5, time_left_ms: 600_000, ...over,
+    ts_unix_ms: T0,
+    equity_usd: 10_000,
+    market_exposure_usd: 0,
+    total_exposure_usd: 0,
+    open_market_ids: new Set(),
+    median_age_ms: 0,
+    median_venues: 6,
+    book_age_ms: 500,
+    best_bid: 0.49,
+    best_ask: 0.5,
+    time_left_ms: 600_000,
+    ...over,
   };
 }
 
@@ -53,7 +73,11 @@ describe('risk gates, one by one', () => {
   it('rejects an order inside the cooldown of the last accepted order on the same market and direction only', () => {
     const r = fresh();
     r.recordAccepted('m1', 'buy', T0);
-    expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 4_999 }))).toEqual({ ok: false, reason: 'cooldown', numbers: { since_last_order_ms: 4_999, cooldown_ms: 5_000 } });
+    expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 4_999 }))).toEqual({
+      ok: false,
+      reason: 'cooldown',
+      numbers: { since_last_order_ms: 4_999, cooldown_ms: 5_000 },
+    });
     expect(r.check({ ...BUY, market_id: 'm2' }, ctx({ ts_unix_ms: T0 + 1 }))).toEqual({ ok: true });
     expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 5_000 }))).toEqual({ ok: true });
   });
@@ -63,12 +87,21 @@ describe('risk gates, one by one', () => {
     r.recordAccepted('m1', 'buy', T0);
     expect(r.check(SELL, ctx({ ts_unix_ms: T0 + 1 }))).toEqual({ ok: true });
     r.recordAccepted('m1', 'sell', T0 + 1);
-    expect(r.check(SELL, ctx({ ts_unix_ms: T0 + 2 }))).toMatchObject({ ok: false, reason: 'cooldown', numbers: { since_last_order_ms: 1 } });
+    expect(r.check(SELL, ctx({ ts_unix_ms: T0 + 2 }))).toMatchObject({
+      ok: false,
+      reason: 'cooldown',
+      numbers: { since_last_order_ms: 1 },
+    });
     expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 5_000 }))).toEqual({ ok: true });
   });
 
   it('lets risk-reducing sells through the halts, the size caps and the exposure limits', () => {
-    const over: Partial<RiskContext> = { time_left_ms: 1, open_market_ids: new Set(['a', 'b']), market_exposure_usd: 1e6, total_exposure_usd: 1e6 };
+    const over: Partial<RiskContext> = {
+      time_left_ms: 1,
+      open_market_ids: new Set(['a', 'b']),
+      market_exposure_usd: 1e6,
+      total_exposure_usd: 1e6,
+    };
     expect(fresh().check({ ...SELL, qty: 1_000 }, ctx(over))).toEqual({ ok: true });
     expect(fresh().check({ ...BUY, qty: 1_000 }, ctx(over))).toMatchObject({ ok: false, reason: 'too_close_to_end' });
   });
@@ -79,13 +112,21 @@ describe('risk gates, one by one', () => {
 
   it('the production per-market exposure cap (gate market_exposure_cap, what the engine runs — not the seed helper of risk.test.ts): held + pending + order ≤ fraction × equity, exactly at the cap passes', () => {
     expect(fresh().check(BUY, ctx({ market_exposure_usd: 190 }))).toEqual({ ok: true });
-    expect(fresh().check(BUY, ctx({ market_exposure_usd: 190.01 }))).toEqual({ ok: false, reason: 'market_exposure_cap', numbers: { current: 190.01, incoming: 10, limit: 200 } });
+    expect(fresh().check(BUY, ctx({ market_exposure_usd: 190.01 }))).toEqual({
+      ok: false,
+      reason: 'market_exposure_cap',
+      numbers: { current: 190.01, incoming: 10, limit: 200 },
+    });
     // Another market's exposure does not count against this one; it counts only in the total.
     expect(fresh().check(BUY, ctx({ market_exposure_usd: 0, total_exposure_usd: 500 }))).toEqual({ ok: true });
   });
 
   it('uses the equity of the moment for the exposure caps', () => {
-    expect(fresh().check(BUY, ctx({ equity_usd: 5_000, market_exposure_usd: 95 }))).toEqual({ ok: false, reason: 'market_exposure_cap', numbers: { current: 95, incoming: 10, limit: 100 } });
+    expect(fresh().check(BUY, ctx({ equity_usd: 5_000, market_exposure_usd: 95 }))).toEqual({
+      ok: false,
+      reason: 'market_exposure_cap',
+      numbers: { current: 95, incoming: 10, limit: 100 },
+    });
   });
 });
 
@@ -103,7 +144,11 @@ describe('risk state', () => {
   });
 
   it('a one-sided book has no spread, whichever side is missing', () => {
-    expect(fresh().check(BUY, ctx({ best_bid: null, best_ask: 0.5 }))).toEqual({ ok: false, reason: 'spread_too_wide', numbers: { spread: null, bid: null, ask: 0.5, max_spread: 0.05 } });
+    expect(fresh().check(BUY, ctx({ best_bid: null, best_ask: 0.5 }))).toEqual({
+      ok: false,
+      reason: 'spread_too_wide',
+      numbers: { spread: null, bid: null, ask: 0.5, max_spread: 0.05 },
+    });
   });
 
   it('a deeper loss after the kill switch tripped keeps the time it tripped', () => {
@@ -117,14 +162,29 @@ describe('risk state', () => {
 describe('gate order', () => {
   it('is fixed and documented', () => {
     expect(GATE_ORDER).toEqual([
-      'daily_loss_limit', 'stale_reference', 'too_few_venues', 'stale_book', 'spread_too_wide',
-      'too_close_to_end', 'cooldown', 'max_order_qty', 'max_order_notional', 'max_open_markets',
-      'market_exposure_cap', 'total_exposure_cap',
+      'daily_loss_limit',
+      'stale_reference',
+      'too_few_venues',
+      'stale_book',
+      'spread_too_wide',
+      'too_close_to_end',
+      'cooldown',
+      'max_order_qty',
+      'max_order_notional',
+      'max_open_markets',
+      'market_exposure_cap',
+      'total_exposure_cap',
     ]);
   });
 
   it('reports the first failing gate when several fail', () => {
-    const all: Partial<RiskContext> = { median_age_ms: 9_999, median_venues: 1, book_age_ms: 99_999, time_left_ms: 0, market_exposure_usd: 1e6 };
+    const all: Partial<RiskContext> = {
+      median_age_ms: 9_999,
+      median_venues: 1,
+      book_age_ms: 99_999,
+      time_left_ms: 0,
+      market_exposure_usd: 1e6,
+    };
     expect(fresh().check(BUY, ctx(all))).toMatchObject({ reason: 'stale_reference' });
     expect(fresh().check(BUY, ctx({ ...all, median_age_ms: 0 }))).toMatchObject({ reason: 'too_few_venues' });
     expect(fresh().check(BUY, ctx({ ...all, median_age_ms: 0, median_venues: 6 }))).toMatchObject({ reason: 'stale_book' });
@@ -138,12 +198,17 @@ describe('daily loss limit (kill switch)', () => {
     r.dayState(T0, 10_000);
     expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 1_000, equity_usd: 9_501 }))).toEqual({ ok: true });
     expect(r.check(BUY, ctx({ ts_unix_ms: T0 + 2_000, equity_usd: 9_500 }))).toEqual({
-      ok: false, reason: 'daily_loss_limit',
+      ok: false,
+      reason: 'daily_loss_limit',
       numbers: { day_start_ms: day0, day_start_equity: 10_000, equity: 9_500, day_pnl: -500, limit: 500, halted_at_ms: T0 + 2_000 },
     });
     expect(r.halted()).toBe(true);
     // Equity recovers: still halted for the rest of this UTC day; sells still pass.
-    expect(r.check(BUY, ctx({ ts_unix_ms: day0 + DAY - 1, equity_usd: 11_000 }))).toMatchObject({ ok: false, reason: 'daily_loss_limit', numbers: { halted_at_ms: T0 + 2_000 } });
+    expect(r.check(BUY, ctx({ ts_unix_ms: day0 + DAY - 1, equity_usd: 11_000 }))).toMatchObject({
+      ok: false,
+      reason: 'daily_loss_limit',
+      numbers: { halted_at_ms: T0 + 2_000 },
+    });
     expect(r.check(SELL, ctx({ ts_unix_ms: day0 + DAY - 1, equity_usd: 11_000 }))).toEqual({ ok: true });
     // Next UTC day: a fresh start from that day's first equity.
     expect(r.check(BUY, ctx({ ts_unix_ms: day0 + DAY, equity_usd: 9_000 }))).toEqual({ ok: true });
@@ -160,7 +225,11 @@ describe('daily loss limit (kill switch)', () => {
 
 describe('RiskState seed contract', () => {
   it('keeps the seed helper checkMarketExposure on the starting equity (production uses the market_exposure_cap gate above)', () => {
-    expect(new RiskState(100_000, 0.02).checkMarketExposure('btc-up', 10_000, 2_000)).toEqual({ ok: false, reason: 'market_exposure_cap', numbers: { current: 10_000, incoming: 2_000, limit: 2_000 } });
+    expect(new RiskState(100_000, 0.02).checkMarketExposure('btc-up', 10_000, 2_000)).toEqual({
+      ok: false,
+      reason: 'market_exposure_cap',
+      numbers: { current: 10_000, incoming: 2_000, limit: 2_000 },
+    });
   });
 
   it('with only the seed market fraction set, no other gate binds, even on missing data', () => {

@@ -16,7 +16,11 @@ describe('RiskState.checkMarketExposure (the seed helper, not the production gat
   });
 
   it('rejects invalid amounts with the amounts, and takes a market with no exposure yet', () => {
-    expect(risk.checkMarketExposure('btc-up', 0, Number.NaN)).toEqual({ ok: false, reason: 'invalid_order', numbers: { current: 0, incoming: Number.NaN } });
+    expect(risk.checkMarketExposure('btc-up', 0, Number.NaN)).toEqual({
+      ok: false,
+      reason: 'invalid_order',
+      numbers: { current: 0, incoming: Number.NaN },
+    });
     expect(risk.checkMarketExposure('btc-up', -1, 10)).toMatchObject({ ok: false, reason: 'invalid_order' });
     expect(risk.checkMarketExposure('btc-up', Number.POSITIVE_INFINITY, 10)).toMatchObject({ ok: false, reason: 'invalid_order' });
     expect(risk.checkMarketExposure('btc-up', 10, 0)).toMatchObject({ ok: false, reason: 'invalid_order' });

@@ -9,9 +9,22 @@ const frame = (lookback: 30 | 60) => JSON.parse(fx(`rtds_${TWAP_TOPICS[lookback]
 describe('TWAP frames', () => {
   it('maps the 30 s and 60 s TWAP updates to chainlink_twap30 / chainlink_twap60 prints', () => {
     expect(parseRtdsFrame(fx('rtds_crypto_prices_twap_thirty_update.json'), 9)).toEqual({
-      kind: 'prices', prices: [{ event_type: 'reference_price', source: 'chainlink_twap30', symbol: 'BTC/USD', px: 65000.5, ts_exchange_ms: 1785150685000, ts_unix_ms: 9 }],
+      kind: 'prices',
+      prices: [
+        {
+          event_type: 'reference_price',
+          source: 'chainlink_twap30',
+          symbol: 'BTC/USD',
+          px: 65000.5,
+          ts_exchange_ms: 1785150685000,
+          ts_unix_ms: 9,
+        },
+      ],
     });
-    expect(parseRtdsFrame(fx('rtds_crypto_prices_twap_sixty_update.json'), 9)).toMatchObject({ kind: 'prices', prices: [{ source: 'chainlink_twap60', px: 65012.25 }] });
+    expect(parseRtdsFrame(fx('rtds_crypto_prices_twap_sixty_update.json'), 9)).toMatchObject({
+      kind: 'prices',
+      prices: [{ source: 'chainlink_twap60', px: 65012.25 }],
+    });
   });
 
   it('reads a numeric-string value, an E18-scaled value, and the E18 full_accuracy_value when value is absent', () => {
@@ -31,7 +44,10 @@ describe('TWAP frames', () => {
   });
 
   it('recognises "topic not found", naming the TWAP topics the frame mentions', () => {
-    expect(parseRtdsFrame('{"topic":"crypto_prices_twap_sixty","message":"topic not found"}', 1)).toMatchObject({ kind: 'topic_not_found', topics: ['crypto_prices_twap_sixty'] });
+    expect(parseRtdsFrame('{"topic":"crypto_prices_twap_sixty","message":"topic not found"}', 1)).toMatchObject({
+      kind: 'topic_not_found',
+      topics: ['crypto_prices_twap_sixty'],
+    });
     expect(parseRtdsFrame('Topic not found', 1)).toMatchObject({ kind: 'topic_not_found', topics: [] });
   });
 

@@ -16,31 +16,43 @@ function linter(scope: string, serverFiles: string[] = []): ESLint {
   return new ESLint({
     cwd: process.cwd(),
     overrideConfigFile: true,
-    overrideConfig: [{
-      files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: process.cwd() } },
-      plugins: { polylab },
-      rules: { 'polylab/read-only-network': ['error', { scope: [scope], serverFiles }] },
-    }],
+    overrideConfig: [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: process.cwd() } },
+        plugins: { polylab },
+        rules: { 'polylab/read-only-network': ['error', { scope: [scope], serverFiles }] },
+      },
+    ],
   });
 }
 
 /** Lines of `file` carrying the ✗ mark: exactly these must be reported. */
-const marked = (file: string) => readFileSync(file, 'utf8').split('\n').flatMap((l, i) => (/^\s*[^/\s].*\/\/ ✗/.test(l) ? [i + 1] : []));
+const marked = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((l, i) => (/^\s*[^/\s].*\/\/ ✗/.test(l) ? [i + 1] : []));
 
 async function reportedLines(eslint: ESLint, file: string): Promise<number[]> {
   const [r] = await eslint.lintFiles([file]);
-  expect(r!.messages.filter((m) => m.ruleId !== 'polylab/read-only-network'), 'no parse or config error').toEqual([]);
+  expect(
+    r!.messages.filter((m) => m.ruleId !== 'polylab/read-only-network'),
+    'no parse or config error',
+  ).toEqual([]);
   return [...new Set(r!.messages.map((m) => m.line))].sort((a, b) => a - b);
 }
 
 describe('polylab/read-only-network', () => {
-  it.each(['http.ts', 'sockets.ts'])('reports every planted write in bad/%s, and only those lines', async (name) => {
-    const file = `${PLANTED}/bad/${name}`;
-    const lines = marked(file);
-    expect(lines.length).toBeGreaterThan(10);
-    expect(await reportedLines(linter(`${PLANTED}/bad`), file)).toEqual(lines);
-  }, 240_000);
+  it.each(['http.ts', 'sockets.ts'])(
+    'reports every planted write in bad/%s, and only those lines',
+    async (name) => {
+      const file = `${PLANTED}/bad/${name}`;
+      const lines = marked(file);
+      expect(lines.length).toBeGreaterThan(10);
+      expect(await reportedLines(linter(`${PLANTED}/bad`), file)).toEqual(lines);
+    },
+    240_000,
+  );
 
   it('passes every planted read: GET in all its spellings, subscribe and ping frames through wrappers, adapters and options', async () => {
     expect(await reportedLines(linter(`${PLANTED}/good`), `${PLANTED}/good/reads.ts`)).toEqual([]);
@@ -56,27 +68,53 @@ describe('polylab/read-only-network', () => {
   const mutations: Array<[string, string, string, string, string]> = [
     ['an OKX ping becomes POST', 'src/venues/okx.ts', "frame: () => 'ping'", "frame: () => 'POST'", 'src/net/socket.ts'],
     ['a Coinbase subscribe becomes an order', 'src/venues/coinbase.ts', "type: 'subscribe'", "type: 'order'", 'src/net/socket.ts'],
-    ['the Polymarket subscribe frame gains an auth field', 'src/polymarket/wire/clobWsMessages.ts', "type: 'market', custom_feature_enabled: true", "type: 'market', auth: 'k', custom_feature_enabled: true", 'src/net/socket.ts'],
-    ['a venue reply is built from a computed string', 'src/venues/venueFeed.ts', 'return { reply: r.reply };', "return { reply: ['PO', 'ST'].join('') };", 'src/net/socket.ts'],
-    ['the Gamma GET gains a method constant', 'src/polymarket/gamma.ts', 'await fetch(url, { signal: ctl.signal,', "await fetch(url, { method: VERB, signal: ctl.signal,", 'src/polymarket/gamma.ts'],
+    [
+      'the Polymarket subscribe frame gains an auth field',
+      'src/polymarket/wire/clobWsMessages.ts',
+      "type: 'market', custom_feature_enabled: true",
+      "type: 'market', auth: 'k', custom_feature_enabled: true",
+      'src/net/socket.ts',
+    ],
+    [
+      'a venue reply is built from a computed string',
+      'src/venues/venueFeed.ts',
+      'return { reply: r.reply };',
+      "return { reply: ['PO', 'ST'].join('') };",
+      'src/net/socket.ts',
+    ],
+    [
+      'the Gamma GET gains a method constant',
+      'src/polymarket/gamma.ts',
+      'await fetch(url, { signal: ctl.signal,',
+      'await fetch(url, { method: VERB, signal: ctl.signal,',
+      'src/polymarket/gamma.ts',
+    ],
   ];
 
   it('passes the socket and Gamma files of src as they are', async () => {
     for (const file of new Set(mutations.map((m) => m[4]))) expect(await lintSrc(file, new Map()), file).toEqual([]);
   }, 240_000);
 
-  it.each(mutations)('fails src when %s', async (_name, file, from, to, reportedIn) => {
-    const original = readFileSync(file, 'utf8');
-    expect(original, `${file} still contains the text this test mutates`).toContain(from);
-    let text = original.replace(from, to);
-    if (to.includes('VERB')) text += "\nconst VERB = 'POST';\n";
-    const dirty = await lintSrc(reportedIn, new Map([[file, text]]));
-    expect(dirty.length, dirty.join('\n')).toBeGreaterThan(0);
-    for (const m of dirty) expect(m).toMatch(/polylab\/read-only-network/);
-  }, 240_000);
+  it.each(mutations)(
+    'fails src when %s',
+    async (_name, file, from, to, reportedIn) => {
+      const original = readFileSync(file, 'utf8');
+      expect(original, `${file} still contains the text this test mutates`).toContain(from);
+      let text = original.replace(from, to);
+      if (to.includes('VERB')) text += "\nconst VERB = 'POST';\n";
+      const dirty = await lintSrc(reportedIn, new Map([[file, text]]));
+      expect(dirty.length, dirty.join('\n')).toBeGreaterThan(0);
+      for (const m of dirty) expect(m).toMatch(/polylab\/read-only-network/);
+    },
+    240_000,
+  );
 });
 
-const TSCONFIG = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+const TSCONFIG = ts.getParsedCommandLineOfConfigFile(
+  'tsconfig.json',
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+)!;
 let cleanProgram: ts.Program | undefined;
 
 /** The src program with some files' text replaced in memory (unchanged files are reused from the clean one). */
@@ -97,12 +135,14 @@ async function lintSrc(file: string, overrides: Map<string, string>): Promise<st
   const eslint = new ESLint({
     cwd: process.cwd(),
     overrideConfigFile: true,
-    overrideConfig: [{
-      files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser, parserOptions: { programs: [program] } },
-      plugins: { polylab },
-      rules: { 'polylab/read-only-network': ['error', { scope: ['src'], serverFiles: ['src/api'] }] },
-    }],
+    overrideConfig: [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tseslint.parser, parserOptions: { programs: [program] } },
+        plugins: { polylab },
+        rules: { 'polylab/read-only-network': ['error', { scope: ['src'], serverFiles: ['src/api'] }] },
+      },
+    ],
   });
   const [r] = await eslint.lintText(overrides.get(file) ?? readFileSync(file, 'utf8'), { filePath: file });
   return r!.messages.map((m) => `${file}:${m.line} ${m.ruleId ?? 'parse'}: ${m.message}`);
@@ -116,7 +156,12 @@ describe('the runtime net (what the integration fakes received)', () => {
   });
 
   it('names every write: a POST, an order frame, an auth field, a frame that does not say what it is', () => {
-    const writes = ['{"op":"order","args":[]}', JSON.stringify({ ...(JSON.parse(coinbase.subscribe('BTC-USD')[0]!) as object), auth: 'k' }), '{"args":[1]}', 'place'];
+    const writes = [
+      '{"op":"order","args":[]}',
+      JSON.stringify({ ...(JSON.parse(coinbase.subscribe('BTC-USD')[0]!) as object), auth: 'k' }),
+      '{"args":[1]}',
+      'place',
+    ];
     expect(nonReads({ methods: ['GET', 'POST'], frames: writes })).toHaveLength(5);
   });
 });

@@ -3,8 +3,24 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-const SIGNING = [/^ethers$/, /^@ethersproject\//, /^viem$/, /^web3/, /^@polymarket\//, /clob-client/, /secp256k1/, /^elliptic$/, /tweetnacl/, /^@noble\/(curves|secp256k1)/, /bip39/, /^ccxt$/];
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
+const SIGNING = [
+  /^ethers$/,
+  /^@ethersproject\//,
+  /^viem$/,
+  /^web3/,
+  /^@polymarket\//,
+  /clob-client/,
+  /secp256k1/,
+  /^elliptic$/,
+  /tweetnacl/,
+  /^@noble\/(curves|secp256k1)/,
+  /bip39/,
+  /^ccxt$/,
+];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -20,7 +36,10 @@ describe('safety: read-only by construction', () => {
     for (const d of deps) for (const re of SIGNING) expect(re.test(d), `${d} looks like a signing/trading library`).toBe(false);
   });
 
-  const sources = [...files('src'), ...files('bin'), ...files('web/src'), 'web/index.html'].map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const sources = [...files('src'), ...files('bin'), ...files('web/src'), 'web/index.html'].map((f) => ({
+    f,
+    text: readFileSync(f, 'utf8'),
+  }));
 
   it('sends no POST/PUT/DELETE request from any source file', () => {
     expect(sources.length).toBeGreaterThan(10);
@@ -38,11 +57,16 @@ describe('safety: read-only by construction', () => {
     }
   });
 
-  it('gives the dashboard no control, no message but a ping, and no request but the Trust panel\'s two GETs', () => {
+  it("gives the dashboard no control, no message but a ping, and no request but the Trust panel's two GETs", () => {
     const web = sources.filter(({ f }) => f.startsWith('web'));
     expect(web.length).toBeGreaterThan(5);
     for (const { f, text } of web) {
-      expect(text.match(/<(button|form|input|select|textarea)\b|createElement\(['"](button|form|input|select|textarea)['"]\)|el\(['"](button|form|input|select|textarea)['"]/g), f).toBeNull();
+      expect(
+        text.match(
+          /<(button|form|input|select|textarea)\b|createElement\(['"](button|form|input|select|textarea)['"]\)|el\(['"](button|form|input|select|textarea)['"]/g,
+        ),
+        f,
+      ).toBeNull();
       const requests = text.match(/\bfetch\(|XMLHttpRequest|sendBeacon/g);
       if (f.endsWith('web/src/trustPoll.ts')) {
         // The Trust panel's one request: a plain GET (no method, no body) of the two read-only report routes.

@@ -21,7 +21,9 @@ class ErraticSizer implements Strategy {
   private readonly inner = new FairValueStrategy(0.01, 20);
   private readonly rng = new Rng(SEED);
   evaluate(view: MarketView): Decision[] {
-    return this.inner.evaluate(view).map((d) => (d.side === 'buy' ? { ...d, qty: Math.round(20 * Math.exp(this.rng.normal() * 1.5)) || 1 } : d));
+    return this.inner
+      .evaluate(view)
+      .map((d) => (d.side === 'buy' ? { ...d, qty: Math.round(20 * Math.exp(this.rng.normal() * 1.5)) || 1 } : d));
   }
 }
 
@@ -55,22 +57,51 @@ const TWINS = ['-a', '-b'];
 function* twin(e: InputEvent, s: string): Generator<InputEvent> {
   if (e.event_type === 'market_discovered') {
     const [up, down] = e.market.tokens;
-    yield { ...e, market: { ...e.market, market_id: e.market.market_id + s, tokens: [{ ...up, token_id: up.token_id + s }, { ...down, token_id: down.token_id + s }] } };
+    yield {
+      ...e,
+      market: {
+        ...e.market,
+        market_id: e.market.market_id + s,
+        tokens: [
+          { ...up, token_id: up.token_id + s },
+          { ...down, token_id: down.token_id + s },
+        ],
+      },
+    };
   }
   if (e.event_type === 'book_snapshot') yield { ...e, market_id: e.market_id + s, token_id: e.token_id + s };
   if (e.event_type === 'market_resolved') yield { ...e, market_id: e.market_id + s, winning_token_id: e.winning_token_id + s };
 }
 
 const LIMITS: RiskLimits = {
-  maxMarketFraction: 0.012, maxTotalFraction: 0.02, maxOrderQtyShares: 150, maxOrderNotionalUsd: 60, minOrderQtyShares: 5,
-  maxOpenMarkets: 2, dailyLossLimitUsd: 120, maxMedianAgeMs: 5_000, minVenues: 6, maxBookAgeMs: 10_000, maxSpread: 0.03,
-  noNewRiskBeforeEndMs: 30_000, cooldownMs: 5_000,
+  maxMarketFraction: 0.012,
+  maxTotalFraction: 0.02,
+  maxOrderQtyShares: 150,
+  maxOrderNotionalUsd: 60,
+  minOrderQtyShares: 5,
+  maxOpenMarkets: 2,
+  dailyLossLimitUsd: 120,
+  maxMedianAgeMs: 5_000,
+  minVenues: 6,
+  maxBookAgeMs: 10_000,
+  maxSpread: 0.03,
+  noNewRiskBeforeEndMs: 30_000,
+  cooldownMs: 5_000,
 };
 
 function run(): Record<string, number> {
   const engine = new Engine({
-    runId: 'sim-gates', mode: 'sim', seed: SEED, strategy: new ErraticSizer(), median: { stalenessMs: 2_000, outlierBps: 200, minVenues: 2 },
-    vol: { halfLifeMs: 300_000, floorAnnual: 0.2 }, equityUsd: 10_000, riskMaxMarketFraction: LIMITS.maxMarketFraction, latencyMs: 250, slippageBps: 0, risk: LIMITS,
+    runId: 'sim-gates',
+    mode: 'sim',
+    seed: SEED,
+    strategy: new ErraticSizer(),
+    median: { stalenessMs: 2_000, outlierBps: 200, minVenues: 2 },
+    vol: { halfLifeMs: 300_000, floorAnnual: 0.2 },
+    equityUsd: 10_000,
+    riskMaxMarketFraction: LIMITS.maxMarketFraction,
+    latencyMs: 250,
+    slippageBps: 0,
+    risk: LIMITS,
   });
   const byReason: Record<string, number> = {};
   const count = (out: OutputEvent[]) => {

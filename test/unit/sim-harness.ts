@@ -108,14 +108,27 @@ export function edgeStats(run: SimRun): EdgeStats {
   }
   let sq = 0;
   for (const x of noiseByWindow.values()) sq += x * x;
-  return { windows: run.winners.size, fills, shares, pnlPerShare: pnl / shares, costVsTruth: cost / shares, halfSpreadPlusFee: half / shares, stdErr: Math.sqrt(sq) / shares };
+  return {
+    windows: run.winners.size,
+    fills,
+    shares,
+    pnlPerShare: pnl / shares,
+    costVsTruth: cost / shares,
+    halfSpreadPlusFee: half / shares,
+    stdErr: Math.sqrt(sq) / shares,
+  };
 }
 
 /** Buys `qty` of a random token at its ask, with chance `chance` per market per tick; holds to settlement. */
 export class RandomBuyer implements Strategy {
   readonly name = 'random-buyer';
   private readonly rng: Rng;
-  constructor(seed: number, private readonly chance = 0.05, private readonly qty = 20, private readonly only?: Outcome) {
+  constructor(
+    seed: number,
+    private readonly chance = 0.05,
+    private readonly qty = 20,
+    private readonly only?: Outcome,
+  ) {
     this.rng = new Rng(seed);
   }
 
@@ -125,6 +138,16 @@ export class RandomBuyer implements Strategy {
     const pick = this.rng.next() < 0.5 ? 0 : 1;
     const t = this.only ? view.tokens.find((x) => x.outcome === this.only)! : view.tokens[pick]!;
     if (!go || t.best_ask === null) return [];
-    return [{ token_id: t.token_id, outcome: t.outcome, side: 'buy', qty: this.qty, limit_px: t.best_ask, reason: 'random', numbers: { ask: t.best_ask } }];
+    return [
+      {
+        token_id: t.token_id,
+        outcome: t.outcome,
+        side: 'buy',
+        qty: this.qty,
+        limit_px: t.best_ask,
+        reason: 'random',
+        numbers: { ask: t.best_ask },
+      },
+    ];
   }
 }

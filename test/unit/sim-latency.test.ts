@@ -10,14 +10,21 @@ import { edgeStats, RandomBuyer, runSim, type SimRun } from './sim-harness.ts';
 const SIX_HOURS = 6 * 3_600_000;
 
 const run = (latencyMs: number): Promise<SimRun> =>
-  runSim({ seed: 1, durationMs: SIX_HOURS, strategy: new RandomBuyer(1), env: { POLYLAB_LATENCY_MS: String(latencyMs) }, sim: { windowMs: 300_000 } });
+  runSim({
+    seed: 1,
+    durationMs: SIX_HOURS,
+    strategy: new RandomBuyer(1),
+    env: { POLYLAB_LATENCY_MS: String(latencyMs) },
+    sim: { windowMs: 300_000 },
+  });
 
 describe('latency on sub-second books', () => {
   it('raising the latency never improves the average fill', async () => {
     const latencies = [0, 250, 500, 1_000, 2_000];
     const costs: number[] = [];
     for (const l of latencies) costs.push(edgeStats(await run(l)).costVsTruth);
-    for (let i = 1; i < costs.length; i++) expect(costs[i], `${latencies[i]} ms vs ${latencies[i - 1]} ms: ${costs.join(', ')}`).toBeGreaterThanOrEqual(costs[i - 1]!);
+    for (let i = 1; i < costs.length; i++)
+      expect(costs[i], `${latencies[i]} ms vs ${latencies[i - 1]} ms: ${costs.join(', ')}`).toBeGreaterThanOrEqual(costs[i - 1]!);
     // And it matters: two seconds cost over a cent a share more than none.
     expect(costs.at(-1)! - costs[0]!).toBeGreaterThan(0.01);
   }, 180_000);

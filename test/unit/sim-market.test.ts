@@ -71,13 +71,29 @@ describe('efficient books', () => {
     const sim = new SimFeed({ seed: 5, realism: { impactPerShare: 0.001, makerReactionMs: 500 } });
     const inputs = sim.events();
     let e = inputs.next().value as InputEvent;
-    while (!(e.event_type === 'book_delta' && e.token_id.endsWith('-up') && e.ts_unix_ms >= SIM_START_MS + 60_000)) e = inputs.next().value as InputEvent;
+    while (!(e.event_type === 'book_delta' && e.token_id.endsWith('-up') && e.ts_unix_ms >= SIM_START_MS + 60_000))
+      e = inputs.next().value as InputEvent;
     const marketId = e.market_id;
     const before = sim.makerBook(marketId)!;
     const [askPx, askSize] = before.asks[0]!;
     const mid0 = sim.truthUp(marketId)!;
     // Our taker buy of 30 Up at the touch, as the run loop reports it.
-    sim.observe({ event_type: 'paper_fill', fill_id: 'f1', intent_id: 'i1', market_id: marketId, token_id: e.token_id, outcome: 'Up', side: 'buy', qty: 30, fill_px: askPx, fee: 0, liquidity: 'taker', requested_qty: 30, levels_consumed: 1, ts_unix_ms: e.ts_unix_ms });
+    sim.observe({
+      event_type: 'paper_fill',
+      fill_id: 'f1',
+      intent_id: 'i1',
+      market_id: marketId,
+      token_id: e.token_id,
+      outcome: 'Up',
+      side: 'buy',
+      qty: 30,
+      fill_px: askPx,
+      fee: 0,
+      liquidity: 'taker',
+      requested_qty: 30,
+      levels_consumed: 1,
+      ts_unix_ms: e.ts_unix_ms,
+    });
     expect(sim.makerBook(marketId)!.asks[0]).toEqual([askPx, askSize - 30]);
     // The next step publishes it.
     let next = inputs.next().value as InputEvent;
@@ -91,7 +107,7 @@ describe('efficient books', () => {
     expect(Math.abs(mid0 - sim.truthUp(marketId)!)).toBeLessThan(0.2);
   });
 
-  it('keeps the engine\'s books equal to the makers\' through a run of taker fills', () => {
+  it("keeps the engine's books equal to the makers' through a run of taker fills", () => {
     const cfg = loadConfig({ POLYLAB_MODE: 'sim', POLYLAB_RISK_MAX_MARKET_FRACTION: '0.2', POLYLAB_RISK_COOLDOWN_MS: '0' });
     const engine = new Engine({ ...buildEngine(cfg, 'sim', 's', 9).params, strategy: new RandomBuyer(9, 0.3, 40) });
     const sim = new SimFeed({ seed: 9 });
@@ -123,19 +139,51 @@ describe('efficient books', () => {
 
 describe('the world', () => {
   it('is the same path whatever the strategy does: prints, oracle and outcomes do not depend on our fills', async () => {
-    const quiet = await runSim({ seed: 3, durationMs: 40 * 60_000, env: { POLYLAB_STRATEGY: 'fair-value', POLYLAB_EDGE_MIN: '0.5' }, keep: [] });
-    const busy = await runSim({ seed: 3, durationMs: 40 * 60_000, strategy: new RandomBuyer(3, 0.5, 50), env: { POLYLAB_RISK_MAX_MARKET_FRACTION: '0.5', POLYLAB_RISK_COOLDOWN_MS: '0' } });
+    const quiet = await runSim({
+      seed: 3,
+      durationMs: 40 * 60_000,
+      env: { POLYLAB_STRATEGY: 'fair-value', POLYLAB_EDGE_MIN: '0.5' },
+      keep: [],
+    });
+    const busy = await runSim({
+      seed: 3,
+      durationMs: 40 * 60_000,
+      strategy: new RandomBuyer(3, 0.5, 50),
+      env: { POLYLAB_RISK_MAX_MARKET_FRACTION: '0.5', POLYLAB_RISK_COOLDOWN_MS: '0' },
+    });
     expect(busy.fills.length).toBeGreaterThan(quiet.fills.length + 50);
     expect([...busy.winners]).toEqual([...quiet.winners]);
     // The venue and oracle streams of two feeds of one seed, one fed our fills and one not, are identical.
     const a = new SimFeed({ seed: 3 });
     const b = new SimFeed({ seed: 3 });
     const fed = take(a, 5 * 60_000, (e) => {
-      if (e.event_type === 'book_delta' && e.token_id.endsWith('-up')) a.observe({ event_type: 'paper_fill', fill_id: 'f', intent_id: 'i', market_id: e.market_id, token_id: e.token_id, outcome: 'Up', side: 'buy', qty: 25, fill_px: 0.5, fee: 0, liquidity: 'taker', requested_qty: 25, levels_consumed: 1, ts_unix_ms: e.ts_unix_ms });
+      if (e.event_type === 'book_delta' && e.token_id.endsWith('-up'))
+        a.observe({
+          event_type: 'paper_fill',
+          fill_id: 'f',
+          intent_id: 'i',
+          market_id: e.market_id,
+          token_id: e.token_id,
+          outcome: 'Up',
+          side: 'buy',
+          qty: 25,
+          fill_px: 0.5,
+          fee: 0,
+          liquidity: 'taker',
+          requested_qty: 25,
+          levels_consumed: 1,
+          ts_unix_ms: e.ts_unix_ms,
+        });
     });
     const plain = take(b, 5 * 60_000);
     // Books, and the simulated book feed's health (it counts book messages), follow our fills; nothing else may.
-    const world = (xs: InputEvent[]) => xs.filter((e) => e.event_type !== 'book_delta' && e.event_type !== 'book_snapshot' && !(e.event_type === 'venue_status' && e.source === SIM_BOOKS_SOURCE));
+    const world = (xs: InputEvent[]) =>
+      xs.filter(
+        (e) =>
+          e.event_type !== 'book_delta' &&
+          e.event_type !== 'book_snapshot' &&
+          !(e.event_type === 'venue_status' && e.source === SIM_BOOKS_SOURCE),
+      );
     expect(world(fed)).toEqual(world(plain));
     expect(fed).not.toEqual(plain);
   }, 60_000);
@@ -149,7 +197,11 @@ describe('the world', () => {
       }
       return total;
     };
-    for (const [mu, s, m, q, j] of [[0.001, 0.002, 3_000, 1 / 6_000, 0.001], [-0.0004, 0.0005, 600, 1 / 3_000, 0.003], [0, 0.001, 9_000, 1 / 6_000, 0.001]] as const) {
+    for (const [mu, s, m, q, j] of [
+      [0.001, 0.002, 3_000, 1 / 6_000, 0.001],
+      [-0.0004, 0.0005, 600, 1 / 3_000, 0.003],
+      [0, 0.001, 9_000, 1 / 6_000, 0.001],
+    ] as const) {
       expect(mixtureUp(mu, s, m, q, j)).toBeCloseTo(brute(mu, s, m, q, j), 9);
     }
   });
@@ -177,8 +229,8 @@ describe('the world', () => {
   });
 });
 
-describe('settlement by the market\'s rule', () => {
-  it('resolves every window from the sim\'s own oracle prints exactly as the rule reads them, not from the price a few seconds later', () => {
+describe("settlement by the market's rule", () => {
+  it("resolves every window from the sim's own oracle prints exactly as the rule reads them, not from the price a few seconds later", () => {
     const sim = new SimFeed({ seed: 11, windowMs: 300_000 });
     const prints: ReferencePrice[] = [];
     const markets = new Map<string, MarketInfo>();

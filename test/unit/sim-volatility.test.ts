@@ -33,21 +33,29 @@ function ratios(opts: SimOptions): { truth: number; ratios: number[] } {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('volatility estimate against the simulated truth', () => {
-  it.each([1, 7, 42])('seed %i, pure diffusion: every estimate after the first window is within ±15 % of the truth', (seed) => {
-    const { truth, ratios: r } = ratios({ seed, realism: { jumpPerStep: 0 } });
-    expect(truth).toBe(0.5);
-    expect(r.length).toBeGreaterThan(2_000);
-    expect(Math.min(...r)).toBeGreaterThan(0.85);
-    expect(Math.max(...r)).toBeLessThan(1.15);
-    expect(Math.abs(mean(r) - 1)).toBeLessThan(0.03);
-  }, 60_000);
+  it.each([1, 7, 42])(
+    'seed %i, pure diffusion: every estimate after the first window is within ±15 % of the truth',
+    (seed) => {
+      const { truth, ratios: r } = ratios({ seed, realism: { jumpPerStep: 0 } });
+      expect(truth).toBe(0.5);
+      expect(r.length).toBeGreaterThan(2_000);
+      expect(Math.min(...r)).toBeGreaterThan(0.85);
+      expect(Math.max(...r)).toBeLessThan(1.15);
+      expect(Math.abs(mean(r) - 1)).toBeLessThan(0.03);
+    },
+    60_000,
+  );
 
-  it.each([1, 7, 42])('seed %i, with jumps (the default efficient profile): unbiased, and within ±15 % at least 95 percent of the time', (seed) => {
-    // A jump of 0.1 % is a 10 bp return in one second: until it decays, an EWMA over minutes
-    // must show it, so the bound holds most of the time rather than at every instant.
-    const { truth, ratios: r } = ratios({ seed });
-    expect(truth).toBeGreaterThan(0.54);
-    expect(Math.abs(mean(r) - 1)).toBeLessThan(0.05);
-    expect(r.filter((x) => Math.abs(x - 1) <= 0.15).length / r.length).toBeGreaterThanOrEqual(0.95);
-  }, 60_000);
+  it.each([1, 7, 42])(
+    'seed %i, with jumps (the default efficient profile): unbiased, and within ±15 % at least 95 percent of the time',
+    (seed) => {
+      // A jump of 0.1 % is a 10 bp return in one second: until it decays, an EWMA over minutes
+      // must show it, so the bound holds most of the time rather than at every instant.
+      const { truth, ratios: r } = ratios({ seed });
+      expect(truth).toBeGreaterThan(0.54);
+      expect(Math.abs(mean(r) - 1)).toBeLessThan(0.05);
+      expect(r.filter((x) => Math.abs(x - 1) <= 0.15).length / r.length).toBeGreaterThanOrEqual(0.95);
+    },
+    60_000,
+  );
 });

@@ -9,15 +9,42 @@ import { createStrategy } from '../../src/strategy/strategies.ts';
 import type { MarketView, TokenView } from '../../src/strategy/types.ts';
 
 const MARKET: MarketInfo = {
-  market_id: 'm1', slug: 'btc-updown-15m-1', question: 'q', family: '15m', window_start_ms: 0, window_end_ms: 900_000,
-  tokens: [{ token_id: 'up', outcome: 'Up' }, { token_id: 'down', outcome: 'Down' }], tick_size: 0.01, min_size: 5,
-  fee: CRYPTO_FEES, resolution: { rule: 'end_gte_start', source: 'sim' }, price_to_beat: 64_000, price_to_beat_estimated: false,
+  market_id: 'm1',
+  slug: 'btc-updown-15m-1',
+  question: 'q',
+  family: '15m',
+  window_start_ms: 0,
+  window_end_ms: 900_000,
+  tokens: [
+    { token_id: 'up', outcome: 'Up' },
+    { token_id: 'down', outcome: 'Down' },
+  ],
+  tick_size: 0.01,
+  min_size: 5,
+  fee: CRYPTO_FEES,
+  resolution: { rule: 'end_gte_start', source: 'sim' },
+  price_to_beat: 64_000,
+  price_to_beat_estimated: false,
 };
 
 function view(up: Partial<TokenView>, down: Partial<TokenView> = {}, market: MarketInfo = MARKET): MarketView {
-  const base = (id: string, outcome: 'Up' | 'Down', fair: number): TokenView => ({ token_id: id, outcome, best_bid: null, best_ask: null, held_qty: 0, fair });
+  const base = (id: string, outcome: 'Up' | 'Down', fair: number): TokenView => ({
+    token_id: id,
+    outcome,
+    best_bid: null,
+    best_ask: null,
+    held_qty: 0,
+    fair,
+  });
   const u = { ...base('up', 'Up', 0.6), ...up };
-  return { ts_unix_ms: 100_000, market, time_left_ms: 800_000, spot: 64_100, vol_annual: 0.5, tokens: [u, { ...base('down', 'Down', 1 - u.fair), ...down }] };
+  return {
+    ts_unix_ms: 100_000,
+    market,
+    time_left_ms: 800_000,
+    spot: 64_100,
+    vol_annual: 0.5,
+    tokens: [u, { ...base('down', 'Down', 1 - u.fair), ...down }],
+  };
 }
 
 describe('FairValueStrategy', () => {
@@ -30,7 +57,15 @@ describe('FairValueStrategy', () => {
     expect(d).toMatchObject({ token_id: 'up', side: 'buy', qty: 20, limit_px: 0.5, reason: 'edge_above_min' });
     expect(d!.numbers.fee_per_share).toBeCloseTo(0.0175, 10);
     expect(d!.numbers.edge).toBeCloseTo(0.0825, 10);
-    expect(d!.numbers).toMatchObject({ fair: 0.6, ask: 0.5, edge_min: 0.03, spot: 64_100, price_to_beat: 64_000, time_left_ms: 800_000, vol_annual: 0.5 });
+    expect(d!.numbers).toMatchObject({
+      fair: 0.6,
+      ask: 0.5,
+      edge_min: 0.03,
+      spot: 64_100,
+      price_to_beat: 64_000,
+      time_left_ms: 800_000,
+      vol_annual: 0.5,
+    });
   });
 
   it('does not buy when the fee eats the edge', () => {
@@ -62,15 +97,26 @@ describe('FairValueStrategy', () => {
   });
 
   it('never proposes a sell larger than the holding, whatever the book and fair value', () => {
-    const px = fc.option(fc.integer({ min: 1, max: 99 }).map((c) => c / 100), { nil: null });
-    fc.assert(fc.property(fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }), px, px, fc.double({ min: 0, max: 1000, noNaN: true }), (fair, bid, ask, held) => {
-      for (const strat of [s, new DivergenceStrategy(0.05, 20)]) {
-        for (const d of strat.evaluate(view({ fair, best_bid: bid, best_ask: ask, held_qty: held }))) {
-          if (d.side === 'sell' && (d.qty > (d.token_id === 'up' ? held : 0) || d.qty <= 0)) return false;
-        }
-      }
-      return true;
-    }));
+    const px = fc.option(
+      fc.integer({ min: 1, max: 99 }).map((c) => c / 100),
+      { nil: null },
+    );
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-12, max: 1 - 1e-12, noNaN: true }),
+        px,
+        px,
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        (fair, bid, ask, held) => {
+          for (const strat of [s, new DivergenceStrategy(0.05, 20)]) {
+            for (const d of strat.evaluate(view({ fair, best_bid: bid, best_ask: ask, held_qty: held }))) {
+              if (d.side === 'sell' && (d.qty > (d.token_id === 'up' ? held : 0) || d.qty <= 0)) return false;
+            }
+          }
+          return true;
+        },
+      ),
+    );
   });
 
   it('computes the per-share fee from the market schedule', () => {

@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { VenueTrade } from '../../src/core/events.ts';
 import { RecentTrades, TradeFilter } from '../../src/pricing/tradeFilter.ts';
 
-const trade = (id: string, px: number, tsMs: number): VenueTrade => ({ event_type: 'venue_trade', venue: 'coinbase', symbol: 'BTC-USD', px, qty: 0.01, side: 'buy', trade_id: id, ts_exchange_ms: tsMs, ts_unix_ms: tsMs + 5 });
+const trade = (id: string, px: number, tsMs: number): VenueTrade => ({
+  event_type: 'venue_trade',
+  venue: 'coinbase',
+  symbol: 'BTC-USD',
+  px,
+  qty: 0.01,
+  side: 'buy',
+  trade_id: id,
+  ts_exchange_ms: tsMs,
+  ts_unix_ms: tsMs + 5,
+});
 
 describe('RecentTrades', () => {
   it('remembers the trades inside the window, up to its bound', () => {
@@ -22,10 +32,22 @@ describe('RecentTrades over many trades', () => {
   it('keeps exactly the window and the bound as it compacts', () => {
     const windowed = new RecentTrades(1_000);
     for (let i = 0; i < 300; i++) windowed.add(`t${i}`, i, i - 10);
-    expect([windowed.has('t299'), windowed.has('t289'), windowed.has('t288'), windowed.has('t0'), windowed.size]).toEqual([true, true, false, false, 11]);
+    expect([windowed.has('t299'), windowed.has('t289'), windowed.has('t288'), windowed.has('t0'), windowed.size]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      11,
+    ]);
     const bounded = new RecentTrades(3);
     for (let i = 0; i < 300; i++) bounded.add(`b${i}`, 1_000, 0);
-    expect([bounded.has('b299'), bounded.has('b297'), bounded.has('b296'), bounded.has('b0'), bounded.size]).toEqual([true, true, false, false, 3]);
+    expect([bounded.has('b299'), bounded.has('b297'), bounded.has('b296'), bounded.has('b0'), bounded.size]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      3,
+    ]);
   });
 });
 
@@ -83,7 +105,10 @@ describe('TradeFilter', () => {
     expect(f.check(trade('1', 999, 10_000), null)).toEqual({ reason: 'absurd_px', detail: 'px 999 outside [1000, 10000000]' });
     expect(f.check(trade('2', 80_000, 10_000), 64_000)).toEqual({ reason: 'absurd_px', detail: 'px 80000 is 25.0% from reference 64000' });
     expect(f.check(trade('3', 64_000, 10_000), 64_000)).toBeNull();
-    expect(f.check(trade('4', 64_000, 8_000), null)).toEqual({ reason: 'out_of_order', detail: 'exchange time 8000 is 2000 ms before the last accepted trade' });
+    expect(f.check(trade('4', 64_000, 8_000), null)).toEqual({
+      reason: 'out_of_order',
+      detail: 'exchange time 8000 is 2000 ms before the last accepted trade',
+    });
     expect(f.check(trade('3', 64_000, 10_000), null)).toEqual({ reason: 'duplicate', detail: 'trade_id 3 seen before' });
   });
 

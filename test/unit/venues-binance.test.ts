@@ -17,7 +17,17 @@ function tradesOf(r: ParseResult) {
   return r.trades;
 }
 
-const GOOD_EVENT = { e: 'trade', E: 1751132780369, s: 'BTCUSDT', t: 5052328858, p: '107407.88000000', q: '0.00024000', T: 1751132780368, m: true, M: true };
+const GOOD_EVENT = {
+  e: 'trade',
+  E: 1751132780369,
+  s: 'BTCUSDT',
+  t: 5052328858,
+  p: '107407.88000000',
+  q: '0.00024000',
+  T: 1751132780368,
+  m: true,
+  M: true,
+};
 const eventWith = (ev: Record<string, unknown>): string => JSON.stringify(ev);
 
 describe('binance adapter', () => {
@@ -53,12 +63,26 @@ describe('binance adapter', () => {
 
   it('uses the trade id t, not the old buyer/seller order ids, in the 2021 capture', () => {
     const [t] = tradesOf(parse(fixture('binance_trade.json'), 'ethusdt'));
-    expect(t).toMatchObject({ symbol: 'ETHUSDT', trade_id: '705291099', side: 'sell', px: 4149.74, qty: 0.4387, ts_exchange_ms: 1639351062243 });
+    expect(t).toMatchObject({
+      symbol: 'ETHUSDT',
+      trade_id: '705291099',
+      side: 'sell',
+      px: 4149.74,
+      qty: 0.4387,
+      ts_exchange_ms: 1639351062243,
+    });
   });
 
   it('maps aggTrade events with the aggregate id a and the trade time T', () => {
     const [agg] = tradesOf(parse(fixture('binance_aggTrade_2023.json'), 'ethusdt'));
-    expect(agg).toMatchObject({ symbol: 'ETHUSDT', trade_id: '226532', side: 'buy', px: 1632.46, qty: 0.34305, ts_exchange_ms: 1675759520847 });
+    expect(agg).toMatchObject({
+      symbol: 'ETHUSDT',
+      trade_id: '226532',
+      side: 'buy',
+      px: 1632.46,
+      qty: 0.34305,
+      ts_exchange_ms: 1675759520847,
+    });
     const [doc] = tradesOf(parse(fixture('binance_aggTrade_documented.json'), 'BNBBTC'));
     expect(doc).toMatchObject({ trade_id: '12345', side: 'sell', px: 0.001, qty: 100 });
     expect(tradesOf(parse(fixture('binance_aggTrade_combined.json'), 'nknusdt'))[0]?.side).toBe('buy');
@@ -78,8 +102,14 @@ describe('binance adapter', () => {
       subscription: true,
     });
     // The docs' error table shows the bare form as well.
-    expect(parse('{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}')).toMatchObject({ kind: 'error', subscription: true });
-    expect(parse(fixture('binance_serverShutdown_combined_documented.json'))).toEqual({ kind: 'control', detail: 'binance serverShutdown announced' });
+    expect(parse('{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}')).toMatchObject({
+      kind: 'error',
+      subscription: true,
+    });
+    expect(parse(fixture('binance_serverShutdown_combined_documented.json'))).toEqual({
+      kind: 'control',
+      detail: 'binance serverShutdown announced',
+    });
     expect(parse('{"e":"serverShutdown","E":1770123456789}').kind).toBe('control');
     for (const f of ['binance_bookTicker_combined.json', 'binance_bookTicker_documented.json', 'binanceus_bookTicker_combined.json']) {
       expect(parse(fixture(f)).kind, f).toBe('control');
@@ -118,12 +148,23 @@ describe('binance adapter', () => {
   });
 
   it('never throws on arbitrary strings or arbitrary JSON', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'), { numRuns: 300 });
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'), { numRuns: 100 });
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify({ stream: 'x', data: v })).kind === 'string'), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'),
+      { numRuns: 100 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify({ stream: 'x', data: v })).kind === 'string'),
+      { numRuns: 100 },
+    );
     const field = fc.constantFrom(...Object.keys(GOOD_EVENT));
     fc.assert(
-      fc.property(field, fc.jsonValue({ maxDepth: 4 }), (k, v) => ['trades', 'invalid', 'control'].includes(parse(eventWith({ ...GOOD_EVENT, [k]: v })).kind)),
+      fc.property(field, fc.jsonValue({ maxDepth: 4 }), (k, v) =>
+        ['trades', 'invalid', 'control'].includes(parse(eventWith({ ...GOOD_EVENT, [k]: v })).kind),
+      ),
       { numRuns: 100 },
     );
   });

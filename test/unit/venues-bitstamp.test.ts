@@ -12,7 +12,19 @@ describe('bitstamp adapter', () => {
   it('maps a captured trade exactly (type 0 = buy aggressor, microtimestamp to ms)', () => {
     expect(parseBitstamp(fixture('bitstamp_trade.json'), RECV, 'ethusd')).toEqual({
       kind: 'trades',
-      trades: [{ event_type: 'venue_trade', venue: 'bitstamp', symbol: 'ethusd', px: 3805.44, qty: 0.0792, side: 'buy', trade_id: '216000477', ts_exchange_ms: 1641343699596, ts_unix_ms: RECV }],
+      trades: [
+        {
+          event_type: 'venue_trade',
+          venue: 'bitstamp',
+          symbol: 'ethusd',
+          px: 3805.44,
+          qty: 0.0792,
+          side: 'buy',
+          trade_id: '216000477',
+          ts_exchange_ms: 1641343699596,
+          ts_unix_ms: RECV,
+        },
+      ],
     });
   });
 
@@ -24,12 +36,19 @@ describe('bitstamp adapter', () => {
   });
 
   it('acknowledges the captured subscription_succeeded for our channel only', () => {
-    expect(parseBitstamp(fixture('bitstamp_subscription_succeeded.json'), RECV, 'sgbeur')).toEqual({ kind: 'ack', detail: 'live_trades_sgbeur' });
+    expect(parseBitstamp(fixture('bitstamp_subscription_succeeded.json'), RECV, 'sgbeur')).toEqual({
+      kind: 'ack',
+      detail: 'live_trades_sgbeur',
+    });
     expect(parseBitstamp(fixture('bitstamp_subscription_succeeded.json'), RECV, 'btcusd').kind).toBe('control');
   });
 
   it('turns bts:request_reconnect into a control that asks for a reconnect', () => {
-    expect(parseBitstamp('{"event":"bts:request_reconnect","channel":"","data":""}', RECV, 'btcusd')).toEqual({ kind: 'control', detail: 'bts:request_reconnect', reconnect: true });
+    expect(parseBitstamp('{"event":"bts:request_reconnect","channel":"","data":""}', RECV, 'btcusd')).toEqual({
+      kind: 'control',
+      detail: 'bts:request_reconnect',
+      reconnect: true,
+    });
   });
 
   it('reads the heartbeat reply as a pong and sends heartbeats as its ping', () => {
@@ -38,8 +57,12 @@ describe('bitstamp adapter', () => {
   });
 
   it('surfaces a subscription error and reports other venue errors without refusing', () => {
-    expect(parseBitstamp('{"event":"bts:error","channel":"","data":{"code":null,"message":"Bad subscription string."}}', RECV, 'btcusd')).toEqual({ kind: 'error', message: 'Bad subscription string.', subscription: true });
-    expect(parseBitstamp('{"event":"bts:error","channel":"","data":{"code":4009,"message":"Incorrect JSON format."}}', RECV, 'btcusd')).toEqual({ kind: 'error', message: 'Incorrect JSON format. (code 4009)', subscription: false });
+    expect(
+      parseBitstamp('{"event":"bts:error","channel":"","data":{"code":null,"message":"Bad subscription string."}}', RECV, 'btcusd'),
+    ).toEqual({ kind: 'error', message: 'Bad subscription string.', subscription: true });
+    expect(
+      parseBitstamp('{"event":"bts:error","channel":"","data":{"code":4009,"message":"Incorrect JSON format."}}', RECV, 'btcusd'),
+    ).toEqual({ kind: 'error', message: 'Incorrect JSON format. (code 4009)', subscription: false });
   });
 
   it('subscribes with the captured request shape', () => {
@@ -86,11 +109,32 @@ describe('bitstamp adapter', () => {
   });
 
   it('never throws, whatever the frame', () => {
-    const data = fc.record({ id: fc.anything(), price: fc.anything(), amount: fc.anything(), type: fc.anything(), microtimestamp: fc.anything(), timestamp: fc.anything() });
-    const frames = fc.record({ event: fc.constantFrom('trade', 'bts:error', 'bts:heartbeat', 'bts:subscription_succeeded', 'bts:request_reconnect', 'x'), channel: fc.constantFrom('live_trades_btcusd', '', 'x'), data: fc.oneof(data, fc.anything()) });
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), frames.map((o) => JSON.stringify(o))), (frame) => {
-      const r = parseBitstamp(frame, RECV, 'btcusd');
-      if (r.kind === 'trades') for (const t of r.trades) VenueTradeSchema.parse(t);
-    }), { numRuns: 500 });
+    const data = fc.record({
+      id: fc.anything(),
+      price: fc.anything(),
+      amount: fc.anything(),
+      type: fc.anything(),
+      microtimestamp: fc.anything(),
+      timestamp: fc.anything(),
+    });
+    const frames = fc.record({
+      event: fc.constantFrom('trade', 'bts:error', 'bts:heartbeat', 'bts:subscription_succeeded', 'bts:request_reconnect', 'x'),
+      channel: fc.constantFrom('live_trades_btcusd', '', 'x'),
+      data: fc.oneof(data, fc.anything()),
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          frames.map((o) => JSON.stringify(o)),
+        ),
+        (frame) => {
+          const r = parseBitstamp(frame, RECV, 'btcusd');
+          if (r.kind === 'trades') for (const t of r.trades) VenueTradeSchema.parse(t);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -17,8 +17,19 @@ function tradesOf(r: ParseResult) {
   return r.trades;
 }
 
-const GOOD_ITEM = { T: 1672304486865, s: 'BTCUSDT', S: 'Buy', v: '0.001', p: '16578.50', L: 'PlusTick', i: '20f43950-d8dd-5b31-9112-a178eb6023af', BT: false, seq: 1783284617 };
-const frameWith = (...items: Array<Record<string, unknown>>): string => JSON.stringify({ topic: 'publicTrade.BTCUSDT', type: 'snapshot', ts: 1672304486868, data: items });
+const GOOD_ITEM = {
+  T: 1672304486865,
+  s: 'BTCUSDT',
+  S: 'Buy',
+  v: '0.001',
+  p: '16578.50',
+  L: 'PlusTick',
+  i: '20f43950-d8dd-5b31-9112-a178eb6023af',
+  BT: false,
+  seq: 1783284617,
+};
+const frameWith = (...items: Array<Record<string, unknown>>): string =>
+  JSON.stringify({ topic: 'publicTrade.BTCUSDT', type: 'snapshot', ts: 1672304486868, data: items });
 
 describe('bybit adapter', () => {
   it('subscribes to publicTrade of the configured symbol and pings with {"op":"ping"} every 20 s', () => {
@@ -68,7 +79,14 @@ describe('bybit adapter', () => {
 
   it('maps the BTCUSDC capture when that is the configured pair', () => {
     const [t] = tradesOf(parse(fixture('bybit_v5_spot_publicTrade_BTCUSDC.json'), 'BTCUSDC'));
-    expect(t).toMatchObject({ symbol: 'BTCUSDC', side: 'buy', trade_id: '2240000000041223438', px: 28528.98, qty: 0.00433, ts_exchange_ms: 1680688979998 });
+    expect(t).toMatchObject({
+      symbol: 'BTCUSDC',
+      side: 'buy',
+      trade_id: '2240000000041223438',
+      px: 28528.98,
+      qty: 0.00433,
+      ts_exchange_ms: 1680688979998,
+    });
   });
 
   it('classifies pongs, acks, refusals and other topics', () => {
@@ -76,13 +94,19 @@ describe('bybit adapter', () => {
     expect(parse(fixture('bybit_v5_pong_linear_documented.json'))).toEqual({ kind: 'pong' });
     expect(parse('{"req_id":"1","op":"pong","args":["1675418560633"],"conn_id":"cfcb4ocsvfriu23r3er0-1b"}')).toEqual({ kind: 'pong' });
     // Ack shape from bybit-docs wss-authentication.mdx ("How to Subscribe to Topics").
-    expect(parse('{"success":true,"ret_msg":"","conn_id":"2324d924-aa4d-45b0-a858-7b8be29ab52b","req_id":"10001","op":"subscribe"}')).toEqual({ kind: 'ack', detail: 'bybit subscribed' });
+    expect(
+      parse('{"success":true,"ret_msg":"","conn_id":"2324d924-aa4d-45b0-a858-7b8be29ab52b","req_id":"10001","op":"subscribe"}'),
+    ).toEqual({ kind: 'ack', detail: 'bybit subscribed' });
     expect(parse(fixture('bybit_v5_subscribe_failure_fixture.json'))).toEqual({
       kind: 'error',
       message: 'bybit subscribe failed: Invalid topic: invalid.topic.BTCUSDT',
       subscription: true,
     });
-    for (const f of ['bybit_v5_spot_orderbook1_snapshot.json', 'bybit_v5_spot_orderbook1_delta.json', 'bybit_v5_spot_tickers_documented.json']) {
+    for (const f of [
+      'bybit_v5_spot_orderbook1_snapshot.json',
+      'bybit_v5_spot_orderbook1_delta.json',
+      'bybit_v5_spot_tickers_documented.json',
+    ]) {
       expect(parse(fixture(f)).kind, f).toBe('control');
     }
   });
@@ -118,11 +142,19 @@ describe('bybit adapter', () => {
   });
 
   it('never throws on arbitrary strings or arbitrary JSON', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'), { numRuns: 300 });
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'),
+      { numRuns: 100 },
+    );
     const field = fc.constantFrom(...Object.keys(GOOD_ITEM));
     fc.assert(
-      fc.property(field, fc.jsonValue({ maxDepth: 4 }), (k, v) => ['trades', 'invalid'].includes(parse(frameWith({ ...GOOD_ITEM, [k]: v })).kind)),
+      fc.property(field, fc.jsonValue({ maxDepth: 4 }), (k, v) =>
+        ['trades', 'invalid'].includes(parse(frameWith({ ...GOOD_ITEM, [k]: v })).kind),
+      ),
       { numRuns: 100 },
     );
   });

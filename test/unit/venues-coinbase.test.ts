@@ -32,7 +32,14 @@ describe('coinbase adapter', () => {
     if (r.kind !== 'trades') return;
     const t = r.trades[0]!;
     expect(VenueTradeSchema.parse(t)).toEqual(t);
-    expect(t).toMatchObject({ venue: 'coinbase', symbol: 'BTC-USD', px: 64001.2, qty: 0.01, ts_exchange_ms: Date.UTC(2026, 1, 28, 12), ts_unix_ms: RECV });
+    expect(t).toMatchObject({
+      venue: 'coinbase',
+      symbol: 'BTC-USD',
+      px: 64001.2,
+      qty: 0.01,
+      ts_exchange_ms: Date.UTC(2026, 1, 28, 12),
+      ts_unix_ms: RECV,
+    });
     // The seed frame carries no side: reported as unknown, never guessed.
     expect(t.side).toBe('unknown');
     expect(r.seq).toBeUndefined();
@@ -41,8 +48,21 @@ describe('coinbase adapter', () => {
   it('maps a captured match through the scanner and the reference parser alike: maker side inverted to the aggressor, trade_id as sequence, microseconds truncated', () => {
     const r = bothPaths(fixture('coinbase_match.json'), 'SKL-USD');
     expect(r).toEqual({
-      kind: 'trades', seq: 1568268,
-      trades: [{ event_type: 'venue_trade', venue: 'coinbase', symbol: 'SKL-USD', px: 0.791, qty: 450, side: 'buy', trade_id: '1568268', ts_exchange_ms: Date.parse('2021-04-17T16:43:37.121Z'), ts_unix_ms: RECV }],
+      kind: 'trades',
+      seq: 1568268,
+      trades: [
+        {
+          event_type: 'venue_trade',
+          venue: 'coinbase',
+          symbol: 'SKL-USD',
+          px: 0.791,
+          qty: 450,
+          side: 'buy',
+          trade_id: '1568268',
+          ts_exchange_ms: Date.parse('2021-04-17T16:43:37.121Z'),
+          ts_unix_ms: RECV,
+        },
+      ],
     });
   });
 
@@ -52,23 +72,39 @@ describe('coinbase adapter', () => {
   });
 
   it('reads the heartbeat as control carrying last_trade_id for the gap check', () => {
-    expect(bothPaths(fixture('coinbase_exchange_heartbeat_documented.json'), 'BTC-USD', false)).toEqual({ kind: 'control', detail: 'heartbeat', seq: 20 });
+    expect(bothPaths(fixture('coinbase_exchange_heartbeat_documented.json'), 'BTC-USD', false)).toEqual({
+      kind: 'control',
+      detail: 'heartbeat',
+      seq: 20,
+    });
   });
 
   it('acknowledges only a subscriptions reply that lists matches for our product', () => {
-    expect(bothPaths(fixture('coinbase_exchange_subscriptions.json'), 'SKL-USD', false)).toEqual({ kind: 'ack', detail: 'matches SKL-USD' });
+    expect(bothPaths(fixture('coinbase_exchange_subscriptions.json'), 'SKL-USD', false)).toEqual({
+      kind: 'ack',
+      detail: 'matches SKL-USD',
+    });
     const other = parseCoinbase(fixture('coinbase_exchange_subscriptions.json'), RECV, 'BTC-USD');
     expect(other).toMatchObject({ kind: 'error', subscription: true });
   });
 
   it('surfaces a refused subscription with the venue reason', () => {
-    const r = parseCoinbase('{"type":"error","message":"Failed to subscribe","reason":"BTC-USDX is not a valid product"}', RECV, 'BTC-USDX');
+    const r = parseCoinbase(
+      '{"type":"error","message":"Failed to subscribe","reason":"BTC-USDX is not a valid product"}',
+      RECV,
+      'BTC-USDX',
+    );
     expect(r).toEqual({ kind: 'error', message: 'Failed to subscribe: BTC-USDX is not a valid product', subscription: true });
-    expect(parseCoinbase('{"type":"error","message":"ErrSlowConsume"}', RECV, 'BTC-USD')).toMatchObject({ kind: 'error', subscription: false });
+    expect(parseCoinbase('{"type":"error","message":"ErrSlowConsume"}', RECV, 'BTC-USD')).toMatchObject({
+      kind: 'error',
+      subscription: false,
+    });
   });
 
   it('subscribes to matches and heartbeat for the configured product', () => {
-    expect(coinbase.subscribe('BTC-USD').map((f) => JSON.parse(f))).toEqual([{ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['matches', 'heartbeat'] }]);
+    expect(coinbase.subscribe('BTC-USD').map((f) => JSON.parse(f))).toEqual([
+      { type: 'subscribe', product_ids: ['BTC-USD'], channels: ['matches', 'heartbeat'] },
+    ]);
     expect(coinbase.acksSubscription).toBe(true);
   });
 
@@ -97,10 +133,34 @@ describe('coinbase adapter', () => {
   });
 
   it('never throws, whatever the frame', () => {
-    const fields = fc.record({ type: fc.constantFrom('match', 'last_match', 'heartbeat', 'subscriptions', 'error', 'x'), price: fc.anything(), size: fc.anything(), time: fc.anything(), side: fc.anything(), trade_id: fc.anything(), product_id: fc.constantFrom('BTC-USD', 'ETH-USD', undefined), channels: fc.anything(), message: fc.anything(), last_trade_id: fc.anything() }, { requiredKeys: ['type'] });
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fields.map((o) => JSON.stringify(o))), (frame) => {
-      const r = parseCoinbase(frame, RECV, 'BTC-USD');
-      if (r.kind === 'trades') for (const t of r.trades) VenueTradeSchema.parse(t);
-    }), { numRuns: 500 });
+    const fields = fc.record(
+      {
+        type: fc.constantFrom('match', 'last_match', 'heartbeat', 'subscriptions', 'error', 'x'),
+        price: fc.anything(),
+        size: fc.anything(),
+        time: fc.anything(),
+        side: fc.anything(),
+        trade_id: fc.anything(),
+        product_id: fc.constantFrom('BTC-USD', 'ETH-USD', undefined),
+        channels: fc.anything(),
+        message: fc.anything(),
+        last_trade_id: fc.anything(),
+      },
+      { requiredKeys: ['type'] },
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fields.map((o) => JSON.stringify(o)),
+        ),
+        (frame) => {
+          const r = parseCoinbase(frame, RECV, 'BTC-USD');
+          if (r.kind === 'trades') for (const t of r.trades) VenueTradeSchema.parse(t);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -7,7 +7,10 @@ describe('venue field guards', () => {
   it('parses plain decimals to the same double as Number(), including past the exact fast path', () => {
     const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 20 });
     const decimal = fc.tuple(digits, fc.option(digits, { nil: undefined })).map(([i, f]) => (f === undefined ? i : `${i}.${f}`));
-    fc.assert(fc.property(decimal, (text) => Object.is(parseDecimal(text), Number(text))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(decimal, (text) => Object.is(parseDecimal(text), Number(text))),
+      { numRuns: 2000 },
+    );
     for (const text of ['107407.88000000', '0.00024000', '9007199254740993', '0.1', '30236']) expect(parseDecimal(text)).toBe(Number(text));
   });
 
@@ -21,12 +24,17 @@ describe('venue field guards', () => {
   it('parses digit-string timestamps and rejects anything past 2^53 or not all digits', () => {
     expect(parseCountString('1652459224818')).toBe(1652459224818);
     expect(parseCountString('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
-    for (const text of ['9007199254740993', '12345678901234567', '', '-1', '1.5', '1e12', ' 1']) expect(parseCountString(text), text).toBeNaN();
+    for (const text of ['9007199254740993', '12345678901234567', '', '-1', '1.5', '1e12', ' 1'])
+      expect(parseCountString(text), text).toBeNaN();
   });
 
   it('writes integer trade ids exactly as String() does, on both sides of 2^31', () => {
-    for (const n of [0, 7, 2_147_483_647, 2_147_483_648, 5_052_328_858, 100_000_000_000, Number.MAX_SAFE_INTEGER]) expect(integerString(n)).toBe(String(n));
-    fc.assert(fc.property(fc.maxSafeNat(), (n) => integerString(n) === String(n)), { numRuns: 2000 });
+    for (const n of [0, 7, 2_147_483_647, 2_147_483_648, 5_052_328_858, 100_000_000_000, Number.MAX_SAFE_INTEGER])
+      expect(integerString(n)).toBe(String(n));
+    fc.assert(
+      fc.property(fc.maxSafeNat(), (n) => integerString(n) === String(n)),
+      { numRuns: 2000 },
+    );
   });
 
   it('matches symbols case-insensitively and keeps no stale match when the configured symbol changes', () => {

@@ -22,21 +22,50 @@ const fractionDigits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLe
 
 describe('venue timestamp and decimal guards', () => {
   it('reads random RFC 3339 timestamps with 0–10 fraction digits exactly as Date.parse does', () => {
-    const date = fc.date({ min: new Date(Date.UTC(1960, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)), noInvalidDate: true });
-    fc.assert(fc.property(date, fractionDigits, (d, frac) => {
-      const text = d.toISOString().slice(0, 19) + (frac === '' ? '' : `.${frac}`) + 'Z';
-      expect(isoMs(text), text).toBe(referenceIsoMs(text));
-    }), { numRuns: 5000 });
+    const date = fc.date({
+      min: new Date(Date.UTC(1960, 0, 1)),
+      max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(date, fractionDigits, (d, frac) => {
+        const text = d.toISOString().slice(0, 19) + (frac === '' ? '' : `.${frac}`) + 'Z';
+        expect(isoMs(text), text).toBe(referenceIsoMs(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('agrees with Date.parse on every field combination, including out-of-range ones it leaves to the slow path', () => {
     // Fields drawn past their ranges (month 13, day 32, Feb 30, hour 24, second 60, year 1969…).
-    const text = fc.tuple(fc.integer({ min: 1900, max: 2100 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fractionDigits)
-      .map(([y, mo, d, h, mi, s, frac]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${frac === '' ? '' : `.${frac}`}Z`);
-    fc.assert(fc.property(text, (t) => {
-      expect(isoMs(t), t).toBe(referenceIsoMs(t));
-    }), { numRuns: 5000 });
-    for (const t of ['2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T23:59:60Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00Z', '2024-02-29T12:00:00.5Z']) {
+    const text = fc
+      .tuple(
+        fc.integer({ min: 1900, max: 2100 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        fractionDigits,
+      )
+      .map(
+        ([y, mo, d, h, mi, s, frac]) =>
+          `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${frac === '' ? '' : `.${frac}`}Z`,
+      );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(isoMs(t), t).toBe(referenceIsoMs(t));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of [
+      '2026-02-30T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T23:59:60Z',
+      '1969-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00Z',
+      '2024-02-29T12:00:00.5Z',
+    ]) {
       expect(isoMs(t), t).toBe(referenceIsoMs(t));
     }
   });
@@ -50,7 +79,17 @@ describe('venue timestamp and decimal guards', () => {
         expect(isoMs(t), t).toBe(referenceIsoMs(t));
       }
     }
-    for (const v of ['', base.slice(0, -1), `${base} `, '2026-09-25 17:48:26Z', '2026-09-25T17:48:26+00:00', '2026-09-25T17:48:26.Z', 1_695_628_106, null, undefined]) {
+    for (const v of [
+      '',
+      base.slice(0, -1),
+      `${base} `,
+      '2026-09-25 17:48:26Z',
+      '2026-09-25T17:48:26+00:00',
+      '2026-09-25T17:48:26.Z',
+      1_695_628_106,
+      null,
+      undefined,
+    ]) {
       expect(isoMs(v), String(v)).toBe(referenceIsoMs(v));
     }
     expect(isoMs(base)).toBe(Date.parse('2026-09-25T17:48:26.844Z'));
@@ -59,9 +98,13 @@ describe('venue timestamp and decimal guards', () => {
   it('reads decimal strings exactly as the regex + Number() did, and rejects what it rejected', () => {
     const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 18 });
     const decimal = fc.tuple(digits, fc.option(digits, { nil: undefined })).map(([i, f]) => (f === undefined ? i : `${i}.${f}`));
-    fc.assert(fc.property(fc.oneof(decimal, fc.string({ maxLength: 12 })), (text) => {
-      expect(decimalString(text), text).toBe(referenceDecimal(text));
-    }), { numRuns: 3000 });
-    for (const v of ['64001.2', '0.00044780', '-1.5', '1e5', ' 1', '.5', '5.', 'NaN', 64000, null]) expect(decimalString(v), String(v)).toBe(referenceDecimal(v));
+    fc.assert(
+      fc.property(fc.oneof(decimal, fc.string({ maxLength: 12 })), (text) => {
+        expect(decimalString(text), text).toBe(referenceDecimal(text));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const v of ['64001.2', '0.00044780', '-1.5', '1e5', ' 1', '.5', '5.', 'NaN', 64000, null])
+      expect(decimalString(v), String(v)).toBe(referenceDecimal(v));
   });
 });

@@ -17,8 +17,22 @@ describe('kraken adapter', () => {
     expect(parseKraken(raw.trim(), RECV, 'BTC/USD')).toStrictEqual(ref);
     expect(parseKraken(raw, RECV, 'BTC/USD')).toStrictEqual(ref);
     expect(ref).toEqual({
-      kind: 'trades', seqFirst: 109116693, seq: 109116693,
-      trades: [{ event_type: 'venue_trade', venue: 'kraken', symbol: 'BTC/USD', px: 83744.3, qty: 0.0004478, side: 'buy', trade_id: '109116693', ts_exchange_ms: Date.parse('2026-09-25T17:48:26.844Z'), ts_unix_ms: RECV }],
+      kind: 'trades',
+      seqFirst: 109116693,
+      seq: 109116693,
+      trades: [
+        {
+          event_type: 'venue_trade',
+          venue: 'kraken',
+          symbol: 'BTC/USD',
+          px: 83744.3,
+          qty: 0.0004478,
+          side: 'buy',
+          trade_id: '109116693',
+          ts_exchange_ms: Date.parse('2026-09-25T17:48:26.844Z'),
+          ts_unix_ms: RECV,
+        },
+      ],
     });
   });
 
@@ -30,7 +44,10 @@ describe('kraken adapter', () => {
   });
 
   it('ignores a snapshot of historical trades as control', () => {
-    expect(parseKraken(fixture('kraken_v2_trade_snapshot_documented.json'), RECV, 'MATIC/USD')).toEqual({ kind: 'control', detail: 'snapshot of 2 historical trades ignored' });
+    expect(parseKraken(fixture('kraken_v2_trade_snapshot_documented.json'), RECV, 'MATIC/USD')).toEqual({
+      kind: 'control',
+      detail: 'snapshot of 2 historical trades ignored',
+    });
   });
 
   it('acknowledges the captured subscribe reply for our symbol only', () => {
@@ -39,17 +56,29 @@ describe('kraken adapter', () => {
   });
 
   it('surfaces the captured subscription refusal with the venue message', () => {
-    expect(parseKraken(fixture('kraken_v2_subscribe_error.json'), RECV, 'XBT/USD')).toEqual({ kind: 'error', message: 'subscribe: Currency pair not supported XBT/USD', subscription: true });
+    expect(parseKraken(fixture('kraken_v2_subscribe_error.json'), RECV, 'XBT/USD')).toEqual({
+      kind: 'error',
+      message: 'subscribe: Currency pair not supported XBT/USD',
+      subscription: true,
+    });
   });
 
   it('handles heartbeat, status and pong as non-trade frames', () => {
     expect(parseKraken(fixture('kraken_v2_heartbeat.json'), RECV, 'BTC/USD')).toEqual({ kind: 'control', detail: 'heartbeat' });
     expect(parseKraken(fixture('kraken_v2_status.json'), RECV, 'BTC/USD')).toEqual({ kind: 'control', detail: 'status: system online' });
-    expect(parseKraken('{"method":"pong","req_id":1,"time_in":"2026-09-25T17:48:24.745996Z","time_out":"2026-09-25T17:48:24.746032Z"}', RECV, 'BTC/USD')).toEqual({ kind: 'pong' });
+    expect(
+      parseKraken(
+        '{"method":"pong","req_id":1,"time_in":"2026-09-25T17:48:24.745996Z","time_out":"2026-09-25T17:48:24.746032Z"}',
+        RECV,
+        'BTC/USD',
+      ),
+    ).toEqual({ kind: 'pong' });
   });
 
   it('subscribes to trades without a snapshot', () => {
-    expect(kraken.subscribe('BTC/USD').map((f) => JSON.parse(f))).toEqual([{ method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD'], snapshot: false } }]);
+    expect(kraken.subscribe('BTC/USD').map((f) => JSON.parse(f))).toEqual([
+      { method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD'], snapshot: false } },
+    ]);
   });
 
   const trade = JSON.parse(fixture('kraken_v2_trade.json')) as { data: Record<string, unknown>[] };
@@ -76,11 +105,36 @@ describe('kraken adapter', () => {
   });
 
   it('never throws, whatever the frame', () => {
-    const item = fc.record({ symbol: fc.constantFrom('BTC/USD', 'X'), side: fc.anything(), price: fc.anything(), qty: fc.anything(), trade_id: fc.anything(), timestamp: fc.anything() });
-    const frames = fc.record({ channel: fc.constantFrom('trade', 'heartbeat', 'status', 'x'), type: fc.constantFrom('update', 'snapshot', 'x'), data: fc.oneof(fc.array(item), fc.anything()), method: fc.constantFrom(undefined, 'subscribe', 'pong'), success: fc.anything(), result: fc.anything(), error: fc.anything() });
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), frames.map((o) => JSON.stringify(o))), (frame) => {
-      const r = parseKraken(frame, RECV, 'BTC/USD');
-      if (r.kind === 'trades') for (const t of r.trades) VenueTradeSchema.parse(t);
-    }), { numRuns: 500 });
+    const item = fc.record({
+      symbol: fc.constantFrom('BTC/USD', 'X'),
+      side: fc.anything(),
+      price: fc.anything(),
+      qty: fc.anything(),
+      trade_id: fc.anything(),
+      timestamp: fc.anything(),
+    });
+    const frames = fc.record({
+      channel: fc.constantFrom('trade', 'heartbeat', 'status', 'x'),
+      type: fc.constantFrom('update', 'snapshot', 'x'),
+      data: fc.oneof(fc.array(item), fc.anything()),
+      method: fc.constantFrom(undefined, 'subscribe', 'pong'),
+      success: fc.anything(),
+      result: fc.anything(),
+      error: fc.anything(),
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          frames.map((o) => JSON.stringify(o)),
+        ),
+        (frame) => {
+          const r = parseKraken(frame, RECV, 'BTC/USD');
+          if (r.kind === 'trades') for (const t of r.trades) VenueTradeSchema.parse(t);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -18,11 +18,14 @@ function tradesOf(r: ParseResult) {
 }
 
 const GOOD_ITEM = { instId: 'BTC-USDT', tradeId: '338476307', px: '30236', sz: '0.0002', side: 'buy', ts: '1652459224818' };
-const frameWith = (item: Record<string, unknown>): string => JSON.stringify({ arg: { channel: 'trades', instId: 'BTC-USDT' }, data: [item] });
+const frameWith = (item: Record<string, unknown>): string =>
+  JSON.stringify({ arg: { channel: 'trades', instId: 'BTC-USDT' }, data: [item] });
 
 describe('okx adapter', () => {
   it('subscribes to the trades channel of the configured instrument and pings with bare text', () => {
-    expect(okx.subscribe('BTC-USDT').map((f) => JSON.parse(f))).toEqual([{ op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT' }] }]);
+    expect(okx.subscribe('BTC-USDT').map((f) => JSON.parse(f))).toEqual([
+      { op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT' }] },
+    ]);
     expect(okx.ping?.frame()).toBe('ping');
     expect(okx.ping?.intervalMs).toBeLessThan(30_000);
     expect(okx.acksSubscription).toBe(true);
@@ -49,7 +52,14 @@ describe('okx adapter', () => {
 
   it('keeps the taker side, the fill time and the string id from the documented frame (count ignored)', () => {
     const [t] = tradesOf(parse(fixture('okx_trades_documented.json'), 'BTC-USD'));
-    expect(t).toMatchObject({ symbol: 'BTC-USD', side: 'buy', trade_id: '130639474', px: 42219.9, qty: 0.12060306, ts_exchange_ms: 1630048897897 });
+    expect(t).toMatchObject({
+      symbol: 'BTC-USD',
+      side: 'buy',
+      trade_id: '130639474',
+      px: 42219.9,
+      qty: 0.12060306,
+      ts_exchange_ms: 1630048897897,
+    });
   });
 
   it('maps every trade of a multi-trade frame, in order, with sell sides kept as sell', () => {
@@ -73,7 +83,9 @@ describe('okx adapter', () => {
       message: 'okx error 60012: Invalid request: {"op": "subscribe"}',
       subscription: true,
     });
-    expect(parse('{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade.","connId":"a4d3ae55"}').kind).toBe('control');
+    expect(
+      parse('{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade.","connId":"a4d3ae55"}').kind,
+    ).toBe('control');
     expect(parse('{"event":"unsubscribe","arg":{"channel":"trades","instId":"BTC-USDT"},"connId":"a4d3ae55"}').kind).toBe('control');
   });
 
@@ -114,18 +126,28 @@ describe('okx adapter', () => {
   });
 
   it('never throws on arbitrary strings or arbitrary JSON', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'), { numRuns: 300 });
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => typeof parse(s).kind === 'string'),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => typeof parse(JSON.stringify(v)).kind === 'string'),
+      { numRuns: 100 },
+    );
     // Arbitrary values in every field of an otherwise good trade: trades or invalid, never a throw.
     const field = fc.constantFrom(...Object.keys(GOOD_ITEM));
     fc.assert(
-      fc.property(field, fc.jsonValue({ maxDepth: 4 }), (k, v) => ['trades', 'invalid'].includes(parse(frameWith({ ...GOOD_ITEM, [k]: v })).kind)),
+      fc.property(field, fc.jsonValue({ maxDepth: 4 }), (k, v) =>
+        ['trades', 'invalid'].includes(parse(frameWith({ ...GOOD_ITEM, [k]: v })).kind),
+      ),
       { numRuns: 100 },
     );
   });
 
   it('reads any plain decimal price and size as exactly the number it spells', () => {
-    const decimal = fc.tuple(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 8 })).map(([m, k]) => (m / 10 ** k).toFixed(k));
+    const decimal = fc
+      .tuple(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 8 }))
+      .map(([m, k]) => (m / 10 ** k).toFixed(k));
     fc.assert(
       fc.property(decimal, decimal, (px, sz) => {
         const [t] = tradesOf(parse(frameWith({ ...GOOD_ITEM, px, sz })));

@@ -102,12 +102,17 @@ describe('EwmaVolatility', () => {
   });
 
   it('never reports below the floor and always a finite number', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 60_000 })), { maxLength: 50 }), (steps) => {
-      const v = new EwmaVolatility(30_000, 0.15);
-      let t = 0;
-      for (const [px, dt] of steps) v.update(px, (t += dt));
-      return Number.isFinite(v.annual()) && v.annual() >= 0.15;
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 60_000 })), { maxLength: 50 }),
+        (steps) => {
+          const v = new EwmaVolatility(30_000, 0.15);
+          let t = 0;
+          for (const [px, dt] of steps) v.update(px, (t += dt));
+          return Number.isFinite(v.annual()) && v.annual() >= 0.15;
+        },
+      ),
+    );
   });
 
   it('refuses a non-positive half-life', () => {

@@ -75,9 +75,23 @@ describe('dashboard model', () => {
   it('shows the kill switch for the rest of its UTC day and the stand-down until the next median', () => {
     const m = new DashboardModel();
     const day = Date.UTC(2026, 0, 1);
-    m.apply({ event_type: 'risk_reject', reason: 'daily_loss_limit', market_id: 'm', intent_id: 'i1', numbers: { day_pnl: -600 }, ts_unix_ms: day + 3_600_000 });
+    m.apply({
+      event_type: 'risk_reject',
+      reason: 'daily_loss_limit',
+      market_id: 'm',
+      intent_id: 'i1',
+      numbers: { day_pnl: -600 },
+      ts_unix_ms: day + 3_600_000,
+    });
     expect(m.killSwitchActive()).toBe(true);
-    m.apply({ event_type: 'risk_reject', reason: 'no_reference_price', market_id: null, intent_id: null, numbers: {}, ts_unix_ms: day + 3_700_000 });
+    m.apply({
+      event_type: 'risk_reject',
+      reason: 'no_reference_price',
+      market_id: null,
+      intent_id: null,
+      numbers: {},
+      ts_unix_ms: day + 3_700_000,
+    });
     expect(m.risk.standDownSinceMs).toBe(day + 3_700_000);
     m.apply({ event_type: 'btc_median', px_median: 64_000, px_spread_bps: 1, venue_count: 4, ts_unix_ms: day + 3_800_000 });
     expect(m.risk.standDownSinceMs).toBeNull();

@@ -17,10 +17,11 @@ describe('wsGuard', () => {
 
   it('knows loopback names and addresses', () => {
     for (const h of ['localhost', 'app.localhost', '127.0.0.1', '127.9.9.9', '::1', '[::1]']) expect(isLoopbackHost(h)).toBe(true);
-    for (const h of ['0.0.0.0', '10.0.0.1', '192.168.1.2', 'localhost.evil.example', '::', 'example.com']) expect(isLoopbackHost(h)).toBe(false);
+    for (const h of ['0.0.0.0', '10.0.0.1', '192.168.1.2', 'localhost.evil.example', '::', 'example.com'])
+      expect(isLoopbackHost(h)).toBe(false);
   });
 
-  it('accepts IP literals, loopback names, the bound host and allowed origins\' hosts; refuses other names (rebinding)', () => {
+  it("accepts IP literals, loopback names, the bound host and allowed origins' hosts; refuses other names (rebinding)", () => {
     for (const host of ['127.0.0.1:8080', '192.168.1.5:8080', '[::1]:8080', 'localhost:8080', 'lab.example.com']) {
       expect(checkRequest({ host }, policy)).toBeNull();
     }

@@ -3,7 +3,14 @@
  * dark theme, and a line series that only ever moves forward in time (the library
  * refuses an update older than the last point; a new run starts over with `set`).
  */
-import { createChart, LineSeries, type IChartApi, type ISeriesApi, type LineSeriesPartialOptions, type UTCTimestamp } from 'lightweight-charts';
+import {
+  createChart,
+  LineSeries,
+  type IChartApi,
+  type ISeriesApi,
+  type LineSeriesPartialOptions,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 
 export const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324'];
 

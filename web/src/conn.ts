@@ -36,7 +36,10 @@ export class LabConnection {
   private lastFrameMs = 0;
   private readonly pinger: number;
 
-  constructor(private readonly url: string, private readonly h: ConnHandlers) {
+  constructor(
+    private readonly url: string,
+    private readonly h: ConnHandlers,
+  ) {
     this.pinger = window.setInterval(() => this.keepAlive(), PING_MS / 3);
     this.open();
   }

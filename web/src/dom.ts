@@ -4,14 +4,21 @@
  * cells whose text changed.
  */
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
   return e;
 }
 
-export interface Cell { text: string; cls?: string }
+export interface Cell {
+  text: string;
+  cls?: string;
+}
 export type Row = Array<string | Cell>;
 
 /** A table with a fixed header whose body is redrawn from rows (at most `maxRows`). */
@@ -20,7 +27,12 @@ export class Table {
   private readonly body: HTMLTableSectionElement;
   private readonly empty: string;
 
-  constructor(headers: string[], readonly maxRows: number, empty = 'nothing yet', cls = '') {
+  constructor(
+    headers: string[],
+    readonly maxRows: number,
+    empty = 'nothing yet',
+    cls = '',
+  ) {
     this.root = el('table', { class: `tbl ${cls}`.trim() });
     const head = el('thead');
     const tr = el('tr');
@@ -43,7 +55,7 @@ export class Table {
         const td = tr.cells[j] ?? tr.insertCell();
         const c = cells[j]!;
         const text = typeof c === 'string' ? c : c.text;
-        const cls = typeof c === 'string' ? '' : c.cls ?? '';
+        const cls = typeof c === 'string' ? '' : (c.cls ?? '');
         if (td.textContent !== text) td.textContent = text;
         if (td.className !== cls) td.className = cls;
         // The "nothing yet" row spans the table; a real row must not inherit that span.

@@ -80,9 +80,10 @@ function renderBanner(): void {
   if (open) return;
   const wait = status.retryAtMs === null ? 0 : Math.max(0, Math.ceil((status.retryAtMs - Date.now()) / 1000));
   const why = status.lastClose ? ` (${status.lastClose})` : '';
-  banner.textContent = status.state === 'waiting'
-    ? `Disconnected from the lab${why}. Reconnecting in ${wait} s (attempt ${status.attempt})… The figures below are as of the disconnection.`
-    : `Connecting to the lab${why}…`;
+  banner.textContent =
+    status.state === 'waiting'
+      ? `Disconnected from the lab${why}. Reconnecting in ${wait} s (attempt ${status.attempt})… The figures below are as of the disconnection.`
+      : `Connecting to the lab${why}…`;
 }
 
 function frame(now: number): void {
@@ -111,4 +112,7 @@ new LabConnection(wsUrl, {
 });
 requestAnimationFrame(frame);
 const trust = new TrustPanel(body('trust'));
-pollTrust((d) => trust.render(d), (why) => trust.error(why));
+pollTrust(
+  (d) => trust.render(d),
+  (why) => trust.error(why),
+);

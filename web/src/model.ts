@@ -19,10 +19,25 @@ export interface SourceRow extends Omit<FeedHealth, 'event_type'> {
   msgs_per_s: number | null;
 }
 
-export interface TokenBook { outcome: 'Up' | 'Down'; bid: number | null; ask: number | null; bid_depth: number | null; ask_depth: number | null }
-export interface MarketRow { info: MarketInfo; books: Map<string, TokenBook> }
-export interface FillRow { fill: PaperFill; latency_ms: number | null }
-export interface Point { t: number; v: number }
+export interface TokenBook {
+  outcome: 'Up' | 'Down';
+  bid: number | null;
+  ask: number | null;
+  bid_depth: number | null;
+  ask_depth: number | null;
+}
+export interface MarketRow {
+  info: MarketInfo;
+  books: Map<string, TokenBook>;
+}
+export interface FillRow {
+  fill: PaperFill;
+  latency_ms: number | null;
+}
+export interface Point {
+  t: number;
+  v: number;
+}
 
 export interface ChartFeed {
   /** Set when every series must be drawn again from the arrays below (new run, snapshot). */
@@ -78,7 +93,14 @@ export class DashboardModel {
     this.markets.clear();
     for (const m of s.markets) {
       const books = new Map<string, TokenBook>();
-      for (const q of m.quotes) books.set(q.token_id, { outcome: q.outcome, bid: q.best_bid, ask: q.best_ask, bid_depth: q.bid_depth ?? null, ask_depth: q.ask_depth ?? null });
+      for (const q of m.quotes)
+        books.set(q.token_id, {
+          outcome: q.outcome,
+          bid: q.best_bid,
+          ask: q.best_ask,
+          bid_depth: q.bid_depth ?? null,
+          ask_depth: q.ask_depth ?? null,
+        });
       this.markets.set(m.market.market_id, { info: m.market, books });
       this.name(m.market);
     }
@@ -111,32 +133,65 @@ export class DashboardModel {
   apply(e: OutputEvent): void {
     if (this.nowMs === null || e.ts_unix_ms > this.nowMs) this.nowMs = e.ts_unix_ms;
     switch (e.event_type) {
-      case 'run_started': this.onRunStarted(e); break;
+      case 'run_started':
+        this.onRunStarted(e);
+        break;
       case 'run_stopped':
-        if (this.run?.run_id === e.run_id) this.run = { ...this.run, stopped_ms: e.ts_unix_ms, fills: e.fills, rejects: e.rejects, settlements: e.settlements };
+        if (this.run?.run_id === e.run_id)
+          this.run = { ...this.run, stopped_ms: e.ts_unix_ms, fills: e.fills, rejects: e.rejects, settlements: e.settlements };
         this.dirty.add('header');
         break;
-      case 'btc_median': this.onMedian(e); break;
-      case 'feed_health': this.onFeed(e); break;
-      case 'market_discovered': this.onMarket(e.market); break;
-      case 'quote': this.onQuote(e); break;
-      case 'paper_intent': this.onIntent(e.intent_id, e.ts_unix_ms); break;
-      case 'paper_fill': this.onFill(e); break;
-      case 'risk_reject': this.onReject(e); break;
+      case 'btc_median':
+        this.onMedian(e);
+        break;
+      case 'feed_health':
+        this.onFeed(e);
+        break;
+      case 'market_discovered':
+        this.onMarket(e.market);
+        break;
+      case 'quote':
+        this.onQuote(e);
+        break;
+      case 'paper_intent':
+        this.onIntent(e.intent_id, e.ts_unix_ms);
+        break;
+      case 'paper_fill':
+        this.onFill(e);
+        break;
+      case 'risk_reject':
+        this.onReject(e);
+        break;
       case 'position':
         if (e.qty > 0) this.positions.set(e.token_id, e);
         else this.positions.delete(e.token_id);
         this.dirty.add('pnl');
         break;
-      case 'settlement': this.onSettlement(e); break;
-      case 'pnl': this.onPnl(e); break;
-      default: break;
+      case 'settlement':
+        this.onSettlement(e);
+        break;
+      case 'pnl':
+        this.onPnl(e);
+        break;
+      default:
+        break;
     }
   }
 
   private onRunStarted(e: OutputOfRun): void {
     this.load(emptySnapshot(e), e.ts_unix_ms);
-    this.run = { run_id: e.run_id, mode: e.mode, seed: e.seed, strategy: e.strategy, started_ms: e.ts_unix_ms, stopped_ms: null, fills: 0, rejects: 0, settlements: 0, current: true };
+    this.run = {
+      run_id: e.run_id,
+      mode: e.mode,
+      seed: e.seed,
+      strategy: e.strategy,
+      started_ms: e.ts_unix_ms,
+      stopped_ms: null,
+      fills: 0,
+      rejects: 0,
+      settlements: 0,
+      current: true,
+    };
   }
 
   private onMedian(e: BtcMedian): void {
@@ -150,7 +205,7 @@ export class DashboardModel {
   private onFeed(e: FeedHealth): void {
     const prev = this.sources.get(e.source);
     const dt = prev ? e.ts_unix_ms - prev.ts_unix_ms : 0;
-    const rate = prev && dt > 0 && e.messages >= prev.messages ? ((e.messages - prev.messages) * 1000) / dt : prev?.msgs_per_s ?? null;
+    const rate = prev && dt > 0 && e.messages >= prev.messages ? ((e.messages - prev.messages) * 1000) / dt : (prev?.msgs_per_s ?? null);
     const { event_type: _t, ...rest } = e;
     this.sources.set(e.source, { ...rest, msgs_per_s: rate });
     this.dirty.add('feed');
@@ -280,8 +335,25 @@ type OutputOfRun = Extract<OutputEvent, { event_type: 'run_started' }>;
 /** What a new run starts from: nothing but its own identity. */
 function emptySnapshot(e: OutputOfRun): WsSnapshot {
   return {
-    mode: e.mode, run: null, markets: [], positions: [], recent_fills: [], pnl: null, recent_rejects: [], rejects_by_reason: {},
-    feed_health: { mode: e.mode, sources: [], venues_contributing: 0, reference: { live: false, px_median: null, px_spread_bps: null, venue_count: 0, age_ms: null }, polymarket_state: null, books_live: 0, books: [], ts_unix_ms: e.ts_unix_ms, warnings: [] },
+    mode: e.mode,
+    run: null,
+    markets: [],
+    positions: [],
+    recent_fills: [],
+    pnl: null,
+    recent_rejects: [],
+    rejects_by_reason: {},
+    feed_health: {
+      mode: e.mode,
+      sources: [],
+      venues_contributing: 0,
+      reference: { live: false, px_median: null, px_spread_bps: null, venue_count: 0, age_ms: null },
+      polymarket_state: null,
+      books_live: 0,
+      books: [],
+      ts_unix_ms: e.ts_unix_ms,
+      warnings: [],
+    },
     history: { last_median: null, median: [], equity: [], rejects: [], settlements: [], intent_ms: {} },
   };
 }

@@ -37,7 +37,17 @@ export interface WsLevelChange {
 }
 
 export type ClobMessage =
-  | { kind: 'book'; market: string; assetId: string; bids: Level[]; asks: Level[]; tsMs: number; hash: string | null; tickSize: number | null; dropped?: true }
+  | {
+      kind: 'book';
+      market: string;
+      assetId: string;
+      bids: Level[];
+      asks: Level[];
+      tsMs: number;
+      hash: string | null;
+      tickSize: number | null;
+      dropped?: true;
+    }
   | { kind: 'price_change'; market: string; tsMs: number; changes: WsLevelChange[] }
   | { kind: 'tick_size_change'; market: string; assetId: string; oldTick: number; newTick: number; tsMs: number }
   | { kind: 'last_trade_price'; market: string; assetId: string; px: number; size: number; side: 'buy' | 'sell'; tsMs: number }
@@ -191,18 +201,56 @@ function one(o: Obj): ClobMessage {
       // An optional tick size that is not a price in (0, 1) is dropped, not the book.
       const tick = o.tick_size === undefined ? null : +String(o.tick_size);
       const tickOk = tick === null || (tick > 0 && tick < 1);
-      const msg: ClobMessage = { kind: 'book', market: str(o, 'market'), assetId: str(o, 'asset_id'), bids: levels(o.bids, 'bids'), asks: levels(o.asks, 'asks'), tsMs: tsOf(o), hash: optStr(o, 'hash'), tickSize: tickOk ? tick : null };
+      const msg: ClobMessage = {
+        kind: 'book',
+        market: str(o, 'market'),
+        assetId: str(o, 'asset_id'),
+        bids: levels(o.bids, 'bids'),
+        asks: levels(o.asks, 'asks'),
+        tsMs: tsOf(o),
+        hash: optStr(o, 'hash'),
+        tickSize: tickOk ? tick : null,
+      };
       if (!tickOk) msg.dropped = true;
       return msg;
     }
     case 'tick_size_change':
-      return { kind: 'tick_size_change', market: str(o, 'market'), assetId: str(o, 'asset_id'), oldTick: price(o, 'old_tick_size'), newTick: price(o, 'new_tick_size'), tsMs: tsOf(o) };
+      return {
+        kind: 'tick_size_change',
+        market: str(o, 'market'),
+        assetId: str(o, 'asset_id'),
+        oldTick: price(o, 'old_tick_size'),
+        newTick: price(o, 'new_tick_size'),
+        tsMs: tsOf(o),
+      };
     case 'last_trade_price':
-      return { kind: 'last_trade_price', market: str(o, 'market'), assetId: str(o, 'asset_id'), px: price(o, 'price'), size: num(o, 'size'), side: side(o) === 'bid' ? 'buy' : 'sell', tsMs: tsOf(o) };
+      return {
+        kind: 'last_trade_price',
+        market: str(o, 'market'),
+        assetId: str(o, 'asset_id'),
+        px: price(o, 'price'),
+        size: num(o, 'size'),
+        side: side(o) === 'bid' ? 'buy' : 'sell',
+        tsMs: tsOf(o),
+      };
     case 'best_bid_ask':
-      return { kind: 'best_bid_ask', market: str(o, 'market'), assetId: str(o, 'asset_id'), bestBid: best(o, 'best_bid') ?? fail('missing best_bid'), bestAsk: best(o, 'best_ask') ?? fail('missing best_ask'), tsMs: tsOf(o) };
+      return {
+        kind: 'best_bid_ask',
+        market: str(o, 'market'),
+        assetId: str(o, 'asset_id'),
+        bestBid: best(o, 'best_bid') ?? fail('missing best_bid'),
+        bestAsk: best(o, 'best_ask') ?? fail('missing best_ask'),
+        tsMs: tsOf(o),
+      };
     case 'market_resolved':
-      return { kind: 'market_resolved', market: str(o, 'market'), assetIds: stringList(o, 'assets_ids'), winningAssetId: str(o, 'winning_asset_id'), winningOutcome: str(o, 'winning_outcome'), tsMs: tsOf(o) };
+      return {
+        kind: 'market_resolved',
+        market: str(o, 'market'),
+        assetIds: stringList(o, 'assets_ids'),
+        winningAssetId: str(o, 'winning_asset_id'),
+        winningOutcome: str(o, 'winning_outcome'),
+        tsMs: tsOf(o),
+      };
     case 'new_market':
       return { kind: 'new_market', market: str(o, 'market'), assetIds: stringList(o, 'assets_ids'), tsMs: tsOf(o) };
     default:

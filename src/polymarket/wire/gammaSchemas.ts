@@ -16,7 +16,14 @@ import { z } from 'zod';
 
 /** A number, or a string holding a plain decimal number ("0.07", "1", "1e-3"). */
 export const NumberLike = z
-  .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/).transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)
+      .transform(Number),
+  ])
   .pipe(z.number().finite());
 
 /** A JSON array of strings encoded inside a JSON string (`"[\"Up\", \"Down\"]"`). */

@@ -41,11 +41,17 @@ export const RTDS_CHAINLINK_SUBSCRIBE = JSON.stringify({
  */
 export const RTDS_BINANCE_SUBSCRIBE = JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: 'crypto_prices', type: 'update' }] });
 
-export const TWAP_TOPICS: Readonly<Record<TwapLookback, string>> = Object.freeze({ 30: 'crypto_prices_twap_thirty', 60: 'crypto_prices_twap_sixty' });
+export const TWAP_TOPICS: Readonly<Record<TwapLookback, string>> = Object.freeze({
+  30: 'crypto_prices_twap_thirty',
+  60: 'crypto_prices_twap_sixty',
+});
 
 /** Subscribe frame for one Chainlink TWAP topic, BTC/USD (same filter form as the spot topic). */
 export function twapSubscribeFrame(lookbackS: TwapLookback): string {
-  return JSON.stringify({ action: 'subscribe', subscriptions: [{ topic: TWAP_TOPICS[lookbackS], type: '*', filters: JSON.stringify({ symbol: 'btc/usd' }) }] });
+  return JSON.stringify({
+    action: 'subscribe',
+    subscriptions: [{ topic: TWAP_TOPICS[lookbackS], type: '*', filters: JSON.stringify({ symbol: 'btc/usd' }) }],
+  });
 }
 
 interface TopicSpec {
@@ -62,7 +68,13 @@ const TOPICS: Readonly<Record<string, TopicSpec>> = Object.freeze({
   crypto_prices_twap_sixty: { symbol: 'btc/usd', source: 'chainlink_twap60', outSymbol: 'BTC/USD', windowS: 60 },
 });
 
-const numeric = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]);
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 const Point = z.object({
   timestamp: z.number().int().nonnegative(),
   value: numeric.optional(),
@@ -103,7 +115,8 @@ function priceOf(p: z.infer<typeof Point>): number | null {
 /** Pure: one RTDS text frame + receive time → reference prices (oldest first). */
 export function parseRtdsFrame(text: string, recvMs: number): RtdsParse {
   const t = text.trim();
-  if (/topic not found/i.test(t)) return { kind: 'topic_not_found', topics: Object.values(TWAP_TOPICS).filter((n) => t.includes(n)), text: t.slice(0, 200) };
+  if (/topic not found/i.test(t))
+    return { kind: 'topic_not_found', topics: Object.values(TWAP_TOPICS).filter((n) => t.includes(n)), text: t.slice(0, 200) };
   if (!t.startsWith('{')) return { kind: 'text', text: t };
   let raw: unknown;
   try {
@@ -120,10 +133,18 @@ export function parseRtdsFrame(text: string, recvMs: number): RtdsParse {
   const points = 'data' in m.payload ? m.payload.data : [m.payload];
   const prices: ReferencePrice[] = [];
   for (const p of points) {
-    if (spec.windowS !== undefined && p.window_s !== undefined && p.window_s !== spec.windowS) return { kind: 'invalid', reason: `${m.topic}: window_s ${p.window_s} is not ${spec.windowS}` };
+    if (spec.windowS !== undefined && p.window_s !== undefined && p.window_s !== spec.windowS)
+      return { kind: 'invalid', reason: `${m.topic}: window_s ${p.window_s} is not ${spec.windowS}` };
     const px = priceOf(p);
     if (px === null) return { kind: 'invalid', reason: `${m.topic}: no usable value` };
-    prices.push({ event_type: 'reference_price', source: spec.source, symbol: spec.outSymbol, px, ts_exchange_ms: p.timestamp, ts_unix_ms: recvMs });
+    prices.push({
+      event_type: 'reference_price',
+      source: spec.source,
+      symbol: spec.outSymbol,
+      px,
+      ts_exchange_ms: p.timestamp,
+      ts_unix_ms: recvMs,
+    });
   }
   return { kind: 'prices', prices: prices.sort((a, b) => a.ts_exchange_ms - b.ts_exchange_ms) };
 }

@@ -18,8 +18,14 @@ interface TokenBook {
 }
 
 /** The fixture book: bids 0.50 / 0.49, asks 0.51 / 0.52. */
-export const FIXTURE_BIDS: Levels = [[0.5, 200], [0.49, 350]];
-export const FIXTURE_ASKS: Levels = [[0.51, 150], [0.52, 250]];
+export const FIXTURE_BIDS: Levels = [
+  [0.5, 200],
+  [0.49, 350],
+];
+export const FIXTURE_ASKS: Levels = [
+  [0.51, 150],
+  [0.52, 250],
+];
 
 const px = (p: number) => p.toFixed(2);
 const sz = (s: number) => s.toFixed(1);
@@ -35,7 +41,12 @@ export class FakeBooks {
   private readonly books = new Map<string, TokenBook>();
 
   add(market: string, token: string, bids: Levels = FIXTURE_BIDS, asks: Levels = FIXTURE_ASKS): void {
-    this.books.set(token, { market, bids: new Map(bids.map(([p, s]) => [p, s])), asks: new Map(asks.map(([p, s]) => [p, s])), flip: false });
+    this.books.set(token, {
+      market,
+      bids: new Map(bids.map(([p, s]) => [p, s])),
+      asks: new Map(asks.map(([p, s]) => [p, s])),
+      flip: false,
+    });
   }
 
   has(token: string): boolean {
@@ -67,13 +78,29 @@ export class FakeBooks {
   /** Market-channel `book` message. */
   snapshot(token: string, nowMs: number): Record<string, unknown> {
     const b = this.books.get(token)!;
-    return { event_type: 'book', market: b.market, asset_id: token, bids: sorted(b.bids, 'bid').reverse(), asks: sorted(b.asks, 'ask').reverse(), timestamp: String(nowMs), hash: `0x${nowMs.toString(16)}` };
+    return {
+      event_type: 'book',
+      market: b.market,
+      asset_id: token,
+      bids: sorted(b.bids, 'bid').reverse(),
+      asks: sorted(b.asks, 'ask').reverse(),
+      timestamp: String(nowMs),
+      hash: `0x${nowMs.toString(16)}`,
+    };
   }
 
   /** CLOB REST `GET /book?token_id=` body. */
   restBody(token: string, nowMs: number): Record<string, unknown> {
     const b = this.books.get(token)!;
-    return { market: b.market, asset_id: token, timestamp: String(nowMs), bids: sorted(b.bids, 'bid').reverse(), asks: sorted(b.asks, 'ask').reverse(), tick_size: '0.01', min_order_size: '5' };
+    return {
+      market: b.market,
+      asset_id: token,
+      timestamp: String(nowMs),
+      bids: sorted(b.bids, 'bid').reverse(),
+      asks: sorted(b.asks, 'ask').reverse(),
+      tick_size: '0.01',
+      min_order_size: '5',
+    };
   }
 
   /**
@@ -90,11 +117,21 @@ export class FakeBooks {
       const bid = best(b.bids, 'bid');
       const ask = best(b.asks, 'ask');
       const touch = { best_bid: bid === null ? '0' : px(bid), best_ask: ask === null ? '1' : px(ask) };
-      for (const [side, level, book] of [['BUY', bid, b.bids], ['SELL', ask, b.asks]] as const) {
+      for (const [side, level, book] of [
+        ['BUY', bid, b.bids],
+        ['SELL', ask, b.asks],
+      ] as const) {
         if (level === null) continue;
         const size = book.get(level)! + (b.flip ? 1 : -1);
         book.set(level, size);
-        changes.push({ asset_id: token, price: px(level), side, size: sz(size), hash: `0x${nowMs.toString(16)}${changes.length}`, ...touch });
+        changes.push({
+          asset_id: token,
+          price: px(level),
+          side,
+          size: sz(size),
+          hash: `0x${nowMs.toString(16)}${changes.length}`,
+          ...touch,
+        });
       }
     }
     return changes.length === 0 ? null : { event_type: 'price_change', market, price_changes: changes, timestamp: String(nowMs) };

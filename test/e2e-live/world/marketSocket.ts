@@ -42,7 +42,11 @@ export async function startMarketSocket(books: FakeBooks): Promise<MarketSocket>
     const known = m.assets_ids.filter((a) => books.has(a));
     for (const a of known) set.add(a);
     // The channel answers a subscription with one array of `book` messages.
-    if (known.length > 0) send(sock, known.map((a) => books.snapshot(a, Date.now())));
+    if (known.length > 0)
+      send(
+        sock,
+        known.map((a) => books.snapshot(a, Date.now())),
+      );
   };
   const ws = await fakeWsServer((sock, text) => {
     if (!subs.has(sock)) sock.on('close', () => subs.delete(sock));
@@ -68,7 +72,16 @@ export async function startMarketSocket(books: FakeBooks): Promise<MarketSocket>
       for (const [sock, set] of subs) if (set.has(token)) send(sock, [books.snapshot(token, Date.now())]);
     },
     resolve: (market, tokens, winner, outcome) => {
-      const msg = { event_type: 'market_resolved', id: '1031769', market, assets_ids: tokens, winning_asset_id: winner, winning_outcome: outcome, timestamp: String(Date.now()), tags: ['crypto'] };
+      const msg = {
+        event_type: 'market_resolved',
+        id: '1031769',
+        market,
+        assets_ids: tokens,
+        winning_asset_id: winner,
+        winning_outcome: outcome,
+        timestamp: String(Date.now()),
+        tags: ['crypto'],
+      };
       for (const [sock, set] of subs) if (tokens.some((t) => set.has(t))) send(sock, msg);
     },
     close: async () => {

@@ -11,7 +11,8 @@ import type { WebSocket } from 'ws';
 import { fakeWsServer, type FakeWs } from '../../integration/fakes/polymarket.ts';
 import { frameViolation } from '../readOnly.ts';
 
-const fx = (name: string) => JSON.parse(readFileSync(`test/fixtures/polymarket/${name}`, 'utf8')) as { payload: Record<string, unknown> } & Record<string, unknown>;
+const fx = (name: string) =>
+  JSON.parse(readFileSync(`test/fixtures/polymarket/${name}`, 'utf8')) as { payload: Record<string, unknown> } & Record<string, unknown>;
 
 /** The price each topic prints. */
 export interface RtdsLevels {
@@ -65,10 +66,12 @@ export async function startRtds(levels: RtdsLevels): Promise<RtdsFake> {
   });
   const pump = setInterval(() => {
     const now = Date.now();
-    for (const [sock, set] of subs) for (const topic of set) if (sock.readyState === sock.OPEN) sock.send(update(topic, levels[topic], now));
+    for (const [sock, set] of subs)
+      for (const topic of set) if (sock.readyState === sock.OPEN) sock.send(update(topic, levels[topic], now));
   }, 1_000);
   return {
-    ws, levels,
+    ws,
+    levels,
     topics: () => [...new Set([...subs.values()].flatMap((s) => [...s]))].sort(),
     close: async () => {
       clearInterval(pump);

@@ -44,14 +44,21 @@ export const SPOT = 64_000;
 /** Venue offsets from SPOT: the median of six is SPOT exactly. */
 const VENUE_OFFSETS: Record<VenueName, number> = { coinbase: -1.5, kraken: -0.5, bitstamp: 0.5, okx: 1.5, bybit: -2.5, binance: 2.5 };
 /** Each topic of the data socket prints its own level. */
-export const RTDS_LEVELS: RtdsLevels = { crypto_prices_chainlink: 64_001.25, crypto_prices_twap_thirty: 64_010.5, crypto_prices_twap_sixty: 64_020.25, crypto_prices: 64_005 };
+export const RTDS_LEVELS: RtdsLevels = {
+  crypto_prices_chainlink: 64_001.25,
+  crypto_prices_twap_thirty: 64_010.5,
+  crypto_prices_twap_sixty: 64_020.25,
+  crypto_prices: 64_005,
+};
 const TRADE_MS = 150;
 
 const twap = JSON.parse(readFileSync('test/fixtures/polymarket/gamma_market_btc_updown_5m_twap30.json', 'utf8')) as Json;
 const resolvedFixture = readFileSync('test/fixtures/polymarket/clob_market_closed_resolved_tokens_winner.json', 'utf8');
 
 function eventFor(spec: WindowSpec): Json {
-  const market: Json = spec.twap30 ? { resolutionSource: twap.resolutionSource, cryptoMarketConfig: twap.cryptoMarketConfig, feeSchedule: twap.feeSchedule } : {};
+  const market: Json = spec.twap30
+    ? { resolutionSource: twap.resolutionSource, cryptoMarketConfig: twap.cryptoMarketConfig, feeSchedule: twap.feeSchedule }
+    : {};
   const event: Json = spec.priceToBeat !== undefined ? { eventMetadata: { priceToBeat: spec.priceToBeat } } : {};
   return gammaEvent(spec.family, spec.startMs, { market, event });
 }
@@ -118,12 +125,25 @@ export async function startWorld(windows: readonly WindowSpec[]): Promise<World>
 
   const timers: NodeJS.Timeout[] = [];
   const env: Record<string, string> = {
-    POLYLAB_VENUES: VENUES.join(','), POLYLAB_MARKETS: [...new Set(windows.map((w) => w.family))].join(','),
-    POLYLAB_GAMMA_URL: gamma.url, POLYLAB_CLOB_URL: rest.url, POLYLAB_CLOB_WS_URL: clob.ws.url, POLYLAB_RTDS_URL: rtds.ws.url,
+    POLYLAB_VENUES: VENUES.join(','),
+    POLYLAB_MARKETS: [...new Set(windows.map((w) => w.family))].join(','),
+    POLYLAB_GAMMA_URL: gamma.url,
+    POLYLAB_CLOB_URL: rest.url,
+    POLYLAB_CLOB_WS_URL: clob.ws.url,
+    POLYLAB_RTDS_URL: rtds.ws.url,
   };
   for (const v of venueList) env[`POLYLAB_${v.venue.toUpperCase()}_WS_URL`] = v.url;
   return {
-    env, venues, gamma, clob, rest, rtds, books, guard, markets, tradesSent,
+    env,
+    venues,
+    gamma,
+    clob,
+    rest,
+    rtds,
+    books,
+    guard,
+    markets,
+    tradesSent,
     setBook: (token, bids, asks) => {
       books.set(token, bids, asks);
       rest.books.set(token, books.restBody(token, Date.now()));
@@ -131,13 +151,26 @@ export async function startWorld(windows: readonly WindowSpec[]): Promise<World>
     },
     resolveAt: (m, outcome, atMs) => {
       const winner = outcome === 'Up' ? m.up : m.down;
-      timers.push(setTimeout(() => {
-        const body = JSON.parse(resolvedFixture) as Json;
-        Object.assign(body, { condition_id: m.conditionId, market_slug: m.slug, question: `Bitcoin Up or Down ${m.slug}`, closed: true });
-        body.tokens = [{ token_id: m.up, outcome: 'Up', price: outcome === 'Up' ? 1 : 0, winner: outcome === 'Up' }, { token_id: m.down, outcome: 'Down', price: outcome === 'Down' ? 1 : 0, winner: outcome === 'Down' }];
-        rest.markets.set(m.conditionId, body);
-        clob.resolve(m.conditionId, [m.up, m.down], winner, outcome);
-      }, Math.max(0, atMs - Date.now())));
+      timers.push(
+        setTimeout(
+          () => {
+            const body = JSON.parse(resolvedFixture) as Json;
+            Object.assign(body, {
+              condition_id: m.conditionId,
+              market_slug: m.slug,
+              question: `Bitcoin Up or Down ${m.slug}`,
+              closed: true,
+            });
+            body.tokens = [
+              { token_id: m.up, outcome: 'Up', price: outcome === 'Up' ? 1 : 0, winner: outcome === 'Up' },
+              { token_id: m.down, outcome: 'Down', price: outcome === 'Down' ? 1 : 0, winner: outcome === 'Down' },
+            ];
+            rest.markets.set(m.conditionId, body);
+            clob.resolve(m.conditionId, [m.up, m.down], winner, outcome);
+          },
+          Math.max(0, atMs - Date.now()),
+        ),
+      );
     },
     close: async () => {
       clearInterval(trades);

@@ -14,7 +14,8 @@ export interface RefusingServer {
 }
 
 /** Binance's documented restricted-location answer (HTTP 451), as a public report quotes it. */
-export const BINANCE_451_BODY = '{"code":0,"msg":"Service unavailable from a restricted location according to \'b. Eligibility\' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error."}';
+export const BINANCE_451_BODY =
+  '{"code":0,"msg":"Service unavailable from a restricted location according to \'b. Eligibility\' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error."}';
 
 /** Every WebSocket upgrade is answered with `status` and `body`, as a geo-blocking venue does. */
 export async function refusingWsServer(status: number, body: string): Promise<RefusingServer> {
@@ -22,7 +23,9 @@ export async function refusingWsServer(status: number, body: string): Promise<Re
   const srv: RefusingServer = { url: '', refused: 0, close: () => closeServer(http) };
   http.on('upgrade', (_req, socket) => {
     srv.refused += 1;
-    socket.end(`HTTP/1.1 ${status} Unavailable For Legal Reasons\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} Unavailable For Legal Reasons\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   srv.url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws`;
@@ -63,7 +66,12 @@ export async function endlessBodyServer(): Promise<EndlessServer> {
     pump();
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, sent: () => sent, abandoned: () => abandoned, close: () => closeServer(http) };
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    sent: () => sent,
+    abandoned: () => abandoned,
+    close: () => closeServer(http),
+  };
 }
 
 function closeServer(http: Server): Promise<void> {

@@ -3,7 +3,11 @@ import type { VenueFeedTuning } from '../../../src/venues/venueFeed.ts';
 
 /** Production defaults are seconds; these keep each scenario well under a second. */
 export const FAST: Partial<VenueFeedTuning> = {
-  staleAfterMs: 600, ackTimeoutMs: 1_500, connectTimeoutMs: 1_000, statusIntervalMs: 100, pingIntervalMs: 100,
+  staleAfterMs: 600,
+  ackTimeoutMs: 1_500,
+  connectTimeoutMs: 1_000,
+  statusIntervalMs: 100,
+  pingIntervalMs: 100,
   backoff: { initialMs: 30, maxMs: 250, factor: 2, jitter: 0.2 },
 };
 

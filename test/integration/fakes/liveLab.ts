@@ -25,7 +25,9 @@ export interface LiveFakes {
 export async function startLiveFakes(): Promise<LiveFakes> {
   const venues: FakeVenue[] = await Promise.all((['coinbase', 'kraken', 'okx'] as const).map((v) => startFakeVenue(v)));
   let id = 1;
-  const trades = setInterval(() => { for (const v of venues) v.sendTrade({ px: 64_000 + (id % 7), id: id++ }); }, 100);
+  const trades = setInterval(() => {
+    for (const v of venues) v.sendTrade({ px: 64_000 + (id % 7), id: id++ });
+  }, 100);
   const gamma = new FakeGamma();
   await gamma.start();
   const [cur, next] = currentAndNextStarts('15m', Date.now());
@@ -44,10 +46,20 @@ export async function startLiveFakes(): Promise<LiveFakes> {
   });
   const rest = await fakeClobRest();
   return {
-    venues, gamma, clobWs, currentStartMs: cur!,
+    venues,
+    gamma,
+    clobWs,
+    currentStartMs: cur!,
     env: {
-      POLYLAB_VENUES: 'coinbase,kraken,okx', POLYLAB_COINBASE_WS_URL: venues[0]!.url, POLYLAB_KRAKEN_WS_URL: venues[1]!.url, POLYLAB_OKX_WS_URL: venues[2]!.url,
-      POLYLAB_GAMMA_URL: gamma.url, POLYLAB_MARKETS: '15m', POLYLAB_CLOB_WS_URL: clobWs.url, POLYLAB_CLOB_URL: rest.url, POLYLAB_RTDS_URL: rtds.url,
+      POLYLAB_VENUES: 'coinbase,kraken,okx',
+      POLYLAB_COINBASE_WS_URL: venues[0]!.url,
+      POLYLAB_KRAKEN_WS_URL: venues[1]!.url,
+      POLYLAB_OKX_WS_URL: venues[2]!.url,
+      POLYLAB_GAMMA_URL: gamma.url,
+      POLYLAB_MARKETS: '15m',
+      POLYLAB_CLOB_WS_URL: clobWs.url,
+      POLYLAB_CLOB_URL: rest.url,
+      POLYLAB_RTDS_URL: rtds.url,
     },
     close: async () => {
       clearInterval(trades);

@@ -38,11 +38,22 @@ export async function fakeWsServer(onMessage?: (ws: WebSocket, text: string, ind
   const connections: WebSocket[] = [];
   let refuseCount = 0;
   const fake: FakeWs = {
-    url: '', received, connections, refused: 0, refuseAll: null, httpRequests: [],
-    refuseNext: (n) => { refuseCount = n; },
-    broadcast: (text) => { for (const c of fake.open()) c.send(text); },
+    url: '',
+    received,
+    connections,
+    refused: 0,
+    refuseAll: null,
+    httpRequests: [],
+    refuseNext: (n) => {
+      refuseCount = n;
+    },
+    broadcast: (text) => {
+      for (const c of fake.open()) c.send(text);
+    },
     sendTo: (i, text) => connections[i]?.send(text),
-    dropAll: () => { for (const c of fake.open()) c.terminate(); },
+    dropAll: () => {
+      for (const c of fake.open()) c.terminate();
+    },
     open: () => connections.filter((c) => c.readyState === c.OPEN),
     close: async () => {
       for (const c of wss.clients) c.terminate();
@@ -136,8 +147,16 @@ export async function fakeClobRest(): Promise<FakeRest> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, methods, seen, books, markets,
-    rateLimitNext: (n, s = 0) => { limited = n; retryAfter = s; },
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    methods,
+    seen,
+    books,
+    markets,
+    rateLimitNext: (n, s = 0) => {
+      limited = n;
+      retryAfter = s;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

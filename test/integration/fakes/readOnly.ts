@@ -46,7 +46,9 @@ export async function tripwire(): Promise<Tripwire> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
-    httpUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, hits,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    hits,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -56,7 +58,12 @@ export async function tripwire(): Promise<Tripwire> {
 
 /** Every network endpoint of the lab pointed at `url`s of the tripwire. */
 export function allEndpointsAt(t: Tripwire): Record<string, string> {
-  const env: Record<string, string> = { POLYLAB_GAMMA_URL: t.httpUrl, POLYLAB_CLOB_URL: t.httpUrl, POLYLAB_CLOB_WS_URL: t.wsUrl, POLYLAB_RTDS_URL: t.wsUrl };
+  const env: Record<string, string> = {
+    POLYLAB_GAMMA_URL: t.httpUrl,
+    POLYLAB_CLOB_URL: t.httpUrl,
+    POLYLAB_CLOB_WS_URL: t.wsUrl,
+    POLYLAB_RTDS_URL: t.wsUrl,
+  };
   for (const v of ['COINBASE', 'KRAKEN', 'BITSTAMP', 'OKX', 'BYBIT', 'BINANCE']) env[`POLYLAB_${v}_WS_URL`] = t.wsUrl;
   return env;
 }

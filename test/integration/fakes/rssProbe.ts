@@ -13,7 +13,9 @@ await new GammaClient({ baseUrl: baseUrl!, nowMs: Date.now, bodyMaxBytes: 1_024 
 gc?.();
 const baseline = process.memoryUsage().rss;
 let peak = baseline;
-const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 2);
+const sampler = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+}, 2);
 const client = new GammaClient({ baseUrl: baseUrl!, nowMs: Date.now, timeoutMs: 30_000, bodyMaxBytes: Number(capText) });
 const kinds: string[] = [];
 for (let i = 0; i < Number(readsText); i++) {

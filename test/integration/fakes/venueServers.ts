@@ -42,7 +42,10 @@ export class FakeVenue {
   private readonly wss = new WebSocketServer({ noServer: true });
   url = '';
 
-  constructor(readonly venue: VenueName, private readonly opts: FakeVenueOptions = {}) {
+  constructor(
+    readonly venue: VenueName,
+    private readonly opts: FakeVenueOptions = {},
+  ) {
     this.protocol = PROTOCOLS[venue];
     this.reject = opts.reject ?? false;
     // A plain HTTP request is recorded and refused: this server only speaks WebSocket.
@@ -54,7 +57,9 @@ export class FakeVenue {
       this.httpRequests.push({ method: req.method ?? '', url: req.url ?? '' });
       const refuse = this.refuseUpgrades;
       if (refuse) {
-        socket.end(`HTTP/1.1 ${refuse.status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(refuse.body)}\r\nConnection: close\r\n\r\n${refuse.body}`);
+        socket.end(
+          `HTTP/1.1 ${refuse.status} Refused\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(refuse.body)}\r\nConnection: close\r\n\r\n${refuse.body}`,
+        );
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req.url ?? '/'));
@@ -101,7 +106,9 @@ export class FakeVenue {
         conn.topics = reply.subscribe;
         conn.subscribed = true;
       }
-      const send = () => { for (const f of reply.frames) if (ws.readyState === ws.OPEN) ws.send(f); };
+      const send = () => {
+        for (const f of reply.frames) if (ws.readyState === ws.OPEN) ws.send(f);
+      };
       if (this.opts.replyDelayMs) setTimeout(send, this.opts.replyDelayMs);
       else send();
     });

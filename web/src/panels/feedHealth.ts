@@ -7,7 +7,11 @@ const POLYMARKET = /^(polymarket|clob|gamma|rtds)/;
 
 export class FeedHealthPanel {
   private readonly stats = new Stats(['median', 'spread', 'venues in median', 'Polymarket']);
-  private readonly table = new Table(['source', 'state', 'reason', 'last msg', 'msg/s', 'trades', 'errors', 'rejected', 'reconn.'], 24, 'no feed has reported yet');
+  private readonly table = new Table(
+    ['source', 'state', 'reason', 'last msg', 'msg/s', 'trades', 'errors', 'rejected', 'reconn.'],
+    24,
+    'no feed has reported yet',
+  );
 
   constructor(body: HTMLElement) {
     body.append(this.stats.root, this.table.root);
@@ -21,19 +25,25 @@ export class FeedHealthPanel {
     const contributing = med && m.risk.standDownSinceMs === null ? med.venue_count : 0;
     this.stats.set('venues in median', `${contributing} / ${venues.length}`, contributing === 0 ? 'bad' : '');
     const poly = [...m.sources.values()].filter((s) => POLYMARKET.test(s.source));
-    const worst = poly.find((s) => s.state === 'down') ?? poly.find((s) => s.state === 'stale') ?? poly.find((s) => s.state === 'connecting') ?? poly[0];
+    const worst =
+      poly.find((s) => s.state === 'down') ??
+      poly.find((s) => s.state === 'stale') ??
+      poly.find((s) => s.state === 'connecting') ??
+      poly[0];
     this.stats.set('Polymarket', worst?.state ?? dash, worst ? `st-${worst.state}` : '');
     const rows = [...venues.sort((a, b) => a.source.localeCompare(b.source)), ...poly.sort((a, b) => a.source.localeCompare(b.source))];
-    this.table.render(rows.map((s) => [
-      s.source,
-      { text: s.state, cls: `st-${s.state}` },
-      { text: s.reason ?? s.last_error ?? '', cls: 'wrap' },
-      span(s.last_message_age_ms),
-      rate(s.msgs_per_s),
-      String(s.trades),
-      { text: String(s.parse_errors), cls: s.parse_errors > 0 ? 'warn' : '' },
-      String(s.rejected),
-      { text: String(s.reconnects), cls: s.reconnects > 0 ? 'warn' : '' },
-    ]));
+    this.table.render(
+      rows.map((s) => [
+        s.source,
+        { text: s.state, cls: `st-${s.state}` },
+        { text: s.reason ?? s.last_error ?? '', cls: 'wrap' },
+        span(s.last_message_age_ms),
+        rate(s.msgs_per_s),
+        String(s.trades),
+        { text: String(s.parse_errors), cls: s.parse_errors > 0 ? 'warn' : '' },
+        String(s.rejected),
+        { text: String(s.reconnects), cls: s.reconnects > 0 ? 'warn' : '' },
+      ]),
+    );
   }
 }

@@ -16,8 +16,24 @@ const depth = (b: TokenBook | undefined) => (b ? `${qty(b.bid_depth)} / ${qty(b.
 
 export class MarketsPanel {
   private readonly table = new Table(
-    ['family', 'market', 'window (UTC)', 'ends in', 'price to beat', 'Up bid / ask', 'Up depth', 'Down bid / ask', 'Down depth', 'fair Up', 'mid Up', 'fair − mid'],
-    LIMITS.markets, 'no market discovered yet', 'markets');
+    [
+      'family',
+      'market',
+      'window (UTC)',
+      'ends in',
+      'price to beat',
+      'Up bid / ask',
+      'Up depth',
+      'Down bid / ask',
+      'Down depth',
+      'fair Up',
+      'mid Up',
+      'fair − mid',
+    ],
+    LIMITS.markets,
+    'no market discovered yet',
+    'markets',
+  );
 
   constructor(body: HTMLElement) {
     body.append(this.table.root);
@@ -25,28 +41,38 @@ export class MarketsPanel {
 
   render(m: DashboardModel): void {
     const now = m.nowMs ?? 0;
-    const rows = [...m.markets.values()].sort((a, b) => a.info.window_end_ms - b.info.window_end_ms || a.info.family.localeCompare(b.info.family));
-    this.table.render(rows.map(({ info, books }) => {
-      const up = [...books.values()].find((b) => b.outcome === 'Up');
-      const down = [...books.values()].find((b) => b.outcome === 'Down');
-      const fair = m.fairUp(info);
-      const mid = up && up.bid !== null && up.ask !== null ? (up.bid + up.ask) / 2 : null;
-      const gap = fair !== null && mid !== null ? fair - mid : null;
-      const open = info.window_start_ms <= now;
-      return [
-        info.family,
-        info.slug,
-        `${clock(info.window_start_ms).slice(0, 5)}–${clock(info.window_end_ms).slice(0, 5)}`,
-        { text: open ? span(info.window_end_ms - now) : `opens in ${span(info.window_start_ms - now)}`, cls: open ? 'r' : 'r muted' },
-        { text: info.price_to_beat === null ? dash : `${usd(info.price_to_beat)}${info.price_to_beat_estimated ? ' (est.)' : ''}`, cls: 'r' },
-        { text: quote(up), cls: 'r' },
-        { text: depth(up), cls: 'r' },
-        { text: quote(down), cls: 'r' },
-        { text: depth(down), cls: 'r' },
-        { text: px(fair), cls: 'r' },
-        { text: px(mid), cls: 'r' },
-        { text: gap === null ? dash : `${gap > 0 ? '+' : ''}${num(gap * 100, 1)} pp`, cls: gap === null ? 'r' : gap > 0 ? 'r pos' : 'r neg' },
-      ];
-    }));
+    const rows = [...m.markets.values()].sort(
+      (a, b) => a.info.window_end_ms - b.info.window_end_ms || a.info.family.localeCompare(b.info.family),
+    );
+    this.table.render(
+      rows.map(({ info, books }) => {
+        const up = [...books.values()].find((b) => b.outcome === 'Up');
+        const down = [...books.values()].find((b) => b.outcome === 'Down');
+        const fair = m.fairUp(info);
+        const mid = up && up.bid !== null && up.ask !== null ? (up.bid + up.ask) / 2 : null;
+        const gap = fair !== null && mid !== null ? fair - mid : null;
+        const open = info.window_start_ms <= now;
+        return [
+          info.family,
+          info.slug,
+          `${clock(info.window_start_ms).slice(0, 5)}–${clock(info.window_end_ms).slice(0, 5)}`,
+          { text: open ? span(info.window_end_ms - now) : `opens in ${span(info.window_start_ms - now)}`, cls: open ? 'r' : 'r muted' },
+          {
+            text: info.price_to_beat === null ? dash : `${usd(info.price_to_beat)}${info.price_to_beat_estimated ? ' (est.)' : ''}`,
+            cls: 'r',
+          },
+          { text: quote(up), cls: 'r' },
+          { text: depth(up), cls: 'r' },
+          { text: quote(down), cls: 'r' },
+          { text: depth(down), cls: 'r' },
+          { text: px(fair), cls: 'r' },
+          { text: px(mid), cls: 'r' },
+          {
+            text: gap === null ? dash : `${gap > 0 ? '+' : ''}${num(gap * 100, 1)} pp`,
+            cls: gap === null ? 'r' : gap > 0 ? 'r pos' : 'r neg',
+          },
+        ];
+      }),
+    );
   }
 }

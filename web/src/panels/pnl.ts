@@ -34,16 +34,31 @@ export class PnlPanel {
     this.stats.set('drawdown', usd(m.drawdown()), m.drawdown() > 0 ? 'neg' : '');
     this.stats.set('max drawdown', usd(m.maxDrawdown));
     // The engine reports PnL every 10 s of input time; positions below are marked at the live bid.
-    this.asOf.textContent = p ? `totals as of ${clock(p.ts_unix_ms)} UTC (reported every 10 s); positions marked at the live best bid` : 'no PnL reported yet';
-    this.positions.render([...m.positions.values()].map((pos) => {
-      const book = m.markets.get(pos.market_id)?.books.get(pos.token_id);
-      const mark = book?.bid ?? null;
-      const unreal = mark === null ? null : (mark - pos.avg_cost) * pos.qty;
-      return [marketName(m, pos.market_id), pos.outcome, { text: qty(pos.qty), cls: 'r' }, { text: px(pos.avg_cost), cls: 'r' }, { text: px(mark), cls: 'r' }, { text: signedUsd(unreal), cls: `r ${tone(unreal ?? undefined)}` }];
-    }));
-    this.settled.render(m.settlements.map((s) => [
-      marketName(m, s.market_id), s.winning_outcome + (s.corrects_outcome ? ` (corrected from ${s.corrects_outcome})` : ''), s.source,
-      { text: signedUsd(s.realized_pnl), cls: `r ${tone(s.realized_pnl)}` },
-    ]));
+    this.asOf.textContent = p
+      ? `totals as of ${clock(p.ts_unix_ms)} UTC (reported every 10 s); positions marked at the live best bid`
+      : 'no PnL reported yet';
+    this.positions.render(
+      [...m.positions.values()].map((pos) => {
+        const book = m.markets.get(pos.market_id)?.books.get(pos.token_id);
+        const mark = book?.bid ?? null;
+        const unreal = mark === null ? null : (mark - pos.avg_cost) * pos.qty;
+        return [
+          marketName(m, pos.market_id),
+          pos.outcome,
+          { text: qty(pos.qty), cls: 'r' },
+          { text: px(pos.avg_cost), cls: 'r' },
+          { text: px(mark), cls: 'r' },
+          { text: signedUsd(unreal), cls: `r ${tone(unreal ?? undefined)}` },
+        ];
+      }),
+    );
+    this.settled.render(
+      m.settlements.map((s) => [
+        marketName(m, s.market_id),
+        s.winning_outcome + (s.corrects_outcome ? ` (corrected from ${s.corrects_outcome})` : ''),
+        s.source,
+        { text: signedUsd(s.realized_pnl), cls: `r ${tone(s.realized_pnl)}` },
+      ]),
+    );
   }
 }

@@ -36,19 +36,39 @@ export class RiskPanel {
     const kill = m.killSwitchActive();
     const k = m.risk.killSwitch;
     const dayPnl = k && typeof k.numbers.day_pnl === 'number' ? k.numbers.day_pnl : null;
-    this.stats.set('kill switch', kill ? `HALTED for the UTC day (day PnL ${signedUsd(dayPnl)})` : 'armed (not tripped)', kill ? 'bad' : 'good');
+    this.stats.set(
+      'kill switch',
+      kill ? `HALTED for the UTC day (day PnL ${signedUsd(dayPnl)})` : 'armed (not tripped)',
+      kill ? 'bad' : 'good',
+    );
     const down = m.risk.standDownSinceMs;
-    this.stats.set('strategy', down !== null ? `standing down ${span((m.nowMs ?? down) - down)} (no reference price)` : 'active', down !== null ? 'bad' : 'good');
+    this.stats.set(
+      'strategy',
+      down !== null ? `standing down ${span((m.nowMs ?? down) - down)} (no reference price)` : 'active',
+      down !== null ? 'bad' : 'good',
+    );
     let total = 0;
     for (const n of m.rejectsByReason.values()) total += n;
     this.stats.set('rejects', String(total));
     const last = new Map<string, (typeof m.rejects)[number]>();
     for (const r of m.rejects) if (!last.has(r.reason)) last.set(r.reason, r);
     const rows = [...m.rejectsByReason.entries()].sort((a, b) => b[1] - a[1]);
-    this.table.render(rows.map(([reason, n]) => {
-      const r = last.get(reason);
-      const nums = r ? Object.entries(r.numbers).slice(0, 3).map(([k2, v]) => `${k2}=${typeof v === 'number' ? +v.toFixed(4) : v}`).join(', ') : '';
-      return [{ text: reason, cls: reason === 'daily_loss_limit' ? 'bad' : '' }, { text: String(n), cls: 'r' }, clock(r?.ts_unix_ms), { text: nums, cls: 'wrap muted small' }];
-    }));
+    this.table.render(
+      rows.map(([reason, n]) => {
+        const r = last.get(reason);
+        const nums = r
+          ? Object.entries(r.numbers)
+              .slice(0, 3)
+              .map(([k2, v]) => `${k2}=${typeof v === 'number' ? +v.toFixed(4) : v}`)
+              .join(', ')
+          : '';
+        return [
+          { text: reason, cls: reason === 'daily_loss_limit' ? 'bad' : '' },
+          { text: String(n), cls: 'r' },
+          clock(r?.ts_unix_ms),
+          { text: nums, cls: 'wrap muted small' },
+        ];
+      }),
+    );
   }
 }
