@@ -12,6 +12,9 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerBacktest } from './commands/backtest.ts';
+import { HistoryError } from './history/problems.ts';
 
 export function buildProgram(): Command {
   const program = new Command('polylab')
@@ -23,13 +26,15 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerReport(program);
   registerRuns(program);
+  registerHistory(program);
+  registerBacktest(program);
   return program;
 }
 
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof JournalError || err instanceof CaptureError) {
+  if (err instanceof ConfigError || err instanceof JournalError || err instanceof CaptureError || err instanceof HistoryError) {
     process.stderr.write(`polylab: ${err.message}\n`);
     process.exitCode = 2;
   } else {

@@ -7,7 +7,7 @@
 import { loadConfig, SETTINGS, type Config, type ConfigKey } from './config.ts';
 import type { InputEvent } from '../core/events.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Sink } from './pacing.ts';
+import type { Observe, Sink } from './pacing.ts';
 import { readCapture, type Capture } from '../capture/reader.ts';
 import type { Reparser } from '../capture/reparse.ts';
 import type { EndRecord } from '../capture/format.ts';
@@ -61,6 +61,8 @@ export interface ReplayOptions {
   onProgress?: (bytes: number, inputs: number) => void;
   backpressure?: () => Promise<void>;
   nowMs?: () => number;
+  /** Sees every input with the outputs it caused (trust analytics, side-by-side lanes). */
+  observe?: Observe;
 }
 
 export interface ReplayResult {
@@ -94,7 +96,9 @@ export async function replayInto(capture: Capture, engine: Engine, sink: Sink, o
     o.raw?.observe(input);
     res.inputs += 1;
     res.lastTsMs = input.ts_unix_ms;
-    for (const e of engine.step(input)) sink(e);
+    const outs = engine.step(input);
+    for (const e of outs) sink(e);
+    o.observe?.(input, outs);
   };
   // Paced replays wait for each input's moment; max speed stays synchronous per batch.
   const pace = async (input: InputEvent): Promise<void> => {
