@@ -181,7 +181,6 @@ export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
       seed: null,
       restore: null,
     },
-    level: 6,
   });
   const emit = (e: InputEvent) => {
     writer.input(e);

@@ -74,7 +74,8 @@ export const MARKETS: ArchiveMarket[] = [
   },
 ];
 
-function gammaEvent(m: ArchiveMarket): unknown {
+/** A Gamma event (as `/events/slug/<slug>` returns it) holding market `m`, built on the captured fixture. */
+export function gammaEvent(m: ArchiveMarket, windowMs = 5 * MIN): unknown {
   const base = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as Record<string, unknown>;
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const ids = JSON.stringify([m.up, m.down]);
@@ -83,9 +84,9 @@ function gammaEvent(m: ArchiveMarket): unknown {
     id: String(m.conditionId.length + m.startMs),
     conditionId: m.conditionId,
     slug: m.slug,
-    question: `${m.asset === 'btc' ? 'Bitcoin' : 'Ethereum'} Up or Down - August 22, window ${m.slug.slice(-4)}`,
+    question: `${m.asset === 'btc' ? 'Bitcoin' : 'Ethereum'} Up or Down - window ${m.slug.slice(-4)}`,
     eventStartTime: iso(m.startMs),
-    endDate: iso(m.startMs + 5 * MIN),
+    endDate: iso(m.startMs + windowMs),
     version: m.version,
     clobTokenIds: m.version === 'v1' ? ids : JSON.stringify(['9', '8']),
     positionIds: m.version === 'v2' ? [m.up, m.down] : undefined,
