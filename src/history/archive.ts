@@ -20,8 +20,8 @@ export function parseIso(flag: string, text: string): number {
 }
 
 /** The range asked for, or by default the hours the archive's PMXT files cover. */
-export function archiveRange(archive: string, from?: string, to?: string): { fromMs: number; toMs: number } {
-  if (!fs.existsSync(archive)) throw new HistoryError(`${archive}: no such archive directory`);
+export function archiveRange(archive: string, from?: string, to?: string, mayBeNew = false): { fromMs: number; toMs: number } {
+  if (!mayBeNew && !fs.existsSync(archive)) throw new HistoryError(`${archive}: no such archive directory`);
   let hours: number[] = [];
   const dir = path.join(archive, 'pmxt');
   if (fs.existsSync(dir))
