@@ -99,7 +99,10 @@ export function formatBuildReport(r: BuildReport, problemsShown = 20): string {
     `  unresolved    ${r.unresolved.length === 0 ? 'none' : `${r.unresolved.length}, not settled (Polymarket had not resolved them): ${r.unresolved.slice(0, 5).join(', ')}${r.unresolved.length > 5 ? ', …' : ''}`}`,
     `  books         ${r.pmxt.hours} PMXT hours, ${r.pmxt.rowGroupsRead} of ${r.pmxt.rowGroups} row groups read, ${r.pmxt.rows} rows → ${r.books.snapshots} snapshots, ${r.books.deltas} deltas (${r.books.resyncs} resyncs waited for the next book)`,
     `  trades        ${trades || 'none'} (${r.tradeFiles} files)`,
-    `  gaps          ${r.pmxt.missingHours.length === 0 ? 'none' : `no PMXT file for ${gapRanges(r.pmxt.missingHours).join(', ')}`}`,
+    `  gaps          ${r.pmxt.missingHours.length === 0 && r.tradeGaps.length === 0 ? 'none' : [...(r.pmxt.missingHours.length > 0 ? [`no PMXT file for ${gapRanges(r.pmxt.missingHours).join(', ')}`] : []), ...r.tradeGaps].join('; ')}`,
+    ...(r.books.invalid > 0
+      ? [`  bad rows      ${r.books.invalid} PMXT rows refused by the market-channel parser (first: ${r.books.firstInvalid})`]
+      : []),
     `  inputs        ${r.inputs}`,
     `  resolution    by Polymarket's official result; price to beat from Gamma's priceToBeat; own reading: unavailable (no public Chainlink history)`,
   ];

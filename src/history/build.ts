@@ -20,7 +20,7 @@ import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { FAMILY_MS } from '../polymarket/windows.ts';
 import { CaptureWriter } from '../capture/writer.ts';
 import { readGammaArchive, type HistoryMarket } from './gammaArchive.ts';
-import { listPmxtHours, openDuck, readPmxtHour, type PmxtHourStats } from './pmxt.ts';
+import { listPmxtHours, openDuck, readPmxtHour, type PmxtHourStats, type WantedMarket } from './pmxt.ts';
 import { listTradeFiles, readTradeFile, type TradeFile } from './trades.ts';
 import { mergeByTime } from './merge.ts';
 import { Problems, type Problem } from './problems.ts';
@@ -28,6 +28,7 @@ import { Problems, type Problem } from './problems.ts';
 /** How long the live feeds stay subscribed after a window ends (polymarketFeeds.ts). */
 const KEEP_AFTER_END_MS = 30 * 60_000;
 const TIMER_MS = 1_000;
+const DAY_MS = 86_400_000;
 
 export interface BuildOptions {
   archive: string;
@@ -53,8 +54,10 @@ export interface BuildReport {
   pmxt: PmxtHourStats & { hours: number; missingHours: number[] };
   tradeFiles: number;
   trades: Record<string, number>;
+  /** Days of the range without a file, per trade source that has files on other days. */
+  tradeGaps: string[];
   inputs: number;
-  books: { snapshots: number; deltas: number; resyncs: number; unknownToken: number };
+  books: { snapshots: number; deltas: number; resyncs: number; unknownToken: number; invalid: number; firstInvalid: string | null };
   problems: Problem[];
   files: string[];
 }
@@ -66,7 +69,7 @@ function lifecycle(markets: readonly HistoryMarket[], fromMs: number, toMs: numb
   const out: Item[] = [];
   for (const m of markets) {
     const info = m.info;
-    const seenMs = Math.max(fromMs, info.window_start_ms - FAMILY_MS[info.family]);
+    const seenMs = discoveredAt(info, fromMs);
     out.push({ ts: seenMs, input: { event_type: 'market_discovered', market: info, ts_unix_ms: seenMs } });
     if (info.window_end_ms >= toMs) continue;
     const end = info.window_end_ms;
@@ -103,7 +106,17 @@ async function* lifecycleSource(items: Item[], fromMs: number, toMs: number): As
   if (batch.length > 0) yield batch;
 }
 
-async function* pmxtSource(o: BuildOptions, markets: string[], problems: Problems, report: BuildReport): AsyncGenerator<Item[]> {
+/** When a market is discovered and when it leaves the book keeper (as lifecycle() schedules it). */
+const discoveredAt = (info: MarketInfo, fromMs: number) => Math.max(fromMs, info.window_start_ms - FAMILY_MS[info.family]);
+const span =
+  (o: BuildOptions) =>
+  (m: HistoryMarket): WantedMarket => ({
+    market: m.info.market_id,
+    fromMs: discoveredAt(m.info, o.fromMs),
+    toMs: m.info.window_end_ms + KEEP_AFTER_END_MS < o.toMs ? m.info.window_end_ms + KEEP_AFTER_END_MS : o.toMs,
+  });
+
+async function* pmxtSource(o: BuildOptions, markets: WantedMarket[], problems: Problems, report: BuildReport): AsyncGenerator<Item[]> {
   const { files } = listPmxtHours(o.archive, o.fromMs, o.toMs);
   const duck = await openDuck(path.join(os.tmpdir(), `polylab-history-${process.pid}`));
   try {
@@ -135,6 +148,11 @@ function tradeSources(o: BuildOptions, problems: Problems, report: BuildReport):
     const key = `${f.kind}:${path.basename(f.file).split(/[_-]trades[_-]/)[0]}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
+  for (let day = Math.floor(o.fromMs / DAY_MS) * DAY_MS; day < o.toMs; day += DAY_MS)
+    for (const [key, g] of groups)
+      if (!g.some((f) => f.dayMs === day))
+        report.tradeGaps.push(`${key.replace(':', ' ')}: no file for ${new Date(day).toISOString().slice(0, 10)}`);
+  report.tradeGaps.sort();
   return [...groups.values()].map((g) =>
     tradeSource(
       g.sort((a, b) => a.dayMs - b.dayMs),
@@ -162,8 +180,9 @@ export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
     pmxt: { hours: 0, missingHours: listPmxtHours(o.archive, o.fromMs, o.toMs).missing, rowGroups: 0, rowGroupsRead: 0, rows: 0 },
     tradeFiles: 0,
     trades: {},
+    tradeGaps: [],
     inputs: 0,
-    books: { snapshots: 0, deltas: 0, resyncs: 0, unknownToken: 0 },
+    books: { snapshots: 0, deltas: 0, resyncs: 0, unknownToken: 0, invalid: 0, firstInvalid: null },
     problems: problems.list,
     files: [],
   };
@@ -190,18 +209,13 @@ export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
   const keeper = new BookKeeper({ emit, requestResync: () => undefined });
   const sources = [
     lifecycleSource(lifecycle(markets, o.fromMs, o.toMs), o.fromMs, o.toMs),
-    pmxtSource(
-      o,
-      markets.map((m) => m.info.market_id),
-      problems,
-      report,
-    ),
+    pmxtSource(o, markets.map(span(o)), problems, report),
     ...tradeSources(o, problems, report),
   ];
   let lastTs = o.fromMs;
   try {
     for await (const batch of mergeByTime(sources)) {
-      for (const item of batch) step(item, keeper, emit);
+      for (const item of batch) step(item, keeper, emit, report.books);
       lastTs = batch[batch.length - 1]!.ts;
       o.onProgress?.(lastTs, report.inputs);
       await writer.drain();
@@ -210,12 +224,12 @@ export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
     await writer.close({ ts_unix_ms: Math.max(lastTs, o.toMs - 1) });
   }
   const c = keeper.counters;
-  report.books = { snapshots: c.snapshots, deltas: c.deltas, resyncs: c.resyncRequests, unknownToken: c.unknownToken };
+  report.books = { ...report.books, snapshots: c.snapshots, deltas: c.deltas, resyncs: c.resyncRequests, unknownToken: c.unknownToken };
   report.files = writer.stats.files;
   return report;
 }
 
-function step(item: Item, keeper: BookKeeper, emit: (e: InputEvent) => void): void {
+function step(item: Item, keeper: BookKeeper, emit: (e: InputEvent) => void, books: BuildReport['books']): void {
   if (item.untrack) {
     for (const t of item.untrack.tokens) keeper.untrack(t.token_id);
     return;
@@ -242,6 +256,10 @@ function step(item: Item, keeper: BookKeeper, emit: (e: InputEvent) => void): vo
           ts_exchange_ms: m.tsMs,
           ts_unix_ms: item.ts,
         });
+    } else if (m.kind === 'invalid') {
+      // A row the live parser refuses (counted with the first reason; the row is skipped).
+      books.invalid += 1;
+      books.firstInvalid ??= m.reason;
     } else keeper.onMessage(m, item.ts);
   }
 }

@@ -139,13 +139,21 @@ export interface PmxtHourStats {
  * The rows of `markets` in one hour file, as frames in receive-time order (ties: file
  * order). A truncated or unreadable file is a problem (named), never a crash.
  */
+/** A wanted market and the receive times its rows matter in (from its discovery to the end of its subscription). */
+export interface WantedMarket {
+  market: string;
+  fromMs: number;
+  toMs: number;
+}
+
 export async function* readPmxtHour(
   c: DuckDBConnection,
   file: string,
-  markets: readonly string[],
+  wanted: readonly WantedMarket[],
   problems: Problems,
   stats: PmxtHourStats,
 ): AsyncGenerator<PmxtFrame[]> {
+  const markets = wanted.map((w) => w.market);
   let plan: RowGroupPlan;
   try {
     plan = rowGroupsFor(await readFooter(file), markets);
@@ -157,11 +165,18 @@ export async function* readPmxtHour(
   stats.rowGroupsRead += plan.wanted.length;
   if (plan.wanted.length === 0 || markets.length === 0) return;
   const inList = markets.map((m) => `${sqlString(m)}::BLOB`).join(',');
+  // Rows outside a market's span would be dropped by the book keeper anyway (not tracked yet, or no longer).
+  const spans = wanted
+    .map(
+      (w) =>
+        `(market::BLOB = ${sqlString(w.market)}::BLOB AND epoch_ms(timestamp_received) >= ${w.fromMs} AND epoch_ms(timestamp_received) < ${w.toMs})`,
+    )
+    .join(' OR ');
   // Numbers as DOUBLE: the cheapest values to hand to JS (the decimals print back exactly).
   const sql = `SELECT epoch_ms(timestamp_received)::DOUBLE, epoch_ms("timestamp")::DOUBLE, decode(market::BLOB), event_type, asset_id,
       bids, asks, price::DOUBLE, size::DOUBLE, side, best_bid::DOUBLE, best_ask::DOUBLE, old_tick_size::DOUBLE, new_tick_size::DOUBLE
     FROM read_parquet(${sqlString(file)}, file_row_number = true)
-    WHERE market::BLOB IN (${inList}) ORDER BY timestamp_received, file_row_number`;
+    WHERE market::BLOB IN (${inList}) AND (${spans}) ORDER BY timestamp_received, file_row_number`;
   let rowsSeen = 0;
   try {
     const result = await c.stream(sql);

@@ -94,6 +94,8 @@ describe('history build', () => {
     });
 
     expect(report.pmxt.missingHours).toEqual([T0 + HOUR]);
+    expect(report.tradeGaps).toEqual([]);
+    expect(report.books.invalid).toBe(0);
     const where = report.problems.map((p) => `${path.basename(p.file)} ${p.where}`);
     expect(where).toContain('not-an-event.json null');
     expect(where).toContain('coinbase_trades_2026-08-22_BTC-USD.csv.gz line 6');
@@ -116,5 +118,17 @@ describe('history build', () => {
     expect(report.trades.coinbase).toBe(540);
     expect(report.pmxt.hours).toBe(2);
     await expect(build('cap-strict', { archive: bad, strict: true })).rejects.toThrow(HistoryError);
+  }, 60_000);
+
+  test('a range past the archive lists the missing hours and trade days as gaps', async () => {
+    const report = await build('cap-gap', { toMs: T0 + 9 * HOUR });
+    expect(report.tradeGaps).toEqual([
+      'binance BTCUSDT: no file for 2026-08-23',
+      'tardis coinbase: no file for 2026-08-23',
+      'tardis okex: no file for 2026-08-23',
+    ]);
+    expect(formatBuildReport(report)).toContain(
+      'no PMXT file for 2026-08-22T17:00Z–2026-08-22T18:00Z (1 h), 2026-08-22T19:00Z–2026-08-23T01:00Z (6 h)',
+    );
   }, 60_000);
 });
