@@ -54,22 +54,26 @@ export function archiveFingerprint(archive: string, fromMs: number, toMs: number
 }
 
 export const MANIFEST = 'build.json';
+/** Raised whenever the build's output or its report changes shape: older builds are rebuilt. */
+export const BUILD_FORMAT = 2;
 
 export interface Manifest {
   fingerprint: string;
   report: BuildReport;
 }
 
+/** The manifest of a finished build of this format, or null (none, unreadable, older). */
 export function readManifest(dir: string): Manifest | null {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
+    const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest & { format?: unknown };
+    return m.format === BUILD_FORMAT && typeof m.fingerprint === 'string' ? m : null;
   } catch {
     return null;
   }
 }
 
 export function writeManifest(dir: string, m: Manifest): void {
-  fs.writeFileSync(path.join(dir, MANIFEST), `${JSON.stringify(m, null, 1)}\n`);
+  fs.writeFileSync(path.join(dir, MANIFEST), `${JSON.stringify({ format: BUILD_FORMAT, ...m }, null, 1)}\n`);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(':00.000Z', 'Z');

@@ -20,7 +20,21 @@ describe('polylab backtest', () => {
     archive = fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-archive-'));
     await writeHistoryArchive(archive);
     first = await runCli(['backtest', archive, '--from', '2026-08-22T16:00Z', '--to', '2026-08-22T19:00Z'], { POLYLAB_DATA_DIR: data });
-    second = await runCli(['backtest', archive, '--from', '2026-08-22T16:00Z', '--to', '2026-08-22T19:00Z'], { POLYLAB_DATA_DIR: data });
+    second = await runCli(
+      [
+        'backtest',
+        archive,
+        '--from',
+        '2026-08-22T16:00Z',
+        '--to',
+        '2026-08-22T19:00Z',
+        '--strategies',
+        'polylab.config.example.json',
+        '--html',
+        path.join(archive, 'bt.html'),
+      ],
+      { POLYLAB_DATA_DIR: data },
+    );
   }, 120_000);
   afterAll(() => fs.rmSync(archive, { recursive: true, force: true }));
 
@@ -32,6 +46,12 @@ describe('polylab backtest', () => {
     const digest = (s: string) => /digest\s+([0-9a-f]{64})/.exec(s)?.[1];
     expect(digest(first.stdout)).toBeDefined();
     expect(digest(second.stdout)).toBe(digest(first.stdout));
+  });
+
+  it('with --strategies prints the side-by-side table; --html writes the page', () => {
+    expect(second.stdout).toMatch(/strategies side by side \(same inputs\)\n\s+name.*\n\s+main\s+divergence/);
+    expect(second.stdout).toMatch(/fair-value-3c\s+fair-value/);
+    expect(fs.readFileSync(path.join(archive, 'bt.html'), 'utf8')).toContain('Polylab backtest');
   });
 
   it('prints the history lines, the summary and the trust lines', () => {
