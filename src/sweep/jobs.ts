@@ -79,7 +79,11 @@ export function shardJobs(jobs: readonly Job[], shard: Shard): Job[] {
 /**
  * `--shard i/n`; else the index from `JOB_COMPLETION_INDEX` (Kubernetes Indexed Jobs) or
  * `AWS_BATCH_JOB_ARRAY_INDEX` (AWS Batch array jobs) with n from `--shard-count`;
- * else the whole list as shard 0/1.
+ * else the whole list as shard 0/1. Both are 0-based: the Kubernetes Job controller sets
+ * JOB_COMPLETION_INDEX in `completionMode: Indexed` (kubernetes.io/docs/tasks/job/
+ * indexed-parallel-processing-static, stable since v1.24) and AWS Batch sets
+ * AWS_BATCH_JOB_ARRAY_INDEX in each child of an array job of size 2-10,000
+ * (docs.aws.amazon.com/batch/latest/userguide/array_jobs.html); both read 2026-12-06.
  */
 export function resolveShard(flag: string | undefined, countFlag: string | undefined, env: Record<string, string | undefined>): Shard {
   const int = (text: string, what: string): number => {
