@@ -66,7 +66,7 @@ export async function sweepCommand(flags: SweepFlags): Promise<number> {
       process.stderr.write(
         `sweep: ${p.configs} configuration(s) × ${p.jobs / Math.max(1, p.configs)} capture(s) = ${p.jobs} jobs; shard ${shard.index}/${shard.count} has ${p.inShard}, ${p.skipped} already done; ${workers} worker(s)\n`,
       );
-      progress = createProgress('sweep', p.inShard - p.skipped, { tty: process.stderr.isTTY === true });
+      progress = createProgress(`sweep (${p.inShard - p.skipped} jobs)`, p.inShard - p.skipped, { tty: process.stderr.isTTY === true });
     },
     onResult: (r, done) => {
       inputs += r.figures.inputs;

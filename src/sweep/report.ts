@@ -105,7 +105,13 @@ export async function sweepReport(dir: string, flags: { html?: string; sql?: str
   const { conn, close } = await openResults(dir);
   try {
     if (flags.sql !== undefined) {
-      const r = await query(conn, flags.sql);
+      let r: Awaited<ReturnType<typeof query>>;
+      try {
+        r = await query(conn, flags.sql);
+      } catch (err) {
+        // DuckDB's own message names the table, column or syntax at fault.
+        throw new ConfigError('--sql', `--sql: ${(err as Error).message}`);
+      }
       process.stdout.write(`${formatTable(r.columns, r.rows)}\n(${r.rows.length} row(s))\n`);
       return 0;
     }

@@ -173,5 +173,8 @@ describe('polylab sweep', () => {
     const q = await runCli(['sweep', 'report', out, '--sql', "SELECT count(*) AS n FROM jobs WHERE status = 'ok'"]);
     expect(q.code).toBe(0);
     expect(q.stdout).toMatch(/^n\s*\n-+\s*\n8\s*\n/);
+    const bad = await runCli(['sweep', 'report', out, '--sql', 'SELECT nope FROM jobs']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"nope" not found');
   }, 60_000);
 });
