@@ -61,6 +61,7 @@ describe('polylab sweep', () => {
   it('runs every pair; the corrupt capture fails its own jobs with the reason, the others go on', async () => {
     expect(first.stderr).toContain('4 configuration(s) × 3 capture(s) = 12 jobs');
     expect(first.code).toBe(1);
+    for (const table of ['jobs', 'markets', 'fills']) expect(fs.existsSync(path.join(out, table, 'shard=0', 'part.parquet'))).toBe(true);
     const jobs = await readTable(out, 'jobs');
     expect(jobs).toHaveLength(12);
     const failed = jobs.filter((j) => j.status !== 'ok');
