@@ -12,6 +12,7 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerSweep } from './commands/sweep.ts';
 
 export function buildProgram(): Command {
   const program = new Command('polylab')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerReport(program);
   registerRuns(program);
+  registerSweep(program);
   return program;
 }
 

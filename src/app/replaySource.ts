@@ -7,13 +7,13 @@
 import { loadConfig, SETTINGS, type Config, type ConfigKey } from './config.ts';
 import type { InputEvent } from '../core/events.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Sink } from './pacing.ts';
+import type { Observe, Sink } from './pacing.ts';
 import { readCapture, type Capture } from '../capture/reader.ts';
 import type { Reparser } from '../capture/reparse.ts';
 import type { EndRecord } from '../capture/format.ts';
 
 /** Settings that describe this machine or this invocation, never taken from a capture. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set([
+export const LOCAL_KEYS: ReadonlySet<string> = new Set([
   'mode',
   'host',
   'port',
@@ -61,6 +61,8 @@ export interface ReplayOptions {
   onProgress?: (bytes: number, inputs: number) => void;
   backpressure?: () => Promise<void>;
   nowMs?: () => number;
+  /** Sees each input with the engine's outputs for it, after the sink (the trust analytics of a sweep job). */
+  observe?: Observe;
 }
 
 export interface ReplayResult {
@@ -94,7 +96,9 @@ export async function replayInto(capture: Capture, engine: Engine, sink: Sink, o
     o.raw?.observe(input);
     res.inputs += 1;
     res.lastTsMs = input.ts_unix_ms;
-    for (const e of engine.step(input)) sink(e);
+    const outs = engine.step(input);
+    for (const e of outs) sink(e);
+    o.observe?.(input, outs);
   };
   // Paced replays wait for each input's moment; max speed stays synchronous per batch.
   const pace = async (input: InputEvent): Promise<void> => {
