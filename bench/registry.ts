@@ -25,4 +25,8 @@ export const BENCHES: Record<string, () => Promise<Bench>> = {
     const { benchReplay } = await import('./replay.bench.ts');
     return async () => (await benchReplay()).map(toBenchRow);
   },
+  sweep: async () => {
+    const { benchSweep } = await import('./sweep.bench.ts');
+    return async () => (await benchSweep()).map(toBenchRow);
+  },
 };

@@ -15,6 +15,7 @@ import { registerRuns } from './commands/runs.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { HistoryError } from './history/problems.ts';
+import { registerSweep } from './commands/sweep.ts';
 
 export function buildProgram(): Command {
   const program = new Command('polylab')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerHistory(program);
   registerBacktest(program);
+  registerSweep(program);
   return program;
 }
 

@@ -13,7 +13,7 @@ import type { Reparser } from '../capture/reparse.ts';
 import type { EndRecord } from '../capture/format.ts';
 
 /** Settings that describe this machine or this invocation, never taken from a capture. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set([
+export const LOCAL_KEYS: ReadonlySet<string> = new Set([
   'mode',
   'host',
   'port',
@@ -61,7 +61,7 @@ export interface ReplayOptions {
   onProgress?: (bytes: number, inputs: number) => void;
   backpressure?: () => Promise<void>;
   nowMs?: () => number;
-  /** Sees every input with the outputs it caused (trust analytics, side-by-side lanes). */
+  /** Sees each input with the engine's outputs for it, after the sink (the trust analytics of a sweep job). */
   observe?: Observe;
 }
 
