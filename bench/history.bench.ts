@@ -22,6 +22,9 @@ import { buildEngine } from '../src/app/engineFactory.ts';
 import { loadConfig } from '../src/app/config.ts';
 import { BENCH_HOUR_MS, BENCH_ROWS, BTC_MARKETS } from './historyHour.ts';
 import type { BenchRow } from './rows.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fetchPmxtHour } from '../src/history/pmxtFetch.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -38,6 +41,26 @@ async function duckScanSeconds(file: string, markets: string[]): Promise<number>
     return (performance.now() - t0) / 1000;
   } finally {
     d.close();
+  }
+}
+
+/** `history fetch` of the hour from a loopback server with ranges: bytes fetched against the file's size. */
+async function fetchShare(file: string, markets: string[], dir: string): Promise<{ fetched: number; size: number; groups: string }> {
+  const body = fs.readFileSync(file);
+  const server = http.createServer((req, res) => {
+    const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+    if (!m) return void res.writeHead(200).end(body);
+    const start = m[1] === '' ? body.length - Number(m[2]) : Number(m[1]);
+    const end = m[1] === '' || m[2] === '' ? body.length - 1 : Number(m[2]);
+    res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${body.length}` }).end(body.subarray(start, end + 1));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${path.basename(file)}`;
+    const r = await fetchPmxtHour({ url }, path.join(dir, 'fetched.parquet'), markets, () => undefined);
+    return { fetched: r.fetchedBytes, size: r.fileBytes, groups: `${r.rowGroupsFetched}/${r.rowGroups}` };
+  } finally {
+    server.close();
   }
 }
 
@@ -69,12 +92,20 @@ export async function benchHistory(): Promise<BenchRow[]> {
     engine.start(BENCH_HOUR_MS);
     await replayInto(await openCapture(out), engine, () => undefined, { raw: null, strict: false, speed: 'max' });
     const replayS = (performance.now() - t1) / 1000;
+    const share = await fetchShare(file, markets, dir);
     const rate = BENCH_ROWS / buildS;
     const ratio = duckS / buildS;
     console.log(
       `build: ${report.pmxt.rows} wanted rows of ${BENCH_ROWS} (${report.pmxt.rowGroupsRead}/${report.pmxt.rowGroups} row groups) → ${report.inputs} inputs in ${buildS.toFixed(1)} s; DuckDB scan ${duckS.toFixed(1)} s; replay ${replayS.toFixed(1)} s; peak RSS ${peakRssMb.toFixed(0)} MB`,
     );
     return [
+      {
+        name: 'history fetch: bytes of a PMXT hour fetched (16 of 40 markets)',
+        value: `${(share.fetched / 1e6).toFixed(2)} of ${(share.size / 1e6).toFixed(2)} MB (${((100 * share.fetched) / share.size).toFixed(0)} %, ${share.groups} row groups)`,
+        target: '< the whole file',
+        ratio: null,
+        pass: share.fetched < share.size,
+      },
       {
         name: 'history build: rows scanned/s vs DuckDB scan',
         value: `${Math.round(rate)} rows/s, ${ratio.toFixed(2)}× of DuckDB's own scan`,

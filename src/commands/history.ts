@@ -64,14 +64,17 @@ interface FetchFlags {
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
-/** Bytes so far, rate and — when the planned total is known — ETA, on one stderr line. */
-function byteMeter(tty: boolean): { add: (n: number) => void; stop: () => void } {
+/** Bytes so far of the bytes planned (known as footers and Content-Lengths arrive), rate and ETA, on one stderr line. */
+function byteMeter(tty: boolean): { add: (n: number) => void; plan: (n: number) => void; stop: () => void } {
   const started = Date.now();
   let bytes = 0;
+  let planned = 0;
   let shownMs = 0;
   const show = (final: boolean) => {
     const s = Math.max(0.001, (Date.now() - started) / 1000);
-    const line = `fetch ${mb(bytes)} in ${s.toFixed(0)} s (${mb(bytes / s)}/s)`;
+    const rate = bytes / s;
+    const left = planned > bytes && rate > 0 ? `, ETA ${Math.ceil((planned - bytes) / rate)} s` : '';
+    const line = `fetch ${mb(bytes)} of ${mb(Math.max(planned, bytes))} planned in ${s.toFixed(0)} s (${mb(rate)}/s${final ? '' : left})`;
     process.stderr.write(tty ? `\r${line}${final ? '\n' : ''}` : `${line}\n`);
   };
   return {
@@ -81,6 +84,9 @@ function byteMeter(tty: boolean): { add: (n: number) => void; stop: () => void }
         shownMs = Date.now();
         show(false);
       }
+    },
+    plan: (n) => {
+      planned += n;
     },
     stop: () => show(true),
   };
@@ -145,6 +151,7 @@ async function fetchCommand(flags: FetchFlags): Promise<number> {
       endpoints,
       signal: abort.signal,
       onBytes: meter.add,
+      onPlan: meter.plan,
       onNote: (l) => process.stderr.write(`polylab history: ${l}\n`),
     });
   } finally {

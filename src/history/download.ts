@@ -29,6 +29,8 @@ export interface Get {
   url: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Told the bytes a response is about to deliver, when it says (progress ETA). */
+  onPlan?: (bytes: number) => void;
 }
 
 /** GET `url` (optionally one byte range); a non-2xx status throws HttpRefusal. */
@@ -65,6 +67,8 @@ export async function download(g: Get, dest: string, onBytes: (n: number) => voi
   const have = fs.existsSync(part) ? fs.statSync(part).size : 0;
   const res = await get(g, have > 0 ? `bytes=${have}-` : undefined);
   const resumed = have > 0 && res.status === 206;
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > 0) g.onPlan?.(declared);
   const fd = fs.openSync(part, resumed ? 'r+' : 'w');
   try {
     await writeBody(res, fd, resumed ? have : 0, onBytes);

@@ -80,6 +80,8 @@ export interface FetchOptions {
   endpoints: Endpoints;
   signal?: AbortSignal;
   onBytes: (n: number) => void;
+  /** Bytes about to be fetched, as soon as they are known (the footer's ranges, a Content-Length). */
+  onPlan?: (n: number) => void;
   onNote: (line: string) => void;
 }
 
@@ -139,7 +141,7 @@ async function fetchPmxt(o: FetchOptions, r: FetchReport): Promise<void> {
     const name = pmxtFileName(h);
     try {
       const res = await fetchPmxtHour(
-        { url: `${o.endpoints.pmxtUrl}/${name}`, signal: o.signal },
+        { url: `${o.endpoints.pmxtUrl}/${name}`, signal: o.signal, onPlan: o.onPlan },
         path.join(dir, name),
         markets,
         o.onBytes,
@@ -185,8 +187,8 @@ async function fetchTradeDay(o: FetchOptions, r: FetchReport, day: string, venue
     const url = `${o.endpoints.binanceUrl}/data/spot/daily/trades/BTCUSDT/${name}`;
     const dest = path.join(dir, name);
     const had = fs.existsSync(dest);
-    await download({ url: `${url}.CHECKSUM`, signal: o.signal }, `${dest}.CHECKSUM`, o.onBytes);
-    const status = await download({ url, signal: o.signal }, dest, o.onBytes);
+    await download({ url: `${url}.CHECKSUM`, signal: o.signal, onPlan: o.onPlan }, `${dest}.CHECKSUM`, o.onBytes);
+    const status = await download({ url, signal: o.signal, onPlan: o.onPlan }, dest, o.onBytes);
     if (!had && !(await verifyChecksum(dest, `${dest}.CHECKSUM`))) {
       fs.rmSync(dest);
       r.failures.push(`${url}: SHA-256 does not match its .CHECKSUM; removed, fetch again`);
@@ -207,7 +209,10 @@ async function fetchTradeDay(o: FetchOptions, r: FetchReport, day: string, venue
   const [y, m, d] = day.split('-');
   const url = `${o.endpoints.tardisUrl}/v1/${exchange}/trades/${y}/${m}/${d}/${encodeURIComponent(symbol)}.csv.gz`;
   const headers: Record<string, string> = o.endpoints.tardisKey ? { authorization: `Bearer ${o.endpoints.tardisKey}` } : {};
-  r.trades.push({ file: name, status: await download({ url, headers, signal: o.signal }, path.join(o.dir, 'tardis', name), o.onBytes) });
+  r.trades.push({
+    file: name,
+    status: await download({ url, headers, signal: o.signal, onPlan: o.onPlan }, path.join(o.dir, 'tardis', name), o.onBytes),
+  });
 }
 
 /** Runs every step; an HTTP refusal of one file is reported and the others go on. */

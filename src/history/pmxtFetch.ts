@@ -110,10 +110,12 @@ export async function fetchPmxtHour(
     fs.writeSync(fd, tail, 0, tail.length, size - tail.length);
     const doneKey = new Set(state.done.map(([a, b]) => `${a}-${b}`));
     const tailStart = size - tail.length;
-    for (const [start, wholeEnd] of merge([...plan.ranges, ...extra])) {
-      // What the tail request brought already is not asked for again.
-      const end = Math.min(wholeEnd, tailStart);
-      if (end <= start || doneKey.has(`${start}-${end}`)) continue;
+    // What the tail request brought already is not asked for again.
+    const todo = merge([...plan.ranges, ...extra])
+      .map(([start, end]): [number, number] => [start, Math.min(end, tailStart)])
+      .filter(([start, end]) => end > start && !doneKey.has(`${start}-${end}`));
+    g.onPlan?.(todo.reduce((n, [a, b]) => n + b - a, 0));
+    for (const [start, end] of todo) {
       const res = await get(g, `bytes=${start}-${end - 1}`);
       if (res.status !== 206) throw new Error(`${g.url}: answered ${res.status} to a range request it accepted before`);
       await writeBody(res, fd, start, count);

@@ -169,6 +169,7 @@ describe('history fetch', () => {
     expect(run.stdout).toMatch(/failed\s+\S+\/tardis\/v1\/okex\/\S+: rate limited \(HTTP 429\), retry after 30 s/);
     expect(run.stdout).toMatch(/T17 missing \(404\)/);
     expect(run.stdout + run.stderr).not.toContain('wrong-key-secret-xyz');
+    expect(run.stderr).toMatch(/^fetch \d+\.\d MB of \d+\.\d MB planned in \d+ s \(/m);
     const bad = await runCli(['history', 'fetch', '--from', '2026-08-22', '--to', '2026-08-23', '--dir', dir], {
       ...env(null),
       POLYLAB_PMXT_URL: 'ftp://x',
