@@ -42,7 +42,7 @@ export function archiveRange(archive: string, from?: string, to?: string, mayBeN
 /** Names, sizes and modification times of every archive file, and the code version. */
 export function archiveFingerprint(archive: string, fromMs: number, toMs: number, codeVersion: string): string {
   const h = crypto.createHash('sha256').update(`${fromMs}-${toMs}-${codeVersion}\n`);
-  for (const sub of ['pmxt', 'gamma', 'tardis', 'binance']) {
+  for (const sub of ['pmxt', 'gamma', 'tardis', 'binance', 'bybit']) {
     const dir = path.join(archive, sub);
     if (!fs.existsSync(dir)) continue;
     for (const f of fs.readdirSync(dir).sort()) {

@@ -145,7 +145,7 @@ function tradeSources(o: BuildOptions, problems: Problems, report: BuildReport):
   // Files of one kind and venue are read in day order; every group is one merge source.
   const groups = new Map<string, TradeFile[]>();
   for (const f of files) {
-    const key = `${f.kind}:${path.basename(f.file).split(/[_-]trades[_-]/)[0]}`;
+    const key = `${f.kind}:${f.kind === 'bybit' ? path.basename(f.file).split('_')[0] : path.basename(f.file).split(/[_-]trades[_-]/)[0]}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   for (let day = Math.floor(o.fromMs / DAY_MS) * DAY_MS; day < o.toMs; day += DAY_MS)
@@ -194,7 +194,7 @@ export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
       mode: 'backtest',
       code_version: o.codeVersion,
       created_wall_ms: Date.now(),
-      sources: ['pmxt', 'gamma', 'tardis', 'binance'],
+      sources: ['pmxt', 'gamma', 'tardis', 'binance', 'bybit'],
       settings: {},
       start_ms: o.fromMs,
       seed: null,

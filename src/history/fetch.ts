@@ -9,6 +9,8 @@
  * - Binance daily trades `<binance>/data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-<day>.zip`
  *   and its `.CHECKSUM` (github.com/binance/binance-public-data README, read 2026-12-06),
  *   checked before the file is kept.
+ * - Bybit's public spot trades `<bybit>/spot/BTCUSDT/BTCUSDT_<day>.csv.gz` (free; format in
+ *   trades.ts; no checksum published).
  * - Tardis trades `<tardis>/v1/<exchange>/trades/<YYYY>/<MM>/<DD>/<symbol>.csv.gz`
  *   (docs.tardis.dev "Downloadable CSV files", read 2026-12-06), with the key as
  *   `Authorization: Bearer` — sent to that base URL only, never logged; without a key only
@@ -32,6 +34,7 @@ export interface Endpoints {
   gammaUrl: string;
   binanceUrl: string;
   tardisUrl: string;
+  bybitUrl: string;
   /** POLYLAB_TARDIS_API_KEY: only ever in the Tardis request's header. */
   tardisKey: string | null;
 }
@@ -41,6 +44,7 @@ const URL_SETTINGS = {
   gammaUrl: ['POLYLAB_GAMMA_URL', 'https://gamma-api.polymarket.com'],
   binanceUrl: ['POLYLAB_BINANCE_DATA_URL', 'https://data.binance.vision'],
   tardisUrl: ['POLYLAB_TARDIS_DATASETS_URL', 'https://datasets.tardis.dev'],
+  bybitUrl: ['POLYLAB_BYBIT_DATA_URL', 'https://public.bybit.com'],
 } as const;
 
 /** The base URLs (each a POLYLAB_* setting) and the optional Tardis key, from `env`. */
@@ -195,6 +199,16 @@ async function fetchTradeDay(o: FetchOptions, r: FetchReport, day: string, venue
       return;
     }
     r.trades.push({ file: name, status });
+    return;
+  }
+  if (venue === 'bybit') {
+    fs.mkdirSync(path.join(o.dir, 'bybit'), { recursive: true });
+    const name = `BTCUSDT_${day}.csv.gz`;
+    const url = `${o.endpoints.bybitUrl}/spot/BTCUSDT/${name}`;
+    r.trades.push({
+      file: name,
+      status: await download({ url, signal: o.signal, onPlan: o.onPlan }, path.join(o.dir, 'bybit', name), o.onBytes),
+    });
     return;
   }
   const ts = TARDIS_SYMBOLS[venue];

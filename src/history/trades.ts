@@ -16,6 +16,11 @@
  *   SPOT data from January 1st 2025 onwards will be in microseconds" (ms before); a
  *   `<zip>.CHECKSUM` beside it holds the SHA-256 of the zip. Binance gives no receive time,
  *   so the exchange time stands for it.
+ * - Bybit's public spot trade history (public.bybit.com/spot/BTCUSDT/, free; described in a
+ *   third-party write-up "ByBit Trade History Data Explained", read 2026-12-06 — Bybit's
+ *   own page shows only the file list): `BTCUSDT_YYYY-MM-DD.csv.gz`, header
+ *   `id,timestamp,price,volume,side[,rpi]`, one taker fill per row, ms timestamps, `side`
+ *   the taker's (`buy`/`sell`). No receive time either: the trade time stands for it.
  *
  * Binance rows go through the live Binance mapper itself (as the `trade` event they were),
  * so side, id and symbol are normalized exactly as live. Tardis rows carry the taker side
@@ -43,13 +48,15 @@ export const TARDIS_VENUES: Readonly<Record<string, string>> = Object.freeze({
 
 const TARDIS_NAME = /^([a-z-]+)_trades_(\d{4}-\d{2}-\d{2})_(.+)\.csv\.gz$/;
 const BINANCE_NAME = /^([A-Z0-9]+)-trades-(\d{4}-\d{2}-\d{2})\.zip$/;
+const BYBIT_NAME = /^([A-Z0-9]+)_(\d{4}-\d{2}-\d{2})\.csv\.gz$/;
+const BYBIT_HEADER = /^id,timestamp,price,volume,side(,rpi)?$/;
 const TARDIS_HEADER = 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount';
 /** µs timestamps are above this (year 5138 in ms); ms ones below. */
 const US_THRESHOLD = 1e14;
 
 export interface TradeFile {
   file: string;
-  kind: 'tardis' | 'binance';
+  kind: 'tardis' | 'binance' | 'bybit';
   /** The UTC day the file covers (ms). */
   dayMs: number;
 }
@@ -57,7 +64,7 @@ export interface TradeFile {
 /** Trade files of `dir/tardis` and `dir/binance` whose day touches [fromMs, toMs). */
 export function listTradeFiles(archive: string, fromMs: number, toMs: number): TradeFile[] {
   const out: TradeFile[] = [];
-  const scan = (sub: 'tardis' | 'binance', re: RegExp) => {
+  const scan = (sub: TradeFile['kind'], re: RegExp) => {
     const dir = path.join(archive, sub);
     if (!fs.existsSync(dir)) return;
     for (const name of fs.readdirSync(dir).sort()) {
@@ -69,6 +76,7 @@ export function listTradeFiles(archive: string, fromMs: number, toMs: number): T
   };
   scan('tardis', TARDIS_NAME);
   scan('binance', BINANCE_NAME);
+  scan('bybit', BYBIT_NAME);
   return out;
 }
 
@@ -90,6 +98,26 @@ export function tardisTrade(cols: string[]): VenueTrade | string {
     trade_id: cols[4],
     ts_exchange_ms: Math.floor(Number(cols[2]) / 1000),
     ts_unix_ms: Math.floor(Number(cols[3]) / 1000),
+  });
+  return t.success ? t.data : `${t.error.issues[0]?.path.join('.')}: ${t.error.issues[0]?.message}`;
+}
+
+/** One Bybit public-history row (`id,timestamp,price,volume,side[,rpi]`) → a trade, or why not. */
+export function bybitTrade(cols: string[], symbol: string): VenueTrade | string {
+  if (cols.length < 5) return `${cols.length} columns, not 5 or 6`;
+  const time = Number(cols[1]);
+  const ms = time > US_THRESHOLD ? Math.floor(time / 1000) : Math.floor(time);
+  const side = cols[4]!.toLowerCase();
+  const t = VenueTradeSchema.safeParse({
+    event_type: 'venue_trade',
+    venue: 'bybit',
+    symbol,
+    px: Number(cols[2]),
+    qty: Number(cols[3]),
+    side: side === 'buy' || side === 'sell' ? side : 'unknown',
+    trade_id: cols[0],
+    ts_exchange_ms: ms,
+    ts_unix_ms: ms,
   });
   return t.success ? t.data : `${t.error.issues[0]?.path.join('.')}: ${t.error.issues[0]?.message}`;
 }
@@ -120,6 +148,7 @@ export async function* readTradeFile(f: TradeFile, fromMs: number, toMs: number,
     symbol = BINANCE_NAME.exec(name)![1]!;
   } else {
     input = fs.createReadStream(f.file).pipe(zlib.createGunzip());
+    if (f.kind === 'bybit') symbol = BYBIT_NAME.exec(name)![1]!;
   }
   let lineNo = 0;
   let batch: VenueTrade[] = [];
@@ -132,8 +161,13 @@ export async function* readTradeFile(f: TradeFile, fromMs: number, toMs: number,
         if (line !== TARDIS_HEADER) problems.add({ file: f.file, where: 'line 1', reason: `header is not "${TARDIS_HEADER}"` });
         continue;
       }
+      if (f.kind === 'bybit' && lineNo === 1) {
+        if (!BYBIT_HEADER.test(line))
+          problems.add({ file: f.file, where: 'line 1', reason: 'header is not "id,timestamp,price,volume,side[,rpi]"' });
+        continue;
+      }
       const cols = line.split(',');
-      const t = f.kind === 'tardis' ? tardisTrade(cols) : binanceTrade(cols, symbol);
+      const t = f.kind === 'tardis' ? tardisTrade(cols) : f.kind === 'bybit' ? bybitTrade(cols, symbol) : binanceTrade(cols, symbol);
       if (typeof t === 'string') {
         problems.add({ file: f.file, where: `line ${lineNo}`, reason: t });
         continue;

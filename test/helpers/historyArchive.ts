@@ -200,11 +200,13 @@ function writeTrades(dir: string): void {
   const binance: string[] = [];
   const coinbase = ['exchange,symbol,timestamp,local_timestamp,id,side,price,amount'];
   const okex = ['exchange,symbol,timestamp,local_timestamp,id,side,price,amount'];
+  const bybit = ['id,timestamp,price,volume,side,rpi'];
   for (let i = 0, t = T0; t < T0 + 3 * 60 * MIN; t += 20_000, i++) {
     const px = 64000 + (i % 10);
     binance.push(`${5000 + i},${px}.01000000,0.01000000,${px * 0.01},${t * 1000 + 123},${i % 2 === 0 ? 'True' : 'False'},True`);
     coinbase.push(`coinbase,BTC-USD,${(t + 1) * 1000},${(t + 40) * 1000},${9000 + i},buy,${px}.5,0.02`);
     okex.push(`okex,BTC-USDT,${(t + 2) * 1000},${(t + 30) * 1000},${7000 + i},sell,${px}.2,0.03`);
+    bybit.push(`${i + 1},${t + 3},${px}.7,0.004,${i % 3 === 0 ? 'sell' : 'buy'},0`);
   }
   coinbase.splice(5, 0, 'coinbase,BTC-USD,not-a-time');
   const zipName = 'BTCUSDT-trades-2026-08-22.zip';
@@ -216,6 +218,8 @@ function writeTrades(dir: string): void {
   );
   fs.writeFileSync(path.join(dir, 'tardis', 'coinbase_trades_2026-08-22_BTC-USD.csv.gz'), zlib.gzipSync(`${coinbase.join('\n')}\n`));
   fs.writeFileSync(path.join(dir, 'tardis', 'okex_trades_2026-08-22_BTC-USDT.csv.gz'), zlib.gzipSync(`${okex.join('\n')}\n`));
+  fs.mkdirSync(path.join(dir, 'bybit'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bybit', 'BTCUSDT_2026-08-22.csv.gz'), zlib.gzipSync(`${bybit.join('\n')}\n`));
 }
 
 export async function writeHistoryArchive(dir: string): Promise<void> {

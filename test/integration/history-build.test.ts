@@ -83,7 +83,15 @@ describe('history build', () => {
     expect(report.pmxt.rowGroups).toBe(4 + 1);
 
     const trades = inputs.filter((e) => e.event_type === 'venue_trade');
-    expect(report.trades).toEqual({ binance: 540, coinbase: 540, okx: 540 });
+    expect(report.trades).toEqual({ binance: 540, bybit: 540, coinbase: 540, okx: 540 });
+    expect(trades.find((t) => t.venue === 'bybit')).toMatchObject({
+      symbol: 'BTCUSDT',
+      trade_id: '1',
+      side: 'sell',
+      px: 64000.7,
+      qty: 0.004,
+      ts_unix_ms: T0 + 3,
+    });
     const b = trades.find((t) => t.venue === 'binance')!;
     expect(b).toMatchObject({ symbol: 'BTCUSDT', trade_id: '5000', side: 'sell', px: 64000.01, ts_exchange_ms: T0, ts_unix_ms: T0 });
     expect(trades.find((t) => t.venue === 'okx')).toMatchObject({
@@ -124,6 +132,7 @@ describe('history build', () => {
     const report = await build('cap-gap', { toMs: T0 + 9 * HOUR });
     expect(report.tradeGaps).toEqual([
       'binance BTCUSDT: no file for 2026-08-23',
+      'bybit BTCUSDT: no file for 2026-08-23',
       'tardis coinbase: no file for 2026-08-23',
       'tardis okex: no file for 2026-08-23',
     ]);

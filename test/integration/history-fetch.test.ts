@@ -46,6 +46,7 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   if ((m = /^\/pmxt\/(.+)$/.exec(url))) return serveFile(req, res, path.join(source, 'pmxt', m[1]!));
   if ((m = /^\/binance\/data\/spot\/daily\/trades\/BTCUSDT\/(.+)$/.exec(url)))
     return serveFile(req, res, path.join(source, 'binance', m[1]!));
+  if ((m = /^\/bybit\/spot\/BTCUSDT\/(.+)$/.exec(url))) return serveFile(req, res, path.join(source, 'bybit', m[1]!));
   if (url.startsWith('/tardis/v1/okex/')) return void res.writeHead(429, { 'retry-after': '30' }).end();
   if (url === '/tardis/v1/coinbase/trades/2026/08/22/BTC-USD.csv.gz') {
     if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(403).end();
@@ -59,6 +60,7 @@ const env = (key: string | null) => ({
   POLYLAB_GAMMA_URL: `${base}/gamma`,
   POLYLAB_BINANCE_DATA_URL: `${base}/binance`,
   POLYLAB_TARDIS_DATASETS_URL: `${base}/tardis`,
+  POLYLAB_BYBIT_DATA_URL: `${base}/bybit`,
   ...(key ? { POLYLAB_TARDIS_API_KEY: key } : {}),
 });
 
@@ -67,7 +69,7 @@ const options = (dir: string, o: Partial<FetchOptions> = {}): FetchOptions => ({
   fromMs: T0,
   toMs: T0 + HOUR,
   families: ['5m'],
-  venues: ['binance', 'coinbase'],
+  venues: ['binance', 'bybit', 'coinbase'],
   endpoints: endpointsFrom(env(KEY)),
   onBytes: () => undefined,
   onNote: () => undefined,
@@ -100,6 +102,7 @@ describe('history fetch', () => {
     expect(seen.filter((s) => s.url.includes('T16.parquet')).every((s) => s.range !== undefined)).toBe(true);
     expect(r.trades.map((t) => [t.file, t.status])).toEqual([
       ['BTCUSDT-trades-2026-08-22.zip', 'fetched'],
+      ['BTCUSDT_2026-08-22.csv.gz', 'fetched'],
       ['coinbase_trades_2026-08-22_BTC-USD.csv.gz', 'fetched'],
     ]);
     expect(r.failures).toEqual([]);
@@ -112,7 +115,7 @@ describe('history fetch', () => {
     const b = await buildCapture({ archive: dir, out: path.join(root, 'cap-fetched'), ...range });
     expect(b.books).toEqual(a.books);
     expect(b.markets).toBe(3);
-    expect(b.trades.coinbase).toBe(a.trades.coinbase);
+    expect(b.trades).toEqual({ ...a.trades, okx: undefined }); // OKX was not asked for
 
     // A second run fetches nothing again.
     seen = [];

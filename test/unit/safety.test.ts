@@ -87,7 +87,7 @@ describe('safety: read-only by construction', () => {
     const uses = fetchTs.match(/tardisKey/g) ?? [];
     expect(uses.length).toBeGreaterThan(0);
     expect(fetchTs).toMatch(/authorization: `Bearer \$\{o\.endpoints\.tardisKey\}`/);
-    expect(fetchTs).toMatch(/download\(\{ url, headers, signal: o\.signal \}, path\.join\(o\.dir, 'tardis', name\)/);
+    expect(fetchTs).toMatch(/download\(\{ url, headers, signal: o\.signal, onPlan: o\.onPlan \}, path\.join\(o\.dir, 'tardis', name\)/);
     for (const { f, text } of sources) {
       if (f === join('src', 'history', 'fetch.ts')) continue;
       expect(text.match(/tardisKey|TARDIS_API_KEY/g), f).toBeNull();
