@@ -19,11 +19,13 @@ import { parseClobFrame } from '../polymarket/wire/clobWsMessages.ts';
 import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { FAMILY_MS } from '../polymarket/windows.ts';
 import { CaptureWriter } from '../capture/writer.ts';
+import { CAPTURE_SUFFIX } from '../capture/format.ts';
+import { MANIFEST } from './archive.ts';
 import { readGammaArchive, type HistoryMarket } from './gammaArchive.ts';
 import { listPmxtHours, openDuck, readPmxtHour, type PmxtHourStats, type WantedMarket } from './pmxt.ts';
 import { listTradeFiles, readTradeFile, type TradeFile } from './trades.ts';
 import { mergeByTime } from './merge.ts';
-import { Problems, type Problem } from './problems.ts';
+import { HistoryError, Problems, type Problem } from './problems.ts';
 
 /** How long the live feeds stay subscribed after a window ends (polymarketFeeds.ts). */
 const KEEP_AFTER_END_MS = 30 * 60_000;
@@ -162,6 +164,21 @@ function tradeSources(o: BuildOptions, problems: Problems, report: BuildReport):
   );
 }
 
+/**
+ * Empties the capture directory of an earlier build. Only capture files and the manifest
+ * are removed: a directory holding anything else is refused, never wiped.
+ */
+function clearOut(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const names = fs.readdirSync(dir);
+  const foreign = names.filter((n) => !n.endsWith(CAPTURE_SUFFIX) && n !== MANIFEST);
+  if (foreign.length > 0)
+    throw new HistoryError(
+      `--out ${dir}: holds other files (${foreign.slice(0, 3).join(', ')}); give a new or empty directory, or one an earlier build wrote`,
+    );
+  for (const n of names) fs.rmSync(path.join(dir, n));
+}
+
 export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
   const problems = new Problems(o.strict, o.onProblem);
   const gamma = readGammaArchive(path.join(o.archive, 'gamma'));
@@ -186,7 +203,7 @@ export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
     problems: problems.list,
     files: [],
   };
-  fs.rmSync(o.out, { recursive: true, force: true });
+  clearOut(o.out);
   const writer = new CaptureWriter({
     dir: o.out,
     identity: {

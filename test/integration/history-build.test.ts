@@ -128,6 +128,16 @@ describe('history build', () => {
     await expect(build('cap-strict', { archive: bad, strict: true })).rejects.toThrow(HistoryError);
   }, 60_000);
 
+  test('--out holding other files is refused, never wiped; an earlier build is replaced', async () => {
+    const out = path.join(root, 'precious');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'notes.txt'), 'keep me');
+    await expect(build('precious')).rejects.toThrow(/--out .*precious: holds other files \(notes\.txt\)/);
+    expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('keep me');
+    const again = await build('cap');
+    expect(again.files.length).toBeGreaterThan(0);
+  }, 60_000);
+
   test('a range past the archive lists the missing hours and trade days as gaps', async () => {
     const report = await build('cap-gap', { toMs: T0 + 9 * HOUR });
     expect(report.tradeGaps).toEqual([
