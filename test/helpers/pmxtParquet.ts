@@ -74,7 +74,13 @@ export const assetId = (i: number, k: 0 | 1): string => `${(BigInt(i) * 1000003n
  * `btcMarkets` meant as the BTC ones), ~1 book row per 400, the rest price changes with a
  * few trades; prices on a 0.01 grid so the book keeper accepts them.
  */
-export async function writeGeneratedHour(file: string, hourMs: number, rows: number, markets: number): Promise<GeneratedHour> {
+export async function writeGeneratedHour(
+  file: string,
+  hourMs: number,
+  rows: number,
+  markets: number,
+  firstMarket = 0,
+): Promise<GeneratedHour> {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {
@@ -84,9 +90,9 @@ export async function writeGeneratedHour(file: string, hourMs: number, rows: num
       r AS (SELECT n, (n // ${per}) AS a, (n % ${per}) AS k FROM g)
       SELECT epoch_ms((${hourMs} + k * ${Math.max(1, Math.floor(3_600_000 / per))} + a % 7)::BIGINT) AS timestamp_received,
              epoch_ms((${hourMs} + k * ${Math.max(1, Math.floor(3_600_000 / per))})::BIGINT) AS "timestamp",
-             ('0x' || lpad(printf('%x', a // 2), 64, '0'))::BLOB AS market,
+             ('0x' || lpad(printf('%x', a // 2 + ${firstMarket}), 64, '0'))::BLOB AS market,
              CASE WHEN k % 400 = 0 THEN 'book' WHEN k % 97 = 5 THEN 'last_trade_price' ELSE 'price_change' END AS event_type,
-             CAST((CAST(a // 2 AS HUGEINT) * 1000003 + a % 2 + CAST('71000000000000000000000' AS HUGEINT)) AS VARCHAR) AS asset_id,
+             CAST((CAST(a // 2 + ${firstMarket} AS HUGEINT) * 1000003 + a % 2 + CAST('71000000000000000000000' AS HUGEINT)) AS VARCHAR) AS asset_id,
              CASE WHEN k % 400 = 0 THEN '[["0.48","100"],["0.47","250"]]' END AS bids,
              CASE WHEN k % 400 = 0 THEN '[["0.52","100"],["0.53","250"]]' END AS asks,
              CASE WHEN k % 400 = 0 THEN NULL WHEN k % 2 = 0 THEN 0.47 ELSE 0.53 END::DECIMAL(9,4) AS price,
@@ -104,7 +110,7 @@ export async function writeGeneratedHour(file: string, hourMs: number, rows: num
     db.closeSync();
   }
   return {
-    markets: Array.from({ length: markets }, (_, i) => conditionId(i)),
-    assets: Array.from({ length: markets }, (_, i) => [assetId(i, 0), assetId(i, 1)] as [string, string]),
+    markets: Array.from({ length: markets }, (_, i) => conditionId(i + firstMarket)),
+    assets: Array.from({ length: markets }, (_, i) => [assetId(i + firstMarket, 0), assetId(i + firstMarket, 1)] as [string, string]),
   };
 }
