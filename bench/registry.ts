@@ -20,6 +20,7 @@ export const BENCHES: Record<string, () => Promise<Bench>> = {
     const { benchJournal } = await import('./journal.bench.ts');
     return async () => (await benchJournal()).map(toBenchRow);
   },
+  history: async () => (await import('./history.bench.ts')).benchHistory,
   replay: async () => {
     const { benchReplay } = await import('./replay.bench.ts');
     return async () => (await benchReplay()).map(toBenchRow);

@@ -12,6 +12,9 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerBacktest } from './commands/backtest.ts';
+import { HistoryError } from './history/problems.ts';
 import { registerSweep } from './commands/sweep.ts';
 
 export function buildProgram(): Command {
@@ -24,6 +27,8 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerReport(program);
   registerRuns(program);
+  registerHistory(program);
+  registerBacktest(program);
   registerSweep(program);
   return program;
 }
@@ -31,7 +36,7 @@ export function buildProgram(): Command {
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof JournalError || err instanceof CaptureError) {
+  if (err instanceof ConfigError || err instanceof JournalError || err instanceof CaptureError || err instanceof HistoryError) {
     process.stderr.write(`polylab: ${err.message}\n`);
     process.exitCode = 2;
   } else {

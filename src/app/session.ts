@@ -26,7 +26,7 @@ export interface FinalTrust {
   strategies: readonly StrategyRow[];
 }
 
-export type RunMode = 'paper-live' | 'sim' | 'replay';
+export type RunMode = 'paper-live' | 'sim' | 'replay' | 'backtest';
 
 export interface SessionOptions {
   cfg: Config;
@@ -88,8 +88,9 @@ interface Prepared {
 function prepare(o: SessionOptions): Prepared {
   const db = openJournalDb(o.cfg.dataDir);
   try {
-    // Two labs on one journal would race for the account of a run that dies; a replay is only ever its own run.
-    const busy = o.mode === 'replay' ? [] : liveRuns(db, process.pid).filter((r) => r.mode !== 'replay');
+    // Two labs on one journal would race for the account of a run that dies; a replay or a backtest is only ever its own run.
+    const own = (mode: string) => mode === 'replay' || mode === 'backtest';
+    const busy = own(o.mode) ? [] : liveRuns(db, process.pid).filter((r) => !own(r.mode));
     if (busy.length > 0) {
       const r = busy[0]!;
       throw new JournalError(
@@ -100,7 +101,7 @@ function prepare(o: SessionOptions): Prepared {
     markCrashed(db);
     let restore = o.restore ?? null;
     let inconsistent = 0;
-    if (o.mode !== 'replay' && !o.fresh) {
+    if (!own(o.mode) && !o.fresh) {
       const last = latestRun(db, o.mode);
       if (last && last.status === 'crashed' && !hasSuccessor(db, last.run_id)) {
         const r = recoverAccount(db, last, { equityUsd: o.cfg.equityUsd, dailyLossLimitUsd: o.cfg.riskDailyLossLimitUsd });
@@ -133,7 +134,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     started_ms: o.startMs,
     started_wall_ms: Date.now(),
     pid: process.pid,
-    parent_run_id: o.mode === 'replay' ? null : (p.restore?.from_run_id ?? null),
+    parent_run_id: o.mode === 'replay' || o.mode === 'backtest' ? null : (p.restore?.from_run_id ?? null),
     restored: p.restore ? JSON.stringify(p.restore) : null,
     replay_of: o.replayOf ?? null,
     capture_dir: o.cfg.captureDir,

@@ -39,7 +39,7 @@ export const RestoredAccountSchema = z.object({
 export const CaptureHeaderSchema = z.object({
   polylab_capture: z.number().int().positive(),
   run_id: z.string().min(1),
-  mode: z.enum(['paper-live', 'sim', 'replay']),
+  mode: z.enum(['paper-live', 'sim', 'replay', 'backtest']),
   code_version: z.string(),
   created_wall_ms: z.number().int().nonnegative(),
   /** Every source whose inputs or raw frames the capture may hold. */

@@ -13,7 +13,7 @@ import { runSim } from '../app/simRun.ts';
 import { formatSummary, SummarySink } from '../app/runSummary.ts';
 import { renderTrustHtml } from '../analytics/trustHtml.ts';
 import { compareRow, formatCompare, Lane, laneRow, parseStrategiesFile } from '../app/lanes.ts';
-import type { OutputEvent } from '../core/outputs.ts';
+import type { OutputEvent, RunMode } from '../core/outputs.ts';
 import { runPaperLive } from '../app/paperLive.ts';
 import { openRunSession } from '../app/session.ts';
 import { OutputDigest } from '../app/digest.ts';
@@ -165,7 +165,7 @@ const aborted = (signal: AbortSignal) =>
   new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
 /** The side-by-side lanes of `--strategies FILE` (none without it). */
-function lanesFrom(file: string | undefined, mode: Config['mode'], runId: string, seed: number | null): Lane[] {
+export function lanesFrom(file: string | undefined, mode: RunMode, runId: string, seed: number | null): Lane[] {
   if (file === undefined) return [];
   let text: string;
   try {

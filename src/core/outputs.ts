@@ -13,7 +13,7 @@ export const TifSchema = z.enum(['FOK', 'IOC', 'GTC']);
 export type Tif = z.infer<typeof TifSchema>;
 
 /** How a run is fed: live public data, the seeded simulator, or a capture. The one list of modes. */
-export const RUN_MODES = ['paper-live', 'sim', 'replay'] as const;
+export const RUN_MODES = ['paper-live', 'sim', 'replay', 'backtest'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 /** The modes `polylab run --mode` accepts (replay has its own command). */
 export const RUN_COMMAND_MODES = ['paper-live', 'sim'] as const satisfies readonly RunMode[];

@@ -78,4 +78,21 @@ describe('safety: read-only by construction', () => {
       for (const send of text.match(/\.send\([^)]*\)/g) ?? []) expect(send, f).toBe(`.send('{"op":"ping"}')`);
     }
   });
+
+  it('reads the Tardis key in one place and sends it only as the Tardis request header, never logs or keeps it', () => {
+    const readers = sources.filter(({ text }) => /POLYLAB_TARDIS_API_KEY/.test(text) && /env\./.test(text)).map(({ f }) => f);
+    expect(readers).toEqual([join('src', 'history', 'fetch.ts')]);
+    const fetchTs = sources.find(({ f }) => f === join('src', 'history', 'fetch.ts'))!.text;
+    // The key's only uses: read from env, kept in endpoints, put in the Authorization header of the Tardis URL.
+    const uses = fetchTs.match(/tardisKey/g) ?? [];
+    expect(uses.length).toBeGreaterThan(0);
+    expect(fetchTs).toMatch(/authorization: `Bearer \$\{o\.endpoints\.tardisKey\}`/);
+    expect(fetchTs).toMatch(/download\(\{ url, headers, signal: o\.signal, onPlan: o\.onPlan \}, path\.join\(o\.dir, 'tardis', name\)/);
+    for (const { f, text } of sources) {
+      if (f === join('src', 'history', 'fetch.ts')) continue;
+      expect(text.match(/tardisKey|TARDIS_API_KEY/g), f).toBeNull();
+    }
+    // Not a config setting: it never reaches settingsOf() (the runs table, capture headers).
+    expect(sources.find(({ f }) => f === join('src', 'app', 'config.ts'))!.text).not.toMatch(/TARDIS/);
+  });
 });
