@@ -14,7 +14,8 @@
 import { z } from 'zod';
 import type { RawTap } from '../net/tap.ts';
 import type { Level } from '../core/events.ts';
-import { CLOB_BODY_MAX_BYTES, readBodyCapped } from '../net/httpBody.ts';
+import { CLOB_BODY_MAX_BYTES, httpGet } from '../net/httpBody.ts';
+import { backoffDelayMs } from '../net/backoff.ts';
 
 const decimal = z
   .string()
@@ -106,7 +107,8 @@ export interface ClobRestStats {
 
 export class ClobRest {
   private blockedUntilMs = 0;
-  private backoffMs: number;
+  /** 429s since the last good answer: the exponent of the backoff. */
+  private rateLimitedInRow = 0;
   private readonly now: () => number;
   readonly stats: ClobRestStats = {
     requests: 0,
@@ -120,7 +122,6 @@ export class ClobRest {
 
   constructor(private readonly opts: ClobRestOptions) {
     this.now = opts.now ?? Date.now;
-    this.backoffMs = opts.backoffInitialMs ?? 1_000;
   }
 
   /** Milliseconds until requests are allowed again (0 = now). */
@@ -153,41 +154,28 @@ export class ClobRest {
     const wait = this.waitMs();
     if (wait > 0) return { ok: false, error: 'rate limited (backing off)', status: 429, retryAfterMs: wait };
     this.stats.requests += 1;
-    let res: Response;
-    try {
-      res = await fetch(this.opts.baseUrl.replace(/\/$/, '') + path, {
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
-        headers: { accept: 'application/json' },
-      });
-    } catch (err) {
-      this.stats.failures += 1;
-      return { ok: false, error: err instanceof Error ? err.message : String(err), status: null, retryAfterMs: null };
+    const res = await httpGet(this.opts.baseUrl.replace(/\/$/, '') + path, {
+      maxBytes: this.opts.bodyMaxBytes ?? CLOB_BODY_MAX_BYTES,
+      timeoutMs: this.opts.timeoutMs ?? 5_000,
+      nowMs: this.now,
+    });
+    if (!res.ok && res.status === 429) return this.onRateLimited(res.retryAfterMs);
+    if (!res.ok && res.kind === 'too_large') {
+      this.stats.badBodies += 1;
+      return { ok: false, error: res.message, status: res.status, retryAfterMs: null };
     }
-    if (res.status === 429) return this.onRateLimited(res);
     if (!res.ok) {
       this.stats.failures += 1;
-      await res.body?.cancel();
-      return { ok: false, error: `HTTP ${res.status}`, status: res.status, retryAfterMs: null };
+      return { ok: false, error: res.message, status: res.status, retryAfterMs: null };
     }
-    this.backoffMs = this.opts.backoffInitialMs ?? 1_000;
+    this.rateLimitedInRow = 0;
+    this.opts.tap?.('clob_rest', this.now(), res.text, { url: path, status: res.status });
     let body: unknown;
     try {
-      // Streamed with a byte cap: an endless body must not grow the process.
-      const capped = await readBodyCapped(res, this.opts.bodyMaxBytes ?? CLOB_BODY_MAX_BYTES);
-      if (!capped.ok) {
-        this.stats.badBodies += 1;
-        return { ok: false, error: capped.message, status: res.status, retryAfterMs: null };
-      }
-      this.opts.tap?.('clob_rest', this.now(), capped.text, { url: path, status: res.status });
-      body = JSON.parse(capped.text);
-    } catch (err) {
+      body = JSON.parse(res.text);
+    } catch {
       this.stats.badBodies += 1;
-      return {
-        ok: false,
-        error: err instanceof SyntaxError ? 'bad JSON body' : `body: ${err instanceof Error ? err.message : String(err)}`,
-        status: res.status,
-        retryAfterMs: null,
-      };
+      return { ok: false, error: 'bad JSON body', status: res.status, retryAfterMs: null };
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -202,12 +190,13 @@ export class ClobRest {
     return { ok: true, value: parsed.data as z.infer<S> };
   }
 
-  private async onRateLimited(res: Response): Promise<RestResult<never>> {
-    await res.body?.cancel();
+  /** Holds every call back for Retry-After, or (without one) a doubling wait from `backoffInitialMs`. */
+  private onRateLimited(retryAfterMs: number | null): RestResult<never> {
     this.stats.rateLimited += 1;
-    const header = Number(res.headers.get('retry-after'));
-    const waitMs = Number.isFinite(header) && header > 0 ? header * 1_000 : this.backoffMs;
-    this.backoffMs = Math.min(this.opts.backoffMaxMs ?? 60_000, this.backoffMs * 2);
+    const policy = { initialMs: this.opts.backoffInitialMs ?? 1_000, maxMs: this.opts.backoffMaxMs ?? 60_000, factor: 2, jitter: 0 };
+    // No jitter: one client holds its own calls back; a Retry-After of 0 means "use the backoff".
+    const backoffMs = backoffDelayMs(this.rateLimitedInRow++, policy, () => 0.5);
+    const waitMs = retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : backoffMs;
     this.blockedUntilMs = this.now() + waitMs;
     this.stats.blockedUntilMs = this.blockedUntilMs;
     return { ok: false, error: 'HTTP 429', status: 429, retryAfterMs: waitMs };
