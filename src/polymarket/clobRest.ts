@@ -5,79 +5,15 @@
  * HTTP error or a bad body is a typed failure, never a throw. HTTP 429 blocks every call
  * of this client until the server's Retry-After (or a doubling backoff) has passed, so a
  * burst of resyncs cannot stampede the venue.
- *
- * Shapes: docs.polymarket.com/trading/orderbook ("Response" example),
- * nautilus_trader test_data/clob_book_response.json and clob_market_closed_*.json (see
- * test/fixtures/polymarket/SOURCES.md). In /book every number is a string; bids come
- * ascending and asks descending (best last) — order does not matter to us.
+ * The bodies' raw and normalized shapes: wire/clobRestMessages.ts.
  */
 import { z } from 'zod';
 import type { RawTap } from '../net/tap.ts';
-import type { Level } from '../core/events.ts';
+import { RestBookSchema, RestMarketSchema, toRestBook, type RestBook, type RestMarket } from './wire/clobRestMessages.ts';
 import { CLOB_BODY_MAX_BYTES, httpGet } from '../net/httpBody.ts';
 import { backoffDelayMs } from '../net/backoff.ts';
 
-const decimal = z
-  .string()
-  .regex(/^\d*\.?\d+$/)
-  .transform(Number);
-const LevelSchema = z.object({ price: decimal, size: decimal });
-
-/**
- * The live API sends `timestamp` as a ms string; the docs example shows an ISO date, so
- * both are read (an unreadable one fails the body).
- */
-const timestampMs = z.string().transform((s, ctx) => {
-  const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-  if (!Number.isFinite(n)) {
-    ctx.addIssue({ code: 'custom', message: `bad timestamp ${s}` });
-    return z.NEVER;
-  }
-  return n;
-});
-
-export const RestBookSchema = z.object({
-  market: z.string(),
-  asset_id: z.string().min(1),
-  timestamp: timestampMs,
-  bids: z.array(LevelSchema),
-  asks: z.array(LevelSchema),
-  tick_size: decimal.optional(),
-  min_order_size: decimal.optional(),
-  hash: z.string().optional(),
-});
-
-export interface RestBook {
-  assetId: string;
-  market: string;
-  tsMs: number;
-  bids: Level[];
-  asks: Level[];
-  tickSize: number | null;
-  hash: string | null;
-}
-
-/** A validated /book body as the book keeper takes it (also used when replaying captured bodies). */
-export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
-  return {
-    assetId: b.asset_id,
-    market: b.market,
-    tsMs: b.timestamp,
-    tickSize: b.tick_size ?? null,
-    hash: b.hash ?? null,
-    bids: b.bids.map((l) => [l.price, l.size] as Level),
-    asks: b.asks.map((l) => [l.price, l.size] as Level),
-  };
-}
-
-export const RestMarketSchema = z.object({
-  condition_id: z.string().min(1),
-  closed: z.boolean(),
-  tokens: z.array(
-    z.object({ token_id: z.string().min(1), outcome: z.string(), winner: z.boolean().optional(), price: z.number().optional() }),
-  ),
-});
-export type RestMarket = z.infer<typeof RestMarketSchema>;
+export { RestBookSchema, RestMarketSchema, toRestBook, type RestBook, type RestMarket } from './wire/clobRestMessages.ts';
 
 export type RestResult<T> = { ok: true; value: T } | { ok: false; error: string; status: number | null; retryAfterMs: number | null };
 
