@@ -1,13 +1,13 @@
 /**
  * The Polymarket sources' health as `venue_status` inputs (`polymarket_ws`, `rtds`,
  * `clob_rest`), built from the components' stats. Pure: time is passed in. The sockets'
- * part comes from `socketHealth` (net/socket.ts), the same as every venue's.
+ * part comes from `socketHealth` (net/health.ts), the same as every venue's.
  */
 import type { FeedState, VenueStatus } from '../core/events.ts';
 import type { BookKeeperCounters, TokenBookStats } from './bookKeeper.ts';
 import type { ClobRestStats } from './clobRest.ts';
 import type { ClobWsStats } from './clobWs.ts';
-import { socketHealth } from '../net/socket.ts';
+import { socketHealth } from '../net/health.ts';
 import type { RtdsStats } from './rtds.ts';
 
 export interface StatusInputs {

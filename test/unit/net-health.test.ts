@@ -1,6 +1,6 @@
 // Goal: a socket's health leaves net/ already in the names and units of `venue_status` (one shape to `feed_health`): counters copied, the retry time turned into a wait from now only while the source waits, never negative.
 import { describe, expect, it } from 'vitest';
-import { socketHealth, type SocketStats } from '../../src/net/socket.ts';
+import { socketHealth, type SocketStats } from '../../src/net/health.ts';
 
 const base: SocketStats = {
   state: 'down',
