@@ -106,7 +106,10 @@ export async function replayInto(capture: Capture, engine: Engine, sink: Sink, o
   return res;
 }
 
-/** A batch's inputs: as captured, or (with `--raw`) re-parsed from its raw frames. */
+/**
+ * A batch's inputs: as captured, or (with `--raw`) re-parsed from its raw frames. Lazy on
+ * purpose: the re-parser must observe each input stepped before it reads the next record.
+ */
 function* inputsOf(batch: Iterable<CaptureRecord>, raw: Reparser | null): Iterable<InputEvent> {
   for (const rec of batch) {
     if (rec.event_type === undefined) yield* raw!.frame(rec);
