@@ -1,7 +1,9 @@
 /**
  * Pacing: drives an engine from a source of inputs at full speed (yielding to the event loop
  * now and then) or in real time against the wall clock, fanning its outputs out to a sink.
+ * The one loop of the sim (`drive`) and of replay (`Pacer`, fed a capture batch by batch).
  */
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Speed, Config } from './config.ts';
 import type { InputEvent } from '../core/events.ts';
 import type { OutputEvent } from '../core/outputs.ts';
@@ -38,56 +40,86 @@ export interface DriveOptions {
   backpressure?: () => Promise<void>;
 }
 
-/** Sleeps `ms`, or less if `signal` aborts; leaves no listener behind either way. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms`, or less if `signal` aborts: the abort is the loop's to see, not an error. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+  }
+}
 
 /** At full speed, the clock is read every this many inputs, and the loop yields every this many ms. */
 const YIELD_CHECK_EVERY = 500;
 const YIELD_EVERY_MS = 10;
 
-/** Feeds `inputs` through `engine`, sending every output to `sink`. Returns the last input time. */
-export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: Sink, opts: DriveOptions): Promise<number> {
-  const now = opts.nowMs ?? Date.now;
-  const factor = opts.speed === '1x' ? 1 : opts.speed === '10x' ? 10 : 0;
-  let first: number | null = null;
-  let last = 0;
-  const wallStart = now();
-  let sinceYield = 0;
-  let lastYieldMs = wallStart;
-  for (const input of inputs) {
-    if (opts.signal?.aborted) break;
-    first ??= input.ts_unix_ms;
-    if (opts.durationMs !== null && input.ts_unix_ms - first > opts.durationMs) break;
-    if (factor > 0) {
-      const due = wallStart + (input.ts_unix_ms - first) / factor;
-      const wait = due - now();
-      if (wait > 1) await sleep(wait, opts.signal);
-      if (opts.signal?.aborted) break;
-    } else if (++sinceYield >= YIELD_CHECK_EVERY) {
-      // Even at full speed, let signals, timers and API requests in every few milliseconds.
-      sinceYield = 0;
-      if (now() - lastYieldMs >= YIELD_EVERY_MS) {
-        await new Promise((r) => setImmediate(r));
-        await opts.backpressure?.();
-        lastYieldMs = now();
-      }
-    }
-    last = input.ts_unix_ms;
-    opts.onInput?.(input);
-    const outs = engine.step(input);
-    for (const out of outs) sink(out);
-    opts.observe?.(input, outs);
+/**
+ * The one pacing loop, for the sim and for replay: steps inputs through the engine and
+ * fans the outputs out to the sink, at full speed (yielding to the event loop every few
+ * milliseconds) or paced against the wall clock. Inputs come in one iterable (`drive`) or
+ * in batches (a capture read chunk by chunk): the pace carries over from one to the next.
+ */
+export class Pacer {
+  /** Inputs stepped so far. */
+  inputs = 0;
+  /** Time of the last input stepped (null: none yet). */
+  lastTsMs: number | null = null;
+  private firstTsMs: number | null = null;
+  private readonly factor: number;
+  private readonly now: () => number;
+  private readonly wallStartMs: number;
+  private sinceYield = 0;
+  private lastYieldMs: number;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly sink: Sink,
+    private readonly opts: DriveOptions,
+  ) {
+    this.now = opts.nowMs ?? Date.now;
+    this.factor = opts.speed === '1x' ? 1 : opts.speed === '10x' ? 10 : 0;
+    this.wallStartMs = this.lastYieldMs = this.now();
   }
-  return last;
+
+  /** Steps every input of `inputs` in turn. False once the run is over: aborted, or past its duration. */
+  async feed(inputs: Iterable<InputEvent>): Promise<boolean> {
+    const o = this.opts;
+    for (const input of inputs) {
+      if (o.signal?.aborted) return false;
+      this.firstTsMs ??= input.ts_unix_ms;
+      if (o.durationMs !== null && input.ts_unix_ms - this.firstTsMs > o.durationMs) return false;
+      if (this.factor > 0) {
+        const waitMs = this.wallStartMs + (input.ts_unix_ms - this.firstTsMs) / this.factor - this.now();
+        if (waitMs > 1) await pause(waitMs, o.signal);
+        if (o.signal?.aborted) return false;
+      } else if (++this.sinceYield >= YIELD_CHECK_EVERY) await this.yieldNowAndThen();
+      this.step(input);
+    }
+    return !o.signal?.aborted;
+  }
+
+  /** Even at full speed, lets signals, timers and API requests in every few milliseconds. */
+  private async yieldNowAndThen(): Promise<void> {
+    this.sinceYield = 0;
+    if (this.now() - this.lastYieldMs < YIELD_EVERY_MS) return;
+    await yieldToLoop();
+    await this.opts.backpressure?.();
+    this.lastYieldMs = this.now();
+  }
+
+  private step(input: InputEvent): void {
+    this.inputs += 1;
+    this.lastTsMs = input.ts_unix_ms;
+    this.opts.onInput?.(input);
+    const outs = this.engine.step(input);
+    for (const out of outs) this.sink(out);
+    this.opts.observe?.(input, outs);
+  }
+}
+
+/** Feeds `inputs` through `engine`, sending every output to `sink`. Returns the last input time (0: none). */
+export async function drive(engine: Engine, inputs: Iterable<InputEvent>, sink: Sink, opts: DriveOptions): Promise<number> {
+  const pacer = new Pacer(engine, sink, opts);
+  await pacer.feed(inputs);
+  return pacer.lastTsMs ?? 0;
 }

@@ -7,8 +7,8 @@
 import { loadConfig, SETTINGS, type Config, type ConfigKey } from './config.ts';
 import type { InputEvent } from '../core/events.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Observe, Sink } from './pacing.ts';
-import { readCapture, type Capture } from '../capture/reader.ts';
+import { Pacer, type Observe, type Sink } from './pacing.ts';
+import { readCapture, type Capture, type CaptureRecord } from '../capture/reader.ts';
 import type { Reparser } from '../capture/reparse.ts';
 import type { EndRecord } from '../capture/format.ts';
 
@@ -73,39 +73,19 @@ export interface ReplayResult {
   aborted: boolean;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
-/** Feeds the capture through `engine`; every output goes to `sink`. */
+/** Feeds the capture through `engine` (paced by the one loop of pacing.ts); every output goes to `sink`. */
 export async function replayInto(capture: Capture, engine: Engine, sink: Sink, o: ReplayOptions): Promise<ReplayResult> {
-  const now = o.nowMs ?? Date.now;
-  const factor = o.speed === '1x' ? 1 : o.speed === '10x' ? 10 : 0;
   const res: ReplayResult = { inputs: 0, lastTsMs: null, end: null, aborted: false };
-  let first: number | null = null;
-  const wallStart = now();
   let bytes = 0;
-  const step = (input: InputEvent): void => {
-    o.raw?.observe(input);
-    res.inputs += 1;
-    res.lastTsMs = input.ts_unix_ms;
-    const outs = engine.step(input);
-    for (const e of outs) sink(e);
-    o.observe?.(input, outs);
-  };
-  // Paced replays wait for each input's moment; max speed stays synchronous per batch.
-  const pace = async (input: InputEvent): Promise<void> => {
-    first ??= input.ts_unix_ms;
-    const wait = wallStart + (input.ts_unix_ms - first) / factor - now();
-    if (wait > 1) await sleep(wait, o.signal);
-  };
+  const pacer = new Pacer(engine, sink, {
+    durationMs: null,
+    speed: o.speed,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.nowMs ? { nowMs: o.nowMs } : {}),
+    ...(o.backpressure ? { backpressure: o.backpressure } : {}),
+    ...(o.observe ? { observe: o.observe } : {}),
+    ...(o.raw ? { onInput: (input: InputEvent) => o.raw!.observe(input) } : {}),
+  });
   const reader = readCapture(capture, {
     raw: o.raw !== null,
     strict: o.strict,
@@ -114,20 +94,25 @@ export async function replayInto(capture: Capture, engine: Engine, sink: Sink, o
     onBytes: (b) => (bytes = b),
   });
   for await (const batch of reader) {
-    for (const rec of batch) {
-      const inputs = rec.event_type === undefined ? o.raw!.frame(rec) : !o.raw || !o.raw.replaces(rec) ? [rec] : [];
-      for (const input of inputs) {
-        if (factor > 0) await pace(input);
-        step(input);
-      }
-      if (o.signal?.aborted) break;
-    }
+    const going = await pacer.feed(inputsOf(batch, o.raw));
+    res.inputs = pacer.inputs;
+    res.lastTsMs = pacer.lastTsMs;
     o.onProgress?.(bytes, res.inputs);
-    if (o.signal?.aborted) {
+    if (!going || o.signal?.aborted) {
       res.aborted = true;
       break;
     }
-    if (factor === 0) await o.backpressure?.();
   }
   return res;
+}
+
+/**
+ * A batch's inputs: as captured, or (with `--raw`) re-parsed from its raw frames. Lazy on
+ * purpose: the re-parser must observe each input stepped before it reads the next record.
+ */
+function* inputsOf(batch: Iterable<CaptureRecord>, raw: Reparser | null): Iterable<InputEvent> {
+  for (const rec of batch) {
+    if (rec.event_type === undefined) yield* raw!.frame(rec);
+    else if (!raw || !raw.replaces(rec)) yield rec;
+  }
 }

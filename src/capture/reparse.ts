@@ -14,7 +14,7 @@ import type { CaptureHeader, RawRecord } from './format.ts';
 import { ADAPTERS, type VenueName } from '../venues/index.ts';
 import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { parseClobFrame } from '../polymarket/wire/clobWsMessages.ts';
-import { RestBookSchema, toRestBook } from '../polymarket/clobRest.ts';
+import { RestBookSchema, toRestBook } from '../polymarket/wire/clobRestMessages.ts';
 import { parseRtdsFrame } from '../polymarket/rtds.ts';
 
 /** Turns raw frames into inputs (`--raw`): what the replay loop needs of a re-parser. */

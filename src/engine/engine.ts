@@ -160,8 +160,7 @@ export class Engine {
     this.execution.matchDue(this.now, out, false);
     switch (input.event_type) {
       case 'venue_trade':
-        if (this.tradeFilter.check(input, this.freshReferencePx()) === null)
-          this.median.update({ venue: input.venue, px: input.px, ts_unix_ms: input.ts_unix_ms });
+        if (this.tradeFilter.check(input, this.freshReferencePx()) === null) this.median.update(input);
         break;
       case 'venue_status':
         out.push(this.health(input));

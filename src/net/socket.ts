@@ -12,7 +12,10 @@
  */
 import WebSocket from 'ws';
 import type { FeedState } from '../core/events.ts';
+import { socketHealth, type SocketHealth, type SocketStats } from './health.ts';
 import { describeError } from './errors.ts';
+import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
+import { parseRetryAfterMs } from './retryAfter.ts';
 import { BLOCKED_STATUSES, DEFAULT_BLOCKED_RETRY_MS, readSmall, REFUSAL_BODY_MAX, refusalText } from './refusal.ts';
 
 export interface FrameVerdict {
@@ -28,13 +31,8 @@ export interface FrameVerdict {
   reconnect?: string;
 }
 
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-  factor: number;
-  /** Fraction of the delay randomized: 0.3 → delay × [0.7, 1.3]. */
-  jitter: number;
-}
+/** The socket's retry policy (the one backoff of net/backoff.ts; kept under its old name). */
+export type BackoffOptions = BackoffPolicy;
 
 export interface ResilientSocketOptions {
   name: string;
@@ -65,23 +63,7 @@ export interface ResilientSocketOptions {
   random?: () => number;
 }
 
-export interface SocketStats {
-  state: FeedState;
-  reason: string | null;
-  messages: number;
-  /** Connection attempts after the first one, successful or not. */
-  reconnects: number;
-  connects: number;
-  refusals: number;
-  lastMessageMs: number | null;
-  /** When the current (or last) connection opened. */
-  lastConnectMs: number | null;
-  lastError: string | null;
-  /** When the next connection attempt is due (absolute ms), null while connected or connecting. */
-  nextRetryMs: number | null;
-  /** HTTP status of the latest refused upgrade (429, 451, 403, …), null once a connection opened. */
-  refusedStatus: number | null;
-}
+export { socketHealth, type SocketHealth, type SocketStats } from './health.ts';
 
 /** What failing a connection means: the state shown while waiting and, if fixed, the wait. */
 interface FailHow {
@@ -91,12 +73,8 @@ interface FailHow {
 
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.3 };
 
-/** Delay before retry `attempt` (0-based): capped exponential, randomized by ±jitter. */
-export function backoffDelayMs(attempt: number, b: BackoffOptions, random: () => number): number {
-  const base = Math.min(b.maxMs, b.initialMs * b.factor ** Math.min(attempt, 30));
-  const spread = base * b.jitter;
-  return Math.max(0, Math.round(base - spread + 2 * spread * random()));
-}
+/** Re-exported so existing callers keep one import for the socket and its delay. */
+export { backoffDelayMs };
 
 export class ResilientSocket {
   private ws: WebSocket | null = null;
@@ -129,6 +107,11 @@ export class ResilientSocket {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
+  }
+
+  /** The socket's health as it flows into `venue_status` (see `socketHealth`). */
+  health(nowMs: number = this.now()): SocketHealth {
+    return socketHealth(this.stats, nowMs);
   }
 
   start(): void {
@@ -218,14 +201,16 @@ export class ResilientSocket {
     const detail = refusalText(body);
     if (BLOCKED_STATUSES.includes(code)) {
       const base = this.opts.blockedRetryMs ?? DEFAULT_BLOCKED_RETRY_MS;
-      const delayMs = Math.round(base * (0.8 + 0.4 * this.random()));
+      // A fixed wait, ±20 % so a fleet of labs does not come back in step.
+      const delayMs = backoffDelayMs(0, { initialMs: base, maxMs: base, factor: 1, jitter: 0.2 }, this.random);
       return this.fail(`HTTP ${code} on connect${detail ? `: ${detail}` : ''}`, { state: 'blocked', delayMs });
     }
     if (code === 429) {
       this.attempt = Math.max(this.attempt, 4);
-      const afterS = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : null;
-      const delayMs = Math.max(backoffDelayMs(this.attempt++, this.backoff, this.random), (afterS ?? 0) * 1_000);
-      return this.fail(`HTTP 429 on connect${afterS !== null ? ` (Retry-After ${afterS} s)` : ''}`, { state: 'rate_limited', delayMs });
+      const afterMs = parseRetryAfterMs(retryAfter, this.now());
+      const delayMs = Math.max(backoffDelayMs(this.attempt++, this.backoff, this.random), afterMs ?? 0);
+      const said = afterMs !== null ? ` (Retry-After ${Math.round(afterMs / 1_000)} s)` : '';
+      return this.fail(`HTTP 429 on connect${said}`, { state: 'rate_limited', delayMs });
     }
     this.fail(`HTTP ${code} on connect`);
   }

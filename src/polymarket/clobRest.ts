@@ -5,78 +5,15 @@
  * HTTP error or a bad body is a typed failure, never a throw. HTTP 429 blocks every call
  * of this client until the server's Retry-After (or a doubling backoff) has passed, so a
  * burst of resyncs cannot stampede the venue.
- *
- * Shapes: docs.polymarket.com/trading/orderbook ("Response" example),
- * nautilus_trader test_data/clob_book_response.json and clob_market_closed_*.json (see
- * test/fixtures/polymarket/SOURCES.md). In /book every number is a string; bids come
- * ascending and asks descending (best last) — order does not matter to us.
+ * The bodies' raw and normalized shapes: wire/clobRestMessages.ts.
  */
 import { z } from 'zod';
 import type { RawTap } from '../net/tap.ts';
-import type { Level } from '../core/events.ts';
-import { CLOB_BODY_MAX_BYTES, readBodyCapped } from '../net/httpBody.ts';
+import { RestBookSchema, RestMarketSchema, toRestBook, type RestBook, type RestMarket } from './wire/clobRestMessages.ts';
+import { CLOB_BODY_MAX_BYTES, httpGet } from '../net/httpBody.ts';
+import { backoffDelayMs } from '../net/backoff.ts';
 
-const decimal = z
-  .string()
-  .regex(/^\d*\.?\d+$/)
-  .transform(Number);
-const LevelSchema = z.object({ price: decimal, size: decimal });
-
-/**
- * The live API sends `timestamp` as a ms string; the docs example shows an ISO date, so
- * both are read (an unreadable one fails the body).
- */
-const timestampMs = z.string().transform((s, ctx) => {
-  const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-  if (!Number.isFinite(n)) {
-    ctx.addIssue({ code: 'custom', message: `bad timestamp ${s}` });
-    return z.NEVER;
-  }
-  return n;
-});
-
-export const RestBookSchema = z.object({
-  market: z.string(),
-  asset_id: z.string().min(1),
-  timestamp: timestampMs,
-  bids: z.array(LevelSchema),
-  asks: z.array(LevelSchema),
-  tick_size: decimal.optional(),
-  min_order_size: decimal.optional(),
-  hash: z.string().optional(),
-});
-
-export interface RestBook {
-  assetId: string;
-  market: string;
-  tsMs: number;
-  bids: Level[];
-  asks: Level[];
-  tickSize: number | null;
-  hash: string | null;
-}
-
-/** A validated /book body as the book keeper takes it (also used when replaying captured bodies). */
-export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
-  return {
-    assetId: b.asset_id,
-    market: b.market,
-    tsMs: b.timestamp,
-    tickSize: b.tick_size ?? null,
-    hash: b.hash ?? null,
-    bids: b.bids.map((l) => [l.price, l.size] as Level),
-    asks: b.asks.map((l) => [l.price, l.size] as Level),
-  };
-}
-
-export const RestMarketSchema = z.object({
-  condition_id: z.string().min(1),
-  closed: z.boolean(),
-  tokens: z.array(
-    z.object({ token_id: z.string().min(1), outcome: z.string(), winner: z.boolean().optional(), price: z.number().optional() }),
-  ),
-});
-export type RestMarket = z.infer<typeof RestMarketSchema>;
+export { RestBookSchema, RestMarketSchema, toRestBook, type RestBook, type RestMarket } from './wire/clobRestMessages.ts';
 
 export type RestResult<T> = { ok: true; value: T } | { ok: false; error: string; status: number | null; retryAfterMs: number | null };
 
@@ -106,7 +43,8 @@ export interface ClobRestStats {
 
 export class ClobRest {
   private blockedUntilMs = 0;
-  private backoffMs: number;
+  /** 429s since the last good answer: the exponent of the backoff. */
+  private rateLimitedInRow = 0;
   private readonly now: () => number;
   readonly stats: ClobRestStats = {
     requests: 0,
@@ -120,7 +58,6 @@ export class ClobRest {
 
   constructor(private readonly opts: ClobRestOptions) {
     this.now = opts.now ?? Date.now;
-    this.backoffMs = opts.backoffInitialMs ?? 1_000;
   }
 
   /** Milliseconds until requests are allowed again (0 = now). */
@@ -153,41 +90,28 @@ export class ClobRest {
     const wait = this.waitMs();
     if (wait > 0) return { ok: false, error: 'rate limited (backing off)', status: 429, retryAfterMs: wait };
     this.stats.requests += 1;
-    let res: Response;
-    try {
-      res = await fetch(this.opts.baseUrl.replace(/\/$/, '') + path, {
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
-        headers: { accept: 'application/json' },
-      });
-    } catch (err) {
-      this.stats.failures += 1;
-      return { ok: false, error: err instanceof Error ? err.message : String(err), status: null, retryAfterMs: null };
+    const res = await httpGet(this.opts.baseUrl.replace(/\/$/, '') + path, {
+      maxBytes: this.opts.bodyMaxBytes ?? CLOB_BODY_MAX_BYTES,
+      timeoutMs: this.opts.timeoutMs ?? 5_000,
+      nowMs: this.now,
+    });
+    if (!res.ok && res.status === 429) return this.onRateLimited(res.retryAfterMs);
+    if (!res.ok && res.kind === 'too_large') {
+      this.stats.badBodies += 1;
+      return { ok: false, error: res.message, status: res.status, retryAfterMs: null };
     }
-    if (res.status === 429) return this.onRateLimited(res);
     if (!res.ok) {
       this.stats.failures += 1;
-      await res.body?.cancel();
-      return { ok: false, error: `HTTP ${res.status}`, status: res.status, retryAfterMs: null };
+      return { ok: false, error: res.message, status: res.status, retryAfterMs: null };
     }
-    this.backoffMs = this.opts.backoffInitialMs ?? 1_000;
+    this.rateLimitedInRow = 0;
+    this.opts.tap?.('clob_rest', this.now(), res.text, { url: path, status: res.status });
     let body: unknown;
     try {
-      // Streamed with a byte cap: an endless body must not grow the process.
-      const capped = await readBodyCapped(res, this.opts.bodyMaxBytes ?? CLOB_BODY_MAX_BYTES);
-      if (!capped.ok) {
-        this.stats.badBodies += 1;
-        return { ok: false, error: capped.message, status: res.status, retryAfterMs: null };
-      }
-      this.opts.tap?.('clob_rest', this.now(), capped.text, { url: path, status: res.status });
-      body = JSON.parse(capped.text);
-    } catch (err) {
+      body = JSON.parse(res.text);
+    } catch {
       this.stats.badBodies += 1;
-      return {
-        ok: false,
-        error: err instanceof SyntaxError ? 'bad JSON body' : `body: ${err instanceof Error ? err.message : String(err)}`,
-        status: res.status,
-        retryAfterMs: null,
-      };
+      return { ok: false, error: 'bad JSON body', status: res.status, retryAfterMs: null };
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -202,12 +126,13 @@ export class ClobRest {
     return { ok: true, value: parsed.data as z.infer<S> };
   }
 
-  private async onRateLimited(res: Response): Promise<RestResult<never>> {
-    await res.body?.cancel();
+  /** Holds every call back for Retry-After, or (without one) a doubling wait from `backoffInitialMs`. */
+  private onRateLimited(retryAfterMs: number | null): RestResult<never> {
     this.stats.rateLimited += 1;
-    const header = Number(res.headers.get('retry-after'));
-    const waitMs = Number.isFinite(header) && header > 0 ? header * 1_000 : this.backoffMs;
-    this.backoffMs = Math.min(this.opts.backoffMaxMs ?? 60_000, this.backoffMs * 2);
+    const policy = { initialMs: this.opts.backoffInitialMs ?? 1_000, maxMs: this.opts.backoffMaxMs ?? 60_000, factor: 2, jitter: 0 };
+    // No jitter: one client holds its own calls back; a Retry-After of 0 means "use the backoff".
+    const backoffMs = backoffDelayMs(this.rateLimitedInRow++, policy, () => 0.5);
+    const waitMs = retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : backoffMs;
     this.blockedUntilMs = this.now() + waitMs;
     this.stats.blockedUntilMs = this.blockedUntilMs;
     return { ok: false, error: 'HTTP 429', status: 429, retryAfterMs: waitMs };

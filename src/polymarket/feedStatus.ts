@@ -1,11 +1,13 @@
 /**
  * The Polymarket sources' health as `venue_status` inputs (`polymarket_ws`, `rtds`,
- * `clob_rest`), built from the components' stats. Pure: time is passed in.
+ * `clob_rest`), built from the components' stats. Pure: time is passed in. The sockets'
+ * part comes from `socketHealth` (net/health.ts), the same as every venue's.
  */
 import type { FeedState, VenueStatus } from '../core/events.ts';
 import type { BookKeeperCounters, TokenBookStats } from './bookKeeper.ts';
 import type { ClobRestStats } from './clobRest.ts';
 import type { ClobWsStats } from './clobWs.ts';
+import { socketHealth } from '../net/health.ts';
 import type { RtdsStats } from './rtds.ts';
 
 export interface StatusInputs {
@@ -29,9 +31,6 @@ export interface StatusInputs {
   };
 }
 
-const retryIn = (nextMs: number | null, ts: number): number | null => (nextMs === null ? null : Math.max(0, Math.round(nextMs - ts)));
-const WAITING: readonly FeedState[] = ['down', 'blocked', 'rate_limited', 'stale'];
-
 /** "3/4 books live, oldest update 2.1 s ago": book health inside the feed_health line. */
 export function booksSummary(tokens: readonly TokenBookStats[], liveBooks: number, ts: number): string {
   let oldest: number | null = null;
@@ -42,21 +41,22 @@ export function booksSummary(tokens: readonly TokenBookStats[], liveBooks: numbe
 
 function wsStatus(i: StatusInputs, ts: number): VenueStatus {
   const ws = i.ws;
+  const h = socketHealth(ws, ts);
   const c = i.keeper;
   const refused: Record<string, number> = {};
   for (const [k, v] of Object.entries(i.resolution.refusedBy)) refused[`official_refused_${k}`] = v;
   return {
     event_type: 'venue_status',
     source: 'polymarket_ws',
-    state: ws.state,
-    reason: ws.reason ?? booksSummary(i.tokens, i.liveBooks, ts),
-    messages: ws.messages,
+    state: h.state,
+    reason: h.reason ?? booksSummary(i.tokens, i.liveBooks, ts),
+    messages: h.messages,
     trades: i.trades,
     parse_errors: ws.invalid,
     rejected: c.crossed + c.offGrid + c.bestMismatch + i.resolution.refused,
-    reconnects: ws.reconnects,
-    last_message_ts_ms: ws.lastMessageMs,
-    next_retry_ms: WAITING.includes(ws.state) ? retryIn(ws.nextRetryMs, ts) : null,
+    reconnects: h.reconnects,
+    last_message_ts_ms: h.last_message_ts_ms,
+    next_retry_ms: h.next_retry_ms,
     counts: {
       books_live: i.liveBooks,
       books_tracked: i.tokens.length,
@@ -77,7 +77,7 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
 
 function rtdsStatus(i: StatusInputs, ts: number): VenueStatus {
   const r = i.rtds;
-  const s = r.socket;
+  const h = socketHealth(r.socket, ts);
   const counts: Record<string, number> = {
     chainlink_prices: r.bySource.chainlink ?? 0,
     binance_prices: r.bySource.binance ?? 0,
@@ -89,19 +89,19 @@ function rtdsStatus(i: StatusInputs, ts: number): VenueStatus {
     counts[`twap${t.lookback_s}_unavailable`] = t.unavailable === null ? 0 : 1;
   }
   // A degraded TWAP is said in the reason even while the socket itself is live.
-  const reason = s.reason ?? i.rtdsTwapSummary;
+  const reason = h.reason ?? i.rtdsTwapSummary;
   return {
     event_type: 'venue_status',
     source: 'rtds',
-    state: s.state,
+    state: h.state,
     reason,
-    messages: s.messages,
+    messages: h.messages,
     trades: r.prices,
     parse_errors: r.invalid,
     rejected: r.duplicates,
-    reconnects: s.reconnects,
-    last_message_ts_ms: s.lastMessageMs,
-    next_retry_ms: WAITING.includes(s.state) ? retryIn(s.nextRetryMs, ts) : null,
+    reconnects: h.reconnects,
+    last_message_ts_ms: h.last_message_ts_ms,
+    next_retry_ms: h.next_retry_ms,
     counts,
     ts_unix_ms: ts,
   };

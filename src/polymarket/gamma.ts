@@ -12,7 +12,8 @@
  *
  * Response schemas: gammaSchemas.ts.
  */
-import { GAMMA_BODY_MAX_BYTES, readBodyCapped } from '../net/httpBody.ts';
+import { GAMMA_BODY_MAX_BYTES, httpGet } from '../net/httpBody.ts';
+import { parseRetryAfterMs } from '../net/retryAfter.ts';
 import type { RawTap } from '../net/tap.ts';
 
 export * from './wire/gammaSchemas.ts';
@@ -73,16 +74,8 @@ export interface GammaClientOptions {
   tap?: RawTap;
 }
 
-const RETRY_AFTER_MAX_MS = 600_000;
-
-/** `Retry-After` is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  const text = header.trim();
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - nowMs;
-  if (!Number.isFinite(ms)) return null;
-  return Math.min(RETRY_AFTER_MAX_MS, Math.max(0, Math.round(ms)));
-}
+/** `Retry-After` is read by the one parser of the network plumbing (kept exported here for callers). */
+export { parseRetryAfterMs };
 
 export class GammaClient {
   readonly counters: GammaCounters;
@@ -128,48 +121,17 @@ export class GammaClient {
   private async fetchText(
     url: string,
   ): Promise<{ ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null }> {
-    // One controller per request, linked to the deadline and to the owner's stop signal
-    // by listeners removed in `finally`: AbortSignal.any() on a long-lived stop signal
-    // accumulates dependents in Node 20, which a days-long poll loop must not do.
-    const ctl = new AbortController();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const abort = () => ctl.abort();
-    timeout.addEventListener('abort', abort);
-    this.opts.signal?.addEventListener('abort', abort);
-    if (this.opts.signal?.aborted) ctl.abort();
-    try {
-      const resp = await fetch(url, { signal: ctl.signal, headers: { accept: 'application/json' } });
-      if (resp.status === 429) {
-        await resp.body?.cancel();
-        return {
-          ok: false,
-          kind: 'rate_limited',
-          message: 'HTTP 429',
-          retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()),
-        };
-      }
-      if (!resp.ok) {
-        await resp.body?.cancel();
-        return {
-          ok: false,
-          kind: 'http',
-          message: `HTTP ${resp.status}`,
-          retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()),
-        };
-      }
-      // Streamed with a byte cap: an endless body must not grow the process.
-      const body = await readBodyCapped(resp, this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES);
-      this.opts.tap?.('gamma', this.opts.nowMs(), body.ok ? body.text : '', { url: url.slice(this.baseUrl.length), status: resp.status });
-      if (!body.ok) return { ok: false, kind: 'too_large', message: body.message, retryAfterMs: null };
-      return { ok: true, text: body.text };
-    } catch (err) {
-      if (this.opts.signal?.aborted) return { ok: false, kind: 'aborted', message: 'stopped', retryAfterMs: null };
-      if (timeout.aborted) return { ok: false, kind: 'timeout', message: `timed out after ${this.timeoutMs} ms`, retryAfterMs: null };
-      return { ok: false, kind: 'network', message: err instanceof Error ? err.message : String(err), retryAfterMs: null };
-    } finally {
-      timeout.removeEventListener('abort', abort);
-      this.opts.signal?.removeEventListener('abort', abort);
-    }
+    const res = await httpGet(url, {
+      maxBytes: this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES,
+      timeoutMs: this.timeoutMs,
+      nowMs: this.opts.nowMs,
+      ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+    });
+    if (res.ok || res.kind === 'too_large')
+      this.opts.tap?.('gamma', this.opts.nowMs(), res.ok ? res.text : '', { url: url.slice(this.baseUrl.length), status: res.status ?? 0 });
+    if (res.ok) return { ok: true, text: res.text };
+    const kind: GammaFailure = res.status === 429 ? 'rate_limited' : res.kind;
+    return { ok: false, kind, message: res.message, retryAfterMs: res.retryAfterMs };
   }
 
   private fail(kind: GammaFailure, message: string, retryAfterMs: number | null): GammaResult {

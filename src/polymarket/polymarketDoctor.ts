@@ -4,10 +4,10 @@
  * Chainlink BTC/USD, waiting for its first message). Rows share the venue doctor's shape.
  */
 import WebSocket from 'ws';
-import { onRefusedUpgrade, type DoctorRow } from '../net/refusal.ts';
+import { BLOCKED_STATUSES, onRefusedUpgrade, type DoctorRow } from '../net/refusal.ts';
 import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
 import { describeError } from '../net/errors.ts';
-import { readBodyCapped } from '../net/httpBody.ts';
+import { httpGet } from '../net/httpBody.ts';
 
 /** The doctor reads at most this much of an HTTP answer. */
 const DOCTOR_BODY_MAX_BYTES = 1024 * 1024;
@@ -15,34 +15,24 @@ const DOCTOR_BODY_MAX_BYTES = 1024 * 1024;
 /** GET `url`; ok when the answer is HTTP 200 with a JSON body. Never rejects. */
 export async function checkHttp(source: string, url: string, timeoutMs: number): Promise<DoctorRow> {
   const t0 = performance.now();
-  const latency = () => Math.round(performance.now() - t0);
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      const retry = res.headers.get('retry-after');
-      const what = res.status === 429 ? `rate limited: HTTP 429${retry ? ` (Retry-After ${retry})` : ''}` : `HTTP ${res.status}`;
-      return {
-        source,
-        ok: false,
-        detail: what,
-        latency_ms: latency(),
-        ...(res.status === 451 || res.status === 403 ? { blocked: true } : {}),
-      };
+  const res = await httpGet(url, { maxBytes: DOCTOR_BODY_MAX_BYTES, timeoutMs });
+  const latencyMs = Math.round(performance.now() - t0);
+  if (!res.ok) {
+    if (res.status === null) {
+      const detail = res.kind === 'timeout' ? `timeout after ${timeoutMs} ms` : res.message;
+      return { source, ok: false, detail, latency_ms: null };
     }
-    const body = await readBodyCapped(res, DOCTOR_BODY_MAX_BYTES);
-    if (!body.ok) return { source, ok: false, detail: body.message, latency_ms: latency() };
-    JSON.parse(body.text);
-    return { source, ok: true, detail: `HTTP 200, ${body.bytes} bytes`, latency_ms: latency() };
-  } catch (err) {
-    const detail =
-      err instanceof SyntaxError
-        ? 'HTTP 200 but not JSON'
-        : err instanceof DOMException && err.name === 'TimeoutError'
-          ? `timeout after ${timeoutMs} ms`
-          : describeError(err);
-    return { source, ok: false, detail, latency_ms: null };
+    const waitS = res.retryAfterMs !== null ? ` (Retry-After ${Math.round(res.retryAfterMs / 1_000)} s)` : '';
+    const detail = res.status === 429 ? `rate limited: HTTP 429${waitS}` : res.message;
+    return { source, ok: false, detail, latency_ms: latencyMs, ...(BLOCKED_STATUSES.includes(res.status) ? { blocked: true } : {}) };
   }
+  if (res.status !== 200) return { source, ok: false, detail: `HTTP ${res.status}`, latency_ms: latencyMs };
+  try {
+    JSON.parse(res.text);
+  } catch {
+    return { source, ok: false, detail: 'HTTP 200 but not JSON', latency_ms: null };
+  }
+  return { source, ok: true, detail: `HTTP 200, ${res.bytes} bytes`, latency_ms: latencyMs };
 }
 
 /** Opens a socket, sends `hello`, and is ok on the first message (or on open if `okOnOpen`). */

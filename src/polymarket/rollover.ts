@@ -16,6 +16,7 @@
 import type { FeedState, InputEvent, MarketFamily, MarketInfo, VenueStatus } from '../core/events.ts';
 import { GammaClient, newCounters } from './gamma.ts';
 import type { RawTap } from '../net/tap.ts';
+import { backoffDelayMs } from '../net/backoff.ts';
 import type { GammaCounters } from './gamma.ts';
 import { runDiscoveryPass } from './discovery.ts';
 import type { PassOptions } from './discovery.ts';
@@ -229,9 +230,8 @@ export class GammaRollover {
 
   /** Exponential in the failure streak, full-range jitter on the upper half, ≥ Retry-After. */
   private backoffMs(retryAfterMs: number | null): number {
-    const exp = Math.min(this.backoffMaxMs, this.pollMs * 2 ** Math.min(20, this.failuresInRow - 1));
-    const jittered = Math.round(exp * (0.5 + 0.5 * this.random()));
-    return Math.max(jittered, retryAfterMs ?? 0);
+    const policy = { initialMs: this.pollMs, maxMs: this.backoffMaxMs, factor: 2, jitter: 0.5, jitterMode: 'below' } as const;
+    return Math.max(backoffDelayMs(this.failuresInRow - 1, policy, this.random), retryAfterMs ?? 0);
   }
 
   /** Starts polling now; the next wake-up is the earlier of the next poll and the next window end. */

@@ -5,10 +5,11 @@
  * rest is the reference. `px_spread_bps` = (max − min) / median of the accepted set.
  */
 
+/** A venue's print as the median needs it: a `venue_trade` input is one (its `px` is the one name of the price). */
 export interface PriceTick {
-  venue: string;
-  px: number;
-  ts_unix_ms: number;
+  readonly venue: string;
+  readonly px: number;
+  readonly ts_unix_ms: number;
 }
 
 export interface MedianResult {
@@ -46,7 +47,8 @@ export class MedianAggregator {
     if (!Number.isFinite(tick.px) || tick.px <= 0) return false;
     const prev = this.last.get(tick.venue);
     if (prev && prev.ts_unix_ms > tick.ts_unix_ms) return false;
-    this.last.set(tick.venue, { venue: tick.venue, px: tick.px, ts_unix_ms: tick.ts_unix_ms });
+    // Held as given, not copied: a tick (the engine passes the `venue_trade` input itself) is an immutable value.
+    this.last.set(tick.venue, tick);
     return true;
   }
 

@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { FeedState, InputEvent, VenueStatus, VenueTrade } from '../core/events.ts';
-import { ResilientSocket, type BackoffOptions, type FrameVerdict } from '../net/socket.ts';
+import { ResilientSocket, socketHealth, type BackoffOptions, type FrameVerdict } from '../net/socket.ts';
 import { BurstLog } from '../net/burstLog.ts';
 import { BLOCKED_HINT } from '../net/refusal.ts';
 import type { ParseResult, VenueAdapter } from './types.ts';
@@ -60,30 +60,24 @@ export interface VenueFeedOptions {
   tap?: RawTap;
 }
 
-export interface VenueFeedStats {
+/**
+ * The feed's health: its `venue_status` input itself (the one shape from the socket to
+ * `feed_health`), plus what only the feed's own callers read (the offline hint, tests).
+ */
+export type VenueFeedStats = VenueStatus & {
   venue: string;
   url: string;
-  state: FeedState;
-  reason: string | null;
-  messages: number;
-  /** Trades parsed and passed to the engine (its trade filter may still refuse some). */
-  trades: number;
-  parse_errors: number;
-  reconnects: number;
   seq_gaps: number;
+  last_error: string | null;
   /** Trades known to be missing from the gaps (sum of the gap widths). */
   seq_missing: number;
-  last_error: string | null;
-  last_message_ts_ms: number | null;
   /** True once the feed has been live at least once. */
   ever_live: boolean;
   /** Receive time of the last trade (null: none yet). */
   last_trade_ms: number | null;
-  /** While waiting to reconnect: when the next attempt is due (absolute ms). */
-  next_retry_at_ms: number | null;
   /** Times the connection was replaced for carrying no trades. */
   trade_stalls: number;
-}
+};
 
 export class VenueFeed {
   private readonly socket: ResilientSocket;
@@ -159,50 +153,42 @@ export class VenueFeed {
   }
 
   stats(): VenueFeedStats {
-    const s = this.socket.stats;
     const c = this.counts;
-    const v = this.view();
     return {
+      ...this.status(),
       venue: this.venue,
       url: this.opts.url,
-      state: v.state,
-      reason: v.reason,
-      messages: s.messages,
-      trades: c.trades,
-      parse_errors: c.parse_errors,
-      reconnects: s.reconnects,
       seq_gaps: c.seq_gaps,
+      last_error: this.lastError ?? this.socket.stats.lastError,
       seq_missing: c.seq_missing,
-      last_error: this.lastError ?? s.lastError,
-      last_message_ts_ms: s.lastMessageMs,
       ever_live: this.everLive,
       last_trade_ms: this.lastTradeMs,
-      next_retry_at_ms: s.nextRetryMs,
       trade_stalls: c.trade_stalls,
     };
   }
 
-  /** The current health as a `venue_status` input. */
+  /** The current health as a `venue_status` input: the socket's health, as the feed sees it, and the feed's counters. */
   status(): VenueStatus {
-    const s = this.stats();
-    const now = this.now();
-    const waiting = s.state !== 'live' && s.state !== 'connecting' && s.next_retry_at_ms !== null;
+    const nowMs = this.now();
+    const c = this.counts;
+    const h = socketHealth({ ...this.socket.stats, ...this.view() }, nowMs);
+    // Field order as captured since the first capture (capture lines stay byte-stable).
     return {
       event_type: 'venue_status',
-      source: s.venue,
-      state: s.state,
-      reason: s.reason,
-      messages: s.messages,
-      trades: s.trades,
-      parse_errors: s.parse_errors,
+      source: this.venue,
+      state: h.state,
+      reason: h.reason,
+      messages: h.messages,
+      trades: c.trades,
+      parse_errors: c.parse_errors,
       rejected: 0,
-      reconnects: s.reconnects,
-      last_message_ts_ms: s.last_message_ts_ms,
-      seq_gaps: s.seq_gaps,
-      last_error: s.last_error,
-      next_retry_ms: waiting ? Math.max(0, Math.round(s.next_retry_at_ms! - now)) : null,
-      counts: { trade_stalls: s.trade_stalls, last_refused_status: this.socket.stats.refusedStatus ?? 0 },
-      ts_unix_ms: now,
+      reconnects: h.reconnects,
+      last_message_ts_ms: h.last_message_ts_ms,
+      seq_gaps: c.seq_gaps,
+      last_error: this.lastError ?? this.socket.stats.lastError,
+      next_retry_ms: h.next_retry_ms,
+      counts: { trade_stalls: c.trade_stalls, last_refused_status: this.socket.stats.refusedStatus ?? 0 },
+      ts_unix_ms: nowMs,
     };
   }
 

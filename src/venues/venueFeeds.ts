@@ -4,7 +4,7 @@
  * others; when no venue at all can be reached we say once how to run offline.
  */
 import type { Logger } from 'pino';
-import type { InputEvent } from '../core/events.ts';
+import type { InputEvent, VenueStatus } from '../core/events.ts';
 import { VenueFeed, type VenueFeedStats, type VenueFeedTuning } from './venueFeed.ts';
 import { ADAPTERS, type VenueEndpoint, type VenueName } from './index.ts';
 import type { VenueAdapter } from './types.ts';
@@ -58,28 +58,9 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
   for (const { venue, url, symbol } of o.venues) {
     const adapter = adapters[venue];
     if (!adapter) {
-      // Reported like any dead venue, so feed health shows why it never contributes.
       const reason = `no adapter for ${venue} in this build`;
-      missing.push({
-        venue,
-        url,
-        state: 'down',
-        reason,
-        messages: 0,
-        trades: 0,
-        parse_errors: 0,
-        reconnects: 0,
-        seq_gaps: 0,
-        seq_missing: 0,
-        last_error: reason,
-        last_message_ts_ms: null,
-        ever_live: false,
-        last_trade_ms: null,
-        next_retry_at_ms: null,
-        trade_stalls: 0,
-      });
-      o.log.warn({ venue }, `${venue}: down — ${reason}`);
-      o.emit({
+      // Reported like any dead venue, so feed health shows why it never contributes.
+      const status: VenueStatus = {
         event_type: 'venue_status',
         source: venue,
         state: 'down',
@@ -93,7 +74,11 @@ export function startVenueFeeds(o: StartVenueFeedsOptions): VenueFeeds {
         seq_gaps: 0,
         last_error: reason,
         ts_unix_ms: now(),
-      });
+      };
+      const extras = { seq_missing: 0, ever_live: false, last_trade_ms: null, trade_stalls: 0 };
+      missing.push({ ...status, venue, url, seq_gaps: 0, last_error: reason, ...extras });
+      o.log.warn({ venue }, `${venue}: down — ${reason}`);
+      o.emit(status);
       continue;
     }
     feeds.push(

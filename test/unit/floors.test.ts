@@ -71,6 +71,13 @@ describe('floors', () => {
     expect(floorViolations(files)).toEqual([]);
   });
 
+  it('the dashboard may bundle the one backoff (src/net/backoff.ts) because it imports nothing and touches no clock, randomness or env', () => {
+    const code = readFileSync('src/net/backoff.ts', 'utf8');
+    expect(importsOf('src/net/backoff.ts', code)).toEqual([]);
+    expect(code).not.toMatch(/^import |Date\.now\(|Math\.random\(|process\.|setTimeout\(/m);
+    expect(readFileSync('web/src/conn.ts', 'utf8')).toContain("from '../../src/net/backoff.ts'");
+  });
+
   it('names both files of an upward, sideways or unplaced import', () => {
     expect(
       floorViolations([

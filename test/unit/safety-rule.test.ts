@@ -83,15 +83,15 @@ describe('polylab/read-only-network', () => {
       'src/net/socket.ts',
     ],
     [
-      'the Gamma GET gains a method constant',
-      'src/polymarket/gamma.ts',
+      'the one HTTP GET (Gamma, CLOB REST, doctor) gains a method constant',
+      'src/net/httpBody.ts',
       'await fetch(url, { signal: ctl.signal,',
       'await fetch(url, { method: VERB, signal: ctl.signal,',
-      'src/polymarket/gamma.ts',
+      'src/net/httpBody.ts',
     ],
   ];
 
-  it('passes the socket and Gamma files of src as they are', async () => {
+  it('passes the socket and HTTP GET files of src as they are', async () => {
     for (const file of new Set(mutations.map((m) => m[4]))) expect(await lintSrc(file, new Map()), file).toEqual([]);
   }, 240_000);
 

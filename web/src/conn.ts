@@ -3,6 +3,8 @@
  * exponential backoff, pings now and then (the only message a client may send), and
  * treats a long silence as a dead connection.
  */
+// The lab's one backoff: a pure file with no imports, so the page may bundle it (floors test).
+import { backoffDelayMs, type BackoffPolicy } from '../../src/net/backoff.ts';
 
 export interface ConnStatus {
   state: 'connecting' | 'open' | 'waiting';
@@ -19,15 +21,14 @@ export interface ConnHandlers {
   onStatus: (s: ConnStatus) => void;
 }
 
-export const BACKOFF = { initialMs: 250, maxMs: 5_000, factor: 2, jitter: 0.2 } as const;
+export const BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5_000, factor: 2, jitter: 0.2 };
 const PING_MS = 15_000;
 /** The server sends medians several times a second and pongs every ping: this much silence is a dead link. */
 const SILENCE_MS = 35_000;
 
 /** Delay before attempt `n` (0-based), with ±jitter. */
 export function backoffMs(n: number, rand: () => number = Math.random): number {
-  const base = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * BACKOFF.factor ** n);
-  return Math.round(base * (1 - BACKOFF.jitter + 2 * BACKOFF.jitter * rand()));
+  return backoffDelayMs(n, BACKOFF, rand);
 }
 
 export class LabConnection {

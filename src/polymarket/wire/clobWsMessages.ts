@@ -22,6 +22,22 @@
  * (bench/books.bench.ts) holds it to at least half the speed of JSON.parse itself.
  */
 import type { Level } from '../../core/events.ts';
+import type {
+  RawBestBidAsk,
+  RawBook,
+  RawLastTradePrice,
+  RawLegacyPriceChange,
+  RawLevel,
+  RawMarketResolved,
+  RawNewMarket,
+  RawPriceChange,
+  RawPriceChangeItem,
+  RawTickSizeChange,
+  Unchecked,
+} from './clobWsRaw.ts';
+
+// ---------------------------------------------------------------- normalized messages
+// What the venue sends is declared in clobWsRaw.ts; below is what the lab reads it into.
 
 export interface WsLevelChange {
   assetId: string;
@@ -68,32 +84,35 @@ const fail = (why: string): never => {
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function str(o: Obj, key: string): string {
-  const v = o[key];
+/** A field name the raw type of `o` declares. */
+type Key<O> = keyof O & string;
+
+function str<O extends object>(o: O, key: Key<O>): string {
+  const v = (o as Obj)[key];
   return typeof v === 'string' && v.length > 0 ? v : fail(`missing ${key}`);
 }
 
-function optStr(o: Obj, key: string): string | null {
-  const v = o[key];
+function optStr<O extends object>(o: O, key: Key<O>): string | null {
+  const v = (o as Obj)[key];
   return typeof v === 'string' ? v : null;
 }
 
 /** A decimal string (the venue sends every number as a string) → finite number. */
-function num(o: Obj, key: string): number {
-  const v = o[key];
+function num<O extends object>(o: O, key: Key<O>): number {
+  const v = (o as Obj)[key];
   if (typeof v !== 'string' || v.length === 0) return fail(`missing ${key}`);
   const n = +v;
   return Number.isFinite(n) ? n : fail(`bad number ${key}=${v}`);
 }
 
-function tsOf(o: Obj): number {
+function tsOf(o: { timestamp?: unknown }): number {
   const n = num(o, 'timestamp');
   return Number.isInteger(n) && n >= 0 ? n : fail(`bad timestamp ${String(o.timestamp)}`);
 }
 
-function price(o: Obj, key: string): number {
+function price<O extends object>(o: O, key: Key<O>): number {
   const p = num(o, key);
-  return p > 0 && p < 1 ? p : fail(`price out of (0,1): ${key}=${String(o[key])}`);
+  return p > 0 && p < 1 ? p : fail(`price out of (0,1): ${key}=${String((o as Obj)[key])}`);
 }
 
 function levels(v: unknown, key: string): Level[] {
@@ -102,32 +121,34 @@ function levels(v: unknown, key: string): Level[] {
   for (let i = 0; i < v.length; i++) {
     const l: unknown = v[i];
     if (!isObj(l)) return fail(`bad level in ${key}`);
-    const size = num(l, 'size');
+    const level = l as Unchecked<RawLevel>;
+    const size = num(level, 'size');
     if (size < 0) fail(`negative size in ${key}`);
-    out[i] = [price(l, 'price'), size];
+    out[i] = [price(level, 'price'), size];
   }
   return out;
 }
 
-function side(o: Obj): 'bid' | 'ask' {
+function side(o: { side?: unknown }): 'bid' | 'ask' {
   const s = o.side;
   return s === 'BUY' ? 'bid' : s === 'SELL' ? 'ask' : fail(`bad side ${String(s)}`);
 }
 
-function stringList(o: Obj, key: string): string[] {
-  const v = o[key];
+function stringList<O extends object>(o: O, key: Key<O>): string[] {
+  const v = (o as Obj)[key];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return fail(`missing ${key}`);
   return v as string[];
 }
 
 /** Best price field of a price change: "0" (no bid) and "1" (no ask) are legal here. */
-function best(o: Obj, key: string): number | null {
-  if (o[key] === undefined) return null;
+function best<O extends object>(o: O, key: Key<O>): number | null {
+  if ((o as Obj)[key] === undefined) return null;
   const n = num(o, key);
   return n >= 0 && n <= 1 ? n : fail(`bad ${key}`);
 }
 
-function priceChange(o: Obj): ClobMessage {
+function priceChange(raw: Obj): ClobMessage {
+  const o = raw as Unchecked<RawPriceChange & RawLegacyPriceChange>;
   const tsMs = tsOf(o);
   const market = str(o, 'market');
   const current = o.price_changes;
@@ -138,9 +159,9 @@ function priceChange(o: Obj): ClobMessage {
     // Legacy shape (before 2025-09-15): one asset and one hash per message, no best prices.
     const assetId = str(o, 'asset_id');
     const hash = optStr(o, 'hash');
-    for (const c of o.changes) {
+    for (const c of o.changes as unknown[]) {
       if (!isObj(c)) fail('bad changes item');
-      const ch = c as Obj;
+      const ch = c as Unchecked<RawLegacyPriceChange['changes'][number]>;
       changes.push({ assetId, side: side(ch), px: price(ch, 'price'), size: nonNeg(ch), hash, bestBid: null, bestAsk: null });
     }
   } else {
@@ -149,20 +170,10 @@ function priceChange(o: Obj): ClobMessage {
   return { kind: 'price_change', market, tsMs, changes };
 }
 
-interface RawChange {
-  asset_id?: unknown;
-  price?: unknown;
-  size?: unknown;
-  side?: unknown;
-  hash?: unknown;
-  best_bid?: unknown;
-  best_ask?: unknown;
-}
-
 /** The hot path (one per book delta): fixed property reads keep V8's access monomorphic. */
 function currentChange(c: unknown): WsLevelChange {
   if (!isObj(c)) return fail('bad price_changes item');
-  const r = c as RawChange;
+  const r = c as Unchecked<RawPriceChangeItem>;
   const assetId = r.asset_id;
   if (typeof assetId !== 'string' || assetId.length === 0) return fail('missing asset_id');
   const px = typeof r.price === 'string' && r.price.length > 0 ? +r.price : NaN;
@@ -187,7 +198,7 @@ function unitBest(v: unknown): number {
   return n >= 0 && n <= 1 ? n : NaN;
 }
 
-function nonNeg(o: Obj): number {
+function nonNeg(o: { size?: unknown }): number {
   const s = num(o, 'size');
   return s >= 0 ? s : fail('negative size');
 }
@@ -197,65 +208,78 @@ function one(o: Obj): ClobMessage {
   switch (type) {
     case 'price_change':
       return priceChange(o);
-    case 'book': {
-      // An optional tick size that is not a price in (0, 1) is dropped, not the book.
-      const tick = o.tick_size === undefined ? null : +String(o.tick_size);
-      const tickOk = tick === null || (tick > 0 && tick < 1);
-      const msg: ClobMessage = {
-        kind: 'book',
-        market: str(o, 'market'),
-        assetId: str(o, 'asset_id'),
-        bids: levels(o.bids, 'bids'),
-        asks: levels(o.asks, 'asks'),
-        tsMs: tsOf(o),
-        hash: optStr(o, 'hash'),
-        tickSize: tickOk ? tick : null,
-      };
-      if (!tickOk) msg.dropped = true;
-      return msg;
-    }
-    case 'tick_size_change':
+    case 'book':
+      return book(o as Unchecked<RawBook>);
+    case 'tick_size_change': {
+      const t = o as Unchecked<RawTickSizeChange>;
       return {
         kind: 'tick_size_change',
-        market: str(o, 'market'),
-        assetId: str(o, 'asset_id'),
-        oldTick: price(o, 'old_tick_size'),
-        newTick: price(o, 'new_tick_size'),
-        tsMs: tsOf(o),
+        market: str(t, 'market'),
+        assetId: str(t, 'asset_id'),
+        oldTick: price(t, 'old_tick_size'),
+        newTick: price(t, 'new_tick_size'),
+        tsMs: tsOf(t),
       };
-    case 'last_trade_price':
+    }
+    case 'last_trade_price': {
+      const t = o as Unchecked<RawLastTradePrice>;
       return {
         kind: 'last_trade_price',
-        market: str(o, 'market'),
-        assetId: str(o, 'asset_id'),
-        px: price(o, 'price'),
-        size: num(o, 'size'),
-        side: side(o) === 'bid' ? 'buy' : 'sell',
-        tsMs: tsOf(o),
+        market: str(t, 'market'),
+        assetId: str(t, 'asset_id'),
+        px: price(t, 'price'),
+        size: num(t, 'size'),
+        side: side(t) === 'bid' ? 'buy' : 'sell',
+        tsMs: tsOf(t),
       };
-    case 'best_bid_ask':
+    }
+    case 'best_bid_ask': {
+      const t = o as Unchecked<RawBestBidAsk>;
       return {
         kind: 'best_bid_ask',
-        market: str(o, 'market'),
-        assetId: str(o, 'asset_id'),
-        bestBid: best(o, 'best_bid') ?? fail('missing best_bid'),
-        bestAsk: best(o, 'best_ask') ?? fail('missing best_ask'),
-        tsMs: tsOf(o),
+        market: str(t, 'market'),
+        assetId: str(t, 'asset_id'),
+        bestBid: best(t, 'best_bid') ?? fail('missing best_bid'),
+        bestAsk: best(t, 'best_ask') ?? fail('missing best_ask'),
+        tsMs: tsOf(t),
       };
-    case 'market_resolved':
+    }
+    case 'market_resolved': {
+      const t = o as Unchecked<RawMarketResolved>;
       return {
         kind: 'market_resolved',
-        market: str(o, 'market'),
-        assetIds: stringList(o, 'assets_ids'),
-        winningAssetId: str(o, 'winning_asset_id'),
-        winningOutcome: str(o, 'winning_outcome'),
-        tsMs: tsOf(o),
+        market: str(t, 'market'),
+        assetIds: stringList(t, 'assets_ids'),
+        winningAssetId: str(t, 'winning_asset_id'),
+        winningOutcome: str(t, 'winning_outcome'),
+        tsMs: tsOf(t),
       };
-    case 'new_market':
-      return { kind: 'new_market', market: str(o, 'market'), assetIds: stringList(o, 'assets_ids'), tsMs: tsOf(o) };
+    }
+    case 'new_market': {
+      const t = o as Unchecked<RawNewMarket>;
+      return { kind: 'new_market', market: str(t, 'market'), assetIds: stringList(t, 'assets_ids'), tsMs: tsOf(t) };
+    }
     default:
       return { kind: 'invalid', reason: `unknown event_type ${String(type)}` };
   }
+}
+
+function book(b: Unchecked<RawBook>): ClobMessage {
+  // An optional tick size that is not a price in (0, 1) is dropped, not the book.
+  const tick = b.tick_size === undefined ? null : +String(b.tick_size);
+  const tickOk = tick === null || (tick > 0 && tick < 1);
+  const msg: ClobMessage = {
+    kind: 'book',
+    market: str(b, 'market'),
+    assetId: str(b, 'asset_id'),
+    bids: levels(b.bids, 'bids'),
+    asks: levels(b.asks, 'asks'),
+    tsMs: tsOf(b),
+    hash: optStr(b, 'hash'),
+    tickSize: tickOk ? tick : null,
+  };
+  if (!tickOk) msg.dropped = true;
+  return msg;
 }
 
 function safeOne(v: unknown): ClobMessage {

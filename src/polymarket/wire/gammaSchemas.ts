@@ -11,6 +11,10 @@
  * exponent, sizes, tick, price to beat, TWAP lookback) are accepted as such. A malformed
  * OPTIONAL field is dropped by `dropMalformed` — the market lives on without it and the
  * drop is counted — instead of sinking the whole market or event.
+ *
+ * Raw shapes (`Raw*`: what Gamma sends, the schemas' input) are declared apart from the
+ * read ones (`GammaMarket`, `GammaEvent`: the schemas' output); discovery.ts maps those
+ * to the core's normalized `MarketInfo`.
  */
 import { z } from 'zod';
 
@@ -103,6 +107,9 @@ export const GammaMarketSchema = z.object({
   orderMinSize: NumberLike.pipe(z.number().nonnegative()),
   ...OPTIONAL_MARKET_FIELDS,
 });
+/** A Gamma market as the venue sends it (arrays JSON-encoded in strings, numbers maybe strings). */
+export type RawGammaMarket = z.input<typeof GammaMarketSchema>;
+/** The same market read (arrays decoded, numbers numbers); discovery maps it to the core's `MarketInfo`. */
 export type GammaMarket = z.infer<typeof GammaMarketSchema>;
 
 export const GammaSeriesSchema = z.object({
@@ -131,6 +138,7 @@ export const GammaEventSchema = z.object({
   ...OPTIONAL_EVENT_FIELDS,
   markets: z.array(z.unknown()).nullish(),
 });
+export type RawGammaEvent = z.input<typeof GammaEventSchema>;
 export type GammaEvent = z.infer<typeof GammaEventSchema>;
 
 /**

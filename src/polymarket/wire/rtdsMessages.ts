@@ -87,6 +87,12 @@ const Payload = z.union([
   z.object({ symbol: z.string(), data: z.array(Point) }),
 ]);
 const RtdsMessageSchema = z.object({ topic: z.string(), type: z.string().optional(), payload: Payload });
+/**
+ * One RTDS message as the venue sends it ({topic, type, timestamp, payload}; `value` a
+ * number or numeric string, possibly E18-scaled). What the lab reads it into is the core's
+ * normalized `ReferencePrice` (dollars, our source and symbol names, receive time).
+ */
+export type RawRtdsMessage = z.input<typeof RtdsMessageSchema>;
 
 export type RtdsParse =
   | { kind: 'prices'; prices: ReferencePrice[] }

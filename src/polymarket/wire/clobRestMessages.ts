@@ -1,0 +1,81 @@
+/**
+ * Pure readers of the CLOB REST bodies the lab GETs: `/book?token_id=…` (a token's full
+ * book) and `/markets/<condition_id>` (a market's tokens with `winner` once resolved).
+ * Raw shapes (as the venue sends them: zod schemas, `Raw*` types) apart from normalized
+ * ones (`RestBook`).
+ *
+ * Shapes: docs.polymarket.com/trading/orderbook ("Response" example),
+ * nautilus_trader test_data/clob_book_response.json and clob_market_closed_*.json (see
+ * test/fixtures/polymarket/SOURCES.md). In /book every number is a string; bids come
+ * ascending and asks descending (best last) — order does not matter to us.
+ */
+import { z } from 'zod';
+import type { Level } from '../../core/events.ts';
+
+const decimal = z
+  .string()
+  .regex(/^\d*\.?\d+$/)
+  .transform(Number);
+const LevelSchema = z.object({ price: decimal, size: decimal });
+
+/**
+ * The live API sends `timestamp` as a ms string; the docs example shows an ISO date, so
+ * both are read (an unreadable one fails the body).
+ */
+const timestampMs = z.string().transform((s, ctx) => {
+  const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: `bad timestamp ${s}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+/** A /book body as the venue sends it (every number a string). */
+export const RestBookSchema = z.object({
+  market: z.string(),
+  asset_id: z.string().min(1),
+  timestamp: timestampMs,
+  bids: z.array(LevelSchema),
+  asks: z.array(LevelSchema),
+  tick_size: decimal.optional(),
+  min_order_size: decimal.optional(),
+  hash: z.string().optional(),
+});
+
+export type RawRestBook = z.input<typeof RestBookSchema>;
+
+/** A /book body as the book keeper takes it: numbers, camelCase, levels as [price, size]. */
+export interface RestBook {
+  assetId: string;
+  market: string;
+  tsMs: number;
+  bids: Level[];
+  asks: Level[];
+  tickSize: number | null;
+  hash: string | null;
+}
+
+/** A validated /book body as the book keeper takes it (also used when replaying captured bodies). */
+export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
+  return {
+    assetId: b.asset_id,
+    market: b.market,
+    tsMs: b.timestamp,
+    tickSize: b.tick_size ?? null,
+    hash: b.hash ?? null,
+    bids: b.bids.map((l) => [l.price, l.size] as Level),
+    asks: b.asks.map((l) => [l.price, l.size] as Level),
+  };
+}
+
+export const RestMarketSchema = z.object({
+  condition_id: z.string().min(1),
+  closed: z.boolean(),
+  tokens: z.array(
+    z.object({ token_id: z.string().min(1), outcome: z.string(), winner: z.boolean().optional(), price: z.number().optional() }),
+  ),
+});
+/** A /markets/<condition_id> body as the venue sends it; read as is (its fields are already typed JSON). */
+export type RawRestMarket = z.input<typeof RestMarketSchema>;
+export type RestMarket = z.infer<typeof RestMarketSchema>;
