@@ -33,6 +33,9 @@ try {
     process.stderr.write(`polylab: ${err.message}\n`);
     process.exitCode = 2;
   } else {
-    throw err;
+    // Not a user's mistake: the stack, and exit 1 (rethrowing would reach the lab's own
+    // last-resort handler, which keeps a running lab alive, and the process would not end).
+    process.stderr.write(`polylab: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
   }
 }

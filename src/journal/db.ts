@@ -42,6 +42,17 @@ export function ensureDataDir(dataDir: string): string {
   return dir;
 }
 
+/**
+ * A file of zeros the writer keeps beside the journal while it runs and deletes at its first
+ * failed write, so the run's closing mark fits even on a full disk (SQLite writes it to the
+ * WAL: a few pages). Written, not sparse, so a full disk really gives the space back.
+ */
+export const RESERVE_BYTES = 256 * 1024;
+
+export function reservePath(dataDir: string): string {
+  return path.join(path.resolve(dataDir), `${JOURNAL_FILE}-reserve`);
+}
+
 export function journalPath(dataDir: string): string {
   return path.join(path.resolve(dataDir), JOURNAL_FILE);
 }
