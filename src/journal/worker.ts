@@ -29,7 +29,7 @@ function noteMissing(store: JournalStore, runId: string, count: number): void {
 }
 
 try {
-  const db = openJournalDb(dataDir);
+  const db = openJournalDb(dataDir, { checked: true });
   // Tests make the database "full" at a few pages: SQLite then answers SQLITE_FULL exactly as on a full disk.
   if (maxPages !== undefined) db.pragma(`max_page_count = ${maxPages}`);
   const reserve = reservePath(dataDir);
