@@ -124,6 +124,8 @@ async function runOpened(o: Opened): Promise<number> {
     api = await startApiFor(cfg, log, {
       trust: () => analytics.report(),
       basis: () => analytics.basis.report(),
+      // Every input can change the figures (lanes step on the same inputs): computed once per input count.
+      version: () => engine.counters.inputs,
       strategies: () => [
         compareRow('main', cfg.strategy, summary.summary(engine.counters.inputs), analytics.report()),
         ...lanes.map(laneRow),
