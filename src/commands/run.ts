@@ -123,7 +123,8 @@ async function runOpened(o: Opened): Promise<number> {
   try {
     api = await startApiFor(cfg, log, {
       trust: () => analytics.report(),
-      basis: () => analytics.basis.report(),
+      // Only its warnings are used (feed health): without the series, a probe copies nothing.
+      basis: () => analytics.basis.report(false),
       // Every input can change the figures (lanes step on the same inputs): computed once per input count.
       version: () => engine.counters.inputs,
       strategies: () => [
