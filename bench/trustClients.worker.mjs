@@ -3,6 +3,7 @@
 // load. At most 256 sockets at once (the rest wait in the agent's queue): a thousand simultaneous
 // connects overflow the server's listen backlog and are reset, which measures the kernel, not the lab.
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { url, n } = workerData;
