@@ -16,6 +16,7 @@ export const BENCHES: Record<string, () => Promise<Bench>> = {
   books: async () => (await import('./books.bench.ts')).benchBooks,
   api: async () => (await import('./api.bench.ts')).benchApi,
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics,
+  trust: async () => (await import('./trust.bench.ts')).benchTrust,
   journal: async () => {
     const { benchJournal } = await import('./journal.bench.ts');
     return async () => (await benchJournal()).map(toBenchRow);

@@ -23,6 +23,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { Origins } from './origins.js';
+import { escapeVisitors } from './escapes.js';
 import { DENIED_KEYS, DISCRIMINANTS, frameProblem, isReadWord, READ_METHODS } from './readVocabulary.js';
 
 const SINK_NAMES = new Set([
@@ -104,16 +105,36 @@ export default {
       return p ? checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, at)) : null;
     };
 
+    /**
+     * Why an argument or a spread cannot be proven a read at all: its type says nothing
+     * (`any` — `JSON.parse(…)`, `await r.json()` — `unknown`, a type parameter, an index
+     * signature), or it comes from a call whose result the rule cannot follow.
+     */
+    function unprovable(expr, type) {
+      if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter))
+        return `${expr.getText().slice(0, 40)} is of type ${checker.typeToString(type)}: it cannot be proven a read`;
+      if (checker.getIndexInfosOfType(checker.getNonNullableType(type)).length > 0)
+        return `${expr.getText().slice(0, 40)} has an index signature: it may carry any method`;
+      let e = expr;
+      while (ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+      if (ts.isCallExpression(e)) return `request options from a call (${e.getText().slice(0, 40)}) cannot be proven a read`;
+      return null;
+    }
+
     /** Problems with an HTTP call's arguments: method must be GET/HEAD, no body, no Request object. */
     function httpProblem(call) {
       for (const arg of call.arguments) {
         const type = checker.getTypeAtLocation(arg);
         if (type.getCallSignatures().length > 0 || type.flags & ts.TypeFlags.StringLike) continue;
+        // A URL object is where to go, not how: only its own type is looked at below.
+        const unsure = checker.typeToString(type) === 'URL' ? null : unprovable(arg, type);
+        if (unsure) return unsure;
         if (ts.isObjectLiteralExpression(arg)) {
           for (const p of arg.properties) {
             const name = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : null;
             if (ts.isSpreadAssignment(p)) {
-              const bad = typeProblem(checker.getTypeAtLocation(p.expression), p.expression);
+              const spread = checker.getTypeAtLocation(p.expression);
+              const bad = unprovable(p.expression, spread) ?? typeProblem(spread, p.expression);
               if (bad) return bad;
             } else if (name === null) return 'a computed key in the request options';
             else if (name === 'method') {
@@ -257,9 +278,21 @@ export default {
       if (bad) report(node, what, bad);
     }
 
+    /** Holds a network call: a sink member, a sink itself, or a class whose instances have one (WebSocket). */
+    const networkish = (type) =>
+      hasSinkMember(type) ||
+      type.getCallSignatures().some((s) => sinkOf(s.getDeclaration())) ||
+      type.getConstructSignatures().some((s) => hasSinkMember(s.getReturnType()));
+    const escapes = escapeVisitors({ checker, tsOf, report, networkish });
+
     return {
-      CallExpression: checkCall,
+      ...escapes,
+      CallExpression(node) {
+        checkCall(node);
+        escapes.CallExpression(node);
+      },
       NewExpression(node) {
+        escapes.NewExpression(node);
         if (!server) return;
         const decl = checker.getResolvedSignature(tsOf(node))?.getDeclaration();
         const file = decl?.getSourceFile().fileName ?? '';

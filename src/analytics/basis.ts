@@ -121,7 +121,8 @@ export class BasisTracker {
     }
   }
 
-  report(): BasisReport {
+  /** `withSeries: false` leaves the series out (feed health asks on every probe and needs only the latest basis). */
+  report(withSeries = true): BasisReport {
     const sources = [...this.sources.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([source, s]) => ({
@@ -132,7 +133,7 @@ export class BasisTracker {
         last_bps: s.last,
         warning: s.last !== null && Math.abs(s.last) > this.opts.warnBps,
         above_warn: s.aboveWarn,
-        series: [...s.series],
+        series: withSeries ? [...s.series] : [],
       }));
     return { warn_bps: this.opts.warnBps, sources, flip_risk_count: this.flipCount, flip_risk_markets: [...this.flipped].sort() };
   }

@@ -36,7 +36,7 @@ type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 const page = { run_id: z.string().nullable(), next_before: z.number().int().nullable() };
 const JournalRunSchema = RunInfoSchema.extend({
   mode: RunModeSchema,
-  status: z.enum(['running', 'stopped', 'crashed']),
+  status: z.enum(['running', 'stopped', 'crashed', 'incomplete', 'failed']),
   /** The run whose account this run continued after a crash. */
   parent_run_id: z.string().nullable(),
   /** The captured run this run replayed. */

@@ -15,6 +15,7 @@ import { LabState } from './state.ts';
 import { WsHub } from './ws.ts';
 import { warnIfExposed } from './wsGuard.ts';
 import { openJournalReadonly, type Db } from '../journal/db.ts';
+import { BurstLog } from '../net/burstLog.ts';
 
 export interface ApiParts {
   state: LabState;
@@ -104,7 +105,13 @@ export interface ApiConfig {
   riskMaxBookAgeMs?: number;
 }
 
+/** How often a burst of client drops (a flood, too many clients) is summarized in the log at most. */
+const DROP_LOG_INTERVAL_MS = 10_000;
+
 export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust: TrustSources = {}): Promise<RunningApi> {
+  // One line for the first drop of a burst, then one summary per interval: a flood of
+  // clients must not become a flood of log lines (7,000 in 15 s before).
+  const drops = new BurstLog(log, 'ws client disconnected', DROP_LOG_INTERVAL_MS, Date.now);
   const parts = createApiParts({
     mode: cfg.mode,
     wsMaxRateHz: cfg.wsMaxRateHz,
@@ -114,7 +121,7 @@ export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust:
     wsMaxClients: cfg.wsMaxClients,
     wsClientMsgsPerS: cfg.wsClientMsgsPerS,
     closeGraceMs: CLOSE_GRACE_MS,
-    onDrop: (reason, clientId) => log.warn({ clientId, reason }, `ws client ${clientId} disconnected: ${reason}`),
+    onDrop: (reason, clientId) => drops.note(reason, { clientId }),
   });
   // The history routes read the journal the run writes (read-only; it exists once the run's session is open).
   let journal: Db | undefined;
@@ -133,6 +140,7 @@ export async function startApiFor(cfg: ApiConfig, log: FastifyBaseLogger, trust:
   const sockets = trackSockets(app.server);
   warnIfExposed(cfg.host, log);
   const close = async () => {
+    drops.flush();
     parts.hub.close();
     const outcome = await closeWithin(app.close(), sockets, CLOSE_GRACE_MS);
     if (outcome === 'forced') log.warn('API closed by force: a client did not finish in time');

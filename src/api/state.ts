@@ -4,7 +4,7 @@
  * rejects are ring buffers, markets leave at settlement, positions leave at qty 0.
  */
 import type { OutputEvent, OutputOf, PaperFill, Pnl, Position, RiskReject } from '../core/outputs.ts';
-import type { FeedState } from '../core/events.ts';
+import { JOURNAL_SOURCE, type FeedState } from '../core/events.ts';
 import type { FeedHealthResponse, FeedWarning, MarketView, ReadyzResponse, RunInfo, RunMode, TokenQuote } from '../core/wire.ts';
 
 /** A fixed-capacity ring: pushing past capacity drops the oldest item. */
@@ -298,7 +298,16 @@ export class LabState {
   readiness(): ReadyzResponse {
     const referenceLive = this.referenceLive();
     const booksLive = this.booksLive();
-    const reason = !referenceLive ? 'no live reference price' : booksLive === 0 ? this.noBookReason() : null;
+    // A journal that failed a write stopped new risk (src/app/journalDown.ts): not ready, whatever the feeds say.
+    const journal = this.sources.get(JOURNAL_SOURCE);
+    const reason =
+      journal && journal.state !== 'live'
+        ? (journal.reason ?? 'journal down')
+        : !referenceLive
+          ? 'no live reference price'
+          : booksLive === 0
+            ? this.noBookReason()
+            : null;
     return { ready: reason === null, reference_live: referenceLive, books_live: booksLive, reason };
   }
 

@@ -22,9 +22,23 @@ export type Mode = (typeof MODES)[number];
 export type Speed = Exclude<(typeof SPEEDS)[number], 'auto'>;
 export type { VenueName };
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const num = (min: number, max: number) => z.coerce.number().finite().min(min).max(max);
-const url = z.string().url();
+/**
+ * Numbers are written in decimal: `Number()` alone would also take `0x1F90`, `0b1`, `1_0`
+ * (no), ' ' (as 0) — a value nobody means in a config file is refused, not reinterpreted.
+ */
+const DECIMAL_INT = /^\s*[-+]?\d+\s*$/;
+const DECIMAL_NUM = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+const decimal = (re: RegExp) => (v: unknown) => (typeof v === 'string' ? (re.test(v) ? Number(v) : Number.NaN) : v);
+const int = (min: number, max: number) => z.preprocess(decimal(DECIMAL_INT), z.number().int().min(min).max(max));
+const num = (min: number, max: number) => z.preprocess(decimal(DECIMAL_NUM), z.number().finite().min(min).max(max));
+/** A URL of one of `schemes` (`new URL` alone takes `javascript:`, `file:`, `data:` …). */
+const urlOf = (...schemes: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((u) => URL.canParse(u) && schemes.includes(new URL(u).protocol.replace(/:$/, '')), `a ${schemes.join(' or ')} URL`);
+const wsUrl = urlOf('ws', 'wss');
+const httpUrl = urlOf('http', 'https');
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess(
     (v) =>
@@ -65,7 +79,15 @@ const origins = z.preprocess(
 /** A sim realism setting: null (the default) keeps the market profile's value. */
 const profileNum = (min: number, max: number) => num(min, max).nullable();
 const profileInt = (min: number, max: number, step = 1) => z.coerce.number().int().min(min).max(max).multipleOf(step).nullable();
-const duration = z.preprocess((v) => (typeof v === 'string' ? parseDurationMs(v) : v), z.number().int().positive().nullable());
+/**
+ * The longest `--duration` / POLYLAB_DURATION: a year of input time. Longer than any timer
+ * Node can arm at once (2^31 - 1 ms, 24.8 days): paper-live waits for it in steps.
+ */
+export const MAX_DURATION_MS = 365 * 86_400_000;
+const duration = z.preprocess(
+  (v) => (typeof v === 'string' ? parseDurationMs(v) : v),
+  z.number().int().positive().max(MAX_DURATION_MS).nullable(),
+);
 
 /** One setting: its key, environment variable, schema and default. */
 interface Setting {
@@ -75,6 +97,8 @@ interface Setting {
   /** The default under a `POLYLAB_REGION` profile, when it differs from `default`. */
   regionDefault?: (region: Region) => unknown;
   accepted?: string;
+  /** The CLI flag that sets it, when its name is not the key in kebab case. */
+  flag?: string;
 }
 
 function venueSettings(): Record<string, Setting> {
@@ -83,7 +107,8 @@ function venueSettings(): Record<string, Setting> {
     const up = v.toUpperCase();
     out[`${v}WsUrl`] = {
       env: `POLYLAB_${up}_WS_URL`,
-      schema: url,
+      schema: wsUrl,
+      accepted: 'a ws:// or wss:// URL',
       default: ADAPTERS[v].defaultUrl,
       regionDefault: (r) => REGION_PROFILES[r].endpoints[v]?.url ?? ADAPTERS[v].defaultUrl,
     };
@@ -212,7 +237,13 @@ export const SETTINGS = {
     default: 100,
     accepted: 'an integer 1-10000 (ms an event may wait before its batch is committed)',
   },
-  captureDir: { env: 'POLYLAB_CAPTURE', schema: z.string().min(1).nullable(), default: null, accepted: 'a directory for capture files' },
+  captureDir: {
+    env: 'POLYLAB_CAPTURE',
+    flag: '--capture',
+    schema: z.string().min(1).nullable(),
+    default: null,
+    accepted: 'a directory for capture files',
+  },
   logLevel: {
     env: 'POLYLAB_LOG_LEVEL',
     schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -220,7 +251,13 @@ export const SETTINGS = {
     accepted: 'trace, debug, info, warn, error, fatal, silent',
   },
   seed: { env: 'POLYLAB_SEED', schema: int(0, 2 ** 31 - 1), default: 7 },
-  durationMs: { env: 'POLYLAB_DURATION', schema: duration, default: null, accepted: 'a duration like 90s, 30m, 2h' },
+  durationMs: {
+    env: 'POLYLAB_DURATION',
+    flag: '--duration',
+    schema: duration,
+    default: null,
+    accepted: 'a duration like 90s, 30m, 2h, 7d, at most 365d',
+  },
   speed: { env: 'POLYLAB_SPEED', schema: z.enum(SPEEDS), default: 'auto', accepted: SPEEDS.join(', ') },
   serve: { env: 'POLYLAB_SERVE', schema: flag, default: false, accepted: 'true or false (1/0)' },
   simMarket: { env: 'POLYLAB_SIM_MARKET', schema: z.enum(SIM_MARKETS), default: 'efficient', accepted: SIM_MARKETS.join(', ') },
@@ -258,10 +295,20 @@ export const SETTINGS = {
     accepted: 'an integer 1000-86400000 (ms between retries of a venue that refuses us with HTTP 451/403)',
   },
   ...venueSettings(),
-  gammaUrl: { env: 'POLYLAB_GAMMA_URL', schema: url, default: 'https://gamma-api.polymarket.com' },
-  clobUrl: { env: 'POLYLAB_CLOB_URL', schema: url, default: 'https://clob.polymarket.com' },
-  clobWsUrl: { env: 'POLYLAB_CLOB_WS_URL', schema: url, default: 'wss://ws-subscriptions-clob.polymarket.com/ws/market' },
-  rtdsUrl: { env: 'POLYLAB_RTDS_URL', schema: url, default: 'wss://ws-live-data.polymarket.com' },
+  gammaUrl: {
+    env: 'POLYLAB_GAMMA_URL',
+    schema: httpUrl,
+    default: 'https://gamma-api.polymarket.com',
+    accepted: 'an http:// or https:// URL',
+  },
+  clobUrl: { env: 'POLYLAB_CLOB_URL', schema: httpUrl, default: 'https://clob.polymarket.com', accepted: 'an http:// or https:// URL' },
+  clobWsUrl: {
+    env: 'POLYLAB_CLOB_WS_URL',
+    schema: wsUrl,
+    default: 'wss://ws-subscriptions-clob.polymarket.com/ws/market',
+    accepted: 'a ws:// or wss:// URL',
+  },
+  rtdsUrl: { env: 'POLYLAB_RTDS_URL', schema: wsUrl, default: 'wss://ws-live-data.polymarket.com', accepted: 'a ws:// or wss:// URL' },
   markets: { env: 'POLYLAB_MARKETS', schema: list(FAMILIES), default: [...FAMILIES], accepted: `a comma list of ${FAMILIES.join(', ')}` },
   medianStalenessMs: { env: 'POLYLAB_MEDIAN_STALENESS_MS', schema: int(1, 3_600_000), default: 2000 },
   medianOutlierBps: { env: 'POLYLAB_MEDIAN_OUTLIER_BPS', schema: num(0.1, 10_000), default: 200 },
@@ -336,6 +383,9 @@ export const SETTINGS = {
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
+
+/** Every `POLYLAB_*` variable a config reads (a strategies file may set only these). */
+export const SETTING_VARS: ReadonlySet<string> = new Set(Object.values(SETTINGS as Record<string, Setting>).map((s) => s.env));
 export type Config = Readonly<{ [K in keyof Settings]: z.infer<Settings[K]['schema']> }> & {
   readonly venueUrl: (v: VenueName) => string;
   readonly venueSymbol: (v: VenueName) => string;
@@ -393,7 +443,7 @@ function parseSetting(
   const fromFlag = flags[key as ConfigKey];
   const fromEnv = env[setting.env];
   const raw = fromFlag !== undefined ? fromFlag : fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback;
-  const origin = fromFlag !== undefined ? `--${kebab(key)} (${setting.env})` : setting.env;
+  const origin = fromFlag !== undefined ? `${setting.flag ?? `--${kebab(key)}`} (${setting.env})` : setting.env;
   const parsed = setting.schema.safeParse(raw);
   if (!parsed.success) {
     const accepted = setting.accepted ?? parsed.error.issues.map((i) => i.message).join('; ');

@@ -10,7 +10,7 @@
  * Settings about inputs (mode, venues, URLs) have no effect here: the inputs are shared.
  */
 import { z } from 'zod';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, SETTING_VARS, type Config } from './config.ts';
 import type { InputEvent } from '../core/events.ts';
 import type { OutputEvent, RunMode } from '../core/outputs.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -60,6 +60,13 @@ export function parseStrategiesFile(text: string, env: Record<string, string | u
   return parsed.data.strategies.map((s) => {
     if (names.has(s.name)) throw new ConfigError('--strategies', `${origin}: the name "${s.name}" is used twice`);
     names.add(s.name);
+    // A misspelt setting (POLYLAB_EDGE_MNI) would silently leave the default in place.
+    const unknown = Object.keys(s.settings).filter((k) => !SETTING_VARS.has(k));
+    if (unknown.length > 0)
+      throw new ConfigError(
+        unknown[0]!,
+        `${origin}, strategy "${s.name}": unknown setting ${unknown.join(', ')} (the POLYLAB_* variables are listed in the README, "Configuration")`,
+      );
     const over = Object.fromEntries(Object.entries(s.settings).map(([k, v]) => [k, String(v)]));
     try {
       return { name: s.name, cfg: loadConfig({ ...env, ...over }) };

@@ -49,6 +49,41 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
   }
 }
 
+/** The longest delay setTimeout honours: a longer one fires at once (Node prints a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface LongTimerDeps {
+  now: () => number;
+  /** Arms one step; returns a cancel function. */
+  schedule: (fn: () => void, ms: number) => () => void;
+}
+
+const realTimers: LongTimerDeps = {
+  now: Date.now,
+  schedule: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return () => clearTimeout(t);
+  },
+};
+
+/**
+ * Calls `fn` once `ms` of wall time have passed, for any `ms` (a 25-day paper-live run):
+ * it waits in steps of at most MAX_TIMER_MS and checks the clock after each, so neither the
+ * timer's limit nor a late wake-up can end it early. Unref'd; returns a cancel function.
+ */
+export function afterMs(ms: number, fn: () => void, deps: LongTimerDeps = realTimers): () => void {
+  const deadline = deps.now() + ms;
+  let cancel = () => {};
+  const step = () => {
+    const left = deadline - deps.now();
+    if (left <= 0) return fn();
+    cancel = deps.schedule(step, Math.min(left, MAX_TIMER_MS));
+  };
+  step();
+  return () => cancel();
+}
+
 /** At full speed, the clock is read every this many inputs, and the loop yields every this many ms. */
 const YIELD_CHECK_EVERY = 500;
 const YIELD_EVERY_MS = 10;

@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import type { InputEvent } from '../core/events.ts';
 import type { OutputEvent } from '../core/outputs.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Observe } from './pacing.ts';
+import { afterMs, type Observe } from './pacing.ts';
 import type { Session } from './session.ts';
 import type { RawTap } from '../capture/format.ts';
 import { startVenueFeeds, type VenueFeeds } from '../venues/venueFeeds.ts';
@@ -195,7 +195,8 @@ export async function runPaperLive(
   await new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
-    if (cfg.durationMs !== null) setTimeout(resolve, cfg.durationMs).unref();
+    // Stepped: a single timer past 2^31 ms (24.8 days) would fire at once and end the run.
+    if (cfg.durationMs !== null) afterMs(cfg.durationMs, resolve);
   });
   return live.stop();
 }

@@ -9,8 +9,10 @@ import type { InputEvent } from '../core/events.ts';
 import type { OutputEvent } from '../core/outputs.ts';
 import type { RestoredAccount } from '../paper/restore.ts';
 import { JournalError, openJournalDb, type Db } from '../journal/db.ts';
-import { hasSuccessor, latestRun, liveRuns, processAlive, recoverAccount, uniqueRunId } from '../journal/recover.ts';
+import { hasSuccessor, latestRun, liveRuns, processAlive, recoverAccount, selfStart, uniqueRunId } from '../journal/recover.ts';
 import { JournalWriter } from '../journal/writer.ts';
+import type { RunEnd } from '../journal/store.ts';
+import { BurstLog } from '../net/burstLog.ts';
 import { CaptureWriter } from '../capture/writer.ts';
 import type { RawTap } from '../capture/format.ts';
 import { codeVersion } from './version.ts';
@@ -53,6 +55,8 @@ export interface Session {
   restore: RestoredAccount | null;
   /** Journaled events of a dead run that did not fit its account (should be 0). */
   inconsistent: number;
+  /** The previous run of this mode, when it ended incomplete (this run starts a fresh account). */
+  incompletePredecessor: string | null;
   journal: JournalWriter;
   capture: CaptureWriter | null;
   /** Output events → journal. */
@@ -62,26 +66,50 @@ export interface Session {
   rawTap: RawTap | undefined;
   /** Max-speed runs wait here now and then, so the journal and capture keep up. */
   backpressure: () => Promise<void>;
-  /** Stops the run in the journal, keeping its final trust figures when given. */
-  close: (lastTsMs: number, trust?: FinalTrust) => Promise<void>;
+  /**
+   * Stops the run in the journal, keeping its final trust figures when given. Resolves to
+   * how the run was marked (`incomplete` when events were not journaled) and whether that
+   * mark itself reached the disk.
+   */
+  close: (lastTsMs: number, trust?: FinalTrust) => Promise<SessionEnd>;
+  /** Closes the run as `failed` with `reason` (a start that failed after the journal opened). */
+  fail: (lastTsMs: number, reason: string) => Promise<SessionEnd>;
 }
 
-/** Marks runs whose process died as crashed, with the time of their last journaled event. */
+export interface SessionEnd {
+  end: RunEnd | null;
+  /** False when even the run's closing mark could not be written (the disk is still full). */
+  marked: boolean;
+}
+
+/**
+ * Marks runs whose process died: `crashed`, with the time of their last journaled event, or
+ * `incomplete` when their events have a hole in `seq` (a write failed and the run could not
+ * say so itself, e.g. the disk was still full when it stopped).
+ */
 function markCrashed(db: Db): void {
-  const running = db.prepare("SELECT run_id, pid FROM runs WHERE status = 'running'").all() as Array<{
+  const running = db.prepare("SELECT run_id, pid, pid_start, not_journaled FROM runs WHERE status = 'running'").all() as Array<{
     run_id: string;
     pid: number | null;
+    pid_start: string | null;
+    not_journaled: number | null;
   }>;
-  const mark = db.prepare(
-    "UPDATE runs SET status = 'crashed', stopped_ms = (SELECT max(ts_unix_ms) FROM events WHERE run_id = @id) WHERE run_id = @id",
-  );
-  for (const r of running) if (r.pid === null || r.pid === process.pid || !processAlive(r.pid)) mark.run({ id: r.run_id });
+  const tally = db.prepare('SELECT count(*) AS n, max(seq) AS last, max(ts_unix_ms) AS ts FROM events WHERE run_id = ?');
+  const mark = db.prepare('UPDATE runs SET status = @status, stopped_ms = @ts, not_journaled = @missing WHERE run_id = @id');
+  for (const r of running) {
+    if (r.pid !== null && r.pid !== process.pid && processAlive(r.pid, r.pid_start)) continue;
+    const t = tally.get(r.run_id) as { n: number; last: number | null; ts: number | null };
+    const missing = Math.max(t.last === null ? 0 : t.last + 1 - t.n, r.not_journaled ?? 0);
+    mark.run({ id: r.run_id, ts: t.ts, status: missing > 0 ? 'incomplete' : 'crashed', missing: missing > 0 ? missing : null });
+  }
 }
 
 interface Prepared {
   runId: string;
   restore: RestoredAccount | null;
   inconsistent: number;
+  /** The latest run of this mode, when it is incomplete: its account cannot be rebuilt from the journal. */
+  incomplete: string | null;
 }
 
 /** Everything decided on the main thread's own short-lived connection, before the worker starts. */
@@ -101,15 +129,17 @@ function prepare(o: SessionOptions): Prepared {
     markCrashed(db);
     let restore = o.restore ?? null;
     let inconsistent = 0;
+    let incomplete: string | null = null;
     if (!own(o.mode) && !o.fresh) {
       const last = latestRun(db, o.mode);
+      if (last && last.status === 'incomplete' && !hasSuccessor(db, last.run_id)) incomplete = last.run_id;
       if (last && last.status === 'crashed' && !hasSuccessor(db, last.run_id)) {
         const r = recoverAccount(db, last, { equityUsd: o.cfg.equityUsd, dailyLossLimitUsd: o.cfg.riskDailyLossLimitUsd });
         restore = r.account;
         inconsistent = r.inconsistent;
       }
     }
-    return { runId: uniqueRunId(db, o.baseRunId), restore, inconsistent };
+    return { runId: uniqueRunId(db, o.baseRunId), restore, inconsistent, incomplete };
   } finally {
     db.close();
   }
@@ -122,7 +152,11 @@ export function settingsOf(cfg: Config): Record<string, unknown> {
 
 export async function openSession(o: SessionOptions): Promise<Session> {
   const p = prepare(o);
-  const journal = await JournalWriter.start({ dataDir: o.cfg.dataDir, commitMs: o.cfg.journalCommitMs, onError: o.onJournalError });
+  const journal = await JournalWriter.start({ dataDir: o.cfg.dataDir, commitMs: o.cfg.journalCommitMs, onError: o.onJournalError }).catch(
+    (err: Error) => {
+      throw new JournalError('POLYLAB_DATA_DIR', `POLYLAB_DATA_DIR=${o.cfg.dataDir}: cannot start the journal writer (${err.message})`);
+    },
+  );
   const version = codeVersion();
   journal.beginRun({
     run_id: p.runId,
@@ -134,6 +168,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     started_ms: o.startMs,
     started_wall_ms: Date.now(),
     pid: process.pid,
+    pid_start: selfStart(),
     parent_run_id: o.mode === 'replay' || o.mode === 'backtest' ? null : (p.restore?.from_run_id ?? null),
     restored: p.restore ? JSON.stringify(p.restore) : null,
     replay_of: o.replayOf ?? null,
@@ -161,6 +196,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     runId: p.runId,
     restore: p.restore,
     inconsistent: p.inconsistent,
+    incompletePredecessor: p.incomplete,
     journal,
     capture,
     sink: journal.sink,
@@ -177,10 +213,21 @@ export async function openSession(o: SessionOptions): Promise<Session> {
           range: JSON.stringify(trust.range),
           strategies: JSON.stringify(trust.strategies),
         });
-      journal.endRun(lastTsMs, 'stopped');
-      await Promise.all([journal.close(), capture?.close({ ts_unix_ms: lastTsMs })]);
+      return finish(journal, capture, lastTsMs, () => journal.endRun(lastTsMs, 'stopped'));
     },
+    fail: (lastTsMs, reason) => finish(journal, capture, lastTsMs, () => journal.endRun(lastTsMs, 'failed', reason)),
   };
+}
+
+async function finish(
+  journal: JournalWriter,
+  capture: CaptureWriter | null,
+  lastTsMs: number,
+  endRun: () => Promise<RunEnd | null>,
+): Promise<SessionEnd> {
+  const end = await endRun();
+  await Promise.all([journal.close(), capture?.close({ ts_unix_ms: lastTsMs })]);
+  return { end, marked: end !== null && journal.marked(end.runId) };
 }
 
 interface RunSessionLog {
@@ -200,9 +247,19 @@ export function sourcesOf(cfg: Config, mode: RunMode): string[] {
  */
 export async function openRunSession(
   cfg: Config,
-  o: { mode: 'paper-live' | 'sim'; baseRunId: string; startMs: number; fresh: boolean; log: RunSessionLog },
+  o: {
+    mode: 'paper-live' | 'sim';
+    baseRunId: string;
+    startMs: number;
+    fresh: boolean;
+    log: RunSessionLog;
+    /** Called once, at the first event that could not be journaled: the lab stops new risk. */
+    onJournalDown?: (message: string) => void;
+  },
 ): Promise<Session> {
-  let journalErrors = 0;
+  let down = false;
+  // One line per burst of failures (a full disk fails every batch), with the count since the last.
+  const burst = new BurstLog({ warn: (obj, msg) => o.log.error(obj, msg) }, 'journal write failed', 10_000, Date.now);
   const session = await openSession({
     cfg,
     mode: o.mode,
@@ -213,9 +270,10 @@ export async function openRunSession(
     fresh: o.fresh,
     sources: sourcesOf(cfg, o.mode),
     onJournalError: (message) => {
-      journalErrors += 1;
-      if (journalErrors === 1 || journalErrors % 100 === 0)
-        o.log.error({ count: journalErrors, error: message }, `journal write failed: ${message}`);
+      burst.note(message);
+      if (down) return;
+      down = true;
+      o.onJournalDown?.(message);
     },
     onCaptureError: (err) => o.log.error({ err }, `capture stopped: ${err.message}`),
   });
@@ -237,6 +295,10 @@ export async function openRunSession(
     );
     process.stderr.write(`polylab: ${line}\n`);
   }
+  if (session.incompletePredecessor)
+    process.stderr.write(
+      `polylab: run ${session.incompletePredecessor} is incomplete (events were not journaled), so its account cannot be rebuilt; starting a fresh account\n`,
+    );
   if (session.capture) process.stderr.write(`polylab: capturing to ${cfg.captureDir}\n`);
   return session;
 }

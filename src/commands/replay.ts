@@ -87,7 +87,7 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
   }
   const lastTs = result?.end?.ts_unix_ms ?? result?.lastTsMs ?? h.start_ms;
   for (const e of engine.stop(Math.max(lastTs, h.start_ms))) sink(e);
-  await session.close(lastTs);
+  const ended = await session.close(lastTs);
   if (bad > BAD_LINES_SHOWN) process.stderr.write(`polylab replay: ${bad} bad lines in all (the first ${BAD_LINES_SHOWN} shown)\n`);
   if (failure) process.stderr.write(`polylab replay: ${failure}\n`);
   process.stdout.write(`${formatSummary({ ...summary.summary(engine.counters.inputs), digest: digest.hex() })}\n`);
@@ -98,6 +98,14 @@ export async function replayCommand(target: string, flags: ReplayFlags): Promise
     process.stdout.write(
       `  raw frames    ${c.frames} re-parsed (${c.invalid} invalid, ${c.unparsed} of sources taken from normalized lines)\n`,
     );
+  }
+  // The journal holds less than the replay did (disk full): said, and exit 3 as for `polylab run`.
+  const end = ended.end;
+  if (end?.status === 'incomplete') {
+    process.stderr.write(
+      `polylab replay: run ${end.runId} is INCOMPLETE: ${end.notJournaled} events were not journaled (${end.reason}); the summary above counts more than the journal holds\n`,
+    );
+    return 3;
   }
   return failure ? 1 : 0;
 }

@@ -12,6 +12,7 @@ import type { Db } from '../journal/db.ts';
 import { openJournalReadonly } from '../journal/db.ts';
 import { equityCurve, getTrust, lastRun, listRuns } from '../journal/queries.ts';
 import { buildReport, csvLines, formatReport } from '../journal/runReport.ts';
+import { checkOutputFile } from '../app/startChecks.ts';
 import { StrategiesResponseSchema, TrustReportSchema, type StrategyRow } from '../api/trustRoutes.ts';
 import { formatTrust, type TrustReport } from '../analytics/trustReport.ts';
 import { renderTrustHtml } from '../analytics/trustHtml.ts';
@@ -72,6 +73,9 @@ async function writeLines(file: string, lines: Iterable<string>): Promise<number
 
 export async function reportCommand(flags: ReportFlags): Promise<number> {
   const cfg = loadConfig(process.env);
+  // An output that cannot be written is one line up front (exit 2), not a stack trace after the report.
+  if (flags.html !== undefined) checkOutputFile(flags.html, '--html');
+  if (flags.csv !== undefined) checkOutputFile(flags.csv, '--csv');
   const db = openJournalReadonly(cfg.dataDir);
   try {
     const runId = flags.run ?? lastRun(db)?.run_id;

@@ -27,7 +27,7 @@ export function runsCommand(flags: { json?: boolean }): number {
       r.run_id,
       r.mode,
       r.strategy,
-      r.status,
+      r.status === 'incomplete' ? `incomplete (${r.not_journaled ?? '?'} not journaled)` : r.status,
       iso(r.started_wall_ms),
       String(r.fills),
       String(r.settlements),
@@ -43,6 +43,9 @@ export function runsCommand(flags: { json?: boolean }): number {
         .trimEnd();
     process.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
     if (runs.length === 0) process.stdout.write(`(no runs in ${cfg.dataDir} yet)\n`);
+    if (runs.some((r) => r.status === 'incomplete'))
+      process.stdout.write('incomplete: events of the run were not journaled (disk full or I/O error); its figures here are short\n');
+    for (const r of runs) if (r.status === 'failed') process.stdout.write(`${r.run_id} failed at start: ${r.reason ?? '?'}\n`);
     return 0;
   } finally {
     db.close();

@@ -116,6 +116,13 @@ export const VenueTradeSchema = z.object({
 });
 export type VenueTrade = z.infer<typeof VenueTradeSchema>;
 
+/**
+ * The `venue_status` source the run's own journal reports as (src/app/session.ts): `down`
+ * once a write failed. The engine then stops new risk for the rest of the run; it is an
+ * input, so a capture and its replay see the same halt.
+ */
+export const JOURNAL_SOURCE = 'journal';
+
 export const VenueStatusSchema = z.object({
   event_type: z.literal('venue_status'),
   /** A venue name (`coinbase`) or a Polymarket source (`polymarket_ws`, `gamma`, `rtds`). */

@@ -4,6 +4,7 @@
  * the same output sequence in sim, replay and paper-live alike.
  */
 import type { BookDelta, BookSnapshot, InputEvent, MarketResolved, Outcome, VenueStatus } from '../core/events.ts';
+import { JOURNAL_SOURCE } from '../core/events.ts';
 import type { OutputEvent, RunMode, SpotSource, Tif } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
 import { MarketRegistry, type MarketState } from './markets.ts';
@@ -163,6 +164,7 @@ export class Engine {
         if (this.tradeFilter.check(input, this.freshReferencePx()) === null) this.median.update(input);
         break;
       case 'venue_status':
+        if (input.source === JOURNAL_SOURCE && input.state !== 'live') this.risk.haltNewRisk(this.now);
         out.push(this.health(input));
         break;
       case 'market_discovered':

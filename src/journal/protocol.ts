@@ -1,5 +1,5 @@
 /** Messages between the main thread's JournalWriter and the writer worker. */
-import type { EventMeta, RunRow, TrustRow } from './store.ts';
+import type { EventMeta, RunEnd, RunRow, TrustRow } from './store.ts';
 
 export type WorkerRequest =
   | { type: 'run'; row: RunRow }
@@ -10,11 +10,17 @@ export type WorkerRequest =
    */
   | { type: 'batch'; runId: string; firstSeq: number; count: number; lines: string; meta: EventMeta }
   | { type: 'trust'; row: TrustRow }
-  | { type: 'stop'; runId: string; stoppedMs: number | null; status: 'stopped' | 'crashed' }
+  | { type: 'stop'; end: RunEnd }
   | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'committed'; rows: number }
-  | { type: 'error'; message: string; rows: number; fatal?: boolean }
+  /**
+   * A request failed; `rows` events of it were not journaled (a batch), `request` names it;
+   * `after`: refused without trying, because an earlier batch failed.
+   */
+  | { type: 'error'; message: string; rows: number; fatal?: boolean; request?: WorkerRequest['type']; after?: boolean }
+  /** A run's closing mark is written. */
+  | { type: 'stopped'; runId: string }
   | { type: 'closed' };

@@ -3,6 +3,7 @@
  * run of the same mode, if it died without `run_stopped`), and reads what the pure
  * rebuild in src/paper/restore.ts needs from its rows. Read-only.
  */
+import fs from 'node:fs';
 import type { Db } from './db.ts';
 import {
   freshAccount,
@@ -16,16 +17,49 @@ import {
   type RestoredDay,
 } from '../paper/restore.ts';
 import { utcDayStartMs } from '../strategy/risk.ts';
-import type { RunRow } from './store.ts';
+import type { RunRow, RunStatus } from './store.ts';
 
 /** One row of `runs` as read back: what the writer created, plus how the run ended. */
 export interface RunRecord extends RunRow {
   stopped_ms: number | null;
-  status: 'running' | 'stopped' | 'crashed';
+  status: RunStatus;
+  not_journaled: number | null;
+  reason: string | null;
 }
 
-/** True if a process with this id exists (signal 0 only checks). */
-export function processAlive(pid: number): boolean {
+/**
+ * The start time of process `pid` (field 22 of /proc/<pid>/stat, clock ticks since boot) and
+ * whether it is a zombie; null where /proc is not available (not Linux) or the pid is gone.
+ * A pid alone cannot tell a live lab from a killed one not yet reaped, or from an unrelated
+ * process that got the pid later (proc(5), "/proc/pid/stat": state is field 3, starttime 22).
+ */
+export function processIdentity(pid: number): { start: string; zombie: boolean } | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) is in parentheses and may itself hold spaces or ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const state = fields[0] ?? '';
+  return { start: fields[19] ?? '', zombie: state === 'Z' || state === 'X' };
+}
+
+/** This process's start time as `runs.pid_start` keeps it (null where /proc is not available). */
+export function selfStart(): string | null {
+  return processIdentity(process.pid)?.start ?? null;
+}
+
+/**
+ * True if the process that wrote a run still runs: a zombie is dead, and a pid whose start
+ * time differs from the one journaled belongs to another process. Without /proc, signal 0
+ * only checks that some process has the pid.
+ */
+export function processAlive(pid: number, pidStart: string | null = null): boolean {
+  const id = processIdentity(pid);
+  if (id) return !id.zombie && (pidStart === null || id.start === pidStart);
+  if (fs.existsSync('/proc/self/stat')) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -41,7 +75,7 @@ export function latestRun(db: Db, mode: string): RunRecord | null {
 /** Runs marked running whose process is still alive (another Polylab on this data dir). */
 export function liveRuns(db: Db, selfPid: number): RunRecord[] {
   const running = db.prepare("SELECT * FROM runs WHERE status = 'running'").all() as RunRecord[];
-  return running.filter((r) => r.pid !== null && r.pid !== selfPid && processAlive(r.pid));
+  return running.filter((r) => r.pid !== null && r.pid !== selfPid && processAlive(r.pid, r.pid_start));
 }
 
 /** Whether some later run already continued `runId`. */

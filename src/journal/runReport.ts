@@ -184,6 +184,16 @@ export function buildReport(db: Db, run: RunSummaryRow): RunReport {
 const usd = (x: number | null) => (x === null ? '-' : `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`);
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 
+/** A warning line for a run the journal does not hold whole (incomplete) or that never ran (failed). */
+function endNote(run: RunRecord): string[] {
+  if (run.status === 'incomplete')
+    return [
+      `  INCOMPLETE    ${run.not_journaled ?? '?'} events of this run were not journaled (${run.reason ?? 'write failed'}): every figure below is short of what the run did`,
+    ];
+  if (run.status === 'failed') return [`  FAILED        the run failed at start: ${run.reason ?? 'no reason kept'}`];
+  return [];
+}
+
 export function formatReport(r: RunReport, maxMarkets = 30): string {
   const run = r.run;
   const reasons = Object.entries(r.rejects_by_reason)
@@ -191,6 +201,7 @@ export function formatReport(r: RunReport, maxMarkets = 30): string {
     .join(', ');
   const lines = [
     `Polylab report — run ${run.run_id} (${run.mode}, ${run.strategy}${run.seed === null ? '' : `, seed ${run.seed}`}, ${run.status})`,
+    ...endNote(run),
     `  input time    ${iso(run.started_ms)} → ${iso(run.stopped_ms)}${run.parent_run_id ? `  (continues ${run.parent_run_id})` : ''}${run.replay_of ? `  (replay of ${run.replay_of})` : ''}`,
     `  fills         ${r.fills} (${r.buys} buys, ${r.sells} sells), volume ${usd(r.volume_usd)}, fees ${usd(r.fees)}`,
     `  rejects       ${r.rejects}${reasons ? ` (${reasons})` : ''}`,

@@ -104,6 +104,38 @@ export const MIGRATIONS: readonly string[] = [
     strategies  TEXT NOT NULL
   );
   `,
+  // 3: two more ways a run ends — 'incomplete' (events were not journaled: the disk was full
+  // or failed; `not_journaled` counts them) and 'failed' (the start failed after the journal
+  // opened; `reason` says why) — and the start time of the run's process (`pid_start`,
+  // from /proc) so a reused pid or a zombie is not taken for a live lab. SQLite cannot
+  // change a CHECK constraint in place: the table is rebuilt, rows copied in order.
+  `
+  CREATE TABLE runs_v3 (
+    run_id          TEXT PRIMARY KEY,
+    mode            TEXT NOT NULL,
+    seed            INTEGER,
+    strategy        TEXT NOT NULL,
+    version         TEXT NOT NULL,
+    config          TEXT NOT NULL,
+    started_ms      INTEGER NOT NULL,
+    started_wall_ms INTEGER NOT NULL,
+    stopped_ms      INTEGER,
+    status          TEXT NOT NULL CHECK (status IN ('running', 'stopped', 'crashed', 'incomplete', 'failed')),
+    pid             INTEGER,
+    parent_run_id   TEXT,
+    restored        TEXT,
+    replay_of       TEXT,
+    capture_dir     TEXT,
+    not_journaled   INTEGER,
+    reason          TEXT,
+    pid_start       TEXT
+  );
+  INSERT INTO runs_v3 (run_id, mode, seed, strategy, version, config, started_ms, started_wall_ms, stopped_ms, status, pid, parent_run_id, restored, replay_of, capture_dir)
+    SELECT run_id, mode, seed, strategy, version, config, started_ms, started_wall_ms, stopped_ms, status, pid, parent_run_id, restored, replay_of, capture_dir
+    FROM runs ORDER BY rowid;
+  DROP TABLE runs;
+  ALTER TABLE runs_v3 RENAME TO runs;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -30,6 +30,22 @@ export interface RunRow {
   restored: string | null;
   replay_of: string | null;
   capture_dir: string | null;
+  /** Start time of the process `pid` (/proc, clock ticks since boot), so a reused pid is not taken for it; null where unknown. */
+  pid_start?: string | null;
+}
+
+/** How a run ended: `incomplete` when events were not journaled, `failed` when its start failed. */
+export type RunStatus = 'running' | 'stopped' | 'crashed' | 'incomplete' | 'failed';
+
+/** The closing mark of a run. */
+export interface RunEnd {
+  runId: string;
+  stoppedMs: number | null;
+  status: Exclude<RunStatus, 'running'>;
+  /** Events of the run that never reached the journal (incomplete runs). */
+  notJournaled?: number;
+  /** Why the run failed or is incomplete, in words. */
+  reason?: string | null;
 }
 
 /** One row of `trust`: the run's final trust report, its fill-model range series and side-by-side rows, each as JSON. */
@@ -56,12 +72,13 @@ export class JournalStore {
   private readonly clearPositions;
   private readonly stopRunStmt;
   private readonly saveTrustStmt;
+  private readonly noteMissingStmt;
   private readonly batchTx;
 
   constructor(private readonly db: Db) {
     this.insertRunStmt =
-      db.prepare(`INSERT INTO runs (run_id, mode, seed, strategy, version, config, started_ms, started_wall_ms, status, pid, parent_run_id, restored, replay_of, capture_dir)
-      VALUES (@run_id, @mode, @seed, @strategy, @version, @config, @started_ms, @started_wall_ms, 'running', @pid, @parent_run_id, @restored, @replay_of, @capture_dir)`);
+      db.prepare(`INSERT INTO runs (run_id, mode, seed, strategy, version, config, started_ms, started_wall_ms, status, pid, parent_run_id, restored, replay_of, capture_dir, pid_start)
+      VALUES (@run_id, @mode, @seed, @strategy, @version, @config, @started_ms, @started_wall_ms, 'running', @pid, @parent_run_id, @restored, @replay_of, @capture_dir, @pid_start)`);
     this.insertEvent = db.prepare('INSERT INTO events (run_id, seq, ts_unix_ms, event_type, market_id, body) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertFill =
       db.prepare(`INSERT INTO fills (event_id, run_id, ts_unix_ms, fill_id, intent_id, market_id, token_id, outcome, side, qty, fill_px, fee, liquidity)
@@ -76,7 +93,8 @@ export class JournalStore {
       db.prepare(`INSERT INTO equity (event_id, run_id, ts_unix_ms, equity, cash, realized, unrealized, fees, position_value)
       VALUES (@event_id, @run_id, @ts_unix_ms, @equity, @cash, @realized, @unrealized, @fees, @position_value)`);
     this.clearPositions = db.prepare('DELETE FROM positions WHERE run_id = ? AND market_id = ?');
-    this.stopRunStmt = db.prepare('UPDATE runs SET stopped_ms = ?, status = ? WHERE run_id = ?');
+    this.stopRunStmt = db.prepare('UPDATE runs SET stopped_ms = ?, status = ?, not_journaled = ?, reason = ? WHERE run_id = ?');
+    this.noteMissingStmt = db.prepare('UPDATE runs SET not_journaled = coalesce(not_journaled, 0) + ? WHERE run_id = ?');
     this.saveTrustStmt = db.prepare(
       'INSERT OR REPLACE INTO trust (run_id, ts_unix_ms, report, range, strategies) VALUES (@run_id, @ts_unix_ms, @report, @range, @strategies)',
     );
@@ -87,11 +105,20 @@ export class JournalStore {
   }
 
   insertRun(row: RunRow): void {
-    this.insertRunStmt.run(row);
+    this.insertRunStmt.run({ pid_start: null, ...row });
   }
 
-  stopRun(runId: string, stoppedMs: number | null, status: 'stopped' | 'crashed'): void {
-    this.stopRunStmt.run(stoppedMs, status, runId);
+  stopRun(end: RunEnd): void {
+    this.stopRunStmt.run(end.stoppedMs, end.status, end.notJournaled ?? null, end.reason ?? null, end.runId);
+  }
+
+  /**
+   * Records on the run's row that `count` events failed to commit, as soon as it happens: an
+   * update in place, so it may succeed on a full disk where the batch did not, and a later
+   * start then knows the run is incomplete even if the run never wrote its closing mark.
+   */
+  noteMissing(runId: string, count: number): void {
+    this.noteMissingStmt.run(count, runId);
   }
 
   saveTrust(row: TrustRow): void {

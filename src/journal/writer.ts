@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { OutputEvent } from '../core/outputs.ts';
 import type { RunRow } from './store.ts';
 import type { WorkerReply, WorkerRequest } from './protocol.ts';
-import type { EventMeta } from './store.ts';
+import type { EventMeta, RunEnd } from './store.ts';
 
 export interface JournalWriterOptions {
   dataDir: string;
@@ -18,6 +18,8 @@ export interface JournalWriterOptions {
   maxBatch?: number;
   /** A failed write (the lab goes on; the error is reported once per burst by the caller). */
   onError?: (message: string) => void;
+  /** Tests: cap the database at this many pages, so a write fails with SQLITE_FULL as on a full disk. */
+  maxPages?: number;
 }
 
 export interface JournalStats {
@@ -25,7 +27,10 @@ export interface JournalStats {
   events: number;
   /** Events committed by the worker. */
   committed: number;
-  /** Events whose batch failed to commit. */
+  /**
+   * Events that never reached the journal: their batch failed to commit (disk full, I/O
+   * error), or they came after the writer thread died.
+   */
   failed: number;
   batches: number;
 }
@@ -46,6 +51,11 @@ export class JournalWriter {
   private waiters: Array<() => void> = [];
   private closed: Promise<void> | null = null;
   private dead = false;
+  private stopMarked = new Set<string>();
+  /** The closing mark being prepared (it waits for the events before it); close() waits for it. */
+  private ending: Promise<unknown> = Promise.resolve();
+  /** The first write failure of this writer, kept for the run's closing mark. */
+  firstError: string | null = null;
   readonly stats: JournalStats = { events: 0, committed: 0, failed: 0, batches: 0 };
 
   private constructor(
@@ -59,10 +69,10 @@ export class JournalWriter {
     this.timer.unref();
     worker.on('message', (m: WorkerReply) => this.onReply(m));
     // A writer thread that dies (it should not) is said once; events are then counted as failed.
-    worker.on('error', (err) => this.opts.onError?.(`journal writer thread failed: ${err.message}`));
+    worker.on('error', (err) => this.fail(`journal writer thread failed: ${err.message}`));
     worker.on('exit', (code) => {
       this.dead = true;
-      if (!this.closed) this.opts.onError?.(`journal writer thread exited (code ${code}); events are no longer journaled`);
+      if (!this.closed) this.fail(`journal writer thread exited (code ${code}); events are no longer journaled`);
       this.stats.failed = this.stats.events - this.stats.committed;
       this.wake();
     });
@@ -70,7 +80,9 @@ export class JournalWriter {
 
   /** Starts the writer thread; rejects if it cannot open the journal. */
   static start(opts: JournalWriterOptions): Promise<JournalWriter> {
-    const worker = new Worker(new URL('./worker.boot.mjs', import.meta.url), { workerData: { dataDir: opts.dataDir } });
+    const worker = new Worker(new URL('./worker.boot.mjs', import.meta.url), {
+      workerData: { dataDir: opts.dataDir, ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}) },
+    });
     return new Promise((resolve, reject) => {
       const onFirst = (m: WorkerReply) => {
         worker.off('error', onError);
@@ -96,7 +108,14 @@ export class JournalWriter {
 
   /** Subscribe this to the engine's outputs. */
   readonly sink = (e: OutputEvent): void => {
-    if (this.runId === null || this.closed || this.dead) return;
+    if (this.runId === null || this.closed) return;
+    if (this.dead || this.firstError !== null) {
+      // After a failed write the journal keeps an exact prefix of the run: later events are
+      // counted, not sent, so the run's closing mark says how many are missing.
+      this.stats.events += 1;
+      this.stats.failed += 1;
+      return;
+    }
     this.lines.push(JSON.stringify(e));
     this.meta.types.push(e.event_type);
     this.meta.ts.push(e.ts_unix_ms);
@@ -125,7 +144,7 @@ export class JournalWriter {
   /** Resolves once at most `maxBacklog` events wait for the disk (back-pressure for max-speed runs). */
   async drain(maxBacklog = 0): Promise<void> {
     this.flush();
-    while (this.backlog() > maxBacklog && !this.closed && !this.dead) await new Promise<void>((r) => this.waiters.push(r));
+    while (this.backlog() > maxBacklog && !this.dead) await new Promise<void>((r) => this.waiters.push(r));
   }
 
   /** Keeps the run's final trust figures (JSON texts), after its events; call before endRun. */
@@ -135,28 +154,45 @@ export class JournalWriter {
     this.toWorker({ type: 'trust', row: { run_id: this.runId, ts_unix_ms: tsMs, ...t } });
   }
 
-  /** Marks the run stopped (or crashed) once its events are written. */
-  endRun(stoppedMs: number | null, status: 'stopped' | 'crashed' = 'stopped'): void {
-    if (this.runId === null) return;
-    this.flush();
-    this.toWorker({ type: 'stop', runId: this.runId, stoppedMs, status });
+  /**
+   * Marks the run as ended once every event handed over has been answered: `incomplete`
+   * (with the count) when any of them failed to reach the journal, else `status`. Resolves
+   * to the status asked for; whether the mark itself was written shows in `marked()` after
+   * `close()`.
+   */
+  endRun(stoppedMs: number | null, status: 'stopped' | 'failed' = 'stopped', reason: string | null = null): Promise<RunEnd | null> {
+    const runId = this.runId;
+    if (runId === null) return Promise.resolve(null);
+    const ending = (async () => {
+      await this.drain(0);
+      const end: RunEnd =
+        this.stats.failed > 0
+          ? { runId, stoppedMs, status: 'incomplete', notJournaled: this.stats.failed, reason: reason ?? this.firstError }
+          : { runId, stoppedMs, status, reason };
+      this.toWorker({ type: 'stop', end });
+      return end;
+    })();
+    this.ending = ending;
     this.runId = null;
+    return ending;
   }
 
-  /** Marks another run (a crashed predecessor) in the journal. */
-  markRun(runId: string, stoppedMs: number | null, status: 'stopped' | 'crashed'): void {
-    this.toWorker({ type: 'stop', runId, stoppedMs, status });
+  /** Whether the closing mark of `runId` reached the journal (known once `close()` resolved). */
+  marked(runId: string): boolean {
+    return this.stopMarked.has(runId);
   }
 
   /** Writes everything still waiting, then stops the thread. */
   close(): Promise<void> {
     if (this.closed) return this.closed;
-    this.flush();
-    clearInterval(this.timer);
-    this.closed = new Promise<void>((resolve) => {
-      if (this.dead) return resolve();
-      this.worker.once('exit', () => resolve());
-      this.toWorker({ type: 'close' });
+    this.closed = this.ending.then(() => {
+      this.flush();
+      clearInterval(this.timer);
+      return new Promise<void>((resolve) => {
+        if (this.dead) return resolve();
+        this.worker.once('exit', () => resolve());
+        this.toWorker({ type: 'close' });
+      });
     });
     return this.closed;
   }
@@ -171,11 +207,18 @@ export class JournalWriter {
     for (const w of ws) w();
   }
 
+  private fail(message: string): void {
+    this.firstError ??= message;
+    this.opts.onError?.(message);
+  }
+
   private onReply(m: WorkerReply): void {
     if (m.type === 'committed') this.stats.committed += m.rows;
+    else if (m.type === 'stopped') this.stopMarked.add(m.runId);
     else if (m.type === 'error') {
       this.stats.failed += m.rows;
-      this.opts.onError?.(m.message);
+      // Batches already on their way when the first one failed are refused without a new message.
+      if (!m.after) this.fail(m.message);
     }
     if (m.type === 'committed' || m.type === 'error') this.wake();
   }

@@ -28,7 +28,9 @@ export type RiskReason =
   | 'max_order_notional'
   | 'max_open_markets'
   | 'market_exposure_cap'
-  | 'total_exposure_cap';
+  | 'total_exposure_cap'
+  /** New risk stopped for the rest of the run: the journal failed a write (src/app/session.ts). */
+  | 'journal_unavailable';
 
 export type RiskNumbers = Record<string, number | null>;
 
@@ -231,6 +233,7 @@ export class RiskState {
   readonly limits: Readonly<RiskLimits>;
   private readonly lastOrder = new Map<string, number>();
   private day: DayState | null = null;
+  private newRiskHaltedAtMs: number | null = null;
 
   constructor(
     readonly equity: number,
@@ -251,8 +254,18 @@ export class RiskState {
     return exposureCheck('market_exposure_cap', current, incoming, this.equity * this.maxMarketFraction);
   }
 
+  /**
+   * Stops new risk for the rest of the run: the journal can no longer record what the lab
+   * does, so it must not take on positions it could not account for after a restart. Not a
+   * gate of GATE_ORDER: it comes from the edge (a `journal` source going down), not the market.
+   */
+  haltNewRisk(tsMs: number): void {
+    this.newRiskHaltedAtMs ??= tsMs;
+  }
+
   /** Runs every gate in order; the first failure decides. Does not record the order. */
   check(order: OrderRequest, ctx: RiskContext): RiskDecision {
+    if (isBuy(order) && this.newRiskHaltedAtMs !== null) return no('journal_unavailable', { halted_at_ms: this.newRiskHaltedAtMs });
     for (const [, gate] of GATES) {
       const d = gate(order, ctx, this.limits, this);
       if (!d.ok) return d;

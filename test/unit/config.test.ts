@@ -42,7 +42,7 @@ describe('config', () => {
   });
 
   it('names the flag when a CLI flag is bad', () => {
-    expect(() => loadConfig({}, { durationMs: 'forever' })).toThrow(/--duration-ms \(POLYLAB_DURATION\)/);
+    expect(() => loadConfig({}, { durationMs: 'forever' })).toThrow(/--duration \(POLYLAB_DURATION\)/);
   });
 
   it('parses durations with units', () => {

@@ -1,6 +1,7 @@
 // Planted reads for polylab/read-only-network (test/unit/safety-rule.test.ts): nothing here may be reported.
 import http from 'node:http';
 import WebSocket from 'ws';
+import { Worker as WorkerThread } from 'node:worker_threads';
 
 const url = 'https://gamma.example/events';
 const GET = 'GET';
@@ -56,4 +57,10 @@ export function sockets(a: Adapter, ids: string[]): void {
   t.open();
   void venueA;
   void venueB;
+}
+
+/** A worker pool's Worker started from a file (src/sweep): allowed; only a code string (`eval: true`) is refused. */
+export function sweepWorker(): void {
+  new WorkerThread(new URL('./sweepWorker.js', import.meta.url), { workerData: { seed: 1 } });
+  void import('node:path');
 }
