@@ -18,6 +18,7 @@ import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
 import { Execution, type OrderRequest } from '../paper/execution.ts';
 import { RejectEpisodes, type DecisionReject } from './rejectEpisodes.ts';
 import { loadAccount, restoredEvents, type RestoredAccount } from '../paper/restore.ts';
+import type { QueueModel } from '../paper/queue.ts';
 
 export interface EngineParams {
   runId: string;
@@ -44,6 +45,13 @@ export interface EngineParams {
   gtcTtlMs?: number;
   /** The account of a run that died (paper/restore.ts): this run continues it. */
   restore?: RestoredAccount;
+  /** The taker delay of markets whose info carries none (paper/execution.ts; default core/fees.ts CRYPTO_TAKER_DELAY_MS). */
+  takerDelayMs?: number;
+  /** How long a cancel takes to reach the exchange (default: `latencyMs`). */
+  cancelLatencyMs?: number;
+  /** The queue model that fills resting orders (paper/queue.ts) and its power. */
+  queueModel?: QueueModel;
+  queuePower?: number;
 }
 
 /** A resolution-source print at most this old (input time) prices fair value instead of the median. */
@@ -103,6 +111,10 @@ export class Engine {
         gtcTtlMs: params.gtcTtlMs,
         maxOpenOrders: params.maxPendingIntents,
         minOrderQtyShares: this.risk.limits.minOrderQtyShares,
+        takerDelayMs: params.takerDelayMs,
+        cancelLatencyMs: params.cancelLatencyMs,
+        queueModel: params.queueModel,
+        queuePower: params.queuePower,
       },
       { book: (id) => this.markets.bookOf(id), market: (id) => this.markets.get(id)?.info },
       this.portfolio,
@@ -186,6 +198,10 @@ export class Engine {
       case 'market_resolved':
         this.onResolved(input, out);
         break;
+      case 'market_trade':
+        // The tape: prints at or through a resting order's price move its queue and fill it.
+        this.execution.onTrade(input, this.now, out);
+        break;
       case 'timer':
         this.onTimer(out);
         break;
@@ -250,7 +266,7 @@ export class Engine {
       ask_depth: book.asks.depth(),
       ts_unix_ms: this.now,
     });
-    this.execution.onBook(token.token_id, this.now, out);
+    this.execution.onBook(token.token_id);
   }
 
   private onTimer(out: OutputEvent[]): void {

@@ -59,7 +59,15 @@ export class Harness {
     if (!b) this.books.set(tokenId, (b = new OrderBook(this.info.tick_size)));
     if (tickSize !== undefined) b.tickSize = tickSize;
     b.snapshot(bids, asks, tsMs);
-    this.exec.onBook(tokenId, tsMs, this.out);
+    this.exec.onBook(tokenId);
+    this.exec.matchDue(tsMs, this.out, true);
+  }
+
+  /** A print on the tape (`market_trade`) on `tokenId`: resting orders at or inside its price move up their queue and may fill. */
+  trade(tokenId: string, tsMs: number, px: number, qty: number): void {
+    this.advance(tsMs, false);
+    const t = { event_type: 'market_trade', market_id: this.info.market_id, token_id: tokenId, px, qty, side: 'sell' } as const;
+    this.exec.onTrade({ ...t, ts_exchange_ms: tsMs, ts_unix_ms: tsMs }, tsMs, this.out);
     this.exec.matchDue(tsMs, this.out, true);
   }
 
