@@ -150,7 +150,7 @@ function runChunk(
       for (let l = 0; l < ladder.keys.length; l++) t.book.change(ladder.side, ladder.keys[l]! / 1e6, ladder.sizes[l]! + t.flip, r.now);
     }
     t.flip = -t.flip;
-    exec.onBook(t.id);
+    exec.onBook(t.id, r.now, out);
   }
   const after = threadSched();
   if (before !== null && after !== null && after.slices !== before.slices) {

@@ -266,7 +266,7 @@ export class Engine {
       ask_depth: book.asks.depth(),
       ts_unix_ms: this.now,
     });
-    this.execution.onBook(token.token_id);
+    this.execution.onBook(token.token_id, this.now, out);
   }
 
   private onTimer(out: OutputEvent[]): void {

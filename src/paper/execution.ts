@@ -370,16 +370,22 @@ export class Execution {
    * price (cancellations are attributed by the queue model). A book change never fills a
    * resting order: only prints do (`onTrade`).
    */
-  onBook(tokenId: string): void {
+  onBook(tokenId: string, nowMs: number, out: OutputEvent[]): void {
     const book = this.lookup.book(tokenId);
     if (!book) return;
     // Eagerly, so a level that leaves and comes back between two orders counts as changed.
     if (this.overlays.has(tokenId)) this.overlay(tokenId, book);
+    if (this.resting.length === 0) return;
     const power = this.params.queuePower ?? DEFAULT_QUEUE_POWER;
+    const i = modelIndex(this.queueModel);
     for (const o of this.resting) {
       if (o.token_id !== tokenId || !o.queue) continue;
       const size = this.levelQty(o, book);
-      if (size !== o.queue.levelQty) onLevelChange(o.queue, size, power);
+      if (size === o.queue.levelQty) continue;
+      const before = o.queue.ahead[i];
+      onLevelChange(o.queue, size, power);
+      // The configured model's queue moved: readers (API, journal) see it.
+      if (o.queue.ahead[i] !== before) this.queueEvent(o, nowMs, out);
     }
   }
 

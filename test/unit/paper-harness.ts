@@ -59,7 +59,7 @@ export class Harness {
     if (!b) this.books.set(tokenId, (b = new OrderBook(this.info.tick_size)));
     if (tickSize !== undefined) b.tickSize = tickSize;
     b.snapshot(bids, asks, tsMs);
-    this.exec.onBook(tokenId);
+    this.exec.onBook(tokenId, tsMs, this.out);
     this.exec.matchDue(tsMs, this.out, true);
   }
 
