@@ -197,6 +197,25 @@ export const OrderQueueSchema = z.object({
 });
 export type OrderQueue = z.infer<typeof OrderQueueSchema>;
 
+/**
+ * What the other queue model would have filled of a resting order from one print (at the
+ * order's limit, as a maker): the paper portfolio never holds it; the trust analytics settle
+ * it beside the configured model's fills, so both queue models appear in the PnL range.
+ */
+export const QueueShadowFillSchema = z.object({
+  event_type: z.literal('queue_shadow_fill'),
+  intent_id: z.string(),
+  market_id: z.string(),
+  token_id: z.string(),
+  side: SideSchema,
+  qty: num.positive(),
+  fill_px: num.positive(),
+  rebate: num.nonnegative(),
+  queue_model: z.enum(['conservative', 'probabilistic']),
+  ts_unix_ms: tsMs,
+});
+export type QueueShadowFill = z.infer<typeof QueueShadowFillSchema>;
+
 export const RiskRejectSchema = z.object({
   event_type: z.literal('risk_reject'),
   /** Stable machine-readable code (see docs/methodology.md). */
@@ -296,6 +315,7 @@ export const OutputEventSchema = z.discriminatedUnion('event_type', [
   PaperFillSchema,
   OrderExpiredSchema,
   OrderQueueSchema,
+  QueueShadowFillSchema,
   RiskRejectSchema,
   RejectEpisodeEndedSchema,
   PositionSchema,

@@ -382,6 +382,8 @@ export class Engine {
       qty: d.qty,
       limit_px: d.limit_px,
       ...(d.tif ? { tif: d.tif } : {}),
+      // A quote is a maker's: it rests or is refused, it never takes.
+      ...(d.quote ? { post_only: true } : {}),
     };
     const decision = `${marketId}|${d.token_id}|${d.side}`;
     const bad = this.refusal(m, order, d.quote === true);

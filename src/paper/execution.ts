@@ -57,6 +57,11 @@ export interface OrderRequest {
   qty: number;
   limit_px: number;
   tif?: Tif;
+  /**
+   * Post-only: refused (`post_only_would_take`) instead of taking if it would match on arrival,
+   * as Polymarket's post-only orders are (docs.polymarket.com/concepts/order-lifecycle, read 2026-12).
+   */
+  post_only?: boolean;
 }
 
 /** What the execution needs to see of the engine's markets. */
@@ -82,6 +87,8 @@ interface WorkingOrder extends Required<OrderRequest> {
   delayed: boolean;
   /** Resting only: its place in its price level's queue. */
   queue: QueueState | null;
+  /** Shares the other queue model would have filled by now (`queue_shadow_fill`). */
+  alt_filled: number;
 }
 
 /** A working order as the strategies, the API and the dashboard see it. */
@@ -197,6 +204,7 @@ export class Execution {
       qty: req.qty,
       limit_px: req.limit_px,
       tif,
+      post_only: req.post_only ?? false,
       match_after_ms: nowMs + this.params.latencyMs,
       touch_key: touch ?? null,
       filled: 0,
@@ -204,6 +212,7 @@ export class Execution {
       expiry_reason: deadline < window ? 'deadline' : 'window_end',
       delayed: false,
       queue: null,
+      alt_filled: 0,
     };
     this.counters.intents += 1;
     this.pending.push(order);
@@ -292,6 +301,8 @@ export class Execution {
     const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
     // With slippage, only levels whose slipped price still respects the limit are taken.
     const limitKey = takerLimitKey(o.side, pxKey(o.limit_px), this.params.slippageBps);
+    if (o.post_only && this.wouldTake(o.side, ladder.keys[0], limitKey))
+      return this.reject(out, nowMs, 'post_only_would_take', o.market_id, o.intent_id, { limit_px: o.limit_px, best: ladder.bestPx() });
     if (!o.delayed && this.holdForTakerDelay(o, info, ladder.keys[0], limitKey, nowMs)) return;
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
     if (walk.qty > 0 && o.touch_key !== null) walk.vwapKey = noBetterThanTouch(o.side, walk.vwapKey, o.touch_key, limitKey);
@@ -320,8 +331,7 @@ export class Execution {
    */
   private holdForTakerDelay(o: WorkingOrder, info: MarketInfo, bestKey: number | undefined, limitKey: number, nowMs: number): boolean {
     const delayMs = info.taker_delay_ms ?? this.params.takerDelayMs ?? 0;
-    if (delayMs <= 0 || bestKey === undefined) return false;
-    if (o.side === 'buy' ? bestKey > limitKey : bestKey < limitKey) return false;
+    if (delayMs <= 0 || !this.wouldTake(o.side, bestKey, limitKey)) return false;
     o.delayed = true;
     // The delay runs from when the order reached the exchange, not from when we noticed.
     o.match_after_ms += delayMs;
@@ -332,6 +342,11 @@ export class Execution {
       return false;
     }
     return true;
+  }
+
+  /** Whether an order at `limitKey` would match the other side's best price `bestKey`. */
+  private wouldTake(side: Side, bestKey: number | undefined, limitKey: number): boolean {
+    return bestKey !== undefined && (side === 'buy' ? bestKey <= limitKey : bestKey >= limitKey);
   }
 
   /** The order starts resting: it queues behind the size shown at its price. */
@@ -414,13 +429,14 @@ export class Execution {
     // A buy is reached by prints at or below its price, a sell at or above.
     const through = o.side === 'buy' ? printKey < limitKey : printKey > limitKey;
     if (!through && printKey !== limitKey) return 0;
+    const info = this.lookup.market(o.market_id);
+    this.shadowFill(o, info, through ? printQty : printQty - o.queue!.ahead[1 - modelIndex(this.queueModel)]!, nowMs, out);
     const reach = onPrint(o.queue!, printQty, !through, this.queueModel);
     const qty = Math.min(reach, o.qty - o.filled);
     if (qty <= QTY_EPS) {
       this.queueEvent(o, nowMs, out);
       return 0;
     }
-    const info = this.lookup.market(o.market_id);
     if (info) this.pricing.fee = info.fee;
     const walk = this.walk;
     walk.qty = qty;
@@ -431,6 +447,25 @@ export class Execution {
     this.applyFill(o, fill, nowMs, out, info ? makerRebate(qty, fill.fill_px, info.fee) : 0);
     if (o.qty - o.filled > QTY_EPS) this.queueEvent(o, nowMs, out);
     return qty;
+  }
+
+  /** The other queue model's share of a print (`reach` past its own queue), up to the order's size: an event for the trust analytics only. */
+  private shadowFill(o: WorkingOrder, info: MarketInfo | undefined, reach: number, nowMs: number, out: OutputEvent[]): void {
+    const qty = Math.min(reach, o.qty - o.alt_filled);
+    if (!(qty > QTY_EPS)) return;
+    o.alt_filled += qty;
+    out.push({
+      event_type: 'queue_shadow_fill',
+      intent_id: o.intent_id,
+      market_id: o.market_id,
+      token_id: o.token_id,
+      side: o.side,
+      qty,
+      fill_px: o.limit_px,
+      rebate: info ? makerRebate(qty, o.limit_px, info.fee) : 0,
+      queue_model: this.queueModel === 'conservative' ? 'probabilistic' : 'conservative',
+      ts_unix_ms: nowMs,
+    });
   }
 
   /** Cash for a buy, shares for a sell: a fill the portfolio cannot carry is a reject. */

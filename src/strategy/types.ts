@@ -64,7 +64,7 @@ export interface Decision {
   numbers: Record<string, number>;
   /** Time in force for this order (default: the configured one). */
   tif?: Tif;
-  /** A resting quote replacing the strategy's last one: the cooldown gate does not apply. */
+  /** A resting quote (post-only: refused rather than taking) replacing the strategy's last one: the cooldown gate does not apply. */
   quote?: boolean;
 }
 

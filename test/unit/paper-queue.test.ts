@@ -148,6 +148,43 @@ describe('resting orders in the execution', () => {
   });
 });
 
+describe('post-only', () => {
+  it('a post-only order that would match on arrival is refused instead of taking; one that would not rests', () => {
+    const h = new Harness({ latencyMs: 50, tif: 'GTC', gtcTtlMs: 60_000 });
+    h.book('up', T0, [[0.55, 100]], [[0.5, 80]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.54, post_only: true });
+    h.book('up', T0 + 20, [[0.54, 100]], [[0.5, 80]]);
+    h.tick(T0 + 50);
+    expect(h.events('paper_fill')).toEqual([]);
+    expect(h.events('risk_reject')).toEqual([
+      expect.objectContaining({ reason: 'post_only_would_take', numbers: { limit_px: 0.54, best: 0.54 } }),
+    ]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.53, post_only: true }, T0 + 60);
+    h.tick(T0 + 110);
+    expect(h.events('order_queue')).toEqual([expect.objectContaining({ limit_px: 0.53, queue_ahead_qty: 0 })]);
+  });
+});
+
+describe('the other queue model', () => {
+  it('reports what it would have filled from each print as a shadow fill, never in the portfolio', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000, queueModel: 'conservative' });
+    h.book('up', T0, [[0.55, 100]], [[0.5, 80]]);
+    h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.book('up', T0 + 1_000, [[0.55, 100]], [[0.5, 180]]);
+    h.book('up', T0 + 1_500, [[0.55, 100]], [[0.5, 120]]);
+    const cash = h.portfolio.cash;
+    h.trade('up', T0 + 2_000, 0.5, 70);
+    // Conservative: 80 still ahead of 70 printed, nothing reaches us. Probabilistic: 56.6 ahead, 13.4 would have.
+    expect(h.events('paper_fill')).toEqual([]);
+    const shadow = h.events('queue_shadow_fill');
+    expect(shadow).toHaveLength(1);
+    expect(shadow[0]).toMatchObject({ queue_model: 'probabilistic', fill_px: 0.5, side: 'buy' });
+    expect(shadow[0]!.qty).toBeCloseTo(70 - (80 - (60 * 6400) / 16400), 9);
+    expect(h.portfolio.cash).toBe(cash);
+  });
+});
+
 describe('the taker delay', () => {
   it('an order that would match on arrival waits the market taker delay and matches the book as it stands then', () => {
     const h = new Harness({ latencyMs: 50 }, market({ taker_delay_ms: 250 }));
