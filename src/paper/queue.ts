@@ -1,7 +1,7 @@
 /**
  * Queue position of a resting paper order (pure), from L2 data: the book shows only the
  * total size at each price, so where we stand in a level's queue is estimated
- * (docs/methodology.md §3, "Resting orders").
+ * (docs/methodology.md §4, "Resting orders").
  *
  * - Joining: the order queues behind the whole size shown at its price when it starts
  *   resting (a new price level: nothing ahead).
