@@ -133,7 +133,7 @@ function registerRoutes(root: FastifyInstance, opts: BuildApiOptions): void {
     positions: state.positionList(),
   }));
   app.get(
-    '/orders',
+    '/working-orders',
     { schema: { description: 'Working paper orders with their queue position', response: { 200: OrdersResponseSchema } } },
     () => ({ orders: state.orders.list() }),
   );

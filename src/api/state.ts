@@ -6,7 +6,7 @@
 import type { OutputEvent, OutputOf, PaperFill, Pnl, Position, RiskReject } from '../core/outputs.ts';
 import type { FeedState } from '../core/events.ts';
 import type { FeedHealthResponse, FeedWarning, MarketView, ReadyzResponse, RunInfo, RunMode, TokenQuote } from '../core/wire.ts';
-import { WorkingOrders } from './workingOrders.ts';
+import { WorkingOrders } from '../core/workingOrders.ts';
 
 /** A fixed-capacity ring: pushing past capacity drops the oldest item. */
 export class Ring<T> {
@@ -92,7 +92,7 @@ export class LabState {
     this.bookMaxAgeMs = opts.bookMaxAgeMs ?? 10_000;
   }
 
-  /** Working orders with their queue positions (`GET /orders`). */
+  /** Working orders with their queue positions (`GET /working-orders`). */
   readonly orders = new WorkingOrders();
 
   /** The sink: O(1) per event except market bookkeeping, which is O(tokens). */

@@ -186,6 +186,8 @@ export const WsSnapshotSchema = z.object({
   recent_rejects: z.array(RiskRejectSchema),
   rejects_by_reason: z.record(z.string(), z.number().int().nonnegative()),
   history: DashboardHistorySchema,
+  /** Working paper orders with their queue position (as `GET /working-orders`). Optional: added later. */
+  orders: z.array(WorkingOrderSchema).optional(),
 });
 export type WsSnapshot = z.infer<typeof WsSnapshotSchema>;
 export const WsConnectedSchema = z.object({ event_type: z.literal('connected'), snapshot: WsSnapshotSchema, ts_unix_ms: tsMs });

@@ -41,7 +41,7 @@ describe('the simulated tape', () => {
 });
 
 describe('the maker on the sim', () => {
-  it('fills as a maker from the tape, tape confirmation confirms fills, and GET /orders matches the execution', async () => {
+  it('fills as a maker from the tape, tape confirmation confirms fills, and GET /working-orders matches the execution', async () => {
     const cfg = loadConfig({ POLYLAB_MODE: 'sim', POLYLAB_STRATEGY: 'maker', POLYLAB_SEED: '3' });
     const engine = buildEngine(cfg, 'sim', 'maker-3', 3);
     const analytics = buildAnalytics(cfg);

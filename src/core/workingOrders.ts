@@ -1,17 +1,35 @@
 /**
- * The working paper orders and their queue positions, built from output events like the rest
- * of LabState: an order appears with its `paper_intent`, takes its place in the queue from
+ * The working paper orders and their queue positions, folded from output events (pure; the
+ * API's LabState and the dashboard's model both keep one): an order appears with its `paper_intent`, takes its place in the queue from
  * `order_queue`, shrinks with each `paper_fill`, and leaves when it fills, expires or is
  * cancelled (`order_expired`) or refused at arrival (`risk_reject` with its intent id).
  * Bounded: past `max` orders the oldest is dropped.
  */
-import type { OutputEvent } from '../core/outputs.ts';
-import type { WorkingOrder } from '../core/wire.ts';
+import type { OutputEvent } from './outputs.ts';
+import type { WorkingOrder } from './wire.ts';
 
 export class WorkingOrders {
   private readonly orders = new Map<string, WorkingOrder>();
 
   constructor(readonly max = 1_000) {}
+
+  /** Replaces everything with a snapshot's list (the dashboard on connect). */
+  load(orders: readonly WorkingOrder[]): void {
+    this.orders.clear();
+    for (const o of orders.slice(-this.max)) this.orders.set(o.intent_id, { ...o });
+  }
+
+  /** Whether the event can change the list (the dashboard redraws on those). */
+  static touches(e: OutputEvent): boolean {
+    const t = e.event_type;
+    return (
+      t === 'paper_intent' ||
+      t === 'order_queue' ||
+      t === 'paper_fill' ||
+      t === 'order_expired' ||
+      (t === 'risk_reject' && e.intent_id !== null)
+    );
+  }
 
   apply(e: OutputEvent): void {
     switch (e.event_type) {
