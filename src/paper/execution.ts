@@ -14,13 +14,27 @@
  * the size shown at its price and fills, at its limit, only from printed size that reaches
  * it — never from a book that moves through its price without a print.
  */
-import type { MarketInfo, MarketTrade, Outcome, Side } from '../core/events.ts';
+import type { MarketInfo, MarketTrade, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
 import { keyPx, pxKey, type OrderBook } from '../core/book.ts';
 import { orderRuleViolation, QTY_EPS, sellableQty } from '../core/orderRules.ts';
 import { Consumed, emptyWalk, noBetterThanTouch, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
 import { makerRebate } from '../core/fees.ts';
-import { DEFAULT_QUEUE_POWER, joinQueue, modelIndex, onLevelChange, onPrint, type QueueModel, type QueueState } from './queue.ts';
+import { DEFAULT_QUEUE_POWER, joinQueue, modelIndex, onLevelChange, onPrint, type QueueModel } from './queue.ts';
+import {
+  expiredEventOf,
+  fillEventOf,
+  positionEventOf,
+  queueEventOf,
+  shadowFillOf,
+  viewOf,
+  type ExpiryReason,
+  type OrderRequest,
+  type WorkingOrder,
+  type WorkingOrderView,
+} from './workingOrder.ts';
+
+export type { OrderRequest, WorkingOrderView } from './workingOrder.ts';
 import type { Portfolio } from './portfolio.ts';
 
 export interface ExecutionParams {
@@ -48,22 +62,6 @@ export interface ExecutionParams {
   queuePower?: number;
 }
 
-export interface OrderRequest {
-  intent_id: string;
-  market_id: string;
-  token_id: string;
-  outcome: Outcome;
-  side: Side;
-  qty: number;
-  limit_px: number;
-  tif?: Tif;
-  /**
-   * Post-only: refused (`post_only_would_take`) instead of taking if it would match on arrival,
-   * as Polymarket's post-only orders are (docs.polymarket.com/concepts/order-lifecycle, read 2026-12).
-   */
-  post_only?: boolean;
-}
-
 /** What the execution needs to see of the engine's markets. */
 export interface ExecutionLookup {
   book(tokenId: string): OrderBook | undefined;
@@ -74,34 +72,6 @@ export interface ExecutionCounters {
   intents: number;
   fills: number;
   rejects: number;
-}
-
-interface WorkingOrder extends Required<OrderRequest> {
-  match_after_ms: number;
-  /** The touch on our side (best ask to buy, best bid to sell) when we decided, as a price key. */
-  touch_key: number | null;
-  expires_at_ms: number | null;
-  expiry_reason: 'deadline' | 'window_end';
-  filled: number;
-  /** In the exchange's taker delay: it matches at `match_after_ms` and can no longer be cancelled. */
-  delayed: boolean;
-  /** Resting only: its place in its price level's queue. */
-  queue: QueueState | null;
-  /** Shares the other queue model would have filled by now (`queue_shadow_fill`). */
-  alt_filled: number;
-}
-
-/** A working order as the strategies, the API and the dashboard see it. */
-export interface WorkingOrderView {
-  intent_id: string;
-  market_id: string;
-  token_id: string;
-  side: Side;
-  qty: number;
-  limit_px: number;
-  tif: Tif;
-  /** Resting: shares ahead of it at its price under the configured queue model; null while it waits for its latency. */
-  queue_ahead_qty: number | null;
 }
 
 /** Depth consumed by our own fills on one token's book, per price level, as of one book version. */
@@ -151,19 +121,7 @@ export class Execution {
 
   /** Every working order with its queue position (API, dashboard, strategies). */
   *workingViews(): IterableIterator<WorkingOrderView> {
-    for (const list of [this.pending, this.resting]) {
-      for (const o of list)
-        yield {
-          intent_id: o.intent_id,
-          market_id: o.market_id,
-          token_id: o.token_id,
-          side: o.side,
-          qty: o.qty - o.filled,
-          limit_px: o.limit_px,
-          tif: o.tif,
-          queue_ahead_qty: o.queue ? o.queue.ahead[modelIndex(this.queueModel)] : null,
-        };
-    }
+    for (const list of [this.pending, this.resting]) for (const o of list) yield viewOf(o, this.queueModel);
   }
 
   /**
@@ -364,20 +322,7 @@ export class Execution {
   }
 
   private queueEvent(o: WorkingOrder, nowMs: number, out: OutputEvent[]): void {
-    const i = modelIndex(this.queueModel);
-    out.push({
-      event_type: 'order_queue',
-      intent_id: o.intent_id,
-      market_id: o.market_id,
-      token_id: o.token_id,
-      side: o.side,
-      limit_px: o.limit_px,
-      remaining_qty: o.qty - o.filled,
-      queue_model: this.queueModel,
-      queue_ahead_qty: o.queue!.ahead[i],
-      queue_ahead_alt_qty: o.queue!.ahead[1 - i]!,
-      ts_unix_ms: nowMs,
-    });
+    out.push(queueEventOf(o, this.queueModel, nowMs));
   }
 
   /**
@@ -454,18 +399,8 @@ export class Execution {
     const qty = Math.min(reach, o.qty - o.alt_filled);
     if (!(qty > QTY_EPS)) return;
     o.alt_filled += qty;
-    out.push({
-      event_type: 'queue_shadow_fill',
-      intent_id: o.intent_id,
-      market_id: o.market_id,
-      token_id: o.token_id,
-      side: o.side,
-      qty,
-      fill_px: o.limit_px,
-      rebate: info ? makerRebate(qty, o.limit_px, info.fee) : 0,
-      queue_model: this.queueModel === 'conservative' ? 'probabilistic' : 'conservative',
-      ts_unix_ms: nowMs,
-    });
+    const alt = this.queueModel === 'conservative' ? 'probabilistic' : 'conservative';
+    out.push(shadowFillOf(o, qty, info ? makerRebate(qty, o.limit_px, info.fee) : 0, alt, nowMs));
   }
 
   /** Cash for a buy, shares for a sell: a fill the portfolio cannot carry is a reject. */
@@ -493,34 +428,7 @@ export class Execution {
       fill.fee,
     );
     this.counters.fills += 1;
-    out.push({
-      event_type: 'paper_fill',
-      fill_id: `f${this.counters.fills}`,
-      intent_id: o.intent_id,
-      market_id: o.market_id,
-      token_id: o.token_id,
-      outcome: o.outcome,
-      side: o.side,
-      qty: fill.qty,
-      fill_px: fill.fill_px,
-      fee: fill.fee,
-      liquidity: fill.liquidity,
-      requested_qty: o.qty,
-      levels_consumed: fill.levels,
-      vwap_px: fill.vwap_px,
-      tif: o.tif,
-      ...(rebate > 0 ? { rebate } : {}),
-      ts_unix_ms: nowMs,
-    });
-    out.push({
-      event_type: 'position',
-      market_id: pos.market_id,
-      token_id: pos.token_id,
-      outcome: pos.outcome,
-      qty: pos.qty,
-      avg_cost: pos.avg_cost,
-      ts_unix_ms: nowMs,
-    });
+    out.push(fillEventOf(o, fill, `f${this.counters.fills}`, rebate, nowMs), positionEventOf(pos, nowMs));
   }
 
   /** Cancels that reached the exchange: a working order still outside its taker delay ends; otherwise the cancel is too late. */
@@ -569,25 +477,9 @@ export class Execution {
     for (const t of info?.tokens ?? []) this.overlays.delete(t.token_id);
   }
 
-  private expire(
-    o: WorkingOrder,
-    reason: 'deadline' | 'window_end' | 'market_resolved' | 'ioc_remainder' | 'cancelled',
-    nowMs: number,
-    out: OutputEvent[],
-  ): void {
+  private expire(o: WorkingOrder, reason: ExpiryReason, nowMs: number, out: OutputEvent[]): void {
     this.expirations += 1;
-    out.push({
-      event_type: 'order_expired',
-      intent_id: o.intent_id,
-      market_id: o.market_id,
-      token_id: o.token_id,
-      side: o.side,
-      tif: o.tif,
-      reason,
-      filled_qty: o.filled,
-      remaining_qty: o.qty - o.filled,
-      ts_unix_ms: nowMs,
-    });
+    out.push(expiredEventOf(o, reason, nowMs));
   }
 
   /** The token's consumed-depth overlay, re-indexed to the book's current version (levels that changed are forgotten). */
