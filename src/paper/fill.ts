@@ -104,8 +104,9 @@ export const emptyWalk = (): WalkResult => ({ qty: 0, vwapKey: 0, levels: 0, lev
 
 /**
  * Walks `ladder` (best first) for up to `qty` shares no worse than `limitKey`, skipping
- * depth in `consumed`. `strict` takes only levels strictly better than the limit (a resting
- * order filled by a trade-through); `commit` records the shares taken into `consumed`.
+ * depth in `consumed`. `strict` takes only levels strictly better than the limit (resting
+ * orders once filled that way; they now fill from the tape, paper/queue.ts); `commit`
+ * records the shares taken into `consumed`.
  * The result is written into `into` so the hot path allocates nothing.
  */
 export function walkLadder(
