@@ -1,8 +1,9 @@
 /**
  * Decision → fill latency of the paper execution: 1M orders (IOC / FOK / GTC, buys and
  * sells) against books of 5 to 100 levels a side, each timed from `submit` (the engine's
- * decision) through `matchDue` at decision + latency (the book walk, fee, portfolio update
- * and output events). Per-order times go into an HDR histogram. The baseline is JSON.parse
+ * decision) through `matchDue` at decision + latency (the book walk, fee per level, portfolio
+ * update and output events; a GTC remainder joins its level's queue). Between orders a book
+ * update and a print at the best bid move the resting orders' queues (queue tracking). Per-order times go into an HDR histogram. The baseline is JSON.parse
  * of a small order frame, timed the same way in the same run, one parse after every order,
  * so both see the same caches, garbage collections and machine; each percentile is given
  * as a ratio to the same percentile of the baseline.
@@ -151,6 +152,12 @@ function runChunk(
     }
     t.flip = -t.flip;
     exec.onBook(t.id, r.now, out);
+    // A print at the best bid: resting buys there move up their queue and may fill (queue tracking, paper/queue.ts).
+    const bid = t.book.bids.keys[0];
+    if (bid !== undefined) {
+      const print = { event_type: 'market_trade', market_id: 'bench', token_id: t.id, side: 'sell' } as const;
+      exec.onTrade({ ...print, px: bid / 1e6, qty: 1 + (i % 200), ts_exchange_ms: r.now, ts_unix_ms: r.now }, r.now, out);
+    }
   }
   const after = threadSched();
   if (before !== null && after !== null && after.slices !== before.slices) {

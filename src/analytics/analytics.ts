@@ -13,6 +13,7 @@ import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
 import { CalibrationAccumulator } from './calibration.ts';
 import { contributions, FILL_MODELS, priceTrade, type ModelPrices } from './fillModels.ts';
+import { QueueRange } from './queueRange.ts';
 import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
 import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
 import { buildReport, thin, type TrustReport } from './trustReport.ts';
@@ -64,6 +65,8 @@ export class Analytics {
   /** Cumulative settled PnL under each fill model, one point per settlement (thinned past its limit). */
   readonly rangeSeries: ({ ts_unix_ms: number } & ModelPrices)[] = [];
   private readonly rangeTotal: ModelPrices = { optimistic: 0, default: 0, pessimistic: 0 };
+  /** Maker fills under both queue models (queueRange.ts). */
+  readonly queueRange = new QueueRange();
   private runStrategy = '';
   private now = 0;
 
@@ -103,6 +106,7 @@ export class Analytics {
       this.droppedFills,
       { basis: this.basis.report(), latency: this.latency.report() },
       this.opts.pessimisticLatency ?? 'double',
+      this.queueRange.report(),
     );
   }
 
@@ -147,8 +151,16 @@ export class Analytics {
         break;
       case 'paper_fill':
         this.onFill(e);
+        if (e.liquidity === 'maker') this.queueRange.onMakerFill(e);
+        break;
+      case 'order_queue':
+        this.queueRange.onQueue(e);
+        break;
+      case 'queue_shadow_fill':
+        this.queueRange.onShadowFill(e);
         break;
       case 'settlement':
+        this.queueRange.onSettlement(e.market_id, e.winning_token_id);
         this.onSettlement(e);
         this.forgetBooks(e.market_id);
         break;

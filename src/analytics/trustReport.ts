@@ -8,6 +8,7 @@ import type { FillRecord } from './records.ts';
 import { FILL_MODELS, type ModelPrices } from './fillModels.ts';
 import { MARKOUT_HORIZONS_MS } from './markouts.ts';
 import type { TapeEvidence } from './tape.ts';
+import type { QueueRangeReport } from './queueRange.ts';
 import type { BasisReport } from './basis.ts';
 import type { LatencyRow } from './latency.ts';
 
@@ -38,6 +39,8 @@ export interface FillModelRange {
   pessimistic_latency: 'double' | 'measured_p99';
   settled_trades: number;
   pnl: ModelPrices;
+  /** Resting orders' settled PnL under both queue models (present once a resting order filled under either). */
+  queue?: QueueRangeReport;
   low: number;
   high: number;
 }
@@ -74,13 +77,14 @@ export function buildReport(
   dropped: number,
   feeds: { basis: BasisReport; latency: LatencyRow[] },
   pessimisticLatency: FillModelRange['pessimistic_latency'],
+  queue: QueueRangeReport | null = null,
 ): TrustReport {
   return {
     fills: fills.length,
     dropped_fills: dropped,
     tape: tapeSummary(fills, windowMs),
     markouts: markoutRows(fills),
-    fill_models: { pessimistic_latency: pessimisticLatency, ...fillModelRange(fills) },
+    fill_models: { pessimistic_latency: pessimisticLatency, ...fillModelRange(fills), ...(queue ? { queue } : {}) },
     calibration: calibrationRows(calibration),
     ...feeds,
   };
@@ -182,6 +186,11 @@ export function formatTrust(r: TrustReport): string[] {
     `    tape          ${t.confirmed} confirmed, ${t.unconfirmed} unconfirmed, ${t.unknown} unknown of ${r.fills} fills (${pct(t.confirmed_share)} confirmed; window ${t.window_ms} ms)`,
     `    tape PnL      ${usd(t.confirmed_pnl)} of settled ${usd(t.settled_pnl)} from confirmed fills (${pct(t.confirmed_pnl_share)})`,
     `    PnL range     ${usd(fm.pnl.pessimistic)} pessimistic .. ${usd(fm.pnl.default)} default .. ${usd(fm.pnl.optimistic)} optimistic (${fm.settled_trades} settled fills)`,
+    ...(fm.queue
+      ? [
+          `    queue models  settled maker PnL ${usd(fm.queue.pnl.conservative)} conservative .. ${usd(fm.queue.pnl.probabilistic)} probabilistic (${fm.queue.configured} fills the portfolio; ${fm.queue.maker_fills} maker fills, ${fm.queue.shadow_fills} by the other model)`,
+        ]
+      : []),
   ];
   for (const m of r.markouts) {
     const hs = m.horizons.map((h) => `${h.horizon_ms / 1_000}s ${cents(h.mid)}`).join(', ');

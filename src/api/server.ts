@@ -34,6 +34,7 @@ import {
   MarketsResponseSchema,
   PnlResponseSchema,
   PositionsResponseSchema,
+  OrdersResponseSchema,
   ReadyzResponseSchema,
   type ErrorBody,
 } from '../core/wire.ts';
@@ -131,6 +132,11 @@ function registerRoutes(root: FastifyInstance, opts: BuildApiOptions): void {
   app.get('/positions', { schema: { description: 'Open paper positions', response: { 200: PositionsResponseSchema } } }, () => ({
     positions: state.positionList(),
   }));
+  app.get(
+    '/working-orders',
+    { schema: { description: 'Working paper orders with their queue position', response: { 200: OrdersResponseSchema } } },
+    () => ({ orders: state.orders.list() }),
+  );
   app.get('/pnl', { schema: { description: 'Latest PnL', response: { 200: PnlResponseSchema } } }, () => ({ pnl: state.pnl() }));
   app.get('/healthz', { schema: { description: 'Liveness', response: { 200: HealthzResponseSchema } } }, () => ({
     status: 'ok' as const,

@@ -57,6 +57,7 @@ export function createApiParts(opts: ApiPartsOptions): ApiParts {
     recent_rejects: state.recentRejects(50),
     rejects_by_reason: state.rejectCounts(),
     history: history.snapshot(),
+    orders: state.orders.list(),
   });
   const hub = new WsHub({
     maxRateHz: opts.wsMaxRateHz,

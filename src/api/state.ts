@@ -6,6 +6,7 @@
 import type { OutputEvent, OutputOf, PaperFill, Pnl, Position, RiskReject } from '../core/outputs.ts';
 import { JOURNAL_SOURCE, type FeedState } from '../core/events.ts';
 import type { FeedHealthResponse, FeedWarning, MarketView, ReadyzResponse, RunInfo, RunMode, TokenQuote } from '../core/wire.ts';
+import { WorkingOrders } from '../core/workingOrders.ts';
 
 /** A fixed-capacity ring: pushing past capacity drops the oldest item. */
 export class Ring<T> {
@@ -91,9 +92,13 @@ export class LabState {
     this.bookMaxAgeMs = opts.bookMaxAgeMs ?? 10_000;
   }
 
+  /** Working orders with their queue positions (`GET /working-orders`). */
+  readonly orders = new WorkingOrders();
+
   /** The sink: O(1) per event except market bookkeeping, which is O(tokens). */
   readonly apply = (e: OutputEvent): void => {
     if (this.latestTsMs === null || e.ts_unix_ms > this.latestTsMs) this.latestTsMs = e.ts_unix_ms;
+    this.orders.apply(e);
     switch (e.event_type) {
       case 'run_started':
         this.onRunStarted(e);

@@ -43,6 +43,15 @@ export const TrustReportSchema = z.object({
     pnl: models,
     low: num,
     high: num,
+    /** Resting orders' settled PnL under both queue models (analytics/queueRange.ts). */
+    queue: z
+      .object({
+        configured: z.enum(['conservative', 'probabilistic']),
+        maker_fills: z.number().int().nonnegative(),
+        shadow_fills: z.number().int().nonnegative(),
+        pnl: z.object({ conservative: num, probabilistic: num }),
+      })
+      .optional(),
   }),
   calibration: z.array(
     z.object({

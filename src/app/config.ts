@@ -8,6 +8,8 @@ import { STRATEGY_NAMES } from '../strategy/strategies.ts';
 import { RUN_COMMAND_MODES, type Tif } from '../core/outputs.ts';
 import { ADAPTERS, REGION_PROFILES, REGIONS, VENUE_NAMES, type Region, type VenueEndpoint, type VenueName } from '../venues/index.ts';
 import { SIM_MARKETS } from '../sim/profile.ts';
+import { CRYPTO_TAKER_DELAY_MS } from '../core/fees.ts';
+import { DEFAULT_QUEUE_POWER, QUEUE_MODELS } from '../paper/queue.ts';
 
 export const MODES = RUN_COMMAND_MODES;
 export const VENUES = VENUE_NAMES;
@@ -187,6 +189,36 @@ function simRealismSettings() {
       accepted: `an integer 0-60000 (ms of every minute), ${profile}`,
     },
     simOutlierRate: { env: 'POLYLAB_SIM_OUTLIER_RATE', schema: profileNum(0, 1), default: null, accepted: `a share 0-1, ${profile}` },
+    simNoiseTakersPerMin: {
+      env: 'POLYLAB_SIM_NOISE_TAKERS_PER_MIN',
+      schema: profileNum(0, 6_000),
+      default: null,
+      accepted: `a rate 0-6000 (noise taker trades per minute per market), ${profile}`,
+    },
+    simNoiseTakerShares: {
+      env: 'POLYLAB_SIM_NOISE_TAKER_SHARES',
+      schema: profileNum(1, 1e6),
+      default: null,
+      accepted: `a number of shares 1-1e6 (mean size of a noise taker trade), ${profile}`,
+    },
+    simInformedTakersPerMin: {
+      env: 'POLYLAB_SIM_INFORMED_TAKERS_PER_MIN',
+      schema: profileNum(0, 6_000),
+      default: null,
+      accepted: `a rate 0-6000 (informed taker looks per minute per market), ${profile}`,
+    },
+    simInformedEdge: {
+      env: 'POLYLAB_SIM_INFORMED_EDGE',
+      schema: profileNum(0, 1),
+      default: null,
+      accepted: `a number 0-1 (probability points the book must be off the true probability), ${profile}`,
+    },
+    simInformedTakerShares: {
+      env: 'POLYLAB_SIM_INFORMED_TAKER_SHARES',
+      schema: profileNum(1, 1e6),
+      default: null,
+      accepted: `a number of shares 1-1e6 (most an informed taker takes per trade), ${profile}`,
+    },
   } satisfies Record<string, Setting>;
 }
 
@@ -322,6 +354,37 @@ export const SETTINGS = {
   riskMaxMarketFraction: { env: 'POLYLAB_RISK_MAX_MARKET_FRACTION', schema: num(0, 1), default: 0.02 },
   edgeMin: { env: 'POLYLAB_EDGE_MIN', schema: num(0, 1), default: 0.03, accepted: 'a number 0-1 (probability points, net of fees)' },
   edgeExit: { env: 'POLYLAB_EDGE_EXIT', schema: num(-1, 1), default: 0, accepted: 'a number -1..1 (probability points)' },
+  makerHalfSpread: {
+    env: 'POLYLAB_MAKER_HALF_SPREAD',
+    schema: num(0, 0.49),
+    default: 0.01,
+    accepted: 'a number 0-0.49 (probability points below fair value)',
+  },
+  makerQtyShares: { env: 'POLYLAB_MAKER_QTY', schema: num(0.01, 1e6), default: 10, accepted: 'a number of shares 0.01-1e6' },
+  makerSkewPerShare: {
+    env: 'POLYLAB_MAKER_SKEW_PER_SHARE',
+    schema: num(0, 0.1),
+    default: 0.0005,
+    accepted: 'a number 0-0.1 (probability points per share of net inventory)',
+  },
+  makerMaxInventoryShares: {
+    env: 'POLYLAB_MAKER_MAX_INVENTORY',
+    schema: num(0.01, 1e6),
+    default: 50,
+    accepted: 'a number of shares 0.01-1e6 (net, per market)',
+  },
+  makerPullBeforeEndMs: {
+    env: 'POLYLAB_MAKER_PULL_BEFORE_END_MS',
+    schema: int(0, 86_400_000),
+    default: 60_000,
+    accepted: 'an integer 0-86400000 (ms)',
+  },
+  makerMaxReferenceAgeMs: {
+    env: 'POLYLAB_MAKER_MAX_REFERENCE_AGE_MS',
+    schema: int(1, 3_600_000),
+    default: 3_000,
+    accepted: 'an integer 1-3600000 (ms)',
+  },
   riskMaxTotalFraction: { env: 'POLYLAB_RISK_MAX_TOTAL_FRACTION', schema: num(0, 1), default: 0.1, accepted: 'a number 0-1' },
   riskMaxOrderQtyShares: {
     env: 'POLYLAB_RISK_MAX_ORDER_QTY',
@@ -368,6 +431,25 @@ export const SETTINGS = {
   slippageBps: { env: 'POLYLAB_SLIPPAGE_BPS', schema: num(0, 1000), default: 0 },
   tif: { env: 'POLYLAB_TIF', schema: z.enum(TIFS), default: 'IOC', accepted: TIFS.join(', ') },
   gtcTtlMs: { env: 'POLYLAB_GTC_TTL_MS', schema: int(1, 86_400_000), default: 30_000 },
+  takerDelayMs: {
+    env: 'POLYLAB_TAKER_DELAY_MS',
+    schema: int(0, 60_000),
+    default: CRYPTO_TAKER_DELAY_MS,
+    accepted: 'an integer 0-60000 (ms; for markets whose metadata names no taker delay)',
+  },
+  cancelLatencyMs: {
+    env: 'POLYLAB_CANCEL_LATENCY_MS',
+    schema: int(0, 60_000).nullable(),
+    default: null,
+    accepted: 'an integer 0-60000 (ms; unset = POLYLAB_LATENCY_MS)',
+  },
+  queueModel: { env: 'POLYLAB_QUEUE_MODEL', schema: z.enum(QUEUE_MODELS), default: 'conservative', accepted: QUEUE_MODELS.join(', ') },
+  queuePower: {
+    env: 'POLYLAB_QUEUE_POWER',
+    schema: num(0.1, 10),
+    default: DEFAULT_QUEUE_POWER,
+    accepted: 'a number 0.1-10 (the probabilistic queue model f(x) = x^n)',
+  },
   pessimisticLatency: {
     env: 'POLYLAB_PESSIMISTIC_LATENCY',
     schema: z.enum(['double', 'measured_p99']),

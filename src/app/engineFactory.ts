@@ -23,6 +23,14 @@ export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: num
       orderQtyShares: cfg.orderQtyShares,
       edgeMin: cfg.edgeMin,
       edgeExit: cfg.edgeExit,
+      maker: {
+        halfSpread: cfg.makerHalfSpread,
+        qtyShares: cfg.makerQtyShares,
+        skewPerShare: cfg.makerSkewPerShare,
+        maxInventoryShares: cfg.makerMaxInventoryShares,
+        pullBeforeEndMs: cfg.makerPullBeforeEndMs,
+        maxReferenceAgeMs: cfg.makerMaxReferenceAgeMs,
+      },
     }),
     median: { stalenessMs: cfg.medianStalenessMs, outlierBps: cfg.medianOutlierBps, minVenues: cfg.medianMinVenues },
     vol: { halfLifeMs: cfg.volHalfLifeMs, floorAnnual: cfg.volFloorAnnual },
@@ -33,6 +41,10 @@ export function buildEngine(cfg: Config, mode: RunMode, runId: string, seed: num
     slippageBps: cfg.slippageBps,
     tif: cfg.tif,
     gtcTtlMs: cfg.gtcTtlMs,
+    takerDelayMs: cfg.takerDelayMs,
+    ...(cfg.cancelLatencyMs !== null ? { cancelLatencyMs: cfg.cancelLatencyMs } : {}),
+    queueModel: cfg.queueModel,
+    queuePower: cfg.queuePower,
   });
 }
 
@@ -83,6 +95,11 @@ export function simOptionsFromConfig(cfg: Config): SimOptions {
       oracleLagMs: cfg.simOracleLagMs,
       outageMsPerMinute: cfg.simOutageMs,
       outlierRate: cfg.simOutlierRate,
+      noiseTakersPerMin: cfg.simNoiseTakersPerMin,
+      noiseTakerShares: cfg.simNoiseTakerShares,
+      informedTakersPerMin: cfg.simInformedTakersPerMin,
+      informedEdge: cfg.simInformedEdge,
+      informedTakerShares: cfg.simInformedTakerShares,
     },
   };
 }

@@ -21,6 +21,8 @@ export interface RunSummary {
   realized_pnl: number;
   unrealized_pnl: number;
   fees: number;
+  /** Maker rebates earned (the `rebate` of maker fills), apart from the fees paid. */
+  rebates: number;
   equity: number;
   /** Closed trades: a token position from its first fill until flat again (sold out or settled). */
   trades: number;
@@ -69,6 +71,7 @@ export class SummarySink {
       realized_pnl: 0,
       unrealized_pnl: 0,
       fees: 0,
+      rebates: 0,
       equity: 0,
       trades: 0,
       wins: 0,
@@ -130,6 +133,7 @@ export class SummarySink {
   }
 
   private onFill(f: OutputOf<'paper_fill'>): void {
+    this.s.rebates += f.rebate ?? 0;
     const mid = this.mids.get(f.token_id);
     if (mid !== undefined) {
       this.edgePaid += (f.side === 'buy' ? f.fill_px - mid : mid - f.fill_px) * f.qty + f.fee;
@@ -212,6 +216,7 @@ export function formatSummary(s: RunSummary, trust?: TrustReport): string {
     `  trades        ${s.trades} closed, win rate ${s.win_rate === null ? '-' : `${pct(s.win_rate)} (${s.wins} won)`}`,
     `  edge paid     ${s.avg_edge_paid === null ? '-' : `$${s.avg_edge_paid.toFixed(4)} per share against the mid at each fill, fees included`}`,
     `  realized PnL  ${usd(s.realized_pnl)} (fees ${usd(s.fees)} included)`,
+    ...(s.rebates > 0 ? [`  rebates       ${usd(s.rebates)} earned on maker fills (included in realized PnL, apart from fees paid)`] : []),
     `  unrealized    ${usd(s.unrealized_pnl)} (marked at best bid)`,
     `  equity        ${usd(s.equity)}`,
     `  max drawdown  ${usd(s.max_drawdown)} (${pct(s.max_drawdown_frac)} of the peak before it)`,

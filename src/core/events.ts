@@ -49,6 +49,11 @@ export const FeeScheduleSchema = z.object({
   rate: z.number().finite().nonnegative(),
   exponent: z.number().finite().nonnegative(),
   taker_only: z.boolean(),
+  /**
+   * Share of the taker fee paid back to the resting (maker) side of a match
+   * (`feeSchedule.rebateRate` on Gamma). Absent = 0: no rebate. Optional: added later.
+   */
+  rebate_rate: z.number().finite().min(0).max(1).optional(),
 });
 export type FeeSchedule = z.infer<typeof FeeScheduleSchema>;
 
@@ -90,6 +95,12 @@ export const MarketInfoSchema = z.object({
    * over the lookback while its TWAP was unavailable) or from the venue median.
    */
   price_to_beat_estimated: z.boolean(),
+  /**
+   * How long the exchange holds an order that would match on entry before matching it (the
+   * taker delay of crypto up/down markets), from the market's metadata. Absent: the
+   * execution's configured default applies (core/fees.ts CRYPTO_TAKER_DELAY_MS). Optional: added later.
+   */
+  taker_delay_ms: z.number().int().nonnegative().optional(),
 });
 export type MarketInfo = z.infer<typeof MarketInfoSchema>;
 
@@ -224,9 +235,10 @@ export type MarketResolved = z.infer<typeof MarketResolvedSchema>;
 
 /**
  * A trade printed on a Polymarket token (the CLOB market channel's `last_trade_price`,
- * docs.polymarket.com/market-data/websocket/market-channel, read 2026-11). Only analytics
- * reads it (tape confirmation of paper fills); the engine ignores it. `side` is the side
- * the venue reports for the print.
+ * docs.polymarket.com/market-data/websocket/market-channel, read 2026-11). The tape: the
+ * engine fills resting paper orders from it (paper/queue.ts) and analytics confirms fills
+ * with it. `side` is the side the venue reports for the print; neither reader relies on it
+ * (a print at or through a price is volume at that price whichever side the venue names).
  */
 export const MarketTradeSchema = z.object({
   event_type: z.literal('market_trade'),

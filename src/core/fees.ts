@@ -33,3 +33,28 @@ export function bpsFee(notional: number, feeBps: number): number {
 
 export const FEE_FREE: FeeSchedule = Object.freeze({ rate: 0, exponent: 1, taker_only: true });
 export const CRYPTO_FEES: FeeSchedule = Object.freeze({ rate: 0.07, exponent: 1, taker_only: true });
+
+/**
+ * A resting order's rebate on a fill: `rebate_rate` of the taker fee the matched size pays
+ * at the fill price (Polymarket's maker rebates on crypto up/down markets are a share of the
+ * taker fees, `feeSchedule.rebateRate`). Not truncated: the exchange pays rebates in daily
+ * aggregate, not per match.
+ */
+export function makerRebate(shares: number, px: number, fee: FeeSchedule): number {
+  const rate = fee.rebate_rate ?? 0;
+  if (rate === 0 || fee.rate === 0 || shares <= 0) return 0;
+  return rate * shares * fee.rate * (px * (1 - px)) ** fee.exponent;
+}
+
+/**
+ * The taker delay of Polymarket's crypto up/down markets: an order that would match on
+ * entry waits this long inside the exchange before it matches, and cannot be cancelled
+ * meanwhile. History (read 2026-12 with the `search` tool): 500 ms from 2025-11-14
+ * (research.capitola.xyz "500ms Taker Speedbump"), removed on 2026-02-18 (widely reported,
+ * e.g. htx.com news), back at 250 ms for API orders on crypto/finance up/down markets from
+ * 2026-06-05 (Polymarket's announcement as reported by Jinse Finance on 2026-06-03: "Taker
+ * orders will be non-cancellable during the 250-millisecond delay period"). Polymarket's
+ * own SDK models carry a per-market taker delay since py-sdk 0.15.0 (2026-10-29); a
+ * market's `taker_delay_ms` wins over this default.
+ */
+export const CRYPTO_TAKER_DELAY_MS = 250;

@@ -151,6 +151,11 @@ export const PaperFillSchema = z.object({
    */
   vwap_px: num.positive().optional(),
   tif: TifSchema.optional(),
+  /**
+   * Maker fills on a market with a rebate: `rebate_rate × taker fee` of the matched size,
+   * credited to cash with the fill (readers sum it; absent = 0). Optional: added later.
+   */
+  rebate: num.nonnegative().optional(),
   ts_unix_ms: tsMs,
 });
 export type PaperFill = z.infer<typeof PaperFillSchema>;
@@ -163,12 +168,53 @@ export const OrderExpiredSchema = z.object({
   token_id: z.string(),
   side: SideSchema,
   tif: TifSchema,
-  reason: z.enum(['deadline', 'window_end', 'market_resolved', 'ioc_remainder', 'restart']),
+  /** `cancelled`: the strategy's cancel (or replace) reached the exchange while the order still worked. */
+  reason: z.enum(['deadline', 'window_end', 'market_resolved', 'ioc_remainder', 'restart', 'cancelled']),
   filled_qty: num.nonnegative(),
   remaining_qty: num.positive(),
   ts_unix_ms: tsMs,
 });
 export type OrderExpired = z.infer<typeof OrderExpiredSchema>;
+
+/**
+ * A resting order's place in its price level's queue (paper/queue.ts): emitted when it
+ * starts resting and whenever a print at its price moves it up. `queue_ahead_qty` is the
+ * shares shown ahead of it under the configured queue model; `queue_ahead_alt_qty` under
+ * the other model, for comparison.
+ */
+export const OrderQueueSchema = z.object({
+  event_type: z.literal('order_queue'),
+  intent_id: z.string(),
+  market_id: z.string(),
+  token_id: z.string(),
+  side: SideSchema,
+  limit_px: num.positive(),
+  remaining_qty: num.nonnegative(),
+  queue_model: z.enum(['conservative', 'probabilistic']),
+  queue_ahead_qty: num.nonnegative(),
+  queue_ahead_alt_qty: num.nonnegative(),
+  ts_unix_ms: tsMs,
+});
+export type OrderQueue = z.infer<typeof OrderQueueSchema>;
+
+/**
+ * What the other queue model would have filled of a resting order from one print (at the
+ * order's limit, as a maker): the paper portfolio never holds it; the trust analytics settle
+ * it beside the configured model's fills, so both queue models appear in the PnL range.
+ */
+export const QueueShadowFillSchema = z.object({
+  event_type: z.literal('queue_shadow_fill'),
+  intent_id: z.string(),
+  market_id: z.string(),
+  token_id: z.string(),
+  side: SideSchema,
+  qty: num.positive(),
+  fill_px: num.positive(),
+  rebate: num.nonnegative(),
+  queue_model: z.enum(['conservative', 'probabilistic']),
+  ts_unix_ms: tsMs,
+});
+export type QueueShadowFill = z.infer<typeof QueueShadowFillSchema>;
 
 export const RiskRejectSchema = z.object({
   event_type: z.literal('risk_reject'),
@@ -268,6 +314,8 @@ export const OutputEventSchema = z.discriminatedUnion('event_type', [
   PaperIntentSchema,
   PaperFillSchema,
   OrderExpiredSchema,
+  OrderQueueSchema,
+  QueueShadowFillSchema,
   RiskRejectSchema,
   RejectEpisodeEndedSchema,
   PositionSchema,

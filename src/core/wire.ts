@@ -98,6 +98,26 @@ export type MarketView = z.infer<typeof MarketViewSchema>;
 
 export const MarketsResponseSchema = z.object({ markets: z.array(MarketViewSchema) });
 export const PositionsResponseSchema = z.object({ positions: z.array(PositionSchema) });
+
+/** A working paper order: waiting for its latency (`queue_ahead_qty` null) or resting in its price level's queue. */
+export const WorkingOrderSchema = z.object({
+  intent_id: z.string(),
+  market_id: z.string(),
+  token_id: z.string(),
+  outcome: OutcomeSchema,
+  side: z.enum(['buy', 'sell']),
+  limit_px: z.number(),
+  tif: z.enum(['FOK', 'IOC', 'GTC']),
+  /** Unfilled shares. */
+  remaining_qty: z.number().nonnegative(),
+  /** Shares shown ahead of it at its price under the configured queue model (and the other model). */
+  queue_ahead_qty: z.number().nonnegative().nullable(),
+  queue_ahead_alt_qty: z.number().nonnegative().nullable(),
+  queue_model: z.enum(['conservative', 'probabilistic']).nullable(),
+  since_ms: z.number().int().nonnegative(),
+});
+export type WorkingOrder = z.infer<typeof WorkingOrderSchema>;
+export const OrdersResponseSchema = z.object({ orders: z.array(WorkingOrderSchema) });
 export const FillsResponseSchema = z.object({ fills: z.array(PaperFillSchema), total: z.number().int().nonnegative() });
 export const RejectsResponseSchema = z.object({
   rejects: z.array(RiskRejectSchema),
@@ -166,6 +186,8 @@ export const WsSnapshotSchema = z.object({
   recent_rejects: z.array(RiskRejectSchema),
   rejects_by_reason: z.record(z.string(), z.number().int().nonnegative()),
   history: DashboardHistorySchema,
+  /** Working paper orders with their queue position (as `GET /working-orders`). Optional: added later. */
+  orders: z.array(WorkingOrderSchema).optional(),
 });
 export type WsSnapshot = z.infer<typeof WsSnapshotSchema>;
 export const WsConnectedSchema = z.object({ event_type: z.literal('connected'), snapshot: WsSnapshotSchema, ts_unix_ms: tsMs });

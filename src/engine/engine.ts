@@ -14,11 +14,12 @@ import { DEFAULT_TRADE_FILTER, TradeFilter, type TradeFilterOptions } from '../p
 import { fairValueUp } from '../pricing/fairValue.ts';
 import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
 import { exposureFor } from '../strategy/exposure.ts';
-import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
+import type { Decision, Strategy, TokenView, WorkingView } from '../strategy/types.ts';
 import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
 import { Execution, type OrderRequest } from '../paper/execution.ts';
 import { RejectEpisodes, type DecisionReject } from './rejectEpisodes.ts';
 import { loadAccount, restoredEvents, type RestoredAccount } from '../paper/restore.ts';
+import type { QueueModel } from '../paper/queue.ts';
 
 export interface EngineParams {
   runId: string;
@@ -45,6 +46,13 @@ export interface EngineParams {
   gtcTtlMs?: number;
   /** The account of a run that died (paper/restore.ts): this run continues it. */
   restore?: RestoredAccount;
+  /** The taker delay of markets whose info carries none (paper/execution.ts; default core/fees.ts CRYPTO_TAKER_DELAY_MS). */
+  takerDelayMs?: number;
+  /** How long a cancel takes to reach the exchange (default: `latencyMs`). */
+  cancelLatencyMs?: number;
+  /** The queue model that fills resting orders (paper/queue.ts) and its power. */
+  queueModel?: QueueModel;
+  queuePower?: number;
 }
 
 /** A resolution-source print at most this old (input time) prices fair value instead of the median. */
@@ -104,6 +112,10 @@ export class Engine {
         gtcTtlMs: params.gtcTtlMs,
         maxOpenOrders: params.maxPendingIntents,
         minOrderQtyShares: this.risk.limits.minOrderQtyShares,
+        takerDelayMs: params.takerDelayMs,
+        cancelLatencyMs: params.cancelLatencyMs,
+        queueModel: params.queueModel,
+        queuePower: params.queuePower,
       },
       { book: (id) => this.markets.bookOf(id), market: (id) => this.markets.get(id)?.info },
       this.portfolio,
@@ -186,6 +198,10 @@ export class Engine {
         break;
       case 'market_resolved':
         this.onResolved(input, out);
+        break;
+      case 'market_trade':
+        // The tape: prints at or through a resting order's price move its queue and fill it.
+        this.execution.onTrade(input, this.now, out);
         break;
       case 'timer':
         this.onTimer(out);
@@ -325,6 +341,8 @@ export class Engine {
         fair: t.outcome === 'Up' ? fairUp : 1 - fairUp,
       };
     });
+    const working: WorkingView[] = [];
+    for (const w of this.execution.workingViews()) if (w.market_id === info.market_id) working.push(w);
     for (const d of this.params.strategy.evaluate({
       ts_unix_ms: this.now,
       market: info,
@@ -332,8 +350,12 @@ export class Engine {
       spot,
       vol_annual: volAnnual,
       tokens,
+      reference_age_ms: this.reference ? this.now - this.reference.tsMs : Infinity,
+      working,
     })) {
-      this.decide(m, d, spotSource, out);
+      // A cancel goes to the exchange with its own latency; the order works until it arrives.
+      if ('cancel' in d) this.execution.cancel(d.cancel, this.now);
+      else this.decide(m, d, spotSource, out);
     }
   }
 
@@ -360,11 +382,14 @@ export class Engine {
       side: d.side,
       qty: d.qty,
       limit_px: d.limit_px,
+      ...(d.tif ? { tif: d.tif } : {}),
+      // A quote is a maker's: it rests or is refused, it never takes.
+      ...(d.quote ? { post_only: true } : {}),
     };
     const decision = `${marketId}|${d.token_id}|${d.side}`;
-    const bad = this.refusal(m, order);
+    const bad = this.refusal(m, order, d.quote === true);
     if (bad) {
-      const holds = () => this.markets.get(marketId) === m && this.refusal(m, order)?.reason === bad.reason;
+      const holds = () => this.markets.get(marketId) === m && this.refusal(m, order, d.quote === true)?.reason === bad.reason;
       return this.rejectDecision(
         out,
         decision,
@@ -373,13 +398,18 @@ export class Engine {
       );
     }
     this.episodes.passed(decision, this.now, out);
-    if (this.execution.submit(order, this.now, out)) this.risk.recordAccepted(marketId, d.side, this.now);
+    if (this.execution.submit(order, this.now, out) && !d.quote) this.risk.recordAccepted(marketId, d.side, this.now);
   }
 
   /** Why an order would be refused now: the risk limits, then the order rules (core/orderRules.ts); null if it would pass. */
-  private refusal(m: MarketState, order: OrderRequest): { reason: string; numbers: Record<string, number | string | null> } | null {
+  private refusal(
+    m: MarketState,
+    order: OrderRequest,
+    quote = false,
+  ): { reason: string; numbers: Record<string, number | string | null> } | null {
     if (m.closed || m.settled) return { reason: 'market_closed', numbers: {} };
-    const check = this.risk.check(order, this.riskContext(m, order.token_id));
+    const ctx = this.riskContext(m, order.token_id);
+    const check = this.risk.check(order, quote ? { ...ctx, quote } : ctx);
     // Latency and matching are the paper execution's.
     return check.ok ? this.execution.check(order) : check;
   }

@@ -97,9 +97,11 @@ function accountEvents(db: Db, runId: string): AccountEvent[] {
   const rows = db
     .prepare(
       `
-    SELECT 'fill' AS kind, event_id, market_id, token_id, outcome, side, qty, fill_px, fee, NULL AS winning_token_id, NULL AS pnl_adjustment FROM fills WHERE run_id = @r
+    SELECT 'fill' AS kind, event_id, market_id, token_id, outcome, side, qty, fill_px, fee,
+      (SELECT json_extract(e.body, '$.rebate') FROM events e WHERE e.id = fills.event_id) AS rebate,
+      NULL AS winning_token_id, NULL AS pnl_adjustment FROM fills WHERE run_id = @r
     UNION ALL
-    SELECT 'settlement', event_id, market_id, NULL, NULL, NULL, NULL, NULL, NULL, winning_token_id, CASE WHEN corrects_outcome IS NULL THEN NULL ELSE coalesce(pnl_adjustment, 0) END FROM settlements WHERE run_id = @r
+    SELECT 'settlement', event_id, market_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, winning_token_id, CASE WHEN corrects_outcome IS NULL THEN NULL ELSE coalesce(pnl_adjustment, 0) END FROM settlements WHERE run_id = @r
     ORDER BY event_id`,
     )
     .all({ r: runId }) as Array<AccountEvent & { event_id: number }>;

@@ -27,6 +27,8 @@ export interface RunReport {
   sells: number;
   volume_usd: number;
   fees: number;
+  /** Maker rebates earned (summed from the fills' `rebate`). */
+  rebates: number;
   rejects: number;
   rejects_by_reason: Record<string, number>;
   settlements: number;
@@ -56,6 +58,7 @@ interface Acc {
   sells: number;
   volume: number;
   fees: number;
+  rebates: number;
   fills: number;
 }
 
@@ -73,14 +76,16 @@ function onFill(acc: Acc, e: Ev): void {
   const qty = e.qty as number;
   const px = e.fill_px as number;
   const fee = e.fee as number;
+  const rebate = typeof e.rebate === 'number' ? e.rebate : 0;
   const buy = e.side === 'buy';
   const m = market(acc, e.market_id as string);
   m.fills += 1;
   m.fees += fee;
-  m.net_cash += (buy ? -1 : 1) * qty * px - fee;
+  m.net_cash += (buy ? -1 : 1) * qty * px - fee + rebate;
   m.held.set(e.token_id as string, (m.held.get(e.token_id as string) ?? 0) + (buy ? qty : -qty));
   acc.fills += 1;
   acc.fees += fee;
+  acc.rebates += rebate;
   acc.volume += qty * px;
   if (buy) acc.buys += 1;
   else acc.sells += 1;
@@ -111,6 +116,7 @@ function accumulate(db: Db, runId: string): Acc {
     sells: 0,
     volume: 0,
     fees: 0,
+    rebates: 0,
     fills: 0,
   };
   for (const row of iterateEvents(db, runId, ['signal', 'paper_intent', 'paper_fill', 'settlement'])) {
@@ -165,6 +171,7 @@ export function buildReport(db: Db, run: RunSummaryRow): RunReport {
     sells: acc.sells,
     volume_usd: acc.volume,
     fees: acc.fees,
+    rebates: acc.rebates,
     rejects: Object.values(rejects).reduce((s, n) => s + n, 0),
     rejects_by_reason: rejects,
     settlements,
@@ -204,6 +211,7 @@ export function formatReport(r: RunReport, maxMarkets = 30): string {
     ...endNote(run),
     `  input time    ${iso(run.started_ms)} → ${iso(run.stopped_ms)}${run.parent_run_id ? `  (continues ${run.parent_run_id})` : ''}${run.replay_of ? `  (replay of ${run.replay_of})` : ''}`,
     `  fills         ${r.fills} (${r.buys} buys, ${r.sells} sells), volume ${usd(r.volume_usd)}, fees ${usd(r.fees)}`,
+    ...(r.rebates > 0 ? [`  rebates       ${usd(r.rebates)} earned on maker fills (apart from the fees paid above)`] : []),
     `  rejects       ${r.rejects}${reasons ? ` (${reasons})` : ''}`,
     `  settlements   ${r.settlements}; markets won ${r.wins}, lost ${r.losses}${r.win_rate === null ? '' : `, win rate ${(100 * r.win_rate).toFixed(1)}%`}`,
     `  realized PnL  ${usd(r.realized_pnl)} (fees included)`,

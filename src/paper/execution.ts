@@ -1,21 +1,40 @@
 /**
- * Paper execution (pure): holds orders through their latency, validates them against the
- * market's rules, matches them against the L2 book with FOK / IOC / GTC semantics, keeps
- * resting GTC orders until the book trades through them or they expire, and applies fills
- * to the portfolio. Every outcome is an output event: `paper_intent`, `paper_fill` +
- * `position`, `risk_reject` (with a reason) or `order_expired`.
+ * Paper execution (pure): holds orders through their latency (plus the market's taker delay
+ * when they would match on entry), validates them against the market's rules, matches them
+ * against the L2 book with FOK / IOC / GTC semantics, keeps resting GTC orders in their
+ * price level's queue (queue.ts) until prints on the tape reach them, they are cancelled or
+ * they expire, and applies fills to the portfolio. Every outcome is an output event:
+ * `paper_intent`, `paper_fill` + `position`, `order_queue`, `risk_reject` (with a reason)
+ * or `order_expired`.
  *
  * Pessimism, by rule: an order sees the book as it stands `latencyMs` after the decision,
  * and a taker never pays better than the touch it decided on (a book that moved our way
  * during the latency gives no price improvement; one that moved away costs us); depth taken
- * by our own fills is gone until that price level changes; a resting order assumes no queue
- * priority and fills only on prices strictly through its limit, at its limit.
+ * by our own fills is gone until that price level changes; a resting order queues behind
+ * the size shown at its price and fills, at its limit, only from printed size that reaches
+ * it — never from a book that moves through its price without a print.
  */
-import type { MarketInfo, Outcome, Side } from '../core/events.ts';
+import type { MarketInfo, MarketTrade, Side } from '../core/events.ts';
 import type { OutputEvent, Tif } from '../core/outputs.ts';
 import { keyPx, pxKey, type OrderBook } from '../core/book.ts';
 import { orderRuleViolation, QTY_EPS, sellableQty } from '../core/orderRules.ts';
 import { Consumed, emptyWalk, noBetterThanTouch, priceFill, takerLimitKey, walkLadder, type BookFill, type FillPricing } from './fill.ts';
+import { makerRebate } from '../core/fees.ts';
+import { DEFAULT_QUEUE_POWER, joinQueue, modelIndex, onLevelChange, onPrint, type QueueModel } from './queue.ts';
+import {
+  expiredEventOf,
+  fillEventOf,
+  positionEventOf,
+  queueEventOf,
+  shadowFillOf,
+  viewOf,
+  type ExpiryReason,
+  type OrderRequest,
+  type WorkingOrder,
+  type WorkingOrderView,
+} from './workingOrder.ts';
+
+export type { OrderRequest, WorkingOrderView } from './workingOrder.ts';
 import type { Portfolio } from './portfolio.ts';
 
 export interface ExecutionParams {
@@ -31,17 +50,16 @@ export interface ExecutionParams {
   minOrderQtyShares?: number;
   /** Fee as bps of notional instead of the market's schedule (the seed's model; tests). */
   feeBpsOverride?: number | null;
-}
-
-export interface OrderRequest {
-  intent_id: string;
-  market_id: string;
-  token_id: string;
-  outcome: Outcome;
-  side: Side;
-  qty: number;
-  limit_px: number;
-  tif?: Tif;
+  /**
+   * Extra wait of an order that would match on arrival, for markets whose info carries no
+   * `taker_delay_ms` (default 0; the lab's config passes core/fees.ts CRYPTO_TAKER_DELAY_MS).
+   */
+  takerDelayMs?: number;
+  /** How long a cancel takes to reach the exchange (default: `latencyMs`). */
+  cancelLatencyMs?: number;
+  /** Which queue model fills resting orders (queue.ts; default conservative) and its power. */
+  queueModel?: QueueModel;
+  queuePower?: number;
 }
 
 /** What the execution needs to see of the engine's markets. */
@@ -54,15 +72,6 @@ export interface ExecutionCounters {
   intents: number;
   fills: number;
   rejects: number;
-}
-
-interface WorkingOrder extends Required<OrderRequest> {
-  match_after_ms: number;
-  /** The touch on our side (best ask to buy, best bid to sell) when we decided, as a price key. */
-  touch_key: number | null;
-  expires_at_ms: number | null;
-  expiry_reason: 'deadline' | 'window_end';
-  filled: number;
 }
 
 /** Depth consumed by our own fills on one token's book, per price level, as of one book version. */
@@ -85,7 +94,12 @@ export class Execution {
   /** Scratch space reused on every order: the hot path allocates only its output events. */
   private readonly walk = emptyWalk();
   private readonly due: WorkingOrder[] = [];
+  /** Cancels on their way to the exchange, in arrival order. */
+  private readonly cancels: { intent_id: string; at_ms: number }[] = [];
+  private readonly queueModel: QueueModel;
   expirations = 0;
+  /** Cancels that arrived after the order had filled, ended or entered its taker delay: the fill stands. */
+  cancelsTooLate = 0;
 
   constructor(
     readonly params: ExecutionParams,
@@ -98,10 +112,24 @@ export class Execution {
       fee: { rate: 0, exponent: 1, taker_only: true },
       feeBpsOverride: params.feeBpsOverride ?? null,
     };
+    this.queueModel = params.queueModel ?? 'conservative';
   }
 
   get openOrders(): number {
     return this.pending.length + this.resting.length;
+  }
+
+  /** Every working order with its queue position (API, dashboard, strategies). */
+  *workingViews(): IterableIterator<WorkingOrderView> {
+    for (const list of [this.pending, this.resting]) for (const o of list) yield viewOf(o, this.queueModel);
+  }
+
+  /**
+   * Asks to cancel a working order; the cancel reaches the exchange `cancelLatencyMs` later.
+   * If by then the order filled, ended, or entered its taker delay, the cancel is too late.
+   */
+  cancel(intentId: string, nowMs: number): void {
+    this.cancels.push({ intent_id: intentId, at_ms: nowMs + (this.params.cancelLatencyMs ?? this.params.latencyMs) });
   }
 
   /** Orders still working (waiting for their latency or resting), with their unfilled size. */
@@ -134,11 +162,15 @@ export class Execution {
       qty: req.qty,
       limit_px: req.limit_px,
       tif,
+      post_only: req.post_only ?? false,
       match_after_ms: nowMs + this.params.latencyMs,
       touch_key: touch ?? null,
       filled: 0,
       expires_at_ms: tif === 'GTC' ? Math.min(deadline, window) : null,
       expiry_reason: deadline < window ? 'deadline' : 'window_end',
+      delayed: false,
+      queue: null,
+      alt_filled: 0,
     };
     this.counters.intents += 1;
     this.pending.push(order);
@@ -197,6 +229,7 @@ export class Execution {
    * input (`inclusive` true) orders due exactly now see the book including it.
    */
   matchDue(nowMs: number, out: OutputEvent[], inclusive: boolean): void {
+    if (this.cancels.length > 0) this.cancelDue(nowMs, out, inclusive);
     if (this.resting.length > 0) this.expireResting(nowMs, out);
     if (this.pending.length === 0) return;
     let kept = 0;
@@ -226,6 +259,9 @@ export class Execution {
     const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
     // With slippage, only levels whose slipped price still respects the limit are taken.
     const limitKey = takerLimitKey(o.side, pxKey(o.limit_px), this.params.slippageBps);
+    if (o.post_only && this.wouldTake(o.side, ladder.keys[0], limitKey))
+      return this.reject(out, nowMs, 'post_only_would_take', o.market_id, o.intent_id, { limit_px: o.limit_px, best: ladder.bestPx() });
+    if (!o.delayed && this.holdForTakerDelay(o, info, ladder.keys[0], limitKey, nowMs)) return;
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
     if (walk.qty > 0 && o.touch_key !== null) walk.vwapKey = noBetterThanTouch(o.side, walk.vwapKey, o.touch_key, limitKey);
     const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
@@ -242,37 +278,129 @@ export class Execution {
     }
     const remaining = o.qty - o.filled;
     if (remaining <= QTY_EPS) return;
-    if (o.tif === 'GTC' && o.expires_at_ms !== null && o.expires_at_ms > nowMs) this.resting.push(o);
+    if (o.tif === 'GTC' && o.expires_at_ms !== null && o.expires_at_ms > nowMs) this.rest(o, book, nowMs, out);
     else this.expire(o, o.tif === 'GTC' ? o.expiry_reason : 'ioc_remainder', nowMs, out);
   }
 
-  /** After `tokenId`'s book changed: resting orders fill on depth strictly through their limit. */
+  /**
+   * An order that would match on arrival waits the market's taker delay inside the exchange
+   * (`taker_delay_ms`, else the configured default) and matches the book as it stands then. Returns
+   * whether it was put back to wait.
+   */
+  private holdForTakerDelay(o: WorkingOrder, info: MarketInfo, bestKey: number | undefined, limitKey: number, nowMs: number): boolean {
+    const delayMs = info.taker_delay_ms ?? this.params.takerDelayMs ?? 0;
+    if (delayMs <= 0 || !this.wouldTake(o.side, bestKey, limitKey)) return false;
+    o.delayed = true;
+    // The delay runs from when the order reached the exchange, not from when we noticed.
+    o.match_after_ms += delayMs;
+    this.pending.push(o);
+    // With the delay over already (inputs were sparse), it matches now like any due order.
+    if (o.match_after_ms <= nowMs) {
+      this.pending.pop();
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether an order at `limitKey` would match the other side's best price `bestKey`. */
+  private wouldTake(side: Side, bestKey: number | undefined, limitKey: number): boolean {
+    return bestKey !== undefined && (side === 'buy' ? bestKey <= limitKey : bestKey >= limitKey);
+  }
+
+  /** The order starts resting: it queues behind the size shown at its price. */
+  private rest(o: WorkingOrder, book: OrderBook, nowMs: number, out: OutputEvent[]): void {
+    o.queue = joinQueue(this.levelQty(o, book));
+    this.resting.push(o);
+    this.queueEvent(o, nowMs, out);
+  }
+
+  /** The size the book shows at the order's own price on its own side. */
+  private levelQty(o: WorkingOrder, book: OrderBook): number {
+    const ladder = o.side === 'buy' ? book.bids : book.asks;
+    const i = ladder.keys.indexOf(pxKey(o.limit_px));
+    return i >= 0 ? ladder.sizes[i]! : 0;
+  }
+
+  private queueEvent(o: WorkingOrder, nowMs: number, out: OutputEvent[]): void {
+    out.push(queueEventOf(o, this.queueModel, nowMs));
+  }
+
+  /**
+   * After `tokenId`'s book changed: each resting order's queue sees the size now shown at its
+   * price (cancellations are attributed by the queue model). A book change never fills a
+   * resting order: only prints do (`onTrade`).
+   */
   onBook(tokenId: string, nowMs: number, out: OutputEvent[]): void {
     const book = this.lookup.book(tokenId);
     if (!book) return;
     // Eagerly, so a level that leaves and comes back between two orders counts as changed.
     if (this.overlays.has(tokenId)) this.overlay(tokenId, book);
     if (this.resting.length === 0) return;
+    const power = this.params.queuePower ?? DEFAULT_QUEUE_POWER;
+    const i = modelIndex(this.queueModel);
+    for (const o of this.resting) {
+      if (o.token_id !== tokenId || !o.queue) continue;
+      const size = this.levelQty(o, book);
+      if (size === o.queue.levelQty) continue;
+      const before = o.queue.ahead[i];
+      onLevelChange(o.queue, size, power);
+      // The configured model's queue moved: readers (API, journal) see it.
+      if (o.queue.ahead[i] !== before) this.queueEvent(o, nowMs, out);
+    }
+  }
+
+  /**
+   * A print on the tape (`market_trade`): resting orders on its token at or inside its price
+   * move up their queue, and fill from the printed size that gets past the queue ahead, at
+   * their own limit, as makers earning the market's rebate.
+   */
+  onTrade(t: MarketTrade, nowMs: number, out: OutputEvent[]): void {
+    if (this.resting.length === 0) return;
+    const printKey = pxKey(t.px);
+    // Our own orders at one price share one print: what one takes does not reach the next.
+    let left = t.qty;
     let kept = 0;
     for (const o of this.resting) {
-      if (o.token_id !== tokenId || this.tradeThrough(o, book, nowMs, out)) this.resting[kept++] = o;
+      const used = o.token_id === t.token_id && left > QTY_EPS ? this.printReaches(o, printKey, left, nowMs, out) : 0;
+      if (used > 0) left -= used;
+      if (used >= 0 && o.qty - o.filled > QTY_EPS) this.resting[kept++] = o;
     }
     this.resting.length = kept;
   }
 
-  /** Fills what trades through a resting order; returns whether the order keeps resting. */
-  private tradeThrough(o: WorkingOrder, book: OrderBook, nowMs: number, out: OutputEvent[]): boolean {
-    const ladder = o.side === 'buy' ? book.asks : book.bids;
-    const consumed = this.overlay(o.token_id, book)[o.side === 'buy' ? 'ask' : 'bid'];
+  /** Applies a print of `printQty` to one resting order; returns the shares it filled, or −1 when the fill was refused (the order stops resting). */
+  private printReaches(o: WorkingOrder, printKey: number, printQty: number, nowMs: number, out: OutputEvent[]): number {
     const limitKey = pxKey(o.limit_px);
-    const walk = walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, false, this.walk);
-    if (walk.qty <= 0) return true;
-    // A maker receives its own limit price, never the better price that traded through it.
+    // A buy is reached by prints at or below its price, a sell at or above.
+    const through = o.side === 'buy' ? printKey < limitKey : printKey > limitKey;
+    if (!through && printKey !== limitKey) return 0;
+    const info = this.lookup.market(o.market_id);
+    this.shadowFill(o, info, through ? printQty : printQty - o.queue!.ahead[1 - modelIndex(this.queueModel)]!, nowMs, out);
+    const reach = onPrint(o.queue!, printQty, !through, this.queueModel);
+    const qty = Math.min(reach, o.qty - o.filled);
+    if (qty <= QTY_EPS) {
+      this.queueEvent(o, nowMs, out);
+      return 0;
+    }
+    if (info) this.pricing.fee = info.fee;
+    const walk = this.walk;
+    walk.qty = qty;
+    walk.vwapKey = limitKey;
+    walk.levels = 1;
     const fill = priceFill(o.side, walk, this.pricing, 'maker', keyPx(limitKey));
-    if (!this.affordable(o, fill, out, nowMs)) return false;
-    walkLadder(ladder, o.side, o.qty - o.filled, limitKey, consumed, true, true, this.walk);
-    this.applyFill(o, fill, nowMs, out);
-    return o.qty - o.filled > QTY_EPS;
+    if (!this.affordable(o, fill, out, nowMs)) return -1;
+    this.applyFill(o, fill, nowMs, out, info ? makerRebate(qty, fill.fill_px, info.fee) : 0);
+    if (o.qty - o.filled > QTY_EPS) this.queueEvent(o, nowMs, out);
+    return qty;
+  }
+
+  /** The other queue model's share of a print (`reach` past its own queue), up to the order's size: an event for the trust analytics only. */
+  private shadowFill(o: WorkingOrder, info: MarketInfo | undefined, reach: number, nowMs: number, out: OutputEvent[]): void {
+    const qty = Math.min(reach, o.qty - o.alt_filled);
+    if (!(qty > QTY_EPS)) return;
+    o.alt_filled += qty;
+    const alt = this.queueModel === 'conservative' ? 'probabilistic' : 'conservative';
+    out.push(shadowFillOf(o, qty, info ? makerRebate(qty, o.limit_px, info.fee) : 0, alt, nowMs));
   }
 
   /** Cash for a buy, shares for a sell: a fill the portfolio cannot carry is a reject. */
@@ -289,8 +417,9 @@ export class Execution {
     return true;
   }
 
-  private applyFill(o: WorkingOrder, fill: BookFill, nowMs: number, out: OutputEvent[]): void {
+  private applyFill(o: WorkingOrder, fill: BookFill, nowMs: number, out: OutputEvent[], rebate = 0): void {
     o.filled += fill.qty;
+    if (rebate > 0) this.portfolio.rebate(rebate);
     const pos = this.portfolio.apply(
       { market_id: o.market_id, token_id: o.token_id, outcome: o.outcome },
       o.side,
@@ -299,33 +428,30 @@ export class Execution {
       fill.fee,
     );
     this.counters.fills += 1;
-    out.push({
-      event_type: 'paper_fill',
-      fill_id: `f${this.counters.fills}`,
-      intent_id: o.intent_id,
-      market_id: o.market_id,
-      token_id: o.token_id,
-      outcome: o.outcome,
-      side: o.side,
-      qty: fill.qty,
-      fill_px: fill.fill_px,
-      fee: fill.fee,
-      liquidity: fill.liquidity,
-      requested_qty: o.qty,
-      levels_consumed: fill.levels,
-      vwap_px: fill.vwap_px,
-      tif: o.tif,
-      ts_unix_ms: nowMs,
-    });
-    out.push({
-      event_type: 'position',
-      market_id: pos.market_id,
-      token_id: pos.token_id,
-      outcome: pos.outcome,
-      qty: pos.qty,
-      avg_cost: pos.avg_cost,
-      ts_unix_ms: nowMs,
-    });
+    out.push(fillEventOf(o, fill, `f${this.counters.fills}`, rebate, nowMs), positionEventOf(pos, nowMs));
+  }
+
+  /** Cancels that reached the exchange: a working order still outside its taker delay ends; otherwise the cancel is too late. */
+  private cancelDue(nowMs: number, out: OutputEvent[], inclusive: boolean): void {
+    let n = 0;
+    while (n < this.cancels.length && (this.cancels[n]!.at_ms < nowMs || (inclusive && this.cancels[n]!.at_ms === nowMs))) n++;
+    if (n === 0) return;
+    for (const c of this.cancels.splice(0, n)) {
+      if (!this.removeWorking(c.intent_id, nowMs, out)) this.cancelsTooLate += 1;
+    }
+  }
+
+  private removeWorking(intentId: string, nowMs: number, out: OutputEvent[]): boolean {
+    for (const list of [this.pending, this.resting]) {
+      const i = list.findIndex((o) => o.intent_id === intentId);
+      if (i < 0) continue;
+      const o = list[i]!;
+      if (o.delayed && list === this.pending) return false;
+      list.splice(i, 1);
+      this.expire(o, 'cancelled', nowMs, out);
+      return true;
+    }
+    return false;
   }
 
   private expireResting(nowMs: number, out: OutputEvent[]): void {
@@ -351,25 +477,9 @@ export class Execution {
     for (const t of info?.tokens ?? []) this.overlays.delete(t.token_id);
   }
 
-  private expire(
-    o: WorkingOrder,
-    reason: 'deadline' | 'window_end' | 'market_resolved' | 'ioc_remainder',
-    nowMs: number,
-    out: OutputEvent[],
-  ): void {
+  private expire(o: WorkingOrder, reason: ExpiryReason, nowMs: number, out: OutputEvent[]): void {
     this.expirations += 1;
-    out.push({
-      event_type: 'order_expired',
-      intent_id: o.intent_id,
-      market_id: o.market_id,
-      token_id: o.token_id,
-      side: o.side,
-      tif: o.tif,
-      reason,
-      filled_qty: o.filled,
-      remaining_qty: o.qty - o.filled,
-      ts_unix_ms: nowMs,
-    });
+    out.push(expiredEventOf(o, reason, nowMs));
   }
 
   /** The token's consumed-depth overlay, re-indexed to the book's current version (levels that changed are forgotten). */

@@ -95,14 +95,18 @@ export interface WalkResult {
   /** VWAP of the consumed levels as a price key (millionths); 0 when nothing filled. */
   vwapKey: number;
   levels: number;
+  /** Each consumed level's price key and the shares taken there (the first `levels` entries; reused scratch). */
+  levelKeys: number[];
+  levelQtys: number[];
 }
 
-export const emptyWalk = (): WalkResult => ({ qty: 0, vwapKey: 0, levels: 0 });
+export const emptyWalk = (): WalkResult => ({ qty: 0, vwapKey: 0, levels: 0, levelKeys: [], levelQtys: [] });
 
 /**
  * Walks `ladder` (best first) for up to `qty` shares no worse than `limitKey`, skipping
- * depth in `consumed`. `strict` takes only levels strictly better than the limit (a resting
- * order filled by a trade-through); `commit` records the shares taken into `consumed`.
+ * depth in `consumed`. `strict` takes only levels strictly better than the limit (resting
+ * orders once filled that way; they now fill from the tape, paper/queue.ts); `commit`
+ * records the shares taken into `consumed`.
  * The result is written into `into` so the hot path allocates nothing.
  */
 export function walkLadder(
@@ -131,6 +135,8 @@ export function walkLadder(
     if (avail <= QTY_EPS) continue;
     const take = remaining < avail ? remaining : avail;
     if (commit && consumed !== null) consumed.add(i, key, sizes[i]!, take);
+    into.levelKeys[levels] = key;
+    into.levelQtys[levels] = take;
     // Summing in integer price keys keeps one-level VWAPs exact (0.11, not 0.11000000000000001).
     cost += take * key;
     filled += take;
@@ -180,10 +186,24 @@ export function takerLimitKey(side: Side, limitKey: number, slippageBps: number)
 }
 
 /**
+ * The schedule's taker fee of a walk, level by level: the exchange matches each level as
+ * its own trade at that level's price and truncates each fee, so a fill walking several
+ * levels pays the sum of the levels' fees, not the fee of its average price (p(1 − p) is
+ * concave: the fee at the VWAP would overstate it).
+ */
+export function walkFee(walk: WalkResult, fee: FeeSchedule): number {
+  if (fee.rate === 0) return 0;
+  if (walk.levels <= 1) return takerFee(walk.qty, keyPx(walk.vwapKey), fee);
+  let total = 0;
+  for (let i = 0; i < walk.levels; i++) total += takerFee(walk.levelQtys[i]!, keyPx(walk.levelKeys[i]!), fee);
+  return total;
+}
+
+/**
  * Prices a walk. Takers pay the VWAP worsened by the slippage (never past `limitPx`) and
- * the schedule fee at the exchange's match price (the VWAP); makers fill at their own
- * price with neither slippage nor fee. The bps override reproduces the seed's fee on the
- * slipped notional.
+ * the schedule fee level by level at the exchange's match prices (`walkFee`); makers fill
+ * at their own price with neither slippage nor fee. The bps override reproduces the seed's
+ * fee on the slipped notional.
  */
 export function priceFill(
   side: Side,
@@ -201,7 +221,7 @@ export function priceFill(
   const notional = fillPx * walk.qty;
   let fee = 0;
   if (pricing.feeBpsOverride !== undefined && pricing.feeBpsOverride !== null) fee = bpsFee(notional, pricing.feeBpsOverride);
-  else if (liquidity === 'taker') fee = takerFee(walk.qty, vwapPx, pricing.fee);
+  else if (liquidity === 'taker') fee = makerPx === undefined ? walkFee(walk, pricing.fee) : takerFee(walk.qty, vwapPx, pricing.fee);
   return { qty: walk.qty, vwap_px: vwapPx, fill_px: fillPx, notional, fee, levels: walk.levels, liquidity };
 }
 

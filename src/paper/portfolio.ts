@@ -40,6 +40,8 @@ export class Portfolio {
   cash: number;
   realized = 0;
   fees = 0;
+  /** Maker rebates credited (cash and realized PnL), apart from the fees paid. */
+  rebates = 0;
   readonly holdings = new Map<string, Holding>();
   readonly equityCurve: EquityPoint[] = [];
 
@@ -56,6 +58,13 @@ export class Portfolio {
     let total = 0;
     for (const h of this.holdings.values()) if (h.market_id === marketId) total += h.qty * h.avg_cost;
     return total;
+  }
+
+  /** A maker rebate earned on a fill: cash now, and realized PnL (it is income whatever the outcome). */
+  rebate(amount: number): void {
+    this.cash += amount;
+    this.realized += amount;
+    this.rebates += amount;
   }
 
   apply(h: Omit<Holding, 'qty' | 'avg_cost'>, side: Side, qty: number, px: number, fee: number): Holding {

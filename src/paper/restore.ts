@@ -32,6 +32,8 @@ export interface AccountState {
   cash: number;
   realized: number;
   fees: number;
+  /** Maker rebates credited (already in cash and realized). Optional: added later. */
+  rebates?: number;
   holdings: Holding[];
 }
 
@@ -46,7 +48,18 @@ export interface RestoredAccount extends AccountState {
 
 /** The account-changing events of a run, in journal order. */
 export type AccountEvent =
-  | { kind: 'fill'; market_id: string; token_id: string; outcome: Outcome; side: Side; qty: number; fill_px: number; fee: number }
+  | {
+      kind: 'fill';
+      market_id: string;
+      token_id: string;
+      outcome: Outcome;
+      side: Side;
+      qty: number;
+      fill_px: number;
+      fee: number;
+      /** A maker fill's rebate (null or absent: none). */
+      rebate?: number | null;
+    }
   | { kind: 'settlement'; market_id: string; winning_token_id: string; pnl_adjustment: number | null };
 
 /** Order lifecycle events of a run, in journal order (the subset of outputs that open or close orders). */
@@ -67,6 +80,7 @@ export function loadAccount(p: Portfolio, state: AccountState): void {
   p.cash = state.cash;
   p.realized = state.realized;
   p.fees = state.fees;
+  p.rebates = state.rebates ?? 0;
   p.holdings.clear();
   for (const h of state.holdings) p.holdings.set(h.token_id, { ...h });
 }
@@ -88,6 +102,7 @@ export function rebuildAccount(start: AccountState, events: Iterable<AccountEven
         continue;
       }
       p.apply({ market_id: e.market_id, token_id: e.token_id, outcome: e.outcome }, e.side, e.qty, e.fill_px, e.fee);
+      if (e.rebate) p.rebate(e.rebate);
     } else if (e.pnl_adjustment !== null) {
       p.cash += e.pnl_adjustment;
       p.realized += e.pnl_adjustment;
@@ -96,7 +111,7 @@ export function rebuildAccount(start: AccountState, events: Iterable<AccountEven
     }
   }
   const holdings = [...p.holdings.values()].map((h) => ({ ...h }));
-  return { account: { cash: p.cash, realized: p.realized, fees: p.fees, holdings }, inconsistent };
+  return { account: { cash: p.cash, realized: p.realized, fees: p.fees, rebates: p.rebates, holdings }, inconsistent };
 }
 
 /** Orders opened by a `paper_intent` and not yet filled in full, expired or rejected. */

@@ -63,6 +63,7 @@ export class MakerBook {
 
   /** Our fills' consumption, published as soon as the venue would (the next step). */
   *flush(tsMs: number): Generator<InputEvent> {
+    this.nowMs = tsMs;
     if (this.pending.up.length === 0) return;
     const up = this.pending.up;
     this.pending = { up: [] };
@@ -71,6 +72,7 @@ export class MakerBook {
 
   /** Requotes around `trueUp` and yields the changes as deltas (a snapshot the first time). */
   *requote(trueUp: number, nowMs: number): Generator<InputEvent> {
+    this.nowMs = nowMs;
     // Consumption not yet published goes out first: a later requote of the same level must win.
     yield* this.flush(nowMs);
     this.react(nowMs);
@@ -154,6 +156,45 @@ export class MakerBook {
     const skew = (takesAsks ? 1 : -1) * this.r.impactPerShare * qty;
     if (this.reactions.length < MAX_REACTIONS) this.reactions.push({ atMs: nowMs + this.r.makerReactionMs, skew, refill });
   }
+
+  /** The Up touch as the makers hold it (published or about to be): best bid and ask, null when a side is empty. */
+  touch(): { bid: number | null; ask: number | null } {
+    let bid = 0;
+    let ask = TICKS;
+    for (const t of this.bids.keys()) bid = Math.max(bid, t);
+    for (const t of this.asks.keys()) ask = Math.min(ask, t);
+    return { bid: bid > 0 ? bid / TICKS : null, ask: ask < TICKS ? ask / TICKS : null };
+  }
+
+  /**
+   * Another participant's market order on the Up book (sim/takers.ts): takes up to `qty`
+   * from the touch, no worse than `limitPx`, and returns the levels it matched [px, shares].
+   * The makers refill the levels at their next requote after `makerReactionMs`, without the
+   * skew our own fills cause (they price that flow into their spread).
+   */
+  take(buy: boolean, qty: number, limitPx: number): Level[] {
+    const ladder = buy ? this.asks : this.bids;
+    const ticks = [...ladder.keys()].sort((a, b) => (buy ? a - b : b - a));
+    const limit = Math.round(limitPx * TICKS);
+    const matched: Level[] = [];
+    const refill: number[] = [];
+    let left = qty;
+    for (const tick of ticks) {
+      if (left <= 1e-9 || (buy ? tick > limit : tick < limit)) break;
+      const size = ladder.get(tick)!;
+      const take = Math.min(size, left);
+      left -= take;
+      this.set(buy ? 'ask' : 'bid', tick, size - take, this.pending.up);
+      refill.push(buy ? tick : -tick);
+      matched.push([tick / TICKS, take]);
+    }
+    if (matched.length > 0 && this.reactions.length < MAX_REACTIONS)
+      this.reactions.push({ atMs: this.nowMs + this.r.makerReactionMs, skew: 0, refill });
+    return matched;
+  }
+
+  /** Input time of the last requote or flush (takers take at it). */
+  private nowMs = 0;
 
   /** Applies the reactions that are due: the skew, and a refill of the consumed levels at this requote. */
   private react(nowMs: number): void {

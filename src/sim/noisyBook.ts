@@ -18,10 +18,34 @@ export class NoisyBook {
     private readonly rng: Rng,
   ) {}
 
+  /** The Up book last published (takers trade against it until the next snapshot replaces it). */
+  private up: { bids: Level[]; asks: Level[] } = { bids: [], asks: [] };
+
+  touch(): { bid: number | null; ask: number | null } {
+    return { bid: this.up.bids[0]?.[0] ?? null, ask: this.up.asks[0]?.[0] ?? null };
+  }
+
+  /** Another participant's market order on the Up book: takes up to `qty` no worse than `limitPx`; returns the levels matched. */
+  take(buy: boolean, qty: number, limitPx: number): Level[] {
+    const side = buy ? this.up.asks : this.up.bids;
+    const matched: Level[] = [];
+    let left = qty;
+    for (const level of side) {
+      if (left <= 1e-9 || (buy ? level[0] > limitPx + 1e-9 : level[0] < limitPx - 1e-9)) break;
+      if (level[1] <= 0) continue;
+      const take = Math.min(level[1], left);
+      left -= take;
+      level[1] -= take;
+      matched.push([level[0], take]);
+    }
+    return matched;
+  }
+
   *requote(btc: number, strike: number, nowMs: number): Generator<InputEvent> {
     this.crowdError = 0.9 * this.crowdError + 0.06 * this.rng.normal();
     const fair = fairValueUp(btc, strike, this.info.window_end_ms - nowMs, this.r.volAnnual);
     const up = this.ladders(Math.min(0.98, Math.max(0.02, fair + this.crowdError)));
+    this.up = { bids: up.bids.map(([p, q]): Level => [p, q]), asks: up.asks.map(([p, q]): Level => [p, q]) };
     const [upTok, downTok] = this.info.tokens;
     const m = this.info.market_id;
     yield {

@@ -39,6 +39,17 @@ export interface SimRealism {
   outageMsPerMinute: number;
   /** Share of one venue's (okx) prints that are 3 % off (outliers the median must drop). */
   outlierRate: number;
+  /** Noise takers: trades per minute per market, random side, exponential size with this mean (shares). */
+  noiseTakersPerMin: number;
+  noiseTakerShares: number;
+  /**
+   * Informed takers: looks per minute per market at the book against the true probability;
+   * when the touch is at least `informedEdge` off it they take up to `informedTakerShares`
+   * at prices still `informedEdge` better than the truth (sim/takers.ts).
+   */
+  informedTakersPerMin: number;
+  informedEdge: number;
+  informedTakerShares: number;
 }
 
 /** The basis reverts to zero with this half-life. */
@@ -46,7 +57,18 @@ export const BASIS_HALF_LIFE_MS = 60_000;
 /** The makers' skew after our fills halves in this long. */
 export const IMPACT_HALF_LIFE_MS = 30_000;
 
-const SHARED = { volAnnual: 0.5, oracleBasisBps: 2, oracleLagMs: 1_000, outageMsPerMinute: 20_000, outlierRate: 0.02 } as const;
+const SHARED = {
+  volAnnual: 0.5,
+  oracleBasisBps: 2,
+  oracleLagMs: 1_000,
+  outageMsPerMinute: 20_000,
+  outlierRate: 0.02,
+  noiseTakersPerMin: 6,
+  noiseTakerShares: 20,
+  informedTakersPerMin: 60,
+  informedEdge: 0.01,
+  informedTakerShares: 50,
+} as const;
 
 export const SIM_PROFILES: Readonly<Record<SimMarketName, Readonly<SimRealism>>> = Object.freeze({
   efficient: Object.freeze({

@@ -30,6 +30,7 @@ import { simRealism, type SimMarketName, type SimRealism } from './profile.ts';
 import { STEP_MS, SimWorld } from './world.ts';
 import { MakerBook } from './makers.ts';
 import { NoisyBook } from './noisyBook.ts';
+import { takerTrades } from './takers.ts';
 
 export const SIM_WINDOW_MS = 15 * 60_000;
 /** 2026-01-01T00:00:00Z: a fixed epoch so a seed alone decides the run. */
@@ -44,6 +45,11 @@ const STATUS_MS = 5_000;
 /** A venue silent for longer than this reports `stale` (the median's default staleness). */
 const STALE_AFTER_MS = 2_000;
 export const SIM_BOOKS_SOURCE = 'polymarket_sim';
+/**
+ * The sim venue's maker rebate: a share of the taker fee paid to the resting side. An
+ * assumption of the sim (live markets carry their own `feeSchedule.rebateRate`).
+ */
+export const SIM_REBATE_RATE = 0.2;
 
 export interface SimOptions {
   seed: number;
@@ -84,6 +90,7 @@ export class SimFeed {
   readonly windowMs: number;
   private readonly venueRng: Rng;
   private readonly bookRng: Rng;
+  private readonly takerRng: Rng;
   private readonly startMs: number;
   private readonly family: MarketFamily;
   private readonly venues: readonly string[];
@@ -98,6 +105,7 @@ export class SimFeed {
   private nowMs: number;
   private readonly venueTrades = new Map<string, { n: number; lastMs: number | null }>();
   private bookMsgs = 0;
+  private tapePrints = 0;
 
   constructor(opts: SimOptions) {
     this.market = opts.market ?? 'efficient';
@@ -105,6 +113,7 @@ export class SimFeed {
     this.world = new SimWorld(this.realism, stream(opts.seed, 0));
     this.venueRng = stream(opts.seed, 1);
     this.bookRng = stream(opts.seed, 2);
+    this.takerRng = stream(opts.seed, 3);
     this.startMs = opts.startMs ?? SIM_START_MS;
     this.nowMs = this.startMs;
     this.windowMs = opts.windowMs ?? SIM_WINDOW_MS;
@@ -153,6 +162,7 @@ export class SimFeed {
     yield* this.lifecycle(t);
     yield* this.trades(t);
     if (this.requoteNow(t)) yield* this.countedBooks(this.books(t));
+    yield* this.takers(t);
     if ((t - this.startMs) % TIMER_MS === 0) yield { event_type: 'timer', ts_unix_ms: t };
     if ((t - this.startMs) % STATUS_MS === 0) yield* this.statuses(t);
   }
@@ -185,8 +195,8 @@ export class SimFeed {
       source: SIM_BOOKS_SOURCE,
       state: 'live',
       reason: null,
-      messages: this.bookMsgs,
-      trades: 0,
+      messages: this.bookMsgs + this.tapePrints,
+      trades: this.tapePrints,
       last_message_ts_ms: this.bookMsgs > 0 ? t : null,
       ...base,
     };
@@ -256,10 +266,12 @@ export class SimFeed {
       ],
       tick_size: 0.01,
       min_size: 5,
-      fee: CRYPTO_FEES,
+      fee: { ...CRYPTO_FEES, rebate_rate: SIM_REBATE_RATE },
       resolution: { rule: 'end_gte_start', source: 'sim' },
       price_to_beat: null,
       price_to_beat_estimated: false,
+      // Last, in the schema's order: a replay re-reads the record through the schema, and the digest compares key order too.
+      taker_delay_ms: 0,
     };
     const book =
       this.market === 'efficient' ? new MakerBook(info, this.realism, this.bookRng) : new NoisyBook(info, this.realism, this.bookRng);
@@ -306,6 +318,18 @@ export class SimFeed {
   private requoteNow(t: number): boolean {
     if (this.market === 'noisy') return (t - this.startMs) % this.realism.bookMs === 0;
     return this.bookRng.next() < STEP_MS / this.realism.bookMs;
+  }
+
+  /** Noise and informed takers on every open market with books (takers.ts): the public tape. */
+  private *takers(t: number): Generator<InputEvent> {
+    for (const m of this.markets.values()) {
+      if (t < m.info.window_start_ms || t >= m.info.window_end_ms) continue;
+      const truth = m.strike === null ? null : this.world.trueUp(m.strike, t, m.info.window_end_ms);
+      for (const p of takerTrades(m.info, m.book, truth, this.realism, this.takerRng, t)) {
+        this.tapePrints += 1;
+        yield p;
+      }
+    }
   }
 
   private *books(t: number): Generator<InputEvent> {

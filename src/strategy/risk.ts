@@ -108,6 +108,8 @@ export interface RiskContext {
   best_bid: number | null;
   best_ask: number | null;
   time_left_ms: number;
+  /** A resting quote (a maker strategy's GTC order replacing its last one): the cooldown does not apply. */
+  quote?: boolean;
 }
 
 type Gate = (o: OrderRequest, c: RiskContext, l: RiskLimits, s: RiskState) => RiskDecision;
@@ -174,7 +176,7 @@ export const GATES: ReadonlyArray<readonly [RiskReason, Gate]> = [
   [
     'cooldown',
     (o, c, l, s) => {
-      const last = s.lastOrderMs(o.market_id, o.side);
+      const last = c.quote ? null : s.lastOrderMs(o.market_id, o.side);
       return last !== null && c.ts_unix_ms - last < l.cooldownMs
         ? no('cooldown', { since_last_order_ms: c.ts_unix_ms - last, cooldown_ms: l.cooldownMs })
         : OK;

@@ -1,6 +1,7 @@
 /** Strategy selection by name (config `POLYLAB_STRATEGY`). */
 import { DivergenceStrategy } from './divergence.ts';
 import { FairValueStrategy } from './fairValue.ts';
+import { DEFAULT_MAKER, MakerStrategy, type MakerParams } from './maker.ts';
 import type { Strategy } from './types.ts';
 
 export interface StrategyParams {
@@ -10,6 +11,8 @@ export interface StrategyParams {
   edgeMin?: number;
   /** fair-value: sell when the holding's edge over the bid falls to this or below. */
   edgeExit?: number;
+  /** maker: its quoting settings (strategy/maker.ts). */
+  maker?: MakerParams;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface StrategyParams {
 const FACTORIES = {
   divergence: (p: StrategyParams) => new DivergenceStrategy(p.divergenceThreshold, p.orderQtyShares),
   'fair-value': (p: StrategyParams) => new FairValueStrategy(p.edgeMin ?? 0.03, p.orderQtyShares, p.edgeExit ?? 0),
+  maker: (p: StrategyParams) => new MakerStrategy(p.maker ?? DEFAULT_MAKER),
 } satisfies Record<string, (p: StrategyParams) => Strategy>;
 
 export type StrategyName = keyof typeof FACTORIES;

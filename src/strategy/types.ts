@@ -8,6 +8,7 @@
  * held (qty ≤ held_qty) — never a naked short; a bearish view on Up buys Down.
  */
 import type { MarketInfo, Outcome, Side } from '../core/events.ts';
+import type { Tif } from '../core/outputs.ts';
 
 export interface TokenView {
   token_id: string;
@@ -29,6 +30,27 @@ export interface MarketView {
   /** Annualized volatility used for the fair values. */
   vol_annual: number;
   tokens: readonly TokenView[];
+  /** Input time since the last reference price (median) was computed. */
+  reference_age_ms?: number;
+  /** This market's working orders (waiting for their latency or resting), with their queue position. */
+  working?: readonly WorkingView[];
+}
+
+export interface WorkingView {
+  intent_id: string;
+  token_id: string;
+  side: Side;
+  /** Unfilled shares. */
+  qty: number;
+  limit_px: number;
+  tif: Tif;
+  queue_ahead_qty: number | null;
+}
+
+/** Cancel a working order (it ends when the cancel reaches the exchange, unless it filled first). */
+export interface CancelDecision {
+  cancel: string;
+  reason: string;
 }
 
 export interface Decision {
@@ -40,9 +62,13 @@ export interface Decision {
   reason: string;
   /** The numbers that justified the decision; copied into the `signal` event. */
   numbers: Record<string, number>;
+  /** Time in force for this order (default: the configured one). */
+  tif?: Tif;
+  /** A resting quote (post-only: refused rather than taking) replacing the strategy's last one: the cooldown gate does not apply. */
+  quote?: boolean;
 }
 
 export interface Strategy {
   readonly name: string;
-  evaluate(view: MarketView): Decision[];
+  evaluate(view: MarketView): (Decision | CancelDecision)[];
 }

@@ -36,6 +36,7 @@ async function serve(withTrust: boolean) {
         realized_pnl: engine.portfolio.realized,
         unrealized_pnl: 0,
         fees: 0,
+        rebates: 0,
         equity: 0,
         trades: 0,
         wins: 0,

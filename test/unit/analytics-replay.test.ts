@@ -31,8 +31,10 @@ describe('trust analytics on a replayed run', () => {
     const fills = a.all.filter((e) => e.event_type === 'paper_fill').length;
     expect(fills).toBeGreaterThan(10);
     expect(a.report.fills).toBe(fills);
-    // The simulator prints no market trades: every label is honestly `unknown`.
-    expect(a.report.tape).toMatchObject({ unknown: fills, confirmed: 0, unconfirmed: 0 });
+    // The simulator's takers print a tape: every fill gets a label, and some are confirmed by it.
+    const t = a.report.tape;
+    expect(t.confirmed + t.unconfirmed + t.unknown).toBe(fills);
+    expect(t.confirmed).toBeGreaterThan(0);
     const fm = a.report.fill_models;
     expect(fm.settled_trades).toBeGreaterThan(0);
     expect(fm.pnl.optimistic).toBeGreaterThanOrEqual(fm.pnl.default);

@@ -64,13 +64,13 @@ describe('paper execution edges', () => {
     expect(enough.portfolio.cash).toBeCloseTo(0, 9);
   });
 
-  it('a resting GTC that cannot pay when the market trades through it is refused and stops resting', () => {
+  it('a resting GTC that cannot pay when a print reaches it is refused and stops resting', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 }, market(), 5);
     h.book('up', T0, [[0.6, 100]]);
     h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
     h.tick(T0 + 250);
     expect(h.exec.openOrders).toBe(1);
-    h.book('up', T0 + 1_000, [[0.4, 100]]);
+    h.trade('up', T0 + 1_000, 0.4, 100);
     expect(h.events('risk_reject')).toEqual([expect.objectContaining({ reason: 'insufficient_cash' })]);
     expect(h.exec.openOrders).toBe(0);
   });
@@ -101,7 +101,7 @@ describe('paper execution edges', () => {
     ).toEqual([10, 5]);
   });
 
-  it('a resting buy and a resting sell filled by one book change each take their own side', () => {
+  it('a print reaches the resting orders on its own side of the price only', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [[0.5, 10]]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
@@ -111,7 +111,8 @@ describe('paper execution edges', () => {
     h.order({ side: 'sell', qty: 10, limit_px: 0.6 }, T0 + 300);
     h.tick(T0 + 550);
     expect(h.exec.openOrders).toBe(2);
-    h.book('up', T0 + 1_000, [[0.48, 15]], [[0.62, 15]]);
+    h.trade('up', T0 + 1_000, 0.48, 15);
+    h.trade('up', T0 + 1_100, 0.62, 15);
     expect(
       h
         .events('paper_fill')
@@ -150,28 +151,25 @@ describe('paper execution edges', () => {
     expect(h.events('paper_fill').map((e) => e.qty)).toEqual([10, 10]);
   });
 
-  it('two resting orders share the depth that trades through them; a partly filled one keeps resting with its rest', () => {
+  it('two resting orders share the print that reaches them; a partly filled one keeps resting with its rest', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [[0.6, 100]]);
     const a = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     const b = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     h.tick(T0 + 250);
-    h.book('up', T0 + 1_000, [
-      [0.48, 15],
-      [0.7, 100],
-    ]);
+    h.trade('up', T0 + 1_000, 0.48, 15);
     expect(h.events('paper_fill').map((e) => [e.intent_id, e.qty, e.liquidity])).toEqual([
       [a, 10, 'maker'],
       [b, 5, 'maker'],
     ]);
     expect(h.exec.openOrders).toBe(1);
     expect([...h.exec.workingOrders()]).toEqual([{ market_id: 'm1', token_id: 'up', side: 'buy', qty: 5, limit_px: 0.5 }]);
-    h.book('up', T0 + 2_000, [[0.49, 100]]);
+    h.trade('up', T0 + 2_000, 0.49, 100);
     expect(h.events('paper_fill').map((e) => e.qty)).toEqual([10, 5, 5]);
     expect(h.exec.openOrders).toBe(0);
   });
 
-  it('two resting sells share the bid depth that trades through them', () => {
+  it('two resting sells share the print that reaches them', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [[0.5, 20]]);
     h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
@@ -180,7 +178,7 @@ describe('paper execution edges', () => {
     h.order({ side: 'sell', qty: 10, limit_px: 0.6 }, T0 + 300);
     h.order({ side: 'sell', qty: 10, limit_px: 0.6 }, T0 + 300);
     h.tick(T0 + 550);
-    h.book('up', T0 + 1_000, [[0.7, 100]], [[0.62, 15]]);
+    h.trade('up', T0 + 1_000, 0.62, 15);
     expect(
       h
         .events('paper_fill')
@@ -189,21 +187,15 @@ describe('paper execution edges', () => {
     ).toEqual([10, 5]);
   });
 
-  it('a partly filled resting order takes only its rest from the next trade-through, leaving the others theirs', () => {
+  it('a partly filled resting order takes only its rest from the next print, leaving the others theirs', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [[0.6, 100]]);
     const a = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
     h.tick(T0 + 250);
-    h.book('up', T0 + 1_000, [
-      [0.48, 5],
-      [0.6, 100],
-    ]);
+    h.trade('up', T0 + 1_000, 0.48, 5);
     const b = h.order({ side: 'buy', qty: 10, limit_px: 0.5 }, T0 + 1_000);
     h.tick(T0 + 1_250);
-    h.book('up', T0 + 2_000, [
-      [0.49, 12],
-      [0.6, 100],
-    ]);
+    h.trade('up', T0 + 2_000, 0.49, 12);
     expect(h.events('paper_fill').map((e) => [e.intent_id, e.qty])).toEqual([
       [a, 5],
       [a, 5],

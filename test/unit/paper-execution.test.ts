@@ -80,7 +80,7 @@ describe('time in force', () => {
     expect(h.events('risk_reject')[0]).toMatchObject({ reason: 'no_liquidity_within_limit', numbers: { best: 0.5, limit_px: 0.45 } });
   });
 
-  it('GTC takes what crosses, rests, and fills as a maker only when the asks trade through its price', () => {
+  it('GTC takes what crosses, rests, and fills as a maker only from prints that reach it, never from a book move', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [
       [0.5, 10],
@@ -89,19 +89,22 @@ describe('time in force', () => {
     const id = h.order({ side: 'buy', qty: 30, limit_px: 0.5 });
     h.tick(T0 + 250);
     expect(h.events('paper_fill')[0]).toMatchObject({ intent_id: id, qty: 10, liquidity: 'taker' });
-    // Asks arriving at our price do not fill us: no queue priority is assumed.
+    expect(h.events('order_queue')[0]).toMatchObject({ intent_id: id, remaining_qty: 20, queue_ahead_qty: 0 });
+    // Asks arriving at our price do not fill us, nor asks through it: no print, no fill.
     h.book('up', T0 + 1000, [
       [0.5, 40],
       [0.52, 50],
     ]);
-    expect(h.events('paper_fill')).toHaveLength(1);
-    // An ask below our price means the market traded through it: we fill at our own price, fee-free.
-    h.book('up', T0 + 2000, [
+    h.book('up', T0 + 1500, [
       [0.48, 15],
       [0.49, 100],
     ]);
-    const maker = h.events('paper_fill')[1]!;
-    expect(maker).toMatchObject({ intent_id: id, qty: 20, fill_px: 0.5, fee: 0, liquidity: 'maker', tif: 'GTC' });
+    expect(h.events('paper_fill')).toHaveLength(1);
+    // A print through our price reaches us: we fill at our own price, fee-free.
+    h.trade('up', T0 + 2000, 0.49, 15);
+    expect(h.events('paper_fill')[1]).toMatchObject({ intent_id: id, qty: 15, fill_px: 0.5, fee: 0, liquidity: 'maker', tif: 'GTC' });
+    h.trade('up', T0 + 2500, 0.5, 10);
+    expect(h.events('paper_fill')[2]).toMatchObject({ intent_id: id, qty: 5, fill_px: 0.5, liquidity: 'maker' });
     expect(h.exec.openOrders).toBe(0);
   });
 
@@ -110,7 +113,7 @@ describe('time in force', () => {
     h.book('up', T0, [[0.52, 50]]);
     const id = h.order({ side: 'buy', qty: 20, limit_px: 0.5 });
     h.tick(T0 + 250);
-    h.book('up', T0 + 1000, [[0.48, 50]]);
+    h.trade('up', T0 + 1000, 0.48, 50);
     expect(h.events('paper_fill')).toEqual([expect.objectContaining({ intent_id: id, qty: 20, fill_px: 0.5, liquidity: 'maker' })]);
   });
 

@@ -28,12 +28,14 @@ describe('walking the book', () => {
     [0.53, 30],
   ]);
 
-  it('walks three ask levels and pays their VWAP with the fee at that VWAP', () => {
+  it('walks three ask levels and pays their VWAP with the fee of each level at its own price', () => {
     // 10 × 0.50 + 20 × 0.51 + 10 × 0.53 = 20.5 for 40 shares → VWAP 0.5125.
     const f = fillAgainstLadder(asks, 'buy', 40, 0.53, pricing)!;
     expect(f).toMatchObject({ qty: 40, vwap_px: 0.5125, fill_px: 0.5125, levels: 3, liquidity: 'taker' });
-    // 40 × 0.07 × 0.5125 × 0.4875 = 0.6995625 → truncated to 0.69956.
-    expect(f.fee).toBe(0.69956);
+    // The exchange matches each level as its own trade and truncates each fee:
+    // 10 × 0.07 × 0.50 × 0.50 = 0.175; 20 × 0.07 × 0.51 × 0.49 = 0.34986; 10 × 0.07 × 0.53 × 0.47 = 0.17437 → 0.69923,
+    // not the 0.69956 the VWAP would give (p(1 − p) is concave).
+    expect(f.fee).toBeCloseTo(0.69923, 10);
   });
 
   it('stops at the limit: a 0.51 limit only reaches the first two levels', () => {

@@ -63,6 +63,14 @@ export class Harness {
     this.exec.matchDue(tsMs, this.out, true);
   }
 
+  /** A print on the tape (`market_trade`) on `tokenId`: resting orders at or inside its price move up their queue and may fill. */
+  trade(tokenId: string, tsMs: number, px: number, qty: number): void {
+    this.advance(tsMs, false);
+    const t = { event_type: 'market_trade', market_id: this.info.market_id, token_id: tokenId, px, qty, side: 'sell' } as const;
+    this.exec.onTrade({ ...t, ts_exchange_ms: tsMs, ts_unix_ms: tsMs }, tsMs, this.out);
+    this.exec.matchDue(tsMs, this.out, true);
+  }
+
   /** A timer input: time passes, due orders match and resting orders may expire. */
   tick(tsMs: number): void {
     this.advance(tsMs, false);

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Level } from '../../src/core/events.ts';
 import { EQUITY_CURVE_MAX_POINTS, Portfolio } from '../../src/paper/portfolio.ts';
-import { Harness, T0 } from './paper-harness.ts';
+import { Harness, market, T0 } from './paper-harness.ts';
+import { CRYPTO_FEES } from '../../src/core/fees.ts';
 
 const UP = { market_id: 'm1', token_id: 'up', outcome: 'Up' as const };
 const DOWN = { market_id: 'm1', token_id: 'down', outcome: 'Down' as const };
@@ -91,6 +92,15 @@ const opArb = fc.oneof(
     weight: 4,
   },
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), dtMs: fc.integer({ min: 1, max: 2000 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('print' as const),
+      token: fc.constantFrom('up', 'down'),
+      pxCents: fc.integer({ min: 1, max: 99 }),
+      qty: fc.integer({ min: 1, max: 200 }),
+    }),
+    weight: 2,
+  },
 );
 
 describe('accounting property', () => {
@@ -98,7 +108,7 @@ describe('accounting property', () => {
     const seen = { buys: 0, sells: 0, makers: 0, settlements: 0 };
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 80, size: 'medium' }), fc.option(fc.constantFrom('up', 'down')), (ops, winner) => {
-        const h = new Harness({ gtcTtlMs: 3000 }, undefined, 500);
+        const h = new Harness({ gtcTtlMs: 3000 }, market({ fee: { ...CRYPTO_FEES, rebate_rate: 0.2 } }), 500);
         const p = h.portfolio;
         let t = T0;
         const bid = (id: string) => h.books.get(id)?.bestBid() ?? null;
@@ -117,6 +127,7 @@ describe('accounting property', () => {
           t += 300;
           if (op.kind === 'book') h.book(op.token, t, op.asks, op.bids);
           else if (op.kind === 'tick') h.tick((t += op.dtMs));
+          else if (op.kind === 'print') h.trade(op.token, t, op.pxCents / 100, op.qty);
           else
             h.order(
               {

@@ -24,7 +24,7 @@ describe('rebuildAccount', () => {
     p.settle('m1', 'm1-up');
     const { account, inconsistent } = rebuildAccount(freshAccount(1_000), events);
     expect(inconsistent).toBe(0);
-    expect(account).toEqual({ cash: p.cash, realized: p.realized, fees: p.fees, holdings: [...p.holdings.values()] });
+    expect(account).toEqual({ cash: p.cash, realized: p.realized, fees: p.fees, rebates: 0, holdings: [...p.holdings.values()] });
     expect(account.holdings).toEqual([{ ...other, qty: 7, avg_cost: 0.31 }]);
   });
 
@@ -34,7 +34,18 @@ describe('rebuildAccount', () => {
       { kind: 'fill', ...up, side: 'sell', qty: 3, fill_px: 0.5, fee: 0 },
     ]);
     expect(inconsistent).toBe(1);
-    expect(account).toEqual({ cash: 87.5, realized: -7.5, fees: 1, holdings: [] });
+    expect(account).toEqual({ cash: 87.5, realized: -7.5, fees: 1, rebates: 0, holdings: [] });
+  });
+
+  it('credits a maker fill its journaled rebate, as the portfolio did', () => {
+    const p = new Portfolio(1_000);
+    p.apply(up, 'buy', 20, 0.43, 0);
+    p.rebate(0.07);
+    const { account } = rebuildAccount(freshAccount(1_000), [
+      { kind: 'fill', ...up, side: 'buy', qty: 20, fill_px: 0.43, fee: 0, rebate: 0.07 },
+    ]);
+    expect(account).toMatchObject({ cash: p.cash, realized: p.realized, rebates: 0.07 });
+    expect(account.cash).toBeCloseTo(1_000 - 20 * 0.43 + 0.07, 12);
   });
 });
 

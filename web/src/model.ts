@@ -4,6 +4,7 @@
  * in `pending` for the charts to take at their next frame, and `dirty` says which panels
  * changed since they last drew.
  */
+import { WorkingOrders } from '../../src/core/workingOrders.ts';
 import type { BtcMedian, FeedHealth, OutputEvent, PaperFill, Pnl, Position, RiskReject, Settlement } from '../../src/core/outputs.ts';
 import type { MarketInfo } from '../../src/core/events.ts';
 import type { RunInfo, RunMode, WsSnapshot } from '../../src/core/wire.ts';
@@ -66,6 +67,8 @@ export class DashboardModel {
   readonly sources = new Map<string, SourceRow>();
   readonly markets = new Map<string, MarketRow>();
   readonly positions = new Map<string, Position>();
+  /** Working paper orders with their queue position. */
+  readonly orders = new WorkingOrders();
   fills: FillRow[] = [];
   rejects: RiskReject[] = [];
   readonly rejectsByReason = new Map<string, number>();
@@ -106,6 +109,7 @@ export class DashboardModel {
     }
     this.positions.clear();
     for (const p of s.positions) this.positions.set(p.token_id, p);
+    this.orders.load(s.orders ?? []);
     this.intentMs.clear();
     for (const [id, ms] of Object.entries(s.history.intent_ms)) this.intentMs.set(id, ms);
     this.fills = s.recent_fills.slice(0, LIMITS.fills).map((f) => this.fillRow(f));
@@ -132,6 +136,10 @@ export class DashboardModel {
 
   apply(e: OutputEvent): void {
     if (this.nowMs === null || e.ts_unix_ms > this.nowMs) this.nowMs = e.ts_unix_ms;
+    if (WorkingOrders.touches(e)) {
+      this.orders.apply(e);
+      this.dirty.add('pnl');
+    }
     switch (e.event_type) {
       case 'run_started':
         this.onRunStarted(e);

@@ -9,12 +9,13 @@ export class PnlPanel {
   private readonly stats = new Stats(['equity', 'cash', 'realized', 'unrealized', 'fees', 'drawdown', 'max drawdown']);
   private readonly positions = new Table(['market', 'outcome', 'qty', 'avg cost', 'mark (bid)', 'unrealized'], 20, 'no open position');
   private readonly settled = new Table(['settled market', 'winner', 'source', 'realized'], 8, 'no settlement yet');
+  private readonly working = new Table(['working order', 'outcome', 'side', 'limit', 'remaining', 'queue ahead'], 20, 'no working order');
   private readonly equity: Line;
   private readonly asOf = el('p', { class: 'caption small' }, '');
 
   constructor(body: HTMLElement) {
     const host = el('div', { class: 'chart small', 'data-chart': 'equity' });
-    body.append(this.stats.root, this.asOf, host, this.positions.root, this.settled.root);
+    body.append(this.stats.root, this.asOf, host, this.positions.root, this.working.root, this.settled.root);
     this.equity = new Line(makeChart(host), { color: '#26a69a', title: 'equity', lineWidth: 2 });
   }
 
@@ -51,6 +52,19 @@ export class PnlPanel {
           { text: signedUsd(unreal), cls: `r ${tone(unreal ?? undefined)}` },
         ];
       }),
+    );
+    // Resting orders show the shares ahead of them at their price; orders still in their latency show none yet.
+    this.working.render(
+      m.orders
+        .list()
+        .map((o) => [
+          marketName(m, o.market_id),
+          o.outcome,
+          o.side,
+          { text: px(o.limit_px), cls: 'r' },
+          { text: qty(o.remaining_qty), cls: 'r' },
+          { text: o.queue_ahead_qty === null ? 'in flight' : qty(o.queue_ahead_qty), cls: 'r' },
+        ]),
     );
     this.settled.render(
       m.settlements.map((s) => [
