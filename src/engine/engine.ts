@@ -14,7 +14,7 @@ import { fairValueUp } from '../pricing/fairValue.ts';
 import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
 import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
-import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
+import { Portfolio, SPLIT_PAYOUT_PER_SHARE, type SettledLot } from '../paper/portfolio.ts';
 import { Execution, type OrderRequest } from '../paper/execution.ts';
 import { RejectEpisodes, type DecisionReject } from './rejectEpisodes.ts';
 import { loadAccount, restoredEvents, type RestoredAccount } from '../paper/restore.ts';
@@ -56,6 +56,8 @@ interface SettledRecord {
   source: 'official' | 'own';
   winning_token_id: string;
   winning_outcome: Outcome;
+  /** A 50-50 result (every share paid 0.5). */
+  split: boolean;
   lots: SettledLot[];
 }
 
@@ -414,7 +416,8 @@ export class Engine {
     if (!m || m.settled) return;
     m.settled = true;
     this.execution.cancelMarket(r.market_id, this.now, out);
-    const res = this.portfolio.settle(r.market_id, r.winning_token_id);
+    const split = r.split === true;
+    const res = this.portfolio.settle(r.market_id, r.winning_token_id, split);
     this.counters.settlements += 1;
     out.push({
       event_type: 'settlement',
@@ -425,6 +428,8 @@ export class Engine {
       payout: res.payout,
       realized_pnl: res.realized_pnl,
       ...(r.estimated ? { estimated: true } : {}),
+      // Only a 50-50 says so (absent = 1 per winning share), so older streams read the same.
+      ...(split ? { split: true, payout_per_share: SPLIT_PAYOUT_PER_SHARE } : {}),
       ts_unix_ms: this.now,
     });
     out.push(this.pnlEvent());
@@ -435,6 +440,7 @@ export class Engine {
       source: r.source,
       winning_token_id: r.winning_token_id,
       winning_outcome: r.winning_outcome,
+      split,
       lots: res.lots,
     });
     if (this.settled.size > SETTLED_MEMORY_MAX) this.settled.delete(this.settled.keys().next().value!);
@@ -448,9 +454,10 @@ export class Engine {
   private onLateResolution(prior: SettledRecord, r: MarketResolved, out: OutputEvent[]): void {
     if (prior.source === 'official' || r.source !== 'official') return;
     prior.source = 'official';
-    if (prior.winning_token_id === r.winning_token_id) return;
+    const split = r.split === true;
+    if (prior.winning_token_id === r.winning_token_id && prior.split === split) return;
     const before = this.portfolio.realized;
-    const res = this.portfolio.correctSettlement(prior.lots, prior.winning_token_id, r.winning_token_id);
+    const res = this.portfolio.correctSettlement(prior.lots, prior.winning_token_id, r.winning_token_id, prior.split, split);
     out.push({
       event_type: 'settlement',
       market_id: r.market_id,
@@ -461,8 +468,10 @@ export class Engine {
       realized_pnl: res.realized_pnl,
       corrects_outcome: prior.winning_outcome,
       pnl_adjustment: this.portfolio.realized - before,
+      ...(split ? { split: true, payout_per_share: SPLIT_PAYOUT_PER_SHARE } : {}),
       ts_unix_ms: this.now,
     });
+    prior.split = split;
     prior.winning_token_id = r.winning_token_id;
     prior.winning_outcome = r.winning_outcome;
     out.push(this.pnlEvent());

@@ -52,7 +52,9 @@ const series = (fromMs: number, toMs: number, px: (t: number) => number, source:
 describe('ownOutcome', () => {
   it('reads Chainlink end ≥ start at the window edges, ties going to Up', () => {
     expect(ownOutcome(market(), [print(T0, 100), print(T0 + 300_000, 99.99)])).toEqual({ outcome: 'Down', startPx: 100, endPx: 99.99 });
-    expect(ownOutcome(market(), [print(T0 + 1_000, 100), print(T0 + 299_000, 100)])?.outcome).toBe('Up');
+    expect(ownOutcome(market(), [print(T0 + 1_000, 100), print(T0 + 301_000, 100)])?.outcome).toBe('Up');
+    // The end reads at or after the edge: a print a second before the end is not the close.
+    expect(ownOutcome(market(), [print(T0 + 1_000, 100), print(T0 + 299_000, 100)])).toBeNull();
     expect(ownOutcome(market(), [print(T0 - 10_000, 100), print(T0 + 300_000, 101)])).toBeNull();
   });
 
