@@ -99,7 +99,7 @@ export class RawReparser implements Reparser {
   }
 
   private clob(rec: RawRecord): void {
-    for (const m of parseClobFrame(rec.data)) {
+    for (const m of parseClobFrame(rec.data, rec.ts)) {
       if (m.kind === 'market_resolved' || m.kind === 'last_trade_price') continue;
       this.keeper.onMessage(m, rec.ts);
     }

@@ -38,6 +38,13 @@
  */
 import type { MarketInfo, Outcome, ReferencePrice, ReferenceSource, TwapLookback } from './events.ts';
 
+/** The price-to-beat fields of `m`, to carry over when a later copy of it lacks them. */
+export function keptPriceToBeat(m: MarketInfo): Pick<MarketInfo, 'price_to_beat' | 'price_to_beat_estimated' | 'price_to_beat_official'> {
+  return m.price_to_beat_official === true
+    ? { price_to_beat: m.price_to_beat, price_to_beat_estimated: m.price_to_beat_estimated, price_to_beat_official: true }
+    : { price_to_beat: m.price_to_beat, price_to_beat_estimated: m.price_to_beat_estimated };
+}
+
 /** A print counts as the value at an instant if it is within this distance of it. */
 export const PRINT_TOLERANCE_MS = 5_000;
 export const AVG_WINDOW_MS = 60_000;

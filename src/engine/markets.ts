@@ -6,7 +6,7 @@
  */
 import type { MarketInfo, ReferencePrice } from '../core/events.ts';
 import type { OrderBook } from '../core/book.ts';
-import { PRINT_TOLERANCE_MS, readableAt, readOpening, ReferenceBuffer } from '../core/resolution.ts';
+import { keptPriceToBeat, PRINT_TOLERANCE_MS, readableAt, readOpening, ReferenceBuffer } from '../core/resolution.ts';
 
 export interface MarketState {
   info: MarketInfo;
@@ -41,9 +41,7 @@ export class MarketRegistry {
     const cur = this.byId.get(info.market_id);
     if (cur) {
       const keepPtb = cur.info.price_to_beat !== null && info.price_to_beat === null;
-      cur.info = keepPtb
-        ? { ...info, price_to_beat: cur.info.price_to_beat, price_to_beat_estimated: cur.info.price_to_beat_estimated }
-        : info;
+      cur.info = keepPtb ? { ...info, ...keptPriceToBeat(cur.info) } : info;
       return false;
     }
     this.byId.set(info.market_id, { info, books: new Map(), closed: false, settled: false });

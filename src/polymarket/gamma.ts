@@ -32,6 +32,8 @@ export interface GammaCounters {
   v2_markets: number;
   /** Bodies cut at the byte cap. */
   too_large: number;
+  /** Times `/events/keyset` did not answer as documented and the legacy `/events` was used. */
+  keyset_fallbacks: number;
   last_rejected: string | null;
   last_success_ms: number | null;
   last_error: string | null;
@@ -47,6 +49,7 @@ export function newCounters(): GammaCounters {
     optional_dropped: 0,
     v2_markets: 0,
     too_large: 0,
+    keyset_fallbacks: 0,
     last_rejected: null,
     last_success_ms: null,
     last_error: null,
@@ -75,6 +78,13 @@ export interface GammaClientOptions {
 
 const RETRY_AFTER_MAX_MS = 600_000;
 
+/**
+ * After `/events/keyset` fails to answer as documented, the legacy `/events` is used for
+ * this long before the keyset endpoint is tried again (so a Gamma without it costs one
+ * extra request per ten minutes, not one per request).
+ */
+export const KEYSET_RETRY_MS = 600_000;
+
 /** `Retry-After` is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfterMs(header: string | null, nowMs: number): number | null {
   if (header === null || header.trim() === '') return null;
@@ -82,6 +92,16 @@ export function parseRetryAfterMs(header: string | null, nowMs: number): number 
   const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - nowMs;
   if (!Number.isFinite(ms)) return null;
   return Math.min(RETRY_AFTER_MAX_MS, Math.max(0, Math.round(ms)));
+}
+
+/** The events of a keyset answer `{events: [...], next_cursor}`, or null for any other shape. */
+/** HTTP statuses that say an endpoint is not there. */
+const ABSENT = new Set([404, 405, 410]);
+
+function keysetEvents(body: unknown): unknown[] | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const events = (body as { events?: unknown }).events;
+  return Array.isArray(events) ? events : null;
 }
 
 export class GammaClient {
@@ -104,30 +124,64 @@ export class GammaClient {
     return true;
   }
 
-  /** `GET /events?…` → the array of events, or a classified failure. Never throws. */
-  events(params: Record<string, string>): Promise<GammaResult> {
-    return this.getArray('/events', params);
+  /**
+   * The events matching `params`, or a classified failure. Never throws.
+   *
+   * Gamma's `/events` list answers with a deprecation in favour of `/events/keyset` (sunset
+   * of the legacy list endpoints announced for 2026-05-01; the keyset answer is an object
+   * `{events: [...], next_cursor}` — Polymarket/agents issue #227, 2026-04-27, read through the
+   * `search` tool on 2026-12-06). Discovery asks by slug or series, so one page is all it
+   * needs and `next_cursor` is not followed. When the keyset endpoint fails or answers in
+   * another shape, the legacy `/events` is asked instead (and for KEYSET_RETRY_MS after).
+   */
+  async events(params: Record<string, string>): Promise<GammaResult> {
+    if (this.opts.nowMs() >= this.legacyUntilMs) {
+      // Only an endpoint that is not there (404/405/410) or answers in another shape sends us
+      // to the legacy one; any other failure (5xx, 429, timeout) is the answer of this pass.
+      const keyset = await this.get('/events/keyset', params, keysetEvents, (f) => f.kind === 'bad_shape' || ABSENT.has(f.status ?? 0));
+      if (keyset !== 'fallback') return keyset;
+      this.counters.keyset_fallbacks++;
+      this.legacyUntilMs = this.opts.nowMs() + KEYSET_RETRY_MS;
+    }
+    const legacy = await this.get(
+      '/events',
+      params,
+      (body) => (Array.isArray(body) ? body : null),
+      () => false,
+    );
+    return legacy === 'fallback' ? this.fail('bad_shape', '/events: unexpected shape', null) : legacy;
   }
 
-  private async getArray(path: string, params: Record<string, string>): Promise<GammaResult> {
+  private legacyUntilMs = 0;
+
+  /** GET `path`; a failure `fallsBack` accepts is returned as 'fallback' and not counted. */
+  private async get(
+    path: string,
+    params: Record<string, string>,
+    pick: (body: unknown) => unknown[] | null,
+    fallsBack: (f: { kind: GammaFailure; status?: number }) => boolean,
+  ): Promise<GammaResult | 'fallback'> {
     const url = `${this.baseUrl}${path}?${new URLSearchParams(params).toString()}`;
     this.counters.requests++;
     const res = await this.fetchText(url);
-    if (!res.ok) return this.fail(res.kind, res.message, res.retryAfterMs);
+    if (!res.ok) return fallsBack(res) ? 'fallback' : this.fail(res.kind, res.message, res.retryAfterMs);
     let body: unknown;
     try {
       body = JSON.parse(res.text);
     } catch {
       return this.fail('bad_json', `${path}: body is not JSON`, null);
     }
-    if (!Array.isArray(body)) return this.fail('bad_shape', `${path}: expected a JSON array`, null);
+    const data = pick(body);
+    if (data === null) return fallsBack({ kind: 'bad_shape' }) ? 'fallback' : this.fail('bad_shape', `${path}: unexpected shape`, null);
     this.counters.last_success_ms = this.opts.nowMs();
-    return { ok: true, data: body };
+    return { ok: true, data };
   }
 
   private async fetchText(
     url: string,
-  ): Promise<{ ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null }> {
+  ): Promise<
+    { ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null; status?: number }
+  > {
     // One controller per request, linked to the deadline and to the owner's stop signal
     // by listeners removed in `finally`: AbortSignal.any() on a long-lived stop signal
     // accumulates dependents in Node 20, which a days-long poll loop must not do.
@@ -153,6 +207,7 @@ export class GammaClient {
         return {
           ok: false,
           kind: 'http',
+          status: resp.status,
           message: `HTTP ${resp.status}`,
           retryAfterMs: parseRetryAfterMs(resp.headers.get('retry-after'), this.opts.nowMs()),
         };

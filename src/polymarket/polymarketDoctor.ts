@@ -86,7 +86,7 @@ export interface PolymarketEndpoints {
 export function checkPolymarket(e: PolymarketEndpoints, timeoutMs: number): Promise<DoctorRow[]> {
   const base = (u: string) => u.replace(/\/+$/, '');
   return Promise.all([
-    checkHttp('gamma', `${base(e.gammaUrl)}/events?limit=1&closed=false`, timeoutMs),
+    checkHttp('gamma', `${base(e.gammaUrl)}/events/keyset?limit=1&closed=false`, timeoutMs),
     checkHttp('clob_rest', `${base(e.clobUrl)}/time`, timeoutMs),
     // An empty market subscription: the socket accepts it and stays quiet, so open = ok.
     checkSocket('polymarket_ws', e.clobWsUrl, JSON.stringify({ assets_ids: [], type: 'market' }), true, timeoutMs),

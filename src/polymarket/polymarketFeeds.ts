@@ -217,7 +217,9 @@ class PolymarketFeedSet implements PolymarketFeeds {
         this.droppedLog.flush();
         const dropped = this.pool.stats().optionalDropped;
         if (dropped > this.droppedSeen)
-          this.droppedLog.note(`${dropped - this.droppedSeen} more (${dropped} in all): tick_size or best_bid/best_ask`);
+          this.droppedLog.note(
+            `${dropped - this.droppedSeen} more (${dropped} in all): an empty or malformed optional decimal (tick_size, best_bid/best_ask, size, old_tick_size) or a missing timestamp`,
+          );
         this.droppedSeen = dropped;
         for (const b of this.refusedLogs.values()) b.flush();
         for (const s of this.statuses()) this.o.emit(s);
@@ -236,7 +238,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
       } else if (m.kind === 'last_trade_price') {
         this.trades += 1;
         // The print feeds tape confirmation (src/analytics); a size-0 print carries no volume.
-        if (m.size > 0)
+        if (m.size !== null && m.size > 0)
           this.o.emit({
             event_type: 'market_trade',
             market_id: m.market,
