@@ -11,6 +11,7 @@ import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
 import { EwmaVolatility } from '../pricing/volatility.ts';
 import { DEFAULT_TRADE_FILTER, TradeFilter, type TradeFilterOptions } from '../pricing/tradeFilter.ts';
 import { fairValueUp } from '../pricing/fairValue.ts';
+import { twapFairValueUp } from '../pricing/twapFairValue.ts';
 import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
 import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView } from '../strategy/types.ts';
@@ -308,13 +309,26 @@ export class Engine {
       : { px: medianPx, source: 'median' };
   }
 
+  /**
+   * P(Up): for a market settling on a TWAP, the distribution of the rest of the average given
+   * the part already realized (the resolution source's prints since the averaging window
+   * opened); for every other rule, the end price against the strike.
+   */
+  private fairUp(m: MarketState, spot: number, strike: number, timeLeftMs: number, volAnnual: number): number {
+    const r = m.info.resolution;
+    if (r.rule !== 'twap_gte_start') return fairValueUp(spot, strike, timeLeftMs, volAnnual);
+    const lookbackMs = (r.lookback_s ?? 60) * 1_000;
+    const realizedMean = this.markets.meanPrint(r.source, m.info.window_end_ms - lookbackMs, this.now);
+    return twapFairValueUp({ spot, strike, timeLeftMs, lookbackMs, realizedMean, volAnnual });
+  }
+
   private evaluate(m: MarketState, medianPx: number, out: OutputEvent[]): void {
     const info = m.info;
     if (info.price_to_beat === null) return;
     const timeLeft = info.window_end_ms - this.now;
     const volAnnual = this.vol.annual();
     const { px: spot, source: spotSource } = this.spotFor(m, medianPx);
-    const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, volAnnual);
+    const fairUp = this.fairUp(m, spot, info.price_to_beat, timeLeft, volAnnual);
     const tokens: TokenView[] = info.tokens.map((t) => {
       const book = m.books.get(t.token_id);
       return {

@@ -76,6 +76,20 @@ export class MarketRegistry {
     return ps[ps.length - 1];
   }
 
+  /** Mean of a source's prints stamped in [fromMs, toMs], or null when there are none. */
+  meanPrint(source: string, fromMs: number, toMs: number): number | null {
+    let sum = 0;
+    let n = 0;
+    const ps = this.refs.prints(source);
+    // Newest first: the span asked is the last minute of a buffer that holds hours.
+    for (let i = ps.length - 1; i >= 0 && ps[i]!.ts_exchange_ms >= fromMs; i--)
+      if (ps[i]!.ts_exchange_ms <= toMs) {
+        sum += ps[i]!.px;
+        n++;
+      }
+    return n > 0 ? sum / n : null;
+  }
+
   /** Moves lifecycles forward to `nowMs`: closes ended windows, fixes prices to beat (returned). */
   advance(nowMs: number, medianPx: number | null): MarketInfo[] {
     const fixed: MarketInfo[] = [];
