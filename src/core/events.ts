@@ -206,9 +206,11 @@ export type BookDelta = z.infer<typeof BookDeltaSchema>;
 
 /**
  * Where a reference print comes from: Chainlink BTC/USD spot, its Chainlink-computed 30 s /
- * 60 s TWAP (as relayed by Polymarket's data socket), Binance BTC/USDT, or the simulator.
+ * 60 s TWAP (as relayed by Polymarket's data sockets), Binance BTC/USDT, the simulator, or
+ * (`pyth`) PolyBolt's default `price.crypto` spot, which is Pyth, not Chainlink — no rule
+ * reads it. `pyth` was added later, so older captures never carry it.
  */
-export const ReferenceSourceSchema = z.enum(['chainlink', 'binance', 'sim', 'chainlink_twap30', 'chainlink_twap60']);
+export const ReferenceSourceSchema = z.enum(['chainlink', 'binance', 'sim', 'chainlink_twap30', 'chainlink_twap60', 'pyth']);
 export type ReferenceSource = z.infer<typeof ReferenceSourceSchema>;
 
 export const ReferencePriceSchema = z.object({
