@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import { onRefusedUpgrade, type DoctorRow } from '../net/refusal.ts';
 import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
+import { polyboltSubscribeFrame } from './wire/polyboltMessages.ts';
 import { describeError } from '../net/errors.ts';
 import { readBodyCapped } from '../net/httpBody.ts';
 
@@ -81,6 +82,8 @@ export interface PolymarketEndpoints {
   clobUrl: string;
   clobWsUrl: string;
   rtdsUrl: string;
+  /** Checked (an open connection; the doctor never sends the credentials) when PolyBolt is in use. */
+  polyboltUrl?: string | null;
 }
 
 export function checkPolymarket(e: PolymarketEndpoints, timeoutMs: number): Promise<DoctorRow[]> {
@@ -91,5 +94,7 @@ export function checkPolymarket(e: PolymarketEndpoints, timeoutMs: number): Prom
     // An empty market subscription: the socket accepts it and stays quiet, so open = ok.
     checkSocket('polymarket_ws', e.clobWsUrl, JSON.stringify({ assets_ids: [], type: 'market' }), true, timeoutMs),
     checkSocket('rtds', e.rtdsUrl, RTDS_CHAINLINK_SUBSCRIBE, false, timeoutMs),
+    // PolyBolt answers a subscription before auth with an error and stays open: open = ok.
+    ...(e.polyboltUrl ? [checkSocket('polybolt', e.polyboltUrl, polyboltSubscribeFrame(), true, timeoutMs)] : []),
   ]);
 }
