@@ -157,6 +157,31 @@ describe('ResolutionWatcher', () => {
     expect(w.onOfficial(claim(DOWN), 'socket')).toBe(false);
   });
 
+  it('reads a daily market once its noon candle closes, and emits a 50-50 on equal closes', () => {
+    const { w, out, setNow } = watcher();
+    const daily = market('minute_close_vs_close', 'binance', 86_400_000);
+    w.setMarkets([daily]);
+    w.observeReference(print(T0 + 59_000, 100, 'binance'));
+    w.observeReference(print(T0 + 86_400_000 + 30_000, 100, 'binance'));
+    // Mid-candle: the close is not known yet, even past the settle delay.
+    setNow(T0 + 86_400_000 + 30_000);
+    w.tick();
+    expect(out).toEqual([]);
+    w.observeReference(print(T0 + 86_400_000 + 59_500, 100, 'binance'));
+    w.observeReference(print(T0 + 86_400_000 + 60_000, 101, 'binance'));
+    setNow(T0 + 86_400_000 + 62_500);
+    w.tick();
+    expect(out).toEqual([
+      expect.objectContaining({
+        source: 'own',
+        winning_token_id: UP,
+        winning_outcome: 'Up',
+        split: true,
+        ts_unix_ms: T0 + 86_400_000 + 62_500,
+      }),
+    ]);
+  });
+
   it('emits the official result first when it arrives before our own reading, and still compares later', () => {
     const { w, out, setNow } = watcher();
     w.setMarkets([market()]);
