@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDataDir } from '../integration/fakes/cli.ts';
 import { fakePolyBolt, type FakePolyBolt } from '../integration/fakes/polybolt.ts';
-import { LabProcess, LabStream, poll } from './lab.ts';
+import { digestOf, LabProcess, LabStream, poll, polylab } from './lab.ts';
 import { startWorld, wholeSecond, type World, type WorldMarket } from './world/world.ts';
 
 const CREDS = { apiKey: 'e2e-key-5b1c', secret: 'e2e-secret-93aa', passphrase: 'e2e-pass-71d0' };
@@ -134,6 +134,16 @@ describe('paper-live with PolyBolt and without RTDS', () => {
     ].join('\n');
     for (const v of Object.values(CREDS)) expect(shown.includes(v), `${v.slice(0, 8)}… found`).toBe(false);
   }, 120_000);
+
+  it('stops cleanly and replays its capture, raw PolyBolt frames re-parsed, to the same digest', async () => {
+    lab.kill('SIGTERM');
+    expect(await lab.exited).toBe(0);
+    const digest = digestOf(lab.stdout);
+    expect(digest).toBeDefined();
+    const raw = await polylab(['replay', '--raw', capture], { POLYLAB_DATA_DIR: data }, 120_000);
+    expect(raw.code, raw.stderr).toBe(0);
+    expect(digestOf(raw.stdout)).toBe(digest);
+  }, 150_000);
 });
 
 describe('paper-live on a day RTDS is gone and no PolyBolt key is set', () => {
