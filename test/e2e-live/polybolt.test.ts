@@ -135,7 +135,7 @@ describe('paper-live with PolyBolt and without RTDS', () => {
     for (const v of Object.values(CREDS)) expect(shown.includes(v), `${v.slice(0, 8)}… found`).toBe(false);
   }, 120_000);
 
-  it('stops cleanly and replays its capture, raw PolyBolt frames re-parsed, to the same digest', async () => {
+  it('stops cleanly and replays its capture with --raw to the same digest', async () => {
     lab.kill('SIGTERM');
     expect(await lab.exited).toBe(0);
     const digest = digestOf(lab.stdout);
