@@ -8,6 +8,8 @@ import { STRATEGY_NAMES } from '../strategy/strategies.ts';
 import { RUN_COMMAND_MODES, type Tif } from '../core/outputs.ts';
 import { ADAPTERS, REGION_PROFILES, REGIONS, VENUE_NAMES, type Region, type VenueEndpoint, type VenueName } from '../venues/index.ts';
 import { SIM_MARKETS } from '../sim/profile.ts';
+import type { PolyBoltCredentials } from '../polymarket/wire/polyboltAuth.ts';
+import { readPolyBoltCredentials } from './polyboltCredentials.ts';
 
 export const MODES = RUN_COMMAND_MODES;
 export const VENUES = VENUE_NAMES;
@@ -262,6 +264,9 @@ export const SETTINGS = {
   clobUrl: { env: 'POLYLAB_CLOB_URL', schema: url, default: 'https://clob.polymarket.com' },
   clobWsUrl: { env: 'POLYLAB_CLOB_WS_URL', schema: url, default: 'wss://ws-subscriptions-clob.polymarket.com/ws/market' },
   rtdsUrl: { env: 'POLYLAB_RTDS_URL', schema: url, default: 'wss://ws-live-data.polymarket.com' },
+  // PolyBolt replaces the legacy data socket for reference prices; used only when its
+  // credentials are configured (polyboltCredentials.ts).
+  polyboltUrl: { env: 'POLYLAB_POLYBOLT_URL', schema: url, default: 'wss://ws-live-v2.polymarket.com/ws' },
   markets: { env: 'POLYLAB_MARKETS', schema: list(FAMILIES), default: [...FAMILIES], accepted: `a comma list of ${FAMILIES.join(', ')}` },
   medianStalenessMs: { env: 'POLYLAB_MEDIAN_STALENESS_MS', schema: int(1, 3_600_000), default: 2000 },
   medianOutlierBps: { env: 'POLYLAB_MEDIAN_OUTLIER_BPS', schema: num(0.1, 10_000), default: 200 },
@@ -341,6 +346,8 @@ export type Config = Readonly<{ [K in keyof Settings]: z.infer<Settings[K]['sche
   readonly venueSymbol: (v: VenueName) => string;
   /** The configured venues with their URL and symbol, in `POLYLAB_VENUES` order. */
   readonly venueEndpoints: () => VenueEndpoint[];
+  /** PolyBolt's data-only credentials (redacted in any JSON or log), or null: RTDS is used. */
+  readonly polyboltCredentials: PolyBoltCredentials | null;
 };
 export type ConfigKey = keyof Settings;
 
@@ -379,6 +386,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, flags: 
   cfg.venueSymbol = (v: VenueName) => cfg[`${v}Symbol`] as string;
   cfg.venueEndpoints = () =>
     (cfg.venues as VenueName[]).map((venue) => ({ venue, url: cfg[`${venue}WsUrl`] as string, symbol: cfg[`${venue}Symbol`] as string }));
+  cfg.polyboltCredentials = readPolyBoltCredentials(env);
   return Object.freeze(cfg) as Config;
 }
 
