@@ -62,7 +62,10 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { polylab },
     rules: {
-      'polylab/read-only-network': ['error', { scope: ['src'], serverFiles: ['src/api'] }],
+      'polylab/read-only-network': [
+        'error',
+        { scope: ['src'], serverFiles: ['src/api'], authFrameFiles: ['src/polymarket/wire/polyboltAuth.ts'] },
+      ],
       'no-eval': 'error',
       'no-new-func': 'error',
       'no-implied-eval': 'error',

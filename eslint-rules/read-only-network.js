@@ -19,6 +19,10 @@
  *   type assertion to a read-looking literal type (`'POST' as unknown as 'GET'`), all fail.
  * - Files in `serverFiles` (the lab's own API) may push to their own clients' sockets, but
  *   may not open a client WebSocket.
+ * - The one write-looking frame allowed: PolyBolt's data-only auth frame, exactly
+ *   `{op: 'auth', rid, auth: {apiKey, secret, passphrase}}` as an object literal written in a
+ *   file of `authFrameFiles` (src/polymarket/wire/polyboltAuth.ts). The same shape anywhere
+ *   else, or any other field next to it, still fails.
  */
 import path from 'node:path';
 import ts from 'typescript';
@@ -77,7 +81,11 @@ export default {
     schema: [
       {
         type: 'object',
-        properties: { scope: { type: 'array', items: { type: 'string' } }, serverFiles: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          scope: { type: 'array', items: { type: 'string' } },
+          serverFiles: { type: 'array', items: { type: 'string' } },
+          authFrameFiles: { type: 'array', items: { type: 'string' } },
+        },
         additionalProperties: false,
       },
     ],
@@ -98,6 +106,7 @@ export default {
     if (!perProgram.has(key)) perProgram.set(key, new Origins(program, (f) => scopes.some((s) => f.startsWith(s))));
     const origins = perProgram.get(key);
     const server = (opts.serverFiles ?? []).some((f) => context.filename.startsWith(abs(f)));
+    const authFiles = new Set((opts.authFrameFiles ?? []).map(abs));
     const tsOf = (n) => services.esTreeNodeToTSNodeMap.get(n);
     const report = (node, what, why) => context.report({ node, messageId: 'notRead', data: { what, why } });
     const typeOfProp = (type, name, at) => {
@@ -191,9 +200,27 @@ export default {
 
     const textProblem = frameProblem;
 
+    /** `{op: 'auth', rid, auth: {apiKey, secret, passphrase}}`, written in an allowed file. */
+    function isAllowedAuthFrame(obj) {
+      if (!authFiles.has(path.resolve(obj.getSourceFile().fileName))) return false;
+      const props = new Map();
+      for (const p of obj.properties) {
+        if (!ts.isPropertyAssignment(p) || !p.name || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return false;
+        props.set(p.name.text, p.initializer);
+      }
+      const keys = [...props.keys()].sort().join(',');
+      const op = props.get('op');
+      const auth = props.get('auth');
+      if (keys !== 'auth,op,rid' || !op || !ts.isStringLiteral(op) || op.text !== 'auth' || !auth || !ts.isObjectLiteralExpression(auth))
+        return false;
+      const authKeys = auth.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '?'));
+      return authKeys.sort().join(',') === 'apiKey,passphrase,secret';
+    }
+
     function objectProblem(obj, seen = new Set()) {
       if (seen.has(obj)) return null;
       seen.add(obj);
+      if (isAllowedAuthFrame(obj)) return null;
       let kinds = 0;
       for (const p of obj.properties) {
         if (ts.isSpreadAssignment(p)) {

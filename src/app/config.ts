@@ -10,6 +10,8 @@ import { ADAPTERS, REGION_PROFILES, REGIONS, VENUE_NAMES, type Region, type Venu
 import { SIM_MARKETS } from '../sim/profile.ts';
 import { CRYPTO_TAKER_DELAY_MS } from '../core/fees.ts';
 import { DEFAULT_QUEUE_POWER, QUEUE_MODELS } from '../paper/queue.ts';
+import type { PolyBoltCredentials } from '../polymarket/wire/polyboltAuth.ts';
+import { readPolyBoltCredentials } from './polyboltCredentials.ts';
 
 export const MODES = RUN_COMMAND_MODES;
 export const VENUES = VENUE_NAMES;
@@ -341,6 +343,14 @@ export const SETTINGS = {
     accepted: 'a ws:// or wss:// URL',
   },
   rtdsUrl: { env: 'POLYLAB_RTDS_URL', schema: wsUrl, default: 'wss://ws-live-data.polymarket.com', accepted: 'a ws:// or wss:// URL' },
+  // PolyBolt replaces the legacy data socket for reference prices; used only when its
+  // credentials are configured (polyboltCredentials.ts).
+  polyboltUrl: {
+    env: 'POLYLAB_POLYBOLT_URL',
+    schema: wsUrl,
+    default: 'wss://ws-live-v2.polymarket.com/ws',
+    accepted: 'a ws:// or wss:// URL',
+  },
   markets: { env: 'POLYLAB_MARKETS', schema: list(FAMILIES), default: [...FAMILIES], accepted: `a comma list of ${FAMILIES.join(', ')}` },
   medianStalenessMs: { env: 'POLYLAB_MEDIAN_STALENESS_MS', schema: int(1, 3_600_000), default: 2000 },
   medianOutlierBps: { env: 'POLYLAB_MEDIAN_OUTLIER_BPS', schema: num(0.1, 10_000), default: 200 },
@@ -473,6 +483,8 @@ export type Config = Readonly<{ [K in keyof Settings]: z.infer<Settings[K]['sche
   readonly venueSymbol: (v: VenueName) => string;
   /** The configured venues with their URL and symbol, in `POLYLAB_VENUES` order. */
   readonly venueEndpoints: () => VenueEndpoint[];
+  /** PolyBolt's data-only credentials (redacted in any JSON or log), or null: RTDS is used. */
+  readonly polyboltCredentials: PolyBoltCredentials | null;
 };
 export type ConfigKey = keyof Settings;
 
@@ -511,6 +523,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, flags: 
   cfg.venueSymbol = (v: VenueName) => cfg[`${v}Symbol`] as string;
   cfg.venueEndpoints = () =>
     (cfg.venues as VenueName[]).map((venue) => ({ venue, url: cfg[`${venue}WsUrl`] as string, symbol: cfg[`${venue}Symbol`] as string }));
+  cfg.polyboltCredentials = readPolyBoltCredentials(env);
   return Object.freeze(cfg) as Config;
 }
 

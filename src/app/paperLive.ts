@@ -92,6 +92,8 @@ export function startLive(o: LiveOptions): LiveRun {
     clobWsUrl: o.cfg.clobWsUrl,
     clobUrl: o.cfg.clobUrl,
     rtdsUrl: o.cfg.rtdsUrl,
+    // PolyBolt when its credentials are configured, RTDS otherwise.
+    polybolt: o.cfg.polyboltCredentials ? { url: o.cfg.polyboltUrl, credentials: o.cfg.polyboltCredentials } : null,
     emit,
     log: polyLog,
     now,

@@ -238,7 +238,7 @@ interface RunSessionLog {
 
 /** The sources a capture of `mode` may hold. */
 export function sourcesOf(cfg: Config, mode: RunMode): string[] {
-  return mode === 'sim' ? ['sim'] : [...cfg.venues, 'polymarket_ws', 'rtds', 'gamma', 'clob_rest'];
+  return mode === 'sim' ? ['sim'] : [...cfg.venues, 'polymarket_ws', cfg.polyboltCredentials ? 'polybolt' : 'rtds', 'gamma', 'clob_rest'];
 }
 
 /**

@@ -15,6 +15,7 @@ import { ADAPTERS, type VenueName } from '../venues/index.ts';
 import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { parseClobFrame } from '../polymarket/wire/clobWsMessages.ts';
 import { RestBookSchema, toRestBook } from '../polymarket/wire/clobRestMessages.ts';
+import { parsePolyBoltFrame } from '../polymarket/wire/polyboltMessages.ts';
 import { parseRtdsFrame } from '../polymarket/rtds.ts';
 
 /** Turns raw frames into inputs (`--raw`): what the replay loop needs of a re-parser. */
@@ -82,6 +83,7 @@ export class RawReparser implements Reparser {
     const name = source.replace(/#\d+$/, '');
     if (name === 'polymarket_ws') return (r) => this.clob(r);
     if (name === 'rtds') return (r) => this.rtds(r);
+    if (name === 'polybolt') return (r) => this.polybolt(r);
     if (name === 'clob_rest') return (r) => this.rest(r);
     if (name in ADAPTERS) {
       const venue = name as VenueName;
@@ -99,7 +101,7 @@ export class RawReparser implements Reparser {
   }
 
   private clob(rec: RawRecord): void {
-    for (const m of parseClobFrame(rec.data)) {
+    for (const m of parseClobFrame(rec.data, rec.ts)) {
       if (m.kind === 'market_resolved' || m.kind === 'last_trade_price') continue;
       this.keeper.onMessage(m, rec.ts);
     }
@@ -110,6 +112,14 @@ export class RawReparser implements Reparser {
     if (r.kind === 'invalid') this.counts.invalid += 1;
     if (r.kind !== 'prices') return;
     for (const p of r.prices) this.keepNewest(p);
+  }
+
+  /** PolyBolt frames as the live feed reads them: snapshot and live prints, once each per source. */
+  private polybolt(rec: RawRecord): void {
+    const m = parsePolyBoltFrame(rec.data, rec.ts);
+    if (m.kind === 'invalid') this.counts.invalid += 1;
+    if (m.kind !== 'prices') return;
+    for (const p of m.prices) this.keepNewest(p);
   }
 
   private keepNewest(p: ReferencePrice): void {

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../app/config.ts';
 import { runDoctor } from '../venues/venueDoctor.ts';
 import { checkPolymarket } from '../polymarket/polymarketDoctor.ts';
+import { formatRuleSources, ruleSources } from '../polymarket/ruleSources.ts';
 import type { DoctorRow } from '../net/refusal.ts';
 
 /** A fixed-width table for the terminal. */
@@ -35,9 +36,13 @@ async function doctorCommand(flags: { timeout?: string }): Promise<number> {
       '--timeout',
       `Invalid --timeout=${JSON.stringify(flags.timeout)}: accepted values are a positive integer of milliseconds`,
     );
-  const [venues, poly] = await Promise.all([runDoctor(cfg.venueEndpoints(), { timeoutMs }), checkPolymarket(cfg, timeoutMs)]);
+  const socket = cfg.polyboltCredentials ? 'polybolt' : 'rtds';
+  const [venues, poly] = await Promise.all([
+    runDoctor(cfg.venueEndpoints(), { timeoutMs }),
+    checkPolymarket({ ...cfg, polyboltUrl: socket === 'polybolt' ? cfg.polyboltUrl : null }, timeoutMs),
+  ]);
   const rows = [...venues, ...poly];
-  process.stdout.write(`${formatDoctorTable(rows)}\n`);
+  process.stdout.write(`${formatDoctorTable(rows)}\n${formatRuleSources(socket, ruleSources(socket, cfg.markets))}\n`);
   return rows.every((r) => r.ok) ? 0 : 1;
 }
 

@@ -63,10 +63,12 @@ export type TwapLookback = z.infer<typeof TwapLookbackSchema>;
 
 export const ResolutionRuleSchema = z.object({
   /**
-   * What the market compares: end ≥ start of a price stream, a candle close ≥ open, or
-   * (`twap_gte_start`) the Chainlink-computed TWAP over `lookback_s` at the end ≥ at the start.
+   * What the market compares: end ≥ start of a price stream, a candle close ≥ open,
+   * (`twap_gte_start`) the Chainlink-computed TWAP over `lookback_s` at the end ≥ at the start,
+   * or (`minute_close_vs_close`, the daily markets) the close of the 1-minute candle that opens
+   * at each edge: Up when the end's is higher, Down when lower, 50-50 when equal.
    */
-  rule: z.enum(['end_gte_start', 'avg60_gte_start', 'candle_close_gte_open', 'twap_gte_start']),
+  rule: z.enum(['end_gte_start', 'avg60_gte_start', 'candle_close_gte_open', 'twap_gte_start', 'minute_close_vs_close']),
   source: z.enum(['chainlink', 'binance', 'sim']),
   /** `twap_gte_start` only: the TWAP's lookback. */
   lookback_s: TwapLookbackSchema.optional(),
@@ -95,6 +97,13 @@ export const MarketInfoSchema = z.object({
    * over the lookback while its TWAP was unavailable) or from the venue median.
    */
   price_to_beat_estimated: z.boolean(),
+  /**
+   * True when `price_to_beat` is Polymarket's own number (Gamma `eventMetadata.priceToBeat`),
+   * which wins over any reading of ours. Optional: added later (absent = not official).
+   */
+  price_to_beat_official: z.boolean().optional(),
+  /** Polymarket's own closing number (Gamma `eventMetadata.finalPrice`) once published. */
+  final_price: positive.nullable().optional(),
   /**
    * How long the exchange holds an order that would match on entry before matching it (the
    * taker delay of crypto up/down markets), from the market's metadata. Absent: the
@@ -205,9 +214,11 @@ export type BookDelta = z.infer<typeof BookDeltaSchema>;
 
 /**
  * Where a reference print comes from: Chainlink BTC/USD spot, its Chainlink-computed 30 s /
- * 60 s TWAP (as relayed by Polymarket's data socket), Binance BTC/USDT, or the simulator.
+ * 60 s TWAP (as relayed by Polymarket's data sockets), Binance BTC/USDT, the simulator, or
+ * (`pyth`) PolyBolt's default `price.crypto` spot, which is Pyth, not Chainlink — no rule
+ * reads it. `pyth` was added later, so older captures never carry it.
  */
-export const ReferenceSourceSchema = z.enum(['chainlink', 'binance', 'sim', 'chainlink_twap30', 'chainlink_twap60']);
+export const ReferenceSourceSchema = z.enum(['chainlink', 'binance', 'sim', 'chainlink_twap30', 'chainlink_twap60', 'pyth']);
 export type ReferenceSource = z.infer<typeof ReferenceSourceSchema>;
 
 export const ReferencePriceSchema = z.object({
@@ -229,6 +240,11 @@ export const MarketResolvedSchema = z.object({
   source: z.enum(['official', 'own']),
   /** `own` only: read from a fallback (Chainlink spot instead of its unavailable TWAP), not the rule's own source. */
   estimated: z.boolean().optional(),
+  /**
+   * A 50-50 result (a daily market whose two closes are equal): every share of either token
+   * pays 0.5. `winning_token_id` / `winning_outcome` then name the Up token by convention.
+   */
+  split: z.boolean().optional(),
   ts_unix_ms: tsMs,
 });
 export type MarketResolved = z.infer<typeof MarketResolvedSchema>;

@@ -275,6 +275,13 @@ export const SettlementSchema = z.object({
   pnl_adjustment: num.optional(),
   /** An own reading taken from a fallback source (e.g. Chainlink spot while its TWAP was unavailable). */
   estimated: z.boolean().optional(),
+  /**
+   * What one share of the winning token paid: 1, or 0.5 on a 50-50 result (`split`), where
+   * every share of either token paid 0.5. Optional: older streams never carry it (= 1).
+   */
+  payout_per_share: num.min(0).max(1).optional(),
+  /** A 50-50 result; `winning_outcome` then names Up by convention. */
+  split: z.boolean().optional(),
   ts_unix_ms: tsMs,
 });
 export type Settlement = z.infer<typeof SettlementSchema>;

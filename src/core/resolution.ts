@@ -4,25 +4,46 @@
  * reference prints they are read from. The engine uses it to fix each window's price to
  * beat; the live resolution watcher uses it for our own reading of the outcome.
  *
- * Rules (MarketInfo.resolution.rule):
- * - `end_gte_start`: the source's print nearest each edge of the window (within
- *   PRINT_TOLERANCE_MS); Up when end ≥ start.
- * - `avg60_gte_start`: the mean of the source's prints in the 60 s ending at each edge
- *   (at least AVG_MIN_PRINTS of them). Kept for older captures; discovery now maps TWAP
- *   markets to `twap_gte_start`.
- * - `twap_gte_start`: the Chainlink-computed TWAP over `lookback_s` (30 or 60 s), as relayed
- *   by Polymarket's data socket (`chainlink_twap30` / `chainlink_twap60` prints), read like
- *   `end_gte_start` at each edge. Polymarket says not to recompute the TWAP ourselves
- *   (docs.polymarket.com/market-data/chainlink-twap, stored copy, read 2026-11-30); only when its
- *   topic has nothing at an edge do we fall back to the mean of the Chainlink spot prints
- *   over the lookback, and the reading is flagged `estimated`.
- * - `candle_close_gte_open`: a candle over the window opens with its first print (within
- *   the tolerance of the start) and closes with its last (within the tolerance of the end).
+ * Rules (MarketInfo.resolution.rule), worded as Polymarket words them today (market rules on
+ * polymarket.com and Gamma `description`, read 2026-12-06 through the `search` tool):
+ * - `end_gte_start` (5m/15m/4h without TWAP): "Up if the Bitcoin price at the end of the time
+ *   range … is greater than or equal to the price at the beginning" (Chainlink BTC/USD).
+ * - `twap_gte_start` (5m/15m/4h with `cryptoMarketConfig.twapEnabled`): the Chainlink-computed
+ *   TWAP over `lookback_s` at the end ≥ at the start. Polymarket says not to recompute the TWAP
+ *   (docs.polymarket.com/market-data/chainlink-twap, read 2026-11-30); only when its topic has
+ *   nothing at an edge do we fall back to the mean of the spot prints over the lookback, and
+ *   the reading is flagged `estimated`.
+ * - `candle_close_gte_open` (1h): "Up if the close price is greater than or equal to the open
+ *   price for the BTC/USDT 1 hour candle" (Binance): first print of the hour, last before its end.
+ * - `minute_close_vs_close` (daily): "the 'Close' price for the Binance 1 minute candle for
+ *   BTCUSDT [day 1] 12:00 in the ET timezone (noon)" vs the same candle a day later; Up when
+ *   higher, Down when lower, "if … exactly equal … this market will resolve 50-50"
+ *   (polymarket.com/event/bitcoin-up-or-down-on-may-17, read 2026-12-06). The 12:00 candle is
+ *   the one Binance labels 12:00: it opens at the edge and closes a minute later, so its close
+ *   is the last print in [edge, edge + 60 s) and is known only after that minute.
+ * - `avg60_gte_start`: kept for older captures (mean of the 60 s before each edge).
+ *
+ * Edge reading (`end_gte_start`, `twap_gte_start`): the print stamped AT the edge, else the
+ * first one after it (within PRINT_TOLERANCE_MS), never one before — a print from before the
+ * window is the previous window's price, not this one's. The price an up/down market compares
+ * is "the FIRST tick at or after" the edge (Polymarket Chainlink price relay described at
+ * glama.ai/mcp/connectors/io.vike/data/tools/polymarket_chainlink_prices, read 2026-12-06).
+ *
+ * Polymarket's own numbers win: Gamma's `eventMetadata.priceToBeat` (and `finalPrice` after
+ * the end), carried on MarketInfo as `price_to_beat` (with `price_to_beat_official`) and
+ * `final_price`, are used instead of our reading whenever present (`readOutcome`).
  *
  * Official results: `checkOfficialResult` is the one integrity rule for Polymarket's own
  * result (market channel `market_resolved` or CLOB REST) — the live watcher applies it.
  */
 import type { MarketInfo, Outcome, ReferencePrice, ReferenceSource, TwapLookback } from './events.ts';
+
+/** The price-to-beat fields of `m`, to carry over when a later copy of it lacks them. */
+export function keptPriceToBeat(m: MarketInfo): Pick<MarketInfo, 'price_to_beat' | 'price_to_beat_estimated' | 'price_to_beat_official'> {
+  return m.price_to_beat_official === true
+    ? { price_to_beat: m.price_to_beat, price_to_beat_estimated: m.price_to_beat_estimated, price_to_beat_official: true }
+    : { price_to_beat: m.price_to_beat, price_to_beat_estimated: m.price_to_beat_estimated };
+}
 
 /** A print counts as the value at an instant if it is within this distance of it. */
 export const PRINT_TOLERANCE_MS = 5_000;
@@ -51,16 +72,34 @@ export class ReferenceBuffer {
   }
 }
 
-const nearest = (ps: readonly ReferencePrice[], tMs: number): number | null => {
-  let best: ReferencePrice | null = null;
-  for (const p of ps)
-    if (
-      Math.abs(p.ts_exchange_ms - tMs) <= PRINT_TOLERANCE_MS &&
-      (!best || Math.abs(p.ts_exchange_ms - tMs) < Math.abs(best.ts_exchange_ms - tMs))
-    )
-      best = p;
-  return best?.px ?? null;
+/**
+ * The print stamped at `tMs`, else the first one after it within PRINT_TOLERANCE_MS; never
+ * one before it. `ps` is ordered by exchange time (ReferenceBuffer keeps it so).
+ */
+export const atOrFirstAfter = (ps: readonly ReferencePrice[], tMs: number): number | null => {
+  for (const p of ps) {
+    if (p.ts_exchange_ms < tMs) continue;
+    return p.ts_exchange_ms - tMs <= PRINT_TOLERANCE_MS ? p.px : null;
+  }
+  return null;
 };
+
+/** How long a Binance 1-minute candle lasts: the daily rule's close is known this long after each edge. */
+export const MINUTE_CANDLE_MS = 60_000;
+
+/** The close of the 1-minute candle opening at `tMs`: the last print in [t, t + 60 s), or null. */
+export const minuteClose = (ps: readonly ReferencePrice[], tMs: number): number | null => {
+  let close: number | null = null;
+  for (const p of ps) {
+    if (p.ts_exchange_ms >= tMs + MINUTE_CANDLE_MS) break;
+    if (p.ts_exchange_ms >= tMs) close = p.px;
+  }
+  return close;
+};
+
+/** When the value a rule reads at edge `tMs` is final: the daily rule waits for its minute candle to close. */
+export const decisionTime = (m: MarketInfo, tMs: number): number =>
+  m.resolution.rule === 'minute_close_vs_close' ? tMs + MINUTE_CANDLE_MS : tMs;
 
 /** Mean of the prints in (t − 60 s, t]; null when fewer than AVG_MIN_PRINTS cover it. */
 export const trailingAverage = (ps: readonly ReferencePrice[], tMs: number): number | null => {
@@ -95,11 +134,13 @@ export function openingValue(m: MarketInfo, prints: readonly ReferencePrice[]): 
     // For a TWAP market `prints` are its TWAP topic's (readOpening also knows the fallback).
     case 'end_gte_start':
     case 'twap_gte_start':
-      return nearest(prints, s);
+      return atOrFirstAfter(prints, s);
     case 'avg60_gte_start':
       return trailingAverage(prints, s);
     case 'candle_close_gte_open':
       return candleOpen(prints, s, m.window_end_ms);
+    case 'minute_close_vs_close':
+      return minuteClose(prints, s);
   }
 }
 
@@ -109,11 +150,13 @@ export function closingValue(m: MarketInfo, prints: readonly ReferencePrice[]): 
   switch (m.resolution.rule) {
     case 'end_gte_start':
     case 'twap_gte_start':
-      return nearest(prints, e);
+      return atOrFirstAfter(prints, e);
     case 'avg60_gte_start':
       return trailingAverage(prints, e);
     case 'candle_close_gte_open':
       return candleClose(prints, m.window_start_ms, e);
+    case 'minute_close_vs_close':
+      return minuteClose(prints, e);
   }
 }
 
@@ -123,15 +166,30 @@ export function decidedAt(prints: readonly ReferencePrice[], tMs: number): boole
   return last !== undefined && last.ts_exchange_ms >= tMs;
 }
 
+/** A rule's verdict: Up or Down, or (`split`) a 50-50 where `outcome` names Up by convention. */
+export interface Verdict {
+  outcome: Outcome;
+  split?: true;
+}
+
+/**
+ * The verdict of `m`'s rule on a start and an end value: ties go to Up (end ≥ start), except
+ * under the daily rule, where an exact tie resolves 50-50.
+ */
+export function verdictOf(m: MarketInfo, startPx: number, endPx: number): Verdict {
+  if (m.resolution.rule === 'minute_close_vs_close' && endPx === startPx) return { outcome: 'Up', split: true };
+  return { outcome: endPx >= startPx ? 'Up' : 'Down' };
+}
+
 /**
  * The outcome of `m` read from `prints` of its resolution source, or null when the prints
- * do not cover the window's start and end. Ties go to Up (end ≥ start).
+ * do not cover the window's start and end.
  */
-export function ownOutcome(m: MarketInfo, prints: readonly ReferencePrice[]): { outcome: Outcome; startPx: number; endPx: number } | null {
+export function ownOutcome(m: MarketInfo, prints: readonly ReferencePrice[]): (Verdict & { startPx: number; endPx: number }) | null {
   const start = openingValue(m, prints);
   const end = closingValue(m, prints);
   if (start === null || end === null) return null;
-  return { outcome: end >= start ? 'Up' : 'Down', startPx: start, endPx: end };
+  return { ...verdictOf(m, start, end), startPx: start, endPx: end };
 }
 
 // ---------------------------------------------------------------- rule readings with their sources
@@ -174,34 +232,37 @@ function readAt(m: MarketInfo, refs: PrintSource, edge: 'open' | 'close'): Readi
     const px = edge === 'open' ? openingValue(m, ps) : closingValue(m, ps);
     return px === null ? null : { px, estimated: false };
   }
-  const twap = nearest(refs.prints(primarySource(m)), t);
+  const twap = atOrFirstAfter(refs.prints(primarySource(m)), t);
   if (twap !== null) return { px: twap, estimated: false };
   const spot = trailingMean(refs.prints(m.resolution.source), t, (m.resolution.lookback_s ?? 60) * 1_000);
   return spot === null ? null : { px: spot, estimated: true };
 }
 
-/** The market's price to beat read from its sources (TWAP first, spot fallback), or null. */
-export const readOpening = (m: MarketInfo, refs: PrintSource): Reading | null => readAt(m, refs, 'open');
-/** The market's closing value read from its sources, or null. */
-export const readClosing = (m: MarketInfo, refs: PrintSource): Reading | null => readAt(m, refs, 'close');
+/**
+ * The market's price to beat: Polymarket's own number when Gamma published it, else read
+ * from its sources (TWAP first, spot fallback), or null.
+ */
+export const readOpening = (m: MarketInfo, refs: PrintSource): Reading | null =>
+  m.price_to_beat_official === true && m.price_to_beat !== null ? { px: m.price_to_beat, estimated: false } : readAt(m, refs, 'open');
+/** The market's closing value: Gamma's `finalPrice` when published, else read from its sources, or null. */
+export const readClosing = (m: MarketInfo, refs: PrintSource): Reading | null =>
+  m.final_price !== undefined && m.final_price !== null ? { px: m.final_price, estimated: false } : readAt(m, refs, 'close');
 
 /**
  * Whether the value at `tMs` can be read now: the rule's own source has a print at or after
  * it, or `nowMs` is past the print tolerance (a fallback may be used from then on).
  */
 export function readableAt(m: MarketInfo, refs: PrintSource, tMs: number, nowMs: number): boolean {
-  return decidedAt(refs.prints(primarySource(m)), tMs) || nowMs - tMs > PRINT_TOLERANCE_MS;
+  const decided = decisionTime(m, tMs);
+  return decidedAt(refs.prints(primarySource(m)), decided) || nowMs - decided > PRINT_TOLERANCE_MS;
 }
 
 /** Our own outcome of `m` from its sources; `estimated` if either edge came from the fallback. */
-export function readOutcome(
-  m: MarketInfo,
-  refs: PrintSource,
-): { outcome: Outcome; startPx: number; endPx: number; estimated: boolean } | null {
+export function readOutcome(m: MarketInfo, refs: PrintSource): (Verdict & { startPx: number; endPx: number; estimated: boolean }) | null {
   const start = readOpening(m, refs);
   const end = readClosing(m, refs);
   if (start === null || end === null) return null;
-  return { outcome: end.px >= start.px ? 'Up' : 'Down', startPx: start.px, endPx: end.px, estimated: start.estimated || end.estimated };
+  return { ...verdictOf(m, start.px, end.px), startPx: start.px, endPx: end.px, estimated: start.estimated || end.estimated };
 }
 
 // ---------------------------------------------------------------- official results

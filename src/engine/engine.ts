@@ -12,10 +12,11 @@ import { MedianAggregator, type MedianResult } from '../pricing/median.ts';
 import { EwmaVolatility } from '../pricing/volatility.ts';
 import { DEFAULT_TRADE_FILTER, TradeFilter, type TradeFilterOptions } from '../pricing/tradeFilter.ts';
 import { fairValueUp } from '../pricing/fairValue.ts';
+import { twapFairValueUp } from '../pricing/twapFairValue.ts';
 import { RiskState, type RiskContext, type RiskLimits } from '../strategy/risk.ts';
 import { exposureFor } from '../strategy/exposure.ts';
 import type { Decision, Strategy, TokenView, WorkingView } from '../strategy/types.ts';
-import { Portfolio, type SettledLot } from '../paper/portfolio.ts';
+import { Portfolio, SPLIT_PAYOUT_PER_SHARE, type SettledLot } from '../paper/portfolio.ts';
 import { Execution, type OrderRequest } from '../paper/execution.ts';
 import { RejectEpisodes, type DecisionReject } from './rejectEpisodes.ts';
 import { loadAccount, restoredEvents, type RestoredAccount } from '../paper/restore.ts';
@@ -65,6 +66,8 @@ interface SettledRecord {
   source: 'official' | 'own';
   winning_token_id: string;
   winning_outcome: Outcome;
+  /** A 50-50 result (every share paid 0.5). */
+  split: boolean;
   lots: SettledLot[];
 }
 
@@ -323,13 +326,26 @@ export class Engine {
       : { px: medianPx, source: 'median' };
   }
 
+  /**
+   * P(Up): for a market settling on a TWAP, the distribution of the rest of the average given
+   * the part already realized (the resolution source's prints since the averaging window
+   * opened); for every other rule, the end price against the strike.
+   */
+  private fairUp(m: MarketState, spot: number, strike: number, timeLeftMs: number, volAnnual: number): number {
+    const r = m.info.resolution;
+    if (r.rule !== 'twap_gte_start') return fairValueUp(spot, strike, timeLeftMs, volAnnual);
+    const lookbackMs = (r.lookback_s ?? 60) * 1_000;
+    const realizedMean = this.markets.meanPrint(r.source, m.info.window_end_ms - lookbackMs, this.now);
+    return twapFairValueUp({ spot, strike, timeLeftMs, lookbackMs, realizedMean, volAnnual });
+  }
+
   private evaluate(m: MarketState, medianPx: number, out: OutputEvent[]): void {
     const info = m.info;
     if (info.price_to_beat === null) return;
     const timeLeft = info.window_end_ms - this.now;
     const volAnnual = this.vol.annual();
     const { px: spot, source: spotSource } = this.spotFor(m, medianPx);
-    const fairUp = fairValueUp(spot, info.price_to_beat, timeLeft, volAnnual);
+    const fairUp = this.fairUp(m, spot, info.price_to_beat, timeLeft, volAnnual);
     const tokens: TokenView[] = info.tokens.map((t) => {
       const book = m.books.get(t.token_id);
       return {
@@ -445,7 +461,8 @@ export class Engine {
     if (!m || m.settled) return;
     m.settled = true;
     this.execution.cancelMarket(r.market_id, this.now, out);
-    const res = this.portfolio.settle(r.market_id, r.winning_token_id);
+    const split = r.split === true;
+    const res = this.portfolio.settle(r.market_id, r.winning_token_id, split);
     this.counters.settlements += 1;
     out.push({
       event_type: 'settlement',
@@ -456,6 +473,8 @@ export class Engine {
       payout: res.payout,
       realized_pnl: res.realized_pnl,
       ...(r.estimated ? { estimated: true } : {}),
+      // Only a 50-50 says so (absent = 1 per winning share), so older streams read the same.
+      ...(split ? { split: true, payout_per_share: SPLIT_PAYOUT_PER_SHARE } : {}),
       ts_unix_ms: this.now,
     });
     out.push(this.pnlEvent());
@@ -466,6 +485,7 @@ export class Engine {
       source: r.source,
       winning_token_id: r.winning_token_id,
       winning_outcome: r.winning_outcome,
+      split,
       lots: res.lots,
     });
     if (this.settled.size > SETTLED_MEMORY_MAX) this.settled.delete(this.settled.keys().next().value!);
@@ -479,9 +499,10 @@ export class Engine {
   private onLateResolution(prior: SettledRecord, r: MarketResolved, out: OutputEvent[]): void {
     if (prior.source === 'official' || r.source !== 'official') return;
     prior.source = 'official';
-    if (prior.winning_token_id === r.winning_token_id) return;
+    const split = r.split === true;
+    if (prior.winning_token_id === r.winning_token_id && prior.split === split) return;
     const before = this.portfolio.realized;
-    const res = this.portfolio.correctSettlement(prior.lots, prior.winning_token_id, r.winning_token_id);
+    const res = this.portfolio.correctSettlement(prior.lots, prior.winning_token_id, r.winning_token_id, prior.split, split);
     out.push({
       event_type: 'settlement',
       market_id: r.market_id,
@@ -492,8 +513,10 @@ export class Engine {
       realized_pnl: res.realized_pnl,
       corrects_outcome: prior.winning_outcome,
       pnl_adjustment: this.portfolio.realized - before,
+      ...(split ? { split: true, payout_per_share: SPLIT_PAYOUT_PER_SHARE } : {}),
       ts_unix_ms: this.now,
     });
+    prior.split = split;
     prior.winning_token_id = r.winning_token_id;
     prior.winning_outcome = r.winning_outcome;
     out.push(this.pnlEvent());

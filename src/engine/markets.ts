@@ -6,7 +6,7 @@
  */
 import type { MarketInfo, ReferencePrice } from '../core/events.ts';
 import type { OrderBook } from '../core/book.ts';
-import { PRINT_TOLERANCE_MS, readableAt, readOpening, ReferenceBuffer } from '../core/resolution.ts';
+import { keptPriceToBeat, PRINT_TOLERANCE_MS, readableAt, readOpening, ReferenceBuffer } from '../core/resolution.ts';
 
 export interface MarketState {
   info: MarketInfo;
@@ -41,9 +41,7 @@ export class MarketRegistry {
     const cur = this.byId.get(info.market_id);
     if (cur) {
       const keepPtb = cur.info.price_to_beat !== null && info.price_to_beat === null;
-      cur.info = keepPtb
-        ? { ...info, price_to_beat: cur.info.price_to_beat, price_to_beat_estimated: cur.info.price_to_beat_estimated }
-        : info;
+      cur.info = keepPtb ? { ...info, ...keptPriceToBeat(cur.info) } : info;
       return false;
     }
     this.byId.set(info.market_id, { info, books: new Map(), closed: false, settled: false });
@@ -76,6 +74,20 @@ export class MarketRegistry {
   latestPrint(source: string): ReferencePrice | undefined {
     const ps = this.refs.prints(source);
     return ps[ps.length - 1];
+  }
+
+  /** Mean of a source's prints stamped in [fromMs, toMs], or null when there are none. */
+  meanPrint(source: string, fromMs: number, toMs: number): number | null {
+    let sum = 0;
+    let n = 0;
+    const ps = this.refs.prints(source);
+    // Newest first: the span asked is the last minute of a buffer that holds hours.
+    for (let i = ps.length - 1; i >= 0 && ps[i]!.ts_exchange_ms >= fromMs; i--)
+      if (ps[i]!.ts_exchange_ms <= toMs) {
+        sum += ps[i]!.px;
+        n++;
+      }
+    return n > 0 ? sum / n : null;
   }
 
   /** Moves lifecycles forward to `nowMs`: closes ended windows, fixes prices to beat (returned). */

@@ -261,8 +261,8 @@ function step(item: Item, keeper: BookKeeper, emit: (e: InputEvent) => void, boo
   }
   for (const m of parseClobFrame(item.frame!)) {
     if (m.kind === 'last_trade_price') {
-      // As the live feed does (polymarketFeeds.ts): a size-0 print carries no volume.
-      if (m.size > 0 && keeper.has(m.assetId))
+      // As the live feed does (polymarketFeeds.ts): a size-0 or sizeless print carries no volume.
+      if (m.size !== null && m.size > 0 && keeper.has(m.assetId))
         emit({
           event_type: 'market_trade',
           market_id: m.market,

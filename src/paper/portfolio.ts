@@ -90,15 +90,18 @@ export class Portfolio {
     return { market_id: cur.market_id, token_id: cur.token_id, outcome: cur.outcome, qty: flat ? 0 : cur.qty, avg_cost: cur.avg_cost };
   }
 
-  /** Pays 1.00 per winning share and 0 per losing share of `marketId`. */
-  settle(marketId: string, winningTokenId: string): SettlementResult {
+  /**
+   * Pays 1.00 per winning share and 0 per losing share of `marketId`; on a 50-50 result
+   * (`split`) every share of either token pays SPLIT_PAYOUT_PER_SHARE.
+   */
+  settle(marketId: string, winningTokenId: string, split = false): SettlementResult {
     const lots: SettledLot[] = [];
     for (const [tokenId, h] of this.holdings) {
       if (h.market_id !== marketId) continue;
       lots.push({ token_id: tokenId, qty: h.qty, avg_cost: h.avg_cost });
       this.holdings.delete(tokenId);
     }
-    const res = settleLots(lots, winningTokenId);
+    const res = settleLots(lots, winningTokenId, split);
     this.cash += res.payout;
     this.realized += res.realized_pnl;
     return { ...res, lots };
@@ -108,9 +111,15 @@ export class Portfolio {
    * Re-settles lots already paid out for `previousWinner` as if `newWinner` had won (the
    * official result overriding our own reading). Returns the corrected totals.
    */
-  correctSettlement(lots: readonly SettledLot[], previousWinner: string, newWinner: string): SettlementResult {
-    const before = settleLots(lots, previousWinner);
-    const after = settleLots(lots, newWinner);
+  correctSettlement(
+    lots: readonly SettledLot[],
+    previousWinner: string,
+    newWinner: string,
+    previousSplit = false,
+    newSplit = false,
+  ): SettlementResult {
+    const before = settleLots(lots, previousWinner, previousSplit);
+    const after = settleLots(lots, newWinner, newSplit);
     this.cash += after.payout - before.payout;
     this.realized += after.realized_pnl - before.realized_pnl;
     return { ...after, lots: [...lots] };
@@ -149,11 +158,17 @@ export class Portfolio {
   }
 }
 
-function settleLots(lots: readonly SettledLot[], winningTokenId: string): { payout: number; realized_pnl: number } {
+/**
+ * What one share of either token pays on a 50-50 result ("this market will resolve 50-50":
+ * Polymarket's daily up/down rules, polymarket.com/event/bitcoin-up-or-down-on-may-17, read 2026-12-06).
+ */
+export const SPLIT_PAYOUT_PER_SHARE = 0.5;
+
+function settleLots(lots: readonly SettledLot[], winningTokenId: string, split: boolean): { payout: number; realized_pnl: number } {
   let payout = 0;
   let pnl = 0;
   for (const l of lots) {
-    const value = l.token_id === winningTokenId ? l.qty : 0;
+    const value = split ? l.qty * SPLIT_PAYOUT_PER_SHARE : l.token_id === winningTokenId ? l.qty : 0;
     payout += value;
     pnl += value - l.qty * l.avg_cost;
   }

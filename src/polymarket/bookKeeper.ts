@@ -136,7 +136,8 @@ export class BookKeeper {
         this.onTickSize(msg.assetId, msg.newTick, msg.tsMs, recvMs);
         break;
       case 'best_bid_ask':
-        this.checkBbo(msg.assetId, msg.bestBid, msg.bestAsk);
+        // A best_bid_ask with a dropped side has nothing to check the book against.
+        if (msg.bestBid !== null && msg.bestAsk !== null) this.checkBbo(msg.assetId, msg.bestBid, msg.bestAsk);
         break;
       default:
         break;

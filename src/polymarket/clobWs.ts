@@ -204,7 +204,7 @@ export class ClobWsPool {
 
   private onFrame(shard: Shard, text: string, recvMs: number): { data: boolean } {
     this.counts.frames += 1;
-    const msgs = parseClobFrame(text);
+    const msgs = parseClobFrame(text, recvMs);
     let data = false;
     for (const m of msgs) {
       if (m.kind === 'invalid') {
@@ -229,8 +229,9 @@ export class ClobWsPool {
 
   /** Malformed optional fields the parser dropped (the message itself was kept). */
   private countDropped(m: ClobMessage): void {
-    if (m.kind === 'book' && m.dropped) this.counts.optionalDropped += 1;
-    else if (m.kind === 'price_change') for (const c of m.changes) if (c.dropped) this.counts.optionalDropped += 1;
+    if (m.kind === 'text' || m.kind === 'invalid') return;
+    if (m.dropped) this.counts.optionalDropped += 1;
+    if (m.kind === 'price_change') for (const c of m.changes) if (c.dropped) this.counts.optionalDropped += 1;
   }
 
   assetsOf(): string[][] {

@@ -108,7 +108,9 @@ export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): 
   if (!resolution) return { kind: 'invalid', code: 'unknown_rule', reason: `${m.slug}: unknown resolution rule` };
   const fee = mapFee(m);
   if (!fee) return { kind: 'invalid', code: 'unknown_fee', reason: `${m.slug}: unknown fee schedule` };
+  // Polymarket's own numbers (Gamma `eventMetadata`): they win over our own reading (core/resolution.ts).
   const ptb = event?.eventMetadata?.priceToBeat ?? null;
+  const finalPx = event?.eventMetadata?.finalPrice ?? null;
   const info = MarketInfoSchema.safeParse({
     market_id: m.conditionId,
     slug: m.slug,
@@ -123,6 +125,8 @@ export function mapGammaMarket(raw: unknown, parent: GammaEvent | null = null): 
     resolution,
     price_to_beat: ptb,
     price_to_beat_estimated: false,
+    ...(ptb !== null ? { price_to_beat_official: true } : {}),
+    ...(finalPx !== null ? { final_price: finalPx } : {}),
   });
   if (!info.success)
     return { kind: 'invalid', code: 'malformed', reason: `${m.slug}: ${info.error.issues[0]?.message ?? 'bad market info'}` };

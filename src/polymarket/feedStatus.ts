@@ -12,8 +12,10 @@ import type { RtdsStats } from './rtds.ts';
 
 export interface StatusInputs {
   ws: Omit<ClobWsStats, 'perShard'>;
-  rtds: RtdsStats;
+  /** Null when PolyBolt is the reference socket instead (polybolt.ts reports itself). */
+  rtds: RtdsStats | null;
   rtdsTwapSummary: string | null;
+  polybolt: VenueStatus | null;
   rest: ClobRestStats;
   restWaitMs: number;
   keeper: BookKeeperCounters;
@@ -75,8 +77,7 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
   };
 }
 
-function rtdsStatus(i: StatusInputs, ts: number): VenueStatus {
-  const r = i.rtds;
+function rtdsStatus(i: StatusInputs, r: RtdsStats, ts: number): VenueStatus {
   const h = socketHealth(r.socket, ts);
   const counts: Record<string, number> = {
     chainlink_prices: r.bySource.chainlink ?? 0,
@@ -138,5 +139,6 @@ function restStatus(i: StatusInputs, ts: number): VenueStatus {
 }
 
 export function polymarketStatuses(i: StatusInputs, ts: number): VenueStatus[] {
-  return [wsStatus(i, ts), rtdsStatus(i, ts), restStatus(i, ts)];
+  const reference = i.rtds !== null ? rtdsStatus(i, i.rtds, ts) : i.polybolt;
+  return [wsStatus(i, ts), ...(reference ? [reference] : []), restStatus(i, ts)];
 }

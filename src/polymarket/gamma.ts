@@ -33,6 +33,8 @@ export interface GammaCounters {
   v2_markets: number;
   /** Bodies cut at the byte cap. */
   too_large: number;
+  /** Times `/events/keyset` did not answer as documented and the legacy `/events` was used. */
+  keyset_fallbacks: number;
   last_rejected: string | null;
   last_success_ms: number | null;
   last_error: string | null;
@@ -48,6 +50,7 @@ export function newCounters(): GammaCounters {
     optional_dropped: 0,
     v2_markets: 0,
     too_large: 0,
+    keyset_fallbacks: 0,
     last_rejected: null,
     last_success_ms: null,
     last_error: null,
@@ -77,6 +80,23 @@ export interface GammaClientOptions {
 /** `Retry-After` is read by the one parser of the network plumbing (kept exported here for callers). */
 export { parseRetryAfterMs };
 
+/**
+ * After `/events/keyset` fails to answer as documented, the legacy `/events` is used for
+ * this long before the keyset endpoint is tried again (so a Gamma without it costs one
+ * extra request per ten minutes, not one per request).
+ */
+export const KEYSET_RETRY_MS = 600_000;
+
+/** HTTP statuses that say an endpoint is not there. */
+const ABSENT = new Set([404, 405, 410]);
+
+/** The events of a keyset answer `{events: [...], next_cursor}`, or null for any other shape. */
+function keysetEvents(body: unknown): unknown[] | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const events = (body as { events?: unknown }).events;
+  return Array.isArray(events) ? events : null;
+}
+
 export class GammaClient {
   readonly counters: GammaCounters;
   private readonly seen = new Set<string>();
@@ -97,30 +117,64 @@ export class GammaClient {
     return true;
   }
 
-  /** `GET /events?…` → the array of events, or a classified failure. Never throws. */
-  events(params: Record<string, string>): Promise<GammaResult> {
-    return this.getArray('/events', params);
+  /**
+   * The events matching `params`, or a classified failure. Never throws.
+   *
+   * Gamma's `/events` list answers with a deprecation in favour of `/events/keyset` (sunset
+   * of the legacy list endpoints announced for 2026-05-01; the keyset answer is an object
+   * `{events: [...], next_cursor}` — Polymarket/agents issue #227, 2026-04-27, read through the
+   * `search` tool on 2026-12-06). Discovery asks by slug or series, so one page is all it
+   * needs and `next_cursor` is not followed. When the keyset endpoint fails or answers in
+   * another shape, the legacy `/events` is asked instead (and for KEYSET_RETRY_MS after).
+   */
+  async events(params: Record<string, string>): Promise<GammaResult> {
+    if (this.opts.nowMs() >= this.legacyUntilMs) {
+      // Only an endpoint that is not there (404/405/410) or answers in another shape sends us
+      // to the legacy one; any other failure (5xx, 429, timeout) is the answer of this pass.
+      const keyset = await this.get('/events/keyset', params, keysetEvents, (f) => f.kind === 'bad_shape' || ABSENT.has(f.status ?? 0));
+      if (keyset !== 'fallback') return keyset;
+      this.counters.keyset_fallbacks++;
+      this.legacyUntilMs = this.opts.nowMs() + KEYSET_RETRY_MS;
+    }
+    const legacy = await this.get(
+      '/events',
+      params,
+      (body) => (Array.isArray(body) ? body : null),
+      () => false,
+    );
+    return legacy === 'fallback' ? this.fail('bad_shape', '/events: unexpected shape', null) : legacy;
   }
 
-  private async getArray(path: string, params: Record<string, string>): Promise<GammaResult> {
+  private legacyUntilMs = 0;
+
+  /** GET `path`; a failure `fallsBack` accepts is returned as 'fallback' and not counted. */
+  private async get(
+    path: string,
+    params: Record<string, string>,
+    pick: (body: unknown) => unknown[] | null,
+    fallsBack: (f: { kind: GammaFailure; status?: number }) => boolean,
+  ): Promise<GammaResult | 'fallback'> {
     const url = `${this.baseUrl}${path}?${new URLSearchParams(params).toString()}`;
     this.counters.requests++;
     const res = await this.fetchText(url);
-    if (!res.ok) return this.fail(res.kind, res.message, res.retryAfterMs);
+    if (!res.ok) return fallsBack(res) ? 'fallback' : this.fail(res.kind, res.message, res.retryAfterMs);
     let body: unknown;
     try {
       body = JSON.parse(res.text);
     } catch {
       return this.fail('bad_json', `${path}: body is not JSON`, null);
     }
-    if (!Array.isArray(body)) return this.fail('bad_shape', `${path}: expected a JSON array`, null);
+    const data = pick(body);
+    if (data === null) return fallsBack({ kind: 'bad_shape' }) ? 'fallback' : this.fail('bad_shape', `${path}: unexpected shape`, null);
     this.counters.last_success_ms = this.opts.nowMs();
-    return { ok: true, data: body };
+    return { ok: true, data };
   }
 
   private async fetchText(
     url: string,
-  ): Promise<{ ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null }> {
+  ): Promise<
+    { ok: true; text: string } | { ok: false; kind: GammaFailure; message: string; retryAfterMs: number | null; status?: number }
+  > {
     const res = await httpGet(url, {
       maxBytes: this.opts.bodyMaxBytes ?? GAMMA_BODY_MAX_BYTES,
       timeoutMs: this.timeoutMs,
@@ -131,7 +185,9 @@ export class GammaClient {
       this.opts.tap?.('gamma', this.opts.nowMs(), res.ok ? res.text : '', { url: url.slice(this.baseUrl.length), status: res.status ?? 0 });
     if (res.ok) return { ok: true, text: res.text };
     const kind: GammaFailure = res.status === 429 ? 'rate_limited' : res.kind;
-    return { ok: false, kind, message: res.message, retryAfterMs: res.retryAfterMs };
+    // The status travels with an HTTP failure: a keyset endpoint that is not there (404/405/410) falls back.
+    const status = res.status === null ? {} : { status: res.status };
+    return { ok: false, kind, message: res.message, retryAfterMs: res.retryAfterMs, ...status };
   }
 
   private fail(kind: GammaFailure, message: string, retryAfterMs: number | null): GammaResult {

@@ -25,9 +25,9 @@ export function isBtcUpDown(slug: string, question: string | undefined): boolean
  *   lookback (`twap_gte_start`); both lookbacks are known, a third is rejected.
  * - hourly: "close price … greater than or equal to the open price for the BTC/USDT 1 hour
  *   candle … Binance" → candle close ≥ open.
- * - daily: Binance BTCUSDT 1-minute candle close at noon ET vs the previous day's; the
- *   enum has no tie-split rule, so it maps to end ≥ start on Binance (an exact tie
- *   resolves 50-50 on Polymarket — see the report).
+ * - daily: "the 'Close' price for the Binance 1 minute candle for BTCUSDT … 12:00 in the ET
+ *   timezone (noon)" vs the next day's, "exactly equal … will resolve 50-50"
+ *   (polymarket.com/event/bitcoin-up-or-down-on-may-17, read 2026-12-06) → `minute_close_vs_close`.
  * Anything else is unknown (null): the market is rejected, never given a guessed rule.
  */
 export function detectResolution(m: Pick<GammaMarket, 'description' | 'resolutionSource' | 'cryptoMarketConfig'>): ResolutionRule | null {
@@ -43,21 +43,34 @@ export function detectResolution(m: Pick<GammaMarket, 'description' | 'resolutio
   }
   if (text.includes('binance')) {
     if (/1 hour candle|1h candle|"1h"/.test(text)) return { rule: 'candle_close_gte_open', source: 'binance' };
-    if (/1 minute candle|1m candle|"1m"/.test(text)) return { rule: 'end_gte_start', source: 'binance' };
+    if (/1 minute candle|1m candle|"1m"/.test(text)) return { rule: 'minute_close_vs_close', source: 'binance' };
   }
   return null;
 }
 
 /**
+ * The crypto fee types Gamma sends: `crypto_fees` (older 5m fixture) and `crypto_fees_v2`
+ * (live crypto markets in 2026: rate 0.07, exponent 1, takerOnly, rebateRate 0.2 — Gamma
+ * fields as recorded in public research notes and fee tables read through the `search`
+ * tool, 2026-12-06). Gamma's keyset listing sends `feeType` without `feeSchedule`.
+ */
+const CRYPTO_FEE_TYPES = new Set(['crypto_fees', 'crypto_fees_v2']);
+
+/**
  * Fee schedule: `feeSchedule` when Gamma sends it (twap fixture: rate 0.07, exponent 1,
- * takerOnly); fee-free when `feesEnabled` is false; `feeType: "crypto_fees"` without a
- * schedule (older 5m fixture) is the documented crypto schedule (docs.polymarket.com
- * "Fees": rate 0.07, exponent 1, takers only). Otherwise unknown → null.
+ * takerOnly; `rebateRate` when present); fee-free when `feesEnabled` is false; a crypto
+ * `feeType` without a schedule is the documented crypto schedule (docs.polymarket.com
+ * "Fees": rate 0.07, exponent 1, takers only), with no rebate assumed. Otherwise unknown → null.
  */
 export function mapFee(m: Pick<GammaMarket, 'feesEnabled' | 'feeType' | 'feeSchedule'>): FeeSchedule | null {
-  if (m.feeSchedule) return { rate: m.feeSchedule.rate, exponent: m.feeSchedule.exponent, taker_only: m.feeSchedule.takerOnly };
+  const s = m.feeSchedule;
+  if (s) {
+    const fee: FeeSchedule = { rate: s.rate, exponent: s.exponent, taker_only: s.takerOnly };
+    if (s.rebateRate !== undefined) fee.rebate_rate = s.rebateRate;
+    return fee;
+  }
   if (m.feesEnabled === false) return { ...FEE_FREE };
-  if (m.feeType === 'crypto_fees') return { ...CRYPTO_FEES };
+  if (m.feeType && CRYPTO_FEE_TYPES.has(m.feeType)) return { ...CRYPTO_FEES };
   return null;
 }
 

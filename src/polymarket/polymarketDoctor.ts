@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import { BLOCKED_STATUSES, onRefusedUpgrade, type DoctorRow } from '../net/refusal.ts';
 import { RTDS_CHAINLINK_SUBSCRIBE } from './rtds.ts';
+import { polyboltSubscribeFrame } from './wire/polyboltMessages.ts';
 import { describeError } from '../net/errors.ts';
 import { httpGet } from '../net/httpBody.ts';
 
@@ -71,15 +72,19 @@ export interface PolymarketEndpoints {
   clobUrl: string;
   clobWsUrl: string;
   rtdsUrl: string;
+  /** Checked (an open connection; the doctor never sends the credentials) when PolyBolt is in use. */
+  polyboltUrl?: string | null;
 }
 
 export function checkPolymarket(e: PolymarketEndpoints, timeoutMs: number): Promise<DoctorRow[]> {
   const base = (u: string) => u.replace(/\/+$/, '');
   return Promise.all([
-    checkHttp('gamma', `${base(e.gammaUrl)}/events?limit=1&closed=false`, timeoutMs),
+    checkHttp('gamma', `${base(e.gammaUrl)}/events/keyset?limit=1&closed=false`, timeoutMs),
     checkHttp('clob_rest', `${base(e.clobUrl)}/time`, timeoutMs),
     // An empty market subscription: the socket accepts it and stays quiet, so open = ok.
     checkSocket('polymarket_ws', e.clobWsUrl, JSON.stringify({ assets_ids: [], type: 'market' }), true, timeoutMs),
     checkSocket('rtds', e.rtdsUrl, RTDS_CHAINLINK_SUBSCRIBE, false, timeoutMs),
+    // PolyBolt answers a subscription before auth with an error and stays open: open = ok.
+    ...(e.polyboltUrl ? [checkSocket('polybolt', e.polyboltUrl, polyboltSubscribeFrame(), true, timeoutMs)] : []),
   ]);
 }

@@ -20,6 +20,8 @@ import { polymarketStatuses } from './feedStatus.ts';
 import { ResolutionWatcher, type Disagreement } from './resolutionWatcher.ts';
 import { Resyncer } from './resync.ts';
 import { RtdsFeed, type RtdsStats } from './rtds.ts';
+import { PolyBoltFeed, type PolyBoltStats } from './polybolt.ts';
+import type { PolyBoltCredentials } from './wire/polyboltAuth.ts';
 import type { RawTap } from '../net/tap.ts';
 
 export interface FeedLogger {
@@ -35,6 +37,11 @@ export interface PolymarketFeedsOptions {
   clobWsUrl: string;
   clobUrl: string;
   rtdsUrl: string;
+  /**
+   * PolyBolt (Polymarket's current live data socket): used instead of RTDS for the reference
+   * prices when credentials are configured; null or absent: RTDS.
+   */
+  polybolt?: { url: string; credentials: PolyBoltCredentials } | null;
   emit: (e: InputEvent) => void;
   log?: FeedLogger;
   now?: () => number;
@@ -70,7 +77,9 @@ export interface TokenHealth extends TokenBookStats {
 
 export interface PolymarketFeedStats {
   ws: Omit<ClobWsStats, 'perShard'>;
-  rtds: RtdsStats;
+  /** The legacy data socket's stats; null when PolyBolt is used instead. */
+  rtds: RtdsStats | null;
+  polybolt: PolyBoltStats | null;
   rest: ClobRestStats;
   books: BookKeeperCounters & { tracked: number; live: number; resyncs_queued: number; resyncs_throttled: number };
   tokens: TokenHealth[];
@@ -101,7 +110,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private readonly keeper: BookKeeper;
   private readonly watcher: ResolutionWatcher;
   private readonly pool: ClobWsPool;
-  private readonly rtds: RtdsFeed;
+  private readonly rtds: RtdsFeed | null;
+  private readonly polybolt: PolyBoltFeed | null;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly resyncLog: BurstLog;
   private readonly droppedLog: BurstLog;
@@ -137,7 +147,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
         this.refusedLog(r.reason, logEveryMs).note(`${r.reason} (${r.via}: market ${r.market_id}, winner ${r.winning_token_id})`, { ...r }),
     });
     this.pool = this.buildPool();
-    this.rtds = this.buildRtds();
+    this.polybolt = o.polybolt ? this.buildPolyBolt(o.polybolt) : null;
+    this.rtds = this.polybolt ? null : this.buildRtds();
   }
 
   private buildPool(): ClobWsPool {
@@ -186,6 +197,24 @@ class PolymarketFeedSet implements PolymarketFeeds {
     });
   }
 
+  private buildPolyBolt(p: { url: string; credentials: PolyBoltCredentials }): PolyBoltFeed {
+    const o = this.o;
+    const log = stateLogger(o.log, 'polybolt');
+    return new PolyBoltFeed({
+      url: p.url,
+      credentials: p.credentials,
+      staleAfterMs: o.staleAfterMs,
+      ...(o.backoff ? { backoff: o.backoff } : {}),
+      now: this.now,
+      tap: o.tap,
+      emit: (price) => {
+        this.watcher.observeReference(price);
+        o.emit(price);
+      },
+      onState: (state, reason) => log(state, reason, {}),
+    });
+  }
+
   private refusedLog(reason: string, intervalMs: number): BurstLog {
     let b = this.refusedLogs.get(reason);
     if (!b)
@@ -202,7 +231,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
   }
 
   start(): void {
-    this.rtds.start();
+    this.rtds?.start();
+    this.polybolt?.start();
     this.timers.push(
       setInterval(() => {
         this.watcher.tick();
@@ -217,7 +247,9 @@ class PolymarketFeedSet implements PolymarketFeeds {
         this.droppedLog.flush();
         const dropped = this.pool.stats().optionalDropped;
         if (dropped > this.droppedSeen)
-          this.droppedLog.note(`${dropped - this.droppedSeen} more (${dropped} in all): tick_size or best_bid/best_ask`);
+          this.droppedLog.note(
+            `${dropped - this.droppedSeen} more (${dropped} in all): an empty or malformed optional decimal (tick_size, best_bid/best_ask, size, old_tick_size) or a missing timestamp`,
+          );
         this.droppedSeen = dropped;
         for (const b of this.refusedLogs.values()) b.flush();
         for (const s of this.statuses()) this.o.emit(s);
@@ -236,7 +268,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
       } else if (m.kind === 'last_trade_price') {
         this.trades += 1;
         // The print feeds tape confirmation (src/analytics); a size-0 print carries no volume.
-        if (m.size > 0)
+        if (m.size !== null && m.size > 0)
           this.o.emit({
             event_type: 'market_trade',
             market_id: m.market,
@@ -283,8 +315,9 @@ class PolymarketFeedSet implements PolymarketFeeds {
     return polymarketStatuses(
       {
         ws,
-        rtds: this.rtds.stats(),
-        rtdsTwapSummary: this.rtds.twapSummary(),
+        rtds: this.rtds?.stats() ?? null,
+        rtdsTwapSummary: this.rtds?.twapSummary() ?? null,
+        polybolt: this.polybolt?.status(this.now()) ?? null,
         rest: this.rest.stats,
         restWaitMs: this.rest.waitMs(),
         keeper: this.keeper.counters,
@@ -317,7 +350,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
       .map((t) => ({ ...t, book_age_ms: t.last_update_ms === null ? null : Math.max(0, ts - t.last_update_ms) }));
     return {
       ws,
-      rtds: this.rtds.stats(),
+      rtds: this.rtds?.stats() ?? null,
+      polybolt: this.polybolt?.stats() ?? null,
       rest: { ...this.rest.stats },
       books: {
         ...this.keeper.counters,
@@ -340,7 +374,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.resyncer.close();
-    await Promise.all([this.pool.close(), this.rtds.close()]);
+    await Promise.all([this.pool.close(), this.rtds?.close(), this.polybolt?.close()]);
   }
 }
 

@@ -157,7 +157,7 @@ export class ResolutionWatcher {
     w.own = r.outcome;
     this.counters.own += 1;
     if (r.estimated) this.counters.own_estimated += 1;
-    if (w.emitted === null) this.emit(w, r.outcome, 'own', r.estimated);
+    if (w.emitted === null) this.emit(w, r.outcome, 'own', r.estimated, r.split === true);
     if (w.official !== null) this.compare(w);
   }
 
@@ -185,7 +185,7 @@ export class ResolutionWatcher {
     });
   }
 
-  private emit(w: Watch, outcome: Outcome, source: 'own' | 'official', estimated: boolean): void {
+  private emit(w: Watch, outcome: Outcome, source: 'own' | 'official', estimated: boolean, split = false): void {
     const token = w.info.tokens.find((t) => t.outcome === outcome)!;
     if (w.emitted === null) w.emitted = source;
     this.opts.emit({
@@ -195,6 +195,8 @@ export class ResolutionWatcher {
       winning_outcome: outcome,
       source,
       ...(estimated ? { estimated: true } : {}),
+      // A 50-50 (daily rule, equal closes): `outcome` is Up by convention, every share pays 0.5.
+      ...(split ? { split: true } : {}),
       ts_unix_ms: this.opts.now(),
     });
   }

@@ -20,6 +20,7 @@ import { backoffDelayMs } from '../net/backoff.ts';
 import type { GammaCounters } from './gamma.ts';
 import { runDiscoveryPass } from './discovery.ts';
 import type { PassOptions } from './discovery.ts';
+import { keptPriceToBeat } from '../core/resolution.ts';
 
 export interface RolloverOptions extends PassOptions {
   baseUrl: string;
@@ -153,6 +154,7 @@ export class GammaRollover {
       optional_fields_dropped: s.optional_dropped,
       v2_markets: s.v2_markets,
       too_large: s.too_large,
+      keyset_fallbacks: s.keyset_fallbacks,
     };
     for (const [code, n] of Object.entries(s.rejected_by)) counts[`rejected_${code}`] = n;
     return {
@@ -212,10 +214,7 @@ export class GammaRollover {
     if (found.window_end_ms <= nowMs) return false;
     const cur = this.active.get(found.market_id);
     // A known price to beat is never forgotten because one response lacked it.
-    const m =
-      cur && cur.price_to_beat !== null && found.price_to_beat === null
-        ? { ...found, price_to_beat: cur.price_to_beat, price_to_beat_estimated: cur.price_to_beat_estimated }
-        : found;
+    const m = cur && cur.price_to_beat !== null && found.price_to_beat === null ? { ...found, ...keptPriceToBeat(cur) } : found;
     if (cur && JSON.stringify(cur) === JSON.stringify(m)) return false;
     if (!cur && this.active.size >= this.maxActive) {
       this.overflow++;

@@ -29,7 +29,7 @@ describe('checkPolymarket', () => {
     // Latency is the time to the answer: at least Gamma's 200 ms delay, at most the whole check.
     expect(by.gamma!.latency_ms!).toBeGreaterThanOrEqual(195);
     for (const r of rows) expect(r.latency_ms!, r.source).toBeLessThanOrEqual(Math.ceil(elapsedMs));
-    expect(gamma.requests[0]).toMatchObject({ method: 'GET', path: '/events' });
+    expect(gamma.requests[0]).toMatchObject({ method: 'GET', path: '/events/keyset' });
     // The fake CLOB has no /time route: the doctor says so instead of pretending.
     expect(by.clob_rest).toMatchObject({ ok: false, detail: 'HTTP 404' });
     expect(by.polymarket_ws).toMatchObject({ ok: true, detail: 'connected' });

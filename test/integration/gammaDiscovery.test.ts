@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InputEvent, MarketFamily } from '../../src/core/events.ts';
 import { InputEventSchema } from '../../src/core/events.ts';
 import { discoverOnce } from '../../src/polymarket/discovery.ts';
+import { GammaClient, newCounters } from '../../src/polymarket/gamma.ts';
 import { GammaRollover } from '../../src/polymarket/rollover.ts';
 import type { RolloverOptions } from '../../src/polymarket/rollover.ts';
 import { currentAndNextStarts, windowEndMs } from '../../src/polymarket/windows.ts';
@@ -61,12 +62,36 @@ describe('discoverOnce against a loopback Gamma', () => {
       '15m': 'end_gte_start/chainlink',
       '4h': 'end_gte_start/chainlink',
       '1h': 'candle_close_gte_open/binance',
-      '1d': 'end_gte_start/binance',
+      '1d': 'minute_close_vs_close/binance',
     });
     expect(counters).toMatchObject({ errors: 0, rate_limited: 0, invalid_markets: 0 });
-    expect(gamma.requests.every((r) => r.method === 'GET' && r.path === '/events')).toBe(true);
+    // Gamma's current list route; the legacy /events is only the fallback.
+    expect(gamma.requests.every((r) => r.method === 'GET' && r.path === '/events/keyset')).toBe(true);
     expect(gamma.requests.some((r) => r.params.get('slug') === 'bitcoin-up-or-down-november-25-2026-6am-et')).toBe(true);
     expect(gamma.requests.some((r) => r.params.get('series_id') === '10684' && r.params.get('closed') === 'false')).toBe(true);
+  });
+
+  it('falls back to the legacy /events when Gamma has no keyset route, and stays there for a while', async () => {
+    gamma.keyset = false;
+    const [cur] = currentAndNextStarts('5m', NOW);
+    gamma.listed.push(gammaEvent('5m', cur));
+    const counters = newCounters();
+    const client = new GammaClient({ baseUrl: gamma.url, nowMs: () => NOW, counters });
+    const first = await client.events({ slug: gamma.listed[0]!.slug as string });
+    const second = await client.events({ slug: gamma.listed[0]!.slug as string });
+    expect(first).toMatchObject({ ok: true, data: [expect.objectContaining({ slug: gamma.listed[0]!.slug })] });
+    expect(second.ok).toBe(true);
+    expect(gamma.requests.map((r) => r.path)).toEqual(['/events/keyset', '/events', '/events']);
+    expect(counters).toMatchObject({ keyset_fallbacks: 1, errors: 0 });
+  });
+
+  it('does not fall back on a server error: a 500 from the keyset route is the answer of this pass', async () => {
+    gamma.failNext = ['500'];
+    const counters = newCounters();
+    const client = new GammaClient({ baseUrl: gamma.url, nowMs: () => NOW, counters });
+    expect(await client.events({ slug: 'x' })).toMatchObject({ ok: false, kind: 'http' });
+    expect(gamma.requests.map((r) => r.path)).toEqual(['/events/keyset']);
+    expect(counters).toMatchObject({ keyset_fallbacks: 0, errors: 1 });
   });
 
   it('finds a window through its series when its slug follows no known format', async () => {

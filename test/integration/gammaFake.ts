@@ -82,6 +82,11 @@ export class FakeGamma {
   /** Failure for every request (until reset). */
   failAll: FailMode | null = null;
   retryAfter = '2';
+  /**
+   * Whether `/events/keyset` is served (`{events, next_cursor}`, Gamma's current list route);
+   * when false it answers 404 like a Gamma without it, and the client falls back to `/events`.
+   */
+  keyset = true;
   /** Answer every request this many ms late (a slow server, for latency measurements). */
   delayMs = 0;
   requests: SeenRequest[] = [];
@@ -114,11 +119,13 @@ export class FakeGamma {
     if (fail === 'stall') return; // never answer
     if (fail === '500') return void res.writeHead(500).end('oops');
     if (fail === '429') return void res.writeHead(429, { 'retry-after': this.retryAfter }).end('slow down');
+    if (u.pathname === '/events/keyset' && !this.keyset) return void res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': 'application/json' });
     if (fail === 'badjson') return void res.end('[{"id": "1", "markets": [');
-    if (u.pathname !== '/events') return void res.end('[]');
+    if (u.pathname !== '/events' && u.pathname !== '/events/keyset') return void res.end('[]');
     try {
-      res.end(JSON.stringify(this.answer(u.searchParams)));
+      const events = this.answer(u.searchParams);
+      res.end(JSON.stringify(u.pathname === '/events' ? events : { events, next_cursor: null }));
     } catch (err) {
       res.end(JSON.stringify({ fakeError: String(err) })); // a shape error the client must count
     }

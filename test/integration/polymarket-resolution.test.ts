@@ -137,8 +137,12 @@ describe('Polymarket reference prices and resolution', () => {
     tick(step, 70_000); // spot far above the price to beat: Up is worth ~1, its ask is 0.51
     expect(of(outputs, 'risk_reject')).toEqual([]);
     expect(of(outputs, 'paper_intent')).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 300));
-    tick(step, 70_000);
+    // The order waits out its latency and the market's taker delay: tick until it has filled
+    // (a state), not for a fixed time.
+    await until(() => {
+      tick(step, 70_000);
+      return of(outputs, 'paper_fill').length > 0;
+    });
     const fill = of(outputs, 'paper_fill')[0]!;
     expect(fill).toMatchObject({ token_id: UP, side: 'buy', qty: 20, fill_px: 0.51 });
     const resolved = JSON.parse(fx('ws_market_market_resolved.json')) as Record<string, unknown>;

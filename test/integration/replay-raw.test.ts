@@ -50,7 +50,7 @@ describe('paper-live capture and raw replay', () => {
       .map((l) => JSON.parse(l) as { raw: string; data: string; url?: string; status?: number });
     const sources = new Set(raws.map((r) => r.raw));
     for (const s of ['coinbase', 'kraken', 'okx', 'polymarket_ws#0', 'rtds', 'gamma']) expect(sources, s).toContain(s);
-    expect(raws.find((r) => r.raw === 'gamma')).toMatchObject({ status: 200, url: expect.stringMatching(/^\/events\?/) });
+    expect(raws.find((r) => r.raw === 'gamma')).toMatchObject({ status: 200, url: expect.stringMatching(/^\/events\/keyset\?/) });
     const inputs = lines.filter((l) => l.startsWith('{"event_type"')).map((l) => (JSON.parse(l) as { event_type: string }).event_type);
     for (const t of ['venue_trade', 'book_snapshot', 'reference_price', 'market_discovered', 'timer', 'venue_status'])
       expect(inputs, t).toContain(t);

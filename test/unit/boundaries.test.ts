@@ -253,7 +253,7 @@ describe('market lifecycle edges', () => {
     ]);
   });
 
-  it('waits the whole tolerance for a print after the start before settling for one just before it', () => {
+  it('never takes a print from before the start: waits the tolerance, then estimates from the median', () => {
     const r = new MarketRegistry();
     r.add(market({ price_to_beat: null }));
     r.observeReference({
@@ -266,7 +266,7 @@ describe('market lifecycle edges', () => {
     });
     expect(r.advance(T0 + PRINT_TOLERANCE_MS, 64_000)).toEqual([]);
     expect(r.advance(T0 + PRINT_TOLERANCE_MS + 1, 64_000)).toEqual([
-      expect.objectContaining({ price_to_beat: 64_100, price_to_beat_estimated: false }),
+      expect.objectContaining({ price_to_beat: 64_000, price_to_beat_estimated: true }),
     ]);
   });
 
@@ -294,13 +294,17 @@ describe('resolution rules: the edges of each reading', () => {
   const S = T0;
   const E = T0 + WINDOW_MS;
 
-  it('nearest print: within the tolerance on either side, the nearer one wins, the earlier one on a tie', () => {
+  it('edge print: the one stamped at the edge, else the first after it within the tolerance, never one before', () => {
     const info = market();
-    expect(openingValue(info, [p(1, S - PRINT_TOLERANCE_MS)])).toBe(1);
-    expect(openingValue(info, [p(1, S - PRINT_TOLERANCE_MS - 1)])).toBeNull();
+    expect(openingValue(info, [p(1, S - 1)])).toBeNull();
+    expect(openingValue(info, [p(1, S - 1), p(2, S)])).toBe(2);
+    expect(openingValue(info, [p(1, S - 1), p(2, S + 1)])).toBe(2);
     expect(openingValue(info, [p(1, S - 300), p(2, S + 200), p(3, S + 900)])).toBe(2);
-    expect(openingValue(info, [p(1, S - 200), p(2, S + 200)])).toBe(1);
-    expect(closingValue(info, [p(1, E - 10), p(2, E + 20)])).toBe(1);
+    expect(openingValue(info, [p(1, S - 1), p(2, S + PRINT_TOLERANCE_MS)])).toBe(2);
+    expect(openingValue(info, [p(1, S - 1), p(2, S + PRINT_TOLERANCE_MS + 1)])).toBeNull();
+    expect(closingValue(info, [p(1, E - 1), p(2, E)])).toBe(2);
+    expect(closingValue(info, [p(1, E - 10), p(2, E + 20)])).toBe(2);
+    expect(closingValue(info, [p(1, E - 10)])).toBeNull();
   });
 
   it('60-second average: prints in (t − 60 s, t], and at least AVG_MIN_PRINTS of them', () => {

@@ -178,6 +178,52 @@ describe('engine settlement', () => {
     expect(last.cash).toBeCloseTo(10_000 - 5 - 0.175, 12);
   });
 
+  it('pays 0.5 per share of either token on a 50-50 result, and says so on the settlement event', () => {
+    const e = engine(scripted([buyUp(10, 0.5)]));
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1300, 'up', [[0.5, 100]]),
+      {
+        event_type: 'market_resolved',
+        market_id: 'm1',
+        winning_token_id: 'up',
+        winning_outcome: 'Up',
+        source: 'own',
+        split: true,
+        ts_unix_ms: T0 + 300_500,
+      },
+    ]);
+    const [settlement] = only(out, 'settlement');
+    // 10 shares bought at 0.5 pay 0.5 each: 5 back, nothing gained before fees.
+    expect(settlement).toMatchObject({ split: true, payout_per_share: 0.5, payout: 5, realized_pnl: 0 });
+    expect(OutputEventSchema.safeParse(settlement).success).toBe(true);
+    expect(only(out, 'pnl').at(-1)!.realized).toBeCloseTo(-0.175, 12);
+  });
+
+  it('corrects a 50-50 of ours when the official result names a winner', () => {
+    const e = engine(scripted([buyUp(10, 0.5)]));
+    const resolved = (split: boolean, source: 'own' | 'official', ts: number): InputEvent => ({
+      event_type: 'market_resolved',
+      market_id: 'm1',
+      winning_token_id: 'up',
+      winning_outcome: 'Up',
+      source,
+      ...(split ? { split: true } : {}),
+      ts_unix_ms: ts,
+    });
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1300, 'up', [[0.5, 100]]),
+      resolved(true, 'own', T0 + 300_500),
+      resolved(false, 'official', T0 + 330_000),
+    ]);
+    const settlements = only(out, 'settlement');
+    expect(settlements).toHaveLength(2);
+    expect(settlements[1]).toMatchObject({ source: 'official', payout: 10, realized_pnl: 5, pnl_adjustment: 5 });
+    expect(settlements[1]!.split).toBeUndefined();
+    expect(only(out, 'pnl').at(-1)!.realized).toBeCloseTo(5 - 0.175, 12);
+  });
+
   it('keeps our own settlement when the official result agrees, without a second event', () => {
     const e = engine(scripted([buyUp(10, 0.5)]));
     const out = run(e, [

@@ -52,7 +52,9 @@ const series = (fromMs: number, toMs: number, px: (t: number) => number, source:
 describe('ownOutcome', () => {
   it('reads Chainlink end ≥ start at the window edges, ties going to Up', () => {
     expect(ownOutcome(market(), [print(T0, 100), print(T0 + 300_000, 99.99)])).toEqual({ outcome: 'Down', startPx: 100, endPx: 99.99 });
-    expect(ownOutcome(market(), [print(T0 + 1_000, 100), print(T0 + 299_000, 100)])?.outcome).toBe('Up');
+    expect(ownOutcome(market(), [print(T0 + 1_000, 100), print(T0 + 301_000, 100)])?.outcome).toBe('Up');
+    // The end reads at or after the edge: a print a second before the end is not the close.
+    expect(ownOutcome(market(), [print(T0 + 1_000, 100), print(T0 + 299_000, 100)])).toBeNull();
     expect(ownOutcome(market(), [print(T0 - 10_000, 100), print(T0 + 300_000, 101)])).toBeNull();
   });
 
@@ -153,6 +155,31 @@ describe('ResolutionWatcher', () => {
     expect(w.counters).toMatchObject({ own: 1, official: 1, officialAfterOwn: 1, disagreements: 1 });
     expect(w.disagreements[0]).toMatchObject({ own: 'Up', official: 'Down' });
     expect(w.onOfficial(claim(DOWN), 'socket')).toBe(false);
+  });
+
+  it('reads a daily market once its noon candle closes, and emits a 50-50 on equal closes', () => {
+    const { w, out, setNow } = watcher();
+    const daily = market('minute_close_vs_close', 'binance', 86_400_000);
+    w.setMarkets([daily]);
+    w.observeReference(print(T0 + 59_000, 100, 'binance'));
+    w.observeReference(print(T0 + 86_400_000 + 30_000, 100, 'binance'));
+    // Mid-candle: the close is not known yet, even past the settle delay.
+    setNow(T0 + 86_400_000 + 30_000);
+    w.tick();
+    expect(out).toEqual([]);
+    w.observeReference(print(T0 + 86_400_000 + 59_500, 100, 'binance'));
+    w.observeReference(print(T0 + 86_400_000 + 60_000, 101, 'binance'));
+    setNow(T0 + 86_400_000 + 62_500);
+    w.tick();
+    expect(out).toEqual([
+      expect.objectContaining({
+        source: 'own',
+        winning_token_id: UP,
+        winning_outcome: 'Up',
+        split: true,
+        ts_unix_ms: T0 + 86_400_000 + 62_500,
+      }),
+    ]);
   });
 
   it('emits the official result first when it arrives before our own reading, and still compares later', () => {

@@ -48,7 +48,8 @@ describe('mapGammaMarket on real Gamma fixtures', () => {
   it('maps the TWAP fixture to the 60-second Chainlink TWAP rule and its feeSchedule', () => {
     const m = market(mapGammaMarket(load('gamma_market_btc_updown_5m_twap_feeSchedule.json')));
     expect(m.resolution).toEqual({ rule: 'twap_gte_start', source: 'chainlink', lookback_s: 60 });
-    expect(m.fee).toEqual({ rate: 0.07, exponent: 1, taker_only: true });
+    // The fixture's feeSchedule carries `rebateRate: 0.2`: the makers' share of the taker fee.
+    expect(m.fee).toEqual({ rate: 0.07, exponent: 1, taker_only: true, rebate_rate: 0.2 });
     expect(m.family).toBe('5m');
     expect(m.window_start_ms).toBe(Date.parse('2026-08-22T16:00:00Z'));
   });
@@ -77,12 +78,18 @@ describe('mapGammaMarket on real Gamma fixtures', () => {
     expect(hourly.resolution).toEqual({ rule: 'candle_close_gte_open', source: 'binance' });
     const daily = mapEvents([gammaEvent('1d', windowStartMs('1d', Date.parse('2026-11-25T11:00:00Z')))]).markets[0]!;
     expect(daily.family).toBe('1d');
-    expect(daily.resolution).toEqual({ rule: 'end_gte_start', source: 'binance' });
+    expect(daily.resolution).toEqual({ rule: 'minute_close_vs_close', source: 'binance' });
   });
 
   it('makes fee-free markets rate 0', () => {
     expect(mapFee({ feesEnabled: false, feeType: null, feeSchedule: null })).toEqual({ rate: 0, exponent: 1, taker_only: true });
     expect(mapFee({ feesEnabled: true, feeType: 'something_new', feeSchedule: null })).toBeNull();
+    // Live crypto markets' fee type (keyset listings carry it without a feeSchedule).
+    expect(mapFee({ feesEnabled: true, feeType: 'crypto_fees_v2', feeSchedule: null })).toEqual({
+      rate: 0.07,
+      exponent: 1,
+      taker_only: true,
+    });
   });
 });
 

@@ -76,6 +76,27 @@ describe('polylab/read-only-network', () => {
       'src/net/socket.ts',
     ],
     [
+      'the PolyBolt auth frame gains an order field',
+      'src/polymarket/wire/polyboltAuth.ts',
+      "op: 'auth', rid: 'a1',",
+      "op: 'auth', rid: 'a1', order: 1,",
+      'src/net/socket.ts',
+    ],
+    [
+      'the PolyBolt auth frame is built outside the one file allowed to build it',
+      'src/polymarket/polybolt.ts',
+      'return [this.opts.credentials.authFrame()];',
+      "return [JSON.stringify({ op: 'auth', rid: 'a1', auth: { apiKey: 'k', secret: 's', passphrase: 'p' } })];",
+      'src/net/socket.ts',
+    ],
+    [
+      'the PolyBolt subscribe frame turns into an auth frame',
+      'src/polymarket/wire/polyboltMessages.ts',
+      "op: 'subscribe',",
+      "op: 'auth',",
+      'src/net/socket.ts',
+    ],
+    [
       'a venue reply is built from a computed string',
       'src/venues/venueFeed.ts',
       'return { reply: r.reply };',
@@ -140,7 +161,12 @@ async function lintSrc(file: string, overrides: Map<string, string>): Promise<st
         files: ['**/*.ts'],
         languageOptions: { parser: tseslint.parser, parserOptions: { programs: [program] } },
         plugins: { polylab },
-        rules: { 'polylab/read-only-network': ['error', { scope: ['src'], serverFiles: ['src/api'] }] },
+        rules: {
+          'polylab/read-only-network': [
+            'error',
+            { scope: ['src'], serverFiles: ['src/api'], authFrameFiles: ['src/polymarket/wire/polyboltAuth.ts'] },
+          ],
+        },
       },
     ],
   });

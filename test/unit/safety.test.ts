@@ -50,11 +50,33 @@ describe('safety: read-only by construction', () => {
     }
   });
 
+  // PolyBolt's data-only credentials: read by one config file, put into one frame by one
+  // wire file (the lint allows that frame there only), and named nowhere else.
+  const CREDENTIAL_FILES = ['src/app/polyboltCredentials.ts', 'src/polymarket/wire/polyboltAuth.ts'];
+
   it('names no order-placement endpoint and reads no private key', () => {
     for (const { f, text } of sources) {
       expect(text.match(/['"`][^'"`]*\/(order|orders|cancel|cancel-all|auth\/api-key)['"`?]/g), f).toBeNull();
-      expect(text.match(/PRIVATE_KEY|privateKey|signTypedData|api[_-]?secret|passphrase/gi), f).toBeNull();
+      expect(text.match(/PRIVATE_KEY|privateKey|signTypedData/gi), f).toBeNull();
+      if (!CREDENTIAL_FILES.includes(f)) expect(text.match(/api[_-]?secret|passphrase/gi), f).toBeNull();
     }
+  });
+
+  it('keeps the PolyBolt credentials to their two files, in private fields, redacted everywhere else', async () => {
+    const named = sources.filter(({ text }) => /passphrase/i.test(text)).map(({ f }) => f);
+    expect(named.sort()).toEqual([...CREDENTIAL_FILES].sort());
+    const { loadConfig } = await import('../../src/app/config.ts');
+    const { inspect } = await import('node:util');
+    const secret = 'S3CRET-value-9f2';
+    const cfg = loadConfig({ POLYLAB_POLYBOLT_API_KEY: 'key-1', POLYLAB_POLYBOLT_SECRET: secret, POLYLAB_POLYBOLT_PASSPHRASE: 'pass-7' });
+    for (const shown of [JSON.stringify(cfg), inspect(cfg, { depth: 9 }), String(cfg.polyboltCredentials), `${cfg.polyboltCredentials}`])
+      for (const v of [secret, 'key-1', 'pass-7']) expect(shown).not.toContain(v);
+    // The auth frame is the one place the values appear.
+    expect(JSON.parse(cfg.polyboltCredentials!.authFrame())).toEqual({
+      op: 'auth',
+      rid: 'a1',
+      auth: { apiKey: 'key-1', secret, passphrase: 'pass-7' },
+    });
   });
 
   it("gives the dashboard no control, no message but a ping, and no request but the Trust panel's two GETs", () => {

@@ -14,9 +14,15 @@
  *   `asset_id`, `hash`, `best_bid`, `best_ask`); some frames omit `event_type` and are
  *   recognised by `price_changes`.
  *
- * Optional fields (`tick_size` on a book, `best_bid` / `best_ask` on a price change) that
- * are malformed are dropped — the message stands without them — and flagged `dropped` so
- * the feed counts them; a malformed required field makes the message `invalid`.
+ * Optional fields (`tick_size` on a book, `best_bid` / `best_ask` on a price change or a
+ * `best_bid_ask`, `size` on a `last_trade_price`, `old_tick_size` on a `tick_size_change`,
+ * and the `timestamp` of any event) that are malformed or absent are dropped — the message
+ * stands without them — and flagged `dropped` so the feed counts them; a malformed required
+ * field makes the message `invalid`. The venue sends an absent optional decimal as an empty
+ * string `""` (noted in Polymarket's official client SDK, as cited by issue 23 on
+ * 2026-12-06; we could not open the SDK line itself through the `search` tool, so the
+ * fixtures ws_market_*_empty_*.json are built from that note). A missing timestamp is
+ * replaced by the receive time the caller passes (`recvMs`); without one it stays an error.
  *
  * Hand-written guards instead of zod here: this runs for every book delta and the bench
  * (bench/books.bench.ts) holds it to at least half the speed of JSON.parse itself.
@@ -64,12 +70,30 @@ export type ClobMessage =
       tickSize: number | null;
       dropped?: true;
     }
-  | { kind: 'price_change'; market: string; tsMs: number; changes: WsLevelChange[] }
-  | { kind: 'tick_size_change'; market: string; assetId: string; oldTick: number; newTick: number; tsMs: number }
-  | { kind: 'last_trade_price'; market: string; assetId: string; px: number; size: number; side: 'buy' | 'sell'; tsMs: number }
-  | { kind: 'best_bid_ask'; market: string; assetId: string; bestBid: number; bestAsk: number; tsMs: number }
-  | { kind: 'market_resolved'; market: string; assetIds: string[]; winningAssetId: string; winningOutcome: string; tsMs: number }
-  | { kind: 'new_market'; market: string; assetIds: string[]; tsMs: number }
+  | { kind: 'price_change'; market: string; tsMs: number; changes: WsLevelChange[]; dropped?: true }
+  | { kind: 'tick_size_change'; market: string; assetId: string; oldTick: number | null; newTick: number; tsMs: number; dropped?: true }
+  | {
+      kind: 'last_trade_price';
+      market: string;
+      assetId: string;
+      px: number;
+      /** null when the venue sent no size (`""`): the print is known, its quantity is not. */
+      size: number | null;
+      side: 'buy' | 'sell';
+      tsMs: number;
+      dropped?: true;
+    }
+  | { kind: 'best_bid_ask'; market: string; assetId: string; bestBid: number | null; bestAsk: number | null; tsMs: number; dropped?: true }
+  | {
+      kind: 'market_resolved';
+      market: string;
+      assetIds: string[];
+      winningAssetId: string;
+      winningOutcome: string;
+      tsMs: number;
+      dropped?: true;
+    }
+  | { kind: 'new_market'; market: string; assetIds: string[]; tsMs: number; dropped?: true }
   /** A non-JSON text frame: `PONG` to our `PING`, or a notice. */
   | { kind: 'text'; text: string }
   /** Bad JSON, unknown event type, missing or malformed field: counted, never thrown. */
@@ -105,10 +129,32 @@ function num<O extends object>(o: O, key: Key<O>): number {
   return Number.isFinite(n) ? n : fail(`bad number ${key}=${v}`);
 }
 
+/** Set while one message is parsed: the receive time that stands in for a missing timestamp. */
+let recvFallbackMs: number | null = null;
+/** Set while one message is parsed: whether an optional field of it was dropped. */
+let droppedField = false;
+
 function tsOf(o: { timestamp?: unknown }): number {
+  const v = o.timestamp;
+  if ((v === undefined || v === '') && recvFallbackMs !== null) {
+    droppedField = true;
+    return recvFallbackMs;
+  }
   const n = num(o, 'timestamp');
   return Number.isInteger(n) && n >= 0 ? n : fail(`bad timestamp ${String(o.timestamp)}`);
 }
+
+/** An optional decimal: absent, `""` or malformed → null, counted as a dropped field. */
+function optDecimal<O extends object>(o: O, key: Key<O>, ok: (n: number) => boolean): number | null {
+  const v = (o as Obj)[key];
+  const n = typeof v === 'string' && v.length > 0 ? +v : NaN;
+  if (Number.isFinite(n) && ok(n)) return n;
+  droppedField = true;
+  return null;
+}
+
+const inUnit = (n: number): boolean => n >= 0 && n <= 1;
+const isPrice = (n: number): boolean => n > 0 && n < 1;
 
 function price<O extends object>(o: O, key: Key<O>): number {
   const p = num(o, key);
@@ -138,13 +184,6 @@ function stringList<O extends object>(o: O, key: Key<O>): string[] {
   const v = (o as Obj)[key];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return fail(`missing ${key}`);
   return v as string[];
-}
-
-/** Best price field of a price change: "0" (no bid) and "1" (no ask) are legal here. */
-function best<O extends object>(o: O, key: Key<O>): number | null {
-  if ((o as Obj)[key] === undefined) return null;
-  const n = num(o, key);
-  return n >= 0 && n <= 1 ? n : fail(`bad ${key}`);
 }
 
 function priceChange(raw: Obj): ClobMessage {
@@ -216,7 +255,7 @@ function one(o: Obj): ClobMessage {
         kind: 'tick_size_change',
         market: str(t, 'market'),
         assetId: str(t, 'asset_id'),
-        oldTick: price(t, 'old_tick_size'),
+        oldTick: optDecimal(t, 'old_tick_size', isPrice),
         newTick: price(t, 'new_tick_size'),
         tsMs: tsOf(t),
       };
@@ -228,7 +267,7 @@ function one(o: Obj): ClobMessage {
         market: str(t, 'market'),
         assetId: str(t, 'asset_id'),
         px: price(t, 'price'),
-        size: num(t, 'size'),
+        size: optDecimal(t, 'size', (n) => n >= 0),
         side: side(t) === 'bid' ? 'buy' : 'sell',
         tsMs: tsOf(t),
       };
@@ -239,8 +278,8 @@ function one(o: Obj): ClobMessage {
         kind: 'best_bid_ask',
         market: str(t, 'market'),
         assetId: str(t, 'asset_id'),
-        bestBid: best(t, 'best_bid') ?? fail('missing best_bid'),
-        bestAsk: best(t, 'best_ask') ?? fail('missing best_ask'),
+        bestBid: optDecimal(t, 'best_bid', inUnit),
+        bestAsk: optDecimal(t, 'best_ask', inUnit),
         tsMs: tsOf(t),
       };
     }
@@ -284,16 +323,23 @@ function book(b: Unchecked<RawBook>): ClobMessage {
 
 function safeOne(v: unknown): ClobMessage {
   if (!isObj(v)) return { kind: 'invalid', reason: 'not an object' };
+  droppedField = false;
   try {
-    return one(v);
+    const m = one(v);
+    if (droppedField && m.kind !== 'invalid' && m.kind !== 'text') m.dropped = true;
+    return m;
   } catch (err) {
     if (err instanceof Bad) return { kind: 'invalid', reason: err.message };
     throw err;
   }
 }
 
-/** Parses one text frame into messages (an array frame gives one message per element). */
-export function parseClobFrame(text: string): ClobMessage[] {
+/**
+ * Parses one text frame into messages (an array frame gives one message per element).
+ * `recvMs` (the caller's receive time) stands in for a message's missing timestamp.
+ */
+export function parseClobFrame(text: string, recvMs?: number): ClobMessage[] {
+  recvFallbackMs = recvMs ?? null;
   const c = text.charCodeAt(0);
   // 0x7b '{', 0x5b '[': anything else is a plain-text frame such as PONG.
   if (c !== 0x7b && c !== 0x5b) {

@@ -13,7 +13,7 @@
 
 /** A decimal string, as the venue writes every number. */
 export type DecimalString = string;
-/** Milliseconds since the epoch, as a string. */
+/** Milliseconds since the epoch, as a string. Some messages arrive without it (issue 23). */
 export type MsString = string;
 
 export interface RawLevel {
@@ -66,6 +66,7 @@ export interface RawTickSizeChange {
   event_type: 'tick_size_change';
   market: string;
   asset_id: string;
+  /** May be `""` (absent optional decimal, issue 23): the change stands without it. */
   old_tick_size: DecimalString;
   new_tick_size: DecimalString;
   timestamp: MsString;
@@ -76,6 +77,7 @@ export interface RawLastTradePrice {
   market: string;
   asset_id: string;
   price: DecimalString;
+  /** May be `""`: the print stands, its quantity unknown. */
   size: DecimalString;
   side: 'BUY' | 'SELL';
   fee_rate_bps?: DecimalString;
@@ -86,6 +88,7 @@ export interface RawBestBidAsk {
   event_type: 'best_bid_ask';
   market: string;
   asset_id: string;
+  /** Either may be `""` (an empty side of the book). */
   best_bid: DecimalString;
   best_ask: DecimalString;
   spread?: DecimalString;

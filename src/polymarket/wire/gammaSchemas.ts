@@ -65,6 +65,13 @@ export const GammaFeeScheduleSchema = z.object({
   rate: NumberLike.pipe(z.number().nonnegative()),
   exponent: NumberLike.pipe(z.number().nonnegative()),
   takerOnly: z.boolean(),
+  /**
+   * Share of the taker fee paid back to makers (`rebateRate: 0.2` in the captured
+   * gamma_market_btc_updown_5m_twap_feeSchedule.json, and on live `crypto_fees_v2` markets as
+   * recorded in public research notes read through the `search` tool on 2026-12-06).
+   * Optional: older schedules do not carry it.
+   */
+  rebateRate: NumberLike.pipe(z.number().min(0).max(1)).optional(),
 });
 
 export const GammaCryptoConfigSchema = z.object({
@@ -124,7 +131,13 @@ export const OPTIONAL_EVENT_FIELDS = {
   slug: z.string().optional(),
   title: z.string().optional(),
   startTime: IsoMs.nullish(),
-  eventMetadata: z.object({ priceToBeat: NumberLike.pipe(z.number().positive()).nullish() }).nullish(),
+  eventMetadata: z
+    .object({
+      priceToBeat: NumberLike.pipe(z.number().positive()).nullish(),
+      /** Polymarket's closing number, published after the window ends. */
+      finalPrice: NumberLike.pipe(z.number().positive()).nullish(),
+    })
+    .nullish(),
   series: z.array(GammaSeriesSchema).nullish(),
 } as const;
 
