@@ -120,7 +120,8 @@ describe('WebSocket client limits', () => {
     // A freed seat can be taken again.
     a.close();
     await a.until(() => a.closed !== null);
-    await new Promise((r) => setTimeout(r, 50));
+    // The seat is free once the server has let the client go (not after a guessed pause).
+    await a.until(() => s.parts.hub.clientCount === 1);
     const d = await open(s.wsUrl);
     await d.until(() => d.of('connected').length === 1);
   });
