@@ -59,7 +59,7 @@ async function poll<T>(fn: () => Promise<T | null>, timeoutMs: number): Promise<
 
 interface Health {
   mode: string;
-  sources: { source: string; state: string; reason: string | null }[];
+  sources: { source: string; state: string; reason: string | null; reconnects?: number }[];
 }
 
 describe('paper-live, as a process', () => {
@@ -90,8 +90,13 @@ describe('paper-live, as a process', () => {
       expect(s.reason ?? '', s.source).toMatch(/ECONNREFUSED|fetch failed|network|connect/i);
     }
     expect((await fetch(`${api}/readyz`)).status).toBe(503);
-    // Still up after several retry rounds, and the hint was given exactly once.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Still up after several retry rounds (counted, not guessed from the clock), and the hint was given exactly once.
+    const reconnects = (h: Health) => h.sources.reduce((n, s) => n + (s.reconnects ?? 0), 0);
+    const before = reconnects(health);
+    await poll(async () => {
+      const h = (await (await fetch(`${api}/feed/health`)).json()) as Health;
+      return reconnects(h) >= before + 6 ? h : null;
+    }, 30_000);
     expect(proc.p.exitCode).toBeNull();
     expect(proc.stderr.match(/^polylab: .*--mode sim/gm)).toHaveLength(1);
     proc.p.kill('SIGINT');

@@ -127,7 +127,8 @@ describe('REST resync pacing', () => {
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, 100));
     }
     await until(() => feeds.stats().books.crossed === 200);
-    await new Promise((r) => setTimeout(r, 300));
+    // The first resync reaches the fake and the rest are held back: waited for, not slept on.
+    await until(() => rest.requests.some((p) => p.startsWith('/book')) && feeds.stats().books.resyncs_throttled >= 1);
     const bookCalls = rest.requests.filter((p) => p.startsWith('/book'));
     expect(bookCalls.length).toBeLessThanOrEqual(3);
     expect(bookCalls.length).toBeGreaterThanOrEqual(1);
