@@ -122,9 +122,15 @@ describe('paper-live, as a process', () => {
       market: { slug: string; tick_size: number; min_size: number };
       quotes: { best_bid: number | null; best_ask: number | null }[];
     };
-    const discovered = (await (await fetch(`${api}/markets/discovered`)).json()) as { markets: View[] };
-    const current = discovered.markets.find((m) => m.market.slug === `btc-updown-15m-${cur / 1000}`);
-    expect(current).toBeDefined();
+    // Ready needs one live book; the listed market and both its books may come a poll later on
+    // a busy machine: waited for, not assumed. The fake lists the current window and the next,
+    // and a run that crosses a quarter hour sees only the next one still open: either will do.
+    const listed = [cur, cur + 15 * 60_000].map((startMs) => `btc-updown-15m-${startMs / 1000}`);
+    const current = await poll(async () => {
+      const discovered = (await (await fetch(`${api}/markets/discovered`)).json()) as { markets: View[] };
+      const m = discovered.markets.find((x) => listed.includes(x.market.slug));
+      return m && m.quotes.length === 2 && m.quotes.every((q) => q.best_bid !== null && q.best_ask !== null) ? m : null;
+    }, 25_000);
     expect(current!.market).toMatchObject({ tick_size: 0.01, min_size: 5 });
     // The fixture book: bids 0.50 / 0.49, asks 0.51 / 0.52 on each token.
     expect(current!.quotes.map((q) => [q.best_bid, q.best_ask])).toEqual([
