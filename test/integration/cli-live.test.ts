@@ -103,7 +103,7 @@ describe('paper-live, as a process', () => {
     expect(await proc.exited).toBe(0);
     expect(proc.stdout).toContain('summary');
     expect(proc.stdout).toMatch(/fills\s+0/);
-  });
+  }, 60_000);
 
   it('streams the median, discovers the market, mirrors its books and becomes ready against loopback fakes', async () => {
     const fakes = await startLiveFakes();
@@ -166,5 +166,5 @@ describe('paper-live, as a process', () => {
     expect(received.methods.length).toBeGreaterThan(0);
     expect(received.frames.filter((f) => f.includes('subscribe') || f.includes('"type":"market"')).length).toBeGreaterThanOrEqual(4);
     expect(nonReads(received)).toEqual([]);
-  });
+  }, 60_000);
 });
