@@ -82,6 +82,35 @@ describe('journal writer: the last batch', () => {
   });
 });
 
+describe('journal writer: what it refuses', () => {
+  it('takes no event before a run begins nor after close()', async () => {
+    const dir = tmp();
+    const w = await JournalWriter.start({ dataDir: dir, commitMs: 3_600_000 });
+    w.sink(pnl(0));
+    expect(w.stats.events).toBe(0);
+    w.beginRun({
+      run_id: 'r1',
+      mode: 'sim',
+      seed: 1,
+      strategy: 'divergence',
+      version: 'test',
+      config: '{}',
+      started_ms: 1_000,
+      started_wall_ms: 1_000,
+      pid: null,
+      parent_run_id: null,
+      restored: null,
+      replay_of: null,
+      capture_dir: null,
+    });
+    w.sink(pnl(0));
+    await w.close();
+    w.sink(pnl(1));
+    expect(w.stats).toEqual({ events: 1, committed: 1, failed: 0, batches: 1 });
+    expect(journaled(dir)).toEqual(expected(1));
+  });
+});
+
 describe('journal writer: its defaults', () => {
   it(`hands waiting events over every commit interval (default ${DEFAULT_COMMIT_MS} ms), at each tick, not every other one`, async () => {
     expect(DEFAULT_COMMIT_MS).toBe(100);
