@@ -25,7 +25,12 @@ describe('polylab run serves the API', () => {
       });
     });
     try {
-      await new Promise((r) => setTimeout(r, 2_500)); // a couple of sim seconds in real time: medians and books
+      // Ready once the sim has made medians and books (polled: a busy machine only takes longer).
+      const t0 = Date.now();
+      while ((await fetch(`${url}/readyz`)).status !== 200) {
+        if (Date.now() - t0 > 20_000) throw new Error('not ready within 20 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const health = (await (await fetch(`${url}/feed/health`)).json()) as { mode: string; reference: { live: boolean } };
       expect(health.mode).toBe('sim');
       expect(health.reference.live).toBe(true);

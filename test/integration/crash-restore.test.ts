@@ -27,8 +27,9 @@ function query<T = Row>(dir: string, sql: string, ...params: unknown[]): T[] {
  * The account a run left, computed here from its journaled fills and settlements with
  * plain arithmetic (not the code under test): buys cost qty × px + fee, sells bring
  * qty × px − fee, a settlement pays 1 per winning share held and clears the market.
+ * Only rows journaled before `beforeEventId` count.
  */
-function expectedAccount(dir: string, runId: string, start: Account): Account {
+function expectedAccount(dir: string, runId: string, start: Account, beforeEventId = Number.MAX_SAFE_INTEGER): Account {
   const acc: Account = { cash: start.cash, fees: start.fees, holdings: new Map([...start.holdings].map(([k, v]) => [k, { ...v }])) };
   const rows = query<{
     kind: string;
@@ -42,10 +43,11 @@ function expectedAccount(dir: string, runId: string, start: Account): Account {
   }>(
     dir,
     `
-    SELECT 'fill' AS kind, event_id, market_id, token_id, side, qty, fill_px, fee, NULL AS winner FROM fills WHERE run_id = @r
-    UNION ALL SELECT 'settle', event_id, market_id, NULL, NULL, NULL, NULL, NULL, winning_token_id FROM settlements WHERE run_id = @r AND corrects_outcome IS NULL
+    SELECT 'fill' AS kind, event_id, market_id, token_id, side, qty, fill_px, fee, NULL AS winner FROM fills WHERE run_id = @r AND event_id < @before
+    UNION ALL SELECT 'settle', event_id, market_id, NULL, NULL, NULL, NULL, NULL, winning_token_id FROM settlements
+      WHERE run_id = @r AND corrects_outcome IS NULL AND event_id < @before
     ORDER BY event_id`,
-    { r: runId },
+    { r: runId, before: beforeEventId },
   );
   for (const r of rows) {
     if (r.kind === 'fill') {
@@ -144,6 +146,26 @@ describe('crash safety', () => {
     expect(firsts.filter((e) => e.event_type === 'order_expired').map((e) => JSON.parse(e.body).reason)).toEqual(
       restored.cancelled_orders.map(() => 'restart'),
     );
+
+    // The engine itself runs on the recovered account, not on its starting equity: its own
+    // pnl events (cash, fees, equity) equal the restored account plus what this run did,
+    // computed here from the journal's rows — at the first pnl event and at the stop.
+    const pnls = query<{ id: number; body: string }>(
+      dir,
+      "SELECT id, body FROM events WHERE run_id = 'sim-7.4' AND event_type = 'pnl' ORDER BY id",
+    );
+    expect(pnls.length).toBeGreaterThanOrEqual(2);
+    for (const row of [pnls[0]!, pnls.at(-1)!]) {
+      const pnl = JSON.parse(row.body) as { cash: number; fees: number; equity: number; position_value: number };
+      const own = expectedAccount(dir, 'sim-7.4', account, row.id);
+      expect(pnl.cash).toBeCloseTo(own.cash, 6);
+      expect(pnl.fees).toBeCloseTo(own.fees, 6);
+      // Equity is the cash plus the holdings marked at their bid: between nothing and 1 a share.
+      const shares = [...own.holdings.values()].reduce((n, h) => n + h.qty, 0);
+      expect(pnl.equity).toBeCloseTo(pnl.cash + pnl.position_value, 6);
+      expect(pnl.position_value).toBeGreaterThanOrEqual(0);
+      expect(pnl.position_value).toBeLessThanOrEqual(shares + 1e-9);
+    }
   }, 180_000);
 
   it('refuses a second lab on a data dir in use, naming the running one', async () => {

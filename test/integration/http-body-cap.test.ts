@@ -1,10 +1,13 @@
 // Goal: every HTTP body we read (Gamma, CLOB REST, doctor) is streamed with a byte cap: against a loopback server whose body never ends, each read stops at the cap, the connection is dropped, and the process does not grow past the cap.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GammaClient } from '../../src/polymarket/gamma.ts';
 import { ClobRest } from '../../src/polymarket/clobRest.ts';
 import { checkHttp } from '../../src/polymarket/polymarketDoctor.ts';
-import { readBodyCapped } from '../../src/net/httpBody.ts';
+import { CLOB_BODY_MAX_BYTES, GAMMA_BODY_MAX_BYTES, readBodyCapped } from '../../src/net/httpBody.ts';
 import { endlessBodyServer, type EndlessServer } from './fakes/faults.ts';
 import { until } from './fakes/kit.ts';
 
@@ -95,5 +98,81 @@ describe('bodies read with a byte cap', () => {
       },
     });
     expect(await readBodyCapped(new Response(stream), 16)).toEqual({ ok: true, text: '€€', bytes: 6 });
+  });
+});
+
+/**
+ * A loopback server answering every GET with `json` padded by trailing spaces (still valid
+ * JSON) to exactly `bytes()` bytes, in 64 KiB chunks, with or without a Content-Length.
+ */
+async function sizedBodyServer(json: string, bytes: () => number, declare: () => boolean) {
+  const http = createServer((_req, res) => {
+    const body = Buffer.alloc(bytes(), ' ');
+    body.write(json);
+    res.writeHead(200, { 'content-type': 'application/json', ...(declare() ? { 'content-length': String(body.length) } : {}) });
+    for (let at = 0; at < body.length; at += 64 * 1024) res.write(body.subarray(at, at + 64 * 1024));
+    res.end();
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  cleanups.push(() => {
+    http.closeAllConnections();
+    return new Promise<void>((r) => http.close(() => r()));
+  });
+  return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}
+
+// Each cap through its default (no cap passed in): a body of exactly the cap is read whole,
+// one byte more is refused — streamed, and declared up front. A cap raised or lowered by
+// any amount fails one side. The numbers are the documented caps (src/net/httpBody.ts,
+// polymarketDoctor.ts): Gamma 8 MiB, CLOB REST 2 MiB, doctor 1 MiB.
+describe('each body cap at its default', () => {
+  const book = fs.readFileSync(new URL('../fixtures/polymarket/clob_book_live_shape_btc_updown.json', import.meta.url), 'utf8');
+  const sized = async (json: string) => {
+    const st = { bytes: 0, declare: false };
+    const url = await sizedBodyServer(
+      json,
+      () => st.bytes,
+      () => st.declare,
+    );
+    return { url, set: (bytes: number, declare = false) => Object.assign(st, { bytes, declare }) };
+  };
+
+  it('CLOB REST: a /book of exactly 2 MiB is taken, one byte more is a bad body', async () => {
+    expect(CLOB_BODY_MAX_BYTES).toBe(2 * MiB);
+    const srv = await sized(book);
+    const rest = new ClobRest({ baseUrl: srv.url, timeoutMs: 20_000 });
+    srv.set(2 * MiB);
+    expect(await rest.book('115358912384014')).toMatchObject({
+      ok: true,
+      value: { assetId: '115358912384014', market: '0xabc', tsMs: 1789485400000 },
+    });
+    srv.set(2 * MiB + 1);
+    expect(await rest.book('115358912384014')).toMatchObject({ ok: false, status: 200 });
+    srv.set(2 * MiB + 1, true);
+    expect(await rest.book('115358912384014')).toMatchObject({ ok: false, status: 200 });
+    expect(rest.stats).toMatchObject({ requests: 3, badBodies: 2 });
+  });
+
+  it('Gamma: an events page of exactly 8 MiB is taken, one byte more is too large', async () => {
+    expect(GAMMA_BODY_MAX_BYTES).toBe(8 * MiB);
+    const srv = await sized('[{"id":"1","slug":"btc-updown-5m-1"}]');
+    const client = new GammaClient({ baseUrl: srv.url, nowMs: Date.now, timeoutMs: 20_000 });
+    srv.set(8 * MiB);
+    expect(await client.events({ slug: 'x' })).toEqual({ ok: true, data: [{ id: '1', slug: 'btc-updown-5m-1' }] });
+    srv.set(8 * MiB + 1);
+    expect(await client.events({ slug: 'x' })).toMatchObject({ ok: false, kind: 'too_large' });
+    srv.set(8 * MiB + 1, true);
+    expect(await client.events({ slug: 'x' })).toMatchObject({ ok: false, kind: 'too_large' });
+    expect(client.counters).toMatchObject({ requests: 3, too_large: 2, errors: 2 });
+  });
+
+  it('doctor: an answer of exactly 1 MiB is checked, one byte more is reported, not read', async () => {
+    const srv = await sized('{"ok":true}');
+    srv.set(MiB);
+    expect(await checkHttp('clob', `${srv.url}/time`, 20_000)).toMatchObject({ ok: true, detail: `HTTP 200, ${MiB} bytes` });
+    srv.set(MiB + 1);
+    expect(await checkHttp('clob', `${srv.url}/time`, 20_000)).toMatchObject({ ok: false });
+    srv.set(MiB + 1, true);
+    expect(await checkHttp('clob', `${srv.url}/time`, 20_000)).toMatchObject({ ok: false });
   });
 });

@@ -100,8 +100,9 @@ describe('discovery of Protocol V2 and malformed markets', () => {
     expect(subscribed.some((id) => CLOB_TOKEN_IDS.includes(id))).toBe(false);
     await eventually(async () => (await l.health()).books_live === 1);
 
-    // Several polls later, each rejected market is counted and logged once.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Several polls later (counted at the fake, however slow the machine), each rejected market is counted and logged once.
+    const pollsSoFar = (await l.source('gamma'))!.counts!.polls!;
+    await eventually(async () => (await l.source('gamma'))!.counts!.polls! >= pollsSoFar + 3);
     const gammaHealth = await l.source('gamma');
     expect(gammaHealth!.counts).toMatchObject({
       v2_markets: 1,

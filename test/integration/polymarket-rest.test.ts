@@ -94,13 +94,21 @@ describe('ClobRest', () => {
     cleanups.push(srv.close);
     srv.books.set('a', fx('clob_book_nautilus_minimal.json'));
     srv.rateLimitNext(1, 1);
-    const rest = new ClobRest({ baseUrl: srv.url });
+    // The client's own clock, moved by hand: the hold is exact however slow the machine is.
+    let nowMs = 1_000_000;
+    const rest = new ClobRest({ baseUrl: srv.url, now: () => nowMs });
     expect(await rest.book('a')).toMatchObject({ ok: false, status: 429, retryAfterMs: 1_000 });
     expect(await rest.book('a')).toMatchObject({ ok: false, status: 429, error: 'rate limited (backing off)' });
     expect(srv.requests).toHaveLength(1);
-    expect(rest.waitMs()).toBeGreaterThan(500);
-    await until(() => rest.waitMs() === 0, 2_000);
+    expect(rest.waitMs()).toBe(1_000);
+    nowMs += 999;
+    expect(rest.waitMs()).toBe(1);
+    expect(await rest.book('a')).toMatchObject({ ok: false, error: 'rate limited (backing off)' });
+    expect(srv.requests).toHaveLength(1);
+    nowMs += 1;
+    expect(rest.waitMs()).toBe(0);
     expect(await rest.book('a')).toMatchObject({ ok: true });
+    expect(srv.requests).toHaveLength(2);
     expect(rest.stats.rateLimited).toBe(1);
   });
 });

@@ -36,13 +36,15 @@ describe('refused upgrades', () => {
   it.each([451, 403])('HTTP %i is blocked, with the body as its reason, retried only after blockedRetryMs', async (status) => {
     const srv = await refusingWsServer(status, BINANCE_451_BODY);
     cleanups.push(srv.close);
-    const s = socket(srv.url, { blockedRetryMs: 120_000, random: () => 0.5 });
+    // The socket's clock as it read it when scheduling the retry: the delay is exact, not raced against this test.
+    let clockMs = 0;
+    const s = socket(srv.url, { blockedRetryMs: 120_000, random: () => 0.5, now: () => (clockMs = Date.now()) });
     s.start();
     await until(() => s.stats.state === 'blocked');
     // The body is the reason, on one line, cut at 200 characters.
     expect(s.stats.reason).toBe(`HTTP ${status} on connect: ${BINANCE_451_BODY.slice(0, 200)}`);
     expect(s.stats.refusedStatus).toBe(status);
-    expect(s.stats.nextRetryMs! - Date.now()).toBeGreaterThan(115_000);
+    expect(s.stats.nextRetryMs! - clockMs).toBeGreaterThan(115_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(srv.refused).toBe(1);
   });
@@ -56,11 +58,12 @@ describe('refused upgrades', () => {
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => http.close(() => r())));
-    const s = socket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+    let clockMs = 0;
+    const s = socket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`, { now: () => (clockMs = Date.now()) });
     s.start();
     await until(() => s.stats.state === 'rate_limited');
     expect(s.stats.reason).toBe('HTTP 429 on connect (Retry-After 7 s)');
-    expect(s.stats.nextRetryMs! - Date.now()).toBeGreaterThan(6_500);
+    expect(s.stats.nextRetryMs! - clockMs).toBeGreaterThanOrEqual(7_000);
     expect(upgrades).toBe(1);
   });
 
@@ -127,7 +130,8 @@ describe('REST resync pacing', () => {
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, 100));
     }
     await until(() => feeds.stats().books.crossed === 200);
-    await new Promise((r) => setTimeout(r, 300));
+    // The first resync reaches the fake and the rest are held back: waited for, not slept on.
+    await until(() => rest.requests.some((p) => p.startsWith('/book')) && feeds.stats().books.resyncs_throttled >= 1);
     const bookCalls = rest.requests.filter((p) => p.startsWith('/book'));
     expect(bookCalls.length).toBeLessThanOrEqual(3);
     expect(bookCalls.length).toBeGreaterThanOrEqual(1);

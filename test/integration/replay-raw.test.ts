@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, tempDataDir } from './fakes/cli.ts';
+import { until } from './fakes/kit.ts';
 import { startLiveFakes, type LiveFakes } from './fakes/liveLab.ts';
 
 const digestOf = (stdout: string) => /digest\s+([0-9a-f]{64})/.exec(stdout)?.[1];
@@ -23,9 +24,23 @@ describe('paper-live capture and raw replay', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     p.stdout.on('data', (d) => (live.stdout += d));
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => p.on('close', r));
-    // Long enough for discovery, books and a few medians; then a clean stop.
-    await new Promise((r) => setTimeout(r, 6_000));
+    // Until discovery, books and a median are in (ready) and every source has reported live,
+    // however long that takes on a busy machine; then a clean stop.
+    await until(() => /API on (http:\S+)/.test(stderr), 30_000);
+    const api = /API on (http:\S+)/.exec(stderr)![1]!;
+    const ready = async () => {
+      if ((await fetch(`${api}/readyz`)).status !== 200) return false;
+      const health = (await (await fetch(`${api}/feed/health`)).json()) as { sources: Array<{ source: string; state: string }> };
+      return ['coinbase', 'kraken', 'okx', 'rtds', 'gamma'].every((s) => health.sources.some((x) => x.source === s && x.state === 'live'));
+    };
+    const t0 = Date.now();
+    while (!(await ready())) {
+      if (Date.now() - t0 > 40_000) throw new Error(`paper-live lab not ready in 40 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     p.kill('SIGTERM');
     live.code = await exited;
     lines = fs.readdirSync(capture).flatMap((f) =>
@@ -35,7 +50,7 @@ describe('paper-live capture and raw replay', () => {
         .split('\n')
         .filter(Boolean),
     );
-  }, 60_000);
+  }, 90_000);
   afterAll(() => fakes.close());
 
   it('captures normalized inputs and the raw frames of every source', () => {

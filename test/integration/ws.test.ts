@@ -54,10 +54,14 @@ describe('WebSocket /ws', () => {
   it('gives a client joining mid-run each fill exactly once: the snapshot up to some fill, the stream from the next one', async () => {
     h = await startHarness();
     await client(h.wsUrl); // an earlier client keeps the hub's queue busy when the newcomer joins
-    const pumping = h.pump(40 * 60_000, { chunkMs: 60_000, pauseMs: 5 });
-    await new Promise((r) => setTimeout(r, 60));
-    const c = await client(h.wsUrl);
-    await pumping;
+    // The run goes on, a sim minute at a time, until the newcomer is in (however long its
+    // handshake takes on a busy machine), then ten minutes more: it joins mid-run whatever the speed.
+    let joined: Recorder | null = null;
+    const joining = client(h.wsUrl).then((r) => (joined = r));
+    await h.pump(5 * 60_000, { chunkMs: 60_000, pauseMs: 5 });
+    while (joined === null) await h.pump(60_000, { pauseMs: 5 });
+    await h.pump(10 * 60_000, { chunkMs: 60_000, pauseMs: 5 });
+    const c = await joining;
     const num = (id: string) => Number(id.slice(1)); // fill ids are f1, f2, ... in engine order
     const snapshotIds = WsConnectedSchema.parse(c.frames[0]!.msg).snapshot.recent_fills.map((f) => num(f.fill_id));
     const total = h.engine.counters.fills;
@@ -66,6 +70,22 @@ describe('WebSocket /ws', () => {
     await c.until(() => c.of('paper_fill').length >= total - lastInSnapshot);
     const streamed = c.of('paper_fill').map((f) => num(f.fill_id as string));
     expect(streamed).toEqual(Array.from({ length: total - lastInSnapshot }, (_, i) => lastInSnapshot + 1 + i));
+  });
+
+  it('bounds the queue of a synchronous burst at its default 1 024 frames: the 1 024th queued frame flushes them all at once', async () => {
+    h = await startHarness();
+    const c = await client(h.wsUrl);
+    const hub = h.parts.hub;
+    const before = hub.framesSent;
+    const pnl = (k: number) =>
+      ({ event_type: 'pnl', cash: k, equity: k, realized: 0, unrealized: 0, fees: 0, position_value: 0, ts_unix_ms: k }) as const;
+    // No await in between: no timer can flush, only the bound.
+    for (let k = 1; k < 1_024; k++) hub.publish(pnl(k));
+    expect(hub.framesSent).toBe(before);
+    hub.publish(pnl(1_024));
+    expect(hub.framesSent).toBe(before + 1_024);
+    await c.until(() => c.of('pnl').length >= 1_024);
+    expect(c.of('pnl').map((e) => e.cash)).toEqual(Array.from({ length: 1_024 }, (_, i) => i + 1));
   });
 
   it('delivers events of every WebSocket length class (7-bit, 16-bit, 64-bit) intact and in order', async () => {

@@ -1,11 +1,15 @@
 // Goal: the API refuses foreign Hosts (DNS rebinding) and foreign WebSocket origins, caps its clients, closes a client that floods it, and delivers run_started / run_stopped / the final pnl to every client.
+import fs from 'node:fs';
 import { get } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import { loadConfig } from '../../src/app/config.ts';
 import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
 import { buildEngine } from '../../src/app/engineFactory.ts';
-import { createApiParts, type ApiParts, type ApiPartsOptions } from '../../src/api/start.ts';
+import { createApiParts, startApiFor, type ApiParts, type ApiPartsOptions } from '../../src/api/start.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
 import { ErrorBodySchema } from '../../src/core/wire.ts';
 import type { GuardPolicy } from '../../src/api/wsGuard.ts';
@@ -120,7 +124,8 @@ describe('WebSocket client limits', () => {
     // A freed seat can be taken again.
     a.close();
     await a.until(() => a.closed !== null);
-    await new Promise((r) => setTimeout(r, 50));
+    // The seat is free once the server has let the client go (not after a guessed pause).
+    await a.until(() => s.parts.hub.clientCount === 1);
     const d = await open(s.wsUrl);
     await d.until(() => d.of('connected').length === 1);
   });
@@ -137,6 +142,30 @@ describe('WebSocket client limits', () => {
     await calm.until(() => calm.of('pong').length === 1);
     expect(calm.closed).toBeNull();
     expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('polylab_ws_disconnects_total{reason="too many messages"} 1');
+  });
+});
+
+describe('WebSocket client limits at their defaults (the API as `polylab run` starts it, nothing passed in)', () => {
+  it('takes 32 clients and closes the 33rd with 1013; a client sending an 11th message within a second is closed with 1008', async () => {
+    const cfg = loadConfig({ POLYLAB_PORT: '0', POLYLAB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-wsdefaults-')) });
+    const api = await startApiFor(cfg, pino({ level: 'silent' }));
+    servers.push({ url: api.url, wsUrl: '', port: 0, parts: api.parts, close: api.close });
+    const wsUrl = `${api.url.replace('http', 'ws')}/ws`;
+    const seated = await Promise.all(Array.from({ length: 32 }, () => open(wsUrl)));
+    for (const c of seated) await c.until(() => c.of('connected').length === 1);
+    const extra = await open(wsUrl);
+    await extra.until(() => extra.closed !== null);
+    expect(extra.closed).toEqual({ code: 1013, reason: 'too many clients' });
+    expect(api.parts.hub.clientCount).toBe(32);
+    // Ten messages a second are answered, one more closes the sender. The windows are fixed
+    // one-second slots, so a burst of 21 puts 11 in one slot even if it straddles two.
+    const talker = seated[0]!;
+    for (let i = 0; i < 21; i++) talker.ws.send('{"op":"ping"}');
+    await talker.until(() => talker.closed !== null, 10_000);
+    expect(talker.closed).toEqual({ code: 1008, reason: 'too many messages' });
+    expect(talker.of('pong').length).toBeGreaterThanOrEqual(10);
+    expect(talker.of('pong').length).toBeLessThanOrEqual(20);
+    expect(seated.slice(1).every((c) => c.closed === null)).toBe(true);
   });
 });
 

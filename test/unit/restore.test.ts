@@ -1,5 +1,6 @@
 // Goal: the pure crash-recovery pieces rebuild an account exactly as the portfolio made it, find the orders left working, and recover the kill switch's day from the evidence a run journaled.
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.ts';
 import { Portfolio } from '../../src/paper/portfolio.ts';
 import { freshAccount, openOrders, rebuildAccount, restoreDay, restoredEvents, type AccountEvent } from '../../src/paper/restore.ts';
 
@@ -147,5 +148,47 @@ describe('restoredEvents', () => {
       },
       { event_type: 'position', ...other, qty: 7, avg_cost: 0.31, ts_unix_ms: 1_000 },
     ]);
+  });
+});
+
+describe('an engine restored from a dead run', () => {
+  it('trades on the recovered cash, realized PnL and fees, not its starting equity', () => {
+    const engine = new Engine({
+      runId: 'sim-7.2',
+      mode: 'sim',
+      seed: 7,
+      strategy: { name: 'idle', evaluate: () => [] },
+      median: { stalenessMs: 2_000, outlierBps: 200, minVenues: 1 },
+      vol: { halfLifeMs: 60_000, floorAnnual: 0.5 },
+      equityUsd: 10_000,
+      riskMaxMarketFraction: 0.1,
+      latencyMs: 0,
+      slippageBps: 0,
+      restore: {
+        from_run_id: 'sim-7',
+        last_ts_ms: 1_000,
+        cash: 9_123.45,
+        realized: -61.2,
+        fees: 4.75,
+        day: null,
+        holdings: [{ ...other, qty: 7, avg_cost: 0.31 }],
+        cancelled_orders: [],
+      },
+    });
+    expect(engine.portfolio.cash).toBe(9_123.45);
+    engine.start(2_000);
+    const pnl = engine.stop(3_000).find((e) => e.event_type === 'pnl');
+    // The held market has no book here, so its shares are marked at nothing: equity is the cash.
+    expect(pnl).toEqual({
+      event_type: 'pnl',
+      cash: 9_123.45,
+      equity: 9_123.45,
+      realized: -61.2,
+      unrealized: 7 * (0 - 0.31),
+      fees: 4.75,
+      position_value: 0,
+      ts_unix_ms: 3_000,
+    });
+    expect(engine.portfolio.held(other.token_id)).toBe(7);
   });
 });

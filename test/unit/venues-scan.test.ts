@@ -187,12 +187,55 @@ const coinbaseMatch = objectOf(
 const coinbaseFrame = fc.tuple(coinbaseMatch, fc.constantFrom('', '', '', '', '', '', '', '\n', 'x', '}')).map(([m, tail]) => m + tail);
 
 /** A frame with one character replaced, inserted or deleted at a random place. */
-const mutate = (frame: string) =>
-  fc
-    .tuple(fc.nat(frame.length), fc.constantFrom('replace', 'insert', 'delete'), fc.constantFrom(...'0159."\\ ,:{}[]e-+aZT\u0000é'))
-    .map(
-      ([at, how, c]) => frame.slice(0, at) + (how === 'delete' ? '' : c) + frame.slice(how === 'replace' || how === 'delete' ? at + 1 : at),
-    );
+const MUTATION_CHARS = [...'0159."\\ ,:{}[]e-+aZT\u0000é'];
+
+/** Every single-character mutation of `frame`: each position replaced by, or preceded by, each of MUTATION_CHARS, or deleted. */
+function* allMutations(frame: string): Generator<{ frame: string; at: number; how: 'replace' | 'insert' | 'delete'; c: string }> {
+  for (let at = 0; at <= frame.length; at++) {
+    for (const c of MUTATION_CHARS) {
+      yield { frame: frame.slice(0, at) + c + frame.slice(at), at, how: 'insert', c };
+      if (at < frame.length && frame[at] !== c) yield { frame: frame.slice(0, at) + c + frame.slice(at + 1), at, how: 'replace', c };
+    }
+    if (at < frame.length) yield { frame: frame.slice(0, at) + frame.slice(at + 1), at, how: 'delete', c: '' };
+  }
+}
+
+/** Positions of the fraction digits of the frame's price and size numbers (quoted or not). */
+function fractionDigits(frame: string): Set<number> {
+  const at = new Set<number>();
+  for (const m of frame.matchAll(/"(?:price|qty|size)":"?\d+\.(\d+)/g)) {
+    const start = m.index + m[0].length - m[1]!.length;
+    for (let i = start; i < m.index + m[0].length; i++) at.add(i);
+  }
+  return at;
+}
+
+/**
+ * Runs every single-character mutation of a real frame through the parser and the
+ * reference (they must agree on each) and counts what the fast path served: in all, and
+ * among the mutations that only swap one fraction digit of a price or size for another
+ * digit — still a plain number in a clean frame, which the scanner must serve itself.
+ */
+function mutationsAgree(
+  frame: string,
+  parse: (f: string) => unknown,
+  reference: (f: string) => unknown,
+  scan: (f: string) => unknown,
+): { mutations: number; served: number; digitSwaps: number; digitSwapsServed: number } {
+  const digits = fractionDigits(frame);
+  const r = { mutations: 0, served: 0, digitSwaps: 0, digitSwapsServed: 0 };
+  for (const m of allMutations(frame)) {
+    r.mutations++;
+    expect(parse(m.frame), m.frame).toStrictEqual(reference(m.frame));
+    const served = scan(m.frame) !== null;
+    if (served) r.served++;
+    if (m.how === 'replace' && digits.has(m.at) && /\d/.test(m.c)) {
+      r.digitSwaps++;
+      if (served) r.digitSwapsServed++;
+    }
+  }
+  return r;
+}
 
 const krakenFixtures = [
   fixture('kraken_v2_trade.json'),
@@ -258,8 +301,14 @@ describe('kraken trade scanner', () => {
     );
   });
 
-  it('agrees with the reference on single-character mutations of the real frames', () => {
-    for (const frame of krakenFixtures) equivalent(mutate(frame), kParse, kRef, kScan, 3000);
+  it('agrees with the reference on every single-character mutation of the real frames, and serves each fraction-digit swap itself', () => {
+    for (const frame of krakenFixtures) {
+      expect(kScan(frame)).not.toBeNull();
+      const r = mutationsAgree(frame, kParse, kRef, kScan);
+      expect(r.digitSwaps).toBeGreaterThan(0);
+      expect(r.digitSwapsServed).toBe(r.digitSwaps);
+      expect(r.served).toBeGreaterThanOrEqual(r.digitSwaps);
+    }
   });
 
   it('reads prices and sizes to the same double JSON.parse gives', () => {
@@ -304,8 +353,17 @@ describe('coinbase match scanner', () => {
     );
   });
 
-  it('agrees with the reference on single-character mutations of the real frames', () => {
-    for (const frame of coinbaseFixtures) equivalent(mutate(frame), cParse, cRef, cScan, 3000);
+  it('agrees with the reference on every single-character mutation of the real frames, and serves each fraction-digit swap itself', () => {
+    for (const frame of coinbaseFixtures) {
+      const r = mutationsAgree(frame, cParse, cRef, cScan);
+      expect(r.digitSwaps).toBeGreaterThan(0);
+      // A frame the scanner leaves to the reference (the fixture's last_match) serves no mutation either.
+      if (cScan(frame) === null) expect(r.served).toBe(0);
+      else {
+        expect(r.digitSwapsServed).toBe(r.digitSwaps);
+        expect(r.served).toBeGreaterThanOrEqual(r.digitSwaps);
+      }
+    }
   });
 
   it('reads decimal-string prices and sizes to the same double Number() gives', () => {
