@@ -163,7 +163,9 @@ describe('each body cap at its default', () => {
     expect(await client.events({ slug: 'x' })).toMatchObject({ ok: false, kind: 'too_large' });
     srv.set(8 * MiB + 1, true);
     expect(await client.events({ slug: 'x' })).toMatchObject({ ok: false, kind: 'too_large' });
-    expect(client.counters).toMatchObject({ requests: 3, too_large: 2, errors: 2 });
+    // The first call asks /events/keyset, gets the legacy array shape and falls back to /events
+    // (one extra request, counted); the two oversized answers are both refused.
+    expect(client.counters).toMatchObject({ requests: 4, too_large: 2, errors: 2, keyset_fallbacks: 1 });
   });
 
   it('doctor: an answer of exactly 1 MiB is checked, one byte more is reported, not read', async () => {
