@@ -21,7 +21,7 @@ describe('the polylab command line', () => {
     const r = await runCli(['bogus']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "polylab: unknown command 'bogus'; the commands are: run, markets, doctor, replay, report, runs (polylab --help)\n",
+      "polylab: unknown command 'bogus'; the commands are: run, markets, doctor, replay, report, runs, history, backtest, sweep (polylab --help)\n",
     );
     expect(r.stderr).not.toContain("too many arguments for 'run'");
   });
