@@ -101,8 +101,14 @@ describe('discovery of Protocol V2 and malformed markets', () => {
     await eventually(async () => (await l.health()).books_live === 1);
 
     // Several polls later (counted at the fake, however slow the machine), each rejected market is counted and logged once.
-    const pollsSoFar = (await l.source('gamma'))!.counts!.polls!;
-    await eventually(async () => (await l.source('gamma'))!.counts!.polls! >= pollsSoFar + 3);
+    // The poll count appears with the rollover's first status report: wait for it, then for three more polls.
+    const pollsSoFar = (
+      await eventually(async () => {
+        const polls = (await l.source('gamma'))?.counts?.polls;
+        return polls === undefined ? null : { polls };
+      })
+    ).polls;
+    await eventually(async () => ((await l.source('gamma'))?.counts?.polls ?? 0) >= pollsSoFar + 3);
     const gammaHealth = await l.source('gamma');
     expect(gammaHealth!.counts).toMatchObject({
       v2_markets: 1,
