@@ -8,6 +8,10 @@
 // fill and every PnL figure unchanged (the summaries differ only in their input count).
 // Then issue 15: fair value starts from the market's resolution source (the sim's oracle)
 // when it printed in the last 5 s, the median otherwise, and each signal says which.
+// Then issue 22: the summary prints the read model's named figures (src/views/figures.ts):
+// `trades … win rate` became `closed trades won`, `edge paid` became `edge vs mid`, and
+// `fills` gained buys/sells/volume; new lines `fees paid`, `markets won`, `edge vs fair
+// value`; the labels are one column wider. Every number the old summary printed is unchanged.
 import { describe, expect, it } from 'vitest';
 import { simDigest } from './simRun.ts';
 
@@ -15,9 +19,9 @@ const TWO_HOURS_MS = 2 * 60 * 60_000;
 
 describe('sim runs are pinned byte for byte', () => {
   it.each([
-    [1, 'c376392fa814819cc4cc81b7d0280b544d0b13481b7c61cd37d67cebbe431112'],
-    [7, 'c6a6152f947d8b2a75b7b9558f06f1a11a470ce45da8d3e771f94a11676e3049'],
-    [42, 'c11b5b64b9e9d3e311a7cde6da30f8e0eace7923619e1c37f75c77607d6d63c7'],
+    [1, 'fbb5957cbbd75a9a1441c061bbeecf46ee409d69343a3bbadb1e23283cc93eb4'],
+    [7, '76bc95a4edb7c6efb074f87edf5be13044dbf49c13a9064e414854356b366229'],
+    [42, '4e08f27b686c6f35040a6423a619a38324a5a34962250925070db1e865d0619b'],
   ])('seed %i over 2 h prints the pinned summary', async (seed, sha) => {
     const d = await simDigest(seed, TWO_HOURS_MS);
     expect(d.summary).toContain(`Polylab run sim-${seed}`);
@@ -32,7 +36,7 @@ describe('sim runs are pinned byte for byte', () => {
 
   it('seed 7 over 2 h on the noisy sim market prints the pinned summary', async () => {
     const d = await simDigest(7, TWO_HOURS_MS, { POLYLAB_SIM_MARKET: 'noisy' });
-    expect(d.summary).toContain('sim market    noisy');
-    expect(d.summarySha, d.summary).toBe('a2048c0b6517bc6862bfa4472c7b2745ce574f359d62f98109f0db1e76ce1f85');
+    expect(d.summary).toMatch(/sim market +noisy/);
+    expect(d.summarySha, d.summary).toBe('bacf5d65738b27746874d91e56613739c7ff4a9854afe4f08403371e97cf4790');
   });
 });
