@@ -4,7 +4,9 @@ export class Ring<T> {
   private head = 0;
   /** Items ever pushed (the ring keeps the last `capacity`). */
   total = 0;
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a ring needs a whole capacity of at least 1, got ${capacity}`);
+  }
 
   push(item: T): void {
     this.total += 1;

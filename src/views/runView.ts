@@ -100,7 +100,12 @@ export class RunView {
   private readonly o: Required<Omit<RunViewOptions, 'series'>>;
 
   constructor(opts: RunViewOptions = {}) {
-    this.o = { recentMax: 1_000, runsMax: 100, settlementsMax: 50, intentsMax: 10_000, ...opts };
+    this.o = {
+      recentMax: opts.recentMax ?? 1_000,
+      runsMax: opts.runsMax ?? 100,
+      settlementsMax: opts.settlementsMax ?? 50,
+      intentsMax: opts.intentsMax ?? 10_000,
+    };
     this.fills = new Ring(this.o.recentMax);
     this.rejects = new Ring(this.o.recentMax);
     this.settlements = new Ring(this.o.settlementsMax);
@@ -176,6 +181,8 @@ export class RunView {
     this.maxDrawdownUsd = 0;
     this.maxDrawdownFrac = 0;
     this.killSwitch = null;
+    this.median = null;
+    this.standDownSinceMs = null;
     this.intents.clear();
     this.series.clear();
     this.figureState = FIGURES.map((f) => f.start());
@@ -286,10 +293,15 @@ export class RunView {
     this.rejects.push(e);
     this.rejectsByReason.set(e.reason, (this.rejectsByReason.get(e.reason) ?? 0) + 1);
     this.occurred(e.reason, 1);
-    if (e.reason === 'no_reference_price') this.standDownSinceMs = e.ts_unix_ms;
-    if (e.reason === 'daily_loss_limit') this.killSwitch = { ts_unix_ms: e.ts_unix_ms, numbers: e.numbers };
+    this.noteRisk(e);
     this.series.onReject(e.ts_unix_ms, this.rejectsByReason);
     this.bumpRun('rejects');
+  }
+
+  /** Stand-down and kill-switch facts a reject carries. */
+  noteRisk(e: RiskReject): void {
+    if (e.reason === 'no_reference_price') this.standDownSinceMs = e.ts_unix_ms;
+    if (e.reason === 'daily_loss_limit') this.killSwitch = { ts_unix_ms: e.ts_unix_ms, numbers: e.numbers };
   }
 
   private occurred(reason: string, n: number): void {

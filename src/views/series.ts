@@ -28,7 +28,7 @@ export class Series {
   private readonly o: Required<SeriesOptions>;
 
   constructor(opts: SeriesOptions = {}) {
-    this.o = { points: 900, sampleMs: 1_000, rejectSampleMs: 10_000, ...opts };
+    this.o = { points: opts.points ?? 900, sampleMs: opts.sampleMs ?? 1_000, rejectSampleMs: opts.rejectSampleMs ?? 10_000 };
     this.median = new Ring(this.o.points);
     this.equity = new Ring(this.o.points);
     this.rejects = new Ring(this.o.points);
