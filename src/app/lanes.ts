@@ -18,7 +18,7 @@ import type { Analytics } from '../analytics/analytics.ts';
 import type { TrustReport } from '../analytics/trustReport.ts';
 import { buildAnalytics, buildEngine } from './engineFactory.ts';
 import { SummarySink, type RunSummary } from './runSummary.ts';
-import type { StrategyRow } from '../api/trustRoutes.ts';
+import type { StrategyRow } from '../core/trustWire.ts';
 
 /** Beyond this many configurations one process would slow every one of them down. */
 export const MAX_LANES = 8;
@@ -110,7 +110,7 @@ export class Lane {
   }
 }
 
-/** A line of the table; its fields are documented with GET /strategies (src/api/trustRoutes.ts). */
+/** A line of the table; its fields are documented with GET /strategies (src/core/trustWire.ts). */
 export type CompareRow = StrategyRow;
 
 export function compareRow(name: string, strategy: string, s: RunSummary, t: TrustReport): CompareRow {

@@ -16,7 +16,7 @@ import type { RawTap } from '../capture/format.ts';
 import { codeVersion } from './version.ts';
 import type { TrustReport } from '../analytics/trustReport.ts';
 import type { ModelPrices } from '../analytics/fillModels.ts';
-import type { StrategyRow } from '../api/trustRoutes.ts';
+import type { StrategyRow } from '../core/trustWire.ts';
 
 /** What a run keeps of its trust analytics when it stops (`polylab report` reads it back). */
 export interface FinalTrust {

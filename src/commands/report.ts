@@ -12,7 +12,7 @@ import type { Db } from '../journal/db.ts';
 import { openJournalReadonly } from '../journal/db.ts';
 import { equityCurve, getTrust, lastRun, listRuns } from '../journal/queries.ts';
 import { buildReport, csvLines, formatReport } from '../journal/runReport.ts';
-import { StrategiesResponseSchema, TrustReportSchema, type StrategyRow } from '../api/trustRoutes.ts';
+import { StrategiesResponseSchema, TrustReportSchema, type StrategyRow } from '../core/trustWire.ts';
 import { formatTrust, type TrustReport } from '../analytics/trustReport.ts';
 import { renderTrustHtml } from '../analytics/trustHtml.ts';
 import { formatCompare } from '../app/lanes.ts';

@@ -4,8 +4,8 @@
  * changes slowly, and a failed poll just keeps the last figures (the banner already says
  * when the lab is away).
  */
-import { StrategiesResponseSchema, TrustResponseSchema, type StrategyRow } from '../../src/api/trustRoutes.ts';
-import type { TrustReport } from '../../src/analytics/trustReport.ts';
+import { StrategiesResponseSchema, TrustResponseSchema, type StrategyRow } from '../../src/core/trustWire.ts';
+import type { TrustReportWire as TrustReport } from '../../src/core/trustWire.ts';
 
 export const TRUST_POLL_MS = 3_000;
 

@@ -1,4 +1,4 @@
-/** Markets: each active BTC up/down market, its books and the model's fair value against them. */
+/** Markets: each active BTC up/down market, its books and the engine's fair value (from its latest signal) against them. */
 import type { DashboardModel, TokenBook } from '../model.ts';
 import { LIMITS } from '../model.ts';
 import { Table } from '../dom.ts';
@@ -48,7 +48,8 @@ export class MarketsPanel {
       rows.map(({ info, books }) => {
         const up = [...books.values()].find((b) => b.outcome === 'Up');
         const down = [...books.values()].find((b) => b.outcome === 'Down');
-        const fair = m.fairUp(info);
+        // The engine's own number, as its strategy last used it (src/views: never recomputed in the page).
+        const fair = m.fairUp(info)?.up ?? null;
         const mid = up && up.bid !== null && up.ask !== null ? (up.bid + up.ask) / 2 : null;
         const gap = fair !== null && mid !== null ? fair - mid : null;
         const open = info.window_start_ms <= now;
