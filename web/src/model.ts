@@ -112,7 +112,8 @@ export class DashboardModel {
       case 'btc_median':
         this.pending.median.push({ t: e.ts_unix_ms, v: e.px_median });
         for (const [venue, v] of Object.entries(e.venue_px ?? {})) this.pending.venues.push({ t: e.ts_unix_ms, venue, v });
-        this.dirty.add('reference').add('feed').add('markets');
+        // A median ends a stand-down: the Risk panel says so.
+        this.dirty.add('reference').add('feed').add('markets').add('risk');
         break;
       case 'feed_health':
         this.dirty.add('feed');

@@ -26,7 +26,7 @@ export class MarketsPanel {
       'Up depth',
       'Down bid / ask',
       'Down depth',
-      'fair Up',
+      'fair Up (signal age)',
       'mid Up',
       'fair − mid',
     ],
@@ -49,7 +49,8 @@ export class MarketsPanel {
         const up = [...books.values()].find((b) => b.outcome === 'Up');
         const down = [...books.values()].find((b) => b.outcome === 'Down');
         // The engine's own number, as its strategy last used it (src/views: never recomputed in the page).
-        const fair = m.fairUp(info)?.up ?? null;
+        const engineFair = m.fairUp(info);
+        const fair = engineFair?.up ?? null;
         const mid = up && up.bid !== null && up.ask !== null ? (up.bid + up.ask) / 2 : null;
         const gap = fair !== null && mid !== null ? fair - mid : null;
         const open = info.window_start_ms <= now;
@@ -66,7 +67,8 @@ export class MarketsPanel {
           { text: depth(up), cls: 'r' },
           { text: quote(down), cls: 'r' },
           { text: depth(down), cls: 'r' },
-          { text: px(fair), cls: 'r' },
+          // A signal comes only when the strategy acts: its age says how old the number is.
+          { text: engineFair === null ? dash : `${px(fair)} (${span(now - engineFair.ts_unix_ms)})`, cls: 'r' },
           { text: px(mid), cls: 'r' },
           {
             text: gap === null ? dash : `${gap > 0 ? '+' : ''}${num(gap * 100, 1)} pp`,
