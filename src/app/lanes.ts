@@ -19,6 +19,7 @@ import type { TrustReport } from '../analytics/trustReport.ts';
 import { buildAnalytics, buildEngine } from './engineFactory.ts';
 import { SummarySink, type RunSummary } from './runSummary.ts';
 import type { StrategyRow } from '../core/trustWire.ts';
+import { table, usd } from '../views/format.ts';
 
 /** Beyond this many configurations one process would slow every one of them down. */
 export const MAX_LANES = 8;
@@ -150,7 +151,6 @@ export function laneRow(l: Lane): CompareRow {
 
 /** The side-by-side table of the run summary. */
 export function formatCompare(rows: readonly CompareRow[]): string {
-  const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
   const opt = (x: number | null, f: (v: number) => string) => (x === null ? 'n/a' : f(x));
   const head = ['name', 'strategy', 'fills', 'rejects', 'realized', 'equity', 'PnL range', 'confirmed', 'markout 5s', 'Brier'];
   const body = rows.map((r) => [
@@ -165,11 +165,5 @@ export function formatCompare(rows: readonly CompareRow[]): string {
     opt(r.markout_5s, (v) => `${(100 * v).toFixed(2)}c`),
     opt(r.brier, (v) => v.toFixed(4)),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    `    ${r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd()}`;
-  return ['  strategies side by side (same inputs)', line(head), ...body.map(line)].join('\n');
+  return ['  strategies side by side (same inputs)', ...table(head, body, { indent: '    ' })].join('\n');
 }
