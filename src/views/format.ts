@@ -36,6 +36,8 @@ export interface TableOptions {
   indent?: string;
   /** Per column: padded on the right (default), on the left, or not at all (a last free-text column). */
   align?: readonly Align[];
+  /** A line of dashes under the header, as wide as each column. */
+  rule?: boolean;
 }
 
 /** Rows of cells as fixed-width columns two spaces apart, header first; trailing spaces trimmed. */
@@ -48,7 +50,7 @@ export function table(head: readonly string[], rows: readonly (readonly string[]
         return align === 'free' ? c : align === 'right' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!);
       })
       .join('  ')}`.trimEnd();
-  return [line(head), ...rows.map(line)];
+  return [line(head), ...(opts.rule ? [line(widths.map((w) => '-'.repeat(w)))] : []), ...rows.map(line)];
 }
 
 /** Dollars per share to four decimals (an edge, a cost): `-$0.0123`. */

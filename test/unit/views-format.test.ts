@@ -57,4 +57,7 @@ describe('table', () => {
       ),
     ).toEqual(['  source      ms  detail', '  okx       5 ms  ok', '  kraken  120 ms  slow answer']);
   });
+  it('draws a rule of dashes under the header when asked', () => {
+    expect(table(['rank', 'pnl'], [['1', '$2.00']], { rule: true })).toEqual(['rank  pnl', '----  -----', '1     $2.00']);
+  });
 });
