@@ -1,5 +1,5 @@
 /**
- * One call for the composition root: build LabState, metrics, WS hub and the Fastify app,
+ * One call for the composition root: build LabState (the read model), metrics, WS hub and the Fastify app,
  * listen on cfg.host:cfg.port, and hand back the sink to subscribe to the engine's output,
  * the bound URL and a close function.
  */
@@ -8,7 +8,6 @@ import type { OutputEvent } from '../core/outputs.ts';
 import type { TrustSources } from './trustRoutes.ts';
 import { ApiMetrics } from './metrics.ts';
 import type { RunMode, WsSnapshot } from '../core/wire.ts';
-import { HistorySink } from './history.ts';
 import { buildApi, startApi } from './server.ts';
 import { closeWithin, trackSockets } from './shutdown.ts';
 import { LabState } from './state.ts';
@@ -19,7 +18,6 @@ import { BurstLog } from '../net/burstLog.ts';
 
 export interface ApiParts {
   state: LabState;
-  history: HistorySink;
   metrics: ApiMetrics;
   hub: WsHub;
   /** What a WebSocket client gets first (`connected`). */
@@ -44,21 +42,8 @@ export interface ApiPartsOptions {
 
 export function createApiParts(opts: ApiPartsOptions): ApiParts {
   const state = new LabState({ mode: opts.mode, recentMax: opts.recentMax, bookMaxAgeMs: opts.bookMaxAgeMs });
-  const history = new HistorySink();
   const metrics = new ApiMetrics();
-  const snapshot = (): WsSnapshot => ({
-    mode: state.mode,
-    run: state.currentRun(),
-    feed_health: state.feedHealth(),
-    markets: state.marketList(),
-    positions: state.positionList(),
-    recent_fills: state.recentFills(50),
-    pnl: state.pnl(),
-    recent_rejects: state.recentRejects(50),
-    rejects_by_reason: state.rejectCounts(),
-    history: history.snapshot(),
-    orders: state.orders.list(),
-  });
+  const snapshot = (): WsSnapshot => state.snapshot();
   const hub = new WsHub({
     maxRateHz: opts.wsMaxRateHz,
     maxBufferBytes: opts.wsMaxBufferBytes,
@@ -72,11 +57,10 @@ export function createApiParts(opts: ApiPartsOptions): ApiParts {
   });
   const sink = (e: OutputEvent) => {
     state.apply(e);
-    history.apply(e);
     metrics.apply(e);
     hub.publish(e);
   };
-  return { state, history, metrics, hub, sink, snapshot };
+  return { state, metrics, hub, sink, snapshot };
 }
 
 export interface RunningApi {

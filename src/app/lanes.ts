@@ -18,7 +18,8 @@ import type { Analytics } from '../analytics/analytics.ts';
 import type { TrustReport } from '../analytics/trustReport.ts';
 import { buildAnalytics, buildEngine } from './engineFactory.ts';
 import { SummarySink, type RunSummary } from './runSummary.ts';
-import type { StrategyRow } from '../api/trustRoutes.ts';
+import type { StrategyRow } from '../core/trustWire.ts';
+import { table, usd } from '../views/format.ts';
 
 /** Beyond this many configurations one process would slow every one of them down. */
 export const MAX_LANES = 8;
@@ -117,7 +118,7 @@ export class Lane {
   }
 }
 
-/** A line of the table; its fields are documented with GET /strategies (src/api/trustRoutes.ts). */
+/** A line of the table; its fields are documented with GET /strategies (src/core/trustWire.ts). */
 export type CompareRow = StrategyRow;
 
 export function compareRow(name: string, strategy: string, s: RunSummary, t: TrustReport): CompareRow {
@@ -141,8 +142,8 @@ export function compareRow(name: string, strategy: string, s: RunSummary, t: Tru
     strategy,
     fills: s.fills,
     rejects: s.rejects,
-    realized_pnl: s.realized_pnl,
-    equity: s.equity,
+    realized_pnl: s.realized_pnl ?? 0,
+    equity: s.equity ?? 0,
     pnl_low: t.fill_models.low,
     pnl_high: t.fill_models.high,
     confirmed_share: t.tape.confirmed_share,
@@ -157,7 +158,6 @@ export function laneRow(l: Lane): CompareRow {
 
 /** The side-by-side table of the run summary. */
 export function formatCompare(rows: readonly CompareRow[]): string {
-  const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
   const opt = (x: number | null, f: (v: number) => string) => (x === null ? 'n/a' : f(x));
   const head = ['name', 'strategy', 'fills', 'rejects', 'realized', 'equity', 'PnL range', 'confirmed', 'markout 5s', 'Brier'];
   const body = rows.map((r) => [
@@ -172,11 +172,5 @@ export function formatCompare(rows: readonly CompareRow[]): string {
     opt(r.markout_5s, (v) => `${(100 * v).toFixed(2)}c`),
     opt(r.brier, (v) => v.toFixed(4)),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    `    ${r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd()}`;
-  return ['  strategies side by side (same inputs)', line(head), ...body.map(line)].join('\n');
+  return ['  strategies side by side (same inputs)', ...table(head, body, { indent: '    ' })].join('\n');
 }

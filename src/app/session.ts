@@ -18,7 +18,8 @@ import type { RawTap } from '../capture/format.ts';
 import { codeVersion } from './version.ts';
 import type { TrustReport } from '../analytics/trustReport.ts';
 import type { ModelPrices } from '../analytics/fillModels.ts';
-import type { StrategyRow } from '../api/trustRoutes.ts';
+import type { StrategyRow } from '../core/trustWire.ts';
+import { usd } from '../views/format.ts';
 
 /** What a run keeps of its trust analytics when it stops (`polylab report` reads it back). */
 export interface FinalTrust {
@@ -304,7 +305,6 @@ export async function openRunSession(
 }
 
 export function describeRestore(r: RestoredAccount): string {
-  const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
   const halted = r.day?.halted_at_ms != null ? '; daily loss limit still tripped' : '';
   return `run ${r.from_run_id} did not stop cleanly: continuing its account (cash ${usd(r.cash)}, realized ${usd(r.realized)}, fees ${usd(r.fees)}, ${r.holdings.length} open position(s)); ${r.cancelled_orders.length} working order(s) cancelled${halted}. Pass --fresh to start a new account instead.`;
 }

@@ -7,6 +7,7 @@ import { runDoctor } from '../venues/venueDoctor.ts';
 import { checkPolymarket } from '../polymarket/polymarketDoctor.ts';
 import { formatRuleSources, ruleSources } from '../polymarket/ruleSources.ts';
 import type { DoctorRow } from '../net/refusal.ts';
+import { table } from '../views/format.ts';
 
 /** A fixed-width table for the terminal. */
 export function formatDoctorTable(rows: readonly DoctorRow[]): string {
@@ -17,14 +18,8 @@ export function formatDoctorTable(rows: readonly DoctorRow[]): string {
     r.latency_ms === null ? '-' : `${r.latency_ms} ms`,
     r.detail,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) =>
-    c
-      .map((x, i) => (i === 3 ? x : i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
   const okCount = rows.filter((r) => r.ok).length;
-  return [line(header), ...cells.map(line), `${okCount}/${rows.length} sources ok`].join('\n');
+  return [...table(header, cells, { align: ['left', 'left', 'right', 'free'] }), `${okCount}/${rows.length} sources ok`].join('\n');
 }
 
 /** Connects to every configured source once and prints a table; exit 1 if any failed. */

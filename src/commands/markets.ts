@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../app/config.ts';
 import { discoverOnce } from '../polymarket/discovery.ts';
 import type { MarketInfo } from '../core/events.ts';
+import { table } from '../views/format.ts';
 
 /** One-shot discovery: the BTC up/down markets Polymarket lists now, one line each. */
 async function marketsCommand(): Promise<number> {
@@ -32,13 +33,7 @@ export function formatMarkets(markets: readonly MarketInfo[]): string {
     m.price_to_beat === null ? '-' : `${m.price_to_beat}${m.price_to_beat_estimated ? ' (est.)' : ''}`,
   ]);
   const head = ['family', 'slug', 'window (UTC)', 'tick', 'min', 'taker fee', 'resolution', 'price to beat'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
+  return table(head, rows).join('\n');
 }
 
 export function registerMarkets(program: Command): void {

@@ -13,7 +13,7 @@ import { openJournalReadonly } from '../journal/db.ts';
 import { equityCurve, getTrust, lastRun, listRuns } from '../journal/queries.ts';
 import { buildReport, csvLines, formatReport } from '../journal/runReport.ts';
 import { checkOutputFile } from '../app/startChecks.ts';
-import { StrategiesResponseSchema, TrustReportSchema, type StrategyRow } from '../api/trustRoutes.ts';
+import { StrategiesResponseSchema, TrustReportSchema, type StrategyRow } from '../core/trustWire.ts';
 import { formatTrust, type TrustReport } from '../analytics/trustReport.ts';
 import { renderTrustHtml } from '../analytics/trustHtml.ts';
 import { formatCompare } from '../app/lanes.ts';

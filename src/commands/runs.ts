@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../app/config.ts';
 import { openJournalReadonly } from '../journal/db.ts';
 import { listRuns } from '../journal/queries.ts';
+import { table } from '../views/format.ts';
 
 export function runsCommand(flags: { json?: boolean }): number {
   const cfg = loadConfig(process.env);
@@ -35,13 +36,7 @@ export function runsCommand(flags: { json?: boolean }): number {
       r.parent_run_id ?? '-',
       r.replay_of ?? '-',
     ]);
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: string[]) =>
-      cells
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd();
-    process.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
+    process.stdout.write(`${table(head, rows).join('\n')}\n`);
     if (runs.length === 0) process.stdout.write(`(no runs in ${cfg.dataDir} yet)\n`);
     if (runs.some((r) => r.status === 'incomplete'))
       process.stdout.write('incomplete: events of the run were not journaled (disk full or I/O error); its figures here are short\n');

@@ -86,6 +86,9 @@ export const TokenQuoteSchema = z.object({
   bid_depth: z.number().nonnegative().optional(),
   ask_depth: z.number().nonnegative().optional(),
   ts_unix_ms: tsMs.nullable(),
+  /** The engine's fair value of this token in its latest signal (the strategy's own number), and that signal's time. */
+  fair: z.number().optional(),
+  fair_ts_ms: tsMs.optional(),
 });
 export type TokenQuote = z.infer<typeof TokenQuoteSchema>;
 

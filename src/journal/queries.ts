@@ -110,6 +110,14 @@ export function iterateEvents(db: Db, runId: string, types: readonly string[]): 
     .iterate(runId, ...types) as IterableIterator<{ id: number; body: string }>;
 }
 
+/** Every event of a run, in the order the engine emitted them. */
+export function runEvents(db: Db, runId: string): IterableIterator<{ id: number; body: string }> {
+  return db.prepare('SELECT id, body FROM events WHERE run_id = ? ORDER BY id').iterate(runId) as IterableIterator<{
+    id: number;
+    body: string;
+  }>;
+}
+
 /** The trust figures kept when the run stopped (JSON texts), or null (still running, crashed, or stopped before the trust table existed). */
 export function getTrust(db: Db, runId: string): { ts_unix_ms: number; report: string; range: string; strategies: string } | null {
   const row = db.prepare('SELECT ts_unix_ms, report, range, strategies FROM trust WHERE run_id = ?').get(runId) as

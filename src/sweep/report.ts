@@ -9,6 +9,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ConfigError } from '../app/config.ts';
 import { sweepStats, type JobPoint, type SweepStats } from './stats.ts';
 import { statsHtml } from './reportHtml.ts';
+import { table, usd } from '../views/format.ts';
 
 export const TABLES = ['jobs', 'markets', 'fills'] as const;
 
@@ -58,17 +59,12 @@ export async function jobPoints(conn: DuckDBConnection): Promise<JobPoint[]> {
 export function formatTable(columns: readonly string[], rows: readonly unknown[][]): string {
   const cell = (v: unknown) =>
     v === null || v === undefined ? 'null' : typeof v === 'number' ? String(Number(v.toPrecision(10))) : String(v);
-  const body = rows.map((r) => r.map(cell));
-  const widths = columns.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return table(
+    columns,
+    rows.map((r) => r.map(cell)),
+    { rule: true },
+  ).join('\n');
 }
-
-const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
 
 export function formatStats(s: SweepStats, failedJobs: number): string {
   const ranking = formatTable(

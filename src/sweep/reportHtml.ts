@@ -2,9 +2,9 @@
  * The sweep report as one self-contained HTML page (no scripts, no external assets).
  */
 import type { SweepStats } from './stats.ts';
+import { usd } from '../views/format.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const usd = (x: number) => `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(2)}`;
 
 function table(head: readonly string[], rows: readonly (string | number)[][]): string {
   const tr = (cells: readonly (string | number)[], tag: 'td' | 'th') =>

@@ -21,10 +21,15 @@ function newestMs(dir: string): number {
   return t;
 }
 
-/** Builds web/dist unless it is newer than every source of the page (npm test has just built it). */
+/** Builds web/dist unless it is newer than every source of the page, the src/core and src/views it bundles included (npm test has just built it). */
 export function ensureDashboardBuilt(): void {
   const index = join(ROOT, 'web/dist/index.html');
-  const sources = Math.max(newestMs(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs);
+  const sources = Math.max(
+    newestMs(join(ROOT, 'web/src')),
+    newestMs(join(ROOT, 'src/core')),
+    newestMs(join(ROOT, 'src/views')),
+    statSync(join(ROOT, 'web/index.html')).mtimeMs,
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], {
     cwd: ROOT,

@@ -7,6 +7,8 @@ import { createApiParts } from '../../src/api/start.ts';
 import { buildApi, startApi } from '../../src/api/server.ts';
 import { StrategiesResponseSchema, TrustResponseSchema } from '../../src/api/trustRoutes.ts';
 import { compareRow } from '../../src/app/lanes.ts';
+import { summaryOf } from '../../src/views/summary.ts';
+import { RunView } from '../../src/views/runView.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,28 +25,11 @@ async function serve(withTrust: boolean) {
       'main',
       cfg.strategy,
       {
+        ...summaryOf(new RunView(), 0),
         run_id: 'trust-7',
-        inputs: 0,
-        intents: 0,
         fills: engine.counters.fills,
         rejects: engine.counters.rejects,
-        rejects_by_reason: {},
-        reject_occurrences: 0,
-        reject_occurrences_by_reason: {},
-        settlements: 0,
-        medians: 0,
         realized_pnl: engine.portfolio.realized,
-        unrealized_pnl: 0,
-        fees: 0,
-        rebates: 0,
-        equity: 0,
-        trades: 0,
-        wins: 0,
-        win_rate: null,
-        avg_edge_paid: null,
-        max_drawdown: 0,
-        max_drawdown_frac: 0,
-        sim_market: null,
       },
       analytics.report(),
     ),

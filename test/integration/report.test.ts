@@ -33,7 +33,8 @@ describe('report and runs', () => {
     expect(num(r.stdout, 'fills')).toBe(num(sim.stdout, 'fills'));
     expect(num(r.stdout, 'rejects')).toBe(num(sim.stdout, 'rejects'));
     expect(num(r.stdout, 'realized PnL')).toBe(num(sim.stdout, 'realized PnL'));
-    expect(r.stdout).toMatch(/win rate \d+\.\d%/);
+    expect(r.stdout).toMatch(/closed trades won\s+\d+ of \d+/);
+    expect(r.stdout).toMatch(/markets won\s+\d+, lost \d+/);
     expect(r.stdout).toMatch(/max drawdown\s+\$\d+\.\d\d/);
     expect(r.stdout).toMatch(/per market/);
 
@@ -54,7 +55,7 @@ describe('report and runs', () => {
     const fills = rows.map((l) => l.split(',')).filter((c) => c[2] === 'paper_fill');
     expect(fills).toHaveLength(num(sim.stdout, 'fills'));
     const fee = fills.reduce((s, c) => s + Number(c[cols.indexOf('fee')]), 0);
-    expect(fee).toBeCloseTo(num(sim.stdout, 'fees'), 2);
+    expect(fee).toBeCloseTo(num(sim.stdout, 'fees paid'), 2);
     expect(fills.every((c) => c[0] === 'sim-5' && Number(c[6]) > 0 && Number(c[7]) > 0 && Number(c[7]) < 1)).toBe(true);
   });
 

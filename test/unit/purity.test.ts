@@ -1,9 +1,9 @@
-// Goal: the pure rooms (core, pricing, strategy, paper), the engine, the analytics and the simulator never touch the clock, randomness, env or I/O.
+// Goal: the pure rooms (core, pricing, strategy, paper), the engine, the analytics, the read model (views) and the simulator never touch the clock, randomness, env or I/O.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper', 'src/engine', 'src/analytics', 'src/sim'];
+const ROOMS = ['src/core', 'src/pricing', 'src/strategy', 'src/paper', 'src/engine', 'src/analytics', 'src/views', 'src/sim'];
 const FORBIDDEN = [
   /Date\.now\(/,
   /new Date\(\s*\)/,

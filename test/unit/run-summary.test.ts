@@ -1,9 +1,55 @@
-// Goal: the run summary counts trades, win rate, edge paid against the mid, max drawdown and reject episodes with their occurrences from the output stream alone, and says which sim market produced them.
+// Goal: the run summary counts closed trades won, markets won, the edge against the mid and against fair value, max drawdown and reject episodes with their occurrences from the output stream alone, and says which sim market produced them.
 import { describe, expect, it } from 'vitest';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { formatSummary, SummarySink } from '../../src/app/runSummary.ts';
 
 const T = 1_767_225_600_000;
+const discover = (id: string, ts: number): OutputEvent => ({
+  event_type: 'market_discovered',
+  market: {
+    market_id: id,
+    slug: `btc-updown-15m-${id}`,
+    question: 'BTC up or down?',
+    family: '15m',
+    window_start_ms: T,
+    window_end_ms: T + 900_000,
+    tokens: [
+      { token_id: `${id}-up`, outcome: 'Up' },
+      { token_id: `${id}-down`, outcome: 'Down' },
+    ],
+    tick_size: 0.01,
+    min_size: 5,
+    fee: { rate: 0, exponent: 1, taker_only: true },
+    resolution: { rule: 'end_gte_start', source: 'sim' },
+    price_to_beat: null,
+    price_to_beat_estimated: false,
+  },
+  ts_unix_ms: ts,
+});
+const signal = (token: string, fair: number, ts: number): OutputEvent => ({
+  event_type: 'signal',
+  strategy: 'x',
+  market_id: token.split('-')[0]!,
+  token_id: token,
+  outcome: token.endsWith('up') ? 'Up' : 'Down',
+  action: 'buy',
+  reason: 'edge_above_min',
+  numbers: { fair },
+  ts_unix_ms: ts,
+});
+const intent = (token: string, ts: number): OutputEvent => ({
+  event_type: 'paper_intent',
+  intent_id: `i${ts + 1}`,
+  market_id: token.split('-')[0]!,
+  token_id: token,
+  outcome: token.endsWith('up') ? 'Up' : 'Down',
+  side: 'buy',
+  qty: 10,
+  limit_px: 0.6,
+  tif: 'FOK',
+  match_after_ms: ts,
+  ts_unix_ms: ts,
+});
 const quote = (token: string, bid: number, ask: number, ts: number): OutputEvent => ({
   event_type: 'quote',
   market_id: token.split('-')[0]!,
@@ -41,13 +87,13 @@ const pnl = (equity: number, ts: number): OutputEvent => ({
   fees: 0.5,
   ts_unix_ms: ts,
 });
-const settle = (market: string, winner: string, ts: number): OutputEvent => ({
+const settle = (market: string, winner: string, ts: number, payout = 0): OutputEvent => ({
   event_type: 'settlement',
   market_id: market,
   winning_token_id: winner,
   winning_outcome: winner.endsWith('up') ? 'Up' : 'Down',
   source: 'official',
-  payout: 0,
+  payout,
   realized_pnl: 0,
   ts_unix_ms: ts,
 });
@@ -56,14 +102,18 @@ function stream(): OutputEvent[] {
   return [
     { event_type: 'run_started', run_id: 'sim-1', mode: 'sim', seed: 1, strategy: 'x', ts_unix_ms: T },
     pnl(1_000, T),
+    discover('m1', T),
+    discover('m2', T),
     // m1: buy 10 Up at 0.51 (mid 0.50, fee 0.1), sell them at 0.60 (mid 0.605, fee 0.1): a win of 0.7.
     quote('m1-up', 0.49, 0.51, T + 1),
     fill('m1-up', 'buy', 10, 0.51, 0.1, T + 2),
     quote('m1-up', 0.6, 0.61, T + 3),
     fill('m1-up', 'sell', 10, 0.6, 0.1, T + 4),
     pnl(1_020, T + 5),
-    // m2: buy 20 Down at 0.40 (mid 0.395, fee 0.2); Up wins: a loss of 8.2.
+    // m2: buy 20 Down at 0.40 (mid 0.395, fee 0.2) on a signal of fair 0.45; Up wins: a loss of 8.2.
     quote('m2-down', 0.39, 0.4, T + 6),
+    signal('m2-down', 0.45, T + 6),
+    intent('m2-down', T + 6),
     fill('m2-down', 'buy', 20, 0.4, 0.2, T + 7),
     pnl(990, T + 8),
     settle('m2', 'm2-up', T + 9),
@@ -86,13 +136,17 @@ function stream(): OutputEvent[] {
 }
 
 describe('SummarySink', () => {
-  it('counts closed trades and their win rate, the edge paid per share against the mid, and the max drawdown', () => {
+  it('counts closed trades won, markets won, the edge per share against the mid and against fair value, and the max drawdown', () => {
     const sink = new SummarySink({ simMarket: 'efficient' });
     for (const e of stream()) sink.sink(e);
     const s = sink.summary(42);
-    expect(s).toMatchObject({ trades: 2, wins: 1, win_rate: 0.5, fills: 3, max_drawdown: 30, sim_market: 'efficient' });
+    expect(s).toMatchObject({ closed_trades: 2, closed_trades_won: 1, closed_trades_won_frac: 0.5, fills: 3, buys: 2, sells: 1 });
+    expect(s).toMatchObject({ markets_won: 1, markets_lost: 1, markets_won_frac: 0.5, max_drawdown_usd: 30, sim_market: 'efficient' });
     // (0.01 × 10 + 0.1) + (0.005 × 10 + 0.1) + (0.005 × 20 + 0.2) = 0.65 over 40 shares.
-    expect(s.avg_edge_paid).toBeCloseTo(0.65 / 40, 12);
+    expect(s.edge_vs_mid).toBeCloseTo(0.65 / 40, 12);
+    // Only the m2 buy had a signal: (0.45 − 0.40) × 20 − 0.2 = 0.8 over 20 shares.
+    expect(s.edge_vs_fair).toBeCloseTo(0.8 / 20, 12);
+    expect(s.fees_paid).toBeCloseTo(0.4, 12);
     expect(s.max_drawdown_frac).toBeCloseTo(30 / 1_020, 12);
     expect(s).toMatchObject({
       rejects: 2,
@@ -107,12 +161,14 @@ describe('SummarySink', () => {
     for (const e of stream()) sink.sink(e);
     const text = formatSummary(sink.summary(42));
     expect(text).toContain(
-      'rejects       2 episodes, 4 occurrences (reason=episodes/occurrences: cooldown=1/3, no_liquidity_within_limit=1/1)',
+      'rejects             2 episodes, 4 occurrences (reason=episodes/occurrences: cooldown=1/3, no_liquidity_within_limit=1/1)',
     );
-    expect(text).toContain('trades        2 closed, win rate 50.0 % (1 won)');
-    expect(text).toContain('edge paid     $0.0163 per share against the mid at each fill, fees included');
-    expect(text).toContain('max drawdown  $30.00 (2.9 % of the peak before it)');
-    expect(text).toMatch(/sim market {4}efficient: makers quote the true probability/);
+    expect(text).toContain('closed trades won   1 of 2 (50.0 %)');
+    expect(text).toContain('markets won         1, lost 1 (50.0 % of those won or lost)');
+    expect(text).toContain('edge vs mid         $0.0163 per share paid (cost, fees included)');
+    expect(text).toContain('edge vs fair value  $0.0400 per share gained (fair − price − fee)');
+    expect(text).toContain('max drawdown        $30.00 (2.9 % of the peak before it)');
+    expect(text).toMatch(/sim market {10}efficient: makers quote the true probability/);
     const live = new SummarySink();
     for (const e of stream()) live.sink(e);
     expect(formatSummary(live.summary(42))).not.toContain('sim market');
@@ -120,10 +176,36 @@ describe('SummarySink', () => {
 
   it('keeps an open position out of the trade count until it is flat or settled', () => {
     const sink = new SummarySink();
-    for (const e of [quote('m1-up', 0.49, 0.51, T), fill('m1-up', 'buy', 10, 0.51, 0, T + 1), fill('m1-up', 'sell', 4, 0.6, 0, T + 2)])
+    for (const e of [
+      discover('m1', T),
+      quote('m1-up', 0.49, 0.51, T),
+      fill('m1-up', 'buy', 10, 0.51, 0, T + 1),
+      fill('m1-up', 'sell', 4, 0.6, 0, T + 2),
+    ])
       sink.sink(e);
-    expect(sink.summary(0)).toMatchObject({ trades: 0, win_rate: null });
-    sink.sink(settle('m1', 'm1-up', T + 3));
-    expect(sink.summary(0)).toMatchObject({ trades: 1, wins: 1, win_rate: 1 });
+    expect(sink.summary(0)).toMatchObject({ closed_trades: 0, closed_trades_won_frac: null, markets_won: 0 });
+    // The 6 Up shares still held pay 1.00 each.
+    sink.sink(settle('m1', 'm1-up', T + 3, 6));
+    expect(sink.summary(0)).toMatchObject({ closed_trades: 1, closed_trades_won: 1, closed_trades_won_frac: 1, markets_won: 1 });
+  });
+
+  it('prints rebates earned apart from fees paid, and only when a maker fill earned any', () => {
+    const taker = new SummarySink();
+    for (const e of stream()) taker.sink(e);
+    expect(taker.summary(0).rebates_earned).toBe(0);
+    expect(formatSummary(taker.summary(0))).not.toContain('rebates earned');
+    const maker = new SummarySink();
+    for (const e of [
+      discover('m1', T),
+      { ...fill('m1-up', 'buy', 10, 0.5, 0, T + 1), liquidity: 'maker', rebate: 0.03 } as OutputEvent,
+      { ...fill('m1-up', 'buy', 10, 0.5, 0, T + 2), liquidity: 'maker', rebate: 0.02 } as OutputEvent,
+      fill('m1-up', 'sell', 20, 0.5, 0.1, T + 3),
+    ])
+      maker.sink(e);
+    const text = formatSummary(maker.summary(0));
+    expect(maker.summary(0)).toMatchObject({ fees_paid: 0.1 });
+    expect(maker.summary(0).rebates_earned).toBeCloseTo(0.05, 12);
+    expect(text).toContain('fees paid           $0.10');
+    expect(text).toContain('rebates earned      $0.05 on maker fills (in realized PnL, apart from the fees paid)');
   });
 });

@@ -1,4 +1,4 @@
-// Goal: the dashboard's model draws a useful state from the `connected` snapshot alone, follows the stream with bounded lists, computes fill latency, fair value (the engine's formula), drawdown, kill switch and stand-down, and starts over on a new run.
+// Goal: the dashboard's model draws a useful state from the `connected` snapshot alone, follows the stream with bounded lists, computes fill latency, shows the engine's own fair value (from its signals), drawdown, kill switch and stand-down, and starts over on a new run.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
@@ -6,7 +6,6 @@ import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
 import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts } from '../../src/api/start.ts';
 import { WsSnapshotSchema } from '../../src/core/wire.ts';
-import { fairValueUp } from '../../src/pricing/fairValue.ts';
 import { DashboardModel, LIMITS } from '../../web/src/model.ts';
 
 /** The engine's outputs for `minutes` of the seeded sim, and the API parts fed with them (for a real snapshot). */
@@ -48,14 +47,25 @@ describe('dashboard model', () => {
     expect(m.takePending().reset).toBe(false);
   });
 
-  it('computes the fair value of the current window from the last median and its volatility, as the engine does', () => {
-    const { snapshot } = simRun(5);
-    const m = new DashboardModel();
-    m.load(snapshot, 0);
-    const cur = m.currentMarket()!;
-    const med = snapshot.history.last_median!;
-    expect(med.vol_annual).toBeGreaterThan(0);
-    expect(m.fairUp(cur)).toBe(fairValueUp(med.px_median, cur.price_to_beat!, cur.window_end_ms - m.nowMs!, med.vol_annual!));
+  it("shows the engine's fair value of a market from its latest signal, from the snapshot and from the stream alike", () => {
+    const { snapshot, events } = simRun(20);
+    const fromSnapshot = new DashboardModel();
+    fromSnapshot.load(snapshot, 0);
+    const fromStream = new DashboardModel();
+    for (const e of events) fromStream.apply(e);
+    const markets = [...fromStream.markets.values()].map((r) => r.info);
+    let checked = 0;
+    for (const info of markets) {
+      const signals = events.filter((e) => e.event_type === 'signal' && e.market_id === info.market_id);
+      const last = signals.at(-1);
+      if (last?.event_type !== 'signal' || typeof last.numbers.fair !== 'number') continue;
+      // The engine prices Down at 1 − fair Up: the page shows Up.
+      const up = last.outcome === 'Up' ? last.numbers.fair : 1 - last.numbers.fair;
+      expect(fromStream.fairUp(info)).toEqual({ up, ts_unix_ms: last.ts_unix_ms });
+      expect(fromSnapshot.fairUp(info)).toEqual({ up, ts_unix_ms: last.ts_unix_ms });
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps at most the configured number of fills and rejects while following the stream', () => {

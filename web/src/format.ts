@@ -1,16 +1,16 @@
 /** Number and time formatting for the panels (fixed widths read better in tables). */
-
-const usdFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+import { usd as formatUsd } from '../../src/views/format.ts';
 
 export const dash = '—';
 
+/** Dollars with thousands grouped (BTC prices), the one formatter of src/views; a dash when missing. */
 export function usd(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? dash : usdFmt.format(x);
+  return formatUsd(x, { dash, grouped: true });
 }
 
+/** A change in dollars: a plus sign when positive. */
 export function signedUsd(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return dash;
-  return `${x > 0 ? '+' : ''}${usdFmt.format(x)}`;
+  return formatUsd(x, { dash, grouped: true, signed: true });
 }
 
 export function num(x: number | null | undefined, digits = 2): string {

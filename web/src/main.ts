@@ -115,4 +115,5 @@ const trust = new TrustPanel(body('trust'));
 pollTrust(
   (d) => trust.render(d),
   (why) => trust.error(why),
+  () => status.state === 'open',
 );

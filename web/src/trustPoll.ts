@@ -4,8 +4,8 @@
  * changes slowly, and a failed poll just keeps the last figures (the banner already says
  * when the lab is away).
  */
-import { StrategiesResponseSchema, TrustResponseSchema, type StrategyRow } from '../../src/api/trustRoutes.ts';
-import type { TrustReport } from '../../src/analytics/trustReport.ts';
+import { StrategiesResponseSchema, TrustResponseSchema, type StrategyRow } from '../../src/core/trustWire.ts';
+import type { TrustReportWire as TrustReport } from '../../src/core/trustWire.ts';
 
 export const TRUST_POLL_MS = 3_000;
 
@@ -22,10 +22,15 @@ async function getJson(path: string): Promise<unknown> {
   return res.json();
 }
 
-/** Polls until the page closes; `onData` gets each parsed answer, `onError` a failure (bad answers included). */
-export function pollTrust(onData: (d: TrustData) => void, onError: (why: string) => void): void {
+/**
+ * Polls until the page closes; `onData` gets each parsed answer, `onError` a failure (bad
+ * answers included). While `connected()` says the lab's socket is down it skips the request:
+ * the banner already says the lab is away, and a refused fetch would only add console errors.
+ */
+export function pollTrust(onData: (d: TrustData) => void, onError: (why: string) => void, connected: () => boolean = () => true): void {
   const tick = async () => {
     try {
+      if (!connected()) return;
       const [t, s] = await Promise.all([getJson('/trust'), getJson('/strategies')]);
       const trust = TrustResponseSchema.safeParse(t);
       const strategies = StrategiesResponseSchema.safeParse(s);

@@ -1,4 +1,4 @@
-/** Markets: each active BTC up/down market, its books and the model's fair value against them. */
+/** Markets: each active BTC up/down market, its books and the engine's fair value (from its latest signal) against them. */
 import type { DashboardModel, TokenBook } from '../model.ts';
 import { LIMITS } from '../model.ts';
 import { Table } from '../dom.ts';
@@ -26,7 +26,7 @@ export class MarketsPanel {
       'Up depth',
       'Down bid / ask',
       'Down depth',
-      'fair Up',
+      'fair Up (signal age)',
       'mid Up',
       'fair − mid',
     ],
@@ -48,7 +48,9 @@ export class MarketsPanel {
       rows.map(({ info, books }) => {
         const up = [...books.values()].find((b) => b.outcome === 'Up');
         const down = [...books.values()].find((b) => b.outcome === 'Down');
-        const fair = m.fairUp(info);
+        // The engine's own number, as its strategy last used it (src/views: never recomputed in the page).
+        const engineFair = m.fairUp(info);
+        const fair = engineFair?.up ?? null;
         const mid = up && up.bid !== null && up.ask !== null ? (up.bid + up.ask) / 2 : null;
         const gap = fair !== null && mid !== null ? fair - mid : null;
         const open = info.window_start_ms <= now;
@@ -65,7 +67,8 @@ export class MarketsPanel {
           { text: depth(up), cls: 'r' },
           { text: quote(down), cls: 'r' },
           { text: depth(down), cls: 'r' },
-          { text: px(fair), cls: 'r' },
+          // A signal comes only when the strategy acts: its age says how old the number is.
+          { text: engineFair === null ? dash : `${px(fair)} (${span(now - engineFair.ts_unix_ms)})`, cls: 'r' },
           { text: px(mid), cls: 'r' },
           {
             text: gap === null ? dash : `${gap > 0 ? '+' : ''}${num(gap * 100, 1)} pp`,

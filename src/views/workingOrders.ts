@@ -1,12 +1,12 @@
 /**
- * The working paper orders and their queue positions, folded from output events (pure; the
- * API's LabState and the dashboard's model both keep one): an order appears with its `paper_intent`, takes its place in the queue from
+ * The working paper orders and their queue positions, a part of the one read model (the
+ * RunView keeps one; the API and the dashboard read it there): an order appears with its `paper_intent`, takes its place in the queue from
  * `order_queue`, shrinks with each `paper_fill`, and leaves when it fills, expires or is
  * cancelled (`order_expired`) or refused at arrival (`risk_reject` with its intent id).
  * Bounded: past `max` orders the oldest is dropped.
  */
-import type { OutputEvent } from './outputs.ts';
-import type { WorkingOrder } from './wire.ts';
+import type { OutputEvent } from '../core/outputs.ts';
+import type { WorkingOrder } from '../core/wire.ts';
 
 export class WorkingOrders {
   private readonly orders = new Map<string, WorkingOrder>();
