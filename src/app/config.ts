@@ -4,6 +4,7 @@
  * The result is frozen; nothing else reads `process.env` (cli.ts passes it in).
  */
 import { z } from 'zod';
+import { ConfigError } from './configError.ts';
 import { STRATEGY_NAMES } from '../strategy/strategies.ts';
 import { RUN_COMMAND_MODES, type Tif } from '../core/outputs.ts';
 import { ADAPTERS, REGION_PROFILES, REGIONS, VENUE_NAMES, type Region, type VenueEndpoint, type VenueName } from '../venues/index.ts';
@@ -488,17 +489,6 @@ export type Config = Readonly<{ [K in keyof Settings]: z.infer<Settings[K]['sche
 };
 export type ConfigKey = keyof Settings;
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(
-    readonly setting: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
 /** Parses `90s`, `30m`, `2h`, `1500ms` or a bare number of minutes into milliseconds. */
 export function parseDurationMs(text: string): number | null {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
@@ -568,3 +558,5 @@ export function venueMinimumWarnings(cfg: Config): string[] {
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
+
+export { ConfigError };

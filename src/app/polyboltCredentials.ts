@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PolyBoltCredentials } from '../polymarket/wire/polyboltAuth.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError } from './configError.ts';
 
 export const POLYBOLT_ENV = {
   apiKey: 'POLYLAB_POLYBOLT_API_KEY',

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { HOUR_MS } from '../capture/format.ts';
-import type { BuildReport } from './build.ts';
-import { describeProblem, HistoryError } from './problems.ts';
+import { describeProblem, HistoryError, type Problem } from './problems.ts';
+import type { PmxtHourStats } from './pmxt.ts';
 
 const PMXT_HOUR = /^polymarket_orderbook_(\d{4}-\d{2}-\d{2}T\d{2})\.parquet$/;
 
@@ -51,6 +51,26 @@ export function archiveFingerprint(archive: string, fromMs: number, toMs: number
     }
   }
   return h.digest('hex');
+}
+
+export interface BuildReport {
+  runId: string;
+  fromMs: number;
+  toMs: number;
+  markets: number;
+  v2Markets: number;
+  decoys: number;
+  rejected: number;
+  unresolved: string[];
+  pmxt: PmxtHourStats & { hours: number; missingHours: number[] };
+  tradeFiles: number;
+  trades: Record<string, number>;
+  /** Days of the range without a file, per trade source that has files on other days. */
+  tradeGaps: string[];
+  inputs: number;
+  books: { snapshots: number; deltas: number; resyncs: number; unknownToken: number; invalid: number; firstInvalid: string | null };
+  problems: Problem[];
+  files: string[];
 }
 
 export const MANIFEST = 'build.json';

@@ -20,9 +20,9 @@ import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { FAMILY_MS } from '../polymarket/windows.ts';
 import { CaptureWriter } from '../capture/writer.ts';
 import { CAPTURE_SUFFIX } from '../capture/format.ts';
-import { MANIFEST } from './archive.ts';
+import { MANIFEST, type BuildReport } from './archive.ts';
 import { readGammaArchive, type HistoryMarket } from './gammaArchive.ts';
-import { listPmxtHours, openDuck, readPmxtHour, type PmxtHourStats, type WantedMarket } from './pmxt.ts';
+import { listPmxtHours, openDuck, readPmxtHour, type WantedMarket } from './pmxt.ts';
 import { listTradeFiles, readTradeFile, type TradeFile } from './trades.ts';
 import { mergeByTime } from './merge.ts';
 import { HistoryError, Problems, type Problem } from './problems.ts';
@@ -44,25 +44,7 @@ export interface BuildOptions {
   onProgress?: (tsMs: number, inputs: number) => void;
 }
 
-export interface BuildReport {
-  runId: string;
-  fromMs: number;
-  toMs: number;
-  markets: number;
-  v2Markets: number;
-  decoys: number;
-  rejected: number;
-  unresolved: string[];
-  pmxt: PmxtHourStats & { hours: number; missingHours: number[] };
-  tradeFiles: number;
-  trades: Record<string, number>;
-  /** Days of the range without a file, per trade source that has files on other days. */
-  tradeGaps: string[];
-  inputs: number;
-  books: { snapshots: number; deltas: number; resyncs: number; unknownToken: number; invalid: number; firstInvalid: string | null };
-  problems: Problem[];
-  files: string[];
-}
+export type { BuildReport } from './archive.ts';
 
 type Item = { ts: number; input?: InputEvent; frame?: string; untrack?: MarketInfo };
 
