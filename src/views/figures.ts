@@ -6,7 +6,7 @@
  */
 import type { OutputEvent } from '../core/outputs.ts';
 import { pct, usd, usdPerShare } from './format.ts';
-import type { RunView } from './runView.ts';
+import type { FigureInputs } from './viewTypes.ts';
 
 /** Who prints a figure: the run summary, `polylab report`, or both. */
 export type Printed = 'both' | 'summary';
@@ -17,9 +17,9 @@ export interface Figure<A, V extends object> {
   printed: Printed;
   /** The figure's own accumulator, when the view's state does not already hold what it needs. */
   start: () => A;
-  step: (acc: A, e: OutputEvent, view: RunView) => void;
+  step: (acc: A, e: OutputEvent, view: FigureInputs) => void;
   /** Its JSON fields (the summary object, `report --json`). */
-  value: (view: RunView, acc: A) => V;
+  value: (view: FigureInputs, acc: A) => V;
   /** Its printed value. */
   text: (v: V) => string;
   /** Whether its line is printed (always, without it); its JSON fields are there either way. */
@@ -211,11 +211,11 @@ export const LABEL_WIDTH = Math.max(...FIGURES.map((f) => f.label.length)) + 2;
 
 export const figureLine = (label: string, text: string) => `  ${label.padEnd(LABEL_WIDTH)}${text}`;
 
-export function stepFigures(view: RunView, e: OutputEvent): void {
+export function stepFigures(view: FigureInputs, e: OutputEvent): void {
   FIGURES.forEach((f, i) => (f as AnyFigure).step(view.figureState[i], e, view));
 }
 
-export function figureValues(view: RunView): FigureValues {
+export function figureValues(view: FigureInputs): FigureValues {
   return Object.assign({}, ...FIGURES.map((f, i) => (f as AnyFigure).value(view, view.figureState[i]))) as FigureValues;
 }
 

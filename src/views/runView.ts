@@ -10,7 +10,7 @@ import type { BtcMedian, FeedHealth, OutputEvent, OutputOf, PaperFill, Pnl, Risk
 import type { MarketInfo } from '../core/events.ts';
 import type { RunInfo, RunMode, TokenQuote } from '../core/wire.ts';
 import { Account } from './account.ts';
-import { zeroCounts, type IntentNote, type MarketEntry, type RunViewOptions, type SourceRow } from './viewTypes.ts';
+import { zeroCounts, type FigureInputs, type IntentNote, type MarketEntry, type RunViewOptions, type SourceRow } from './viewTypes.ts';
 import { FIGURES, stepFigures, type FigureState } from './figures.ts';
 import { Ring } from './ring.ts';
 import { Series } from './series.ts';
@@ -18,7 +18,7 @@ import { WorkingOrders } from './workingOrders.ts';
 
 export type { IntentNote, MarketEntry, RunCounts, RunViewOptions, SourceRow } from './viewTypes.ts';
 
-export class RunView {
+export class RunView implements FigureInputs {
   mode: RunMode | null = null;
   readonly runs: RunInfo[] = [];
   /** Newest input time seen: a reader's clock (sim time in a sim). */

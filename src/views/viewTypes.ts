@@ -1,5 +1,6 @@
 /** The shapes a RunView keeps (runView.ts): its options, source rows, market entries, intents and counts. */
-import type { FeedHealth } from '../core/outputs.ts';
+import type { FeedHealth, Pnl } from '../core/outputs.ts';
+import type { Account } from './account.ts';
 import type { MarketView, TokenQuote } from '../core/wire.ts';
 import type { SeriesOptions } from './series.ts';
 
@@ -53,3 +54,24 @@ export const zeroCounts = (): RunCounts => ({
   rejects: 0,
   reject_occurrences: 0,
 });
+
+/**
+ * What the named figures (figures.ts) read of the view. RunView implements it; the figures
+ * see only this, so the table of figures does not depend on the class that folds them.
+ */
+export interface FigureInputs {
+  readonly counts: RunCounts;
+  readonly volumeUsd: number;
+  readonly feesPaid: number;
+  readonly rebatesEarned: number;
+  readonly rejectsByReason: ReadonlyMap<string, number>;
+  readonly occurrencesByReason: ReadonlyMap<string, number>;
+  readonly markets: ReadonlyMap<string, MarketEntry>;
+  readonly account: Account;
+  readonly pnl: Pnl | null;
+  readonly maxDrawdownUsd: number;
+  readonly maxDrawdownFrac: number;
+  readonly intents: ReadonlyMap<string, IntentNote>;
+  /** Each figure's own accumulator, in the order of FIGURES. */
+  readonly figureState: unknown[];
+}
