@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ConfigError } from '../app/config.ts';
-import { sweepStats, type JobPoint, type SweepStats } from './stats.ts';
+import { statsTables, sweepStats, type JobPoint, type SweepStats } from './stats.ts';
 import { statsHtml } from './reportHtml.ts';
 import { table, usd } from '../views/format.ts';
 
@@ -67,21 +67,9 @@ export function formatTable(columns: readonly string[], rows: readonly unknown[]
 }
 
 export function formatStats(s: SweepStats, failedJobs: number): string {
-  const ranking = formatTable(
-    ['rank', 'configuration', `${s.unit}s`, 'mean PnL', '95% CI', 'pessimistic'],
-    s.ranking.map((r, i) => [i + 1, r.config, r.periods, usd(r.meanPnl), `${usd(r.ciLow)}..${usd(r.ciHigh)}`, usd(r.meanPessimistic)]),
-  );
-  const folds = formatTable(
-    ['scored on', `${s.unit}s before`, 'chosen (best before)', 'in-sample mean', 'out-of-sample PnL', 'OOS rank'],
-    s.folds.map((f) => [
-      f.period,
-      f.inSamplePeriods,
-      f.winner,
-      usd(f.winnerInSampleMean),
-      usd(f.outOfSamplePnl),
-      `${f.outOfSampleRank}/${s.configs}`,
-    ]),
-  );
+  const t = statsTables(s);
+  const ranking = formatTable(t.ranking.head, t.ranking.rows);
+  const folds = formatTable(t.folds.head, t.folds.rows);
   return [
     `sweep report: ${s.configs} configuration(s) over ${s.periods.length} ${s.unit}(s)${failedJobs > 0 ? `; ${failedJobs} failed job(s) left out` : ''}`,
     '',

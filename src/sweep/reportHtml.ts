@@ -1,7 +1,7 @@
 /**
  * The sweep report as one self-contained HTML page (no scripts, no external assets).
  */
-import type { SweepStats } from './stats.ts';
+import { statsTables, type SweepStats } from './stats.ts';
 import { usd } from '../views/format.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -13,21 +13,9 @@ function table(head: readonly string[], rows: readonly (string | number)[][]): s
 }
 
 export function statsHtml(s: SweepStats, dir: string): string {
-  const ranking = table(
-    ['rank', 'configuration', `${s.unit}s`, 'mean PnL', '95% CI', 'pessimistic'],
-    s.ranking.map((r, i) => [i + 1, r.config, r.periods, usd(r.meanPnl), `${usd(r.ciLow)} .. ${usd(r.ciHigh)}`, usd(r.meanPessimistic)]),
-  );
-  const folds = table(
-    ['scored on', `${s.unit}s before`, 'chosen', 'in-sample mean', 'out-of-sample PnL', 'OOS rank'],
-    s.folds.map((f) => [
-      f.period,
-      f.inSamplePeriods,
-      f.winner,
-      usd(f.winnerInSampleMean),
-      usd(f.outOfSamplePnl),
-      `${f.outOfSampleRank}/${s.configs}`,
-    ]),
-  );
+  const t = statsTables(s);
+  const ranking = table(t.ranking.head, t.ranking.rows);
+  const folds = table(t.folds.head, t.folds.rows);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Polylab sweep report</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#f3f3f3}.warn{color:#a30}</style>

@@ -8,6 +8,7 @@
  * the same day (the sim's captures do) each capture is its own period.
  */
 import { Rng } from '../core/rng.ts';
+import { usd } from '../views/format.ts';
 
 export interface JobPoint {
   config: string;
@@ -163,5 +164,39 @@ export function sweepStats(points: readonly JobPoint[], seed: number): SweepStat
     folds,
     walkForwardMean: folds.length > 0 ? mean(folds.map((f) => f.outOfSamplePnl)) : null,
     warnings,
+  };
+}
+
+/** A table of a sweep report: its header and its rows, as the text and the HTML report both show them. */
+export interface StatsTable {
+  head: string[];
+  rows: (string | number)[][];
+}
+
+/** The ranking and the walk-forward folds as tables: one definition of their columns for every rendering. */
+export function statsTables(s: SweepStats): { ranking: StatsTable; folds: StatsTable } {
+  return {
+    ranking: {
+      head: ['rank', 'configuration', `${s.unit}s`, 'mean PnL', '95% CI', 'pessimistic'],
+      rows: s.ranking.map((r, i) => [
+        i + 1,
+        r.config,
+        r.periods,
+        usd(r.meanPnl),
+        `${usd(r.ciLow)}..${usd(r.ciHigh)}`,
+        usd(r.meanPessimistic),
+      ]),
+    },
+    folds: {
+      head: ['scored on', `${s.unit}s before`, 'chosen (best before)', 'in-sample mean', 'out-of-sample PnL', 'OOS rank'],
+      rows: s.folds.map((f) => [
+        f.period,
+        f.inSamplePeriods,
+        f.winner,
+        usd(f.winnerInSampleMean),
+        usd(f.outOfSamplePnl),
+        `${f.outOfSampleRank}/${s.configs}`,
+      ]),
+    },
   };
 }
