@@ -329,6 +329,13 @@ export const SETTINGS = {
     default: 300_000,
     accepted: 'an integer 1000-86400000 (ms between retries of a venue that refuses us with HTTP 451/403)',
   },
+  ownReadingDelayMs: {
+    env: 'POLYLAB_OWN_READING_DELAY_MS',
+    schema: int(0, 3_600_000),
+    default: 5_000,
+    accepted:
+      "an integer 0-3600000 (ms after a window's end the lab waits for Polymarket's official result before settling by its own reading)",
+  },
   ...venueSettings(),
   gammaUrl: {
     env: 'POLYLAB_GAMMA_URL',

@@ -89,6 +89,7 @@ export function startLive(o: LiveOptions): LiveRun {
   const polymarket = startPolymarketFeeds({
     bookStaleAfterMs: o.cfg.marketSocketStaleMs,
     ...o.polymarketTuning,
+    resolution: { settleDelayMs: o.cfg.ownReadingDelayMs, ...o.polymarketTuning?.resolution },
     clobWsUrl: o.cfg.clobWsUrl,
     clobUrl: o.cfg.clobUrl,
     rtdsUrl: o.cfg.rtdsUrl,

@@ -42,6 +42,9 @@ describe('paper-live end to end (the real process against loopback fakes)', () =
     POLYLAB_STRATEGY: 'fair-value',
     POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS: '5000',
     POLYLAB_JOURNAL_COMMIT_MS: '50',
+    // The official result comes 1.5 s after the end; the own reading waits a minute, so a
+    // loaded machine cannot let the own reading settle first (the rollover test needs the official one).
+    POLYLAB_OWN_READING_DELAY_MS: '60000',
   });
 
   beforeAll(async () => {

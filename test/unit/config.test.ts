@@ -58,3 +58,11 @@ describe('config', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 });
+
+describe('POLYLAB_OWN_READING_DELAY_MS', () => {
+  it('defaults to 5 s, takes a value in range and refuses one past an hour by name', () => {
+    expect(loadConfig({}).ownReadingDelayMs).toBe(5_000);
+    expect(loadConfig({ POLYLAB_OWN_READING_DELAY_MS: '60000' }).ownReadingDelayMs).toBe(60_000);
+    expect(() => loadConfig({ POLYLAB_OWN_READING_DELAY_MS: '3600001' })).toThrow(/POLYLAB_OWN_READING_DELAY_MS/);
+  });
+});
