@@ -22,7 +22,7 @@ describe('checkPolymarket', () => {
     cleanups.push(() => gamma.close(), rest.close, clobWs.close, rtds.close);
     gamma.delayMs = 200;
     const t0 = performance.now();
-    const rows = await checkPolymarket({ gammaUrl: gamma.url, clobUrl: rest.url, clobWsUrl: clobWs.url, rtdsUrl: rtds.url }, 3_000);
+    const rows = await checkPolymarket({ gammaUrl: gamma.url, clobUrl: rest.url, clobWsUrl: clobWs.url, rtdsUrl: rtds.url }, 15_000);
     const elapsedMs = performance.now() - t0;
     const by = Object.fromEntries(rows.map((r) => [r.source, r]));
     expect(by.gamma).toMatchObject({ ok: true });

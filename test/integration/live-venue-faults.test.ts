@@ -90,7 +90,7 @@ describe('a venue that refuses our region', () => {
     const bybit = await refusingWsServer(403, '<html>403 Forbidden</html>');
     cleanups.push(bybit.close);
     const cfg = loadConfig({ POLYLAB_VENUES: 'bybit', POLYLAB_BYBIT_WS_URL: bybit.url });
-    const rows = await runDoctor(cfg.venueEndpoints(), { timeoutMs: 2_000 });
+    const rows = await runDoctor(cfg.venueEndpoints(), { timeoutMs: 15_000 });
     expect(rows).toEqual([expect.objectContaining({ source: 'bybit', ok: false, blocked: true })]);
     expect(rows[0]!.detail).toMatch(/^blocked: HTTP 403 on connect \(<html>403 Forbidden<\/html>\) — .*POLYLAB_REGION=us.*POLYLAB_VENUES/);
     expect(formatDoctorTable(rows)).toMatch(/^bybit\s+blocked\s/m);
