@@ -12,6 +12,9 @@ export default {
     'src/strategy/**/*.ts',
     'src/paper/**/*.ts',
     'src/engine/**/*.ts',
+    'src/analytics/**/*.ts',
+    'src/views/**/*.ts',
+    'src/sim/**/*.ts',
     // The journal's main-thread writer and the store, database and queries the tests open in
     // process. Code that runs only inside the writer thread never sees the active mutant.
     'src/journal/{writer,store,db,queries}.ts',

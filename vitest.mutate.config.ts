@@ -12,7 +12,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'test/unit/{engine,engine-*,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-gates,strategies,topOfBook,tradeFilter,volatility,events,boundaries,polymarket-resolution,polymarket-bookkeeper,resolution-*,restore,memory-bounds,journal-*}.test.ts',
+      'test/unit/{engine,engine-*,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-*,strategies,topOfBook,tradeFilter,volatility,events,boundaries,polymarket-resolution,polymarket-bookkeeper,resolution-*,restore,memory-bounds,journal-*,analytics-*,views-*,web-model,web-orders,run-summary}.test.ts',
+      // The read model's figures agree across the CLI, the API and the dashboard (views, analytics).
+      'test/integration/figures-agree.test.ts',
     ],
     testTimeout: 60_000,
     pool: 'forks',
