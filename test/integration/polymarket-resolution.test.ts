@@ -46,7 +46,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function rig(rtdsFrames: string[]) {
+async function rig(rtdsFrames: string[], now: () => number = Date.now) {
   const ws = await fakeWsServer();
   const rtds = await fakeWsServer((sock, text) => {
     if (text.includes('crypto_prices_chainlink')) for (const f of rtdsFrames) sock.send(f);
@@ -65,6 +65,7 @@ async function rig(rtdsFrames: string[]) {
     clobUrl: rest.url,
     rtdsUrl: rtds.url,
     emit: step,
+    now,
     rtdsPingIntervalMs: 100,
     tickMs: 50,
     snapshotWaitMs: 60_000,
@@ -126,9 +127,13 @@ describe('Polymarket reference prices and resolution', () => {
   });
 
   it('settles a filled position when the market socket announces the official winner after the window, ignoring one sent before it ends', async () => {
+    // The feeds' clock: the wall clock, moved to just past the end's tolerance once the
+    // mid-window refusal is seen. A window long enough that a loaded machine still sends the
+    // first result mid-window, without the test waiting out that window.
+    let aheadMs = 0;
     const start = Date.now() - 2_000;
-    const m = market(start, start + 12_000);
-    const { ws, step, inputs, outputs, feeds } = await rig([chainlink(start, 60_000)]);
+    const m = market(start, start + 120_000);
+    const { ws, step, inputs, outputs, feeds } = await rig([chainlink(start, 60_000)], () => Date.now() + aheadMs);
     step({ event_type: 'market_discovered', market: m, ts_unix_ms: Date.now() });
     feeds.setMarkets([m]);
     await until(() => (ws.received[0]?.length ?? 0) > 0 && inputs.some((e) => e.event_type === 'reference_price'));
@@ -152,7 +157,8 @@ describe('Polymarket reference prices and resolution', () => {
     await until(() => feeds.stats().resolution.refused === 1);
     expect(feeds.stats().resolution.refused_by).toEqual({ window_not_ended: 1 });
     expect(of(outputs, 'settlement')).toEqual([]);
-    await until(() => Date.now() >= m.window_end_ms - 5_000 + 50, 10_000);
+    expect(Date.now()).toBeLessThan(m.window_end_ms - 5_000);
+    aheadMs = m.window_end_ms - 5_000 + 50 - Date.now();
     ws.sendTo(0, official);
     await until(() => of(outputs, 'settlement').length === 1);
     expect(of(outputs, 'settlement')[0]).toMatchObject({
