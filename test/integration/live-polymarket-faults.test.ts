@@ -169,8 +169,6 @@ describe('a market resolving on the Chainlink 60 s TWAP', () => {
 describe('a 30 s TWAP market whose topic is missing', () => {
   it('falls back to Chainlink spot, flags the price to beat and our settlement as estimated, and says so in /feed/health', async () => {
     const start = Date.now() - 6_000;
-    const end = Date.now() + 1_000;
-    const m = market(start, end, 30);
     const snapshot = JSON.stringify({
       topic: 'crypto_prices_chainlink',
       type: 'subscribe',
@@ -192,6 +190,8 @@ describe('a 30 s TWAP market whose topic is missing', () => {
       {},
       { polymarketTuning: { resolution: { settleDelayMs: 300, pollIntervalMs: 60_000 }, twap: { silenceMs: 500 } } },
     );
+    // The window ends a second after the lab is up, however long a busy machine took to start it.
+    const m = market(start, Date.now() + 1_000, 30);
     l.inject({ event_type: 'market_discovered', market: m, ts_unix_ms: Date.now() });
     l.live.polymarket.setMarkets([m]);
 
