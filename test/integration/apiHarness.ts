@@ -120,8 +120,8 @@ export class Recorder {
     return this.frames.filter((f) => f.msg.event_type === type).map((f) => f.msg);
   }
 
-  /** Resolves when `pred` holds, or rejects after `timeoutMs`. */
-  async until(pred: () => boolean, timeoutMs = 5_000): Promise<void> {
+  /** Resolves when `pred` holds, or rejects after `timeoutMs` (a guard sized for a busy machine, not a promise). */
+  async until(pred: () => boolean, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pred()) {
       const left = deadline - Date.now();

@@ -160,7 +160,7 @@ describe('a market resolving on the Chainlink 60 s TWAP', () => {
     // Once the result is in, the window's tokens leave the socket (its only shard closes).
     await eventually(async () => l.live.polymarket.stats().ws.assets === 0 && clob.open().length === 0);
     // Our own reading of the TWAP (65,100 ≥ 65,000: Up) agrees: one settlement, no disagreement.
-    await eventually(async () => l.live.polymarket.stats().resolution.own === 1, 6_000);
+    await eventually(async () => l.live.polymarket.stats().resolution.own === 1, 15_000);
     expect(l.live.polymarket.stats().resolution).toMatchObject({ disagreements: 0, own_estimated: 0 });
     expect(settlements(l)).toHaveLength(1);
   }, 60_000);
@@ -271,7 +271,7 @@ describe('a market socket that answers PONG but sends no book change', () => {
     expect(stale.reason).toMatch(/^no book change for \d+ s \(PONG only\)$/);
     expect(stale.counts!.pong_only_stalls).toBeGreaterThanOrEqual(1);
     // A reconnect is counted when it starts; the fake sees it once the handshake arrives (later on a loaded machine).
-    await eventually(async () => clob.connections.length >= 2, 5_000);
+    await eventually(async () => clob.connections.length >= 2, 15_000);
     const h = await l.health();
     expect(h.books.find((b) => b.token_id === UP)).toMatchObject({ live: false });
     expect(h.books_live).toBe(0);

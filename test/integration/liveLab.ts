@@ -97,8 +97,8 @@ export async function startLiveLab(env: Record<string, string>, tuning: LabTunin
   };
 }
 
-/** Polls `fn` until it returns a value (not null/undefined/false), or throws after `timeoutMs`. */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+/** Polls `fn` until it returns a value (not null/undefined/false), or throws after `timeoutMs` (a guard sized for a busy machine). */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn().catch(() => null);

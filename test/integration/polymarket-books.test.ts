@@ -151,7 +151,7 @@ describe('Polymarket market-channel feed', () => {
     const { ws, events, feeds } = await rig();
     ws.refuseNext(2);
     feeds.setMarkets([market(COND, UP, DOWN)]);
-    await until(() => ws.connections.length === 1, 8_000);
+    await until(() => ws.connections.length === 1, 15_000);
     expect(ws.refused).toBe(2);
     ws.sendTo(0, fx('ws_market_book.json'));
     await until(() => snapshots(events, UP).length === 1);

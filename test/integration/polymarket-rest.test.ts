@@ -126,7 +126,7 @@ describe('RtdsFeed', () => {
     });
     cleanups.push(() => feed.close());
     feed.start();
-    await until(() => srv.connections.length >= 2, 3_000);
+    await until(() => srv.connections.length >= 2, 15_000);
     expect(srv.received[0]).toContain('PING');
     expect(feed.stats().priceStalls).toBeGreaterThanOrEqual(1);
     expect(feed.stats().socket.lastError).toMatch(/no prices for \d+ ms/);

@@ -111,7 +111,7 @@ describe('ResilientSocket', () => {
     cleanups.push(srv.close);
     const c = client(srv.url, { staleAfterMs: 300 });
     c.sock.start();
-    await until(() => srv.connections.length >= 2, 5_000);
+    await until(() => srv.connections.length >= 2, 15_000);
     expect(c.states).toContain('stale');
     expect(c.sock.stats.lastError).toMatch(/stale: no message for \d+ ms/);
   });

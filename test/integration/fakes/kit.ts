@@ -11,8 +11,11 @@ export const FAST: Partial<VenueFeedTuning> = {
   backoff: { initialMs: 30, maxMs: 250, factor: 2, jitter: 0.2 },
 };
 
-/** Polls `cond` every 10 ms; throws after `timeoutMs` so a test never hangs. */
-export const until = async (cond: () => boolean, timeoutMs = 5_000): Promise<void> => {
+/**
+ * Polls `cond` every 10 ms; throws after `timeoutMs` so a test never hangs. The default is a
+ * guard, not a promise the code makes: long enough for a machine busy with other work.
+ */
+export const until = async (cond: () => boolean, timeoutMs = 15_000): Promise<void> => {
   const t0 = Date.now();
   while (!cond()) {
     if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time');
