@@ -12,9 +12,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'test/unit/{engine,engine-*,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-*,strategies,topOfBook,tradeFilter,volatility,events,boundaries,polymarket-resolution,polymarket-bookkeeper,resolution-*,restore,memory-bounds,journal-*,analytics-*,views-*,web-model,web-orders,run-summary}.test.ts',
-      // The read model's figures agree across the CLI, the API and the dashboard (views, analytics).
-      'test/integration/figures-agree.test.ts',
+      'test/unit/{engine,engine-*,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-gates,strategies,topOfBook,tradeFilter,volatility,events,boundaries,polymarket-resolution,polymarket-bookkeeper,resolution-*,restore,memory-bounds,journal-*}.test.ts',
+      // The read model's and the trust analytics' own unit tests (those that fold a whole sim
+      // run — analytics-replay, analytics-html, the sim-* statistics, web-*, figures-agree —
+      // take seconds to minutes each under Stryker's instrumentation, per mutant).
+      'test/unit/{analytics-basis,analytics-calibration,analytics-fillModels,analytics-markouts,analytics-queueRange,analytics-tape,views-*,run-summary}.test.ts',
     ],
     testTimeout: 60_000,
     pool: 'forks',
