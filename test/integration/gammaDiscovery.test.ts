@@ -270,7 +270,7 @@ describe('GammaRollover', () => {
     const emitted: InputEvent[] = [];
     const r = rollover({ t: 0 }, emitted, { nowMs: () => Date.now(), pollIntervalMs: 20 });
     r.start();
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 15_000;
     while (r.stats().polls < 3 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
     await r.stop();
     // A request already on the wire when stop() aborted it may still reach the server.
