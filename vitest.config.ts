@@ -10,6 +10,9 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, ...(paperLiveRan ? ['test/e2e-live/**'] : [])],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll waits for a state; its 1 s default is a wall-time guess a busy machine breaks.
+    // 15 s is a guard against hanging, not a bound any test asserts.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
   },
 });

@@ -103,7 +103,7 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     expect(await page.locator('#banner').isVisible()).toBe(false);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     expect(await first.stop()).toBe(0);
-    await expect.poll(() => page.locator('#banner').isVisible(), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => page.locator('#banner').isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.locator('#banner').textContent()).toContain('Disconnected');
     const second = await lab(['--mode', 'sim', '--seed', '8', '--port', String(first.port)]);
     expect(second.port).toBe(first.port);
