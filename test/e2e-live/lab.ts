@@ -27,6 +27,9 @@ export interface Health {
   mode: string;
   sources: SourceHealth[];
   venues_contributing: number;
+  /** The median behind `venues_contributing`: `age_ms` before the lab's latest event (`ts_unix_ms`). */
+  reference: { age_ms: number | null };
+  ts_unix_ms: number | null;
   polymarket_state: string | null;
   books_live: number;
   books: { market_id: string; token_id: string; live: boolean; age_ms: number | null }[];

@@ -99,7 +99,7 @@ describe('the read-only guard', () => {
     const replies: string[] = [];
     ws.on('message', (d) => replies.push(d.toString()));
     ws.send(JSON.stringify({ method: 'add_order', params: { side: 'buy' } }));
-    await poll('the frame recorded', () => venue.received.length === 1, 5_000);
+    await poll('the frame recorded', () => venue.received.length === 1, 15_000);
     ws.close();
     expect(guard.violations()).toEqual([
       { server: 'gamma', what: 'POST /events' },
