@@ -95,7 +95,7 @@ describe('journal writer: backlog and drain', () => {
   });
 
   it("keeps a run's trust figures after its events, and none sent once the run has ended", async () => {
-    const { w, dir } = await started({});
+    const { w, dir, errors } = await started({});
     for (let k = 0; k < 3; k++) w.sink(pnl(k));
     w.saveTrust(5_000, { report: '{"fills":3}', range: '[]', strategies: '[]' });
     // saveTrust hands the waiting events over first, so the figures follow what they describe.
@@ -104,8 +104,50 @@ describe('journal writer: backlog and drain', () => {
     // After the run: no run to attach figures to, nothing sent.
     w.saveTrust(7_000, { report: '{"fills":99}', range: '[]', strategies: '[]' });
     await w.close();
+    expect(errors).toEqual([]);
     const db = openJournalReadonly(dir);
     expect(getTrust(db, 'r1')).toEqual({ ts_unix_ms: 5_000, report: '{"fills":3}', range: '[]', strategies: '[]' });
+    expect(db.prepare('SELECT run_id FROM trust').all()).toEqual([{ run_id: 'r1' }]);
+    db.close();
+  });
+
+  it('ends a run once: a second endRun has no run to end, and close() twice is one close', async () => {
+    const { w, dir, errors } = await started({});
+    w.sink(pnl(0));
+    expect(await w.endRun(2_000)).toEqual({ runId: 'r1', stoppedMs: 2_000, status: 'stopped', reason: null });
+    expect(await w.endRun(3_000, 'failed', 'late')).toBeNull();
+    const closing = w.close();
+    expect(w.close()).toBe(closing);
+    await closing;
+    expect(errors).toEqual([]);
+    expect(readBack(dir).run).toEqual({ status: 'stopped', stopped_ms: 2_000, not_journaled: null, reason: null });
+  });
+
+  it('journals each event with its own type, time and market, whatever the batch it came in', async () => {
+    const { w, dir } = await started({ maxBatch: 2 });
+    const discovered = {
+      event_type: 'market_discovered',
+      market: { market_id: 'm-disc' },
+      ts_unix_ms: 1_500,
+    } as unknown as OutputEvent;
+    const reject: OutputEvent = {
+      event_type: 'risk_reject',
+      reason: 'stale_feed',
+      market_id: 'm-rej',
+      intent_id: null,
+      numbers: {},
+      ts_unix_ms: 1_600,
+    };
+    for (const e of [pnl(0), discovered, reject, pnl(1), reject]) w.sink(e);
+    await w.close();
+    const db = openJournalReadonly(dir);
+    expect(db.prepare('SELECT seq, event_type, ts_unix_ms, market_id FROM events ORDER BY seq').all()).toEqual([
+      { seq: 0, event_type: 'pnl', ts_unix_ms: 1_000, market_id: null },
+      { seq: 1, event_type: 'market_discovered', ts_unix_ms: 1_500, market_id: 'm-disc' },
+      { seq: 2, event_type: 'risk_reject', ts_unix_ms: 1_600, market_id: 'm-rej' },
+      { seq: 3, event_type: 'pnl', ts_unix_ms: 1_001, market_id: null },
+      { seq: 4, event_type: 'risk_reject', ts_unix_ms: 1_600, market_id: 'm-rej' },
+    ]);
     db.close();
   });
 });
@@ -149,6 +191,25 @@ describe('journal writer: a batch the disk refuses', () => {
     await w.close();
     expect(end).toMatchObject({ status: 'incomplete', notJournaled: w.stats.failed, reason: 'database or disk is full' });
     expect(w.stats.failed).toBeGreaterThan(0);
+  });
+});
+
+describe('journal writer: a journal it cannot open, and failures nobody listens for', () => {
+  it('start() rejects with the reason when the data directory cannot hold a journal', async () => {
+    const file = path.join(tmp(), 'a-file');
+    fs.writeFileSync(file, 'not a directory');
+    await expect(JournalWriter.start({ dataDir: file })).rejects.toThrow(/ENOTDIR|not a directory|unable to open|directory/i);
+  });
+
+  it('counts a failed batch and keeps its first error with no onError given', async () => {
+    const dir = tmp();
+    const w = await JournalWriter.start({ dataDir: dir, commitMs: 3_600_000, maxPages: 40, maxBatch: 50 });
+    w.beginRun(RUN);
+    for (let k = 0; k < 20_000; k++) w.sink(pnl(k));
+    await w.drain();
+    expect(w.firstError).toBe('database or disk is full');
+    expect(w.stats.failed).toBe(20_000 - w.stats.committed);
+    await w.close();
   });
 });
 
