@@ -21,6 +21,8 @@ import type { GammaCounters } from './gamma.ts';
 import { runDiscoveryPass } from './discovery.ts';
 import type { PassOptions } from './discovery.ts';
 import { keptPriceToBeat } from '../core/resolution.ts';
+import { fetchGammaOfficial } from './gammaOfficial.ts';
+import type { GammaOfficialResult } from './resolutionWatcher.ts';
 
 export interface RolloverOptions extends PassOptions {
   baseUrl: string;
@@ -99,6 +101,14 @@ export class GammaRollover {
       counters: this.counters,
       tap: opts.tap,
     });
+  }
+
+  /**
+   * Polymarket's own numbers on an ended market's event (gammaOfficial.ts), asked through
+   * this rollover's client so its requests count in the one set of Gamma counters.
+   */
+  official(m: MarketInfo): Promise<GammaOfficialResult> {
+    return fetchGammaOfficial(this.client, m);
   }
 
   /** Markets currently in the active set (a copy). */
