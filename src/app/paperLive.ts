@@ -15,6 +15,7 @@ import type { RawTap } from '../capture/format.ts';
 import { startVenueFeeds, type VenueFeeds } from '../venues/venueFeeds.ts';
 import { BurstLog } from '../net/burstLog.ts';
 import { GammaRollover } from '../polymarket/rollover.ts';
+import { ClobRest } from '../polymarket/clobRest.ts';
 import { startPolymarketFeeds, type PolymarketFeeds, type PolymarketFeedsOptions } from '../polymarket/polymarketFeeds.ts';
 
 export interface LiveOptions {
@@ -108,7 +109,14 @@ export function startLive(o: LiveOptions): LiveRun {
   });
   medianSink = (px, tsMs) => polymarket.observeMedian(px, tsMs);
   let knownMarkets = '';
+  // Each market's taker delay from its CLOB market info (`itode`); a client of its own so a
+  // CLOB without that route never marks the books' REST client down.
+  const marketInfo = new ClobRest({ baseUrl: o.cfg.clobUrl, now, tap: o.tap });
   const rollover = new GammaRollover({
+    takerDelayOf: async (conditionId) => {
+      const r = await marketInfo.takerDelayMs(conditionId);
+      return r.ok ? r.value : null;
+    },
     baseUrl: o.cfg.gammaUrl,
     families: o.cfg.markets,
     nowMs: now,

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { Level } from '../../core/events.ts';
 import type { OfficialClaim } from '../../core/resolution.ts';
+import { CRYPTO_TAKER_DELAY_MS } from '../../core/fees.ts';
 
 const decimal = z
   .string()
@@ -112,3 +113,17 @@ export function restOfficialClaim(m: RestMarket): OfficialClaim | null {
     return { market_id: m.condition_id, token_ids, winning_token_id: '', winning_outcome: null, split: true };
   return null;
 }
+
+/**
+ * `GET /clob-markets/<condition_id>` (CLOB market info), as far as the lab reads it: `itode`,
+ * "Whether taker order delay is enabled for this market. When true, marketable orders are held
+ * for the 250 ms taker-delay window before synchronous processing. This field is omitted when
+ * false." (docs.polymarket.com/api-reference/markets/get-clob-market-info, read 2026-12-06
+ * through the `search` tool; fixture clob_market_info_docs_example.json). Its other short-named
+ * fields (tokens `t`, tick `mts`, fees `fd`, …) are not read here: Gamma gives them.
+ */
+export const ClobMarketInfoSchema = z.object({ itode: z.boolean().optional() });
+export type RawClobMarketInfo = z.input<typeof ClobMarketInfoSchema>;
+
+/** A market's taker delay from its CLOB market info: the documented 250 ms when `itode`, else none (0). */
+export const takerDelayMsOf = (info: z.infer<typeof ClobMarketInfoSchema>): number => (info.itode === true ? CRYPTO_TAKER_DELAY_MS : 0);
