@@ -116,7 +116,7 @@ describe('ResolutionWatcher with the median fallback', () => {
     const { w, out, at } = watcher();
     w.observeMedian(150, T0 - 1); // before the start: the previous window's
     w.observeMedian(100, T0 + 800);
-    w.observeMedian(180, END - 1);
+    w.observeMedian(90, END - 1); // before the end: not the closing value
     w.observeMedian(101, END + PRINT_TOLERANCE_MS);
     at(END + PRINT_TOLERANCE_MS);
     expect(out).toEqual([]); // still inside the print tolerance: a print may yet come
