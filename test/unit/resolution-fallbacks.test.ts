@@ -141,6 +141,16 @@ describe('ResolutionWatcher with the median fallback', () => {
     expect(out[0]!.estimated).toBeUndefined();
   });
 
+  it("takes Gamma's price to beat published after discovery, and keeps it when a later copy lacks it", () => {
+    const { w, out, at } = watcher();
+    w.setMarkets([{ ...market(), price_to_beat: 102, price_to_beat_official: true }]);
+    w.setMarkets([market()]);
+    w.observeReference(print(T0, 100));
+    w.observeReference(print(END, 101));
+    at(END + 3_000);
+    expect(out).toEqual([expect.objectContaining({ source: 'own', winning_outcome: 'Down' })]);
+  });
+
   it('emits an official 50-50 as a split, and refuses one before the window ended', () => {
     const { w, out, at } = watcher();
     const split = { market_id: MARKET_ID, token_ids: [DOWN, UP], winning_token_id: '', winning_outcome: null, split: true };
