@@ -8,10 +8,13 @@
  * or its give-up time) through `fetchGammaOfficial`.
  *
  * `outcomePrices` (a JSON array in a string, in the order of `outcomes`): `["1","0"]` /
- * `["0","1"]` name the winner; `["0.5","0.5"]` is a 50-50 (every share pays 0.5; a tie of
- * the daily markets "will resolve 50-50", polymarket.com/event/bitcoin-up-or-down-on-may-17,
- * and Polymarket's CLOB flags such markets `is_50_50_outcome`, read 2026-12-06 through the
- * `search` tool); `["0","0"]`, a price in between or no field at all: not resolved yet.
+ * `["0","1"]` name the winner; `["0.5","0.5"]` is read as a 50-50 (every share pays 0.5).
+ * That last form is not shown in Polymarket's docs (searched 2026-12-06 through the `search`
+ * tool): it is the payout vector of a 50-50 — the daily markets "will resolve 50-50" on a tie
+ * (polymarket.com/event/bitcoin-up-or-down-on-may-17), the CLOB flags such markets
+ * `is_50_50_outcome`, and a 50/50 result is reported on-chain as 0.5 for each outcome
+ * (dev.predict.fun/concepts/resolution, for the same CTF adapters). `["0","0"]`, a price in
+ * between or no field at all: not resolved yet.
  * Before the end the same field carries live prices (0.5/0.5 is a common one), so a result
  * is read only from a market Gamma reports `closed`.
  */
