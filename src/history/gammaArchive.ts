@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MarketInfo, Outcome } from '../core/events.ts';
+import { readOutcomePrices } from '../polymarket/gammaOfficial.ts';
 import { mapGammaMarket, isBtcUpDown } from '../polymarket/discovery.ts';
 import { dropMalformed, GammaEventSchema, OPTIONAL_EVENT_FIELDS } from '../polymarket/gamma.ts';
 import type { Problem } from './problems.ts';
@@ -39,35 +40,15 @@ export interface GammaArchive {
   problems: Problem[];
 }
 
-/** `outcomePrices` → the winner, or why the market counts as unresolved. */
+/**
+ * `outcomePrices` → the winner, or why the market counts as unresolved. Read by the live
+ * path's one reader (polymarket/gammaOfficial.ts); a 50-50 is not replayed as a result here
+ * (the history build has no 50-50 settlement yet), so it counts as unresolved.
+ */
 export function officialResult(raw: Record<string, unknown>, info: MarketInfo): OfficialResult {
-  const text = raw.outcomePrices;
-  if (text === undefined || text === null) return { resolved: false, why: 'no outcomePrices' };
-  let prices: unknown;
-  try {
-    prices = typeof text === 'string' ? JSON.parse(text) : text;
-  } catch {
-    return { resolved: false, why: 'outcomePrices is not JSON' };
-  }
-  const outcomes = parseOutcomes(raw.outcomes);
-  if (!Array.isArray(prices) || outcomes === null || prices.length !== outcomes.length)
-    return { resolved: false, why: 'outcomePrices do not match outcomes' };
-  const winners = prices.map((p, i) => (String(p) === '1' || Number(p) === 1 ? i : -1)).filter((i) => i >= 0);
-  if (winners.length !== 1 || prices.some((p) => Number(p) !== 0 && Number(p) !== 1))
-    return { resolved: false, why: `outcomePrices ${JSON.stringify(prices)}: not resolved` };
-  const outcome = outcomes[winners[0]!];
-  const token = info.tokens.find((t) => t.outcome === outcome);
-  if (!token) return { resolved: false, why: `winning outcome ${outcome} is not Up or Down` };
-  return { resolved: true, winningTokenId: token.token_id, winningOutcome: token.outcome };
-}
-
-function parseOutcomes(v: unknown): string[] | null {
-  try {
-    const x = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
-    return Array.isArray(x) && x.every((e) => typeof e === 'string') ? x : null;
-  } catch {
-    return null;
-  }
+  const r = readOutcomePrices(raw, info);
+  if (r.kind === 'winner') return { resolved: true, winningTokenId: r.token.token_id, winningOutcome: r.token.outcome };
+  return { resolved: false, why: r.kind === 'split' ? 'outcomePrices ["0.5","0.5"]: a 50-50' : r.why };
 }
 
 /** The market as it was during its window (see the module comment). */

@@ -26,6 +26,10 @@ export interface StatusInputs {
   resolution: {
     refused: number;
     official: number;
+    /** Official results that said 50-50 (no token won). */
+    official_split: number;
+    /** Markets whose Gamma `finalPrice` arrived after their window ended. */
+    gamma_final_prices: number;
     own: number;
     own_estimated: number;
     awaiting: number;
@@ -67,6 +71,8 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
       resyncs_requested: i.resyncs.requested,
       resyncs_throttled: i.resyncs.throttled,
       official_results: i.resolution.official,
+      official_results_split: i.resolution.official_split,
+      gamma_final_prices: i.resolution.gamma_final_prices,
       official_refused: i.resolution.refused,
       ...refused,
       own_results: i.resolution.own,

@@ -17,7 +17,7 @@ import { ClobRest, type ClobRestStats } from './clobRest.ts';
 import { ClobWsPool, type ClobWsStats } from './clobWs.ts';
 import type { ClobMessage } from './wire/clobWsMessages.ts';
 import { polymarketStatuses } from './feedStatus.ts';
-import { ResolutionWatcher, type Disagreement } from './resolutionWatcher.ts';
+import { ResolutionWatcher, type Disagreement, type GammaOfficialResult } from './resolutionWatcher.ts';
 import { Resyncer } from './resync.ts';
 import { RtdsFeed, type RtdsStats } from './rtds.ts';
 import { PolyBoltFeed, type PolyBoltStats } from './polybolt.ts';
@@ -59,7 +59,9 @@ export interface PolymarketFeedsOptions {
   snapshotWaitMs?: number;
   /** Period of the resolution / snapshot-wait checks. */
   tickMs?: number;
-  resolution?: { settleDelayMs?: number; pollIntervalMs?: number; giveUpAfterMs?: number };
+  resolution?: { settleDelayMs?: number; pollIntervalMs?: number; giveUpAfterMs?: number; gammaPollIntervalMs?: number };
+  /** The ended market's Gamma event (its official result and final price); absent: not asked. */
+  fetchGamma?: (m: MarketInfo) => Promise<GammaOfficialResult>;
   keepSubscribedAfterEndMs?: number;
   twap?: { silenceMs?: number; retryMs?: number };
   /** Book resync pacing (resync.ts defaults otherwise). */
@@ -93,6 +95,8 @@ export interface PolymarketFeedStats {
 
 export interface PolymarketFeeds {
   setMarkets: (markets: readonly MarketInfo[]) => void;
+  /** The venue median at input time: our own reading's last fallback at an edge no print covers. */
+  observeMedian: (px: number, tsMs: number) => void;
   stats: () => PolymarketFeedStats;
   close: () => Promise<void>;
 }
@@ -141,6 +145,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
       emit: o.emit,
       now,
       fetchMarket: (id) => rest.market(id),
+      ...(o.fetchGamma ? { fetchGamma: o.fetchGamma } : {}),
       ...o.resolution,
       onDisagreement: (d) => o.log?.warn({ ...d }, 'official resolution disagrees with our own reading'),
       onRefused: (r) =>
@@ -260,8 +265,15 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private onMessages(msgs: ClobMessage[], recvMs: number): void {
     for (const m of msgs) {
       if (m.kind === 'market_resolved') {
+        const split = m.winningAssetId === null;
         this.watcher.onOfficial(
-          { market_id: m.market, token_ids: m.assetIds, winning_token_id: m.winningAssetId, winning_outcome: m.winningOutcome },
+          {
+            market_id: m.market,
+            token_ids: m.assetIds,
+            winning_token_id: m.winningAssetId ?? '',
+            winning_outcome: m.winningOutcome || null,
+            ...(split ? { split } : {}),
+          },
           'socket',
         );
         this.applySubscriptions();
@@ -281,6 +293,10 @@ class PolymarketFeedSet implements PolymarketFeeds {
           });
       } else this.keeper.onMessage(m, recvMs);
     }
+  }
+
+  observeMedian(px: number, tsMs: number): void {
+    this.watcher.observeMedian(px, tsMs);
   }
 
   setMarkets(markets: readonly MarketInfo[]): void {
@@ -328,6 +344,8 @@ class PolymarketFeedSet implements PolymarketFeeds {
         resolution: {
           refused: w.refused,
           official: w.official,
+          official_split: w.official_split,
+          gamma_final_prices: w.gamma_final_prices,
           own: w.own,
           own_estimated: w.own_estimated,
           awaiting: this.awaitingCount(),
