@@ -56,6 +56,7 @@ export const FeedHealthResponseSchema = z.object({
   reference: ReferenceStateSchema,
   /** Worst state among Polymarket sources; null while none has reported. */
   polymarket_state: FeedStateSchema.nullable(),
+  /** Markets with at least one live book (a `live` row of `books`); the `polymarket_ws` row's line and `counts.books_live` count the live rows themselves. */
   books_live: z.number().int().nonnegative(),
   /** Per token of every active market: when its book last changed and how long ago (input time). */
   books: z.array(
