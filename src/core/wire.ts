@@ -72,6 +72,8 @@ export const FeedHealthResponseSchema = z.object({
     }),
   ),
   ts_unix_ms: tsMs.nullable(),
+  /** The book age limit behind each `live` above (POLYLAB_RISK_MAX_BOOK_AGE_MS), so the dashboard judges its books alike. Optional: added later. */
+  book_max_age_ms: z.number().int().positive().optional(),
   /** Warnings from the trust analytics: each resolution source whose latest basis to the venue median is above the threshold (docs/methodology.md §8). */
   warnings: z.array(FeedWarningSchema),
 });

@@ -130,6 +130,7 @@ export function feedHealthOf(v: RunView, limits: LivenessLimits, warnings: FeedW
     books_live: marketsWithLiveBook(books),
     books,
     ts_unix_ms: v.latestTsMs,
+    book_max_age_ms: limits.bookMaxAgeMs,
     warnings,
   };
   return health;
