@@ -83,7 +83,11 @@ export interface PolymarketFeedStats {
   rtds: RtdsStats | null;
   polybolt: PolyBoltStats | null;
   rest: ClobRestStats;
-  books: BookKeeperCounters & { tracked: number; live: number; resyncs_queued: number; resyncs_throttled: number };
+  /**
+   * `mirrored`: token mirrors consistent with the socket (the keeper's own state). Whether a
+   * book is live is the read model's to say (views/liveness.ts), not counted here.
+   */
+  books: BookKeeperCounters & { tracked: number; mirrored: number; resyncs_queued: number; resyncs_throttled: number };
   tokens: TokenHealth[];
   resolution: ResolutionWatcher['counters'] & {
     pending: number;
@@ -338,7 +342,6 @@ class PolymarketFeedSet implements PolymarketFeeds {
         restWaitMs: this.rest.waitMs(),
         keeper: this.keeper.counters,
         tokens: this.keeper.stats(),
-        liveBooks: this.keeper.liveCount(),
         trades: this.trades,
         resyncs: this.resyncer.counters,
         resolution: {
@@ -374,7 +377,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
       books: {
         ...this.keeper.counters,
         tracked: tokens.length,
-        live: this.keeper.liveCount(),
+        mirrored: this.keeper.mirroredCount(),
         resyncs_queued: this.resyncer.queued,
         resyncs_throttled: this.resyncer.counters.throttled,
       },
