@@ -14,7 +14,7 @@
 import type { InputEvent, MarketInfo, Outcome } from '../core/events.ts';
 import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
-import { CalibrationAccumulator } from './calibration.ts';
+import { ForecastBook, type Forecasts } from './calibration.ts';
 import { contributions, FILL_MODELS, priceTrade, type ModelPrices } from './fillModels.ts';
 import { FillFigures } from './fillFigures.ts';
 import { QueueRange } from './queueRange.ts';
@@ -45,11 +45,7 @@ export interface AnalyticsOptions {
   keepFills?: number;
 }
 
-/** A market's forecasts of P(Up), per `strategy|family`. */
-type Forecasts = Map<string, number[]>;
-
 const MAX_MARKETS = 1_024;
-const MAX_FORECASTS_PER_MARKET = 20_000;
 const MAX_SERIES_POINTS = 2_000;
 /**
  * Settled markets whose fills and forecasts are kept for an official result that corrects
@@ -75,10 +71,9 @@ export class Analytics {
   readonly tape: TapeTracker;
   readonly basis: BasisTracker;
   readonly latency = new LatencyTracker();
-  private readonly forecasts = new Map<string, { count: number; byKey: Forecasts }>();
+  private readonly forecasts = new ForecastBook();
   /** The newest SETTLED_MARKETS_KEPT settled markets: their result, forecasts and fills. */
   private readonly settled = new Map<string, { winner: Outcome; forecasts: Forecasts; fills: FillRecord[] }>();
-  readonly calibration = new Map<string, CalibrationAccumulator>();
   /** Cumulative settled PnL under each fill model, one point per settlement (thinned past its limit). */
   readonly rangeSeries: ({ ts_unix_ms: number } & ModelPrices)[] = [];
   private readonly rangeTotal: ModelPrices = { optimistic: 0, default: 0, pessimistic: 0 };
@@ -125,7 +120,7 @@ export class Analytics {
       tape: f.tape,
       markouts: f.markouts,
       fill_models: { pessimistic_latency: this.opts.pessimisticLatency ?? 'double', ...f.fill_models, ...(queue ? { queue } : {}) },
-      calibration: calibrationRows(this.calibration),
+      calibration: calibrationRows(this.forecasts.calibration),
       basis: this.basis.report(),
       latency: this.latency.report(),
     };
@@ -136,7 +131,7 @@ export class Analytics {
     const judged = this.fills.map((f) => ({ ...f, tape: f.tape ?? this.judge(f) }));
     return buildReport(
       judged,
-      this.calibration,
+      this.forecasts.calibration,
       this.tape.opts.windowMs,
       this.droppedFills,
       { basis: this.basis.report(), latency: this.latency.report() },
@@ -238,17 +233,7 @@ export class Analytics {
     const fair = e.numbers.fair;
     const m = this.markets.get(e.market_id);
     if (typeof fair !== 'number' || !m || this.settled.has(e.market_id)) return;
-    let f = this.forecasts.get(e.market_id);
-    if (!f) this.forecasts.set(e.market_id, (f = { count: 0, byKey: new Map() }));
-    if (f.count >= MAX_FORECASTS_PER_MARKET) return;
-    f.count += 1;
-    const key = `${e.strategy}|${m.family}`;
-    const ps = f.byKey.get(key);
-    const p = e.outcome === 'Up' ? fair : 1 - fair;
-    if (ps) ps.push(p);
-    else f.byKey.set(key, [p]);
-    // A market forgotten without a result must not keep its forecasts forever.
-    if (this.forecasts.size > MAX_MARKETS) this.forecasts.delete(this.forecasts.keys().next().value!);
+    this.forecasts.add(e.market_id, `${e.strategy}|${m.family}`, e.outcome === 'Up' ? fair : 1 - fair);
   }
 
   private onIntent(e: OutputOf<'paper_intent'>, strategy: string): void {
@@ -363,7 +348,7 @@ export class Analytics {
     for (const rec of fills) if (rec.priced && rec.intent) rec.intent.late_levels = null;
     this.rangeSeries.push({ ts_unix_ms: e.ts_unix_ms, ...this.rangeTotal });
     if (this.rangeSeries.length > MAX_SERIES_POINTS) thin(this.rangeSeries);
-    const forecasts = this.settleForecasts(e.market_id, e.winning_outcome, prior);
+    const forecasts = this.forecasts.settle(e.market_id, e.winning_outcome, prior);
     if (prior) prior.winner = e.winning_outcome;
     else this.remember(e.market_id, { winner: e.winning_outcome, forecasts, fills });
   }
@@ -396,21 +381,5 @@ export class Analytics {
       this.settled.delete(oldest);
       this.markets.delete(oldest);
     }
-  }
-
-  /** Scores a market's forecasts; a correcting result re-scores them with the official winner. */
-  private settleForecasts(marketId: string, winner: Outcome, prior: { winner: Outcome; forecasts: Forecasts } | undefined): Forecasts {
-    const forecasts = prior?.forecasts ?? this.forecasts.get(marketId)?.byKey ?? new Map<string, number[]>();
-    this.forecasts.delete(marketId);
-    if (prior?.winner === winner) return forecasts;
-    for (const [key, ps] of forecasts) {
-      let acc = this.calibration.get(key);
-      if (!acc) this.calibration.set(key, (acc = new CalibrationAccumulator()));
-      for (const p of ps) {
-        if (prior) acc.remove(p, prior.winner === 'Up');
-        acc.add(p, winner === 'Up');
-      }
-    }
-    return forecasts;
   }
 }
