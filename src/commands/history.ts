@@ -115,7 +115,7 @@ function formatFetch(r: FetchReport): string {
       : null;
   return [
     `  gamma         ${r.gamma.fetched} events fetched, ${r.gamma.present} already here, ${r.gamma.missing} not published`,
-    `  pmxt          ${r.pmxt.map((p) => `${p.hour.slice(21, 34)} ${p.status}${p.fileBytes ? ` ${mb(p.fetchedBytes)} of ${mb(p.fileBytes)}` : ''}`).join('; ') || 'none'}`,
+    `  pmxt          ${r.pmxt.map((p) => `${p.hour.slice(21, 34)} ${p.status}${p.fileBytes ? ` ${mb(p.fetchedBytes)} of ${mb(p.fileBytes)}, kept ${mb(p.writtenBytes)}` : ''}`).join('; ') || 'none'}`,
     ...(ratio === null
       ? []
       : [`  pmxt share    ${(ratio * 100).toFixed(2)} % of the hours' bytes fetched (only row groups of wanted markets)`]),

@@ -5,7 +5,8 @@
  *   (the slugs live discovery computes, src/polymarket/windows.ts), saved as
  *   `gamma/<slug>.json`; first, since their markets say which PMXT rows are wanted.
  * - PMXT hours `<pmxt>/polymarket_orderbook_YYYY-MM-DDTHH.parquet` (archive.pmxt.dev v2
- *   overview, read 2026-12-06: public HTTPS, no credentials), by parts (pmxtFetch.ts).
+ *   overview, read 2026-12-06: public HTTPS, no credentials), by parts, kept as a smaller
+ *   Parquet file of the wanted row groups (pmxtFetch.ts).
  * - Binance daily trades `<binance>/data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-<day>.zip`
  *   and its `.CHECKSUM` (github.com/binance/binance-public-data README, read 2026-12-06),
  *   checked before the file is kept.
@@ -91,7 +92,7 @@ export interface FetchOptions {
 
 export interface FetchReport {
   gamma: { fetched: number; present: number; missing: number };
-  pmxt: { hour: string; status: string; fileBytes: number; fetchedBytes: number }[];
+  pmxt: { hour: string; status: string; fileBytes: number; fetchedBytes: number; writtenBytes: number }[];
   trades: { file: string; status: string }[];
   failures: string[];
 }
@@ -150,11 +151,17 @@ async function fetchPmxt(o: FetchOptions, r: FetchReport): Promise<void> {
         markets,
         o.onBytes,
       );
-      r.pmxt.push({ hour: name, status: res.status, fileBytes: res.fileBytes, fetchedBytes: res.fetchedBytes });
+      r.pmxt.push({
+        hour: name,
+        status: res.status,
+        fileBytes: res.fileBytes,
+        fetchedBytes: res.fetchedBytes,
+        writtenBytes: res.writtenBytes,
+      });
     } catch (err) {
       // PMXT: "a missing key means zero events that hour" — a gap, said, not a failure.
       if (err instanceof HttpRefusal && err.status === 404)
-        r.pmxt.push({ hour: name, status: 'missing (404)', fileBytes: 0, fetchedBytes: 0 });
+        r.pmxt.push({ hour: name, status: 'missing (404)', fileBytes: 0, fetchedBytes: 0, writtenBytes: 0 });
       else carryOn(err, r);
     }
   }

@@ -10,9 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { writeHistoryArchive, T0 } from '../helpers/historyArchive.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { MARKETS, writeHistoryArchive, T0 } from '../helpers/historyArchive.ts';
 import { endpointsFrom, fetchHistory, type FetchOptions } from '../../src/history/fetch.ts';
 import { buildCapture } from '../../src/history/build.ts';
+import { fetchPmxtHour } from '../../src/history/pmxtFetch.ts';
 import { runCli } from './fakes/cli.ts';
 
 const KEY = 'td-test-key-0123456789';
@@ -25,6 +27,24 @@ let seen: Seen[] = [];
 let server: http.Server;
 let base: string;
 let ranges = true;
+/** Set: range requests (not the footer's) after this many answer 503, as a dropped connection would end a run. */
+let rangesLeft = Infinity;
+const ETH = MARKETS.find((m) => m.asset === 'eth')!.conditionId;
+
+/** Reads a Parquet file back with DuckDB. */
+async function duck(sql: string): Promise<unknown[][]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    return (await c.runAndReadAll(sql)).getRows();
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+const parquetSchema = (file: string) => duck(`SELECT name, type, converted_type, logical_type FROM parquet_schema('${file}')`);
+const marketRows = (file: string) =>
+  duck(`SELECT decode(market), count(*), sum(epoch_ms(timestamp_received)) FROM read_parquet('${file}') GROUP BY 1 ORDER BY 1`);
 
 function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string): void {
   if (!fs.existsSync(file)) return void res.writeHead(404).end('not found');
@@ -43,7 +63,10 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   let m: RegExpExecArray | null;
   if ((m = /^\/gamma\/events\/slug\/(.+)$/.exec(url)))
     return serveFile(req, res, path.join(source, 'gamma', `${decodeURIComponent(m[1]!)}.json`));
-  if ((m = /^\/pmxt\/(.+)$/.exec(url))) return serveFile(req, res, path.join(source, 'pmxt', m[1]!));
+  if ((m = /^\/pmxt\/(.+)$/.exec(url))) {
+    if (/^bytes=\d/.test(req.headers.range ?? '') && rangesLeft-- <= 0) return void res.writeHead(503).end();
+    return serveFile(req, res, path.join(source, 'pmxt', m[1]!));
+  }
   if ((m = /^\/binance\/data\/spot\/daily\/trades\/BTCUSDT\/(.+)$/.exec(url)))
     return serveFile(req, res, path.join(source, 'binance', m[1]!));
   if ((m = /^\/bybit\/spot\/BTCUSDT\/(.+)$/.exec(url))) return serveFile(req, res, path.join(source, 'bybit', m[1]!));
@@ -100,6 +123,14 @@ describe('history fetch', () => {
     expect(hour.status).toBe('fetched');
     expect(hour.fetchedBytes).toBeLessThan(hour.fileBytes);
     expect(seen.filter((s) => s.url.includes('T16.parquet')).every((s) => s.range !== undefined)).toBe(true);
+    // Kept as a smaller Parquet file of the same schema: the BTC markets' row groups, not the ETH one's.
+    const name = 'polymarket_orderbook_2026-08-22T16.parquet';
+    const kept = path.join(dir, 'pmxt', name);
+    expect(hour.writtenBytes).toBe(fs.statSync(kept).size);
+    expect(hour.writtenBytes).toBeLessThan(hour.fileBytes);
+    expect(fs.readdirSync(path.join(dir, 'pmxt'))).toEqual([name]); // no .part, .tmp or .whole left
+    expect(await parquetSchema(kept)).toEqual(await parquetSchema(path.join(source, 'pmxt', name)));
+    expect(await marketRows(kept)).toEqual((await marketRows(path.join(source, 'pmxt', name))).filter(([m]) => m !== ETH));
     expect(r.trades.map((t) => [t.file, t.status])).toEqual([
       ['BTCUSDT-trades-2026-08-22.zip', 'fetched'],
       ['BTCUSDT_2026-08-22.csv.gz', 'fetched'],
@@ -133,7 +164,12 @@ describe('history fetch', () => {
     ranges = false;
     try {
       const r = await fetchHistory(options(dir, { venues: ['binance'] }));
-      expect(r.pmxt.find((p) => p.hour.endsWith('T16.parquet'))!.status).toBe('whole');
+      const whole = r.pmxt.find((p) => p.hour.endsWith('T16.parquet'))!;
+      expect(whole.status).toBe('whole');
+      expect(whole.fetchedBytes).toBe(whole.fileBytes);
+      expect(whole.writtenBytes).toBeLessThan(whole.fileBytes);
+      const kept = path.join(dir, 'pmxt', 'polymarket_orderbook_2026-08-22T16.parquet');
+      expect((await marketRows(kept)).map(([m]) => m)).toEqual(MARKETS.filter((m) => m.asset === 'btc').map((m) => m.conditionId));
     } finally {
       ranges = true;
     }
@@ -146,6 +182,33 @@ describe('history fetch', () => {
     expect(seen.find((s) => s.url.endsWith('.zip'))?.range).toBe('bytes=100-');
     expect(fs.readFileSync(path.join(dir2, 'binance', 'BTCUSDT-trades-2026-08-22.zip')).equals(zip)).toBe(true);
     expect(r2.failures).toEqual([]);
+  }, 60_000);
+
+  test('an interrupted PMXT hour continues with the ranges it lacks and gives the same file', async () => {
+    const name = 'polymarket_orderbook_2026-08-22T16.parquet';
+    // Two markets whose row groups are not adjacent: two range requests.
+    const markets = [MARKETS[0]!.conditionId, MARKETS[2]!.conditionId];
+    const g = { url: `${base}/pmxt/${name}` };
+    const clean = path.join(root, 'e-clean.parquet');
+    await fetchPmxtHour(g, clean, markets, () => undefined);
+    const dest = path.join(root, 'e.parquet');
+    rangesLeft = 1;
+    seen = [];
+    try {
+      await expect(fetchPmxtHour(g, dest, markets, () => undefined)).rejects.toThrow(/HTTP 503/);
+    } finally {
+      rangesLeft = Infinity;
+    }
+    const first = seen.map((s) => s.range).filter((r) => r && /^bytes=\d/.test(r));
+    expect(fs.existsSync(`${dest}.part.json`)).toBe(true);
+    seen = [];
+    const r = await fetchPmxtHour(g, dest, markets, () => undefined);
+    const second = seen.map((s) => s.range).filter((r) => r && /^bytes=\d/.test(r));
+    expect(second).not.toContain(first[0]);
+    expect(second.length).toBeGreaterThan(0);
+    expect(r.status).toBe('fetched');
+    expect(fs.readFileSync(dest).equals(fs.readFileSync(clean))).toBe(true);
+    expect(fs.existsSync(`${dest}.part`) || fs.existsSync(`${dest}.part.json`)).toBe(false);
   }, 60_000);
 
   test('the CLI tells 429, 403 and 404 apart and never prints the key', async () => {
