@@ -173,7 +173,10 @@ export function registerHistory(program: Command): void {
     .option('--from <iso>', 'start (ISO date or time, UTC)')
     .option('--to <iso>', 'end, exclusive')
     .option('--families <list>', 'market families, e.g. 5m,15m (default: all of 5m,15m,1h,4h,1d)')
-    .option('--venues <list>', 'trade venues (default: all six; binance from data.binance.vision, the others from Tardis)')
+    .option(
+      '--venues <list>',
+      'trade venues (default: all six; binance, bybit and okx from their own free daily files, the others from Tardis)',
+    )
     .option('--dir <dir>', 'the archive directory (default: $POLYLAB_DATA_DIR/history)')
     .action(async (flags: FetchFlags) => {
       try {

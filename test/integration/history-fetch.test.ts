@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { MARKETS, writeHistoryArchive, T0 } from '../helpers/historyArchive.ts';
+import { MARKETS, writeHistoryArchive, writeOkxTrades, T0 } from '../helpers/historyArchive.ts';
 import { endpointsFrom, fetchHistory, type FetchOptions } from '../../src/history/fetch.ts';
 import { buildCapture } from '../../src/history/build.ts';
 import { fetchPmxtHour } from '../../src/history/pmxtFetch.ts';
@@ -27,6 +27,7 @@ let seen: Seen[] = [];
 let server: http.Server;
 let base: string;
 let ranges = true;
+let okxRows = 0;
 /** Set: range requests (not the footer's) after this many answer 503, as a dropped connection would end a run. */
 let rangesLeft = Infinity;
 const ETH = MARKETS.find((m) => m.asset === 'eth')!.conditionId;
@@ -70,7 +71,10 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   if ((m = /^\/binance\/data\/spot\/daily\/trades\/BTCUSDT\/(.+)$/.exec(url)))
     return serveFile(req, res, path.join(source, 'binance', m[1]!));
   if ((m = /^\/bybit\/spot\/BTCUSDT\/(.+)$/.exec(url))) return serveFile(req, res, path.join(source, 'bybit', m[1]!));
-  if (url.startsWith('/tardis/v1/okex/')) return void res.writeHead(429, { 'retry-after': '30' }).end();
+  if ((m = /^\/okx\/cdn\/okex\/traderecords\/trades\/daily\/(\d{8})\/(BTC-USDT-trades-(\d{4})-(\d{2})-(\d{2})\.zip)$/.exec(url)))
+    // The directory is the file's day (OKX's layout); anything else is not published.
+    return m[1] === `${m[3]}${m[4]}${m[5]}` ? serveFile(req, res, path.join(source, 'okx', m[2]!)) : void res.writeHead(404).end();
+  if (url.startsWith('/tardis/v1/kraken/')) return void res.writeHead(429, { 'retry-after': '30' }).end();
   if (url === '/tardis/v1/coinbase/trades/2026/08/22/BTC-USD.csv.gz') {
     if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(403).end();
     return serveFile(req, res, path.join(source, 'tardis', 'coinbase_trades_2026-08-22_BTC-USD.csv.gz'));
@@ -84,6 +88,7 @@ const env = (key: string | null) => ({
   POLYLAB_BINANCE_DATA_URL: `${base}/binance`,
   POLYLAB_TARDIS_DATASETS_URL: `${base}/tardis`,
   POLYLAB_BYBIT_DATA_URL: `${base}/bybit`,
+  POLYLAB_OKX_DATA_URL: `${base}/okx`,
   ...(key ? { POLYLAB_TARDIS_API_KEY: key } : {}),
 });
 
@@ -103,6 +108,7 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-fetch-'));
   source = path.join(root, 'source');
   await writeHistoryArchive(source);
+  okxRows = writeOkxTrades(source).rows.length;
   server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -147,6 +153,9 @@ describe('history fetch', () => {
     expect(b.books).toEqual(a.books);
     expect(b.markets).toBe(3);
     expect(b.trades).toEqual({ ...a.trades, okx: undefined }); // OKX was not asked for
+    // The source has OKX both from Tardis and from OKX's own files: Tardis's are read (they carry receive times), once.
+    expect(a.trades.okx).toBe(180);
+    expect(a.tradeGaps).toContain('okx okx: its own files left out (tardis/ has okx)');
 
     // A second run fetches nothing again.
     seen = [];
@@ -211,6 +220,30 @@ describe('history fetch', () => {
     expect(fs.existsSync(`${dest}.part`) || fs.existsSync(`${dest}.part.json`)).toBe(false);
   }, 60_000);
 
+  test("OKX's free daily files: the UTC+8 day's zip from its CDN layout, built as OKX trades like the live feed's", async () => {
+    const dir = path.join(root, 'f');
+    seen = [];
+    const r = await fetchHistory(options(dir, { venues: ['okx'], endpoints: endpointsFrom(env(null)) }));
+    // 16:00–17:00 UTC on 08-22 is 00:00–01:00 on 08-23 in UTC+8: that day's file only.
+    expect(r.trades).toEqual([{ file: 'BTC-USDT-trades-2026-08-23.zip', status: 'fetched' }]);
+    expect(seen.filter((s) => s.url.startsWith('/okx/')).map((s) => s.url)).toEqual([
+      '/okx/cdn/okex/traderecords/trades/daily/20260823/BTC-USDT-trades-2026-08-23.zip',
+    ]);
+    expect(seen.every((s) => s.auth === undefined)).toBe(true);
+    const built = await buildCapture({
+      archive: dir,
+      out: path.join(root, 'cap-okx'),
+      fromMs: T0,
+      toMs: T0 + HOUR,
+      strict: false,
+      codeVersion: 't',
+    });
+    expect(built.trades).toEqual({ okx: 180 }); // one print every 20 s for the hour
+    expect(okxRows).toBe(540);
+    expect(built.tradeGaps).toEqual([]);
+    expect(built.problems.map((p) => `${path.basename(p.file)} ${p.where}`)).toEqual(['BTC-USDT-trades-2026-08-23.zip line 5']);
+  }, 60_000);
+
   test('the CLI tells 429, 403 and 404 apart and never prints the key', async () => {
     const dir = path.join(root, 'd');
     const run = await runCli(
@@ -224,7 +257,7 @@ describe('history fetch', () => {
         '--families',
         '5m',
         '--venues',
-        'coinbase,okx',
+        'coinbase,kraken',
         '--dir',
         dir,
       ],
@@ -232,7 +265,9 @@ describe('history fetch', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/failed\s+\S+\/tardis\/v1\/coinbase\/\S+: refused \(HTTP 403\)/);
-    expect(run.stdout).toMatch(/failed\s+\S+\/tardis\/v1\/okex\/\S+: rate limited \(HTTP 429\), retry after 30 s/);
+    expect(run.stdout).toMatch(
+      /failed\s+\S+\/tardis\/v1\/kraken\/trades\/2026\/08\/22\/BTC-USD\.csv\.gz: rate limited \(HTTP 429\), retry after 30 s/,
+    );
     expect(run.stdout).toMatch(/T17 missing \(404\)/);
     expect(run.stdout + run.stderr).not.toContain('wrong-key-secret-xyz');
     expect(run.stderr).toMatch(/^fetch \d+\.\d MB of \d+\.\d MB planned in \d+ s \(/m);
