@@ -255,7 +255,8 @@ function step(item: Item, keeper: BookKeeper, emit: (e: InputEvent) => void, boo
     emit(item.input);
     return;
   }
-  for (const m of parseClobFrame(item.frame!)) {
+  // The row's receive time goes with it, as a live frame's does: it stands in for a missing `timestamp`.
+  for (const m of parseClobFrame(item.frame!, item.ts)) {
     if (m.kind === 'last_trade_price') {
       // As the live feed does (polymarketFeeds.ts): a size-0 or sizeless print carries no volume.
       if (m.size !== null && m.size > 0 && keeper.has(m.assetId))

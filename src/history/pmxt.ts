@@ -112,7 +112,8 @@ const dec = (v: unknown): string => (v === null || v === undefined ? '' : String
 /** One PMXT row → the market-channel frame text it was recorded from. */
 export function rowFrame(r: readonly unknown[]): string {
   const [, ts, market, type, asset, bids, asks, price, size, side, bb, ba, oldTick, newTick] = r;
-  const head = `"market":${JSON.stringify(market)},"timestamp":"${String(ts)}"`;
+  // A null `timestamp` is sent as the channel sends an absent one (""): the parser then takes the receive time.
+  const head = `"market":${JSON.stringify(market)},"timestamp":"${ts === null || ts === undefined ? '' : String(ts)}"`;
   switch (type) {
     case 'price_change': {
       const best = bb === null || ba === null ? '' : `,"best_bid":"${dec(bb)}","best_ask":"${dec(ba)}"`;

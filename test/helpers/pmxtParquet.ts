@@ -8,7 +8,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 export interface PmxtRow {
   timestamp_received: number;
-  timestamp: number;
+  /** null: the exchange's time is missing on this row. */
+  timestamp: number | null;
   market: string;
   event_type: 'book' | 'price_change' | 'last_trade_price' | 'tick_size_change';
   asset_id: string;
