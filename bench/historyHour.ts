@@ -26,9 +26,9 @@ export const SCATTERED_MARKETS = 2_000;
 export const SCATTERED_BTC = Array.from({ length: BTC_MARKETS }, (_, i) => i * (SCATTERED_MARKETS / BTC_MARKETS));
 
 export async function writeBenchArchive(dir: string): Promise<void> {
-  await writeGeneratedHour(path.join(dir, SCATTERED_FILE), BENCH_HOUR_MS, BENCH_ROWS, SCATTERED_MARKETS, 0, 16_384);
   fs.mkdirSync(path.join(dir, 'pmxt'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'gamma'), { recursive: true });
+  await writeGeneratedHour(path.join(dir, SCATTERED_FILE), BENCH_HOUR_MS, BENCH_ROWS, SCATTERED_MARKETS, 0, 16_384);
   const gen = await writeGeneratedHour(path.join(dir, 'pmxt', pmxtFileName(BENCH_HOUR_MS)), BENCH_HOUR_MS, BENCH_ROWS, BENCH_MARKETS);
   for (let i = 0; i < BTC_MARKETS; i++) {
     const fiveMin = i < 12;

@@ -19,7 +19,7 @@ import { parseClobFrame } from '../polymarket/wire/clobWsMessages.ts';
 import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { FAMILY_MS } from '../polymarket/windows.ts';
 import { CaptureWriter } from '../capture/writer.ts';
-import { CAPTURE_SUFFIX } from '../capture/format.ts';
+import { CAPTURE_SUFFIX, HOUR_MS } from '../capture/format.ts';
 import { MANIFEST, type BuildReport } from './archive.ts';
 import { readGammaArchive, type HistoryMarket } from './gammaArchive.ts';
 import { listPmxtHours, openDuck, readPmxtHour, type WantedMarket } from './pmxt.ts';
@@ -106,7 +106,11 @@ async function* pmxtSource(o: BuildOptions, markets: WantedMarket[], problems: P
   try {
     for (const f of files) {
       report.pmxt.hours += 1;
-      for await (const frames of readPmxtHour(duck.c, f.file, markets, problems, report.pmxt)) {
+      // Only the markets whose span touches this hour (an hour either side, for receive times
+      // near the edge): asking every hour for every market of the range made a day's build
+      // grow with the square of its length (each row tested against every market's span).
+      const hourMarkets = markets.filter((w) => w.fromMs < f.hourMs + 2 * HOUR_MS && w.toMs > f.hourMs - HOUR_MS);
+      for await (const frames of readPmxtHour(duck.c, f.file, hourMarkets, problems, report.pmxt)) {
         const items: Item[] = [];
         for (const fr of frames) if (fr.recvMs >= o.fromMs && fr.recvMs < o.toMs) items.push({ ts: fr.recvMs, frame: fr.frame });
         if (items.length > 0) yield items;
