@@ -6,8 +6,8 @@
  * JS). The build does far more per row than that scan — every row goes back through the
  * live market-channel parser and book keeper, and every input is written as gzip JSONL —
  * so the target is a floor against regressions, not parity (measured 0.08× before the
- * frame text was built inside DuckDB's query, 0.10× after: 255k → 360k file rows/s on the
- * shared 2-core machine, same run conditions); (2) the build's peak RSS (the archive is written by a child process, so its memory
+ * frame text was built inside DuckDB's query, 0.10× after, in every run since: 255k → 210k–360k file
+ * rows/s on the shared 2-core machine, whose load varies); (2) the build's peak RSS (the archive is written by a child process, so its memory
  * does not count); (3) the generated hour built and replayed through the engine end to
  * end, and the day that makes at that pace.
  */
