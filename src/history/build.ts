@@ -67,6 +67,7 @@ function lifecycle(markets: readonly HistoryMarket[], fromMs: number, toMs: numb
           winning_token_id: m.result.winningTokenId,
           winning_outcome: m.result.winningOutcome,
           source: 'official',
+          ...(m.result.split ? { split: true } : {}),
           ts_unix_ms: end,
         },
       });

@@ -23,7 +23,9 @@ import { dropMalformed, GammaEventSchema, OPTIONAL_EVENT_FIELDS } from '../polym
 import type { Problem } from './problems.ts';
 
 /** Polymarket's own result of a market, as its `outcomePrices` say. */
-export type OfficialResult = { resolved: true; winningTokenId: string; winningOutcome: Outcome } | { resolved: false; why: string };
+/** `split`: a 50-50 (each share pays 0.5); the winner then names the Up token by convention, as on the live path. */
+export type OfficialResult =
+  { resolved: true; winningTokenId: string; winningOutcome: Outcome; split?: true } | { resolved: false; why: string };
 
 export interface HistoryMarket {
   info: MarketInfo;
@@ -41,14 +43,18 @@ export interface GammaArchive {
 }
 
 /**
- * `outcomePrices` → the winner, or why the market counts as unresolved. Read by the live
- * path's one reader (polymarket/gammaOfficial.ts); a 50-50 is not replayed as a result here
- * (the history build has no 50-50 settlement yet), so it counts as unresolved.
+ * `outcomePrices` → the winner, a 50-50, or why the market counts as unresolved. Read by the
+ * live path's one reader (polymarket/gammaOfficial.ts), so both settle the same way.
  */
 export function officialResult(raw: Record<string, unknown>, info: MarketInfo): OfficialResult {
   const r = readOutcomePrices(raw, info);
   if (r.kind === 'winner') return { resolved: true, winningTokenId: r.token.token_id, winningOutcome: r.token.outcome };
-  return { resolved: false, why: r.kind === 'split' ? 'outcomePrices ["0.5","0.5"]: a 50-50' : r.why };
+  if (r.kind === 'split') {
+    const up = info.tokens.find((t) => t.outcome === 'Up');
+    if (up) return { resolved: true, winningTokenId: up.token_id, winningOutcome: 'Up', split: true };
+    return { resolved: false, why: 'a 50-50 on a market without an Up token' };
+  }
+  return { resolved: false, why: r.why };
 }
 
 /** The market as it was during its window (see the module comment). */
