@@ -16,6 +16,10 @@ export interface LivenessLimits {
   bookMaxAgeMs: number;
 }
 
+/** What a live run that reaches no venue at all tells its user, once on stderr and on the dashboard. */
+export const OFFLINE_HINT =
+  'no venue is reachable: live mode keeps retrying with backoff. To run without network use the simulator: polylab run --mode sim (npm start -- --mode sim)';
+
 export const DEFAULT_LIMITS: LivenessLimits = { referenceMaxAgeMs: 5_000, bookMaxAgeMs: 10_000 };
 
 /** Source names that belong to Polymarket rather than to a BTC venue. */
