@@ -14,9 +14,21 @@ export const BENCH_ROWS = 2_000_000;
 export const BENCH_MARKETS = 40;
 export const BTC_MARKETS = 16;
 
+/**
+ * For `history fetch`: an hour laid out like a real one, where the BTC markets are a few
+ * among many and, sorted by condition id, fall in scattered row groups — 2,000 markets,
+ * the same 2 M rows, row groups of 16,384 rows (~120 groups); the BTC ones are every
+ * 125th. (The hour above has its BTC markets first and two row groups: it measures the
+ * build, not the fetch.)
+ */
+export const SCATTERED_FILE = 'scattered.parquet';
+export const SCATTERED_MARKETS = 2_000;
+export const SCATTERED_BTC = Array.from({ length: BTC_MARKETS }, (_, i) => i * (SCATTERED_MARKETS / BTC_MARKETS));
+
 export async function writeBenchArchive(dir: string): Promise<void> {
   fs.mkdirSync(path.join(dir, 'pmxt'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'gamma'), { recursive: true });
+  await writeGeneratedHour(path.join(dir, SCATTERED_FILE), BENCH_HOUR_MS, BENCH_ROWS, SCATTERED_MARKETS, 0, 16_384);
   const gen = await writeGeneratedHour(path.join(dir, 'pmxt', pmxtFileName(BENCH_HOUR_MS)), BENCH_HOUR_MS, BENCH_ROWS, BENCH_MARKETS);
   for (let i = 0; i < BTC_MARKETS; i++) {
     const fiveMin = i < 12;

@@ -1,27 +1,40 @@
 /**
  * `npm run soak`: the lab unattended, compressed. The seeded sim runs at full speed through
- * the engine and the API's sinks (state, metrics, WebSocket hub) for a bounded wall time;
- * the soak reports throughput, event-loop delay (p99, max) and memory growth after a
- * warm-up, and with `--check` exits 1 when memory keeps growing.
+ * the engine, the trust analytics and the API's sinks (state, metrics, WebSocket hub) for a
+ * bounded wall time, the trust report asked for every 2 s as the dashboard does; the soak
+ * reports throughput, event-loop delay (p99, max), memory growth after a warm-up (also per
+ * simulated day) and the trust report's size, and with `--check` exits 1 when memory keeps
+ * growing.
  *
  *   npm run soak                      # 60 s
  *   npm run soak -- --seconds 8 --check --json
+ *   npm run soak -- --seconds 600 --heap-snapshots /tmp/soak   # heap snapshots at sim days 1 and 5
  *
  * Bounded: it stops by itself after `--seconds` of wall time (and never runs more than
  * 30 simulated days). Run with --expose-gc (the npm script does) so heap figures are taken
  * after a full collection.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
+import { join } from 'node:path';
 import { loadConfig } from '../src/app/config.ts';
 import { SIM_START_MS, SimFeed } from '../src/sim/sim.ts';
-import { buildEngine } from '../src/app/engineFactory.ts';
+import { buildAnalytics, buildEngine } from '../src/app/engineFactory.ts';
 import { drive } from '../src/app/pacing.ts';
 import { createApiParts } from '../src/api/start.ts';
 
 interface SoakOptions {
   seconds: number;
   seed: number;
+  /** Write a heap snapshot into this directory when input time reaches each of SNAPSHOT_DAYS. */
+  heapSnapshots?: string;
 }
+
+/** Sim days at which `--heap-snapshots` writes one: compare their retained sizes by constructor (DevTools, Memory tab). */
+const SNAPSHOT_DAYS = [1, 5];
+const DAY_MS = 86_400_000;
+/** How often the soak asks for the trust report, as the dashboard's poll (3 s) and the API's cache (2 s) would. */
+const TRUST_EVERY_MS = 2_000;
 
 export interface SoakReport {
   wall_s: number;
@@ -39,6 +52,10 @@ export interface SoakReport {
   rss_growth_mb: number;
   /** Largest heap growth between consecutive samples after warm-up, relative to the warm heap. */
   heap_trend: number;
+  /** Heap growth after warm-up per simulated day (null when under an hour of sim passed after it). */
+  heap_mb_per_sim_day: number | null;
+  trust_report_kb: number;
+  heap_snapshots: string[];
   pass: boolean;
 }
 
@@ -67,13 +84,32 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     outputs += 1;
     api.sink(e);
   };
-  for (const e of engine.start(SIM_START_MS)) sink(e);
+  const analytics = buildAnalytics(cfg);
+  const started = engine.start(SIM_START_MS);
+  for (const e of started) sink(e);
+  analytics.observeOutputs(started);
+  const snapshots: string[] = [];
+  let nextSnapshot = 0;
+  let lastInputMs = SIM_START_MS;
+  const observe = (input: Parameters<typeof analytics.observe>[0], outs: Parameters<typeof analytics.observe>[1]) => {
+    analytics.observe(input, outs);
+    lastInputMs = input.ts_unix_ms;
+    const day = SNAPSHOT_DAYS[nextSnapshot];
+    if (opts.heapSnapshots && day !== undefined && input.ts_unix_ms - SIM_START_MS >= day * DAY_MS) {
+      gc?.();
+      snapshots.push(writeHeapSnapshot(join(opts.heapSnapshots, `soak-day${day}.heapsnapshot`)));
+      nextSnapshot += 1;
+    }
+  };
+  const trustKb = () => JSON.stringify(analytics.report()).length / 1024;
+  // The dashboard's load: a report serialized every couple of seconds of wall time.
+  const trustPoll = setInterval(trustKb, TRUST_EVERY_MS);
 
   const abort = new AbortController();
   const wallMs = opts.seconds * 1000;
   const warmAtMs = wallMs * 0.25;
   const samples: { heap: number; rss: number }[] = [];
-  let warm: { heap: number; rss: number } | null = null;
+  let warm: { heap: number; rss: number; simMs: number } | null = null;
   const t0 = Date.now();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const sampler = setInterval(
@@ -84,7 +120,7 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       // Only the warm-up point forces a collection: a forced GC inside the measured span would
       // show up as event-loop delay that the lab itself never causes.
       if (!warm) {
-        warm = { heap: heapNow(), rss: process.memoryUsage().rss };
+        warm = { heap: heapNow(), rss: process.memoryUsage().rss, simMs: lastInputMs };
         delay.reset();
         delay.enable();
       } else samples.push({ heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss });
@@ -95,15 +131,19 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     durationMs: 30 * 86_400_000,
     speed: 'max',
     signal: abort.signal,
+    observe,
   });
   clearInterval(sampler);
+  clearInterval(trustPoll);
   delay.disable();
   for (const e of engine.stop(last)) sink(e);
   api.hub.close();
   api.metrics.close();
 
-  const end = { heap: heapNow(), rss: process.memoryUsage().rss };
+  const reportKb = trustKb();
+  const end = { heap: heapNow(), rss: process.memoryUsage().rss, simMs: last };
   const w = warm ?? end;
+  const simDaysAfterWarm = (end.simMs - w.simMs) / DAY_MS;
   const wall = (Date.now() - t0) / 1000;
   const growth = end.heap - w.heap;
   // Unbounded growth shows as a heap that ends (after a full collection) well above its warm
@@ -125,6 +165,9 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     rss_end_mb: mb(end.rss),
     rss_growth_mb: mb(end.rss - w.rss),
     heap_trend: Math.round(trend * 1000) / 1000,
+    heap_mb_per_sim_day: simDaysAfterWarm >= 1 / 24 ? Math.round((mb(growth) / simDaysAfterWarm) * 100) / 100 : null,
+    trust_report_kb: Math.round(reportKb),
+    heap_snapshots: snapshots,
     pass: !(mb(growth) > HEAP_GROWTH_LIMIT_MB && neverBelowWarm),
   };
 }
@@ -137,7 +180,12 @@ function arg(name: string, fallback: number): number {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const report = await soak({ seconds: Math.min(arg('seconds', 60), 3_600), seed: arg('seed', 7) });
+  const snapAt = process.argv.indexOf('--heap-snapshots');
+  const report = await soak({
+    seconds: Math.min(arg('seconds', 60), 3_600),
+    seed: arg('seed', 7),
+    ...(snapAt >= 0 && process.argv[snapAt + 1] ? { heapSnapshots: process.argv[snapAt + 1] } : {}),
+  });
   if (process.argv.includes('--json')) console.log(JSON.stringify(report));
   else {
     console.log(
@@ -145,8 +193,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     console.log(`event-loop delay: p99 ${report.loop_delay_p99_ms} ms, max ${report.loop_delay_max_ms} ms`);
     console.log(
-      `heap after warm-up ${report.heap_warm_mb} MB → ${report.heap_end_mb} MB (growth ${report.heap_growth_mb} MB, limit ${HEAP_GROWTH_LIMIT_MB}); RSS ${report.rss_warm_mb} → ${report.rss_end_mb} MB`,
+      `heap after warm-up ${report.heap_warm_mb} MB → ${report.heap_end_mb} MB (growth ${report.heap_growth_mb} MB, limit ${HEAP_GROWTH_LIMIT_MB}; ${report.heap_mb_per_sim_day ?? 'n/a'} MB per sim day); RSS ${report.rss_warm_mb} → ${report.rss_end_mb} MB`,
     );
+    console.log(`trust report ${report.trust_report_kb} KB at the end`);
+    for (const f of report.heap_snapshots) console.log(`heap snapshot ${f}`);
     console.log(report.pass ? 'soak: pass' : 'soak: FAIL (memory kept growing)');
   }
   if (process.argv.includes('--check') && !report.pass) process.exitCode = 1;

@@ -5,18 +5,22 @@
  * inputs give the same figures, so a replay reproduces every label and number.
  *
  * Per fill: a tape label (tape.ts), markouts (markouts.ts) and the fill-model range
- * (fillModels.ts); per decision: a calibration forecast (calibration.ts). Every collection
- * is bounded.
+ * (fillModels.ts); per decision: a calibration forecast (calibration.ts). Each fact is
+ * folded into the report's running figures as it arrives (fillFigures.ts), so a report
+ * costs the same at any age of the run, and a fill is kept only until its market is settled
+ * and SETTLED_MARKETS_KEPT later settlements have passed (for a correcting official result).
+ * Every collection is bounded.
  */
 import type { InputEvent, MarketInfo, Outcome } from '../core/events.ts';
 import type { OutputEvent, OutputOf, PaperFill } from '../core/outputs.ts';
 import { OrderBook } from '../core/book.ts';
-import { CalibrationAccumulator } from './calibration.ts';
+import { ForecastBook, type Forecasts } from './calibration.ts';
 import { contributions, FILL_MODELS, priceTrade, type ModelPrices } from './fillModels.ts';
+import { FillFigures } from './fillFigures.ts';
 import { QueueRange } from './queueRange.ts';
 import { MarkoutClock, settleMarkout, type MarkedFill, type Touch } from './markouts.ts';
 import { DEFAULT_TAPE, TapeTracker, type TapeEvidence, type TapeOptions } from './tape.ts';
-import { buildReport, thin, type TrustReport } from './trustReport.ts';
+import { buildReport, calibrationRows, thin, type TrustReport } from './trustReport.ts';
 import type { FillRecord, IntentRecord } from './records.ts';
 import { BasisTracker, DEFAULT_BASIS, type BasisOptions } from './basis.ts';
 import { LatencyTracker } from './latency.ts';
@@ -32,18 +36,23 @@ export interface AnalyticsOptions {
   slippageBps: number;
   tape?: Partial<TapeOptions>;
   basis?: Partial<BasisOptions>;
-  /** Fills kept for the report (oldest dropped beyond it, and counted). */
-  maxFills?: number;
-}
-
-interface Forecast {
-  key: string;
-  p_up: number;
+  /** Open intents kept for their fills (oldest dropped beyond it). */
+  maxIntents?: number;
+  /**
+   * Keep every fill record in `fills` (up to this many), for checking the running figures
+   * against `buildReport` over the records (tests); a lab leaves it unset.
+   */
+  keepFills?: number;
 }
 
 const MAX_MARKETS = 1_024;
-const MAX_FORECASTS_PER_MARKET = 20_000;
 const MAX_SERIES_POINTS = 2_000;
+/**
+ * Settled markets whose fills and forecasts are kept for an official result that corrects
+ * our own reading (at ~18 settlements an hour live, about 3.5 h; 16 h of the 15-minute sim).
+ * A correction later than that re-settles the portfolio but not the trust figures.
+ */
+export const SETTLED_MARKETS_KEPT = 64;
 
 export class Analytics {
   private readonly books = new Map<string, OrderBook>();
@@ -51,17 +60,20 @@ export class Analytics {
   private readonly intents = new Map<string, IntentRecord>();
   private readonly lateQueue: IntentRecord[] = [];
   private readonly tapePending: FillRecord[] = [];
+  /** Every fill record, only with `keepFills` (tests): the running figures are in `figures`. */
   readonly fills: FillRecord[] = [];
-  /** The fills of each market, for its settlement (and a later correction). */
+  /** The fills of each open market, for its settlement. */
   private readonly byMarket = new Map<string, FillRecord[]>();
+  /** Fills of markets forgotten before they settled (beyond MAX_MARKETS open ones): never settled in the figures. */
   droppedFills = 0;
-  private readonly clock = new MarkoutClock();
+  private readonly figures = new FillFigures();
+  private readonly clock = new MarkoutClock<FillRecord>();
   readonly tape: TapeTracker;
   readonly basis: BasisTracker;
   readonly latency = new LatencyTracker();
-  private readonly forecasts = new Map<string, Forecast[]>();
-  private readonly settled = new Map<string, { winner: Outcome; forecasts: Forecast[] }>();
-  readonly calibration = new Map<string, CalibrationAccumulator>();
+  private readonly forecasts = new ForecastBook();
+  /** The newest SETTLED_MARKETS_KEPT settled markets: their result, forecasts and fills. */
+  private readonly settled = new Map<string, { winner: Outcome; forecasts: Forecasts; fills: FillRecord[] }>();
   /** Cumulative settled PnL under each fill model, one point per settlement (thinned past its limit). */
   readonly rangeSeries: ({ ts_unix_ms: number } & ModelPrices)[] = [];
   private readonly rangeTotal: ModelPrices = { optimistic: 0, default: 0, pessimistic: 0 };
@@ -96,12 +108,30 @@ export class Analytics {
     for (const e of outs) this.onOutput(e);
   }
 
+  /** The report from the running figures: O(strategies + sources + bins), whatever the run's length. */
   report(): TrustReport {
     // Fills still inside their window are judged on what has been seen so far.
+    const pending = this.tapePending.map((rec) => ({ rec, label: this.judge(rec).label }));
+    const f = this.figures.report(pending, this.tape.opts.windowMs);
+    const queue = this.queueRange.report();
+    return {
+      fills: f.fills,
+      dropped_fills: this.droppedFills,
+      tape: f.tape,
+      markouts: f.markouts,
+      fill_models: { pessimistic_latency: this.opts.pessimisticLatency ?? 'double', ...f.fill_models, ...(queue ? { queue } : {}) },
+      calibration: calibrationRows(this.forecasts.calibration),
+      basis: this.basis.report(),
+      latency: this.latency.report(),
+    };
+  }
+
+  /** The same report from every kept fill record, by the definition (`keepFills` only; tests hold the two equal). */
+  batchReport(): TrustReport {
     const judged = this.fills.map((f) => ({ ...f, tape: f.tape ?? this.judge(f) }));
     return buildReport(
       judged,
-      this.calibration,
+      this.forecasts.calibration,
       this.tape.opts.windowMs,
       this.droppedFills,
       { basis: this.basis.report(), latency: this.latency.report() },
@@ -203,12 +233,7 @@ export class Analytics {
     const fair = e.numbers.fair;
     const m = this.markets.get(e.market_id);
     if (typeof fair !== 'number' || !m || this.settled.has(e.market_id)) return;
-    const list = this.forecasts.get(e.market_id) ?? [];
-    if (list.length >= MAX_FORECASTS_PER_MARKET) return;
-    list.push({ key: `${e.strategy}|${m.family}`, p_up: e.outcome === 'Up' ? fair : 1 - fair });
-    this.forecasts.set(e.market_id, list);
-    // A market forgotten without a result must not keep its forecasts forever.
-    if (this.forecasts.size > MAX_MARKETS) this.forecasts.delete(this.forecasts.keys().next().value!);
+    this.forecasts.add(e.market_id, `${e.strategy}|${m.family}`, e.outcome === 'Up' ? fair : 1 - fair);
   }
 
   private onIntent(e: OutputOf<'paper_intent'>, strategy: string): void {
@@ -232,7 +257,7 @@ export class Analytics {
     let k = this.lateQueue.length;
     while (k > 0 && this.lateQueue[k - 1]!.late_due_ms > rec.late_due_ms) k--;
     this.lateQueue.splice(k, 0, rec);
-    if (this.intents.size > (this.opts.maxFills ?? 50_000)) this.intents.delete(this.intents.keys().next().value!);
+    if (this.intents.size > (this.opts.maxIntents ?? 50_000)) this.intents.delete(this.intents.keys().next().value!);
   }
 
   private pessimisticDelayMs(): number {
@@ -252,25 +277,36 @@ export class Analytics {
       samples: [null, null, null, null],
       settle: null,
     };
-    const rec: FillRecord = { strategy: intent?.strategy ?? this.runStrategy, family, fill: f, intent, marks, tape: null, pnl: null };
+    const rec: FillRecord = {
+      strategy: intent?.strategy ?? this.runStrategy,
+      family,
+      fill: f,
+      intent,
+      marks,
+      tape: null,
+      pnl: null,
+      priced: null,
+    };
     this.tape.watch(f.token_id, f.ts_unix_ms + this.tape.opts.windowMs);
-    this.clock.add(marks);
+    this.clock.add(rec);
     this.tapePending.push(rec);
-    this.fills.push(rec);
+    this.figures.onFill(rec);
+    if (this.fills.length < (this.opts.keepFills ?? 0)) this.fills.push(rec);
     const list = this.byMarket.get(f.market_id);
     if (list) list.push(rec);
     else this.byMarket.set(f.market_id, [rec]);
-    if (this.byMarket.size > MAX_MARKETS) this.byMarket.delete(this.byMarket.keys().next().value!);
-    if (this.fills.length > (this.opts.maxFills ?? 50_000)) {
-      this.fills.shift();
-      this.droppedFills += 1;
+    if (this.byMarket.size > MAX_MARKETS) {
+      const oldest = this.byMarket.keys().next().value!;
+      this.droppedFills += this.byMarket.get(oldest)!.length;
+      this.byMarket.delete(oldest);
     }
   }
 
   private readonly touchOf = (tokenId: string): Touch => this.touch(tokenId);
+  private readonly onSample = (rec: FillRecord, horizon: number): void => this.figures.onSample(rec, horizon);
 
   private due(inclusive: boolean): void {
-    this.clock.sampleDue(this.now, inclusive, this.touchOf);
+    this.clock.sampleDue(this.now, inclusive, this.touchOf, this.onSample);
     const q = this.lateQueue;
     let i = 0;
     while (i < q.length && (inclusive ? q[i]!.late_due_ms <= this.now : q[i]!.late_due_ms < this.now)) {
@@ -285,6 +321,7 @@ export class Analytics {
     while (j < this.tapePending.length && this.tapePending[j]!.fill.ts_unix_ms + end < this.now) {
       const rec = this.tapePending[j++]!;
       rec.tape = this.judge(rec);
+      this.figures.onLabel(rec);
     }
     if (j > 0) this.tapePending.splice(0, j);
   }
@@ -304,45 +341,45 @@ export class Analytics {
 
   private onSettlement(e: OutputOf<'settlement'>): void {
     const m = this.markets.get(e.market_id);
-    for (const rec of this.byMarket.get(e.market_id) ?? []) {
-      const payout = rec.fill.token_id === e.winning_token_id ? 1 : 0;
-      rec.marks.settle = settleMarkout(rec.fill.side, rec.fill.fill_px, payout);
-      // A correction replaces what the first result added.
-      if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] -= rec.pnl[k];
-      const i = rec.intent;
-      const tickSize = this.books.get(rec.fill.token_id)?.tickSize ?? m?.tick_size ?? 0.01;
-      rec.pnl = m
-        ? contributions(
-            priceTrade(
-              rec.fill,
-              { touchPx: i?.touch_px ?? null, limitPx: i?.limit_px ?? null, lateLevels: i?.late_levels ?? null },
-              tickSize,
-              this.opts.slippageBps,
-            ),
-            m.fee,
-            payout,
-          )
-        : null;
-      if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] += rec.pnl[k];
-    }
+    const prior = this.settled.get(e.market_id);
+    const fills = prior?.fills ?? this.byMarket.get(e.market_id) ?? [];
+    for (const rec of fills) this.settleFill(rec, e.winning_token_id, m);
+    // The decision's book is priced in (a correction only changes the payout): not kept.
+    for (const rec of fills) if (rec.priced && rec.intent) rec.intent.late_levels = null;
     this.rangeSeries.push({ ts_unix_ms: e.ts_unix_ms, ...this.rangeTotal });
     if (this.rangeSeries.length > MAX_SERIES_POINTS) thin(this.rangeSeries);
-    this.settleForecasts(e.market_id, e.winning_outcome);
+    const forecasts = this.forecasts.settle(e.market_id, e.winning_outcome, prior);
+    if (prior) prior.winner = e.winning_outcome;
+    else this.remember(e.market_id, { winner: e.winning_outcome, forecasts, fills });
   }
 
-  /** Scores a market's forecasts; a correcting result re-scores them with the official winner. */
-  private settleForecasts(marketId: string, winner: Outcome): void {
-    const prior = this.settled.get(marketId);
-    const list = prior?.forecasts ?? this.forecasts.get(marketId) ?? [];
-    if (prior?.winner === winner) return;
-    for (const f of list) {
-      let acc = this.calibration.get(f.key);
-      if (!acc) this.calibration.set(f.key, (acc = new CalibrationAccumulator()));
-      if (prior) acc.remove(f.p_up, prior.winner === 'Up');
-      acc.add(f.p_up, winner === 'Up');
+  private settleFill(rec: FillRecord, winningTokenId: string, m: MarketInfo | undefined): void {
+    const before = { pnl: rec.pnl, settle: rec.marks.settle };
+    const payout = rec.fill.token_id === winningTokenId ? 1 : 0;
+    rec.marks.settle = settleMarkout(rec.fill.side, rec.fill.fill_px, payout);
+    // A correction replaces what the first result added.
+    if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] -= rec.pnl[k];
+    if (m && !rec.priced) {
+      const i = rec.intent;
+      const tickSize = this.books.get(rec.fill.token_id)?.tickSize ?? m.tick_size ?? 0.01;
+      const decision = { touchPx: i?.touch_px ?? null, limitPx: i?.limit_px ?? null, lateLevels: i?.late_levels ?? null };
+      rec.priced = priceTrade(rec.fill, decision, tickSize, this.opts.slippageBps);
     }
-    this.forecasts.delete(marketId);
-    this.settled.set(marketId, { winner, forecasts: list });
-    if (this.settled.size > MAX_MARKETS) this.settled.delete(this.settled.keys().next().value!);
+    rec.pnl = m && rec.priced ? contributions(rec.priced, m.fee, payout) : null;
+    if (rec.pnl) for (const k of FILL_MODELS) this.rangeTotal[k] += rec.pnl[k];
+    this.figures.onSettle(rec, before);
+  }
+
+  /** A first result: the market's fills and forecasts move to the settled markets, kept for a correction (bounded). */
+  private remember(marketId: string, s: { winner: Outcome; forecasts: Forecasts; fills: FillRecord[] }): void {
+    this.byMarket.delete(marketId);
+    this.settled.set(marketId, s);
+    // No fill can come for a settled market: its intents are done.
+    for (const [id, rec] of this.intents) if (rec.market_id === marketId) this.intents.delete(id);
+    if (this.settled.size > SETTLED_MARKETS_KEPT) {
+      const oldest = this.settled.keys().next().value!;
+      this.settled.delete(oldest);
+      this.markets.delete(oldest);
+    }
   }
 }

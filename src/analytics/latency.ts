@@ -21,6 +21,13 @@ class Ring {
   readonly xs: number[] = [];
   private next = 0;
   total = 0;
+  /** The p50 and p99 of `xs` as of `total` samples: a quiet source is not sorted again on every report. */
+  private quantilesAt: { total: number; values: Array<number | null> } | null = null;
+
+  p50p99(): Array<number | null> {
+    if (this.quantilesAt?.total !== this.total) this.quantilesAt = { total: this.total, values: quantiles(this.xs, [0.5, 0.99]) };
+    return this.quantilesAt.values;
+  }
 
   constructor(private readonly max: number) {}
 
@@ -93,9 +100,10 @@ export class LatencyTracker {
 
   report(): LatencyRow[] {
     return [...this.receive.keys()].sort().map((source) => {
-      // One numeric sort per ring for both quantiles (the report is asked for by the API while the run goes on).
-      const [r50, r99] = quantiles(this.receive.get(source)!.xs, [0.5, 0.99]);
-      const [d50, d99] = quantiles(this.decision.get(source)?.xs ?? [], [0.5, 0.99]);
+      // One numeric sort per ring for both quantiles, and none for a ring with no new sample
+      // (the report is asked for by the API while the run goes on).
+      const [r50, r99] = this.receive.get(source)!.p50p99();
+      const [d50, d99] = this.decision.get(source)?.p50p99() ?? [null, null];
       return {
         source,
         samples: this.receive.get(source)!.total,

@@ -43,13 +43,15 @@ export function settleMarkout(side: Side, fillPx: number, payout: number): numbe
 
 /**
  * Samples due fills as time advances. One FIFO per horizon: fills arrive in time order,
- * so each queue is ordered by due time and sampling is O(due) per input.
+ * so each queue is ordered by due time and sampling is O(due) per input. `T` is whatever
+ * holds the marks (a fill record); `onSample` hears each sample as it is taken, so the
+ * report can fold it in (fillFigures.ts).
  */
-export class MarkoutClock {
-  private readonly queues: MarkedFill[][] = MARKOUT_HORIZONS_MS.map(() => []);
+export class MarkoutClock<T extends { marks: MarkedFill }> {
+  private readonly queues: T[][] = MARKOUT_HORIZONS_MS.map(() => []);
   private readonly heads: number[] = MARKOUT_HORIZONS_MS.map(() => 0);
 
-  add(f: MarkedFill): void {
+  add(f: T): void {
     for (const q of this.queues) q.push(f);
   }
 
@@ -57,17 +59,19 @@ export class MarkoutClock {
    * Samples every fill whose horizon is due before `nowMs` (or at it, when `inclusive`),
    * reading the touch of its token as it stands now.
    */
-  sampleDue(nowMs: number, inclusive: boolean, touchOf: (tokenId: string) => Touch): void {
+  sampleDue(nowMs: number, inclusive: boolean, touchOf: (tokenId: string) => Touch, onSample?: (f: T, horizon: number) => void): void {
     for (let i = 0; i < MARKOUT_HORIZONS_MS.length; i++) {
       const q = this.queues[i]!;
       let head = this.heads[i]!;
       if (head >= q.length) continue;
       const h = MARKOUT_HORIZONS_MS[i]!;
       while (head < q.length) {
-        const f = q[head]!;
+        const item = q[head]!;
+        const f = item.marks;
         const due = f.fill_ms + h;
         if (inclusive ? due > nowMs : due >= nowMs) break;
         f.samples[i] = markout(f.side, f.fill_px, touchOf(f.token_id));
+        onSample?.(item, i);
         head += 1;
       }
       // Compact now and then so a long run does not keep sampled fills in the queue.

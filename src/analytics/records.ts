@@ -1,7 +1,7 @@
 /** What the analytics keep per decision and per fill: the records the report is built from. */
 import type { Level, MarketFamily } from '../core/events.ts';
 import type { PaperFill } from '../core/outputs.ts';
-import type { ModelPrices } from './fillModels.ts';
+import type { ModelPrices, PricedTrade } from './fillModels.ts';
 import type { MarkedFill } from './markouts.ts';
 import type { TapeEvidence } from './tape.ts';
 
@@ -14,7 +14,7 @@ export interface IntentRecord {
   decision_ms: number;
   /** The touch on the taking side at the decision (optimistic model). */
   touch_px: number | null;
-  /** The taking side at twice the latency (pessimistic model); null until then. */
+  /** The taking side at twice the latency (pessimistic model); null until then, and again once its fills are priced. */
   late_levels: Level[] | null;
   late_due_ms: number;
 }
@@ -28,4 +28,6 @@ export interface FillRecord {
   tape: TapeEvidence | null;
   /** Settled contribution to PnL under each fill model; null until the market settles. */
   pnl: ModelPrices | null;
+  /** The trade under the three price models, fixed at the market's first result (a correction changes only the payout). */
+  priced: PricedTrade | null;
 }

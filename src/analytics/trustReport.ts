@@ -1,12 +1,16 @@
 /**
  * The trust report (pure): the figures of analytics.ts gathered into one plain object for
- * the run summary, the API and the docs, and its summary lines.
+ * the run summary, the API and the docs, and its summary lines. `buildReport` is the
+ * definition of the per-fill figures, over every fill record at once; a running lab folds
+ * the same figures as fills arrive (fillFigures.ts) and the two agree to the last bit
+ * (sums are exact, exactSum.ts; test/unit/trust-incremental.test.ts).
  */
 import type { Side } from '../core/events.ts';
 import type { CalibrationAccumulator, CalibrationScore } from './calibration.ts';
 import type { FillRecord } from './records.ts';
-import { FILL_MODELS, type ModelPrices } from './fillModels.ts';
+import type { FillModel, ModelPrices } from './fillModels.ts';
 import { MARKOUT_HORIZONS_MS } from './markouts.ts';
+import { ExactSum, exactSum } from './exactSum.ts';
 import type { TapeEvidence } from './tape.ts';
 import type { QueueRangeReport } from './queueRange.ts';
 import type { BasisReport } from './basis.ts';
@@ -92,14 +96,16 @@ export function buildReport(
 
 function tapeSummary(fills: readonly Judged[], windowMs: number): TapeSummary {
   const n = { confirmed: 0, unconfirmed: 0, unknown: 0 };
-  let settled = 0;
-  let confirmed = 0;
+  const settledSum = new ExactSum();
+  const confirmedSum = new ExactSum();
   for (const f of fills) {
     n[f.tape.label] += 1;
     if (f.pnl === null) continue;
-    settled += f.pnl.default;
-    if (f.tape.label === 'confirmed') confirmed += f.pnl.default;
+    settledSum.add(f.pnl.default);
+    if (f.tape.label === 'confirmed') confirmedSum.add(f.pnl.default);
   }
+  const settled = settledSum.value();
+  const confirmed = confirmedSum.value();
   return {
     window_ms: windowMs,
     ...n,
@@ -112,16 +118,17 @@ function tapeSummary(fills: readonly Judged[], windowMs: number): TapeSummary {
 
 /** Quantity-weighted mean of the non-null values. */
 function weighted(pairs: readonly (readonly [value: number | null, qty: number])[]): { samples: number; avg: number | null } {
-  let w = 0;
-  let s = 0;
+  const w = new ExactSum();
+  const s = new ExactSum();
   let n = 0;
   for (const [v, q] of pairs) {
     if (v === null) continue;
     n += 1;
-    w += q;
-    s += v * q;
+    w.add(q);
+    s.add(v * q);
   }
-  return { samples: n, avg: w > 0 ? s / w : null };
+  const qty = w.value();
+  return { samples: n, avg: qty > 0 ? s.value() / qty : null };
 }
 
 function markoutRows(fills: readonly Judged[]): MarkoutRow[] {
@@ -148,13 +155,10 @@ function markoutRows(fills: readonly Judged[]): MarkoutRow[] {
 }
 
 function fillModelRange(fills: readonly Judged[]): Omit<FillModelRange, 'pessimistic_latency'> {
-  const pnl: ModelPrices = { optimistic: 0, default: 0, pessimistic: 0 };
-  let n = 0;
-  for (const f of fills) {
-    if (f.pnl === null) continue;
-    n += 1;
-    for (const m of FILL_MODELS) pnl[m] += f.pnl[m];
-  }
+  const settled = fills.filter((f) => f.pnl !== null);
+  const sum = (m: FillModel) => exactSum(settled.map((f) => f.pnl![m]));
+  const pnl: ModelPrices = { optimistic: sum('optimistic'), default: sum('default'), pessimistic: sum('pessimistic') };
+  const n = settled.length;
   return {
     settled_trades: n,
     pnl,
@@ -163,7 +167,7 @@ function fillModelRange(fills: readonly Judged[]): Omit<FillModelRange, 'pessimi
   };
 }
 
-function calibrationRows(calibration: ReadonlyMap<string, CalibrationAccumulator>): CalibrationRow[] {
+export function calibrationRows(calibration: ReadonlyMap<string, CalibrationAccumulator>): CalibrationRow[] {
   return [...calibration.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, acc]) => {

@@ -69,21 +69,44 @@ export interface HistoryOptions {
   journal?: Db;
 }
 
-export function registerHistoryRoutes(root: FastifyInstance, opts: HistoryOptions): void {
-  const app = root.withTypeProvider<ZodTypeProvider>();
-  const { state, journal } = opts;
+const typed = (root: FastifyInstance) => root.withTypeProvider<ZodTypeProvider>();
+type App = ReturnType<typeof typed>;
+type RunOf = { runId: string | null } | { error: ErrorBody };
+/** What every history route shares: the app, the lab's state, the journal, and how a query names its run and page. */
+interface Routes {
+  app: App;
+  state: LabState;
+  journal: Db | undefined;
   /** The run a query is about, or an error reply. */
-  const runOf = (q: HistoryQuery): { runId: string | null } | { error: ErrorBody } => {
-    if (!journal) return { runId: null };
-    const id = q.run_id ?? state.currentRun()?.run_id ?? lastRun(journal)?.run_id ?? null;
-    if (q.run_id !== undefined && !getRun(journal, q.run_id)) return { error: fail('NOT_FOUND', `no run ${q.run_id} in the journal`) };
-    return { runId: id };
-  };
-  const pageOf = <T>(q: HistoryQuery, runId: string | null, type: string) =>
-    runId === null
-      ? { items: [] as T[], next_before: null }
-      : eventsPage<T>(journal!, { runId, eventType: type, limit: q.limit, before: q.before, marketId: q.market_id });
+  runOf: (q: HistoryQuery) => RunOf;
+  pageOf: <T>(q: HistoryQuery, runId: string | null, type: string) => { items: T[]; next_before: number | null };
+}
 
+export function registerHistoryRoutes(root: FastifyInstance, opts: HistoryOptions): void {
+  const { state, journal } = opts;
+  const r: Routes = {
+    app: typed(root),
+    state,
+    journal,
+    runOf: (q) => {
+      if (!journal) return { runId: null };
+      const id = q.run_id ?? state.currentRun()?.run_id ?? lastRun(journal)?.run_id ?? null;
+      if (q.run_id !== undefined && !getRun(journal, q.run_id)) return { error: fail('NOT_FOUND', `no run ${q.run_id} in the journal`) };
+      return { runId: id };
+    },
+    pageOf: <T>(q: HistoryQuery, runId: string | null, type: string) =>
+      runId === null || !journal
+        ? { items: [] as T[], next_before: null }
+        : eventsPage<T>(journal, { runId, eventType: type, limit: q.limit, before: q.before, marketId: q.market_id }),
+  };
+  registerRuns(r);
+  registerFills(r);
+  registerRejects(r);
+  registerSettlements(r);
+  registerEquity(r);
+}
+
+function registerRuns({ app, state, journal }: Routes): void {
   app.get(
     '/runs',
     {
@@ -115,7 +138,9 @@ export function registerHistoryRoutes(root: FastifyInstance, opts: HistoryOption
       };
     },
   );
+}
 
+function registerFills({ app, state, journal, runOf, pageOf }: Routes): void {
   app.get(
     '/fills',
     {
@@ -144,7 +169,9 @@ export function registerHistoryRoutes(root: FastifyInstance, opts: HistoryOption
       };
     },
   );
+}
 
+function registerRejects({ app, state, journal, runOf, pageOf }: Routes): void {
   app.get(
     '/rejects',
     {
@@ -183,7 +210,9 @@ export function registerHistoryRoutes(root: FastifyInstance, opts: HistoryOption
       };
     },
   );
+}
 
+function registerSettlements({ app, journal, runOf, pageOf }: Routes): void {
   app.get(
     '/settlements',
     {
@@ -206,7 +235,9 @@ export function registerHistoryRoutes(root: FastifyInstance, opts: HistoryOption
       };
     },
   );
+}
 
+function registerEquity({ app, journal, runOf, pageOf }: Routes): void {
   app.get(
     '/equity',
     {

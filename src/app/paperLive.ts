@@ -15,6 +15,7 @@ import type { RawTap } from '../capture/format.ts';
 import { startVenueFeeds, type VenueFeeds } from '../venues/venueFeeds.ts';
 import { BurstLog } from '../net/burstLog.ts';
 import { GammaRollover } from '../polymarket/rollover.ts';
+import { ClobRest } from '../polymarket/clobRest.ts';
 import { startPolymarketFeeds, type PolymarketFeeds, type PolymarketFeedsOptions } from '../polymarket/polymarketFeeds.ts';
 
 export interface LiveOptions {
@@ -57,6 +58,7 @@ export function startLive(o: LiveOptions): LiveRun {
   const log = o.log;
   let engineErrors = 0;
   const logRejects = rejectLogger(log, now);
+  let medianSink: ((px: number, tsMs: number) => void) | null = null;
   const emit = (input: InputEvent): void => {
     let outs: OutputEvent[];
     o.onInput?.(input);
@@ -72,6 +74,9 @@ export function startLive(o: LiveOptions): LiveRun {
     o.observe?.(input, outs);
     for (const out of outs) {
       if (out.event_type === 'feed_health') logRejects(out);
+      // The one venue median (the engine's) is the own reading's last fallback at an edge
+      // no reference print covers; it flows one way (median → estimated result), no loop.
+      else if (out.event_type === 'btc_median') medianSink?.(out.px_median, out.ts_unix_ms);
       o.sink(out);
     }
   };
@@ -95,13 +100,23 @@ export function startLive(o: LiveOptions): LiveRun {
     rtdsUrl: o.cfg.rtdsUrl,
     // PolyBolt when its credentials are configured, RTDS otherwise.
     polybolt: o.cfg.polyboltCredentials ? { url: o.cfg.polyboltUrl, credentials: o.cfg.polyboltCredentials } : null,
+    // Ended markets' Gamma events (official result, final price) through the rollover's client.
+    fetchGamma: (m) => rollover.official(m),
     emit,
     log: polyLog,
     now,
     tap: o.tap,
   });
+  medianSink = (px, tsMs) => polymarket.observeMedian(px, tsMs);
   let knownMarkets = '';
+  // Each market's taker delay from its CLOB market info (`itode`); a client of its own so a
+  // CLOB without that route never marks the books' REST client down.
+  const marketInfo = new ClobRest({ baseUrl: o.cfg.clobUrl, now, tap: o.tap });
   const rollover = new GammaRollover({
+    takerDelayOf: async (conditionId) => {
+      const r = await marketInfo.takerDelayMs(conditionId);
+      return r.ok ? r.value : null;
+    },
     baseUrl: o.cfg.gammaUrl,
     families: o.cfg.markets,
     nowMs: now,

@@ -115,7 +115,7 @@ function formatFetch(r: FetchReport): string {
       : null;
   return [
     `  gamma         ${r.gamma.fetched} events fetched, ${r.gamma.present} already here, ${r.gamma.missing} not published`,
-    `  pmxt          ${r.pmxt.map((p) => `${p.hour.slice(21, 34)} ${p.status}${p.fileBytes ? ` ${mb(p.fetchedBytes)} of ${mb(p.fileBytes)}` : ''}`).join('; ') || 'none'}`,
+    `  pmxt          ${r.pmxt.map((p) => `${p.hour.slice(21, 34)} ${p.status}${p.fileBytes ? ` ${mb(p.fetchedBytes)} of ${mb(p.fileBytes)}, kept ${mb(p.writtenBytes)}` : ''}`).join('; ') || 'none'}`,
     ...(ratio === null
       ? []
       : [`  pmxt share    ${(ratio * 100).toFixed(2)} % of the hours' bytes fetched (only row groups of wanted markets)`]),
@@ -173,7 +173,10 @@ export function registerHistory(program: Command): void {
     .option('--from <iso>', 'start (ISO date or time, UTC)')
     .option('--to <iso>', 'end, exclusive')
     .option('--families <list>', 'market families, e.g. 5m,15m (default: all of 5m,15m,1h,4h,1d)')
-    .option('--venues <list>', 'trade venues (default: all six; binance from data.binance.vision, the others from Tardis)')
+    .option(
+      '--venues <list>',
+      'trade venues (default: all six; binance, bybit and okx from their own free daily files, the others from Tardis)',
+    )
     .option('--dir <dir>', 'the archive directory (default: $POLYLAB_DATA_DIR/history)')
     .action(async (flags: FetchFlags) => {
       try {

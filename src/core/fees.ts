@@ -54,7 +54,9 @@ export function makerRebate(shares: number, px: number, fee: FeeSchedule): numbe
  * e.g. htx.com news), back at 250 ms for API orders on crypto/finance up/down markets from
  * 2026-06-05 (Polymarket's announcement as reported by Jinse Finance on 2026-06-03: "Taker
  * orders will be non-cancellable during the 250-millisecond delay period"). Polymarket's
- * own SDK models carry a per-market taker delay since py-sdk 0.15.0 (2026-10-29); a
- * market's `taker_delay_ms` wins over this default.
+ * own SDK models carry a per-market taker delay since py-sdk 0.15.0 (2026-10-29), and its
+ * CLOB market info flags it per market (`itode`, "held for the 250 ms taker-delay window",
+ * docs.polymarket.com/api-reference/markets/get-clob-market-info, read 2026-12-06); a market's
+ * `taker_delay_ms` (read from that flag in paper-live) wins over this default.
  */
 export const CRYPTO_TAKER_DELAY_MS = 250;

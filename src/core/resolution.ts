@@ -76,7 +76,7 @@ export class ReferenceBuffer {
  * The print stamped at `tMs`, else the first one after it within PRINT_TOLERANCE_MS; never
  * one before it. `ps` is ordered by exchange time (ReferenceBuffer keeps it so).
  */
-export const atOrFirstAfter = (ps: readonly ReferencePrice[], tMs: number): number | null => {
+export const atOrFirstAfter = (ps: readonly Pick<ReferencePrice, 'px' | 'ts_exchange_ms'>[], tMs: number): number | null => {
   for (const p of ps) {
     if (p.ts_exchange_ms < tMs) continue;
     return p.ts_exchange_ms - tMs <= PRINT_TOLERANCE_MS ? p.px : null;
@@ -257,10 +257,33 @@ export function readableAt(m: MarketInfo, refs: PrintSource, tMs: number, nowMs:
   return decidedAt(refs.prints(primarySource(m)), decided) || nowMs - decided > PRINT_TOLERANCE_MS;
 }
 
-/** Our own outcome of `m` from its sources; `estimated` if either edge came from the fallback. */
-export function readOutcome(m: MarketInfo, refs: PrintSource): (Verdict & { startPx: number; endPx: number; estimated: boolean }) | null {
-  const start = readOpening(m, refs);
-  const end = readClosing(m, refs);
+/**
+ * The venue median at an instant, as the own reading's last fallback: null when none is
+ * known there. The live watcher takes the first median stamped at or after the instant
+ * (within PRINT_TOLERANCE_MS), the same edge rule as the prints.
+ */
+export type MedianAt = (tMs: number) => number | null;
+
+/** The median fallback at a rule's edge (the daily rule's edge value is known a minute later). */
+function medianReading(m: MarketInfo, tMs: number, medianAt: MedianAt | undefined): Reading | null {
+  const px = medianAt?.(decisionTime(m, tMs)) ?? null;
+  return px === null ? null : { px, estimated: true };
+}
+
+/**
+ * Our own outcome of `m` from its sources; `estimated` if either edge came from a fallback.
+ * An edge neither the rule's source nor its spot fallback covers is read from the venue
+ * median (`medianAt`, when given) — the same last resort the engine uses for the price to
+ * beat — so a window whose data socket was silent still settles, flagged estimated, until
+ * the official result confirms or corrects it.
+ */
+export function readOutcome(
+  m: MarketInfo,
+  refs: PrintSource,
+  medianAt?: MedianAt,
+): (Verdict & { startPx: number; endPx: number; estimated: boolean }) | null {
+  const start = readOpening(m, refs) ?? medianReading(m, m.window_start_ms, medianAt);
+  const end = readClosing(m, refs) ?? medianReading(m, m.window_end_ms, medianAt);
   if (start === null || end === null) return null;
   return { ...verdictOf(m, start.px, end.px), startPx: start.px, endPx: end.px, estimated: start.estimated || end.estimated };
 }
@@ -279,9 +302,12 @@ export type OfficialRefusal = 'unknown_market' | 'token_mismatch' | 'winner_not_
 export interface OfficialClaim {
   market_id: string;
   token_ids: readonly string[];
+  /** The winning token; ignored on a 50-50 (`split`). */
   winning_token_id: string;
   /** The winner's outcome label when the message carries one ("Up"/"Down", any case). */
   winning_outcome: string | null;
+  /** Polymarket says no token won: a 50-50, every share of either token pays 0.5. */
+  split?: boolean;
 }
 
 /**
@@ -294,10 +320,15 @@ export function checkOfficialResult(
   m: MarketInfo | undefined,
   c: OfficialClaim,
   nowMs: number,
-): { ok: true; outcome: Outcome } | { ok: false; reason: OfficialRefusal } {
+): { ok: true; outcome: Outcome; split?: true } | { ok: false; reason: OfficialRefusal } {
   if (!m || m.market_id !== c.market_id) return { ok: false, reason: 'unknown_market' };
   const ids = m.tokens.map((t) => t.token_id);
   if (c.token_ids.length !== 2 || !ids.every((id) => c.token_ids.includes(id))) return { ok: false, reason: 'token_mismatch' };
+  if (c.split === true) {
+    if (nowMs < m.window_end_ms - OFFICIAL_CLOCK_TOLERANCE_MS) return { ok: false, reason: 'window_not_ended' };
+    // A 50-50 names Up by convention, as our own reading of a daily tie does (verdictOf).
+    return { ok: true, outcome: 'Up', split: true };
+  }
   const winner = m.tokens.find((t) => t.token_id === c.winning_token_id);
   if (!winner) return { ok: false, reason: 'winner_not_in_market' };
   // A label that names an outcome must name the winner's; other labels ("Yes") say nothing here.

@@ -56,6 +56,7 @@ export const FeedHealthResponseSchema = z.object({
   reference: ReferenceStateSchema,
   /** Worst state among Polymarket sources; null while none has reported. */
   polymarket_state: FeedStateSchema.nullable(),
+  /** Markets with at least one live book (a `live` row of `books`); the `polymarket_ws` row's line and `counts.books_live` count the live rows themselves. */
   books_live: z.number().int().nonnegative(),
   /** Per token of every active market: when its book last changed and how long ago (input time). */
   books: z.array(
@@ -71,6 +72,8 @@ export const FeedHealthResponseSchema = z.object({
     }),
   ),
   ts_unix_ms: tsMs.nullable(),
+  /** The book age limit behind each `live` above (POLYLAB_RISK_MAX_BOOK_AGE_MS), so the dashboard judges its books alike. Optional: added later. */
+  book_max_age_ms: z.number().int().positive().optional(),
   /** Warnings from the trust analytics: each resolution source whose latest basis to the venue median is above the threshold (docs/methodology.md §8). */
   warnings: z.array(FeedWarningSchema),
 });

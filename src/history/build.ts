@@ -19,11 +19,11 @@ import { parseClobFrame } from '../polymarket/wire/clobWsMessages.ts';
 import { BookKeeper } from '../polymarket/bookKeeper.ts';
 import { FAMILY_MS } from '../polymarket/windows.ts';
 import { CaptureWriter } from '../capture/writer.ts';
-import { CAPTURE_SUFFIX } from '../capture/format.ts';
+import { CAPTURE_SUFFIX, HOUR_MS } from '../capture/format.ts';
 import { MANIFEST, type BuildReport } from './archive.ts';
 import { readGammaArchive, type HistoryMarket } from './gammaArchive.ts';
 import { listPmxtHours, openDuck, readPmxtHour, type WantedMarket } from './pmxt.ts';
-import { listTradeFiles, readTradeFile, type TradeFile } from './trades.ts';
+import { listTradeFiles, OKX_DAY_OFFSET_MS, readTradeFile, TARDIS_VENUES, type TradeFile } from './trades.ts';
 import { mergeByTime } from './merge.ts';
 import { HistoryError, Problems, type Problem } from './problems.ts';
 
@@ -67,6 +67,7 @@ function lifecycle(markets: readonly HistoryMarket[], fromMs: number, toMs: numb
           winning_token_id: m.result.winningTokenId,
           winning_outcome: m.result.winningOutcome,
           source: 'official',
+          ...(m.result.split ? { split: true } : {}),
           ts_unix_ms: end,
         },
       });
@@ -106,7 +107,11 @@ async function* pmxtSource(o: BuildOptions, markets: WantedMarket[], problems: P
   try {
     for (const f of files) {
       report.pmxt.hours += 1;
-      for await (const frames of readPmxtHour(duck.c, f.file, markets, problems, report.pmxt)) {
+      // Only the markets whose span touches this hour (an hour either side, for receive times
+      // near the edge): asking every hour for every market of the range made a day's build
+      // grow with the square of its length (each row tested against every market's span).
+      const hourMarkets = markets.filter((w) => w.fromMs < f.hourMs + 2 * HOUR_MS && w.toMs > f.hourMs - HOUR_MS);
+      for await (const frames of readPmxtHour(duck.c, f.file, hourMarkets, problems, report.pmxt)) {
         const items: Item[] = [];
         for (const fr of frames) if (fr.recvMs >= o.fromMs && fr.recvMs < o.toMs) items.push({ ts: fr.recvMs, frame: fr.frame });
         if (items.length > 0) yield items;
@@ -123,8 +128,19 @@ async function* tradeSource(files: TradeFile[], o: BuildOptions, problems: Probl
     for await (const trades of readTradeFile(f, o.fromMs, o.toMs, problems)) yield trades.map((t) => ({ ts: t.ts_unix_ms, input: t }));
 }
 
+/** The venue a trade file's rows are for. */
+function venueOf(f: TradeFile): string {
+  if (f.kind !== 'tardis') return f.kind;
+  return TARDIS_VENUES[path.basename(f.file).split('_trades_')[0]!] ?? 'unknown';
+}
+
 function tradeSources(o: BuildOptions, problems: Problems, report: BuildReport): AsyncIterable<Item[]>[] {
-  const files = listTradeFiles(o.archive, o.fromMs, o.toMs);
+  const all = listTradeFiles(o.archive, o.fromMs, o.toMs);
+  // One source per venue: a venue Tardis covers (with its receive times) is not read twice from a free file.
+  const fromTardis = new Set(all.filter((f) => f.kind === 'tardis').map(venueOf));
+  const files = all.filter((f) => f.kind === 'tardis' || !fromTardis.has(venueOf(f)));
+  for (const v of [...new Set(all.filter((f) => !files.includes(f)).map(venueOf))])
+    report.tradeGaps.push(`${v} ${v}: its own files left out (tardis/ has ${v})`);
   report.tradeFiles = files.length;
   // Files of one kind and venue are read in day order; every group is one merge source.
   const groups = new Map<string, TradeFile[]>();
@@ -132,10 +148,13 @@ function tradeSources(o: BuildOptions, problems: Problems, report: BuildReport):
     const key = `${f.kind}:${f.kind === 'bybit' ? path.basename(f.file).split('_')[0] : path.basename(f.file).split(/[_-]trades[_-]/)[0]}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
-  for (let day = Math.floor(o.fromMs / DAY_MS) * DAY_MS; day < o.toMs; day += DAY_MS)
-    for (const [key, g] of groups)
+  for (const [key, g] of groups) {
+    // An OKX day starts 8 h before UTC midnight: its files are checked on their own grid.
+    const offsetMs = g[0]!.kind === 'okx' ? OKX_DAY_OFFSET_MS : 0;
+    for (let day = Math.floor((o.fromMs - offsetMs) / DAY_MS) * DAY_MS + offsetMs; day < o.toMs; day += DAY_MS)
       if (!g.some((f) => f.dayMs === day))
-        report.tradeGaps.push(`${key.replace(':', ' ')}: no file for ${new Date(day).toISOString().slice(0, 10)}`);
+        report.tradeGaps.push(`${key.replace(':', ' ')}: no file for ${new Date(day - offsetMs).toISOString().slice(0, 10)}`);
+  }
   report.tradeGaps.sort();
   return [...groups.values()].map((g) =>
     tradeSource(
@@ -193,7 +212,7 @@ export async function buildCapture(o: BuildOptions): Promise<BuildReport> {
       mode: 'backtest',
       code_version: o.codeVersion,
       created_wall_ms: Date.now(),
-      sources: ['pmxt', 'gamma', 'tardis', 'binance', 'bybit'],
+      sources: ['pmxt', 'gamma', 'tardis', 'binance', 'bybit', 'okx'],
       settings: {},
       start_ms: o.fromMs,
       seed: null,
@@ -241,7 +260,8 @@ function step(item: Item, keeper: BookKeeper, emit: (e: InputEvent) => void, boo
     emit(item.input);
     return;
   }
-  for (const m of parseClobFrame(item.frame!)) {
+  // The row's receive time goes with it, as a live frame's does: it stands in for a missing `timestamp`.
+  for (const m of parseClobFrame(item.frame!, item.ts)) {
     if (m.kind === 'last_trade_price') {
       // As the live feed does (polymarketFeeds.ts): a size-0 or sizeless print carries no volume.
       if (m.size !== null && m.size > 0 && keeper.has(m.assetId))

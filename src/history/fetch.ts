@@ -5,16 +5,24 @@
  *   (the slugs live discovery computes, src/polymarket/windows.ts), saved as
  *   `gamma/<slug>.json`; first, since their markets say which PMXT rows are wanted.
  * - PMXT hours `<pmxt>/polymarket_orderbook_YYYY-MM-DDTHH.parquet` (archive.pmxt.dev v2
- *   overview, read 2026-12-06: public HTTPS, no credentials), by parts (pmxtFetch.ts).
+ *   overview, read 2026-12-06: public HTTPS, no credentials), by parts, kept as a smaller
+ *   Parquet file of the wanted row groups (pmxtFetch.ts).
  * - Binance daily trades `<binance>/data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-<day>.zip`
  *   and its `.CHECKSUM` (github.com/binance/binance-public-data README, read 2026-12-06),
  *   checked before the file is kept.
  * - Bybit's public spot trades `<bybit>/spot/BTCUSDT/BTCUSDT_<day>.csv.gz` (free; format in
  *   trades.ts; no checksum published).
+ * - OKX's daily trade files `<okx>/cdn/okex/traderecords/trades/daily/<YYYYMMDD>/BTC-USDT-trades-<day>.zip`
+ *   (OKX API v5 docs, "Get historical market data", read 2026-12-06: the URLs its
+ *   answer lists; free; days are UTC+8 days, so a UTC range needs the next day's file too;
+ *   no checksum published).
  * - Tardis trades `<tardis>/v1/<exchange>/trades/<YYYY>/<MM>/<DD>/<symbol>.csv.gz`
  *   (docs.tardis.dev "Downloadable CSV files", read 2026-12-06), with the key as
  *   `Authorization: Bearer` — sent to that base URL only, never logged; without a key only
- *   the first day of each month is free, the other days are skipped and said.
+ *   the first day of each month is free, the other days are skipped and said. The symbol in
+ *   the URL is the instrument id with `/` and `:` turned into `-`, upper case, as
+ *   tardis-dev's downloadDatasets builds it (node_modules/tardis-dev/dist/downloaddatasets.js,
+ *   v13.35.3), e.g. `XBT-USD` for Kraken's `XBT/USD`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +43,7 @@ export interface Endpoints {
   binanceUrl: string;
   tardisUrl: string;
   bybitUrl: string;
+  okxUrl: string;
   /** POLYLAB_TARDIS_API_KEY: only ever in the Tardis request's header. */
   tardisKey: string | null;
 }
@@ -45,6 +54,7 @@ const URL_SETTINGS = {
   binanceUrl: ['POLYLAB_BINANCE_DATA_URL', 'https://data.binance.vision'],
   tardisUrl: ['POLYLAB_TARDIS_DATASETS_URL', 'https://datasets.tardis.dev'],
   bybitUrl: ['POLYLAB_BYBIT_DATA_URL', 'https://public.bybit.com'],
+  okxUrl: ['POLYLAB_OKX_DATA_URL', 'https://static.okx.com'],
 } as const;
 
 /** The base URLs (each a POLYLAB_* setting) and the optional Tardis key, from `env`. */
@@ -65,7 +75,14 @@ export function endpointsFrom(env: Record<string, string | undefined>): Endpoint
   return { ...(out as Omit<Endpoints, 'tardisKey'>), tardisKey: key && key.length > 0 ? key : null };
 }
 
-/** Our venues → Tardis exchange id and symbol (Tardis names OKX `okex`, Bybit spot `bybit-spot`). */
+/**
+ * Tardis's exchange ids (tardis-dev's EXCHANGES, src/consts.ts) and the instrument id of
+ * our pair on each, as its mappers report them (tardis-node src/mappers, read 2026-12-06):
+ * OKX is `okex`, Bybit spot `bybit-spot`; Bitstamp's symbol is the channel's pair upper
+ * case (`live_trades_btcusd` → `BTCUSD`); Kraken's is the WebSocket pair, `XBT/USD` from
+ * its v1 API and `BTC/USD` from its v2 API, which Tardis records from 2026-07-10
+ * (KRAKEN_V2_API_SWITCH_DATE in src/mappers/kraken.ts).
+ */
 export const TARDIS_SYMBOLS: Readonly<Record<string, [exchange: string, symbol: string]>> = Object.freeze({
   coinbase: ['coinbase', 'BTC-USD'],
   kraken: ['kraken', 'XBT/USD'],
@@ -74,6 +91,16 @@ export const TARDIS_SYMBOLS: Readonly<Record<string, [exchange: string, symbol: 
   bybit: ['bybit-spot', 'BTCUSDT'],
   binance: ['binance', 'BTCUSDT'],
 });
+const KRAKEN_V2_DAY = '2026-07-10';
+
+/** Tardis's exchange id and instrument id of our pair on `venue` on UTC day `day` (YYYY-MM-DD). */
+export function tardisSymbol(venue: string, day: string): [exchange: string, symbol: string] | undefined {
+  if (venue === 'kraken' && day >= KRAKEN_V2_DAY) return ['kraken', 'BTC/USD'];
+  return TARDIS_SYMBOLS[venue];
+}
+
+/** The instrument id as the datasets API and its file names spell it (`XBT/USD` → `XBT-USD`). */
+export const datasetSymbol = (symbol: string): string => symbol.replace(/\/|:/g, '-').toUpperCase();
 
 export interface FetchOptions {
   dir: string;
@@ -91,7 +118,7 @@ export interface FetchOptions {
 
 export interface FetchReport {
   gamma: { fetched: number; present: number; missing: number };
-  pmxt: { hour: string; status: string; fileBytes: number; fetchedBytes: number }[];
+  pmxt: { hour: string; status: string; fileBytes: number; fetchedBytes: number; writtenBytes: number }[];
   trades: { file: string; status: string }[];
   failures: string[];
 }
@@ -150,11 +177,17 @@ async function fetchPmxt(o: FetchOptions, r: FetchReport): Promise<void> {
         markets,
         o.onBytes,
       );
-      r.pmxt.push({ hour: name, status: res.status, fileBytes: res.fileBytes, fetchedBytes: res.fetchedBytes });
+      r.pmxt.push({
+        hour: name,
+        status: res.status,
+        fileBytes: res.fileBytes,
+        fetchedBytes: res.fetchedBytes,
+        writtenBytes: res.writtenBytes,
+      });
     } catch (err) {
       // PMXT: "a missing key means zero events that hour" — a gap, said, not a failure.
       if (err instanceof HttpRefusal && err.status === 404)
-        r.pmxt.push({ hour: name, status: 'missing (404)', fileBytes: 0, fetchedBytes: 0 });
+        r.pmxt.push({ hour: name, status: 'missing (404)', fileBytes: 0, fetchedBytes: 0, writtenBytes: 0 });
       else carryOn(err, r);
     }
   }
@@ -173,14 +206,19 @@ function carryOn(err: unknown, r: FetchReport): void {
   r.failures.push(err.message);
 }
 
+/** OKX names its files by UTC+8 day. */
+const OKX_DAY_SHIFT_MS = 8 * 3_600_000;
+
 async function fetchTrades(o: FetchOptions, r: FetchReport): Promise<void> {
-  for (const day of days(o.fromMs, o.toMs))
-    for (const venue of o.venues)
+  for (const venue of o.venues) {
+    const venueDays = venue === 'okx' ? days(o.fromMs + OKX_DAY_SHIFT_MS, o.toMs + OKX_DAY_SHIFT_MS) : days(o.fromMs, o.toMs);
+    for (const day of venueDays)
       try {
         await fetchTradeDay(o, r, day, venue);
       } catch (err) {
         carryOn(err, r);
       }
+  }
 }
 
 async function fetchTradeDay(o: FetchOptions, r: FetchReport, day: string, venue: string): Promise<void> {
@@ -211,17 +249,27 @@ async function fetchTradeDay(o: FetchOptions, r: FetchReport, day: string, venue
     });
     return;
   }
-  const ts = TARDIS_SYMBOLS[venue];
+  if (venue === 'okx') {
+    fs.mkdirSync(path.join(o.dir, 'okx'), { recursive: true });
+    const name = `BTC-USDT-trades-${day}.zip`;
+    const url = `${o.endpoints.okxUrl}/cdn/okex/traderecords/trades/daily/${day.replace(/-/g, '')}/${name}`;
+    r.trades.push({
+      file: name,
+      status: await download({ url, signal: o.signal, onPlan: o.onPlan }, path.join(o.dir, 'okx', name), o.onBytes),
+    });
+    return;
+  }
+  const ts = tardisSymbol(venue, day);
   if (!ts) throw new HistoryError(`--venues: ${venue} is not one of ${Object.keys(TARDIS_SYMBOLS).join(', ')}`);
   const [exchange, symbol] = ts;
-  const name = `${exchange}_trades_${day}_${symbol.replace(/\//g, '-')}.csv.gz`;
+  const name = `${exchange}_trades_${day}_${datasetSymbol(symbol)}.csv.gz`;
   if (o.endpoints.tardisKey === null && !day.endsWith('-01')) {
     r.trades.push({ file: name, status: 'skipped: needs POLYLAB_TARDIS_API_KEY (only the first day of a month is free)' });
     return;
   }
   fs.mkdirSync(path.join(o.dir, 'tardis'), { recursive: true });
   const [y, m, d] = day.split('-');
-  const url = `${o.endpoints.tardisUrl}/v1/${exchange}/trades/${y}/${m}/${d}/${encodeURIComponent(symbol)}.csv.gz`;
+  const url = `${o.endpoints.tardisUrl}/v1/${exchange}/trades/${y}/${m}/${d}/${datasetSymbol(symbol)}.csv.gz`;
   const headers: Record<string, string> = o.endpoints.tardisKey ? { authorization: `Bearer ${o.endpoints.tardisKey}` } : {};
   r.trades.push({
     file: name,

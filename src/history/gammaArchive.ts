@@ -17,12 +17,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MarketInfo, Outcome } from '../core/events.ts';
+import { readOutcomePrices } from '../polymarket/gammaOfficial.ts';
 import { mapGammaMarket, isBtcUpDown } from '../polymarket/discovery.ts';
 import { dropMalformed, GammaEventSchema, OPTIONAL_EVENT_FIELDS } from '../polymarket/gamma.ts';
 import type { Problem } from './problems.ts';
 
 /** Polymarket's own result of a market, as its `outcomePrices` say. */
-export type OfficialResult = { resolved: true; winningTokenId: string; winningOutcome: Outcome } | { resolved: false; why: string };
+/** `split`: a 50-50 (each share pays 0.5); the winner then names the Up token by convention, as on the live path. */
+export type OfficialResult =
+  { resolved: true; winningTokenId: string; winningOutcome: Outcome; split?: true } | { resolved: false; why: string };
 
 export interface HistoryMarket {
   info: MarketInfo;
@@ -39,35 +42,19 @@ export interface GammaArchive {
   problems: Problem[];
 }
 
-/** `outcomePrices` → the winner, or why the market counts as unresolved. */
+/**
+ * `outcomePrices` → the winner, a 50-50, or why the market counts as unresolved. Read by the
+ * live path's one reader (polymarket/gammaOfficial.ts), so both settle the same way.
+ */
 export function officialResult(raw: Record<string, unknown>, info: MarketInfo): OfficialResult {
-  const text = raw.outcomePrices;
-  if (text === undefined || text === null) return { resolved: false, why: 'no outcomePrices' };
-  let prices: unknown;
-  try {
-    prices = typeof text === 'string' ? JSON.parse(text) : text;
-  } catch {
-    return { resolved: false, why: 'outcomePrices is not JSON' };
+  const r = readOutcomePrices(raw, info);
+  if (r.kind === 'winner') return { resolved: true, winningTokenId: r.token.token_id, winningOutcome: r.token.outcome };
+  if (r.kind === 'split') {
+    const up = info.tokens.find((t) => t.outcome === 'Up');
+    if (up) return { resolved: true, winningTokenId: up.token_id, winningOutcome: 'Up', split: true };
+    return { resolved: false, why: 'a 50-50 on a market without an Up token' };
   }
-  const outcomes = parseOutcomes(raw.outcomes);
-  if (!Array.isArray(prices) || outcomes === null || prices.length !== outcomes.length)
-    return { resolved: false, why: 'outcomePrices do not match outcomes' };
-  const winners = prices.map((p, i) => (String(p) === '1' || Number(p) === 1 ? i : -1)).filter((i) => i >= 0);
-  if (winners.length !== 1 || prices.some((p) => Number(p) !== 0 && Number(p) !== 1))
-    return { resolved: false, why: `outcomePrices ${JSON.stringify(prices)}: not resolved` };
-  const outcome = outcomes[winners[0]!];
-  const token = info.tokens.find((t) => t.outcome === outcome);
-  if (!token) return { resolved: false, why: `winning outcome ${outcome} is not Up or Down` };
-  return { resolved: true, winningTokenId: token.token_id, winningOutcome: token.outcome };
-}
-
-function parseOutcomes(v: unknown): string[] | null {
-  try {
-    const x = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
-    return Array.isArray(x) && x.every((e) => typeof e === 'string') ? x : null;
-  } catch {
-    return null;
-  }
+  return { resolved: false, why: r.why };
 }
 
 /** The market as it was during its window (see the module comment). */

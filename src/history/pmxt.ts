@@ -18,8 +18,9 @@
  * `rowGroupsFor` reads the `market` statistics to count (and `history fetch` to range-read)
  * only the row groups that can hold a wanted market.
  *
- * Each row is turned back into the market-channel frame it was recorded from and goes
- * through the live parser (parseClobFrame), so books are built exactly as live.
+ * Each row is turned back into the market-channel frame it was recorded from — by DuckDB,
+ * in the query (pmxtFrames.ts), so only two values a row cross into JS — and goes through
+ * the live parser (parseClobFrame), so books are built exactly as live.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { asyncBufferFromFile, parquetMetadataAsync, type FileMetaData } from 'hyparquet';
 import { HOUR_MS } from '../capture/format.ts';
 import type { Problems } from './problems.ts';
+import { FRAME_SQL } from './pmxtFrames.ts';
 
 export function pmxtFileName(hourMs: number): string {
   return `polymarket_orderbook_${new Date(hourMs).toISOString().slice(0, 13)}.parquet`;
@@ -94,41 +96,6 @@ export async function openDuck(tmpDir: string, memoryLimit = '1GB'): Promise<{ c
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** `[["0.48","100"],…]` → `[{"price":"0.48","size":"100"},…]` (the channel's own shape). */
-function depth(raw: unknown): string {
-  if (typeof raw !== 'string') return 'null';
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return 'null';
-  }
-  if (!Array.isArray(v)) return 'null';
-  return JSON.stringify(v.map((l) => (Array.isArray(l) ? { price: String(l[0]), size: String(l[1]) } : l)));
-}
-
-const dec = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-
-/** One PMXT row → the market-channel frame text it was recorded from. */
-export function rowFrame(r: readonly unknown[]): string {
-  const [, ts, market, type, asset, bids, asks, price, size, side, bb, ba, oldTick, newTick] = r;
-  const head = `"market":${JSON.stringify(market)},"timestamp":"${String(ts)}"`;
-  switch (type) {
-    case 'price_change': {
-      const best = bb === null || ba === null ? '' : `,"best_bid":"${dec(bb)}","best_ask":"${dec(ba)}"`;
-      return `{"event_type":"price_change",${head},"price_changes":[{"asset_id":${JSON.stringify(asset)},"price":"${dec(price)}","size":"${dec(size)}","side":${JSON.stringify(side)}${best}}]}`;
-    }
-    case 'book':
-      return `{"event_type":"book",${head},"asset_id":${JSON.stringify(asset)},"bids":${depth(bids)},"asks":${depth(asks)}}`;
-    case 'last_trade_price':
-      return `{"event_type":"last_trade_price",${head},"asset_id":${JSON.stringify(asset)},"price":"${dec(price)}","size":"${dec(size)}","side":${JSON.stringify(side)}}`;
-    case 'tick_size_change':
-      return `{"event_type":"tick_size_change",${head},"asset_id":${JSON.stringify(asset)},"old_tick_size":"${dec(oldTick)}","new_tick_size":"${dec(newTick)}"}`;
-    default:
-      return `{"event_type":${JSON.stringify(type)},${head}}`;
-  }
-}
-
 export interface PmxtHourStats {
   rowGroups: number;
   rowGroupsRead: number;
@@ -172,9 +139,8 @@ export async function* readPmxtHour(
         `(market::BLOB = ${sqlString(w.market)}::BLOB AND epoch_ms(timestamp_received) >= ${w.fromMs} AND epoch_ms(timestamp_received) < ${w.toMs})`,
     )
     .join(' OR ');
-  // Numbers as DOUBLE: the cheapest values to hand to JS (the decimals print back exactly).
-  const sql = `SELECT epoch_ms(timestamp_received)::DOUBLE, epoch_ms("timestamp")::DOUBLE, decode(market::BLOB), event_type, asset_id,
-      bids, asks, price::DOUBLE, size::DOUBLE, side, best_bid::DOUBLE, best_ask::DOUBLE, old_tick_size::DOUBLE, new_tick_size::DOUBLE
+  // Two columns to hand to JS: the receive time and the frame text, built by DuckDB (pmxtFrames.ts).
+  const sql = `SELECT epoch_ms(timestamp_received)::DOUBLE, ${FRAME_SQL}
     FROM read_parquet(${sqlString(file)}, file_row_number = true)
     WHERE market::BLOB IN (${inList}) AND (${spans}) ORDER BY timestamp_received, file_row_number`;
   let rowsSeen = 0;
@@ -183,11 +149,12 @@ export async function* readPmxtHour(
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const rows = chunk.getRows();
-      const out: PmxtFrame[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) out[i] = { recvMs: rows[i]![0] as number, frame: rowFrame(rows[i]!) };
-      rowsSeen += rows.length;
-      stats.rows += rows.length;
+      const recv = chunk.getColumnValues(0) as number[];
+      const frames = chunk.getColumnValues(1) as string[];
+      const out: PmxtFrame[] = new Array(recv.length);
+      for (let i = 0; i < recv.length; i++) out[i] = { recvMs: recv[i]!, frame: frames[i]! };
+      rowsSeen += recv.length;
+      stats.rows += recv.length;
       yield out;
     }
   } catch (err) {

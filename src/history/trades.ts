@@ -22,7 +22,22 @@
  *   `id,timestamp,price,volume,side[,rpi]`, one taker fill per row, ms timestamps, `side`
  *   the taker's (`buy`/`sell`). No receive time either: the trade time stands for it.
  *
- * Binance rows go through the live Binance mapper itself (as the `trade` event they were),
+ * - OKX's own daily trade files (OKX API v5 docs, "Get historical market data",
+ *   GET /api/v5/public/market-data-history, read 2026-12-06: its answer lists
+ *   `https://static.okx.com/cdn/okex/traderecords/trades/daily/YYYYMMDD/<instId>-trades-YYYY-MM-DD.zip`;
+ *   for trade history "some old historical files may contain column headers with both
+ *   Chinese characters along with English column names"; the day of modules 1–3 is a
+ *   UTC+8 day): `BTC-USDT-trades-YYYY-MM-DD.zip`, one CSV inside, free, no checksum. The
+ *   columns are found by their header names, each name before any `/`: newer files
+ *   `instrument_name,trade_id,side,price,size,created_time`, older ones
+ *   `trade_id/交易id,side/交易方向,size/数量,price/价格,created_time/成交时间` (both as seen in
+ *   third-party readers: terrylica/data-source-manager docs/api/okx_data_download_guide.md
+ *   and a test of another OKX archive client, read 2026-12-06); `created_time` is ms. The
+ *   side is read as the taker's, as in the trades channel the file records. No receive time:
+ *   the trade time stands for it. The file of day D covers D 00:00 UTC+8, i.e. D−1 16:00 UTC,
+ *   to D 16:00 UTC.
+ *
+ * Binance and OKX rows go through the live mappers themselves (as the `trade` event they were),
  * so side, id and symbol are normalized exactly as live. Tardis rows carry the taker side
  * already; they are mapped to the same fields the live mappers fill (aggressor side,
  * integer ms, the venue's own trade id and symbol) and checked with the event schema.
@@ -30,11 +45,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import crypto from 'node:crypto';
 import readline from 'node:readline';
 import { VenueTradeSchema, type VenueTrade } from '../core/events.ts';
 import { binance } from '../venues/binance.ts';
+import { okx } from '../venues/okx.ts';
 import type { Problems } from './problems.ts';
+import { openZip } from './zip.ts';
 
 /** Tardis exchange ids → our venue names (src/venues/index.ts). */
 export const TARDIS_VENUES: Readonly<Record<string, string>> = Object.freeze({
@@ -49,6 +65,10 @@ export const TARDIS_VENUES: Readonly<Record<string, string>> = Object.freeze({
 const TARDIS_NAME = /^([a-z-]+)_trades_(\d{4}-\d{2}-\d{2})_(.+)\.csv\.gz$/;
 const BINANCE_NAME = /^([A-Z0-9]+)-trades-(\d{4}-\d{2}-\d{2})\.zip$/;
 const BYBIT_NAME = /^([A-Z0-9]+)_(\d{4}-\d{2}-\d{2})\.csv\.gz$/;
+const OKX_NAME = /^([A-Z0-9]+-[A-Z0-9]+)-trades-(\d{4}-\d{2}-\d{2})\.zip$/;
+/** An OKX day starts at 00:00 UTC+8. */
+export const OKX_DAY_OFFSET_MS = -8 * 3_600_000;
+const OKX_COLUMNS = ['trade_id', 'side', 'price', 'size', 'created_time'] as const;
 const BYBIT_HEADER = /^id,timestamp,price,volume,side(,rpi)?$/;
 const TARDIS_HEADER = 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount';
 /** µs timestamps are above this (year 5138 in ms); ms ones below. */
@@ -56,27 +76,28 @@ const US_THRESHOLD = 1e14;
 
 export interface TradeFile {
   file: string;
-  kind: 'tardis' | 'binance' | 'bybit';
-  /** The UTC day the file covers (ms). */
+  kind: 'tardis' | 'binance' | 'bybit' | 'okx';
+  /** When the day the file covers starts (ms): UTC midnight, or 00:00 UTC+8 for OKX. */
   dayMs: number;
 }
 
-/** Trade files of `dir/tardis` and `dir/binance` whose day touches [fromMs, toMs). */
+/** Trade files of `dir/tardis`, `dir/binance`, `dir/bybit` and `dir/okx` whose day touches [fromMs, toMs). */
 export function listTradeFiles(archive: string, fromMs: number, toMs: number): TradeFile[] {
   const out: TradeFile[] = [];
-  const scan = (sub: TradeFile['kind'], re: RegExp) => {
+  const scan = (sub: TradeFile['kind'], re: RegExp, offsetMs = 0) => {
     const dir = path.join(archive, sub);
     if (!fs.existsSync(dir)) return;
     for (const name of fs.readdirSync(dir).sort()) {
       const m = re.exec(name);
       if (!m) continue;
-      const dayMs = Date.parse(`${m[2]}T00:00:00Z`);
+      const dayMs = Date.parse(`${m[2]}T00:00:00Z`) + offsetMs;
       if (dayMs + 86_400_000 > fromMs && dayMs < toMs) out.push({ file: path.join(dir, name), kind: sub, dayMs });
     }
   };
   scan('tardis', TARDIS_NAME);
   scan('binance', BINANCE_NAME);
   scan('bybit', BYBIT_NAME);
+  scan('okx', OKX_NAME, OKX_DAY_OFFSET_MS);
   return out;
 }
 
@@ -136,22 +157,55 @@ export function binanceTrade(cols: string[], symbol: string): VenueTrade | strin
   return r.kind === 'trades' ? r.trades[0]! : r.kind === 'invalid' ? r.reason : `unexpected ${r.kind}`;
 }
 
+/** An OKX header → the index of each column it needs, or why not. */
+export function okxColumns(header: string): Record<(typeof OKX_COLUMNS)[number], number> | string {
+  const names = header
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((n) => n.split('/')[0]!.trim().toLowerCase());
+  const out: Record<string, number> = {};
+  for (const c of OKX_COLUMNS) {
+    const i = names.indexOf(c);
+    if (i < 0) return `header has no ${c} column (${OKX_COLUMNS.join(', ')} needed)`;
+    out[c] = i;
+  }
+  return out as Record<(typeof OKX_COLUMNS)[number], number>;
+}
+
+/** One OKX trade-history row → a trade through the live OKX mapper (as the trades-channel item it was), or why not. */
+export function okxTrade(cols: string[], at: Record<(typeof OKX_COLUMNS)[number], number>, symbol: string): VenueTrade | string {
+  const get = (c: (typeof OKX_COLUMNS)[number]) => cols[at[c]] ?? '';
+  const ms = Number(get('created_time'));
+  if (!Number.isSafeInteger(ms)) return `created_time ${get('created_time')} is not a millisecond time`;
+  const item = {
+    instId: symbol,
+    tradeId: get('trade_id'),
+    px: get('price'),
+    sz: get('size'),
+    side: get('side').toLowerCase(),
+    ts: String(ms),
+  };
+  const r = okx.parse(JSON.stringify({ arg: { channel: 'trades', instId: symbol }, data: [item] }), ms, symbol);
+  return r.kind === 'trades' ? r.trades[0]! : r.kind === 'invalid' ? r.reason : `unexpected ${r.kind}`;
+}
+
 /** Reads one trade file as batches of trades, in file order, within [fromMs, toMs). */
 export async function* readTradeFile(f: TradeFile, fromMs: number, toMs: number, problems: Problems): AsyncGenerator<VenueTrade[]> {
   const name = path.basename(f.file);
   let input: NodeJS.ReadableStream;
   let symbol = '';
-  if (f.kind === 'binance') {
-    const opened = await openBinanceZip(f.file, problems);
+  if (f.kind === 'binance' || f.kind === 'okx') {
+    const opened = await openZip(f.file, problems);
     if (!opened) return;
     input = opened;
-    symbol = BINANCE_NAME.exec(name)![1]!;
+    symbol = (f.kind === 'okx' ? OKX_NAME : BINANCE_NAME).exec(name)![1]!;
   } else {
     input = fs.createReadStream(f.file).pipe(zlib.createGunzip());
     if (f.kind === 'bybit') symbol = BYBIT_NAME.exec(name)![1]!;
   }
   let lineNo = 0;
   let batch: VenueTrade[] = [];
+  let okxAt: ReturnType<typeof okxColumns> | null = null;
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
@@ -166,8 +220,23 @@ export async function* readTradeFile(f: TradeFile, fromMs: number, toMs: number,
           problems.add({ file: f.file, where: 'line 1', reason: 'header is not "id,timestamp,price,volume,side[,rpi]"' });
         continue;
       }
+      if (f.kind === 'okx' && lineNo === 1) {
+        okxAt = okxColumns(line);
+        if (typeof okxAt === 'string') {
+          problems.add({ file: f.file, where: 'line 1', reason: `${okxAt}; file skipped` });
+          break;
+        }
+        continue;
+      }
       const cols = line.split(',');
-      const t = f.kind === 'tardis' ? tardisTrade(cols) : f.kind === 'bybit' ? bybitTrade(cols, symbol) : binanceTrade(cols, symbol);
+      const t =
+        f.kind === 'tardis'
+          ? tardisTrade(cols)
+          : f.kind === 'bybit'
+            ? bybitTrade(cols, symbol)
+            : f.kind === 'okx'
+              ? okxTrade(cols, okxAt as Exclude<typeof okxAt, string | null>, symbol)
+              : binanceTrade(cols, symbol);
       if (typeof t === 'string') {
         problems.add({ file: f.file, where: `line ${lineNo}`, reason: t });
         continue;
@@ -187,75 +256,4 @@ export async function* readTradeFile(f: TradeFile, fromMs: number, toMs: number,
     });
   }
   if (batch.length > 0) yield batch;
-}
-
-/**
- * The one CSV inside a Binance zip, inflated as a stream. The zip is checked first: its
- * SHA-256 against `<zip>.CHECKSUM` when present, and the CRC-32 of the entry as it is read.
- */
-async function openBinanceZip(file: string, problems: Problems): Promise<NodeJS.ReadableStream | null> {
-  const checksumFile = `${file}.CHECKSUM`;
-  if (fs.existsSync(checksumFile)) {
-    const want = fs.readFileSync(checksumFile, 'utf8').trim().split(/\s+/)[0]?.toLowerCase();
-    const hash = crypto.createHash('sha256');
-    for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-    const got = hash.digest('hex');
-    if (got !== want) {
-      problems.add({
-        file,
-        where: null,
-        reason: `SHA-256 ${got.slice(0, 12)}… does not match ${path.basename(checksumFile)}; file skipped`,
-      });
-      return null;
-    }
-  }
-  const entry = zipEntry(file);
-  if (typeof entry === 'string') {
-    problems.add({ file, where: null, reason: `${entry}; file skipped` });
-    return null;
-  }
-  const raw = fs.createReadStream(file, { start: entry.dataStart, end: entry.dataStart + entry.compressedSize - 1 });
-  const out = entry.method === 8 ? raw.pipe(zlib.createInflateRaw()) : raw;
-  let crc = 0;
-  out.on('data', (c: Buffer) => {
-    crc = zlib.crc32(c, crc);
-  });
-  out.on('end', () => {
-    if (crc >>> 0 !== entry.crc32 >>> 0) problems.add({ file, where: null, reason: 'CRC-32 of the CSV inside does not match the zip' });
-  });
-  return out;
-}
-
-interface ZipEntry {
-  method: number;
-  crc32: number;
-  compressedSize: number;
-  dataStart: number;
-}
-
-/** The first entry of a zip, from its central directory (sizes are there even when streamed). */
-export function zipEntry(file: string): ZipEntry | string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const tailLen = Math.min(size, 65_557);
-    const tail = Buffer.alloc(tailLen);
-    fs.readSync(fd, tail, 0, tailLen, size - tailLen);
-    const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (eocd < 0) return 'not a zip (no end of central directory)';
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    const cd = Buffer.alloc(46);
-    if (fs.readSync(fd, cd, 0, 46, cdOffset) < 46 || cd.readUInt32LE(0) !== 0x02014b50) return 'zip central directory unreadable';
-    const method = cd.readUInt16LE(10);
-    if (method !== 0 && method !== 8) return `zip compression method ${method} not supported`;
-    const local = Buffer.alloc(30);
-    const localOffset = cd.readUInt32LE(42);
-    if (fs.readSync(fd, local, 0, 30, localOffset) < 30 || local.readUInt32LE(0) !== 0x04034b50) return 'zip local header unreadable';
-    const dataStart = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    const compressedSize = cd.readUInt32LE(20);
-    if (dataStart + compressedSize > size) return 'zip truncated';
-    return { method, crc32: cd.readUInt32LE(16), compressedSize, dataStart };
-  } finally {
-    fs.closeSync(fd);
-  }
 }

@@ -300,7 +300,8 @@ export class BookKeeper {
     }));
   }
 
-  liveCount(): number {
+  /** Token mirrors consistent with the socket (state `live` here). Not whether a book is live: see views/liveness.ts. */
+  mirroredCount(): number {
     let n = 0;
     for (const t of this.tokens.values()) if (t.state === 'live') n++;
     return n;

@@ -1,7 +1,7 @@
 /**
  * Read-only CLOB REST client: GET /book?token_id=… (a token's full book, used to resync
- * the WebSocket mirror) and GET /markets/<condition_id> (a market's tokens with `winner`
- * once resolved). Plain GETs, no keys. Every body is validated with zod; a timeout, an
+ * the WebSocket mirror), GET /markets/<condition_id> (a market's tokens with `winner`
+ * once resolved) and GET /clob-markets/<condition_id> (whether its taker delay is on). Plain GETs, no keys. Every body is validated with zod; a timeout, an
  * HTTP error or a bad body is a typed failure, never a throw. HTTP 429 blocks every call
  * of this client until the server's Retry-After (or a doubling backoff) has passed, so a
  * burst of resyncs cannot stampede the venue.
@@ -9,7 +9,15 @@
  */
 import { z } from 'zod';
 import type { RawTap } from '../net/tap.ts';
-import { RestBookSchema, RestMarketSchema, toRestBook, type RestBook, type RestMarket } from './wire/clobRestMessages.ts';
+import {
+  ClobMarketInfoSchema,
+  RestBookSchema,
+  RestMarketSchema,
+  takerDelayMsOf,
+  toRestBook,
+  type RestBook,
+  type RestMarket,
+} from './wire/clobRestMessages.ts';
 import { CLOB_BODY_MAX_BYTES, httpGet } from '../net/httpBody.ts';
 import { backoffDelayMs } from '../net/backoff.ts';
 
@@ -73,6 +81,12 @@ export class ClobRest {
 
   async market(conditionId: string): Promise<RestResult<RestMarket>> {
     return this.getJson(`/markets/${encodeURIComponent(conditionId)}`, RestMarketSchema);
+  }
+
+  /** A market's taker delay in ms from GET /clob-markets/<condition_id> (wire/clobRestMessages.ts `takerDelayMsOf`). */
+  async takerDelayMs(conditionId: string): Promise<RestResult<number>> {
+    const r = await this.getJson(`/clob-markets/${encodeURIComponent(conditionId)}`, ClobMarketInfoSchema);
+    return r.ok ? { ok: true, value: takerDelayMsOf(r.value) } : r;
   }
 
   private async getJson<S extends z.ZodType>(path: string, schema: S): Promise<RestResult<z.infer<S>>> {

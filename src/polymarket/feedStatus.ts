@@ -20,25 +20,20 @@ export interface StatusInputs {
   restWaitMs: number;
   keeper: BookKeeperCounters;
   tokens: readonly TokenBookStats[];
-  liveBooks: number;
   trades: number;
   resyncs: { requested: number; throttled: number };
   resolution: {
     refused: number;
     official: number;
+    /** Official results that said 50-50 (no token won). */
+    official_split: number;
+    /** Markets whose Gamma `finalPrice` arrived after their window ended. */
+    gamma_final_prices: number;
     own: number;
     own_estimated: number;
     awaiting: number;
     refusedBy: Record<string, number>;
   };
-}
-
-/** "3/4 books live, oldest update 2.1 s ago": book health inside the feed_health line. */
-export function booksSummary(tokens: readonly TokenBookStats[], liveBooks: number, ts: number): string {
-  let oldest: number | null = null;
-  for (const t of tokens) if (t.state === 'live' && t.last_update_ms !== null) oldest = Math.max(oldest ?? 0, ts - t.last_update_ms);
-  const age = oldest === null ? '' : `, oldest update ${(oldest / 1_000).toFixed(1)} s ago`;
-  return `${liveBooks}/${tokens.length} books live${age}`;
 }
 
 function wsStatus(i: StatusInputs, ts: number): VenueStatus {
@@ -51,7 +46,9 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
     event_type: 'venue_status',
     source: 'polymarket_ws',
     state: h.state,
-    reason: h.reason ?? booksSummary(i.tokens, i.liveBooks, ts),
+    // No book line here: whether a book is live is the read model's to say (views/liveness.ts
+    // bookRows), and the line shown beside the list of books is counted from that list.
+    reason: h.reason,
     messages: h.messages,
     trades: i.trades,
     parse_errors: ws.invalid,
@@ -60,13 +57,14 @@ function wsStatus(i: StatusInputs, ts: number): VenueStatus {
     last_message_ts_ms: h.last_message_ts_ms,
     next_retry_ms: h.next_retry_ms,
     counts: {
-      books_live: i.liveBooks,
       books_tracked: i.tokens.length,
       pong_only_stalls: ws.dataStalls,
       optional_fields_dropped: ws.optionalDropped,
       resyncs_requested: i.resyncs.requested,
       resyncs_throttled: i.resyncs.throttled,
       official_results: i.resolution.official,
+      official_results_split: i.resolution.official_split,
+      gamma_final_prices: i.resolution.gamma_final_prices,
       official_refused: i.resolution.refused,
       ...refused,
       own_results: i.resolution.own,

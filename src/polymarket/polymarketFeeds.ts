@@ -17,7 +17,7 @@ import { ClobRest, type ClobRestStats } from './clobRest.ts';
 import { ClobWsPool, type ClobWsStats } from './clobWs.ts';
 import type { ClobMessage } from './wire/clobWsMessages.ts';
 import { polymarketStatuses } from './feedStatus.ts';
-import { ResolutionWatcher, type Disagreement } from './resolutionWatcher.ts';
+import { ResolutionWatcher, type Disagreement, type GammaOfficialResult } from './resolutionWatcher.ts';
 import { Resyncer } from './resync.ts';
 import { RtdsFeed, type RtdsStats } from './rtds.ts';
 import { PolyBoltFeed, type PolyBoltStats } from './polybolt.ts';
@@ -59,7 +59,9 @@ export interface PolymarketFeedsOptions {
   snapshotWaitMs?: number;
   /** Period of the resolution / snapshot-wait checks. */
   tickMs?: number;
-  resolution?: { settleDelayMs?: number; pollIntervalMs?: number; giveUpAfterMs?: number };
+  resolution?: { settleDelayMs?: number; pollIntervalMs?: number; giveUpAfterMs?: number; gammaPollIntervalMs?: number };
+  /** The ended market's Gamma event (its official result and final price); absent: not asked. */
+  fetchGamma?: (m: MarketInfo) => Promise<GammaOfficialResult>;
   keepSubscribedAfterEndMs?: number;
   twap?: { silenceMs?: number; retryMs?: number };
   /** Book resync pacing (resync.ts defaults otherwise). */
@@ -81,7 +83,11 @@ export interface PolymarketFeedStats {
   rtds: RtdsStats | null;
   polybolt: PolyBoltStats | null;
   rest: ClobRestStats;
-  books: BookKeeperCounters & { tracked: number; live: number; resyncs_queued: number; resyncs_throttled: number };
+  /**
+   * `mirrored`: token mirrors consistent with the socket (the keeper's own state). Whether a
+   * book is live is the read model's to say (views/liveness.ts), not counted here.
+   */
+  books: BookKeeperCounters & { tracked: number; mirrored: number; resyncs_queued: number; resyncs_throttled: number };
   tokens: TokenHealth[];
   resolution: ResolutionWatcher['counters'] & {
     pending: number;
@@ -93,6 +99,8 @@ export interface PolymarketFeedStats {
 
 export interface PolymarketFeeds {
   setMarkets: (markets: readonly MarketInfo[]) => void;
+  /** The venue median at input time: our own reading's last fallback at an edge no print covers. */
+  observeMedian: (px: number, tsMs: number) => void;
   stats: () => PolymarketFeedStats;
   close: () => Promise<void>;
 }
@@ -141,6 +149,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
       emit: o.emit,
       now,
       fetchMarket: (id) => rest.market(id),
+      ...(o.fetchGamma ? { fetchGamma: o.fetchGamma } : {}),
       ...o.resolution,
       onDisagreement: (d) => o.log?.warn({ ...d }, 'official resolution disagrees with our own reading'),
       onRefused: (r) =>
@@ -260,8 +269,15 @@ class PolymarketFeedSet implements PolymarketFeeds {
   private onMessages(msgs: ClobMessage[], recvMs: number): void {
     for (const m of msgs) {
       if (m.kind === 'market_resolved') {
+        const split = m.winningAssetId === null;
         this.watcher.onOfficial(
-          { market_id: m.market, token_ids: m.assetIds, winning_token_id: m.winningAssetId, winning_outcome: m.winningOutcome },
+          {
+            market_id: m.market,
+            token_ids: m.assetIds,
+            winning_token_id: m.winningAssetId ?? '',
+            winning_outcome: m.winningOutcome || null,
+            ...(split ? { split } : {}),
+          },
           'socket',
         );
         this.applySubscriptions();
@@ -281,6 +297,10 @@ class PolymarketFeedSet implements PolymarketFeeds {
           });
       } else this.keeper.onMessage(m, recvMs);
     }
+  }
+
+  observeMedian(px: number, tsMs: number): void {
+    this.watcher.observeMedian(px, tsMs);
   }
 
   setMarkets(markets: readonly MarketInfo[]): void {
@@ -322,12 +342,13 @@ class PolymarketFeedSet implements PolymarketFeeds {
         restWaitMs: this.rest.waitMs(),
         keeper: this.keeper.counters,
         tokens: this.keeper.stats(),
-        liveBooks: this.keeper.liveCount(),
         trades: this.trades,
         resyncs: this.resyncer.counters,
         resolution: {
           refused: w.refused,
           official: w.official,
+          official_split: w.official_split,
+          gamma_final_prices: w.gamma_final_prices,
           own: w.own,
           own_estimated: w.own_estimated,
           awaiting: this.awaitingCount(),
@@ -356,7 +377,7 @@ class PolymarketFeedSet implements PolymarketFeeds {
       books: {
         ...this.keeper.counters,
         tracked: tokens.length,
-        live: this.keeper.liveCount(),
+        mirrored: this.keeper.mirroredCount(),
         resyncs_queued: this.resyncer.queued,
         resyncs_throttled: this.resyncer.counters.throttled,
       },

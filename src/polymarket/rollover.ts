@@ -21,6 +21,8 @@ import type { GammaCounters } from './gamma.ts';
 import { runDiscoveryPass } from './discovery.ts';
 import type { PassOptions } from './discovery.ts';
 import { keptPriceToBeat } from '../core/resolution.ts';
+import { fetchGammaOfficial } from './gammaOfficial.ts';
+import type { GammaOfficialResult } from './resolutionWatcher.ts';
 
 export interface RolloverOptions extends PassOptions {
   baseUrl: string;
@@ -38,6 +40,12 @@ export interface RolloverOptions extends PassOptions {
   random?: () => number;
   /** Where rejected markets and dropped fields are reported (each once). */
   log?: { warn: (obj: object, msg: string) => void };
+  /**
+   * A new market's taker delay from its CLOB market info (clobRest.ts `takerDelayMs`), or
+   * null when it could not be read (the configured default then applies). Asked once per
+   * market; a known delay re-announces the market with `taker_delay_ms`.
+   */
+  takerDelayOf?: (conditionId: string) => Promise<number | null>;
 }
 
 export interface RolloverStats extends GammaCounters {
@@ -85,6 +93,8 @@ export class GammaRollover {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   private inFlight: Promise<unknown> | null = null;
+  /** Taker delays read from the markets' CLOB market info, and the reads that failed. */
+  private readonly takerDelays = { known: 0, unknown: 0 };
 
   constructor(private readonly opts: RolloverOptions) {
     this.pollMs = opts.pollIntervalMs ?? DEFAULT_POLL_MS;
@@ -99,6 +109,14 @@ export class GammaRollover {
       counters: this.counters,
       tap: opts.tap,
     });
+  }
+
+  /**
+   * Polymarket's own numbers on an ended market's event (gammaOfficial.ts), asked through
+   * this rollover's client so its requests count in the one set of Gamma counters.
+   */
+  official(m: MarketInfo): Promise<GammaOfficialResult> {
+    return fetchGammaOfficial(this.client, m);
   }
 
   /** Markets currently in the active set (a copy). */
@@ -155,6 +173,8 @@ export class GammaRollover {
       v2_markets: s.v2_markets,
       too_large: s.too_large,
       keyset_fallbacks: s.keyset_fallbacks,
+      taker_delay_known: this.takerDelays.known,
+      taker_delay_unknown: this.takerDelays.unknown,
     };
     for (const [code, n] of Object.entries(s.rejected_by)) counts[`rejected_${code}`] = n;
     return {
@@ -213,8 +233,10 @@ export class GammaRollover {
   private upsert(found: MarketInfo, nowMs: number): boolean {
     if (found.window_end_ms <= nowMs) return false;
     const cur = this.active.get(found.market_id);
-    // A known price to beat is never forgotten because one response lacked it.
-    const m = cur && cur.price_to_beat !== null && found.price_to_beat === null ? { ...found, ...keptPriceToBeat(cur) } : found;
+    // A known price to beat (or taker delay, which Gamma never carries) is never forgotten because one response lacked it.
+    const ptb = cur && cur.price_to_beat !== null && found.price_to_beat === null ? keptPriceToBeat(cur) : {};
+    const delay = cur?.taker_delay_ms !== undefined && found.taker_delay_ms === undefined ? { taker_delay_ms: cur.taker_delay_ms } : {};
+    const m = { ...found, ...ptb, ...delay };
     if (cur && JSON.stringify(cur) === JSON.stringify(m)) return false;
     if (!cur && this.active.size >= this.maxActive) {
       this.overflow++;
@@ -224,7 +246,23 @@ export class GammaRollover {
     // core's registry refreshes an existing market in place.
     this.active.set(m.market_id, m);
     this.opts.emit({ event_type: 'market_discovered', market: m, ts_unix_ms: Math.floor(nowMs) });
+    if (!cur && this.opts.takerDelayOf) this.askTakerDelay(m.market_id);
     return !cur;
+  }
+
+  /** Reads a new market's taker delay once; a known one re-announces the market with it. */
+  private askTakerDelay(marketId: string): void {
+    void this.opts.takerDelayOf!(marketId)
+      .catch(() => null)
+      .then((ms) => {
+        if (ms === null) this.takerDelays.unknown++;
+        else this.takerDelays.known++;
+        const cur = this.active.get(marketId);
+        if (ms === null || !cur || cur.taker_delay_ms === ms || this.stopper.signal.aborted) return;
+        const m = { ...cur, taker_delay_ms: ms };
+        this.active.set(marketId, m);
+        this.opts.emit({ event_type: 'market_discovered', market: m, ts_unix_ms: Math.floor(this.opts.nowMs()) });
+      });
   }
 
   /** Exponential in the failure streak, full-range jitter on the upper half, ≥ Retry-After. */

@@ -15,7 +15,7 @@ export interface RuleSourceRow {
 }
 
 const OFFICIAL = 'Gamma eventMetadata.priceToBeat / finalPrice when published';
-const MEDIAN = 'else the venue median (price to beat only), flagged estimated';
+const MEDIAN = 'else the venue median (price to beat and outcome), flagged estimated';
 
 export function ruleSources(socket: 'polybolt' | 'rtds', families: readonly MarketFamily[]): RuleSourceRow[] {
   const short = families.filter((f) => f === '5m' || f === '15m' || f === '4h').join('/');

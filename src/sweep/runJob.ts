@@ -1,7 +1,10 @@
 /**
  * One sweep job: a capture replayed with one configuration through the code path of
  * `polylab replay` (replayConfig, buildEngine, replayInto, SummarySink, OutputDigest), with
- * the trust analytics observing, and nothing journaled. Runs on a worker thread.
+ * the trust analytics observing, and nothing journaled. Runs on a worker thread. Its
+ * figures, per job and per market, are read from the read model (src/views: the summary's
+ * figures and the account's per-market ledger), so they are the numbers `polylab replay`
+ * prints and `polylab report` shows for the same settings, not a fold of its own.
  */
 import v8 from 'node:v8';
 import { replayConfig, replayInto, type ReplayResult } from '../app/replaySource.ts';
@@ -11,6 +14,7 @@ import { OutputDigest } from '../app/digest.ts';
 import { compareRow } from '../app/lanes.ts';
 import { CaptureError, openCapture, type Capture } from '../capture/reader.ts';
 import type { OutputEvent } from '../core/outputs.ts';
+import type { MarketPnl } from '../views/account.ts';
 
 export interface JobTask {
   key: string;
@@ -48,10 +52,12 @@ export interface JobFigures {
   digest: string | null;
 }
 
+/** One market of a job: `polylab report`'s per-market row (views/account.ts MarketPnl) under the sweep's column names. */
 export interface MarketRow {
   market_id: string;
   fills: number;
   fees: number;
+  /** The market's PnL as `report` shows it (net cash: trades, fees, rebates, payout); null while shares are still open. */
   realized_pnl: number | null;
   winning_outcome: string | null;
 }
@@ -106,30 +112,26 @@ export function failedResult(key: string, error: string): JobResult {
   return { key, figures: { ...EMPTY, status: 'failed', error }, markets: [], fills: [], heapUsedBytes: 0 };
 }
 
-/** Per market: fills, fees, and the settlement's PnL. */
-class MarketSink {
-  readonly markets = new Map<string, MarketRow>();
+/** Every paper fill, as the engine emitted it (a copy of events, not a figure). */
+class FillRows {
   readonly fills: FillRow[] = [];
 
   readonly sink = (e: OutputEvent): void => {
-    if (e.event_type === 'paper_fill') {
-      const m = this.row(e.market_id);
-      m.fills += 1;
-      m.fees += e.fee;
-      const { fill_id, ts_unix_ms, market_id, token_id, outcome, side, qty, fill_px, fee } = e;
-      this.fills.push({ fill_id, ts_unix_ms, market_id, token_id, outcome, side, qty, fill_px, fee });
-    } else if (e.event_type === 'settlement') {
-      const m = this.row(e.market_id);
-      m.realized_pnl = (m.realized_pnl ?? 0) + (e.corrects_outcome === undefined ? e.realized_pnl : (e.pnl_adjustment ?? 0));
-      m.winning_outcome = e.winning_outcome;
-    }
+    if (e.event_type !== 'paper_fill') return;
+    const { fill_id, ts_unix_ms, market_id, token_id, outcome, side, qty, fill_px, fee } = e;
+    this.fills.push({ fill_id, ts_unix_ms, market_id, token_id, outcome, side, qty, fill_px, fee });
   };
+}
 
-  private row(marketId: string): MarketRow {
-    let m = this.markets.get(marketId);
-    if (!m) this.markets.set(marketId, (m = { market_id: marketId, fills: 0, fees: 0, realized_pnl: null, winning_outcome: null }));
-    return m;
-  }
+/** The read model's per-market ledger as the `markets` table's rows. */
+function marketRows(markets: readonly MarketPnl[]): MarketRow[] {
+  return markets.map((m) => ({
+    market_id: m.market_id,
+    fills: m.fills,
+    fees: m.fees,
+    realized_pnl: m.pnl,
+    winning_outcome: m.winning_outcome,
+  }));
 }
 
 export async function runJob(task: JobTask): Promise<JobResult> {
@@ -151,13 +153,14 @@ export async function runJob(task: JobTask): Promise<JobResult> {
   const cfg = replayConfig(h.settings, task.settings, {});
   const engine = buildEngine(cfg, 'replay', `sweep-${task.key}`, h.seed, h.restore);
   const analytics = buildAnalytics(cfg);
-  const summary = new SummarySink();
+  // Every market of the capture gets its row: the capture's length bounds them.
+  const summary = new SummarySink({ ledgersMax: Number.POSITIVE_INFINITY });
   const digest = new OutputDigest();
-  const markets = new MarketSink();
+  const fills = new FillRows();
   const sink = (e: OutputEvent) => {
     summary.sink(e);
     digest.sink(e);
-    markets.sink(e);
+    fills.sink(e);
   };
   const take = (outs: OutputEvent[]) => {
     for (const e of outs) sink(e);
@@ -195,8 +198,8 @@ export async function runJob(task: JobTask): Promise<JobResult> {
     fills: s.fills,
     rejects: s.rejects,
     settlements: s.settlements,
-    // The engine's own totals (a restored account's earlier fees included), 0 before its first pnl event.
-    fees: summary.view.pnl?.fees ?? 0,
+    // The summary's and the report's "fees paid": the fees of this run's fills.
+    fees: s.fees_paid,
     realized_pnl: s.realized_pnl ?? 0,
     equity: s.equity ?? 0,
     max_drawdown: s.max_drawdown_usd,
@@ -210,5 +213,5 @@ export async function runJob(task: JobTask): Promise<JobResult> {
     confirmed_share: row.confirmed_share,
     digest: digest.hex(),
   };
-  return done(figures, [...markets.markets.values()], markets.fills);
+  return done(figures, marketRows(summary.view.account.markets()), fills.fills);
 }

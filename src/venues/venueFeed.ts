@@ -2,9 +2,10 @@
  * One live venue: the shared ResilientSocket, the venue's pure adapter, and the counters
  * between them. It turns frames into `venue_trade` inputs and reports its health as
  * `venue_status` inputs on every state change and at least every `statusIntervalMs`.
- * Trade freshness is tracked apart from socket liveness: a connection that carries
- * heartbeats but no trade for `tradeStaleAfterMs` is shown `stale` (until a trade arrives)
- * and is reconnected, once per that interval.
+ * Trade freshness is tracked apart from socket liveness: a venue without a trade for
+ * `tradeStaleAfterMs` (since its last trade, or since the feed started) is shown `stale`
+ * until a trade arrives, however often its connection is replaced meanwhile — a reconnect
+ * does not make a quiet venue `live` again — and is reconnected once per that interval.
  * Duplicates, out-of-order and absurd prints are refused by the engine's trade filter
  * (pricing/tradeFilter.ts), the same in every mode. Nothing a venue sends can throw out of here.
  */
@@ -91,8 +92,12 @@ export class VenueFeed {
   private lastError: string | null = null;
   private everLive = false;
   private lastTradeMs: number | null = null;
-  /** Set while the connection carries no trades: the reason shown as `stale`. */
-  private tradeStale: string | null = null;
+  /** When the feed started: a venue that never traded is quiet since then. */
+  private startedMs: number | null = null;
+  /** When the connection was last replaced for carrying no trades (one replacement per interval). */
+  private lastStallMs: number | null = null;
+  /** Whether the quiet episode was logged (a trade ends it, with a line saying so). */
+  private tradeStale = false;
   private readonly counts = { trades: 0, parse_errors: 0, seq_gaps: 0, seq_missing: 0, trade_stalls: 0 };
 
   constructor(private readonly opts: VenueFeedOptions) {
@@ -132,6 +137,7 @@ export class VenueFeed {
   }
 
   start(): void {
+    this.startedMs = this.now();
     this.socket.start();
     this.statusTimer = setInterval(() => this.tick(), this.tuning.statusIntervalMs);
     this.statusTimer.unref();
@@ -143,12 +149,25 @@ export class VenueFeed {
     await this.socket.close();
   }
 
+  /**
+   * Why the venue counts as without trades at `nowMs`, or null while its last trade (or the
+   * feed's start) is within `tradeStaleAfterMs`. Measured from the last trade, not from the
+   * current connection: a venue that keeps being dropped and reconnected while it sends
+   * nothing has left the median, and must not read `live` after each reconnect.
+   */
+  private tradeQuiet(nowMs: number): string | null {
+    const sinceMs = this.lastTradeMs ?? this.startedMs;
+    if (sinceMs === null || nowMs - sinceMs <= this.tuning.tradeStaleAfterMs) return null;
+    // A stable reason, so the state logger says it once and repeats go to debug.
+    return `no trade for over ${Math.round(this.tuning.tradeStaleAfterMs / 1_000)} s (heartbeats only): reconnecting`;
+  }
+
   /** The state shown: the socket's, except `stale` while a working connection carries no trades. */
-  private view(): { state: FeedState; reason: string | null } {
+  private view(nowMs: number): { state: FeedState; reason: string | null } {
     const s = this.socket.stats;
+    const quiet = this.tradeQuiet(nowMs);
     // A socket that is down, blocked or rate limited says so itself.
-    if (this.tradeStale !== null && (s.state === 'live' || s.state === 'connecting' || s.state === 'stale'))
-      return { state: 'stale', reason: this.tradeStale };
+    if (quiet !== null && (s.state === 'live' || s.state === 'connecting' || s.state === 'stale')) return { state: 'stale', reason: quiet };
     return { state: s.state, reason: s.reason };
   }
 
@@ -171,7 +190,7 @@ export class VenueFeed {
   status(): VenueStatus {
     const nowMs = this.now();
     const c = this.counts;
-    const h = socketHealth({ ...this.socket.stats, ...this.view() }, nowMs);
+    const h = socketHealth({ ...this.socket.stats, ...this.view(nowMs) }, nowMs);
     // Field order as captured since the first capture (capture lines stay byte-stable).
     return {
       event_type: 'venue_status',
@@ -200,18 +219,18 @@ export class VenueFeed {
   }
 
   /**
-   * A live connection that has carried no trade for `tradeStaleAfterMs` (since it opened or
-   * since the last trade) is stale: said once, and the connection replaced.
+   * A live connection of a venue without trades (tradeQuiet) is replaced, once per
+   * `tradeStaleAfterMs`: a fresh connection may bring the trades back.
    */
   private checkTrades(): void {
     const s = this.socket.stats;
-    if (s.state !== 'live' || s.lastConnectMs === null) return;
+    if (s.state !== 'live') return;
     const now = this.now();
-    const quietMs = now - Math.max(this.lastTradeMs ?? 0, s.lastConnectMs);
-    if (quietMs <= this.tuning.tradeStaleAfterMs) return;
-    // A stable reason, so the state logger says it once and repeats go to debug.
-    const reason = `no trade for over ${Math.round(this.tuning.tradeStaleAfterMs / 1_000)} s (heartbeats only): reconnecting`;
-    this.tradeStale = reason;
+    const reason = this.tradeQuiet(now);
+    if (reason === null) return;
+    if (this.lastStallMs !== null && now - this.lastStallMs <= this.tuning.tradeStaleAfterMs) return;
+    this.lastStallMs = now;
+    this.tradeStale = true;
     this.counts.trade_stalls += 1;
     this.socket.reconnect(`stale: ${reason}`, 'stale');
   }
@@ -239,7 +258,7 @@ export class VenueFeed {
     // reason at warn; the retries after it go to debug.
     const repeat = state !== 'live' && reason !== null && reason === this.lastLoggedReason;
     // Reconnected but still without trades: not news, the feed still shows stale.
-    const stillQuiet = state === 'live' && this.tradeStale !== null;
+    const stillQuiet = state === 'live' && this.tradeQuiet(this.now()) !== null;
     if (state !== 'live' && state !== 'connecting') this.lastLoggedReason = reason;
     else if (state === 'live' && !stillQuiet) this.lastLoggedReason = null;
     if (repeat || stillQuiet || state === 'connecting') this.opts.log.debug({ state, reason }, line);
@@ -285,8 +304,8 @@ export class VenueFeed {
   private accept(t: VenueTrade): void {
     this.counts.trades += 1;
     this.lastTradeMs = t.ts_unix_ms;
-    if (this.tradeStale !== null) {
-      this.tradeStale = null;
+    if (this.tradeStale) {
+      this.tradeStale = false;
       this.opts.log.info({ state: 'live' }, `${this.venue}: trades again`);
     }
     try {

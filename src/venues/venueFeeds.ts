@@ -9,9 +9,9 @@ import { VenueFeed, type VenueFeedStats, type VenueFeedTuning } from './venueFee
 import { ADAPTERS, type VenueEndpoint, type VenueName } from './index.ts';
 import type { VenueAdapter } from './types.ts';
 import type { RawTap } from '../net/tap.ts';
+import { OFFLINE_HINT } from '../views/liveness.ts';
 
-export const OFFLINE_HINT =
-  'no venue is reachable: live mode keeps retrying with backoff. To run without network use the simulator: polylab run --mode sim (npm start -- --mode sim)';
+export { OFFLINE_HINT };
 
 export interface StartVenueFeedsOptions {
   /** The configured venues, in order. */

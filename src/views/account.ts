@@ -49,8 +49,10 @@ export class Account {
   private readonly ledgers = new Map<string, Ledger>();
   tradesClosed = 0;
   tradesWon = 0;
-  /** Won / lost markets whose ledgers left past LEDGERS_MAX. */
+  /** Won / lost markets whose ledgers left past `ledgersMax`. */
   private retired = { won: 0, lost: 0 };
+
+  constructor(private readonly ledgersMax = LEDGERS_MAX) {}
 
   onPosition(e: Position): void {
     if (e.qty > 0) this.positions.set(e.token_id, e);
@@ -100,7 +102,7 @@ export class Account {
     }
   }
 
-  /** Every market traded, in the order first traded (the newest LEDGERS_MAX). */
+  /** Every market traded, in the order first traded (the newest `ledgersMax`). */
   markets(): MarketPnl[] {
     return [...this.ledgers.values()].map(pnlOf);
   }
@@ -125,7 +127,7 @@ export class Account {
   private ledger(id: string): Ledger {
     let m = this.ledgers.get(id);
     if (m) return m;
-    if (this.ledgers.size >= LEDGERS_MAX) this.retireOldest();
+    if (this.ledgers.size >= this.ledgersMax) this.retireOldest();
     this.ledgers.set(id, (m = { market_id: id, fills: 0, fees: 0, net_cash: 0, held: new Map(), winning_outcome: null }));
     return m;
   }

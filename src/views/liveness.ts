@@ -4,7 +4,7 @@
  */
 import { JOURNAL_SOURCE, type FeedState } from '../core/events.ts';
 import type { FeedHealthResponse, FeedWarning, ReadyzResponse, TokenQuote } from '../core/wire.ts';
-import type { RunView } from './runView.ts';
+import type { RunView, SourceRow } from './runView.ts';
 
 export interface LivenessLimits {
   /** A median older than this (input time, against the newest event) is not live. */
@@ -15,6 +15,10 @@ export interface LivenessLimits {
    */
   bookMaxAgeMs: number;
 }
+
+/** What a live run that reaches no venue at all tells its user, once on stderr and on the dashboard. */
+export const OFFLINE_HINT =
+  'no venue is reachable: live mode keeps retrying with backoff. To run without network use the simulator: polylab run --mode sim (npm start -- --mode sim)';
 
 export const DEFAULT_LIMITS: LivenessLimits = { referenceMaxAgeMs: 5_000, bookMaxAgeMs: 10_000 };
 
@@ -40,11 +44,13 @@ function quoteLive(v: RunView, q: TokenQuote, limits: LivenessLimits): boolean {
   return q.ts_unix_ms !== null && v.latestTsMs !== null && v.latestTsMs - q.ts_unix_ms <= limits.bookMaxAgeMs;
 }
 
-/** Markets with at least one live token book. */
+/** Markets with at least one live token book (a `live` row of `bookRows`). */
 export function booksLive(v: RunView, limits: LivenessLimits): number {
-  let n = 0;
-  for (const m of v.markets.values()) if (m.view.quotes.some((q) => quoteLive(v, q, limits))) n += 1;
-  return n;
+  return marketsWithLiveBook(bookRows(v, limits));
+}
+
+function marketsWithLiveBook(books: readonly BookRow[]): number {
+  return new Set(books.filter((b) => b.live).map((b) => b.market_id)).size;
 }
 
 /** Input time since the newest book change of any active market, or null when none has a book. */
@@ -55,9 +61,16 @@ function newestBookAgeMs(v: RunView): number | null {
   return newest === null || v.latestTsMs === null ? null : Math.max(0, v.latestTsMs - newest);
 }
 
-function bookAges(v: RunView, limits: LivenessLimits): FeedHealthResponse['books'] {
+export type BookRow = FeedHealthResponse['books'][number];
+
+/**
+ * Every token book of the active markets, when it last changed and whether it is live
+ * (quoteLive): the one list that the book count, the market socket's health line and
+ * `books_live` all read, so they cannot disagree within one response.
+ */
+export function bookRows(v: RunView, limits: LivenessLimits): BookRow[] {
   const now = v.latestTsMs;
-  const out: FeedHealthResponse['books'] = [];
+  const out: BookRow[] = [];
   for (const { view } of v.markets.values()) {
     for (const q of view.quotes) {
       out.push({
@@ -74,9 +87,34 @@ function bookAges(v: RunView, limits: LivenessLimits): FeedHealthResponse['books
   return out;
 }
 
+/** "3/4 books live, oldest update 2.1 s ago": the market socket's health line, counted from the book rows. */
+export function booksLine(books: readonly BookRow[]): string {
+  let live = 0;
+  let oldestMs: number | null = null;
+  for (const b of books) {
+    if (!b.live) continue;
+    live += 1;
+    if (b.age_ms !== null) oldestMs = Math.max(oldestMs ?? 0, b.age_ms);
+  }
+  const age = oldestMs === null ? '' : `, oldest update ${(oldestMs / 1_000).toFixed(1)} s ago`;
+  return `${live}/${books.length} books live${age}`;
+}
+
+/**
+ * A source row as shown. The market socket, while live, reports no line of its own: its
+ * line and its `books_live` count are read here from the book rows — the one definition of
+ * a live book — rather than from the edge's mirror, which said "0/18 books live" beside a
+ * list of live books. (Captures and journals made before say their own line; it is replaced.)
+ */
+export function shownSource<S extends Pick<SourceRow, 'source' | 'state' | 'reason' | 'counts'>>(s: S, books: readonly BookRow[]): S {
+  if (s.source !== 'polymarket_ws' || s.state !== 'live') return s;
+  return { ...s, reason: booksLine(books), counts: { ...s.counts, books_live: books.filter((b) => b.live).length } };
+}
+
 export function feedHealthOf(v: RunView, limits: LivenessLimits, warnings: FeedWarning[], fallbackMode: FeedHealthResponse['mode']) {
+  const books = bookRows(v, limits);
   // The message rate is the dashboard's; the API's source rows are the feed_health events.
-  const sources = [...v.sources.values()].map(({ msgs_per_s: _r, ...s }) => s);
+  const sources = [...v.sources.values()].map(({ msgs_per_s: _r, ...s }) => shownSource(s, books));
   const poly = sources.filter((s) => POLYMARKET_SOURCE.test(s.source));
   const worst = poly.reduce<FeedState | null>((w, s) => (w === null || STATE_RANK[s.state] > STATE_RANK[w] ? s.state : w), null);
   const m = v.median;
@@ -93,9 +131,10 @@ export function feedHealthOf(v: RunView, limits: LivenessLimits, warnings: FeedW
       age_ms: m && v.latestTsMs !== null ? v.latestTsMs - m.ts_unix_ms : null,
     },
     polymarket_state: worst,
-    books_live: booksLive(v, limits),
-    books: bookAges(v, limits),
+    books_live: marketsWithLiveBook(books),
+    books,
     ts_unix_ms: v.latestTsMs,
+    book_max_age_ms: limits.bookMaxAgeMs,
     warnings,
   };
   return health;

@@ -9,7 +9,7 @@
 import type { BtcMedian, FeedHealth, OutputEvent, OutputOf, PaperFill, Pnl, RiskReject, Settlement } from '../core/outputs.ts';
 import type { MarketInfo } from '../core/events.ts';
 import type { RunInfo, RunMode, TokenQuote } from '../core/wire.ts';
-import { Account } from './account.ts';
+import { Account, LEDGERS_MAX } from './account.ts';
 import { zeroCounts, type FigureInputs, type IntentNote, type MarketEntry, type RunViewOptions, type SourceRow } from './viewTypes.ts';
 import { FIGURES, stepFigures, type FigureState } from './figures.ts';
 import { Ring } from './ring.ts';
@@ -36,7 +36,7 @@ export class RunView implements FigureInputs {
   readonly settlements: Ring<Settlement>;
   /** Active markets: discovered and not yet settled. */
   readonly markets = new Map<string, MarketEntry>();
-  account = new Account();
+  account: Account;
   pnl: Pnl | null = null;
   peakEquity: number | null = null;
   maxDrawdownUsd = 0;
@@ -62,7 +62,9 @@ export class RunView implements FigureInputs {
       runsMax: opts.runsMax ?? 100,
       settlementsMax: opts.settlementsMax ?? 50,
       intentsMax: opts.intentsMax ?? 10_000,
+      ledgersMax: opts.ledgersMax ?? LEDGERS_MAX,
     };
+    this.account = new Account(this.o.ledgersMax);
     this.fills = new Ring(this.o.recentMax);
     this.rejects = new Ring(this.o.recentMax);
     this.settlements = new Ring(this.o.settlementsMax);
@@ -134,7 +136,7 @@ export class RunView implements FigureInputs {
     this.fills.clear();
     this.rejects.clear();
     this.settlements.clear();
-    this.account = new Account();
+    this.account = new Account(this.o.ledgersMax);
     this.pnl = null;
     this.peakEquity = null;
     this.maxDrawdownUsd = 0;

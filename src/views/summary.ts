@@ -23,11 +23,13 @@ export function summaryOf(view: RunView, inputs: number, simMarket: string | nul
 
 /** Collects a summary from the output stream: a read model and the sim profile it ran on. */
 export class SummarySink {
-  readonly view = new RunView({ recentMax: 100 });
+  readonly view: RunView;
   private readonly simMarket: string | null;
 
-  constructor(opts: { simMarket?: string | null } = {}) {
+  /** `ledgersMax`: market ledgers kept for the per-market table (a sweep keeps every market of its capture). */
+  constructor(opts: { simMarket?: string | null; ledgersMax?: number } = {}) {
     this.simMarket = opts.simMarket ?? null;
+    this.view = new RunView({ recentMax: 100, ...(opts.ledgersMax !== undefined ? { ledgersMax: opts.ledgersMax } : {}) });
   }
 
   readonly sink = (e: OutputEvent): void => this.view.apply(e);

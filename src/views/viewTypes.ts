@@ -13,6 +13,8 @@ export interface RunViewOptions {
   settlementsMax?: number;
   /** Intents remembered (decision time and fair value) for a fill's latency and edge: a fill follows its intent within seconds. */
   intentsMax?: number;
+  /** Market ledgers kept for the per-market table (account.ts LEDGERS_MAX by default). */
+  ledgersMax?: number;
   series?: SeriesOptions;
 }
 

@@ -76,6 +76,9 @@ describe('paper-live with PolyBolt and without RTDS', () => {
       POLYLAB_DATA_DIR: data,
       POLYLAB_STRATEGY: 'fair-value',
       POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS: '5000',
+      // The official result comes 1.5 s after the end; our own reading (now from the venue
+      // median when no print covers an edge) waits a minute, so a loaded machine cannot let it settle first.
+      POLYLAB_OWN_READING_DELAY_MS: '60000',
       POLYLAB_JOURNAL_COMMIT_MS: '50',
       POLYLAB_POLYBOLT_URL: fake.ws.url,
       POLYLAB_POLYBOLT_CREDENTIALS_FILE: credsFile,
@@ -161,6 +164,9 @@ describe('paper-live on a day RTDS is gone and no PolyBolt key is set', () => {
       POLYLAB_DATA_DIR: tempDataDir('polylab-e2e-nortds-'),
       POLYLAB_STRATEGY: 'fair-value',
       POLYLAB_RISK_NO_NEW_RISK_BEFORE_END_MS: '5000',
+      // The official result comes 1.5 s after the end; our own reading (now from the venue
+      // median when no print covers an edge) waits a minute, so a loaded machine cannot let it settle first.
+      POLYLAB_OWN_READING_DELAY_MS: '60000',
     });
     stream = new LabStream(await lab.api);
     await stream.opened;

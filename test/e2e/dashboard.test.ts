@@ -68,6 +68,7 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     expect(await page.locator('#run').textContent()).toContain('sim-7');
     expect(await page.locator('[data-panel="feed"] tbody tr').count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator('[data-panel="markets"] tbody td').first().textContent()).toBe('15m');
+    expect(await page.locator('[data-hint="offline"]').isVisible()).toBe(false);
     // Charts: the median (accent blue), equity (teal) and a reject line (first palette colours) are drawn.
     await expect.poll(() => pixelsOf(page, 'reference', [[41, 98, 255]]), { timeout: 10_000 }).toBeGreaterThan(50);
     await expect.poll(() => pixelsOf(page, 'equity', [[38, 166, 154]]), { timeout: 15_000 }).toBeGreaterThan(20);
@@ -91,6 +92,35 @@ describe('dashboard in headless Chromium (sim at 10x)', () => {
     await expect.poll(() => pixelsOf(page, 'reference', [[23, 27, 33]])).toBeGreaterThan(10_000);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-dark.png`, fullPage: true });
     expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('in paper-live with no source reachable: every feed down with its reason, the --mode sim hint, and a basis not yet measured', async () => {
+    // A loopback port nobody listens on stands for "no network" (tests never leave 127.0.0.1).
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const env: Record<string, string> = {
+      POLYLAB_GAMMA_URL: `http://127.0.0.1:${port}`,
+      POLYLAB_CLOB_URL: `http://127.0.0.1:${port}`,
+      POLYLAB_CLOB_WS_URL: `ws://127.0.0.1:${port}`,
+      POLYLAB_RTDS_URL: `ws://127.0.0.1:${port}`,
+    };
+    for (const v of ['COINBASE', 'KRAKEN', 'BITSTAMP', 'OKX', 'BYBIT', 'BINANCE']) env[`POLYLAB_${v}_WS_URL`] = `ws://127.0.0.1:${port}`;
+    const l = await lab(['--mode', 'paper-live'], env);
+    const page = await chrome.context.newPage();
+    await page.goto(l.url);
+    const hint = page.locator('[data-hint="offline"]');
+    await expect.poll(() => hint.isVisible(), { timeout: 30_000, interval: 250 }).toBe(true);
+    expect(await hint.textContent()).toContain('polylab run --mode sim');
+    const states = await page.locator('[data-panel="feed"] tbody tr td:nth-child(2)').allTextContents();
+    expect(states.length).toBeGreaterThanOrEqual(6);
+    const reasons = await page.locator('[data-panel="feed"] tbody tr td:nth-child(3)').allTextContents();
+    expect(reasons.slice(0, 6).every((r) => r.length > 0)).toBe(true);
+    await expect
+      .poll(() => page.locator('[data-panel="trust"] .stat:has(.k:text-is("basis")) .v').textContent(), { timeout: 15_000 })
+      .toBe('not measured yet');
     await page.close();
   }, 60_000);
 

@@ -222,6 +222,31 @@ function writeTrades(dir: string): void {
   fs.writeFileSync(path.join(dir, 'bybit', 'BTCUSDT_2026-08-22.csv.gz'), zlib.gzipSync(`${bybit.join('\n')}\n`));
 }
 
+/** OKX's newer header and its legacy bilingual one (src/history/trades.ts cites both). */
+export const OKX_HEADER = 'instrument_name,trade_id,side,price,size,created_time';
+export const OKX_LEGACY_HEADER = 'trade_id/交易id,side/交易方向,size/数量,price/价格,created_time/成交时间';
+
+/**
+ * OKX's own daily trade file in its published layout, `okx/BTC-USDT-trades-2026-08-23.zip`:
+ * the UTC+8 day 2026-08-23 starts at 2026-08-22T16:00Z, so it holds the archive's hours.
+ * Every 20 s from 16:00 to 19:00 a print, a line that is not a trade among them. Not part of
+ * writeHistoryArchive (that archive has OKX from Tardis already).
+ */
+export function writeOkxTrades(dir: string, header = OKX_HEADER): { name: string; rows: string[] } {
+  const legacy = header === OKX_LEGACY_HEADER;
+  const rows: string[] = [];
+  for (let i = 0, t = T0; t < T0 + 3 * 60 * MIN; t += 20_000, i++) {
+    const [id, side, px, sz, ts] = [`${880000 + i}`, i % 2 === 0 ? 'buy' : 'sell', `${64000 + (i % 10)}.3`, '0.0125', `${t + 5}`];
+    rows.push(legacy ? [id, side, sz, px, ts].join(',') : ['BTC-USDT', id, side, px, sz, ts].join(','));
+  }
+  const lines = [header, ...rows];
+  lines.splice(4, 0, legacy ? '880003,buy,0.5,not-a-price,1787414460005' : 'BTC-USDT,880003,buy,not-a-price,0.5,1787414460005');
+  const name = 'BTC-USDT-trades-2026-08-23.zip';
+  fs.mkdirSync(path.join(dir, 'okx'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'okx', name), zip('BTC-USDT-trades-2026-08-23.csv', Buffer.from(`${lines.join('\n')}\n`)));
+  return { name, rows };
+}
+
 export async function writeHistoryArchive(dir: string): Promise<void> {
   fs.mkdirSync(path.join(dir, 'gamma'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'pmxt'), { recursive: true });

@@ -8,7 +8,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 export interface PmxtRow {
   timestamp_received: number;
-  timestamp: number;
+  /** null: the exchange's time is missing on this row. */
+  timestamp: number | null;
   market: string;
   event_type: 'book' | 'price_change' | 'last_trade_price' | 'tick_size_change';
   asset_id: string;
@@ -80,6 +81,7 @@ export async function writeGeneratedHour(
   rows: number,
   markets: number,
   firstMarket = 0,
+  rowGroupRows = 1_048_576,
 ): Promise<GeneratedHour> {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
@@ -104,7 +106,7 @@ export async function writeGeneratedHour(
              CASE WHEN k % 97 = 5 THEN '0x' || lpad(printf('%x', n), 64, '0') END AS transaction_hash,
              NULL::DECIMAL(9,4) AS old_tick_size, NULL::DECIMAL(9,4) AS new_tick_size
       FROM r`);
-    await c.run(SORTED_COPY(file, 1_048_576));
+    await c.run(SORTED_COPY(file, rowGroupRows));
   } finally {
     c.closeSync();
     db.closeSync();

@@ -11,7 +11,8 @@ import { formatBuildReport } from '../../src/history/archive.ts';
 import { HistoryError } from '../../src/history/problems.ts';
 import { openCapture, readCapture, type CaptureRecord } from '../../src/capture/reader.ts';
 import type { InputEvent } from '../../src/core/events.ts';
-import { MARKETS, T0, writeHistoryArchive } from '../helpers/historyArchive.ts';
+import { gammaEvent, MARKETS, T0, writeHistoryArchive } from '../helpers/historyArchive.ts';
+import { writePmxtFile } from '../helpers/pmxtParquet.ts';
 
 const HOUR = 3_600_000;
 let root: string;
@@ -79,7 +80,9 @@ describe('history build', () => {
     const order = inputs.filter((e) => e.event_type === 'book_snapshot' || e.event_type === 'market_trade').map((e) => e.ts_unix_ms);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(inputs.some((e) => e.event_type === 'market_trade' && e.token_id === '101' && e.px === 0.52)).toBe(true);
-    expect(report.pmxt.rowGroupsRead).toBe(3 + 1);
+    // Hour 16: the three BTC markets' groups, not the ETH one's. Hour 18 holds only market 1's rows, long after its
+    // subscription ended (16:35): no market is wanted that hour, so its group is not read.
+    expect(report.pmxt.rowGroupsRead).toBe(3 + 0);
     expect(report.pmxt.rowGroups).toBe(4 + 1);
 
     const trades = inputs.filter((e) => e.event_type === 'venue_trade');
@@ -149,5 +152,37 @@ describe('history build', () => {
     expect(formatBuildReport(report)).toContain(
       'no PMXT file for 2026-08-22T17:00Z–2026-08-22T18:00Z (1 h), 2026-08-22T19:00Z–2026-08-23T01:00Z (6 h)',
     );
+  }, 60_000);
+
+  test("a row without Polymarket's timestamp takes its receive time, as a live frame does", async () => {
+    const dir = path.join(root, 'no-ts');
+    const m = MARKETS[0]!;
+    fs.mkdirSync(path.join(dir, 'gamma'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'pmxt'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'gamma', `${m.slug}.json`), JSON.stringify(gammaEvent(m)));
+    const book = { market: m.conditionId, asset_id: m.up, timestamp: null };
+    await writePmxtFile(path.join(dir, 'pmxt', 'polymarket_orderbook_2026-08-22T16.parquet'), [
+      { ...book, timestamp_received: T0 + 1_000, event_type: 'book', bids: '[["0.48","100"]]', asks: '[["0.52","100"]]' },
+      {
+        ...book,
+        timestamp_received: T0 + 2_000,
+        event_type: 'price_change',
+        price: 0.49,
+        size: 50,
+        side: 'BUY',
+        best_bid: 0.49,
+        best_ask: 0.52,
+      },
+    ]);
+    const report = await build('cap-no-ts', { archive: dir, toMs: T0 + HOUR });
+    expect(report.books.invalid).toBe(0);
+    const inputs = await inputsOf(path.join(root, 'cap-no-ts'));
+    const books = inputs.flatMap((e) =>
+      e.event_type === 'book_snapshot' || e.event_type === 'book_delta' ? [[e.event_type, e.ts_exchange_ms, e.ts_unix_ms]] : [],
+    );
+    expect(books).toEqual([
+      ['book_snapshot', T0 + 1_000, T0 + 1_000],
+      ['book_delta', T0 + 2_000, T0 + 2_000],
+    ]);
   }, 60_000);
 });

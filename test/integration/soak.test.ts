@@ -1,4 +1,4 @@
-// Goal: a short soak (the sim at full speed through the engine and the API's sinks, bounded to a few seconds) keeps its memory flat after warm-up; `npm run soak` runs the long one.
+// Goal: a short soak (the sim at full speed through the engine, the trust analytics and the API's sinks, bounded to a few seconds) keeps its memory flat after warm-up; `npm run soak` runs the long one.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ describe('short soak', () => {
     expect(r.inputs).toBeGreaterThan(100_000);
     expect(r.sim_hours).toBeGreaterThan(1);
     expect(r.heap_growth_mb).toBeLessThan(16);
+    // The analytics ran alongside: their report was asked for and has the run's figures.
+    expect(r.trust_report_kb).toBeGreaterThan(1);
     expect(r.pass).toBe(true);
   }, 90_000);
 });

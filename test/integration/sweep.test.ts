@@ -79,17 +79,67 @@ describe('polylab sweep', () => {
     expect(ok.every((j) => j.capture_day === '2026-01-01' && typeof j.digest === 'string')).toBe(true);
   });
 
-  it("a job's figures equal `polylab replay CAPTURE` with the same settings", async () => {
+  it("a job's figures and per-market rows equal `polylab replay CAPTURE` and `polylab report` with the same settings", async () => {
     const jobs = await readTable(out, 'jobs');
     const job = jobs.find((j) => j.capture === c1 && j.config === 'fv POLYLAB_EDGE_MIN=0.05')!;
-    const r = await runCli(['replay', c1], { POLYLAB_STRATEGY: 'fair-value', POLYLAB_EDGE_MIN: '0.05', POLYLAB_LATENCY_MS: '250' });
+    const dataDir = tempDataDir();
+    const env = { POLYLAB_STRATEGY: 'fair-value', POLYLAB_EDGE_MIN: '0.05', POLYLAB_LATENCY_MS: '250', POLYLAB_DATA_DIR: dataDir };
+    const r = await runCli(['replay', c1], env);
     expect(r.code).toBe(0);
     expect(job.digest).toBe(field(r.stdout, /digest\s+([0-9a-f]{64})/));
-    expect(String(job.fills)).toBe(field(r.stdout, /fills\s+(\d+)/));
     expect(String(job.inputs)).toBe(field(r.stdout, /inputs\s+(\d+)/));
+    // Each figure column against the summary line of the same name (figures.ts labels).
+    expect(String(job.fills)).toBe(field(r.stdout, /fills\s+(\d+)/));
+    expect(String(job.rejects)).toBe(field(r.stdout, /rejects\s+(\d+) episodes/));
+    expect(String(job.settlements)).toBe(field(r.stdout, /settlements\s+(\d+)/));
     const usd = (x: unknown) => `${Number(x) < 0 ? '-' : ''}$${Math.abs(Number(x)).toFixed(2)}`;
+    expect(usd(job.fees)).toBe(field(r.stdout, /fees paid\s+(\S+)/));
     expect(usd(job.realized_pnl)).toBe(field(r.stdout, /realized PnL\s+(\S+)/));
+    expect(usd(job.equity)).toBe(field(r.stdout, /equity\s+(\S+)/));
     expect(usd(job.max_drawdown)).toBe(field(r.stdout, /max drawdown\s+(\S+)/));
+    expect(Number(job.fills)).toBeGreaterThan(0);
+
+    // The journaled run's report, exactly: the same figures, and the same market rows.
+    const rep = await runCli(['report', '--json'], env);
+    expect(rep.code).toBe(0);
+    const report = JSON.parse(rep.stdout) as {
+      fills: number;
+      rejects: number;
+      settlements: number;
+      fees_paid: number;
+      realized_pnl: number | null;
+      equity: number | null;
+      max_drawdown_usd: number;
+      markets: { market_id: string; fills: number; fees: number; pnl: number | null; winning_outcome: string | null }[];
+    };
+    expect(report).toMatchObject({ fills: Number(job.fills), rejects: Number(job.rejects), settlements: Number(job.settlements) });
+    expect(report.fees_paid).toBeCloseTo(Number(job.fees), 9);
+    expect(report.realized_pnl).toBeCloseTo(Number(job.realized_pnl), 9);
+    expect(report.equity).toBeCloseTo(Number(job.equity), 9);
+    expect(report.max_drawdown_usd).toBeCloseTo(Number(job.max_drawdown), 9);
+    const markets = (await readTable(out, 'markets')).filter((m) => m.key === job.key);
+    expect(markets.length).toBeGreaterThan(0);
+    const byId = (a: { market_id?: unknown }, b: { market_id?: unknown }) => String(a.market_id).localeCompare(String(b.market_id));
+    expect(
+      markets.sort(byId).map((m) => ({
+        market_id: m.market_id,
+        fills: Number(m.fills),
+        fees: Number(m.fees),
+        pnl: m.realized_pnl === null ? null : Number(m.realized_pnl),
+        winning_outcome: m.winning_outcome,
+      })),
+    ).toEqual(
+      report.markets.sort(byId).map((m) => ({
+        market_id: m.market_id,
+        fills: m.fills,
+        fees: m.fees,
+        pnl: m.pnl,
+        winning_outcome: m.winning_outcome,
+      })),
+    );
+    // A settled market's row is its whole result (trades, fees, payout), so at least one row has a PnL to compare.
+    expect(markets.some((m) => m.realized_pnl !== null && m.winning_outcome !== null)).toBe(true);
+
     // Another configuration of the same capture is another run.
     const other = jobs.find((j) => j.capture === c1 && j.config === 'div POLYLAB_EDGE_MIN=0.05')!;
     expect(other.digest).not.toBe(job.digest);

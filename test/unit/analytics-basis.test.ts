@@ -26,7 +26,10 @@ describe('basis', () => {
     expect(s).toMatchObject({ source: 'sim', samples: 2, above_warn: 1, warning: true });
     expect(s!.mean_bps).toBeCloseTo(4, 9);
     expect(s!.last_bps).toBeCloseTo(5, 9);
-    expect(s!.series.map((p) => p.ts_unix_ms)).toEqual([T0 + 1_000]); // one point per 10 s
+    expect(s!.series.map((p) => p.ts_unix_ms)).toEqual([T0 + 1_000]); // one point per minute
+    t.step(ref(T0 + 60_999, 100_000), median(T0 + 60_999, 100_010)); // 1 ms short of a minute: no point
+    t.step(ref(T0 + 61_000, 100_000), median(T0 + 61_000, 100_010));
+    expect(t.a.report().basis.sources[0]!.series.map((p) => p.ts_unix_ms)).toEqual([T0 + 1_000, T0 + 61_000]);
   });
 
   it('flags a market when median and source sit on opposite sides of the price to beat near its end only', () => {

@@ -224,6 +224,44 @@ describe('engine settlement', () => {
     expect(only(out, 'pnl').at(-1)!.realized).toBeCloseTo(5 - 0.175, 12);
   });
 
+  it('corrects an estimated own result (read from the median) to an official 50-50 at 0.5 a share', () => {
+    const e = engine(scripted([buyUp(10, 0.5)]));
+    const out = run(e, [
+      ...opening([[0.5, 100]]),
+      book(T0 + 1300, 'up', [[0.5, 100]]),
+      {
+        event_type: 'market_resolved',
+        market_id: 'm1',
+        winning_token_id: 'down',
+        winning_outcome: 'Down',
+        source: 'own',
+        estimated: true,
+        ts_unix_ms: T0 + 300_500,
+      },
+      {
+        event_type: 'market_resolved',
+        market_id: 'm1',
+        winning_token_id: 'up',
+        winning_outcome: 'Up',
+        source: 'official',
+        split: true,
+        ts_unix_ms: T0 + 330_000,
+      },
+    ]);
+    const [own, official] = only(out, 'settlement');
+    expect(own).toMatchObject({ source: 'own', estimated: true, payout: 0, realized_pnl: -5 });
+    expect(official).toMatchObject({
+      source: 'official',
+      split: true,
+      payout_per_share: 0.5,
+      payout: 5,
+      realized_pnl: 0,
+      pnl_adjustment: 5,
+    });
+    expect(official!.estimated).toBeUndefined();
+    expect(only(out, 'pnl').at(-1)!.realized).toBeCloseTo(-0.175, 12);
+  });
+
   it('keeps our own settlement when the official result agrees, without a second event', () => {
     const e = engine(scripted([buyUp(10, 0.5)]));
     const out = run(e, [

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
+import type { MarketInfo } from '../../src/core/events.ts';
 import { SIM_START_MS, SimFeed } from '../../src/sim/sim.ts';
 import { buildEngine } from '../../src/app/engineFactory.ts';
 import { createApiParts } from '../../src/api/start.ts';
@@ -120,5 +121,81 @@ describe('dashboard model', () => {
     expect(m.markets.size).toBe(0);
     expect(m.pnl).toBeNull();
     expect(m.takePending().reset).toBe(true);
+  });
+});
+
+describe("dashboard model: the market socket's book line", () => {
+  it("is the line /feed/health gives, counted from the books by the server's own age limit, from the snapshot and from the stream", () => {
+    const parts = createApiParts({ mode: 'paper-live', wsMaxRateHz: 4, wsMaxBufferBytes: 1 << 20, bookMaxAgeMs: 2_000 });
+    const t0 = 1_767_225_600_000;
+    const up = '1'.repeat(76);
+    const down = '2'.repeat(76);
+    const market: MarketInfo = {
+      market_id: '0xabc',
+      slug: 'btc-updown-5m-1767225600',
+      question: 'Bitcoin Up or Down',
+      family: '5m',
+      window_start_ms: t0,
+      window_end_ms: t0 + 300_000,
+      tokens: [
+        { token_id: up, outcome: 'Up' },
+        { token_id: down, outcome: 'Down' },
+      ],
+      tick_size: 0.01,
+      min_size: 5,
+      fee: { rate: 0.07, exponent: 1, taker_only: true },
+      resolution: { rule: 'end_gte_start', source: 'chainlink' },
+      price_to_beat: null,
+      price_to_beat_estimated: false,
+    };
+    const quote = (token: string, outcome: 'Up' | 'Down', ts: number): OutputEvent => ({
+      event_type: 'quote',
+      market_id: market.market_id,
+      token_id: token,
+      outcome,
+      best_bid: 0.5,
+      best_ask: 0.52,
+      mid: 0.51,
+      bid_depth: 100,
+      ask_depth: 100,
+      ts_unix_ms: ts,
+    });
+    const events: OutputEvent[] = [
+      { event_type: 'market_discovered', market, ts_unix_ms: t0 },
+      quote(up, 'Up', t0 + 1_000),
+      quote(down, 'Down', t0 + 1_000),
+      quote(up, 'Up', t0 + 4_500),
+      {
+        event_type: 'feed_health',
+        source: 'polymarket_ws',
+        state: 'live',
+        reason: null,
+        messages: 10,
+        trades: 0,
+        parse_errors: 0,
+        rejected: 0,
+        reconnects: 0,
+        last_message_age_ms: 0,
+        counts: { books_tracked: 2 },
+        venues_contributing: 0,
+        ts_unix_ms: t0 + 5_000,
+      },
+    ];
+    for (const e of events) parts.sink(e);
+    const snapshot = WsSnapshotSchema.parse(JSON.parse(JSON.stringify(parts.snapshot())));
+    parts.hub.close();
+    parts.metrics.close();
+    const server = snapshot.feed_health.sources.find((s) => s.source === 'polymarket_ws')!;
+    // The Down book changed 4 s ago: past the server's 2 s limit (the default 10 s would call it live).
+    expect(server.reason).toBe('1/2 books live, oldest update 0.5 s ago');
+    expect(server.counts).toEqual({ books_tracked: 2, books_live: 1 });
+    expect(snapshot.feed_health.books.filter((b) => b.live)).toHaveLength(1);
+
+    const fromSnapshot = new DashboardModel();
+    fromSnapshot.load(snapshot, 0);
+    expect(fromSnapshot.sources.get('polymarket_ws')).toMatchObject({ reason: server.reason, counts: server.counts });
+    // Then the stream: a fresh Down book makes both live.
+    fromSnapshot.apply(quote(down, 'Down', t0 + 5_100));
+    expect(fromSnapshot.sources.get('polymarket_ws')!.reason).toBe('2/2 books live, oldest update 0.6 s ago');
   });
 });

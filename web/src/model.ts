@@ -11,6 +11,7 @@ import type { MarketInfo } from '../../src/core/events.ts';
 import type { RunInfo, RunMode, WsSnapshot } from '../../src/core/wire.ts';
 import { RunView, type SourceRow } from '../../src/views/runView.ts';
 import { loadSnapshot } from '../../src/views/snapshot.ts';
+import { bookRows, DEFAULT_LIMITS, shownSource, type LivenessLimits } from '../../src/views/liveness.ts';
 import { WorkingOrders } from '../../src/views/workingOrders.ts';
 
 export type { SourceRow } from '../../src/views/runView.ts';
@@ -73,9 +74,13 @@ export class DashboardModel {
   readonly dirty = new Set<PanelId>(PANELS);
   /** Frames that failed validation (counted, shown in the header). */
   badFrames = 0;
+  /** The server's liveness limits (its book age limit comes with the snapshot). */
+  private limits: LivenessLimits = DEFAULT_LIMITS;
 
   /** Replaces everything with the snapshot: the dashboard draws from it alone. */
   load(s: WsSnapshot, tsMs: number): void {
+    const ageMs = s.feed_health.book_max_age_ms;
+    this.limits = ageMs === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, bookMaxAgeMs: ageMs };
     this.view = newView();
     loadSnapshot(this.view, s);
     this.view.latestTsMs ??= tsMs;
@@ -174,8 +179,13 @@ export class DashboardModel {
     return this.view.median;
   }
 
+  /**
+   * The sources as /feed/health shows them: the market socket's row carries the book line
+   * counted from the books by the server's own age limit (views/liveness.ts shownSource).
+   */
   get sources(): ReadonlyMap<string, SourceRow> {
-    return this.view.sources;
+    const books = bookRows(this.view, this.limits);
+    return new Map([...this.view.sources].map(([name, row]) => [name, shownSource(row, books)]));
   }
 
   /** Working paper orders with their queue position. */

@@ -11,6 +11,8 @@
  */
 import { z } from 'zod';
 import type { Level } from '../../core/events.ts';
+import type { OfficialClaim } from '../../core/resolution.ts';
+import { CRYPTO_TAKER_DELAY_MS } from '../../core/fees.ts';
 
 const decimal = z
   .string()
@@ -72,6 +74,14 @@ export function toRestBook(b: z.infer<typeof RestBookSchema>): RestBook {
 export const RestMarketSchema = z.object({
   condition_id: z.string().min(1),
   closed: z.boolean(),
+  /**
+   * Set when the market resolved 50-50 (no token won). Documented on the CLOB market as
+   * "Whether the market has equal 50/50 outcomes" (docs.polymarket.com/trading/clients/public,
+   * getMarket; nautilus_polymarket ClobMarketResponse `is_50_50_outcome`), and read as "the
+   * market is resolved" beside a `winner: true` token by public redeem code (both read
+   * through the `search` tool on 2026-12-06). Optional: older bodies lack it.
+   */
+  is_50_50_outcome: z.boolean().optional(),
   tokens: z.array(
     z.object({ token_id: z.string().min(1), outcome: z.string(), winner: z.boolean().optional(), price: z.number().optional() }),
   ),
@@ -79,3 +89,41 @@ export const RestMarketSchema = z.object({
 /** A /markets/<condition_id> body as the venue sends it; read as is (its fields are already typed JSON). */
 export type RawRestMarket = z.input<typeof RestMarketSchema>;
 export type RestMarket = z.infer<typeof RestMarketSchema>;
+
+/** How close to 0.5 both token prices must be for a 50-50 (prices are on a 0.01 grid or finer). */
+const HALF_TOLERANCE = 1e-9;
+
+/**
+ * The official result a closed /markets/<condition_id> body shows, or null while it shows
+ * none: one token with `winner: true`; or a 50-50 — `is_50_50_outcome: true`, or no winner
+ * and both tokens priced 0.5 while the flag is not explicitly false (a live 0.5/0.5 price on
+ * a market that says it is not 50-50 is only a price).
+ */
+export function restOfficialClaim(m: RestMarket): OfficialClaim | null {
+  if (!m.closed) return null;
+  const token_ids = m.tokens.map((t) => t.token_id);
+  const winners = m.tokens.filter((t) => t.winner === true);
+  if (winners.length === 1) {
+    const w = winners[0]!;
+    return { market_id: m.condition_id, token_ids, winning_token_id: w.token_id, winning_outcome: w.outcome };
+  }
+  const halves =
+    m.tokens.length === 2 && m.tokens.every((t) => t.winner !== true && t.price !== undefined && Math.abs(t.price - 0.5) < HALF_TOLERANCE);
+  if (winners.length === 0 && (m.is_50_50_outcome === true || (halves && m.is_50_50_outcome !== false)))
+    return { market_id: m.condition_id, token_ids, winning_token_id: '', winning_outcome: null, split: true };
+  return null;
+}
+
+/**
+ * `GET /clob-markets/<condition_id>` (CLOB market info), as far as the lab reads it: `itode`,
+ * "Whether taker order delay is enabled for this market. When true, marketable orders are held
+ * for the 250 ms taker-delay window before synchronous processing. This field is omitted when
+ * false." (docs.polymarket.com/api-reference/markets/get-clob-market-info, read 2026-12-06
+ * through the `search` tool; fixture clob_market_info_docs_example.json). Its other short-named
+ * fields (tokens `t`, tick `mts`, fees `fd`, …) are not read here: Gamma gives them.
+ */
+export const ClobMarketInfoSchema = z.object({ itode: z.boolean().optional() });
+export type RawClobMarketInfo = z.input<typeof ClobMarketInfoSchema>;
+
+/** A market's taker delay from its CLOB market info: the documented 250 ms when `itode`, else none (0). */
+export const takerDelayMsOf = (info: z.infer<typeof ClobMarketInfoSchema>): number => (info.itode === true ? CRYPTO_TAKER_DELAY_MS : 0);

@@ -88,7 +88,13 @@ export type ClobMessage =
       kind: 'market_resolved';
       market: string;
       assetIds: string[];
-      winningAssetId: string;
+      /**
+       * null: the message names no single winner (`winning_asset_id` empty or absent) — a
+       * 50-50. Polymarket documents only the one-winner form (market channel docs and the
+       * official clients, searched 2026-12-06: no 50-50 frame published); the integrity rule
+       * still requires the market and both its tokens, and REST / Gamma confirm.
+       */
+      winningAssetId: string | null;
       winningOutcome: string;
       tsMs: number;
       dropped?: true;
@@ -289,8 +295,8 @@ function one(o: Obj): ClobMessage {
         kind: 'market_resolved',
         market: str(t, 'market'),
         assetIds: stringList(t, 'assets_ids'),
-        winningAssetId: str(t, 'winning_asset_id'),
-        winningOutcome: str(t, 'winning_outcome'),
+        winningAssetId: optStr(t, 'winning_asset_id') || null,
+        winningOutcome: optStr(t, 'winning_outcome') ?? '',
         tsMs: tsOf(t),
       };
     }

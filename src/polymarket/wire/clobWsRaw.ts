@@ -99,8 +99,9 @@ export interface RawMarketResolved {
   event_type: 'market_resolved';
   market: string;
   assets_ids: string[];
-  winning_asset_id: string;
-  winning_outcome: string;
+  /** Empty or absent: no single winner (a 50-50; see clobWsMessages.ts). */
+  winning_asset_id?: string;
+  winning_outcome?: string;
   timestamp: MsString;
 }
 

@@ -79,7 +79,17 @@ export const GammaCryptoConfigSchema = z.object({
   twapLookbackSeconds: NumberLike.optional(),
 });
 
-/** The optional market fields, each dropped alone when malformed (see dropMalformed). */
+/**
+ * The optional market fields, each dropped alone when malformed (see dropMalformed).
+ *
+ * No taker delay here: Gamma's market carries no field for it (checked 2026-12-06 through the
+ * `search` tool: docs.polymarket.com Gamma market schema and Polymarket/py-sdk
+ * models/gamma/market.py — its trading group has `secondsDelay`, a whole-second delay
+ * before orders are processed that the up/down fixtures do not carry, fees and sizes,
+ * nothing on takers). The documented per-market flag is the CLOB
+ * market info's `itode` (wire/clobRestMessages.ts `ClobMarketInfoSchema`), which rollover.ts
+ * reads once per new market into `taker_delay_ms`.
+ */
 export const OPTIONAL_MARKET_FIELDS = {
   description: z.string().nullish(),
   resolutionSource: z.string().nullish(),

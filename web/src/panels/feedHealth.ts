@@ -2,6 +2,7 @@
 import type { DashboardModel } from '../model.ts';
 import { Stats, Table } from '../dom.ts';
 import { dash, num, rate, span, usd } from '../format.ts';
+import { OFFLINE_HINT } from '../../../src/views/liveness.ts';
 
 const POLYMARKET = /^(polymarket|clob|gamma|rtds)/;
 
@@ -13,8 +14,15 @@ export class FeedHealthPanel {
     'no feed has reported yet',
   );
 
+  /** Shown while a live run reaches no venue at all (each failing with an error): the hint the CLI prints once. */
+  private readonly offline = document.createElement('p');
+
   constructor(body: HTMLElement) {
-    body.append(this.stats.root, this.table.root);
+    this.offline.className = 'hint bad';
+    this.offline.dataset.hint = 'offline';
+    this.offline.hidden = true;
+    this.offline.textContent = OFFLINE_HINT.charAt(0).toUpperCase() + OFFLINE_HINT.slice(1) + '.';
+    body.append(this.stats.root, this.offline, this.table.root);
   }
 
   render(m: DashboardModel): void {
@@ -24,6 +32,11 @@ export class FeedHealthPanel {
     const venues = [...m.sources.values()].filter((s) => !POLYMARKET.test(s.source));
     const contributing = med && m.risk.standDownSinceMs === null ? med.venue_count : 0;
     this.stats.set('venues in median', `${contributing} / ${venues.length}`, contributing === 0 ? 'bad' : '');
+    this.offline.hidden = !(
+      m.mode === 'paper-live' &&
+      venues.length > 0 &&
+      venues.every((v) => v.state !== 'live' && v.last_error != null)
+    );
     const poly = [...m.sources.values()].filter((s) => POLYMARKET.test(s.source));
     const worst =
       poly.find((s) => s.state === 'down') ??

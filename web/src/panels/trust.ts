@@ -83,10 +83,16 @@ export class TrustPanel {
     const fm = t.fill_models.pnl;
     this.stats.set('PnL range', `${signedUsd(fm.pessimistic)} .. ${signedUsd(fm.default)} .. ${signedUsd(fm.optimistic)}`);
     const warned = t.basis.sources.filter((b) => b.warning).map((b) => b.source);
+    // Nothing compared yet (no resolution-source print beside a median): say so, not "under".
+    const compared = t.basis.sources.some((b) => b.samples > 0);
     this.stats.set(
       'basis',
-      warned.length > 0 ? `above ${t.basis.warn_bps} bps: ${warned.join(', ')}` : `under ${t.basis.warn_bps} bps`,
-      warned.length > 0 ? 'bad' : 'good',
+      warned.length > 0
+        ? `above ${t.basis.warn_bps} bps: ${warned.join(', ')}`
+        : compared
+          ? `under ${t.basis.warn_bps} bps`
+          : 'not measured yet',
+      warned.length > 0 ? 'bad' : compared ? 'good' : '',
     );
     this.markouts.render(
       t.markouts.map((m) => [
