@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { openJournalDb, openJournalReadonly, type Db } from '../../src/journal/db.ts';
 import { JournalStore, type EventMeta } from '../../src/journal/store.ts';
@@ -119,9 +119,13 @@ function batch(events: OutputEvent[]): [string[], EventMeta] {
   ];
 }
 
-let db: Db;
+const opened: Db[] = [];
 
-beforeAll(() => {
+/**
+ * The journal every test reads, written afresh inside the test (not in a hook) so that
+ * mutation testing, which counts coverage per test, sees the store's code run by these tests.
+ */
+function written(): Db {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-queries-'));
   const rw = openJournalDb(dir);
   const store = new JournalStore(rw);
@@ -158,13 +162,18 @@ beforeAll(() => {
   store.noteMissing('a', 3);
   store.noteMissing('a', 2);
   rw.close();
-  db = openJournalReadonly(dir);
-});
+  const db = openJournalReadonly(dir);
+  opened.push(db);
+  return db;
+}
 
-afterAll(() => db?.close());
+afterEach(() => {
+  while (opened.length) opened.pop()!.close();
+});
 
 describe('journal queries', () => {
   it('lists runs in start order with their counts and last equity point', () => {
+    const db = written();
     const runs = listRuns(db);
     expect(runs.map((r) => [r.run_id, r.status, r.fills, r.rejects, r.settlements, r.equity, r.realized, r.fees])).toEqual([
       ['b', 'stopped', 0, 4, 0, 1_020.5, 20.5, 0.5],
@@ -177,6 +186,7 @@ describe('journal queries', () => {
   });
 
   it("pages a run's events of one type newest first, with a cursor to the older page and none after the last", () => {
+    const db = written();
     const first = eventsPage<{ ts_unix_ms: number }>(db, { runId: 'b', eventType: 'risk_reject', limit: 3 });
     expect(first.items.map((e) => e.ts_unix_ms)).toEqual([180, 140, 130]);
     expect(first.next_before).not.toBeNull();
@@ -190,6 +200,7 @@ describe('journal queries', () => {
   });
 
   it('counts events and refusals by reason, repeats inside episodes included', () => {
+    const db = written();
     expect(countEvents(db, 'b', 'pnl')).toBe(3);
     expect(countEvents(db, 'b', 'risk_reject')).toBe(4);
     expect(countEvents(db, 'a', 'pnl')).toBe(0);
@@ -200,6 +211,7 @@ describe('journal queries', () => {
   });
 
   it('gives every event of a run, or of some types, in emission order, and the equity curve', () => {
+    const db = written();
     const types = [...runEvents(db, 'b')].map((r) => (JSON.parse(r.body) as { event_type: string; ts_unix_ms: number }).ts_unix_ms);
     expect(types).toEqual([110, 120, 130, 140, 150, 160, 170, 180, 190]);
     const some = [...iterateEvents(db, 'b', ['pnl', 'reject_episode_ended'])].map(
@@ -215,6 +227,7 @@ describe('journal queries', () => {
   });
 
   it("keeps fills, the latest position of each token (cleared by its market's settlement) and settlements", () => {
+    const db = written();
     expect(
       db
         .prepare(
