@@ -161,6 +161,17 @@ function written(): Db {
   );
   store.noteMissing('a', 3);
   store.noteMissing('a', 2);
+  // Run "c": a settlement that corrects an earlier one, an equity point holding positions, an incomplete end.
+  store.insertRun(run('c', 400));
+  store.insertBatch(
+    'c',
+    7,
+    ...batch([
+      { ...settlement(410), corrects_outcome: 'Down', pnl_adjustment: -3 } as unknown as OutputEvent,
+      { ...pnl(420, 990), position_value: 12.5 } as OutputEvent,
+    ]),
+  );
+  store.stopRun({ runId: 'c', stoppedMs: 430, status: 'incomplete', notJournaled: 2, reason: 'disk full' });
   rw.close();
   const db = openJournalReadonly(dir);
   opened.push(db);
@@ -178,11 +189,12 @@ describe('journal queries', () => {
     expect(runs.map((r) => [r.run_id, r.status, r.fills, r.rejects, r.settlements, r.equity, r.realized, r.fees])).toEqual([
       ['b', 'stopped', 0, 4, 0, 1_020.5, 20.5, 0.5],
       ['a', 'running', 2, 1, 1, null, null, null],
+      ['c', 'incomplete', 0, 0, 1, 990, -10, 0.5],
     ]);
     expect(getRun(db, 'a')).toMatchObject({ status: 'running', not_journaled: 5 });
     expect(getRun(db, 'b')).toMatchObject({ run_id: 'b', started_ms: 100, stopped_ms: 200, status: 'stopped' });
     expect(getRun(db, 'nope')).toBeNull();
-    expect(lastRun(db)).toMatchObject({ run_id: 'a', started_ms: 300 });
+    expect(lastRun(db)).toMatchObject({ run_id: 'c', started_ms: 400 });
   });
 
   it("pages a run's events of one type newest first, with a cursor to the older page and none after the last", () => {
@@ -285,6 +297,16 @@ describe('journal queries', () => {
         pnl_adjustment: null,
       },
     ]);
+    expect(db.prepare("SELECT seq, event_type FROM events WHERE run_id = 'c' ORDER BY id").all()).toEqual([
+      { seq: 7, event_type: 'settlement' },
+      { seq: 8, event_type: 'pnl' },
+    ]);
+    expect(db.prepare("SELECT corrects_outcome, pnl_adjustment FROM settlements WHERE run_id = 'c'").get()).toEqual({
+      corrects_outcome: 'Down',
+      pnl_adjustment: -3,
+    });
+    expect(db.prepare("SELECT position_value FROM equity WHERE run_id = 'c'").get()).toEqual({ position_value: 12.5 });
+    expect(getRun(db, 'c')).toMatchObject({ status: 'incomplete', stopped_ms: 430, not_journaled: 2, reason: 'disk full' });
     expect(
       db
         .prepare(
