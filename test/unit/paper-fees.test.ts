@@ -1,7 +1,7 @@
 // Goal: taker fees follow Polymarket's schedule and the exchange's 5-decimal truncation, checked against on-chain fills.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CRYPTO_FEES, FEE_FREE, roundFee, takerFee } from '../../src/core/fees.ts';
+import { CRYPTO_FEES, FEE_FREE, makerRebate, roundFee, takerFee } from '../../src/core/fees.ts';
 
 interface ChainFill {
   side: 'BUY' | 'SELL';
@@ -29,6 +29,16 @@ describe('taker fee', () => {
   it('is zero on fee-free markets and for nothing filled', () => {
     expect(takerFee(100, 0.5, FEE_FREE)).toBe(0);
     expect(takerFee(0, 0.5, CRYPTO_FEES)).toBe(0);
+  });
+
+  it('never charges or pays on a negative size: no fee and no rebate below zero shares', () => {
+    // The formula alone would give a negative fee (a credit) for a negative size.
+    expect(takerFee(-100, 0.5, CRYPTO_FEES)).toBe(0);
+    expect(takerFee(-1e-9, 0.5, CRYPTO_FEES)).toBe(0);
+    const rebating = { ...CRYPTO_FEES, rebate_rate: 0.2 };
+    expect(makerRebate(-100, 0.5, rebating)).toBe(0);
+    expect(makerRebate(100, 0.5, rebating)).toBeCloseTo(0.35, 12); // 0.2 × 100 × 0.07 × 0.25
+    expect(makerRebate(100, 0.5, CRYPTO_FEES)).toBe(0); // no rebate_rate: none
   });
 
   it('applies the exponent of the schedule', () => {
