@@ -11,37 +11,11 @@ import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { openJournalReadonly } from '../../src/journal/db.ts';
+import { RUN, pnl } from './journal-harness.ts';
 import { getTrust } from '../../src/journal/queries.ts';
 import { JournalWriter, type JournalWriterOptions } from '../../src/journal/writer.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-writer-fail-'));
-
-const pnl = (k: number): OutputEvent => ({
-  event_type: 'pnl',
-  cash: 10_000 - k,
-  equity: 10_000 - k,
-  realized: -k,
-  unrealized: 0,
-  fees: 0,
-  position_value: 0,
-  ts_unix_ms: 1_000 + k,
-});
-
-const RUN = {
-  run_id: 'r1',
-  mode: 'sim',
-  seed: 1,
-  strategy: 'divergence',
-  version: 'test',
-  config: '{}',
-  started_ms: 1_000,
-  started_wall_ms: 1_000,
-  pid: null,
-  parent_run_id: null,
-  restored: null,
-  replay_of: null,
-  capture_dir: null,
-};
 
 async function started(o: Omit<JournalWriterOptions, 'dataDir'>): Promise<{ w: JournalWriter; dir: string; errors: string[] }> {
   const dir = tmp();

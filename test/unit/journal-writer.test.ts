@@ -3,40 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { OutputEvent } from '../../src/core/outputs.ts';
 import { openJournalReadonly } from '../../src/journal/db.ts';
+import { RUN, pnl } from './journal-harness.ts';
 import { DEFAULT_COMMIT_MS, JournalWriter } from '../../src/journal/writer.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'polylab-writer-'));
 
-const pnl = (k: number): OutputEvent => ({
-  event_type: 'pnl',
-  cash: 10_000 - k,
-  equity: 10_000 - k,
-  realized: -k,
-  unrealized: 0,
-  fees: 0,
-  position_value: 0,
-  ts_unix_ms: 1_000 + k,
-});
-
 async function started(dataDir: string, opts: { commitMs?: number; maxBatch?: number } = {}): Promise<JournalWriter> {
   const w = await JournalWriter.start({ dataDir, ...opts });
-  w.beginRun({
-    run_id: 'r1',
-    mode: 'sim',
-    seed: 1,
-    strategy: 'divergence',
-    version: 'test',
-    config: '{}',
-    started_ms: 1_000,
-    started_wall_ms: 1_000,
-    pid: null,
-    parent_run_id: null,
-    restored: null,
-    replay_of: null,
-    capture_dir: null,
-  });
+  w.beginRun(RUN);
   return w;
 }
 
@@ -88,21 +63,7 @@ describe('journal writer: what it refuses', () => {
     const w = await JournalWriter.start({ dataDir: dir, commitMs: 3_600_000 });
     w.sink(pnl(0));
     expect(w.stats.events).toBe(0);
-    w.beginRun({
-      run_id: 'r1',
-      mode: 'sim',
-      seed: 1,
-      strategy: 'divergence',
-      version: 'test',
-      config: '{}',
-      started_ms: 1_000,
-      started_wall_ms: 1_000,
-      pid: null,
-      parent_run_id: null,
-      restored: null,
-      replay_of: null,
-      capture_dir: null,
-    });
+    w.beginRun(RUN);
     w.sink(pnl(0));
     await w.close();
     w.sink(pnl(1));
