@@ -15,6 +15,7 @@ export const BENCHES: Record<string, () => Promise<Bench>> = {
   fills: async () => (await import('./fills.bench.ts')).benchFills,
   books: async () => (await import('./books.bench.ts')).benchBooks,
   api: async () => (await import('./api.bench.ts')).benchApi,
+  dashboard: async () => (await import('./dashboard.bench.ts')).benchDashboard,
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics,
   trust: async () => (await import('./trust.bench.ts')).benchTrust,
   journal: async () => {

@@ -1,4 +1,4 @@
-// Goal: the dashboard, served by the real lab and opened in real headless Chromium, shows every panel from a sim run, draws its charts, survives the server going away and coming back, stays smooth at the bench's event rate, and a foreign page cannot open its WebSocket.
+// Goal: the dashboard, served by the real lab and opened in real headless Chromium, shows every panel from a sim run, draws its charts, survives the server going away and coming back, takes the bench's event rate without losing a fill (smoothness.test.ts; its frame rate under that load is bench/dashboard.bench.ts), and a foreign page cannot open its WebSocket.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
