@@ -12,7 +12,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'test/unit/{engine,engine-*,wire-*,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-gates,strategies,topOfBook,tradeFilter,volatility,events,boundaries,polymarket-resolution,polymarket-bookkeeper,resolution-*,restore,memory-bounds,journal-*}.test.ts',
+      'test/unit/{engine,engine-*,wire-*,rng,fairValue,median,orderRules,paper-*,risk,risk-*,signal,sim-gates,strategies,topOfBook,tradeFilter,volatility,events,boundaries,polymarket-resolution,polymarket-bookkeeper,resolution-*,restore,memory-bounds,journal-*}.test.ts',
       // The read model's and the trust analytics' own unit tests (those that fold a whole sim
       // run — analytics-replay, analytics-html, the sim-* statistics, web-*, figures-agree —
       // take seconds to minutes each under Stryker's instrumentation, per mutant).
