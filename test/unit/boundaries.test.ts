@@ -344,7 +344,7 @@ describe('book edges', () => {
     expect(b.bids.depth()).toBe(7);
   });
 
-  it('a delta sets a level in place, and a zero size removes only the level it names', () => {
+  it('an ask delta sets a level in place, and a zero size removes only the level it names', () => {
     const b = new OrderBook(0.01);
     b.snapshot(
       [],
@@ -368,6 +368,33 @@ describe('book edges', () => {
     b.change('ask', 0.5, 0, T0 + 3);
     expect(b.asks.levels()).toEqual([[0.52, 5]]);
     expect(b.bestAsk()).toBe(0.52);
+  });
+
+  it('a bid delta sets a level in place, and a zero size removes only the level it names', () => {
+    const b = new OrderBook(0.01);
+    b.snapshot(
+      [
+        [0.48, 10],
+        [0.46, 5],
+      ],
+      [],
+      T0,
+    );
+    b.change('bid', 0.48, 3, T0 + 1);
+    b.change('bid', 0.46, 6, T0 + 1);
+    expect(b.bids.levels()).toEqual([
+      [0.48, 3],
+      [0.46, 6],
+    ]);
+    expect(b.bids.length).toBe(2);
+    b.change('bid', 0.47, 0, T0 + 2);
+    expect(b.bids.levels()).toEqual([
+      [0.48, 3],
+      [0.46, 6],
+    ]);
+    b.change('bid', 0.48, 0, T0 + 3);
+    expect(b.bids.levels()).toEqual([[0.46, 6]]);
+    expect(b.bestBid()).toBe(0.46);
   });
 
   it('a snapshot keeps only the levels that show shares', () => {
