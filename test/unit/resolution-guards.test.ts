@@ -68,6 +68,7 @@ describe("Polymarket's numbers only when they are there and official", () => {
   it('no reading at all when neither the prints nor a median cover an edge', () => {
     expect(readOutcome(spot, refs())).toBeNull();
     expect(readOutcome(spot, refs(print('chainlink', T0, 100)))).toBeNull();
+    expect(readOutcome(spot, refs(print('chainlink', END, 100)))).toBeNull();
     expect(readOutcome(spot, refs(print('chainlink', T0, 100)), () => null)).toBeNull();
   });
 });
