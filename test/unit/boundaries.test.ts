@@ -331,6 +331,87 @@ describe('resolution rules: the edges of each reading', () => {
 });
 
 describe('book edges', () => {
+  it('a fresh book shows no level, no touch and no depth on either side', () => {
+    const b = new OrderBook(0.01);
+    for (const side of [b.bids, b.asks]) {
+      expect(side.length).toBe(0);
+      expect(side.bestPx()).toBeNull();
+      expect(side.depth()).toBe(0);
+      expect(side.levels()).toEqual([]);
+    }
+    b.change('bid', 0.4, 7, T0);
+    expect(b.bids.levels()).toEqual([[0.4, 7]]);
+    expect(b.bids.depth()).toBe(7);
+  });
+
+  it('an ask delta sets a level in place, and a zero size removes only the level it names', () => {
+    const b = new OrderBook(0.01);
+    b.snapshot(
+      [],
+      [
+        [0.5, 10],
+        [0.52, 5],
+      ],
+      T0,
+    );
+    b.change('ask', 0.5, 3, T0 + 1);
+    expect(b.asks.levels()).toEqual([
+      [0.5, 3],
+      [0.52, 5],
+    ]);
+    expect(b.asks.length).toBe(2);
+    b.change('ask', 0.51, 0, T0 + 2);
+    expect(b.asks.levels()).toEqual([
+      [0.5, 3],
+      [0.52, 5],
+    ]);
+    b.change('ask', 0.5, 0, T0 + 3);
+    expect(b.asks.levels()).toEqual([[0.52, 5]]);
+    expect(b.bestAsk()).toBe(0.52);
+  });
+
+  it('a bid delta sets a level in place, and a zero size removes only the level it names', () => {
+    const b = new OrderBook(0.01);
+    b.snapshot(
+      [
+        [0.48, 10],
+        [0.46, 5],
+      ],
+      [],
+      T0,
+    );
+    b.change('bid', 0.48, 3, T0 + 1);
+    b.change('bid', 0.46, 6, T0 + 1);
+    expect(b.bids.levels()).toEqual([
+      [0.48, 3],
+      [0.46, 6],
+    ]);
+    expect(b.bids.length).toBe(2);
+    b.change('bid', 0.47, 0, T0 + 2);
+    expect(b.bids.levels()).toEqual([
+      [0.48, 3],
+      [0.46, 6],
+    ]);
+    b.change('bid', 0.48, 0, T0 + 3);
+    expect(b.bids.levels()).toEqual([[0.46, 6]]);
+    expect(b.bestBid()).toBe(0.46);
+  });
+
+  it('a snapshot keeps only the levels that show shares', () => {
+    const b = new OrderBook(0.01);
+    b.snapshot(
+      [
+        [0.45, 0],
+        [0.44, -3],
+        [0.43, 2],
+      ],
+      [[0.55, 4]],
+      T0,
+    );
+    expect(b.bids.levels()).toEqual([[0.43, 2]]);
+    expect(b.bids.depth()).toBe(2);
+  });
+
   it('a mid only with both sides, halfway between the touches', () => {
     const b = new OrderBook(0.01);
     b.snapshot([[0.4, 1]], [], T0);
