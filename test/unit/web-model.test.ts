@@ -122,6 +122,23 @@ describe('dashboard model', () => {
     expect(m.pnl).toBeNull();
     expect(m.takePending().reset).toBe(true);
   });
+
+  it("redraws the header's running clock when the input second moves, with no fill needed", () => {
+    const m = new DashboardModel();
+    m.apply({ event_type: 'run_started', run_id: 'sim-8', mode: 'sim', seed: 8, strategy: 'divergence', ts_unix_ms: SIM_START_MS });
+    m.dirty.clear();
+    const median = (ts: number) =>
+      m.apply({ event_type: 'btc_median', px_median: 64_000, px_spread_bps: 1, venue_count: 4, ts_unix_ms: ts });
+    median(SIM_START_MS + 400);
+    expect(m.dirty.has('header')).toBe(false);
+    median(SIM_START_MS + 1_000);
+    expect(m.dirty.has('header')).toBe(true);
+    m.dirty.clear();
+    median(SIM_START_MS + 1_999);
+    expect(m.dirty.has('header')).toBe(false);
+    median(SIM_START_MS + 2_000);
+    expect(m.dirty.has('header')).toBe(true);
+  });
 });
 
 describe("dashboard model: the market socket's book line", () => {

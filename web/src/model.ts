@@ -74,6 +74,8 @@ export class DashboardModel {
   readonly dirty = new Set<PanelId>(PANELS);
   /** Frames that failed validation (counted, shown in the header). */
   badFrames = 0;
+  /** The input-time second the header last showed. */
+  private headerSecond: number | null = null;
   /** The server's liveness limits (its book age limit comes with the snapshot). */
   private limits: LivenessLimits = DEFAULT_LIMITS;
 
@@ -111,6 +113,12 @@ export class DashboardModel {
   /** What a page does with an event beyond the read model: queue chart points, mark panels to draw. */
   private afterEvent(e: OutputEvent): void {
     if (WorkingOrders.touches(e)) this.dirty.add('pnl');
+    // The header shows the input clock to the second ("running, HH:MM:SS UTC"): redraw it when that second moves, not only on fills.
+    const second = Math.floor(e.ts_unix_ms / 1000);
+    if (second !== this.headerSecond) {
+      this.headerSecond = second;
+      this.dirty.add('header');
+    }
     switch (e.event_type) {
       case 'run_started':
       case 'run_stopped':
