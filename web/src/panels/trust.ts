@@ -77,7 +77,7 @@ export class TrustPanel {
       ]),
     );
     if (!t) return;
-    this.stats.set('fills', `${t.fills}${t.dropped_fills > 0 ? ` (+${t.dropped_fills} not tracked)` : ''}`);
+    this.stats.set('fills', `${t.fills}${t.dropped_fills > 0 ? ` (+${t.dropped_fills} of markets forgotten before settling)` : ''}`);
     this.stats.set('tape confirmed', `${pct(t.tape.confirmed_share)} (${t.tape.confirmed}/${t.tape.unconfirmed}/${t.tape.unknown})`);
     this.stats.set('confirmed PnL', `${signedUsd(t.tape.confirmed_pnl)} of ${signedUsd(t.tape.settled_pnl)}`);
     const fm = t.fill_models.pnl;
