@@ -1,4 +1,4 @@
-// Goal: a restarted run takes over the crashed run's UTC day (its start equity and its kill-switch halt), and a first order is never held back by a cooldown, whatever the clock reads.
+// Goal: a journal outage stops new risk from its first moment; a restarted run takes over the crashed run's UTC day (its start equity and its kill-switch halt), and a first order is never held back by a cooldown, whatever the clock reads.
 import { describe, expect, it } from 'vitest';
 import { RiskState, type OrderRequest, type RiskContext } from '../../src/strategy/risk.ts';
 
@@ -55,5 +55,16 @@ describe('cooldown', () => {
   it('never holds back a first order, even on a clock that starts near zero', () => {
     const r = new RiskState(10_000, 0.02, { cooldownMs: 5_000 });
     expect(r.check(BUY, ctx({ ts_unix_ms: 1_000 }))).toEqual({ ok: true });
+  });
+});
+
+describe('journal loss', () => {
+  it('refuses every new buy from the first journal outage on, with that time, and still lets sells out', () => {
+    const r = new RiskState(10_000, 0.02);
+    expect(r.check(BUY, ctx())).toEqual({ ok: true });
+    r.haltNewRisk(DAY_START + 5_000);
+    r.haltNewRisk(DAY_START + 9_000);
+    expect(r.check(BUY, ctx())).toEqual({ ok: false, reason: 'journal_unavailable', numbers: { halted_at_ms: DAY_START + 5_000 } });
+    expect(r.check({ ...BUY, side: 'sell' }, ctx())).toEqual({ ok: true });
   });
 });
