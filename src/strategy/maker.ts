@@ -57,7 +57,10 @@ export class MakerStrategy implements Strategy {
       p.maxInventoryShares > 0 &&
       p.pullBeforeEndMs >= 0 &&
       p.maxReferenceAgeMs > 0;
-    if (!ok) throw new RangeError('MakerStrategy needs halfSpread in [0, 0.5), qtyShares > 0, skewPerShare ≥ 0, maxInventoryShares > 0');
+    if (!ok)
+      throw new RangeError(
+        'MakerStrategy needs halfSpread in [0, 0.5), qtyShares > 0, skewPerShare ≥ 0, maxInventoryShares > 0, pullBeforeEndMs ≥ 0, maxReferenceAgeMs > 0',
+      );
   }
 
   evaluate(view: MarketView): (Decision | CancelDecision)[] {

@@ -28,4 +28,25 @@ describe('liveSignal', () => {
   ])('rejects non-finite or non-positive inputs (%s, %s, %s)', (r, m, t) => {
     expect(() => liveSignal(r, m, t)).toThrow(SignalInputError);
   });
+
+  it('refuses a market price of zero (the gap would divide by it)', () => {
+    expect(() => liveSignal(0.5, 0, 0.05)).toThrow(SignalInputError);
+  });
+
+  it('names the bad input, its value and a stable error code', () => {
+    const thrown = (f: () => unknown): SignalInputError => {
+      try {
+        f();
+      } catch (e) {
+        return e as SignalInputError;
+      }
+      throw new Error('did not throw');
+    };
+    expect(thrown(() => liveSignal(-1, 1, 0.01))).toMatchObject({
+      code: 'SIGNAL_INPUT_INVALID',
+      message: 'referencePx must be finite and > 0, got -1',
+    });
+    expect(thrown(() => liveSignal(1, 0, 0.01)).message).toBe('marketPx must be finite and > 0, got 0');
+    expect(thrown(() => liveSignal(1, 1, -0.5)).message).toBe('threshold must be finite and ≥ 0, got -0.5');
+  });
 });
