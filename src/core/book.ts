@@ -14,6 +14,12 @@ export function onTickGrid(px: number, tickSize: number): boolean {
   return pxKey(px) % pxKey(tickSize) === 0;
 }
 
+/** `px` rounded to the nearest point of the grid of `tickSize`, exactly: 0.69, not `Math.round(0.69 / 0.01) * 0.01` = 0.6900000000000001. */
+export function roundToTick(px: number, tickSize: number): number {
+  const tick = pxKey(tickSize);
+  return keyPx(Math.round(pxKey(px) / tick) * tick);
+}
+
 export type BookSide = 'bid' | 'ask';
 
 export class BookLadder {

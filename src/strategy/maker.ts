@@ -15,6 +15,7 @@
  * - Cancel and replace: a quote whose price moved is cancelled and a new one placed; the
  *   old one works until its cancel reaches the exchange (paper/execution.ts).
  */
+import { roundToTick } from '../core/book.ts';
 import type { Decision, CancelDecision, MarketView, Strategy, TokenView, WorkingView } from './types.ts';
 
 export interface MakerParams {
@@ -94,7 +95,7 @@ export class MakerStrategy implements Strategy {
     const target = t.fair - this.p.halfSpread + this.p.skewPerShare * towardFlat;
     let px = Math.floor(target / tick + 1e-9) * tick;
     if (t.best_ask !== null) px = Math.min(px, t.best_ask - tick);
-    px = Math.round(px / tick) * tick;
+    px = roundToTick(px, tick);
     const held = -towardFlat;
     const qty = Math.min(this.p.qtyShares, this.p.maxInventoryShares - held);
     const wanted = px >= tick && px <= 1 - tick && qty >= view.market.min_size ? px : null;

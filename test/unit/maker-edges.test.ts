@@ -56,6 +56,17 @@ describe('maker settings', () => {
 });
 
 describe('maker quotes', () => {
+  it('quotes limit prices exactly on the tick grid (0.69, never 0.6900000000000001)', () => {
+    // fair 0.7 − half-spread 0.01 and fair 0.3 − 0.01: float arithmetic alone gives 0.6900000000000001 and 0.29000000000000004.
+    const prices = orders(maker({ halfSpread: 0.01, skewPerShare: 0 }).evaluate(view({ up: { fair: 0.7 } }))).map((d) => d.limit_px);
+    expect(prices.sort()).toEqual([0.29, 0.69]);
+    for (const fair of [0.13, 0.27, 0.58, 0.71, 0.83, 0.97]) {
+      for (const d of orders(maker({ halfSpread: 0.01, skewPerShare: 0 }).evaluate(view({ up: { fair } })))) {
+        expect(d.limit_px).toBe(Number(d.limit_px.toFixed(2)));
+      }
+    }
+  });
+
   it('bids each token by its own outcome, whatever order the market lists them in', () => {
     const v = view({ up: { fair: 0.6 } });
     const ds = maker().evaluate({ ...v, tokens: [v.tokens[1]!, v.tokens[0]!] });
