@@ -69,6 +69,11 @@ export class RecentTrades {
   get size(): number {
     return this.ids.length - this.head;
   }
+
+  /** Array slots held: the trades remembered plus those forgotten but not yet compacted away (the memory a venue costs). */
+  get slots(): number {
+    return this.ids.length;
+  }
 }
 
 interface VenueMemory {

@@ -147,4 +147,20 @@ describe('fairValueUp', () => {
     expect(() => fairValueUp(64_000, Number.NaN, 1000, 0.5)).toThrow(RangeError);
     expect(() => fairValueUp(64_000, 64_000, Number.NaN, 0.5)).toThrow(RangeError);
   });
+
+  it('refuses a price to beat of zero or below instead of calling Up certain', () => {
+    // ln(0) = −∞ would make any spot "infinitely above" the strike: a sure Up that is a bug upstream.
+    expect(() => fairValueUp(64_000, 0, 60_000, 0.5)).toThrow('fairValueUp needs finite positive spot and strike, got 64000, 0');
+    expect(() => fairValueUp(64_000, -1, 60_000, 0.5)).toThrow('got 64000, -1');
+    expect(() => fairValueUp(64_000, 64_000, 60_000, Number.NaN)).toThrow('fairValueUp needs a time left and a volatility, got 60000, NaN');
+  });
+
+  it('with no volatility and time left, is as sure as the clamp allows on the side the spot is on', () => {
+    // σ = 0 (a floor of 0 before any return) is the σ → 0 limit: the spot stays where it is.
+    for (const vol of [0, -0.3]) {
+      expect(fairValueUp(64_010, 64_000, 60_000, vol)).toBe(1 - FAIR_VALUE_EPS);
+      expect(fairValueUp(63_990, 64_000, 60_000, vol)).toBe(FAIR_VALUE_EPS);
+      expect(fairValueUp(64_000, 64_000, 60_000, vol)).toBe(0.5);
+    }
+  });
 });

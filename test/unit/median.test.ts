@@ -87,4 +87,24 @@ describe('MedianAggregator', () => {
       m.update({ venue: v, px, ts_unix_ms: NOW });
     expect(m.compute(NOW)).toMatchObject({ px_median: 100_000, venue_count: 3 });
   });
+
+  it("lists every fresh venue's last print by venue name, outliers included and stale ones left out, whatever order they printed in", () => {
+    // The reference event carries venue_px: the same prints must give the same bytes in replay and live,
+    // whichever venue happened to print first.
+    const prints = [
+      { venue: 'okx', px: 64_020, ts_unix_ms: NOW - 100 },
+      { venue: 'bybit', px: 70_000, ts_unix_ms: NOW - 50 }, // outlier: shown, not in the median
+      { venue: 'coinbase', px: 64_000, ts_unix_ms: NOW - 300 },
+      { venue: 'kraken', px: 64_010, ts_unix_ms: NOW - 9_000 }, // stale
+      { venue: 'bitstamp', px: 64_005, ts_unix_ms: NOW - 200 },
+    ];
+    const forward = new MedianAggregator(2000, 200);
+    const backward = new MedianAggregator(2000, 200);
+    for (const p of prints) forward.update(p);
+    for (const p of [...prints].reverse()) backward.update(p);
+    const expected = '{"bitstamp":64005,"bybit":70000,"coinbase":64000,"okx":64020}';
+    expect(JSON.stringify(forward.compute(NOW)!.venue_px)).toBe(expected);
+    expect(JSON.stringify(backward.compute(NOW)!.venue_px)).toBe(expected);
+    expect(forward.compute(NOW)!.venues).toEqual(['bitstamp', 'coinbase', 'okx']);
+  });
 });

@@ -51,6 +51,26 @@ describe('RecentTrades over many trades', () => {
   });
 });
 
+describe('RecentTrades memory over a long run', () => {
+  // A venue printing for days must cost the memory of its window, not of every trade it ever sent.
+  it('holds at most a few hundred slots after 100 000 trades, for a window of 11 trades and for one of 201', () => {
+    for (const [stepMs, live] of [
+      [100, 11],
+      [5, 201],
+    ] as const) {
+      const r = new RecentTrades(4_096);
+      let most = 0;
+      for (let i = 0; i < 100_000; i++) {
+        r.add(`t${i}`, i * stepMs, i * stepMs - 1_000);
+        most = Math.max(most, r.slots);
+      }
+      expect(r.size).toBe(live);
+      expect(r.has('t99999') && r.has(`t${100_000 - live}`) && !r.has(`t${99_999 - live}`)).toBe(true);
+      expect(most).toBeLessThanOrEqual(2 * Math.max(live, 64) + 2);
+    }
+  });
+});
+
 describe('TradeFilter', () => {
   it('accepts normal prints and names the reason for each rejected one', () => {
     let ref: number | null = null;

@@ -1,7 +1,7 @@
 // Goal: the TWAP fair value is the probability Monte Carlo of the same process gives (a driftless log Brownian reference averaged over its last 60 s), within 1 percentage point, before and inside the averaging window.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
-import { fairValueUp, MS_PER_YEAR } from '../../src/pricing/fairValue.ts';
+import { FAIR_VALUE_EPS, fairValueUp, MS_PER_YEAR } from '../../src/pricing/fairValue.ts';
 import { twapFairValueUp } from '../../src/pricing/twapFairValue.ts';
 
 const LOOKBACK_MS = 60_000;
@@ -80,5 +80,61 @@ describe('TWAP fair value against Monte Carlo of the same process', () => {
     expect(twapFairValueUp({ ...base, timeLeftMs: 0, realizedMean: SPOT + 1 })).toBe(1);
     expect(twapFairValueUp({ ...base, timeLeftMs: 0, realizedMean: SPOT - 1 })).toBe(0);
     expect(twapFairValueUp({ ...base, timeLeftMs: 120_000, realizedMean: null })).toBe(0.5);
+  });
+});
+
+describe('TWAP fair value at its edges', () => {
+  const base = { spot: SPOT, strike: SPOT, lookbackMs: LOOKBACK_MS, volAnnual: VOL };
+
+  it('settles a tie for Up: a realized average exactly at the price to beat pays 1 at the end', () => {
+    expect(twapFairValueUp({ ...base, timeLeftMs: 0, realizedMean: SPOT })).toBe(1);
+    expect(twapFairValueUp({ ...base, timeLeftMs: -1_000, realizedMean: SPOT })).toBe(1);
+  });
+
+  it('inside the window with no print of the source seen yet, lets the spot stand in for the realized part', () => {
+    // A source silent since the window opened must not read as a realized average of zero (a sure Down).
+    for (const spot of [SPOT, SPOT * 1.0002, SPOT * 0.9997]) {
+      const unseen = twapFairValueUp({ ...base, spot, timeLeftMs: 20_000, realizedMean: null });
+      const atSpot = twapFairValueUp({ ...base, spot, timeLeftMs: 20_000, realizedMean: spot });
+      expect(unseen).toBeCloseTo(atSpot, 9);
+    }
+    expect(twapFairValueUp({ ...base, spot: SPOT * 1.0002, timeLeftMs: 20_000, realizedMean: null })).toBeGreaterThan(0.9);
+    expect(twapFairValueUp({ ...base, timeLeftMs: 20_000, realizedMean: null })).toBe(0.5);
+  });
+
+  it('before the window opens, ignores a realized mean handed in early: nothing of the average is fixed yet', () => {
+    for (const spot of [SPOT * 1.0005, SPOT * 0.999]) {
+      const none = twapFairValueUp({ ...base, spot, timeLeftMs: 90_000, realizedMean: null });
+      expect(twapFairValueUp({ ...base, spot, timeLeftMs: 90_000, realizedMean: SPOT * 0.99 })).toBe(none);
+      expect(twapFairValueUp({ ...base, spot, timeLeftMs: 90_000, realizedMean: SPOT * 1.01 })).toBe(none);
+    }
+  });
+
+  it('with no volatility and time left, is as sure as the clamp allows on the side the average is on, and one half at the strike', () => {
+    const still = { ...base, volAnnual: 0, timeLeftMs: 30_000 };
+    expect(twapFairValueUp({ ...still, realizedMean: SPOT * 1.001 })).toBe(1 - FAIR_VALUE_EPS);
+    expect(twapFairValueUp({ ...still, realizedMean: SPOT * 0.999 })).toBe(FAIR_VALUE_EPS);
+    expect(twapFairValueUp({ ...still, realizedMean: SPOT })).toBe(0.5);
+    expect(twapFairValueUp({ ...still, timeLeftMs: 120_000, realizedMean: null })).toBe(0.5);
+  });
+
+  it('refuses prices, a lookback or a realized mean that are not positive, naming the input', () => {
+    const ok = { ...base, timeLeftMs: 30_000, realizedMean: SPOT };
+    for (const bad of [
+      { spot: 0 },
+      { spot: -1 },
+      { strike: 0 },
+      { strike: -1 },
+      { lookbackMs: 0 },
+      { lookbackMs: -60_000 },
+      { realizedMean: 0 },
+      { realizedMean: -1 },
+    ]) {
+      expect(() => twapFairValueUp({ ...ok, ...bad })).toThrow(RangeError);
+    }
+    expect(() => twapFairValueUp({ ...ok, strike: 0 })).toThrow(
+      'twapFairValueUp needs positive prices and lookback, got {"spot":65000,"strike":0,"lookbackMs":60000,"volAnnual":0.6,"timeLeftMs":30000,"realizedMean":65000}',
+    );
+    expect(() => twapFairValueUp({ ...ok, realizedMean: null })).not.toThrow();
   });
 });

@@ -118,4 +118,36 @@ describe('EwmaVolatility', () => {
   it('refuses a non-positive half-life', () => {
     expect(() => new EwmaVolatility(0, 0.2)).toThrow(RangeError);
   });
+
+  it('refuses a negative floor, naming both settings it needs', () => {
+    // A negative floor would let the reported volatility be 0 before the first return: fair values at the clamp.
+    expect(() => new EwmaVolatility(60_000, -0.1)).toThrow('EwmaVolatility needs halfLifeMs > 0, floorAnnual ≥ 0');
+    expect(new EwmaVolatility(60_000, 0).annual()).toBe(0);
+  });
+
+  it('ignores a zero price (a broken frame) instead of reading an infinite return from it', () => {
+    const clean = new EwmaVolatility(60_000, 0.1);
+    const broken = new EwmaVolatility(60_000, 0.1);
+    broken.update(0, 0);
+    for (const v of [clean, broken]) {
+      v.update(64_000, 1_000);
+      v.update(0, 1_500);
+      v.update(64_064, 2_000);
+    }
+    // One return of ln(1.001) over 1 s, annualized: 0.001 × √(ms per year / 1 000).
+    const expected = Math.log(1.001) * Math.sqrt(MS_PER_YEAR / 1_000);
+    for (const v of [clean, broken]) {
+      expect(v.samples).toBe(1);
+      expect(v.estimateAnnual()!).toBeCloseTo(expected, 12);
+    }
+  });
+
+  it('reports the first return at its full size: the bias correction divides by the weight so far', () => {
+    // A single 1 bp return over 1 s with a 60 s half-life has weight α ≈ 1.15 %; dividing by
+    // that weight (not by 1) gives the return's own variance rate back.
+    const v = new EwmaVolatility(60_000, 0);
+    v.update(64_000, 0);
+    v.update(64_000 * Math.exp(1e-4), 1_000);
+    expect(v.estimateAnnual()!).toBeCloseTo(1e-4 * Math.sqrt(MS_PER_YEAR / 1_000), 12);
+  });
 });
