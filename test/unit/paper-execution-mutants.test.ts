@@ -54,6 +54,19 @@ describe('paper execution: cancels', () => {
     expect(h.exec.openOrders).toBe(0);
   });
 
+  it('the resting rest of an order that waited the taker delay can still be cancelled', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000, takerDelayMs: 500, cancelLatencyMs: 100 });
+    h.book('up', T0, [[0.5, 4]]);
+    const id = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 750);
+    expect(h.events('paper_fill')).toEqual([expect.objectContaining({ intent_id: id, qty: 4 })]);
+    expect(h.exec.openOrders).toBe(1);
+    h.exec.cancel(id, T0 + 1_000);
+    h.tick(T0 + 1_100);
+    expect(h.events('order_expired')).toEqual([expect.objectContaining({ intent_id: id, reason: 'cancelled', filled_qty: 4 })]);
+    expect(h.exec.cancelsTooLate).toBe(0);
+  });
+
   it('a cancel does not act before it reaches the exchange: the order fills from an earlier print', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000, cancelLatencyMs: 500 });
     h.book('up', T0, [[0.6, 100]]);
@@ -82,13 +95,27 @@ describe('paper execution: cancels', () => {
 });
 
 describe('paper execution: consumed depth and shared prints', () => {
-  it('depth we took comes back when the book shows that level again at another size', () => {
+  it('depth we took comes back when its level leaves the book and returns, even at the same size', () => {
     const h = new Harness({ latencyMs: 0 });
     h.book('up', T0, [[0.5, 10]]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.5, tif: 'IOC' });
-    h.book('up', T0 + 1_000, [[0.5, 20]]);
-    h.order({ side: 'buy', qty: 20, limit_px: 0.5, tif: 'IOC' });
-    expect(h.events('paper_fill').map((f) => f.qty)).toEqual([10, 20]);
+    h.book('up', T0 + 1_000, [[0.6, 10]]);
+    h.book('up', T0 + 2_000, [[0.5, 10]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5, tif: 'IOC' });
+    expect(h.events('paper_fill').map((f) => [f.qty, f.fill_px])).toEqual([
+      [10, 0.5],
+      [10, 0.5],
+    ]);
+  });
+
+  it('a sell decided on an empty bid side takes the better bid it finds on arrival', () => {
+    const h = new Harness();
+    holding(h, 100);
+    h.book('up', T0, [[0.6, 100]]);
+    h.order({ side: 'sell', qty: 10, limit_px: 0.4 });
+    h.book('up', T0 + 100, [[0.6, 100]], [[0.5, 100]]);
+    h.tick(T0 + 250);
+    expect(h.events('paper_fill')).toEqual([expect.objectContaining({ side: 'sell', qty: 10, fill_px: 0.5 })]);
   });
 
   it('a print one resting order could not pay for is not handed on to the next order in a larger share', () => {
@@ -242,5 +269,26 @@ describe('paper execution: the other queue model (trust analytics)', () => {
       h.trade('up', T0 + 1_000, 0.5, 4);
       expect(h.events('queue_shadow_fill')).toEqual([expect.objectContaining({ qty: 4, queue_model: alt })]);
     }
+  });
+
+  it('a print that does not get past the other model\'s queue shadows nothing', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
+    h.book('up', T0, [[0.6, 100]], [[0.5, 100]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.trade('up', T0 + 1_000, 0.5, 4);
+    expect(h.events('queue_shadow_fill')).toEqual([]);
+    expect(h.events('paper_fill')).toEqual([]);
+  });
+
+  it('the other model fills an order at most up to its size over several prints', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
+    h.book('up', T0, [[0.6, 100]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.trade('up', T0 + 1_000, 0.45, 4);
+    h.trade('up', T0 + 2_000, 0.45, 10);
+    expect(h.events('queue_shadow_fill').map((e) => e.qty)).toEqual([4, 6]);
+    expect(h.events('paper_fill').map((e) => e.qty)).toEqual([4, 6]);
   });
 });
