@@ -214,6 +214,18 @@ describe('paper execution: GTC lifetime and queue events', () => {
     expect(h.events('order_queue').map((e) => e.queue_ahead_qty)).toEqual([100, 60]);
   });
 
+  it('a print at our price is not taken for a cancellation when the book shows it only after an update elsewhere', () => {
+    const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000, queueModel: 'probabilistic' });
+    h.book('up', T0, [[0.6, 100]], [[0.5, 100]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    h.tick(T0 + 250);
+    h.trade('up', T0 + 1_000, 0.5, 30);
+    // Another level moves first; our level still shows 100, then the 30 printed leave it.
+    h.book('up', T0 + 1_010, [[0.61, 100]], [[0.5, 100]]);
+    h.book('up', T0 + 1_020, [[0.61, 100]], [[0.5, 70]]);
+    expect([...h.exec.workingViews()][0]).toMatchObject({ queue_ahead_qty: 70 });
+  });
+
   it('a partial maker fill reports the rest of the order in the queue; a complete one does not', () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [[0.6, 100]]);
@@ -271,7 +283,7 @@ describe('paper execution: the other queue model (trust analytics)', () => {
     }
   });
 
-  it('a print that does not get past the other model\'s queue shadows nothing', () => {
+  it("a print that does not get past the other model's queue shadows nothing", () => {
     const h = new Harness({ tif: 'GTC', gtcTtlMs: 60_000 });
     h.book('up', T0, [[0.6, 100]], [[0.5, 100]]);
     h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
