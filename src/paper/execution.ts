@@ -240,12 +240,12 @@ export class Execution {
     }
     this.pending.length = kept;
     // `arrive` never re-enters matchDue, so the reused `due` list is safe to walk here.
-    for (const o of due) this.arrive(o, nowMs, out);
+    for (const o of due) this.arrive(o, nowMs, out, inclusive);
     due.length = 0;
   }
 
   /** The order reaches the book: taker part first, then FOK / IOC / GTC handling of the rest. */
-  private arrive(o: WorkingOrder, nowMs: number, out: OutputEvent[]): void {
+  private arrive(o: WorkingOrder, nowMs: number, out: OutputEvent[], inclusive: boolean): void {
     const info = this.lookup.market(o.market_id);
     const book = this.lookup.book(o.token_id);
     if (!info || !book) return this.reject(out, nowMs, 'no_book', o.market_id, o.intent_id, {});
@@ -261,7 +261,7 @@ export class Execution {
     const limitKey = takerLimitKey(o.side, pxKey(o.limit_px), this.params.slippageBps);
     if (o.post_only && this.wouldTake(o.side, ladder.keys[0], limitKey))
       return this.reject(out, nowMs, 'post_only_would_take', o.market_id, o.intent_id, { limit_px: o.limit_px, best: ladder.bestPx() });
-    if (!o.delayed && this.holdForTakerDelay(o, info, ladder.keys[0], limitKey, nowMs)) return;
+    if (!o.delayed && this.holdForTakerDelay(o, info, ladder.keys[0], limitKey, nowMs, inclusive)) return;
     const walk = walkLadder(ladder, o.side, o.qty, limitKey, consumed, false, false, this.walk);
     if (walk.qty > 0 && o.touch_key !== null) walk.vwapKey = noBetterThanTouch(o.side, walk.vwapKey, o.touch_key, limitKey);
     const numbers = { limit_px: o.limit_px, requested: o.qty, available: walk.qty, best: ladder.bestPx() };
@@ -287,15 +287,23 @@ export class Execution {
    * (`taker_delay_ms`, else the configured default) and matches the book as it stands then. Returns
    * whether it was put back to wait.
    */
-  private holdForTakerDelay(o: WorkingOrder, info: MarketInfo, bestKey: number | undefined, limitKey: number, nowMs: number): boolean {
+  private holdForTakerDelay(
+    o: WorkingOrder,
+    info: MarketInfo,
+    bestKey: number | undefined,
+    limitKey: number,
+    nowMs: number,
+    inclusive: boolean,
+  ): boolean {
     const delayMs = info.taker_delay_ms ?? this.params.takerDelayMs ?? 0;
     if (delayMs <= 0 || !this.wouldTake(o.side, bestKey, limitKey)) return false;
     o.delayed = true;
     // The delay runs from when the order reached the exchange, not from when we noticed.
     o.match_after_ms += delayMs;
     this.pending.push(o);
-    // With the delay over already (inputs were sparse), it matches now like any due order.
-    if (o.match_after_ms <= nowMs) {
+    // With the delay over already (inputs were sparse), it matches now like any due order:
+    // one whose delay ends exactly now waits for the input of this instant, as matchDue does.
+    if (o.match_after_ms < nowMs || (inclusive && o.match_after_ms === nowMs)) {
       this.pending.pop();
       return false;
     }

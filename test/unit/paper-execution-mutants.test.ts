@@ -25,6 +25,16 @@ describe('paper execution: taker delay when inputs are sparse', () => {
     expect(h.events('paper_fill')).toHaveLength(1);
     expect(h.portfolio.held('up')).toBe(10);
   });
+
+  it('an order whose taker delay ends at the very millisecond of an input sees the book including that input', () => {
+    const h = new Harness({ takerDelayMs: 500 });
+    h.book('up', T0, [[0.5, 100]]);
+    const id = h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    // Due at 250, first seen at 750 (sparse inputs), its delay ends at 750: the ask moved away then.
+    h.book('up', T0 + 750, [[0.6, 100]]);
+    expect(h.events('paper_fill')).toEqual([]);
+    expect(h.events('risk_reject')).toEqual([expect.objectContaining({ intent_id: id, reason: 'no_liquidity_within_limit' })]);
+  });
 });
 
 describe('paper execution: cancels', () => {
