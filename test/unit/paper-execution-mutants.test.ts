@@ -35,6 +35,15 @@ describe('paper execution: taker delay when inputs are sparse', () => {
     expect(h.events('paper_fill')).toEqual([]);
     expect(h.events('risk_reject')).toEqual([expect.objectContaining({ intent_id: id, reason: 'no_liquidity_within_limit' })]);
   });
+
+  it('after the input of that millisecond, an order whose taker delay ends then matches at once', () => {
+    const h = new Harness({ takerDelayMs: 500 });
+    h.book('up', T0, [[0.5, 100]]);
+    h.order({ side: 'buy', qty: 10, limit_px: 0.5 });
+    // Only the after-input pass runs at 750 (no pass before it): due at 250, delay over at 750.
+    h.exec.matchDue(T0 + 750, h.out, true);
+    expect(h.events('paper_fill')).toEqual([expect.objectContaining({ qty: 10, fill_px: 0.5, ts_unix_ms: T0 + 750 })]);
+  });
 });
 
 describe('paper execution: cancels', () => {
