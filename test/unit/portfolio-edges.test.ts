@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { EQUITY_CURVE_MAX_POINTS, Portfolio } from '../../src/paper/portfolio.ts';
 
-const UP = { market_id: 'm1', token_id: 'up', outcome: 'Up' };
-const DOWN = { market_id: 'm1', token_id: 'down', outcome: 'Down' };
-const OTHER = { market_id: 'm2', token_id: 'up2', outcome: 'Up' };
+const UP = { market_id: 'm1', token_id: 'up', outcome: 'Up' as const };
+const DOWN = { market_id: 'm1', token_id: 'down', outcome: 'Down' as const };
+const OTHER = { market_id: 'm2', token_id: 'up2', outcome: 'Up' as const };
 
 describe('portfolio edges', () => {
   it("a market's exposure is the cost basis of its own holdings only", () => {
