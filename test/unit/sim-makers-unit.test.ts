@@ -1,0 +1,332 @@
+// Goal: the efficient makers' rules on one book, driven directly: where the touch sits for a
+// true probability and a spread (and at the price range's ends), the depth ladder's sizes,
+// the one random resize per requote (replayed from the same stream), our fills' consumption
+// and the makers' reaction (refill and skew, its timing, its decay, its cap), other takers'
+// matches, and the Down book as the mirror of the Up book.
+import { describe, expect, it } from 'vitest';
+import type { InputEvent, Level, MarketInfo } from '../../src/core/events.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { MakerBook } from '../../src/sim/makers.ts';
+import { simRealism, type SimRealism } from '../../src/sim/profile.ts';
+import { SimFeed } from '../../src/sim/sim.ts';
+
+function market(): MarketInfo {
+  for (const e of new SimFeed({ seed: 1 }).events()) if (e.event_type === 'market_discovered') return e.market;
+  throw new Error('unreachable');
+}
+const INFO = market();
+const R = (over: Partial<SimRealism> = {}): SimRealism =>
+  simRealism('efficient', { makerReactionMs: 500, impactPerShare: 0.0002, ...over });
+
+/** The sizes the makers quote at each distance from the touch (depthShares × decayⁱ, at least 1). */
+const SIZES = [200, 140, 98, 69, 48];
+
+/** The book a requote leaves: the wanted ladder, then the one resize the replayed stream picks. */
+class Model {
+  bids = new Map<number, number>();
+  asks = new Map<number, number>();
+  constructor(private readonly rng: Rng) {}
+  resize(levels: number, sizeAt: (i: number) => number): void {
+    const bid = this.rng.next() < 0.5;
+    const i = this.rng.int(0, Math.max(0, levels - 1));
+    const factor = 0.5 + this.rng.next();
+    const l = bid ? this.bids : this.asks;
+    const tick = [...l.keys()].sort((a, b) => (bid ? b - a : a - b))[i];
+    if (tick !== undefined) l.set(tick, Math.max(1, Math.round(sizeAt(i) * factor)));
+  }
+  levels(): { bids: Level[]; asks: Level[] } {
+    const out = (l: Map<number, number>, desc: boolean) =>
+      [...l.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).map(([t, s]): Level => [t / 100, s]);
+    return { bids: out(this.bids, true), asks: out(this.asks, false) };
+  }
+}
+
+const collect = (g: Iterable<InputEvent>) => [...g];
+
+describe('the makers quote', () => {
+  it('around 0.5 a 1-cent spread: bid 0.49, ask 0.51, five levels thinning by 0.7', () => {
+    const book = new MakerBook(INFO, R(), new Rng(1));
+    const out = collect(book.requote(0.5, 1_000));
+    const model = new Model(new Rng(1));
+    SIZES.forEach((s, i) => {
+      model.bids.set(49 - i, s);
+      model.asks.set(51 + i, s);
+    });
+    model.resize(5, (i) => SIZES[i]!);
+    const want = model.levels();
+    expect(book.upLevels()).toEqual(want);
+    expect(book.touch()).toEqual({ bid: 0.49, ask: 0.51 });
+    // The first publication is a snapshot of both tokens, the Down book the mirror.
+    expect(out.map((e) => e.event_type)).toEqual(['book_snapshot', 'book_snapshot']);
+    const [up, down] = out;
+    expect(up).toMatchObject({ token_id: INFO.tokens[0].token_id, market_id: INFO.market_id, ts_unix_ms: 1_000, ts_exchange_ms: 1_000 });
+    expect(up).toMatchObject({ bids: want.bids, asks: want.asks });
+    expect(down).toMatchObject({ token_id: INFO.tokens[1].token_id, ts_unix_ms: 1_000 });
+    const mirror = (ls: Level[]) => ls.map(([p, s]) => [Math.round((1 - p) * 100) / 100, s]);
+    expect(down).toMatchObject({ bids: mirror(want.asks), asks: mirror(want.bids) });
+  });
+
+  it('a requote with nothing changed publishes only the resize, as deltas on both tokens', () => {
+    const book = new MakerBook(INFO, R(), new Rng(2));
+    const model = new Model(new Rng(2));
+    collect(book.requote(0.5, 0));
+    model.resize(5, (i) => SIZES[i]!);
+    for (let k = 1; k <= 6; k++) {
+      const before = JSON.stringify(book.upLevels());
+      const out = collect(book.requote(0.5, k * 200));
+      const changed = JSON.stringify(book.upLevels()) !== before;
+      expect(out.length).toBe(changed ? 2 : 0);
+      for (const e of out) {
+        expect(e.event_type).toBe('book_delta');
+        if (e.event_type !== 'book_delta') continue;
+        expect(e.changes).toHaveLength(1);
+        expect(e.ts_unix_ms).toBe(k * 200);
+      }
+      if (out.length === 2 && out[0]!.event_type === 'book_delta' && out[1]!.event_type === 'book_delta') {
+        const [u] = out[0]!.changes;
+        const [d] = out[1]!.changes;
+        expect(d).toEqual({ side: u!.side === 'bid' ? 'ask' : 'bid', px: Math.round((1 - u!.px) * 100) / 100, size: u!.size });
+      }
+    }
+  });
+
+  it('a spread of zero still leaves one tick between bid and ask', () => {
+    const book = new MakerBook(INFO, R({ spread: 0 }), new Rng(3));
+    collect(book.requote(0.5, 0));
+    expect(book.touch()).toEqual({ bid: 0.5, ask: 0.51 });
+  });
+
+  it('a wider spread rounds outward to the tick grid', () => {
+    const book = new MakerBook(INFO, R({ spread: 0.05 }), new Rng(4));
+    collect(book.requote(0.503, 0));
+    // 0.503 ± 0.025: bid floor(47.8) = 0.47, ask ceil(52.8) = 0.53.
+    expect(book.touch()).toEqual({ bid: 0.47, ask: 0.53 });
+  });
+
+  it('a mid exactly on the grid quotes that tick', () => {
+    const book = new MakerBook(INFO, R({ spread: 0.02 }), new Rng(5));
+    collect(book.requote(0.7, 0));
+    expect(book.touch()).toEqual({ bid: 0.69, ask: 0.71 });
+  });
+
+  it('at certainty of Up only bids remain, from 0.99 down', () => {
+    const book = new MakerBook(INFO, R({ spread: 0 }), new Rng(6));
+    collect(book.requote(1, 0));
+    const { bids, asks } = book.upLevels();
+    expect(asks).toEqual([]);
+    expect(bids.map(([p]) => p)).toEqual([0.99, 0.98, 0.97, 0.96, 0.95]);
+    expect(book.touch()).toEqual({ bid: 0.99, ask: null });
+  });
+
+  it('at certainty of Down only asks remain, from 0.01 up', () => {
+    const book = new MakerBook(INFO, R(), new Rng(7));
+    collect(book.requote(0, 0));
+    const { bids, asks } = book.upLevels();
+    expect(bids).toEqual([]);
+    expect(asks.map(([p]) => p)).toEqual([0.01, 0.02, 0.03, 0.04, 0.05]);
+    expect(book.touch()).toEqual({ bid: null, ask: 0.01 });
+  });
+
+  it('near the edge the ladder stops at the price range', () => {
+    const book = new MakerBook(INFO, R(), new Rng(8));
+    collect(book.requote(0.03, 0));
+    // 0.03 ± 0.005: bid 0.02 and 0.01 only; asks 0.04 … 0.08.
+    const { bids, asks } = book.upLevels();
+    expect(bids.map(([p]) => p)).toEqual([0.02, 0.01]);
+    expect(asks.map(([p]) => p)).toEqual([0.04, 0.05, 0.06, 0.07, 0.08]);
+  });
+
+  it('depth settings: levels, touch size and decay (a size never below one share)', () => {
+    const book = new MakerBook(INFO, R({ depthLevels: 3, depthShares: 10, depthDecay: 0.01 }), new Rng(9));
+    collect(book.requote(0.5, 0));
+    const model = new Model(new Rng(9));
+    const sizes = [10, 1, 1];
+    sizes.forEach((s, i) => {
+      model.bids.set(49 - i, s);
+      model.asks.set(51 + i, s);
+    });
+    model.resize(3, (i) => sizes[i]!);
+    expect(book.upLevels()).toEqual(model.levels());
+  });
+
+  it('when the truth moves the old levels are pulled (size 0) and the new ones quoted', () => {
+    const book = new MakerBook(INFO, R(), new Rng(10));
+    collect(book.requote(0.5, 0));
+    const out = collect(book.requote(0.6, 200));
+    const delta = out[0];
+    if (delta?.event_type !== 'book_delta') throw new Error('expected a delta');
+    const pulled = delta.changes.filter((c) => c.size === 0).map((c) => `${c.side}${c.px}`);
+    expect(pulled.sort()).toEqual(
+      ['ask0.51', 'ask0.52', 'ask0.53', 'ask0.54', 'ask0.55', 'bid0.45', 'bid0.46', 'bid0.47', 'bid0.48', 'bid0.49'].sort(),
+    );
+    const { bids, asks } = book.upLevels();
+    expect(bids.map(([p]) => p)).toEqual([0.59, 0.58, 0.57, 0.56, 0.55]);
+    expect(asks.map(([p]) => p)).toEqual([0.61, 0.62, 0.63, 0.64, 0.65]);
+  });
+
+  it('the mid is clamped to [0, 1]', () => {
+    const book = new MakerBook(INFO, R(), new Rng(11));
+    expect(book.quoteMid(1.4, 0)).toBe(1);
+    expect(book.quoteMid(-0.4, 0)).toBe(0);
+    expect(book.quoteMid(0.4, 0)).toBe(0.4);
+  });
+});
+
+/** A book quoted at 0.5 whose resize (replayed) missed the asks, so the asks are the plain ladder. */
+function quotedSeeded(over: Partial<SimRealism> = {}): { book: MakerBook; rng: Rng } {
+  for (let seed = 1; ; seed++) {
+    const rng = new Rng(seed);
+    if (rng.next() < 0.5) {
+      rng.next();
+      rng.next();
+      const book = new MakerBook(INFO, R(over), new Rng(seed));
+      collect(book.requote(0.5, 0));
+      return { book, rng };
+    }
+  }
+}
+const quotedBook = (over: Partial<SimRealism> = {}): MakerBook => quotedSeeded(over).book;
+
+describe('our taker fills and the makers reaction', () => {
+  it('buying Up takes the asks from the touch; the consumption publishes at the next flush', () => {
+    const book = quotedBook();
+    book.onTakerFill('Up', 'buy', 250, 100);
+    expect(book.unpublished).toBe(2);
+    expect(book.upLevels().asks.slice(0, 2)).toEqual([
+      [0.52, 90],
+      [0.53, 98],
+    ]);
+    const out = collect(book.flush(150));
+    expect(book.unpublished).toBe(0);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ event_type: 'book_delta', token_id: INFO.tokens[0].token_id, ts_unix_ms: 150 });
+    expect(out[0]).toMatchObject({
+      changes: [
+        { side: 'ask', px: 0.51, size: 0 },
+        { side: 'ask', px: 0.52, size: 90 },
+      ],
+    });
+    expect(out[1]).toMatchObject({
+      token_id: INFO.tokens[1].token_id,
+      changes: [
+        { side: 'bid', px: 0.49, size: 0 },
+        { side: 'bid', px: 0.48, size: 90 },
+      ],
+    });
+    expect(collect(book.flush(200))).toEqual([]);
+  });
+
+  it.each([
+    ['Up', 'sell', 'bids'],
+    ['Down', 'buy', 'bids'],
+    ['Down', 'sell', 'asks'],
+  ] as const)('%s %s takes the Up %s', (outcome, side, taken) => {
+    const book = quotedBook();
+    const before = book.upLevels();
+    book.onTakerFill(outcome, side, 5, 0);
+    const after = book.upLevels();
+    const other = taken === 'bids' ? 'asks' : 'bids';
+    expect(after[other]).toEqual(before[other]);
+    expect(after[taken][0]![1]).toBe(before[taken][0]![1] - 5);
+  });
+
+  it('the makers refill and skew toward our side makerReactionMs after the fill, not before', () => {
+    const book = quotedBook();
+    book.onTakerFill('Up', 'buy', 100, 1_000);
+    // 100 shares × 0.0002 = 2 points of skew from t = 1 500.
+    collect(book.requote(0.5, 1_499));
+    expect(book.quoteMid(0.5, 1_499)).toBe(0.5);
+    expect(book.touch().ask).toBe(0.51);
+    collect(book.requote(0.5, 1_500));
+    expect(book.quoteMid(0.5, 1_500)).toBeCloseTo(0.52, 12);
+    expect(book.touch()).toEqual({ bid: 0.51, ask: 0.53 });
+    // The skew halves every 30 s.
+    expect(book.quoteMid(0.5, 31_500)).toBeCloseTo(0.51, 12);
+    expect(book.quoteMid(0.5, 61_500)).toBeCloseTo(0.505, 12);
+  });
+
+  it('selling Up skews the makers down', () => {
+    const book = quotedBook();
+    book.onTakerFill('Up', 'sell', 50, 0);
+    collect(book.requote(0.5, 500));
+    expect(book.quoteMid(0.5, 500)).toBeCloseTo(0.49, 12);
+  });
+
+  it('a level we partly consumed stays short until the reaction refills it', () => {
+    const { book, rng } = quotedSeeded({ impactPerShare: 0 });
+    book.onTakerFill('Up', 'buy', 150, 0);
+    collect(book.flush(100));
+    const at51 = () => book.upLevels().asks.find(([p]) => p === 0.51)?.[1];
+    expect(at51()).toBe(50);
+    // Each requote's one resize (replayed) may land on the touch ask: then it sets that size.
+    const resized = (base: number) => {
+      const bid = rng.next() < 0.5;
+      const i = rng.int(0, 4);
+      const f = 0.5 + rng.next();
+      return !bid && i === 0 ? Math.max(1, Math.round(200 * f)) : base;
+    };
+    collect(book.requote(0.5, 200));
+    expect(at51()).toBe(resized(50));
+    collect(book.requote(0.5, 500));
+    expect(at51()).toBe(resized(200));
+  });
+
+  it('at most 64 reactions wait at once', () => {
+    const book = quotedBook({ impactPerShare: 0.001 });
+    for (let i = 0; i < 65; i++) book.onTakerFill('Up', 'buy', 1, 0);
+    collect(book.requote(0.5, 500));
+    expect(book.quoteMid(0.5, 500)).toBeCloseTo(0.564, 12);
+  });
+
+  it('a requote publishes pending consumption before its own changes', () => {
+    const book = quotedBook();
+    book.onTakerFill('Up', 'buy', 200, 0);
+    const out = collect(book.requote(0.5, 100));
+    expect(out[0]).toMatchObject({ event_type: 'book_delta', changes: [{ side: 'ask', px: 0.51, size: 0 }] });
+    expect(out[1]).toMatchObject({ event_type: 'book_delta', changes: [{ side: 'bid', px: 0.49, size: 0 }] });
+  });
+});
+
+describe('other takers on the makers book', () => {
+  it('a buy matches asks from the touch up to its limit and leaves the rest', () => {
+    const book = quotedBook();
+    const matched = book.take(true, 400, 0.52);
+    expect(matched).toEqual([
+      [0.51, 200],
+      [0.52, 140],
+    ]);
+    expect(book.touch().ask).toBe(0.53);
+    expect(book.unpublished).toBe(2);
+  });
+
+  it('a sell matches bids down to its limit; a limit past the touch matches nothing', () => {
+    const book = quotedBook();
+    expect(book.take(false, 10, 0.5)).toEqual([]);
+    const bid = book.touch().bid!;
+    const m = book.take(false, 10, bid);
+    expect(m).toEqual([[bid, 10]]);
+    expect(book.take(true, 10, 0.5)).toEqual([]);
+  });
+
+  it('a take fills only its size', () => {
+    const book = quotedBook();
+    expect(book.take(true, 30, 0.99)).toEqual([[0.51, 30]]);
+    expect(book.upLevels().asks[0]).toEqual([0.51, 170]);
+  });
+
+  it('the makers refill what other takers took at their reaction, with no skew', () => {
+    const book = quotedBook();
+    collect(book.flush(1_000));
+    book.take(true, 100, 0.99);
+    collect(book.requote(0.5, 1_499));
+    collect(book.requote(0.5, 1_500));
+    expect(book.quoteMid(0.5, 1_500)).toBe(0.5);
+  });
+
+  it('an empty book matches nothing and has no touch', () => {
+    const book = new MakerBook(INFO, R(), new Rng(1));
+    expect(book.touch()).toEqual({ bid: null, ask: null });
+    expect(book.take(true, 10, 0.99)).toEqual([]);
+    expect(book.unpublished).toBe(0);
+  });
+});
