@@ -323,6 +323,32 @@ describe('other takers on the makers book', () => {
     expect(book.quoteMid(0.5, 1_500)).toBe(0.5);
   });
 
+  it('their refill comes makerReactionMs after the last requote or flush, the time takers take at', () => {
+    const { book, rng } = quotedSeeded({ impactPerShare: 0 });
+    collect(book.flush(1_000));
+    expect(book.take(true, 150, 0.51)).toEqual([[0.51, 150]]);
+    const at51 = () => book.upLevels().asks.find(([p]) => p === 0.51)?.[1];
+    const resized = (base: number) => {
+      const bid = rng.next() < 0.5;
+      const i = rng.int(0, 4);
+      const f = 0.5 + rng.next();
+      return !bid && i === 0 ? Math.max(1, Math.round(200 * f)) : base;
+    };
+    collect(book.requote(0.5, 1_499));
+    const before = resized(50);
+    expect(at51()).toBe(before);
+    collect(book.requote(0.5, 1_500));
+    expect(at51()).toBe(resized(200));
+  });
+
+  it('a take that matched nothing schedules no reaction: our fills still get theirs', () => {
+    const book = quotedBook({ impactPerShare: 0.001 });
+    for (let i = 0; i < 64; i++) expect(book.take(true, 10, 0.3)).toEqual([]);
+    book.onTakerFill('Up', 'buy', 10, 0);
+    collect(book.requote(0.5, 500));
+    expect(book.quoteMid(0.5, 500)).toBeCloseTo(0.51, 12);
+  });
+
   it('an empty book matches nothing and has no touch', () => {
     const book = new MakerBook(INFO, R(), new Rng(1));
     expect(book.touch()).toEqual({ bid: null, ask: null });

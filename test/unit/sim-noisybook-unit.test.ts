@@ -101,6 +101,15 @@ describe('the noisy books', () => {
     expect(ticks(up.asks)).toEqual([3, 4, 5, 6, 7]);
   });
 
+  it('with no spread the ask still sits one tick above the bid, even on a whole-tick price', () => {
+    const seed = seedWithSmallError(0.02);
+    const book = new NoisyBook(INFO, R({ spread: 0 }), new Rng(seed));
+    const { up } = snapshots([...book.requote(40_000, 64_000, NOW)]);
+    // Clamped to exactly 0.02: bid 0.02, ask 0.03.
+    expect(ticks(up.bids)).toEqual([2, 1]);
+    expect(ticks(up.asks)).toEqual([3, 4, 5, 6, 7]);
+  });
+
   it('a spread wider than the room left still keeps both sides inside (0, 1)', () => {
     const seed = seedWithSmallError(0.02);
     const book = new NoisyBook(INFO, R({ spread: 0.1 }), new Rng(seed));
