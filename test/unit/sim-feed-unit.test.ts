@@ -1,9 +1,8 @@
-// Goal: the seeded feed's schedule and rules over a few simulated minutes (one shared fold of
-// two 5-minute windows, plus seconds-long runs): window lengths and the refusal of others,
-// discovery two minutes ahead, the oracle and timer each second, venue health every 5 s
-// (bitstamp's silence, its counts), venue prints around the true price (okx's outliers),
-// books and tape only while a market is open, resolution by the market's own rule 3 s after
-// the end, our fills reaching the makers, and the same events for the same seed.
+// Goal: the seeded feed's schedule and rules over seconds to a minute of sim: window lengths
+// and the refusal of others, the oracle and timer each second, venue health every 5 s
+// (bitstamp's silence, the 2 s staleness edge, its counts), venue prints around the true
+// price (okx's outliers), the books' clocks, our fills reaching the makers, and the same
+// events for the same seed. Whole windows: sim-windows-unit.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { InputEvent } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
@@ -22,21 +21,6 @@ function take(sim: SimFeed, ms: number, each?: (e: InputEvent) => void): InputEv
 }
 const of = <K extends InputEvent['event_type']>(es: InputEvent[], k: K) =>
   es.filter((e): e is Extract<InputEvent, { event_type: K }> => e.event_type === k);
-
-/** Two 5-minute windows and their resolutions (606 s), folded once for the tests below. */
-let shared: { sim: SimFeed; events: InputEvent[]; truthAt200s: (number | null)[] } | undefined;
-function fiveMinuteRun() {
-  if (!shared) {
-    const sim = new SimFeed({ seed: 5, windowMs: 300_000 });
-    const truthAt200s: (number | null)[] = [];
-    const events = take(sim, 606_000, (e) => {
-      if (e.event_type === 'timer' && e.ts_unix_ms === T0 + 200_000)
-        truthAt200s.push(...[0, 300].map((s) => sim.truthUp(`sim-btc-5m-${T0 / 1000 + s}`)));
-    });
-    shared = { sim, events, truthAt200s };
-  }
-  return shared;
-}
 
 describe('the sim windows', () => {
   it.each([
@@ -63,6 +47,8 @@ describe('the sim windows', () => {
         min_size: 5,
         resolution: { rule: 'end_gte_start', source: 'sim' },
         price_to_beat: null,
+        price_to_beat_estimated: false,
+        taker_delay_ms: 0,
       },
     });
     expect(first!.market.fee.rebate_rate).toBe(0.2);
@@ -95,63 +81,6 @@ describe('the sim windows', () => {
     expect(es[0]!.ts_unix_ms).toBe(startMs);
     expect(of(es, 'market_discovered')[0]!.market.window_start_ms).toBe(startMs);
     expect(of(es, 'reference_price').map((p) => p.ts_unix_ms)).toEqual([startMs]);
-  });
-
-  it('the next window is discovered two minutes before it opens, and trades only once open', () => {
-    const { events } = fiveMinuteRun();
-    const disc = of(events, 'market_discovered');
-    expect(disc.map((d) => [d.ts_unix_ms - T0, d.market.window_start_ms - T0])).toEqual([
-      [0, 0],
-      [180_000, 300_000],
-      [480_000, 600_000],
-    ]);
-    const second = disc[1]!.market;
-    const books = events.filter(
-      (e) => (e.event_type === 'book_snapshot' || e.event_type === 'book_delta') && e.market_id === second.market_id,
-    );
-    expect(books.length).toBeGreaterThan(0);
-    expect(Math.min(...books.map((b) => b.ts_unix_ms))).toBeGreaterThanOrEqual(second.window_start_ms);
-    const tape = of(events, 'market_trade');
-    for (const d of disc) {
-      const mine = tape.filter((p) => p.market_id === d.market.market_id);
-      for (const p of mine) {
-        expect(p.ts_unix_ms).toBeGreaterThanOrEqual(d.market.window_start_ms);
-        expect(p.ts_unix_ms).toBeLessThan(d.market.window_end_ms);
-      }
-    }
-    expect(tape.filter((p) => p.market_id === disc[0]!.market.market_id).length).toBeGreaterThan(0);
-    // No book message for a window after its end.
-    const first = disc[0]!.market;
-    const late = events.filter(
-      (e) => (e.event_type === 'book_snapshot' || e.event_type === 'book_delta') && e.market_id === first.market_id,
-    );
-    expect(Math.max(...late.map((b) => b.ts_unix_ms))).toBeLessThanOrEqual(first.window_end_ms);
-  });
-
-  it('a market has a true probability once its window opens, none while it waits', () => {
-    const [open, waiting] = fiveMinuteRun().truthAt200s;
-    expect(open).toBeGreaterThan(0);
-    expect(open).toBeLessThan(1);
-    expect(waiting).toBeNull();
-  });
-
-  it('each window resolves 3 s after its end, Up exactly when the oracle print at the end is at or above the one at the start', () => {
-    const { sim, events } = fiveMinuteRun();
-    const prints = new Map(of(events, 'reference_price').map((p) => [p.ts_exchange_ms, p.px]));
-    const res = of(events, 'market_resolved');
-    const disc = of(events, 'market_discovered').map((d) => d.market);
-    expect(res.map((r) => r.ts_unix_ms - T0)).toEqual([303_000, 603_000]);
-    res.forEach((r, i) => {
-      const m = disc[i]!;
-      expect(r.market_id).toBe(m.market_id);
-      const up = prints.get(m.window_end_ms)! >= prints.get(m.window_start_ms)!;
-      expect(r.winning_outcome).toBe(up ? 'Up' : 'Down');
-      expect(r.winning_token_id).toBe(m.tokens[up ? 0 : 1].token_id);
-      expect(r.source).toBe('official');
-      // A resolved market is gone.
-      expect(sim.truthUp(m.market_id)).toBeNull();
-      expect(sim.makerBook(m.market_id)).toBeNull();
-    });
   });
 });
 
@@ -204,6 +133,34 @@ describe('the sim clocks', () => {
     }
     expect(books[0]!.last_message_ts_ms).toBeNull();
     expect(books.at(-1)!.trades).toBeGreaterThan(0);
+  });
+
+  it('a venue is still live exactly 2 s after its last trade, stale after that', () => {
+    // bitstamp prints only in the first 3.1 s of each minute here; the status at 5 s reads its
+    // last print of that stretch. Seeds whose last one falls at exactly 3.0 s / 2.9 s.
+    const realism = { outageMsPerMinute: 56_900 };
+    const at5s = (seed: number) => {
+      const es = take(new SimFeed({ seed, realism }), 5_001);
+      const last = of(es, 'venue_trade')
+        .filter((t) => t.venue === 'bitstamp')
+        .at(-1)?.ts_unix_ms;
+      const status = of(es, 'venue_status').find((x) => x.source === 'bitstamp' && x.ts_unix_ms === T0 + 5_000)!;
+      return { gap: last === undefined ? null : T0 + 5_000 - last, state: status.state };
+    };
+    const runs = Array.from({ length: 40 }, (_, i) => at5s(i + 1));
+    const exact = runs.filter((r) => r.gap === 2_000);
+    const over = runs.filter((r) => r.gap === 2_100);
+    expect(exact.length).toBeGreaterThan(0);
+    expect(over.length).toBeGreaterThan(0);
+    expect(exact.every((r) => r.state === 'live')).toBe(true);
+    expect(over.every((r) => r.state === 'stale')).toBe(true);
+  });
+
+  it('the venues start out of step: first prints spread over the first 400 ms', () => {
+    const es = take(new SimFeed({ seed: 15 }), 1_000);
+    const first = DEFAULT_SIM_VENUES.map((v) => of(es, 'venue_trade').find((t) => t.venue === v)!.ts_unix_ms - T0);
+    expect(first.every((t) => t >= 0 && t <= 400)).toBe(true);
+    expect(new Set(first).size).toBeGreaterThan(1);
   });
 
   it('without an outage bitstamp prints all minute; a full-minute outage silences it', () => {
@@ -338,40 +295,6 @@ describe('the sim books', () => {
       changes: [{ side: 'ask', px: before.asks[0]![0], size: before.asks[0]![1] - 10 }],
     });
     expect(sim.makerBook(id)!.unpublished).toBe(0);
-  });
-});
-
-describe('the window edges', () => {
-  const firstWindow = (realism: SimOptions['realism'], market: SimOptions['market'] = 'efficient') => {
-    const sim = new SimFeed({ seed: 1, windowMs: 300_000, realism, market });
-    const events = take(sim, 300_200);
-    return { events, id: of(events, 'market_discovered')[0]!.market.market_id };
-  };
-
-  it('takers trade up to the last step of a window and not at its end', () => {
-    // Noisy books requoted every step always hold both sides: a noise taker every step prints every step.
-    const { events, id } = firstWindow({ bookMs: 100, noiseTakersPerMin: 600, informedTakersPerMin: 0 }, 'noisy');
-    const tape = of(events, 'market_trade').filter((p) => p.market_id === id);
-    expect(tape[0]!.ts_unix_ms).toBe(T0);
-    expect(tape.at(-1)!.ts_unix_ms).toBe(T0 + 299_900);
-  });
-
-  it('the makers quote up to the last step of a window and not at its end', () => {
-    // The truth is settled by the end, so a requote there changes the book only through its
-    // one random resize; with this seed that resize lands on a quoted level.
-    const { events, id } = firstWindow({ bookMs: 100, noiseTakersPerMin: 0, informedTakersPerMin: 0 });
-    const books = events.filter((e) => (e.event_type === 'book_snapshot' || e.event_type === 'book_delta') && e.market_id === id);
-    expect(books[0]).toMatchObject({ event_type: 'book_snapshot', ts_unix_ms: T0 });
-    expect(books.at(-1)!.ts_unix_ms).toBeLessThan(T0 + 300_000);
-    expect(books.at(-1)!.ts_unix_ms).toBeGreaterThanOrEqual(T0 + 299_000);
-  });
-
-  it('a fill on the noisy market changes nothing and breaks nothing', () => {
-    const sim = new SimFeed({ seed: 14, market: 'noisy' });
-    const es = take(sim, 1_000);
-    const id = of(es, 'market_discovered')[0]!.market.market_id;
-    const fill = { event_type: 'paper_fill', market_id: id, outcome: 'Up', side: 'buy', qty: 10, liquidity: 'taker', ts_unix_ms: T0 + 900 };
-    expect(() => sim.observe(fill as unknown as OutputEvent)).not.toThrow();
   });
 });
 

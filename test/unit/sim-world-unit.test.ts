@@ -229,6 +229,9 @@ describe('the jump mixture', () => {
     expect(step(-0.5, 2)).toBeCloseTo(1 / 16 + 1 / 4, 12);
     expect(step(0.5, 2)).toBeCloseTo(1 / 16 + 1 / 4 + 3 / 8, 12);
     expect(step(1.5, 2)).toBeCloseTo(1 - 1 / 16, 12);
+    // Weights are kept per (steps, chance): one step's are not two steps'.
+    expect(step(0.5, 1)).toBeCloseTo(0.75, 12);
+    expect(step(0.5, 2)).toBeCloseTo(11 / 16, 12);
   });
 
   it('a jump chance other than ½ weighs jump counts binomially', () => {
