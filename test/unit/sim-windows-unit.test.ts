@@ -4,6 +4,7 @@
 // after the end, the true probability only once a window opens.
 import { describe, expect, it } from 'vitest';
 import type { InputEvent } from '../../src/core/events.ts';
+import type { OutputEvent } from '../../src/core/outputs.ts';
 import { SIM_START_MS, SimFeed, type SimOptions } from '../../src/sim/sim.ts';
 
 const T0 = SIM_START_MS;
