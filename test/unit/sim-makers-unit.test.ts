@@ -164,6 +164,34 @@ describe('the makers quote', () => {
     expect(asks.map(([p]) => p)).toEqual([0.61, 0.62, 0.63, 0.64, 0.65]);
   });
 
+  it('a one-tick move pulls the level beyond the depth, quotes the new touch, and leaves resting sizes alone', () => {
+    const book = new MakerBook(INFO, R(), new Rng(12));
+    const model = new Model(new Rng(12));
+    SIZES.forEach((s, i) => {
+      model.bids.set(49 - i, s);
+      model.asks.set(51 + i, s);
+    });
+    collect(book.requote(0.5, 0));
+    model.resize(5, (i) => SIZES[i]!);
+    // 0.51 ± 0.005: bids 0.50 … 0.46, asks 0.52 … 0.56. 0.49 … 0.46 and 0.52 … 0.55 keep their sizes.
+    const out = collect(book.requote(0.51, 200));
+    model.bids.delete(45);
+    model.bids.set(50, 200);
+    model.asks.delete(51);
+    model.asks.set(56, 48);
+    model.resize(5, (i) => SIZES[i]!);
+    expect(book.upLevels()).toEqual(model.levels());
+    const delta = out[0];
+    if (delta?.event_type !== 'book_delta') throw new Error('expected a delta');
+    expect(delta.changes.slice(0, 4)).toEqual([
+      { side: 'bid', px: 0.45, size: 0 },
+      { side: 'bid', px: 0.5, size: 200 },
+      { side: 'ask', px: 0.51, size: 0 },
+      { side: 'ask', px: 0.56, size: 48 },
+    ]);
+    expect(delta.changes.length).toBeLessThanOrEqual(5);
+  });
+
   it('the mid is clamped to [0, 1]', () => {
     const book = new MakerBook(INFO, R(), new Rng(11));
     expect(book.quoteMid(1.4, 0)).toBe(1);
@@ -243,6 +271,42 @@ describe('our taker fills and the makers reaction', () => {
     // The skew halves every 30 s.
     expect(book.quoteMid(0.5, 31_500)).toBeCloseTo(0.51, 12);
     expect(book.quoteMid(0.5, 61_500)).toBeCloseTo(0.505, 12);
+  });
+
+  it('a reaction applies once: later requotes do not add its skew again', () => {
+    const book = quotedBook();
+    book.onTakerFill('Up', 'buy', 100, 1_000);
+    collect(book.requote(0.5, 1_500));
+    collect(book.requote(0.5, 1_600));
+    collect(book.requote(0.5, 1_700));
+    expect(book.quoteMid(0.5, 31_500)).toBeCloseTo(0.51, 12);
+  });
+
+  it('bids we sold into are refilled at the reaction too', () => {
+    // A seed whose requote at the reaction resizes an ask, not the bid we took.
+    for (let seed = 1; ; seed++) {
+      const rng = new Rng(seed);
+      const first = [rng.next(), rng.int(0, 4), rng.next()];
+      const second = rng.next();
+      if (first[0]! < 0.5 || second < 0.5) continue;
+      const book = new MakerBook(INFO, R({ impactPerShare: 0 }), new Rng(seed));
+      collect(book.requote(0.5, 0));
+      book.onTakerFill('Up', 'sell', 150, 0);
+      expect(book.upLevels().bids[0]).toEqual([0.49, 50]);
+      collect(book.requote(0.5, 500));
+      expect(book.upLevels().bids[0]).toEqual([0.49, 200]);
+      // Other takers' sells likewise.
+      collect(book.flush(1_000));
+      expect(book.take(false, 120, 0.49)).toEqual([[0.49, 120]]);
+      const replay = new Rng(seed);
+      for (let i = 0; i < 6; i++) replay.next();
+      const hitsBid = replay.next() < 0.5;
+      const i = replay.int(0, 4);
+      const f = 0.5 + replay.next();
+      collect(book.requote(0.5, 1_500));
+      expect(book.upLevels().bids[0]).toEqual([0.49, hitsBid && i === 0 ? Math.max(1, Math.round(200 * f)) : 200]);
+      return;
+    }
   });
 
   it('selling Up skews the makers down', () => {
