@@ -43,6 +43,34 @@ class Model {
 
 const collect = (g: Iterable<InputEvent>) => [...g];
 
+/** The Up book a client holds after applying a publication's Up changes to what it held. */
+function applyUp(held: { bids: Level[]; asks: Level[] }, out: InputEvent[]): { bids: Level[]; asks: Level[] } {
+  const bids = new Map(held.bids.map(([p, s]) => [p, s]));
+  const asks = new Map(held.asks.map(([p, s]) => [p, s]));
+  for (const e of out) {
+    if (e.event_type !== 'book_delta' || e.token_id !== INFO.tokens[0].token_id) continue;
+    for (const c of e.changes) {
+      expect(['bid', 'ask']).toContain(c.side);
+      const l = c.side === 'bid' ? bids : asks;
+      if (c.size === 0) l.delete(c.px);
+      else l.set(c.px, c.size);
+    }
+  }
+  const sorted = (l: Map<number, number>, desc: boolean) => [...l.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])) as Level[];
+  return { bids: sorted(bids, true), asks: sorted(asks, false) };
+}
+
+/** The resize draws of requote `k` (0 = the first) of a seed: which side, which level from the touch. */
+function resizeDraw(seed: number, k: number): { bid: boolean; i: number } {
+  const rng = new Rng(seed);
+  for (let j = 0; j < 3 * k; j++) rng.next();
+  const bid = rng.next() < 0.5;
+  return { bid, i: rng.int(0, 4) };
+}
+const seedWhere = (ok: (seed: number) => boolean): number => {
+  for (let seed = 1; ; seed++) if (ok(seed)) return seed;
+};
+
 describe('the makers quote', () => {
   it('around 0.5 a 1-cent spread: bid 0.49, ask 0.51, five levels thinning by 0.7', () => {
     const book = new MakerBook(INFO, R(), new Rng(1));
@@ -192,6 +220,86 @@ describe('the makers quote', () => {
     expect(delta.changes.length).toBeLessThanOrEqual(5);
   });
 
+  it('a requote that changes nothing publishes nothing', () => {
+    // Sizes of one share: the resize (× 0.5 … 1.5, rounded, at least 1) cannot change them.
+    const book = new MakerBook(INFO, R({ depthShares: 1, depthDecay: 1 }), new Rng(13));
+    collect(book.requote(0.5, 0));
+    for (let k = 1; k <= 5; k++) expect(collect(book.requote(0.5, k * 200))).toEqual([]);
+  });
+
+  it('the deltas replay to the book the makers hold, through moves, fills and takes', () => {
+    const book = new MakerBook(INFO, R(), new Rng(14));
+    const first = collect(book.requote(0.5, 0))[0];
+    if (first?.event_type !== 'book_snapshot') throw new Error('expected a snapshot');
+    let held = { bids: first.bids, asks: first.asks };
+    const steps: [number, () => void][] = [
+      [0.51, () => book.onTakerFill('Up', 'buy', 120, 200)],
+      [0.49, () => book.take(false, 90, 0.45)],
+      [0.5, () => book.take(true, 30, 0.99)],
+      [0.52, () => book.onTakerFill('Down', 'buy', 60, 800)],
+      [0.47, () => undefined],
+    ];
+    steps.forEach(([truth, act], k) => {
+      act();
+      held = applyUp(held, collect(book.flush(k * 200 + 100)));
+      expect(held).toEqual(book.upLevels());
+      held = applyUp(held, collect(book.requote(truth, k * 200 + 200)));
+      expect(held).toEqual(book.upLevels());
+    });
+  });
+
+  it('after a move up the new best bid is the touch: fills, takes and the resize start from it', () => {
+    // A seed whose resize after the move lands on the bids.
+    const seed = seedWhere((s) => resizeDraw(s, 1).bid);
+    const book = new MakerBook(INFO, R({ impactPerShare: 0 }), new Rng(seed));
+    const model = new Model(new Rng(seed));
+    SIZES.forEach((sz, i) => {
+      model.bids.set(49 - i, sz);
+      model.asks.set(51 + i, sz);
+    });
+    collect(book.requote(0.5, 0));
+    model.resize(5, (i) => SIZES[i]!);
+    collect(book.requote(0.51, 200));
+    model.bids.delete(45);
+    model.bids.set(50, 200);
+    model.asks.delete(51);
+    model.asks.set(56, 48);
+    model.resize(5, (i) => SIZES[i]!);
+    expect(book.upLevels()).toEqual(model.levels());
+    const bid50 = model.bids.get(50)!;
+    expect(book.touch().bid).toBe(0.5);
+    expect(book.take(false, 1, 0.01)).toEqual([[0.5, 1]]);
+    book.onTakerFill('Up', 'sell', 2, 300);
+    expect(book.upLevels().bids[0]).toEqual([0.5, bid50 - 3]);
+  });
+
+  it('after a move down the new best ask is the touch, and the levels above the depth are pulled', () => {
+    const seed = seedWhere((s) => !resizeDraw(s, 1).bid);
+    const book = new MakerBook(INFO, R({ impactPerShare: 0 }), new Rng(seed));
+    const model = new Model(new Rng(seed));
+    SIZES.forEach((sz, i) => {
+      model.bids.set(49 - i, sz);
+      model.asks.set(51 + i, sz);
+    });
+    collect(book.requote(0.5, 0));
+    model.resize(5, (i) => SIZES[i]!);
+    const out = collect(book.requote(0.49, 200));
+    // 0.49 ± 0.005: bids 0.48 … 0.44, asks 0.50 … 0.54.
+    model.bids.delete(49);
+    model.bids.set(44, 48);
+    model.asks.delete(55);
+    model.asks.set(50, 200);
+    model.resize(5, (i) => SIZES[i]!);
+    expect(book.upLevels()).toEqual(model.levels());
+    const delta = out[0];
+    if (delta?.event_type !== 'book_delta') throw new Error('expected a delta');
+    expect(delta.changes).toContainEqual({ side: 'ask', px: 0.55, size: 0 });
+    expect(book.touch().ask).toBe(0.5);
+    expect(book.take(true, 1, 0.99)).toEqual([[0.5, 1]]);
+    book.onTakerFill('Up', 'buy', 2, 300);
+    expect(book.upLevels().asks[0]).toEqual([0.5, model.asks.get(50)! - 3]);
+  });
+
   it('the mid is clamped to [0, 1]', () => {
     const book = new MakerBook(INFO, R(), new Rng(11));
     expect(book.quoteMid(1.4, 0)).toBe(1);
@@ -335,6 +443,32 @@ describe('our taker fills and the makers reaction', () => {
     expect(at51()).toBe(resized(200));
   });
 
+  it('a refill after our fill restores only the levels it consumed', () => {
+    // A seed whose first resize thins an ask behind the touch, and whose next resize is on the bids.
+    const seed = seedWhere((s) => {
+      const a = resizeDraw(s, 0);
+      return !a.bid && a.i >= 1 && resizeDraw(s, 1).bid;
+    });
+    const book = new MakerBook(INFO, R({ impactPerShare: 0 }), new Rng(seed));
+    collect(book.requote(0.5, 0));
+    const before = book.upLevels().asks;
+    book.onTakerFill('Up', 'buy', 10, 0);
+    collect(book.requote(0.5, 500));
+    expect(book.upLevels().asks).toEqual(before);
+  });
+
+  it("when 64 reactions wait, another taker's take is not refilled", () => {
+    const { book, rng } = quotedSeeded({ impactPerShare: 0 });
+    for (let i = 0; i < 64; i++) book.onTakerFill('Up', 'buy', 1, 0);
+    const start = book.upLevels().bids[0]![1];
+    expect(book.take(false, 100, 0.49)).toEqual([[0.49, 100]]);
+    const bid = rng.next() < 0.5;
+    const i = rng.int(0, 4);
+    const f = 0.5 + rng.next();
+    collect(book.requote(0.5, 500));
+    expect(book.upLevels().bids[0]).toEqual([0.49, bid && i === 0 ? Math.max(1, Math.round(200 * f)) : start - 100]);
+  });
+
   it('at most 64 reactions wait at once', () => {
     const book = quotedBook({ impactPerShare: 0.001 });
     for (let i = 0; i < 65; i++) book.onTakerFill('Up', 'buy', 1, 0);
@@ -361,6 +495,12 @@ describe('other takers on the makers book', () => {
     ]);
     expect(book.touch().ask).toBe(0.53);
     expect(book.unpublished).toBe(2);
+    expect(collect(book.flush(100))[0]).toMatchObject({
+      changes: [
+        { side: 'ask', px: 0.51, size: 0 },
+        { side: 'ask', px: 0.52, size: 0 },
+      ],
+    });
   });
 
   it('a sell matches bids down to its limit; a limit past the touch matches nothing', () => {
