@@ -6,9 +6,9 @@ import type { ReferencePrice } from '../../src/core/events.ts';
 import { MarketRegistry } from '../../src/engine/markets.ts';
 import { T0, market } from './paper-harness.ts';
 
-const print = (px: number, ts: number, source = 'sim'): ReferencePrice => ({
+const print = (px: number, ts: number): ReferencePrice => ({
   event_type: 'reference_price',
-  source,
+  source: 'sim',
   symbol: 'btc/usd',
   px,
   ts_exchange_ms: ts,
