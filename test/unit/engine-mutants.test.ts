@@ -154,3 +154,98 @@ describe('equity curve', () => {
     expect(beforeSettle.equity).toBeCloseTo(beforeSettle.cash + 4, 9);
   });
 });
+
+/** A strategy that makes the n-th evaluation's decisions on the n-th evaluation (none after the list). */
+function perTick(ticks: Decision[][]): Strategy {
+  let n = 0;
+  return { name: 'per-tick', evaluate: () => ticks[n++] ?? [] };
+}
+const quoteUp = (qty: number, limitPx: number): Decision => buyUp(qty, limitPx, { quote: true, tif: 'GTC' });
+/** m1 with an Up book 0.40/0.50 and a fresh median; timers every second from T0 + 1000, refreshing prints. */
+function ticking(e: Engine, ticks: number, extra: InputEvent[] = []): OutputEvent[] {
+  const inputs: InputEvent[] = [discovered('m1', T0), book(T0 + 10, 'up', [[0.5, 100]], [[0.4, 100]]), ...extra];
+  for (let i = 1; i <= ticks; i++) inputs.push(...trades(T0 + i * 1000 - 100), { event_type: 'timer', ts_unix_ms: T0 + i * 1000 });
+  return run(e, inputs);
+}
+
+describe('quotes and the cooldown', () => {
+  it('a resting quote does not start the taker cooldown: a taker order right after it goes through', () => {
+    const e = engine(perTick([[quoteUp(10, 0.45)], [buyUp(10, 0.5)]]), { risk: { cooldownMs: 5_000 } });
+    const out = ticking(e, 2);
+    expect(only(out, 'risk_reject')).toEqual([]);
+    expect(only(out, 'paper_intent')).toHaveLength(2);
+  });
+  it('the cooldown after a taker order does not refuse a quote', () => {
+    const e = engine(perTick([[buyUp(10, 0.5)], [quoteUp(10, 0.45)]]), { risk: { cooldownMs: 5_000 } });
+    const out = ticking(e, 2);
+    expect(only(out, 'risk_reject')).toEqual([]);
+    expect(only(out, 'paper_intent').map((i) => i.tif)).toEqual(['IOC', 'GTC']);
+  });
+  it('a taker order inside the cooldown is refused with the time since the last one', () => {
+    const e = engine(perTick([[buyUp(10, 0.5)], [buyUp(10, 0.5)]]), { risk: { cooldownMs: 5_000 } });
+    const out = ticking(e, 2);
+    expect(only(out, 'risk_reject')).toMatchObject([{ reason: 'cooldown', numbers: { since_last_order_ms: 1000 } }]);
+  });
+  it('a quote that would cross the ask is refused, never filled as a taker', () => {
+    const e = engine(perTick([[quoteUp(10, 0.5)]]));
+    const out = ticking(e, 2, [book(T0 + 1500, 'up', [[0.5, 100]], [[0.4, 100]])]);
+    expect(only(out, 'paper_fill')).toEqual([]);
+    expect(only(out, 'risk_reject').map((r) => r.reason)).toContain('post_only_would_take');
+  });
+  it("a decision's own time in force overrides the configured one", () => {
+    const e = engine(perTick([[buyUp(10, 0.45, { tif: 'GTC' })]]));
+    const out = ticking(e, 1);
+    expect(only(out, 'paper_intent')[0]).toMatchObject({ tif: 'GTC' });
+  });
+});
+
+describe('reject episodes in the engine', () => {
+  it('a refusal that still holds keeps its episode open on ticks the strategy stays silent', () => {
+    const e = engine(perTick([[buyUp(10, 0.5)], [buyUp(10, 0.5)]]), { risk: { cooldownMs: 5_000 } });
+    const out = ticking(e, 4);
+    expect(only(out, 'risk_reject')).toHaveLength(1);
+    expect(only(out, 'reject_episode_ended')).toEqual([]);
+    expect(only(e.stop(T0 + 5000), 'reject_episode_ended')).toMatchObject([{ reason: 'cooldown', occurrences: 1 }]);
+  });
+  it('a refusal that cleared ends its episode at the next tick', () => {
+    // Spread 0.40/0.50 is too wide for a 0.05 limit; the book then tightens to 0.48/0.50.
+    const e = engine(perTick([[buyUp(10, 0.5)]]), { risk: { maxSpread: 0.05 } });
+    const out = ticking(e, 3, []);
+    expect(only(out, 'risk_reject')).toMatchObject([{ reason: 'spread_too_wide' }]);
+    expect(only(out, 'reject_episode_ended')).toEqual([]);
+    const later = [
+      book(T0 + 3500, 'up', [[0.5, 100]], [[0.48, 100]]),
+      ...trades(T0 + 3900),
+      { event_type: 'timer', ts_unix_ms: T0 + 4000 } as InputEvent,
+    ];
+    expect(
+      only(
+        later.flatMap((i) => e.step(i)),
+        'reject_episode_ended',
+      ),
+    ).toMatchObject([{ reason: 'spread_too_wide', ts_unix_ms: T0 + 4000 }]);
+  });
+  it('a refused decision ends its episode once its market closes', () => {
+    const e = engine(perTick([[buyUp(10, 0.5)]]), { risk: { maxSpread: 0.05 } });
+    ticking(e, 2);
+    const later: InputEvent[] = [
+      { event_type: 'market_closed', market_id: 'm1', ts_unix_ms: T0 + 2500 },
+      { event_type: 'timer', ts_unix_ms: T0 + 3000 },
+    ];
+    expect(
+      only(
+        later.flatMap((i) => e.step(i)),
+        'reject_episode_ended',
+      ),
+    ).toMatchObject([{ reason: 'spread_too_wide', ts_unix_ms: T0 + 3000 }]);
+  });
+});
+
+describe('a refused quote is re-checked as a quote', () => {
+  it('its episode stays open while the taker cooldown runs (the cooldown never applies to quotes)', () => {
+    const e = engine(perTick([[buyUp(10, 0.5)], [quoteUp(600, 0.45)]]), { risk: { cooldownMs: 5_000, maxOrderQtyShares: 500 } });
+    const out = ticking(e, 3);
+    expect(only(out, 'risk_reject')).toMatchObject([{ reason: 'max_order_qty' }]);
+    expect(only(out, 'reject_episode_ended')).toEqual([]);
+  });
+});
