@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { InputEvent, Level } from '../../src/core/events.ts';
 import { Engine, type EngineParams } from '../../src/engine/engine.ts';
 import type { OutputEvent, OutputEventType, OutputOf } from '../../src/core/outputs.ts';
-import type { Decision, Strategy } from '../../src/strategy/types.ts';
+import type { CancelDecision, Decision, MarketView, Strategy } from '../../src/strategy/types.ts';
 import { T0, market } from './paper-harness.ts';
 
 function scripted(decisions: Decision[]): Strategy {
@@ -247,5 +247,56 @@ describe('a refused quote is re-checked as a quote', () => {
     const out = ticking(e, 3);
     expect(only(out, 'risk_reject')).toMatchObject([{ reason: 'max_order_qty' }]);
     expect(only(out, 'reject_episode_ended')).toEqual([]);
+  });
+});
+
+/** A strategy that records every view it is shown and decides from a per-call plan. */
+function recording(plan: (view: MarketView, n: number) => Array<Decision | CancelDecision> = () => []): Strategy & { views: MarketView[] } {
+  const views: MarketView[] = [];
+  return { name: 'rec', views, evaluate: (v) => (views.push(v), plan(v, views.length)) };
+}
+
+describe('what the strategy is shown', () => {
+  it('the reference age grows from the last median while no fresh one is computed', () => {
+    const s = recording();
+    const e = engine(s);
+    ticking(e, 1);
+    e.step({ event_type: 'timer', ts_unix_ms: T0 + 5000 });
+    expect(s.views.map((v) => v.reference_age_ms)).toEqual([0, 4000]);
+  });
+
+  it("each market's view lists only that market's working orders", () => {
+    const s = recording((v, n) => (n === 1 && v.market.market_id === 'm1' ? [buyUp(10, 0.45, { tif: 'GTC' })] : []));
+    const e = engine(s, { tif: 'GTC', gtcTtlMs: 60_000 });
+    const m2 = market({
+      market_id: 'm2',
+      tokens: [
+        { token_id: 'up2', outcome: 'Up' },
+        { token_id: 'down2', outcome: 'Down' },
+      ],
+    });
+    ticking(e, 3, [{ event_type: 'market_discovered', market: m2, ts_unix_ms: T0 }]);
+    const last = (id: string) => s.views.filter((v) => v.market.market_id === id).at(-1)!;
+    expect(last('m1').working).toMatchObject([{ intent_id: 'i1', limit_px: 0.45 }]);
+    expect(last('m2').working).toEqual([]);
+  });
+
+  it('a cancel decision ends the working order when it arrives, without a new signal', () => {
+    const s = recording((v, n) => (n === 1 ? [buyUp(10, 0.45, { tif: 'GTC' })] : n === 2 ? [{ cancel: 'i1', reason: 'test' }] : []));
+    const e = engine(s, { tif: 'GTC', gtcTtlMs: 60_000 });
+    const out = ticking(e, 3);
+    expect(only(out, 'signal')).toHaveLength(1);
+    expect(only(out, 'order_expired')).toMatchObject([{ intent_id: 'i1', reason: 'cancelled' }]);
+  });
+
+  it('a market without a price to beat is not shown to the strategy until one is fixed from the median', () => {
+    const s = recording();
+    const e = engine(s);
+    const inputs: InputEvent[] = [{ event_type: 'market_discovered', market: market({ price_to_beat: null }), ts_unix_ms: T0 }];
+    for (let i = 1; i <= 7; i++) inputs.push(...trades(T0 + i * 1000 - 100, 100_123), { event_type: 'timer', ts_unix_ms: T0 + i * 1000 });
+    const out = run(e, inputs);
+    const announced = only(out, 'market_discovered').filter((d) => d.market.price_to_beat !== null);
+    expect(announced).toMatchObject([{ market: { price_to_beat: 100_123, price_to_beat_estimated: true }, ts_unix_ms: T0 + 6000 }]);
+    expect(s.views.map((v) => v.ts_unix_ms)).toEqual([T0 + 6000, T0 + 7000]);
   });
 });
