@@ -5,6 +5,8 @@ import type { InputEvent, Level } from '../../src/core/events.ts';
 import { Engine, type EngineParams } from '../../src/engine/engine.ts';
 import type { OutputEvent, OutputEventType, OutputOf } from '../../src/core/outputs.ts';
 import type { CancelDecision, Decision, MarketView, Strategy } from '../../src/strategy/types.ts';
+import { fairValueUp } from '../../src/pricing/fairValue.ts';
+import { twapFairValueUp } from '../../src/pricing/twapFairValue.ts';
 import { T0, market } from './paper-harness.ts';
 
 function scripted(decisions: Decision[]): Strategy {
@@ -298,5 +300,66 @@ describe('what the strategy is shown', () => {
     const announced = only(out, 'market_discovered').filter((d) => d.market.price_to_beat !== null);
     expect(announced).toMatchObject([{ market: { price_to_beat: 100_123, price_to_beat_estimated: true }, ts_unix_ms: T0 + 6000 }]);
     expect(s.views.map((v) => v.ts_unix_ms)).toEqual([T0 + 6000, T0 + 7000]);
+  });
+});
+
+const print = (px: number, ts: number): InputEvent => ({
+  event_type: 'reference_price',
+  source: 'sim',
+  symbol: 'BTC/USD',
+  px,
+  ts_exchange_ms: ts,
+  ts_unix_ms: ts,
+});
+
+describe('fair value inputs', () => {
+  it("spot is the resolution source's print up to exactly 5 s old, then the venue median", () => {
+    const s = recording();
+    const e = engine(s);
+    run(e, [
+      discovered('m1', T0),
+      print(100_200, T0 + 1000),
+      ...trades(T0 + 5900),
+      { event_type: 'timer', ts_unix_ms: T0 + 6000 },
+      ...trades(T0 + 6900),
+      { event_type: 'timer', ts_unix_ms: T0 + 7000 },
+    ]);
+    expect(s.views.map((v) => v.spot)).toEqual([100_200, 100_000]);
+  });
+
+  it('a TWAP market prices the average still to come given the prints already inside its lookback', () => {
+    const s = recording();
+    const e = engine(s);
+    const twap = market({ resolution: { rule: 'twap_gte_start', source: 'sim' } });
+    const end = twap.window_end_ms;
+    run(e, [
+      { event_type: 'market_discovered', market: twap, ts_unix_ms: T0 },
+      print(90_000, end - 70_000), // before the 60 s lookback: not part of the average
+      print(100_020, end - 55_000),
+      print(99_990, end - 32_000),
+      ...trades(end - 30_100),
+      { event_type: 'timer', ts_unix_ms: end - 30_000 },
+    ]);
+    const [v] = s.views;
+    const expected = twapFairValueUp({
+      spot: 99_990,
+      strike: 100_000,
+      timeLeftMs: 30_000,
+      lookbackMs: 60_000,
+      realizedMean: 100_005,
+      volAnnual: v!.vol_annual,
+    });
+    expect(expected).toBeGreaterThan(0.05);
+    expect(expected).toBeLessThan(0.95);
+    expect(v!.tokens[0]!.fair).toBe(expected);
+    expect(v!.tokens[1]!.fair).toBe(1 - expected);
+  });
+
+  it('an end-price market prices the end price against the strike', () => {
+    const s = recording();
+    const e = engine(s);
+    run(e, [discovered('m1', T0), print(100_300, T0 + 900), ...trades(T0 + 900), { event_type: 'timer', ts_unix_ms: T0 + 1000 }]);
+    const [v] = s.views;
+    expect(v!.tokens[0]!.fair).toBe(fairValueUp(100_300, 100_000, 299_000, v!.vol_annual));
   });
 });
