@@ -1,7 +1,7 @@
 // Goal: the engine's settlement memory, late official results and the equity curve behave exactly as
 // documented — the cases the mutation pass showed no other test pinned down.
 import { describe, expect, it } from 'vitest';
-import type { InputEvent, Level } from '../../src/core/events.ts';
+import type { InputEvent, Level, VenueStatus } from '../../src/core/events.ts';
 import { Engine, type EngineParams } from '../../src/engine/engine.ts';
 import type { OutputEvent, OutputEventType, OutputOf } from '../../src/core/outputs.ts';
 import type { CancelDecision, Decision, MarketView, Strategy } from '../../src/strategy/types.ts';
@@ -361,5 +361,108 @@ describe('fair value inputs', () => {
     run(e, [discovered('m1', T0), print(100_300, T0 + 900), ...trades(T0 + 900), { event_type: 'timer', ts_unix_ms: T0 + 1000 }]);
     const [v] = s.views;
     expect(v!.tokens[0]!.fair).toBe(fairValueUp(100_300, 100_000, 299_000, v!.vol_annual));
+  });
+});
+
+const status = (source: string, ts: number, over: Partial<VenueStatus> = {}): InputEvent => ({
+  event_type: 'venue_status',
+  source,
+  state: 'live',
+  reason: null,
+  messages: 50,
+  trades: 40,
+  parse_errors: 1,
+  rejected: 2,
+  reconnects: 0,
+  last_message_ts_ms: ts - 700,
+  ts_unix_ms: ts,
+  ...over,
+});
+
+describe('feed health', () => {
+  it("passes a venue's optional fields through only when the venue reported them", () => {
+    const e = engine();
+    const [full] = e.step(status('coinbase', T0, { seq_gaps: 3, last_error: 'boom', next_retry_ms: 4000, counts: { book: 7 } }));
+    expect(full).toMatchObject({ seq_gaps: 3, last_error: 'boom', next_retry_ms: 4000, counts: { book: 7 } });
+    const [bare] = e.step(status('coinbase', T0 + 1000));
+    expect(Object.keys(bare!).filter((k) => ['seq_gaps', 'last_error', 'next_retry_ms', 'counts', 'rejected_by'].includes(k))).toEqual([]);
+  });
+
+  it('adds duplicate and out-of-order trades the engine refused to the venue count', () => {
+    const e = engine();
+    const t = trades(T0 + 1000)[0]!;
+    const earlier = { ...t, trade_id: 'old', ts_exchange_ms: T0 - 500, ts_unix_ms: T0 + 1000 } as InputEvent;
+    for (const i of [t, t, earlier]) e.step(i);
+    const [h] = e.step(status('coinbase', T0 + 1100));
+    expect(h).toMatchObject({ rejected: 4, rejected_by: { duplicate: 1, out_of_order: 1, absurd_px: 0 } });
+  });
+
+  it('counts the venues behind the median only while the last tick computed one', () => {
+    const e = engine();
+    ticking(e, 1);
+    expect(e.step(status('coinbase', T0 + 1100))[0]).toMatchObject({ venues_contributing: 2 });
+    e.step({ event_type: 'timer', ts_unix_ms: T0 + 5000 });
+    expect(e.step(status('coinbase', T0 + 5100))[0]).toMatchObject({ venues_contributing: 0 });
+  });
+
+  it("only the journal's own outage halts new risk; a venue outage or a live journal does not", () => {
+    for (const s of [status('coinbase', T0 + 500, { state: 'down' }), status('journal', T0 + 500)]) {
+      const e = engine(perTick([[buyUp(10, 0.5)]]));
+      const out = ticking(e, 1, [s]);
+      expect(only(out, 'risk_reject')).toEqual([]);
+      expect(only(out, 'paper_intent')).toHaveLength(1);
+    }
+    const e = engine(perTick([[buyUp(10, 0.5)]]));
+    expect(only(ticking(e, 1, [status('journal', T0 + 500, { state: 'down' })]), 'risk_reject')).toMatchObject([
+      { reason: 'journal_unavailable' },
+    ]);
+  });
+
+  it('counts every input it steps', () => {
+    const e = engine();
+    ticking(e, 2);
+    expect(e.counters.inputs).toBe(2 + 2 * 3);
+  });
+});
+
+describe('books and matching order', () => {
+  it('an order due exactly at a book update fills against that update, at that time', () => {
+    const e = engine(perTick([[buyUp(10, 0.6)]]));
+    const out = ticking(e, 1, []);
+    const later = [book(T0 + 1250, 'up', [[0.55, 100]], [[0.4, 100]]), { event_type: 'timer', ts_unix_ms: T0 + 2000 } as InputEvent];
+    const fills = only([...out, ...later.flatMap((i) => e.step(i))], 'paper_fill');
+    expect(fills).toMatchObject([{ fill_px: 0.55, qty: 10, ts_unix_ms: T0 + 1250 }]);
+  });
+
+  it('a tape print through a resting bid fills it', () => {
+    const e = engine(perTick([[buyUp(10, 0.45, { tif: 'GTC' })]]), { gtcTtlMs: 60_000 });
+    ticking(e, 1);
+    const trade: InputEvent = {
+      event_type: 'market_trade',
+      market_id: 'm1',
+      token_id: 'up',
+      px: 0.44,
+      qty: 500,
+      side: 'sell',
+      ts_exchange_ms: T0 + 1500,
+      ts_unix_ms: T0 + 1500,
+    };
+    expect(only(e.step(trade), 'paper_fill')).toMatchObject([{ fill_px: 0.45, qty: 10 }]);
+  });
+
+  it('a delta updates the book its snapshot built; a book for an unknown market or token is ignored', () => {
+    const e = engine();
+    run(e, [discovered('m1', T0), book(T0 + 10, 'up', [[0.5, 100]], [[0.4, 100]])]);
+    const delta: InputEvent = {
+      event_type: 'book_delta',
+      market_id: 'm1',
+      token_id: 'up',
+      changes: [{ side: 'bid', px: 0.45, size: 20 }],
+      ts_exchange_ms: T0 + 20,
+      ts_unix_ms: T0 + 20,
+    };
+    expect(e.step(delta)).toMatchObject([{ event_type: 'quote', best_bid: 0.45, best_ask: 0.5, bid_depth: 120 }]);
+    expect(e.step(book(T0 + 30, 'zz', [[0.5, 1]]))).toEqual([]);
+    expect(e.step(book(T0 + 30, 'up', [[0.5, 1]], [], 'nope'))).toEqual([]);
   });
 });
