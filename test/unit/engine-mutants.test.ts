@@ -466,3 +466,44 @@ describe('books and matching order', () => {
     expect(e.step(book(T0 + 30, 'up', [[0.5, 1]], [], 'nope'))).toEqual([]);
   });
 });
+
+describe('a restored engine', () => {
+  const restored = (strategy: Strategy): Engine =>
+    engine(strategy, {
+      risk: { dailyLossLimitUsd: 100 },
+      restore: {
+        from_run_id: 'prev',
+        last_ts_ms: T0 - 1000,
+        cash: 10_000,
+        realized: 0,
+        fees: 0,
+        day: { day_start_ms: Date.UTC(2025, 5, 15), start_equity_usd: 10_000, halted_at_ms: T0 - 2000 },
+        holdings: [],
+        cancelled_orders: [],
+      },
+    });
+  it('says which run it continues', () => {
+    expect(restored(recording()).start(T0)[0]).toMatchObject({ event_type: 'run_started', run_id: 't', restored_from: 'prev' });
+  });
+  it("keeps the day's tripped kill switch: no new buys the same UTC day", () => {
+    const out = ticking(restored(perTick([[buyUp(10, 0.5)]])), 1);
+    expect(only(out, 'paper_intent')).toEqual([]);
+    expect(only(out, 'risk_reject')).toMatchObject([{ reason: 'daily_loss_limit' }]);
+  });
+});
+
+describe('a book tick size change', () => {
+  it('persists through later snapshots that do not repeat it', () => {
+    const e = engine(perTick([[], [buyUp(10, 0.505)]]));
+    const fine: InputEvent = { ...(book(T0 + 20, 'up', [[0.505, 100]], [[0.4, 100]]) as object), tick_size: 0.001 } as InputEvent;
+    const out = ticking(e, 2, [fine, book(T0 + 30, 'up', [[0.505, 100]], [[0.4, 100]])]);
+    expect(only(out, 'risk_reject')).toEqual([]);
+    expect(only(out, 'paper_intent')).toMatchObject([{ limit_px: 0.505 }]);
+  });
+  it('a decision for a token with no book yet is refused, not a crash', () => {
+    const e = engine(perTick([[buyUp(10, 0.5, { token_id: 'down', outcome: 'Down' })]]));
+    const out = ticking(e, 2);
+    expect(only(out, 'paper_fill')).toEqual([]);
+    expect(only(out, 'risk_reject')).toMatchObject([{ reason: 'no_book', intent_id: 'i1' }]);
+  });
+});
