@@ -149,7 +149,7 @@ describe('equity curve', () => {
   it('records cash plus the position at its best bid, the same equity the pnl event shows', () => {
     const { e, out } = heldAndSettledUp();
     const pnls = only(out, 'pnl');
-    const beforeSettle = pnls.find((p) => p.position_value > 0)!;
+    const beforeSettle = pnls.find((p) => (p.position_value ?? 0) > 0)!;
     expect(beforeSettle.position_value).toBeCloseTo(4, 9);
     const point = e.portfolio.equityCurve.find((p) => p.ts_unix_ms === beforeSettle.ts_unix_ms)!;
     expect(point.equity).toBeCloseTo(beforeSettle.equity, 9);
