@@ -1,10 +1,11 @@
 // Goal: the engine's handling of the inputs the strategy tests do not reach — feed status into feed_health (with the trade filter's counts), the trade filter's reference age, the pnl interval, market_closed and a late rediscovery of a settled market — pinned to exact outputs.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
-import type { InputEvent, VenueStatus } from '../../src/core/events.ts';
+import type { InputEvent } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { buildEngine } from '../../src/app/engineFactory.ts';
 import { T0, market } from './paper-harness.ts';
+import { venueStatus as status } from './engine-harness.ts';
 
 const engine = () => buildEngine(loadConfig({ POLYLAB_MEDIAN_MIN_VENUES: '2' }), 'replay', 'r', null);
 const trade = (venue: string, px: number, ts: number, id = `${venue}-${ts}`): InputEvent => ({
@@ -17,20 +18,6 @@ const trade = (venue: string, px: number, ts: number, id = `${venue}-${ts}`): In
   trade_id: id,
   ts_exchange_ms: ts,
   ts_unix_ms: ts,
-});
-const status = (source: string, ts: number, over: Partial<VenueStatus> = {}): InputEvent => ({
-  event_type: 'venue_status',
-  source,
-  state: 'live',
-  reason: null,
-  messages: 50,
-  trades: 40,
-  parse_errors: 1,
-  rejected: 2,
-  reconnects: 0,
-  last_message_ts_ms: ts - 700,
-  ts_unix_ms: ts,
-  ...over,
 });
 const of = <T extends OutputEvent['event_type']>(out: OutputEvent[], type: T) =>
   out.filter((e): e is Extract<OutputEvent, { event_type: T }> => e.event_type === type);

@@ -1,43 +1,15 @@
 // Goal: the engine's settlement memory, late official results and the equity curve behave exactly as
 // documented — the cases the mutation pass showed no other test pinned down.
 import { describe, expect, it } from 'vitest';
-import type { InputEvent, Level, VenueStatus } from '../../src/core/events.ts';
-import { Engine, type EngineParams } from '../../src/engine/engine.ts';
+import type { InputEvent, Level } from '../../src/core/events.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import type { OutputEvent, OutputEventType, OutputOf } from '../../src/core/outputs.ts';
 import type { CancelDecision, Decision, MarketView, Strategy } from '../../src/strategy/types.ts';
 import { fairValueUp } from '../../src/pricing/fairValue.ts';
 import { twapFairValueUp } from '../../src/pricing/twapFairValue.ts';
 import { T0, market } from './paper-harness.ts';
+import { buyUp, engine, scripted, venueStatus as status } from './engine-harness.ts';
 
-function scripted(decisions: Decision[]): Strategy {
-  const queue = [...decisions];
-  return { name: 'scripted', evaluate: () => (queue.length > 0 ? [queue.shift()!] : []) };
-}
-const buyUp = (qty: number, limitPx: number, over: Partial<Decision> = {}): Decision => ({
-  token_id: 'up',
-  outcome: 'Up',
-  side: 'buy',
-  qty,
-  limit_px: limitPx,
-  reason: 'test',
-  numbers: {},
-  ...over,
-});
-function engine(strategy: Strategy = scripted([]), over: Partial<EngineParams> = {}): Engine {
-  return new Engine({
-    runId: 't',
-    mode: 'sim',
-    seed: null,
-    strategy,
-    median: { stalenessMs: 2000, outlierBps: 200, minVenues: 2 },
-    vol: { halfLifeMs: 300_000, floorAnnual: 0.2 },
-    equityUsd: 10_000,
-    riskMaxMarketFraction: 0.5,
-    latencyMs: 250,
-    slippageBps: 0,
-    ...over,
-  });
-}
 const trades = (ts: number, px = 100_000): InputEvent[] =>
   ['coinbase', 'kraken'].map((venue, i) => ({
     event_type: 'venue_trade',
@@ -362,21 +334,6 @@ describe('fair value inputs', () => {
     const [v] = s.views;
     expect(v!.tokens[0]!.fair).toBe(fairValueUp(100_300, 100_000, 299_000, v!.vol_annual));
   });
-});
-
-const status = (source: string, ts: number, over: Partial<VenueStatus> = {}): InputEvent => ({
-  event_type: 'venue_status',
-  source,
-  state: 'live',
-  reason: null,
-  messages: 50,
-  trades: 40,
-  parse_errors: 1,
-  rejected: 2,
-  reconnects: 0,
-  last_message_ts_ms: ts - 700,
-  ts_unix_ms: ts,
-  ...over,
 });
 
 describe('feed health', () => {

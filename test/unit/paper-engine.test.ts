@@ -1,42 +1,12 @@
 // Goal: inside the engine, a decision is held for its latency, filled against the later book, expired or settled, all as events.
 import { describe, expect, it } from 'vitest';
 import type { InputEvent, Level } from '../../src/core/events.ts';
-import { Engine, type EngineParams } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { OutputEventSchema, type OutputEvent, type OutputEventType, type OutputOf } from '../../src/core/outputs.ts';
-import type { Decision, Strategy } from '../../src/strategy/types.ts';
 import { T0, market } from './paper-harness.ts';
+import { buyUp, engine, scripted } from './engine-harness.ts';
 
 /** A strategy that makes the given decisions once each, on the first evaluations. */
-function scripted(decisions: Decision[]): Strategy {
-  const queue = [...decisions];
-  return { name: 'scripted', evaluate: () => (queue.length > 0 ? [queue.shift()!] : []) };
-}
-
-const buyUp = (qty: number, limitPx: number): Decision => ({
-  token_id: 'up',
-  outcome: 'Up',
-  side: 'buy',
-  qty,
-  limit_px: limitPx,
-  reason: 'test',
-  numbers: {},
-});
-
-function engine(strategy: Strategy, over: Partial<EngineParams> = {}): Engine {
-  return new Engine({
-    runId: 't',
-    mode: 'sim',
-    seed: null,
-    strategy,
-    median: { stalenessMs: 2000, outlierBps: 200, minVenues: 2 },
-    vol: { halfLifeMs: 300_000, floorAnnual: 0.2 },
-    equityUsd: 10_000,
-    riskMaxMarketFraction: 0.5,
-    latencyMs: 250,
-    slippageBps: 0,
-    ...over,
-  });
-}
 
 const trades = (ts: number): InputEvent[] =>
   ['coinbase', 'kraken'].map((venue, i) => ({
