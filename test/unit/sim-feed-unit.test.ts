@@ -7,20 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { InputEvent } from '../../src/core/events.ts';
 import type { OutputEvent } from '../../src/core/outputs.ts';
 import { DEFAULT_SIM_VENUES, SIM_BOOKS_SOURCE, SIM_START_MS, SimFeed, type SimOptions } from '../../src/sim/sim.ts';
+import { of, take } from './sim-harness.ts';
 
 const T0 = SIM_START_MS;
-
-function take(sim: SimFeed, ms: number, each?: (e: InputEvent) => void): InputEvent[] {
-  const out: InputEvent[] = [];
-  for (const e of sim.events()) {
-    if (e.ts_unix_ms >= T0 + ms) break;
-    each?.(e);
-    out.push(e);
-  }
-  return out;
-}
-const of = <K extends InputEvent['event_type']>(es: InputEvent[], k: K) =>
-  es.filter((e): e is Extract<InputEvent, { event_type: K }> => e.event_type === k);
 
 describe('the sim windows', () => {
   it.each([

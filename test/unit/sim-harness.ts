@@ -1,6 +1,6 @@
 // Shared fixture for the sim-market tests: the real engine on the seeded sim (with the makers' feedback hook), every fill measured against the sim's own truth.
 import { loadConfig } from '../../src/app/config.ts';
-import type { Outcome } from '../../src/core/events.ts';
+import type { InputEvent, Outcome } from '../../src/core/events.ts';
 import type { OutputEvent, PaperFill } from '../../src/core/outputs.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { SIM_START_MS, SimFeed, type SimOptions } from '../../src/sim/sim.ts';
@@ -151,3 +151,18 @@ export class RandomBuyer implements Strategy {
     ];
   }
 }
+
+/** The feed's inputs for its first `ms` of sim time (from SIM_START_MS), each also handed to `each`. */
+export function take(sim: SimFeed, ms: number, each?: (e: InputEvent) => void): InputEvent[] {
+  const out: InputEvent[] = [];
+  for (const e of sim.events()) {
+    if (e.ts_unix_ms >= SIM_START_MS + ms) break;
+    each?.(e);
+    out.push(e);
+  }
+  return out;
+}
+
+/** The inputs of one type, typed as such. */
+export const of = <K extends InputEvent['event_type']>(es: InputEvent[], k: K) =>
+  es.filter((e): e is Extract<InputEvent, { event_type: K }> => e.event_type === k);
