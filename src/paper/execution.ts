@@ -86,6 +86,12 @@ type Numbers = Record<string, number | string | null>;
 
 export const DEFAULT_GTC_TTL_MS = 30_000;
 
+/**
+ * Whether something due at `atMs` acts at `nowMs`: before an input is applied (`inclusive`
+ * false) only what was due strictly earlier, after it (`inclusive` true) also what is due now.
+ */
+const isDue = (atMs: number, nowMs: number, inclusive: boolean): boolean => atMs < nowMs || (inclusive && atMs === nowMs);
+
 export class Execution {
   private readonly pending: WorkingOrder[] = [];
   private readonly resting: WorkingOrder[] = [];
@@ -235,7 +241,7 @@ export class Execution {
     let kept = 0;
     const due = this.due;
     for (const o of this.pending) {
-      if (o.match_after_ms < nowMs || (inclusive && o.match_after_ms === nowMs)) due.push(o);
+      if (isDue(o.match_after_ms, nowMs, inclusive)) due.push(o);
       else this.pending[kept++] = o;
     }
     this.pending.length = kept;
@@ -303,7 +309,7 @@ export class Execution {
     this.pending.push(o);
     // With the delay over already (inputs were sparse), it matches now like any due order:
     // one whose delay ends exactly now waits for the input of this instant, as matchDue does.
-    if (o.match_after_ms < nowMs || (inclusive && o.match_after_ms === nowMs)) {
+    if (isDue(o.match_after_ms, nowMs, inclusive)) {
       this.pending.pop();
       return false;
     }
@@ -442,7 +448,7 @@ export class Execution {
   /** Cancels that reached the exchange: a working order still outside its taker delay ends; otherwise the cancel is too late. */
   private cancelDue(nowMs: number, out: OutputEvent[], inclusive: boolean): void {
     let n = 0;
-    while (n < this.cancels.length && (this.cancels[n]!.at_ms < nowMs || (inclusive && this.cancels[n]!.at_ms === nowMs))) n++;
+    while (n < this.cancels.length && isDue(this.cancels[n]!.at_ms, nowMs, inclusive)) n++;
     if (n === 0) return;
     for (const c of this.cancels.splice(0, n)) {
       if (!this.removeWorking(c.intent_id, nowMs, out)) this.cancelsTooLate += 1;
